@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+import type { CameraRecord, CameraStatus, IntegrationCause, RecordingStatus, StreamStats } from './types.js';
+
+/**
+ * Typed events between modules; `app/` subscribes one module's output to another's input.
+ * Add an entry here when a module gains an output; payloads are plain readonly data.
+ */
+export interface CamgateEvents {
+  'inventory.changed': {
+    readonly type: 'camera.added' | 'camera.replaced' | 'camera.removed' | 'camera.updated';
+    readonly camera: CameraRecord;
+    readonly previous?: CameraRecord;
+    readonly at: number;
+  };
+  'camera.clockDrift': { readonly cameraId: string; readonly offsetMs: number; readonly at: number };
+  'stream.sample': {
+    readonly cameraId: string;
+    readonly kind: 'connected' | 'packets' | 'stall' | 'closed' | 'unauthorized' | 'unreachable';
+    readonly stats?: StreamStats;
+    readonly detail?: string;
+    readonly at: number;
+  };
+  'health.transition': {
+    readonly cameraId: string;
+    readonly from: CameraStatus;
+    readonly to: CameraStatus;
+    readonly reasons: readonly string[];
+    readonly at: number;
+  };
+  'recording.status': {
+    readonly cameraId: string;
+    readonly status: RecordingStatus;
+    readonly lastSegmentAt?: string;
+    readonly detail?: string;
+    readonly at: number;
+  };
+  'uplink.state': { readonly connected: boolean; readonly at: number; readonly detail?: string };
+  'integration.changed': {
+    readonly cameraId: string;
+    readonly integrated: boolean;
+    readonly cause?: IntegrationCause;
+    readonly at: number;
+  };
+}
+
+export type EventName = keyof CamgateEvents;
+
+export class EventBus {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+
+  constructor() {
+    this.emitter.setMaxListeners(100);
+  }
+
+  emit<K extends EventName>(name: K, payload: CamgateEvents[K]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  on<K extends EventName>(name: K, listener: (payload: CamgateEvents[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+}

@@ -1,0 +1,67 @@
+/** Plain readonly data shared across modules. Only types live here. */
+
+export const CAMERA_CLASSES = ['overview', 'panoramic', 'lpr'] as const;
+export type CameraClass = (typeof CAMERA_CLASSES)[number];
+
+export const CAMERA_STATUSES = ['online', 'degraded', 'offline', 'unauthorized', 'unknown'] as const;
+export type CameraStatus = (typeof CAMERA_STATUSES)[number];
+
+export type RecordingStatus = 'ok' | 'stale' | 'off' | 'unknown';
+
+/** The first broken link in camera → stream → recording → uplink (ARCHITECTURE.md). */
+export type IntegrationCause =
+  | 'camera_offline'
+  | 'stream_stalled'
+  | 'unauthorized'
+  | 'recording_stale'
+  | 'uplink_down';
+
+export interface StreamProfile {
+  readonly token: string;
+  readonly name: string;
+  /** RTSP URL without credentials, host rewritten to the address that answered. */
+  readonly rtspUrl: string;
+  readonly encoding?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly fps?: number;
+  /** 'main' for the highest resolution profile, 'sub' for the lowest, else 'other'. */
+  readonly role?: 'main' | 'sub' | 'other';
+}
+
+export interface CameraRecord {
+  readonly id: string;
+  readonly address: string;
+  readonly source: 'onvif' | 'static';
+  readonly endpointRef?: string;
+  readonly xaddr?: string;
+  readonly manufacturer?: string;
+  readonly model?: string;
+  readonly firmware?: string;
+  readonly serial?: string;
+  readonly mac?: string;
+  readonly hardwareId?: string;
+  readonly class: CameraClass;
+  readonly ptz: boolean;
+  readonly classConfidence: number;
+  readonly classEvidence: readonly string[];
+  readonly profiles: readonly StreamProfile[];
+  readonly snapshotUri?: string;
+  /** Camera clock minus ours, ms, from GetSystemDateAndTime. */
+  readonly clockOffsetMs?: number;
+  /** Why interrogation failed, when it did (camera is still listed). */
+  readonly problem?: { readonly code: string; readonly message: string };
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+}
+
+export interface StreamStats {
+  readonly codec?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly fps?: number;
+  readonly bitrateKbps?: number;
+  readonly lossPct?: number;
+  readonly jitterMs?: number;
+  readonly keyframeIntervalS?: number;
+}
