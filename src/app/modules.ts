@@ -1,0 +1,15 @@
+import type { Service } from '../shared/service.js';
+import type { AppContext } from './context.js';
+import type { StatusBoard } from './statusBoard.js';
+
+export interface WiringContext extends AppContext {
+  readonly board: StatusBoard;
+}
+
+/**
+ * Each module contributes its services here, in start order (inventory before streams before
+ * health before uplink). `app/` is the only place that connects one module's events to another.
+ */
+export type Wiring = (ctx: WiringContext) => Service[];
+
+export const wirings: readonly Wiring[] = [];

@@ -1,0 +1,21 @@
+import type { Writable } from 'node:stream';
+
+export interface CliIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: NodeJS.ProcessEnv;
+  /** Colour and progress only on a terminal. */
+  readonly isTty: boolean;
+}
+
+/** One `camgate <name>` subcommand. `run` returns the exit code (0 ok, 1 runtime, 2 usage/config). */
+export interface CliCommand {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+export function writeJson(io: CliIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,50 @@
+import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import { parseCommandArgs } from '../args.js';
+import { type CliCommand, writeJson } from '../command.js';
+import { controlRequest } from '../controlClient.js';
+import { formatTable } from '../table.js';
+
+interface InventoryRow {
+  id: string;
+  address: string;
+  manufacturer?: string;
+  model?: string;
+  serial?: string;
+  mac?: string;
+  class: string;
+  profiles?: { name: string }[];
+}
+
+export const camerasCommand: CliCommand = {
+  name: 'cameras',
+  summary: 'inventory: id, address, manufacturer, model, serial, mac, class, profiles',
+  usage: 'camgate cameras [--config PATH] [--json]',
+  async run(args, io) {
+    const { values } = parseCommandArgs('cameras', args, {
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const config = loadConfigFile(resolveConfigPath(values.config, io.env));
+    const doc = (await controlRequest(config.control.socket, 'GET', '/cameras')) as {
+      cameras: InventoryRow[];
+    };
+    if (values.json) {
+      writeJson(io, doc);
+      return 0;
+    }
+    const rows = doc.cameras.map((c) => [
+      c.id,
+      c.address,
+      c.manufacturer ?? '-',
+      c.model ?? '-',
+      c.serial ?? '-',
+      c.mac ?? '-',
+      c.class,
+      (c.profiles ?? []).map((p) => p.name).join(',') || '-',
+    ]);
+    io.stdout.write(
+      `${formatTable(['ID', 'ADDRESS', 'MANUFACTURER', 'MODEL', 'SERIAL', 'MAC', 'CLASS', 'PROFILES'], rows)}\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,50 @@
+import { Daemon } from '../../app/daemon.js';
+import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import { createLog } from '../../shared/log.js';
+import { parseCommandArgs } from '../args.js';
+import type { CliCommand } from '../command.js';
+
+const STOP_DEADLINE_MS = 5000;
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'run the daemon in the foreground (systemd runs this)',
+  usage: 'camgate run [--config PATH]',
+  async run(args, io) {
+    const { values } = parseCommandArgs('run', args, { config: { type: 'string' } });
+    const file = resolveConfigPath(values.config, io.env);
+    const config = loadConfigFile(file);
+    const log = createLog({ level: config.log.level });
+    const daemon = new Daemon({ config, log, env: io.env });
+    let stopping: Promise<void> | undefined;
+    const done = new Promise<number>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (stopping) return;
+        log.info({ signal }, 'stopping');
+        // A stop that hangs must not keep systemd waiting: exit regardless after the deadline.
+        const force = setTimeout(() => {
+          log.error('stop deadline passed; exiting');
+          resolve(1);
+        }, STOP_DEADLINE_MS);
+        force.unref();
+        stopping = daemon.stop().then(() => {
+          clearTimeout(force);
+          resolve(0);
+        });
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    try {
+      await daemon.start();
+    } catch (err) {
+      log.fatal({ err }, 'daemon failed to start');
+      await daemon.stop();
+      log.flush();
+      throw err;
+    }
+    const code = await done;
+    log.flush();
+    return code;
+  },
+};

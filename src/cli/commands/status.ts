@@ -1,0 +1,67 @@
+import type { CameraStatusRow } from '../../app/statusBoard.js';
+import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import { parseCommandArgs } from '../args.js';
+import { type CliCommand, writeJson } from '../command.js';
+import { controlRequest } from '../controlClient.js';
+import { colour, formatTable } from '../table.js';
+
+interface StatusDoc {
+  site: { id: string; name: string };
+  gateway: { id: string };
+  version: string;
+  startedAt: string;
+  cameras: CameraStatusRow[];
+  [section: string]: unknown;
+}
+
+export const statusCommand: CliCommand = {
+  name: 'status',
+  summary: "every camera's state, the integration summary, uplink state (from the running daemon)",
+  usage: 'camgate status [--config PATH] [--json]',
+  async run(args, io) {
+    const { values } = parseCommandArgs('status', args, {
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const config = loadConfigFile(resolveConfigPath(values.config, io.env));
+    const doc = (await controlRequest(config.control.socket, 'GET', '/status')) as StatusDoc;
+    if (values.json) {
+      writeJson(io, doc);
+      return 0;
+    }
+    io.stdout.write(`${renderStatus(doc, io.isTty)}\n`);
+    return 0;
+  },
+};
+
+const STATUS_COLOUR = {
+  online: 'green',
+  degraded: 'yellow',
+  offline: 'red',
+  unauthorized: 'red',
+  unknown: 'grey',
+} as const;
+
+export function renderStatus(doc: StatusDoc, tty: boolean): string {
+  const integrated = doc.cameras.filter((c) => c.integrated).length;
+  const head = `site ${doc.site.id} (${doc.site.name}) · gateway ${doc.gateway.id} · camgate ${doc.version} · up since ${doc.startedAt}`;
+  const rows = doc.cameras.map((c) => [
+    c.cameraId,
+    c.class,
+    c.address,
+    colour(c.status, STATUS_COLOUR[c.status], tty),
+    c.stream.codec
+      ? `${c.stream.codec} ${c.stream.width ?? '?'}x${c.stream.height ?? '?'} ${c.stream.fps ?? '?'}fps`
+      : '-',
+    c.recording.status,
+    c.integrated ? 'yes' : `no (${c.cause ?? c.reasons.join(', ')})`,
+  ]);
+  const table = formatTable(['CAMERA', 'CLASS', 'ADDRESS', 'STATUS', 'STREAM', 'REC', 'INTEGRATED'], rows);
+  const sections = Object.entries(doc)
+    .filter(
+      ([k]) =>
+        !['site', 'gateway', 'version', 'bootId', 'startedAt', 'previousBoot', 'cameras', 'ts'].includes(k),
+    )
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return [head, '', table, '', `integrated ${integrated}/${doc.cameras.length}`, ...sections].join('\n');
+}

@@ -1,0 +1,44 @@
+import type { Db } from './store.js';
+
+export interface BootRow {
+  readonly bootId: string;
+  readonly startedAt: string;
+  readonly lastAliveMs: number;
+  readonly stoppedAt: string | null;
+  readonly version: string;
+}
+
+/** One row per daemon start: uptime across reboots is a gap between a boot's last-alive and the next start. */
+export class BootRepo {
+  constructor(private readonly db: Db) {}
+
+  start(bootId: string, version: string, nowMs: number): void {
+    this.db
+      .prepare(
+        'INSERT INTO boots (boot_id, started_at, started_ms, last_alive_ms, version) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(bootId, new Date(nowMs).toISOString(), nowMs, nowMs, version);
+  }
+
+  alive(bootId: string, nowMs: number): void {
+    this.db.prepare('UPDATE boots SET last_alive_ms = ? WHERE boot_id = ?').run(nowMs, bootId);
+  }
+
+  stop(bootId: string, nowMs: number): void {
+    this.db
+      .prepare('UPDATE boots SET stopped_at = ?, last_alive_ms = ? WHERE boot_id = ?')
+      .run(new Date(nowMs).toISOString(), nowMs, bootId);
+  }
+
+  /** The most recent boot before `bootId`, if any. */
+  previous(bootId: string): BootRow | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT boot_id AS bootId, started_at AS startedAt, last_alive_ms AS lastAliveMs,
+                stopped_at AS stoppedAt, version
+           FROM boots WHERE boot_id != ? ORDER BY started_ms DESC LIMIT 1`,
+      )
+      .get(bootId) as BootRow | undefined;
+    return row;
+  }
+}
