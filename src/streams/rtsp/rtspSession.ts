@@ -293,9 +293,9 @@ export class RtspSession {
   }
 
   private scheduleKeepalive(nowMs: number): void {
-    // Half the server's session timeout (RFC 2326 12.37), at most every 30 s and at least every 5 s.
+    // Half the server's session timeout (RFC 2326 12.37), at most every 30 s.
     const timeoutS = this.session?.timeoutSeconds ?? 60;
-    this.nextKeepaliveAt = nowMs + Math.min(30_000, Math.max(5000, (timeoutS * 1000) / 2));
+    this.nextKeepaliveAt = nowMs + Math.min(30_000, Math.max(1000, (timeoutS * 1000) / 2));
   }
 
   private credential(): RtspCredential | undefined {
