@@ -1,8 +1,17 @@
 import type { CliCommand } from '../command.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
+import { outagesCommand } from './outages.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
+import { whyCommand } from './why.js';
 
 /** Every `camgate` subcommand; add one line per command. */
-export const commands: readonly CliCommand[] = [runCommand, statusCommand, camerasCommand, configCommand];
+export const commands: readonly CliCommand[] = [
+  runCommand,
+  statusCommand,
+  camerasCommand,
+  configCommand,
+  whyCommand,
+  outagesCommand,
+];
