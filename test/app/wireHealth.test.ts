@@ -227,5 +227,25 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     };
     expect(doc.outages).toHaveLength(1);
     await expect(controlRequest(socket, 'GET', '/outages?since=yesterday')).rejects.toThrow(/--since/);
+    const uptime = (await controlRequest(
+      socket,
+      'GET',
+      '/uptime?from=2026-05-01T08:00:00Z&to=2026-05-01T08:00:12Z',
+    )) as {
+      cameras: { cameraId: string; downMs: number; uptimePct: number }[];
+      restored: { count: number };
+    };
+    expect(uptime.cameras).toEqual([expect.objectContaining({ cameraId: 'cam-1', downMs: 5000 })]);
+    expect(uptime.cameras[0]?.uptimePct).toBeCloseTo(100 * (7 / 12), 1);
+    expect(uptime.restored.count).toBe(0);
+  });
+
+  it('keeps tracking when the store fails: the transition still reaches the bus and the board', () => {
+    flow(2);
+    store.db.exec('DROP TABLE transitions');
+    sample('stall');
+    expect(transitions.map((t) => t.to)).toEqual(['online', 'offline']);
+    expect(board.camera('cam-1')?.status).toBe('offline');
+    expect(health.state('cam-1')?.status).toBe('offline');
   });
 });

@@ -46,9 +46,13 @@ async function askDaemon(socket: string, cameraId: string): Promise<WhyDoc | und
   }
 }
 
+/**
+ * No socket file, nobody listening, or a daemon that went away mid-request (EPIPE/ECONNRESET: it
+ * stopped, or a pooled keep-alive connection outlived it): the database is the best answer left.
+ */
 function noListener(cause: unknown): boolean {
   const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
-  return code === 'ENOENT' || code === 'ECONNREFUSED';
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EPIPE' || code === 'ECONNRESET';
 }
 
 /** With the daemon stopped nothing reaches the centre, so the camera is not integrated: uplink_down at best. */
