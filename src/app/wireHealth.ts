@@ -12,7 +12,7 @@ import { isoTs } from '../shared/clock.js';
 import type { CamgateEvents } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
-import type { CameraRecord } from '../shared/types.js';
+import type { CameraRecord, StreamStats } from '../shared/types.js';
 import { HistoryRepo, type RebootGapResult } from '../store/historyRepo.js';
 import type { WiringContext } from './modules.js';
 
@@ -161,7 +161,7 @@ export class HealthService implements Service {
         status: state.status,
         since: tracked.sinceIso,
         reasons: state.reasons,
-        stream: state.stats ?? {},
+        stream: boardStream(state),
       });
     }
   }
@@ -255,6 +255,16 @@ export class HealthService implements Service {
       restored: { count: restored.length, cameras: restored },
     };
   }
+}
+
+/**
+ * While a camera is down its last fps/bitrate/loss are history, not state: the centre would read
+ * "25 fps" on an offline camera. Codec and resolution stay (they identify the stream); `why` keeps all.
+ */
+function boardStream(state: HealthState): StreamStats {
+  const stats = state.stats ?? {};
+  if (state.status !== 'offline' && state.status !== 'unauthorized') return stats;
+  return { codec: stats.codec, width: stats.width, height: stats.height };
 }
 
 /** The fps the camera is configured to send; the sub profile is what the health session watches by default. */

@@ -111,7 +111,8 @@ function onSample(
   now: number,
   rules: HealthRules,
 ): HealthResult {
-  const withDetail: HealthState = { ...s, detail: e.detail ?? s.detail };
+  // Flowing packets make an old error detail ("ECONNREFUSED") misleading evidence; other samples keep it.
+  const withDetail: HealthState = { ...s, detail: e.detail ?? (e.kind === 'packets' ? undefined : s.detail) };
   switch (e.kind) {
     case 'connected': {
       const windowMs = rules.crashLoopWindowSeconds * 1000;

@@ -357,6 +357,10 @@ describe('healthMachine', () => {
     expect(state.detail).toBe('no RTP for 3 s');
     expect(state.since).toBe(2000);
     expect(state.expectedFps).toBe(15);
+    const after = run([...UP, [1, ev('unreachable', 'ECONNREFUSED')], [2, ev('closed')], [3, pk(GOOD)]]);
+    expect(after.state.detail).toBeUndefined();
+    const kept = run([...UP, [1, ev('unreachable', 'ECONNREFUSED')], [2, ev('closed')]]);
+    expect(kept.state.detail).toBe('ECONNREFUSED');
   });
 
   it('healthReducer binds the rules into the (state, event, now) shape', () => {
