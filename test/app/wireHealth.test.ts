@@ -137,7 +137,7 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(transitions[1]?.reasons).toEqual(['stream_stalled']);
     expect(board.camera('cam-1')).toMatchObject({ status: 'offline', reasons: ['stream_stalled'] });
     // the last fps is evidence (why), not state: an offline camera must not be published at 15 fps
-    expect(board.camera('cam-1')?.stream).toMatchObject({ codec: 'H264', width: 1280, fps: undefined });
+    expect(board.camera('cam-1')?.stream).toEqual({ codec: 'H264', width: 1280, height: 720 });
     expect(history.transitions('cam-1')).toHaveLength(2);
   });
 
