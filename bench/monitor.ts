@@ -14,13 +14,25 @@ const WINDOW_MS = 10_000;
 const STALL_SECONDS = 2;
 const TICKS_PER_S = 100; // Linux USER_HZ
 
+/** undefined once the process has exited (an ffmpeg that gave up is left out, and counted). */
+function readProc(pid: number, file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ESRCH')
+      return undefined;
+    throw err;
+  }
+}
+
 function pssKb(pid: number): number {
-  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  const m = /^Pss:\s+(\d+) kB/m.exec(readProc(pid, 'smaps_rollup') ?? '');
   return m ? Number(m[1]) : 0;
 }
 
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+function cpuTicks(pid: number): number | undefined {
+  const stat = readProc(pid, 'stat');
+  if (stat === undefined) return undefined;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
@@ -132,7 +144,7 @@ async function ffmpegs(server: GstServer, n: number) {
         }),
     ),
   );
-  return { ...figures, alive: alive.length };
+  return { ...figures, alive: figures.measured };
 }
 
 const counts = process.argv
@@ -145,12 +157,15 @@ try {
   console.log(`camgate idle process: PSS ${base.pssMb.toFixed(1)} MB, CPU ${base.cpuPct.toFixed(1)} %`);
   for (const n of counts.length > 0 ? counts : [64, 256]) {
     const cg = await camgate(server, n, true);
-    const ff = await ffmpegs(server, n);
     const marginalKb = ((cg.pssMb - base.pssMb) * 1024) / n;
     console.log(
-      `N=${n}: camgate PSS ${cg.pssMb.toFixed(1)} MB (${marginalKb.toFixed(0)} KB/camera marginal), CPU ${cg.cpuPct.toFixed(1)} %, connected ${cg.connected}; ` +
-        `stall detect (stallSeconds=${STALL_SECONDS}) p50 ${cg.stall?.p50} ms p95 ${cg.stall?.p95} ms (${cg.stall?.detected}/${n}) | ` +
-        `ffmpeg x${ff.alive}: PSS ${ff.pssMb.toFixed(1)} MB (${((ff.pssMb * 1024) / Math.max(ff.alive, 1)).toFixed(0)} KB/camera), CPU ${ff.cpuPct.toFixed(1)} %`,
+      `N=${n} camgate: PSS ${cg.pssMb.toFixed(1)} MB (${marginalKb.toFixed(0)} KB/camera marginal), CPU ${cg.cpuPct.toFixed(1)} %, ` +
+        `connected ${cg.connected}/${n}; stall detect (stallSeconds=${STALL_SECONDS}) p50 ${cg.stall?.p50} ms p95 ${cg.stall?.p95} ms (${cg.stall?.detected}/${n})`,
+    );
+    const ff = await ffmpegs(server, n);
+    console.log(
+      `N=${n} ffmpeg:  PSS ${ff.pssMb.toFixed(1)} MB (${((ff.pssMb * 1024) / Math.max(ff.alive, 1)).toFixed(0)} KB/camera), ` +
+        `CPU ${ff.cpuPct.toFixed(1)} %, ${ff.alive}/${n} processes alive through the window`,
     );
   }
 } finally {

@@ -26,6 +26,11 @@ export function connectWithDeadline(
       socket.removeAllListeners('error');
       resolve(socket);
     });
+    // A stop() during connect destroys the socket without an error: settle now, not at the deadline.
+    socket.once('close', () => {
+      timer.cancel();
+      reject(new CamgateError('RTSP_CONNECT', 'connection closed while connecting'));
+    });
     socket.once('error', (err) => {
       timer.cancel();
       reject(new CamgateError('RTSP_CONNECT', `TCP connect failed: ${err.message}`, { cause: err }));
