@@ -42,14 +42,26 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function measure(
   pids: number[],
   beforePss?: () => Promise<void>,
-): Promise<{ pssMb: number; cpuPct: number }> {
+): Promise<{ pssMb: number; cpuPct: number; measured: number }> {
   const t0 = pids.map(cpuTicks);
   await sleep(WINDOW_MS);
   const t1 = pids.map(cpuTicks);
-  const ticks = t1.reduce((a, b, i) => a + b - (t0[i] ?? 0), 0);
+  let ticks = 0;
+  const survivors: number[] = [];
+  pids.forEach((pid, i) => {
+    const a = t0[i];
+    const b = t1[i];
+    if (a === undefined || b === undefined) return;
+    ticks += b - a;
+    survivors.push(pid);
+  });
   await beforePss?.();
-  const pss = pids.reduce((a, pid) => a + pssKb(pid), 0);
-  return { pssMb: pss / 1024, cpuPct: (ticks / TICKS_PER_S / (WINDOW_MS / 1000)) * 100 };
+  const pss = survivors.reduce((sum, pid) => sum + pssKb(pid), 0);
+  return {
+    pssMb: pss / 1024,
+    cpuPct: (ticks / TICKS_PER_S / (WINDOW_MS / 1000)) * 100,
+    measured: survivors.length,
+  };
 }
 
 function percentile(values: number[], p: number): number {
