@@ -36,8 +36,11 @@ fi
 stamp=node_modules/.camgate-lock-sha
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "camgate setup: npm ci (builds better-sqlite3 from source when no prebuilt binary can be fetched: ~2 min)"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "camgate setup: npm install (builds better-sqlite3 from source when no prebuilt binary can be fetched: ~2 min)"
+  # `npm install`, not `npm ci`: this npm (11.x with omit-lockfile-registry-resolved) writes lock
+  # files without the other platforms' optional packages, and `npm ci` then refuses them as out of
+  # sync. Every version is still pinned: exact versions in package.json, the rest in the lock.
+  npm install --no-audit --no-fund --loglevel=error
   # npm 11 runs install scripts only for packages approved in package.json "allowScripts";
   # older npm runs them anyway. Either way, make sure the native module is really there.
   node -e "require('better-sqlite3')" 2>/dev/null || npm rebuild better-sqlite3 --loglevel=error

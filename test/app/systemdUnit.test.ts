@@ -34,7 +34,10 @@ describe('systemd/camgate.service', () => {
   it.skipIf(!hasAnalyze)('passes systemd-analyze verify (skipped: systemd-analyze not installed)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-unit-'));
     // verify resolves ExecStart; point it at this checkout's node and bin.
-    const local = unit.replace('/usr/bin/node /opt/camgate/bin/camgate.js', `${process.execPath} ${repoRoot}/bin/camgate.js`);
+    const local = unit.replace(
+      '/usr/bin/node /opt/camgate/bin/camgate.js',
+      `${process.execPath} ${repoRoot}/bin/camgate.js`,
+    );
     const file = path.join(dir, 'camgate.service');
     fs.writeFileSync(file, local);
     let output = '';
@@ -45,7 +48,9 @@ describe('systemd/camgate.service', () => {
       output = `${e.stdout ?? ''}${e.stderr ?? ''}`;
       // In a container without a running systemd, verify still parses the unit but may fail to
       // load unrelated units; only complaints about our own file count.
-      const ours = output.split('\n').filter((l) => l.includes('camgate.service') && !l.includes('Failed to'));
+      const ours = output
+        .split('\n')
+        .filter((l) => l.includes('camgate.service') && !l.includes('Failed to'));
       expect(ours, output).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
 import type { CliCommand } from '../command.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
+import { outagesCommand } from './outages.js';
 import { probeCommand } from './probe.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
+import { whyCommand } from './why.js';
 
 /** Every `camgate` subcommand; add one line per command. */
 export const commands: readonly CliCommand[] = [
@@ -12,4 +14,6 @@ export const commands: readonly CliCommand[] = [
   camerasCommand,
   configCommand,
   probeCommand,
+  whyCommand,
+  outagesCommand,
 ];
