@@ -27,3 +27,21 @@ describe('Ticker (one shared timer for every session)', () => {
     expect(times).toEqual([100, 200, 300]);
   });
 });
+
+describe('Ticker error isolation', () => {
+  it('keeps calling the other listeners when one throws, and reports the error', () => {
+    const clock = new FakeClock();
+    const errors: unknown[] = [];
+    const ticker = new Ticker(clock, 100, (err) => errors.push(err));
+    let calls = 0;
+    ticker.add(() => {
+      throw new Error('boom');
+    });
+    ticker.add(() => {
+      calls += 1;
+    });
+    clock.advance(300);
+    expect(calls).toBe(3);
+    expect(errors).toHaveLength(3);
+  });
+});
