@@ -4,7 +4,7 @@
  * Source: GStreamer's RTSP server (one shared media, N clients), or the site simulator later.
  * Usage: npx tsx bench/monitor.ts [N...]   (default 64 256)
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { GstServer } from '../test/streams/helpers/gstServer.js';
@@ -119,31 +119,39 @@ async function camgate(server: GstServer, n: number, withStall: boolean) {
 }
 
 async function ffmpegs(server: GstServer, n: number) {
-  const children = Array.from({ length: n }, () =>
-    spawn(
-      'ffmpeg',
-      [
-        '-nostdin',
-        '-loglevel',
-        'error',
-        '-rtsp_transport',
-        'tcp',
-        '-timeout',
-        '5000000',
-        '-i',
-        server.url,
-        '-c',
-        'copy',
-        '-f',
-        'null',
-        '-',
-      ],
-      {
-        stdio: ['ignore', 'ignore', 'ignore'],
-      },
-    ),
-  );
-  await sleep(WARMUP_MS);
+  const children: ChildProcess[] = [];
+  const errors = new Map<number, string>();
+  // Staggered like the monitor's jittered starts: a 256-connection storm is not what we measure.
+  for (let i = 0; i < n; i++) {
+    children.push(
+      spawn(
+        'ffmpeg',
+        [
+          '-nostdin',
+          '-loglevel',
+          'error',
+          '-rtsp_transport',
+          'tcp',
+          '-timeout',
+          '10000000',
+          '-i',
+          server.url,
+          '-c',
+          'copy',
+          '-f',
+          'null',
+          '-',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      ),
+    );
+    const child = children[children.length - 1];
+    child?.stderr?.on('data', (d: Buffer) => {
+      errors.set(child.pid ?? 0, d.toString().trim().split('\n').at(-1) ?? '');
+    });
+    if (i % 16 === 15) await sleep(250);
+  }
+  await sleep(WARMUP_MS + n * 20);
   const alive = children.filter((c) => c.exitCode === null && c.pid !== undefined);
   const figures = await measure(alive.map((c) => c.pid as number));
   await Promise.all(
@@ -156,7 +164,8 @@ async function ffmpegs(server: GstServer, n: number) {
         }),
     ),
   );
-  return { ...figures, alive: figures.measured };
+  const reasons = [...new Set(errors.values())].slice(0, 3);
+  return { ...figures, alive: figures.measured, reasons };
 }
 
 const counts = process.argv
@@ -177,7 +186,7 @@ try {
     const ff = await ffmpegs(server, n);
     console.log(
       `N=${n} ffmpeg:  PSS ${ff.pssMb.toFixed(1)} MB (${((ff.pssMb * 1024) / Math.max(ff.alive, 1)).toFixed(0)} KB/camera), ` +
-        `CPU ${ff.cpuPct.toFixed(1)} %, ${ff.alive}/${n} processes alive through the window`,
+        `CPU ${ff.cpuPct.toFixed(1)} %, ${ff.alive}/${n} processes alive through the window${ff.reasons.length > 0 ? `; ffmpeg said: ${ff.reasons.join(' | ')}` : ''}`,
     );
   }
 } finally {
