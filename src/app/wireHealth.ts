@@ -5,7 +5,7 @@ import {
   initialHealthState,
   reduceHealth,
 } from '../health/healthMachine.js';
-import { CRASH_LOOP_DEFAULTS, type HealthRules } from '../health/streamQuality.js';
+import { CRASH_LOOP_DEFAULTS, type HealthRules, streamCauseOf } from '../health/streamQuality.js';
 import { parseSince } from '../health/timeWindow.js';
 import type { WhyDoc } from '../health/whyReport.js';
 import { isoTs } from '../shared/clock.js';
@@ -200,15 +200,19 @@ export class HealthService implements Service {
     const now = this.now();
     const lastPacketAt =
       s?.lastPacketAt === undefined ? undefined : isoTs(now.wallMs - (now.monoMs - s.lastPacketAt));
+    const status = s?.status ?? row?.status ?? 'unknown';
+    const reasons = s?.reasons ?? row?.reasons ?? [];
+    const integrated = row?.integrated ?? false;
     return {
       found: true,
       cameraId,
       source: 'daemon',
-      status: s?.status ?? row?.status ?? 'unknown',
+      status,
       since: tracked?.sinceIso ?? row?.since,
-      reasons: s?.reasons ?? row?.reasons ?? [],
-      integrated: row?.integrated ?? false,
-      cause: row?.cause ?? s?.cause,
+      reasons,
+      integrated,
+      // The integration wiring's cause when it has one; else the stream's own link in the chain.
+      cause: integrated ? undefined : (row?.cause ?? streamCauseOf(status, reasons)),
       evidence: {
         lastPacketAt,
         stream: s?.stats ?? row?.stream,

@@ -224,6 +224,15 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(why.evidence?.lastPacketAt).toBe('2026-05-01T08:00:01.000Z');
     expect(why.transitions.map((t) => t.to)).toEqual(['offline', 'online']);
     expect(await controlRequest(socket, 'GET', '/why/ghost')).toMatchObject({ found: false });
+    const seeded = board.camera('cam-1');
+    if (seeded)
+      board.upsertCamera({ ...seeded, cameraId: 'cam-2', status: 'unknown', reasons: ['not yet observed'] });
+    expect(await controlRequest(socket, 'GET', '/why/cam-2')).toMatchObject({
+      found: true,
+      status: 'unknown',
+      cause: 'camera_offline',
+      transitions: [],
+    });
     const doc = (await controlRequest(socket, 'GET', '/outages?camera=cam-1&since=2026-05-01')) as {
       outages: unknown[];
     };
