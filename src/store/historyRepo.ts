@@ -249,7 +249,17 @@ export class HistoryRepo {
   }
 
   uptime(window: Span, now: HistoryNow, cameraIds: readonly string[] = []): CameraUptime[] {
-    return uptimeByCamera(cameraIds, this.spans(window, now), this.rebootGaps(window), window, now.wallMs);
+    const observed = this.db
+      .prepare('SELECT DISTINCT camera_id AS id FROM transitions WHERE at_ms < ?')
+      .all(window.toMs) as { id: string }[];
+    return uptimeByCamera(
+      cameraIds,
+      new Set(observed.map((r) => r.id)),
+      this.spans(window, now),
+      this.rebootGaps(window),
+      window,
+      now.wallMs,
+    );
   }
 
   restored(window: Span, now: HistoryNow): RestoredCamera[] {

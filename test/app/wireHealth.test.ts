@@ -243,10 +243,13 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
       'GET',
       '/uptime?from=2026-05-01T08:00:00Z&to=2026-05-01T08:00:12Z',
     )) as {
-      cameras: { cameraId: string; downMs: number; uptimePct: number }[];
+      cameras: { cameraId: string; downMs: number; uptimePct: number | null }[];
       restored: { count: number };
     };
-    expect(uptime.cameras).toEqual([expect.objectContaining({ cameraId: 'cam-1', downMs: 5000 })]);
+    expect(uptime.cameras).toEqual([
+      expect.objectContaining({ cameraId: 'cam-1', downMs: 5000 }),
+      expect.objectContaining({ cameraId: 'cam-2', uptimePct: null }),
+    ]);
     expect(uptime.cameras[0]?.uptimePct).toBeCloseTo(100 * (7 / 12), 1);
     expect(uptime.restored.count).toBe(0);
   });

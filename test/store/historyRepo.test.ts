@@ -166,7 +166,7 @@ describe('HistoryRepo', () => {
     expect(rows.map((r) => [r.cameraId, r.outages, r.downMs, r.uptimePct])).toEqual([
       ['cam-1', 1, 6 * MIN, 90],
       ['cam-2', 1, 12 * MIN, 80],
-      ['cam-3', 0, 0, 100],
+      ['cam-3', 0, 0, null], // never observed: no data, not 100 %
     ]);
     // a window that cuts an outage counts only the part inside it
     const half = history.uptime({ fromMs: from + 33 * MIN, toMs: from + 40 * MIN }, now, ['cam-1']);
