@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
 import { outagesCommand } from './outages.js';
+import { probeCommand } from './probe.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 import { whyCommand } from './why.js';
@@ -12,6 +13,7 @@ export const commands: readonly CliCommand[] = [
   statusCommand,
   camerasCommand,
   configCommand,
+  probeCommand,
   whyCommand,
   outagesCommand,
 ];
