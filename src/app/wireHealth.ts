@@ -127,14 +127,18 @@ export class HealthService implements Service {
     for (const id of this.cameras.keys()) this.apply(id, { type: 'tick' });
   }
 
+  /**
+   * Order matters: the store first (source of truth), then the board, then the bus, so a listener
+   * of `health.transition` (the uplink's integration) already reads the new status on the board.
+   */
   private apply(cameraId: string, event: HealthEvent): void {
     const mono = this.ctx.clock.monotonic();
     const tracked = this.cameras.get(cameraId) ?? this.track(cameraId, mono);
     const before = tracked.state;
     const { state, transitions } = reduceHealth(before, event, mono, this.rules);
     tracked.state = state;
+    const wallMs = this.ctx.clock.now();
     for (const t of transitions) {
-      const wallMs = this.ctx.clock.now();
       tracked.sinceIso = isoTs(wallMs);
       const evidence = { detail: state.detail, stats: state.stats, expectedFps: state.expectedFps };
       this.guard('persist transition', () =>
@@ -148,13 +152,6 @@ export class HealthService implements Service {
         }),
       );
       this.log.info({ cameraId, from: t.from, to: t.to, reasons: t.reasons }, 'camera health changed');
-      this.ctx.bus.emit('health.transition', {
-        cameraId,
-        from: t.from,
-        to: t.to,
-        reasons: t.reasons,
-        at: wallMs,
-      });
     }
     if (transitions.length > 0 || state.reasons !== before.reasons || state.stats !== before.stats) {
       this.ctx.board.patchCamera(cameraId, {
@@ -162,6 +159,15 @@ export class HealthService implements Service {
         since: tracked.sinceIso,
         reasons: state.reasons,
         stream: boardStream(state),
+      });
+    }
+    for (const t of transitions) {
+      this.ctx.bus.emit('health.transition', {
+        cameraId,
+        from: t.from,
+        to: t.to,
+        reasons: t.reasons,
+        at: wallMs,
       });
     }
   }

@@ -141,6 +141,14 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(history.transitions('cam-1')).toHaveLength(2);
   });
 
+  it('the board already shows the new status when health.transition is heard (integration reads it)', () => {
+    const seen: string[] = [];
+    bus.on('health.transition', (t) => seen.push(`${t.to}:${board.camera(t.cameraId)?.status}`));
+    flow(1);
+    sample('stall');
+    expect(seen).toEqual(['online:online', 'offline:offline']);
+  });
+
   it('recovers after the hysteresis and closes the outage as restored with its monotonic duration', () => {
     flow(2);
     sample('stall');
