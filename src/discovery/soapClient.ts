@@ -42,6 +42,11 @@ export class SoapClient {
     return this.mode;
   }
 
+  /** Camera clock minus ours, for the WS-Security Created timestamp. */
+  setClockOffset(ms: number | undefined): void {
+    this.options.clockOffsetMs = ms;
+  }
+
   /** Sends `bodyXml` (one element with its own xmlns) and returns the response element inside Body. */
   async call(
     url: string,
