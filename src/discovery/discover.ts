@@ -25,6 +25,8 @@ export interface DiscoverOptions {
   readonly callDeadlineMs?: number;
   readonly maxResponseBytes?: number;
   readonly concurrency?: number;
+  /** false: unicast only (ranges and configured addresses), no multicast socket. */
+  readonly multicast?: boolean;
 }
 
 export interface DiscoveryRun {
@@ -38,7 +40,7 @@ export interface DiscoveryRun {
 export async function discover(deps: DiscoverDeps, options: DiscoverOptions): Promise<DiscoveryRun> {
   const started = deps.clock.monotonic();
   const d = options.discovery;
-  const interfaces = probeInterfaces(deps.net, d.interfaces);
+  const interfaces = options.multicast === false ? [] : probeInterfaces(deps.net, d.interfaces);
   const addresses = expandRanges(d.ranges);
   const windowMs = d.probeWindowSeconds * 1000;
   const [probe, swept] = await Promise.all([
