@@ -70,7 +70,7 @@ export async function discover(deps: DiscoverDeps, options: DiscoverOptions): Pr
     },
     'discovery sweep done',
   );
-  const results = await interrogateAll(deps, targets, options);
+  const results = await interrogateTargets(deps, targets, options);
   return {
     targets,
     results,
@@ -109,7 +109,8 @@ export function mergeTargets(...lists: (readonly DiscoveredTarget[])[]): Discove
   return [...byKey.values()];
 }
 
-async function interrogateAll(
+/** Interrogates known targets (a Hello, a configured address) with the same bounds as a sweep. */
+export async function interrogateTargets(
   deps: DiscoverDeps,
   targets: readonly DiscoveredTarget[],
   options: DiscoverOptions,

@@ -22,6 +22,8 @@ export interface ReconcileOptions {
   readonly cameras: readonly CameraConfig[];
   readonly nowIso: string;
   readonly missedSweepsBeforeRemoved: number;
+  /** A Hello or single-camera interrogation: cameras not in `found` are not counted as missed. */
+  readonly partial?: boolean;
 }
 
 /** Config entry for a camera: matched by id, serial, MAC or address (first that matches). */
@@ -102,11 +104,18 @@ export function reconcile(
       next.push(p);
       continue;
     }
-    const replacedBy = events.find((e) => e.type === 'camera.replaced' && e.previous?.id === p.record.id);
+    if (events.some((e) => e.type === 'camera.replaced' && e.previous?.id === p.record.id)) {
+      next.push({ ...p, removed: true });
+      continue;
+    }
+    if (options.partial) {
+      next.push(p);
+      continue;
+    }
     const missed = p.missedSweeps + 1;
-    const removed = replacedBy !== undefined || missed >= options.missedSweepsBeforeRemoved;
+    const removed = missed >= options.missedSweepsBeforeRemoved;
     next.push({ record: p.record, missedSweeps: missed, removed });
-    if (removed && !replacedBy) events.push({ type: 'camera.removed', camera: p.record });
+    if (removed) events.push({ type: 'camera.removed', camera: p.record });
   }
   return { next, events };
 }
