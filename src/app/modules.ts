@@ -2,6 +2,7 @@ import type { Service } from '../shared/service.js';
 import type { AppContext } from './context.js';
 import type { StatusBoard } from './statusBoard.js';
 import { wireDiscovery } from './wireDiscovery.js';
+import { wireHealth } from './wireHealth.js';
 
 export interface WiringContext extends AppContext {
   readonly board: StatusBoard;
@@ -13,4 +14,4 @@ export interface WiringContext extends AppContext {
  */
 export type Wiring = (ctx: WiringContext) => Service[];
 
-export const wirings: readonly Wiring[] = [wireDiscovery];
+export const wirings: readonly Wiring[] = [wireDiscovery, wireHealth];
