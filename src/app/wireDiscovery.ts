@@ -24,7 +24,8 @@ export function wireDiscovery(ctx: WiringContext): Service[] {
   ctx.bus.on('inventory.changed', (e) => {
     if (e.type === 'camera.removed') ctx.board.removeCamera(e.camera.id);
     else {
-      if (e.type === 'camera.replaced' && e.previous && e.previous.id !== e.camera.id) ctx.board.removeCamera(e.previous.id);
+      if (e.type === 'camera.replaced' && e.previous && e.previous.id !== e.camera.id)
+        ctx.board.removeCamera(e.previous.id);
       syncBoard(ctx, e.camera);
     }
   });
@@ -33,7 +34,10 @@ export function wireDiscovery(ctx: WiringContext): Service[] {
     cameras: [...service.inventory(), ...staticCameras(ctx.config.cameras, isoTs(ctx.clock.now()))],
     byClass: service.counts(),
   }));
-  ctx.control.route('POST', '/rediscover', async () => ({ sweep: await service.rediscover(), byClass: service.counts() }));
+  ctx.control.route('POST', '/rediscover', async () => ({
+    sweep: await service.rediscover(),
+    byClass: service.counts(),
+  }));
   return [service];
 }
 
@@ -54,7 +58,9 @@ function syncBoard(ctx: WiringContext, camera: CameraRecord): void {
     ...identity,
     status: 'unknown',
     since: nowIso,
-    reasons: camera.problem ? [`${camera.problem.code}: ${camera.problem.message}`] : ['discovered, not yet observed'],
+    reasons: camera.problem
+      ? [`${camera.problem.code}: ${camera.problem.message}`]
+      : ['discovered, not yet observed'],
     stream: {},
     recording: { status: ctx.config.recording.enabled ? 'unknown' : 'off' },
     integrated: false,

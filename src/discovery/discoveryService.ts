@@ -10,7 +10,13 @@ import { type DiscoveryRun, discover, interrogateTargets } from './discover.js';
 import { HelloListener } from './helloListener.js';
 import { probeInterfaces } from './interfaces.js';
 import type { DiscoveredTarget, Interrogation } from './interrogate.js';
-import { type ClassCounts, classCounts, type InventoryEvent, reconcile, type StoredCamera } from './inventory.js';
+import {
+  type ClassCounts,
+  classCounts,
+  type InventoryEvent,
+  reconcile,
+  type StoredCamera,
+} from './inventory.js';
 
 /** Where the inventory lives; `store/inventoryRepo.ts` implements it (discovery never sees SQL). */
 export interface InventoryStore {
@@ -51,7 +57,9 @@ export class DiscoveryService implements Service {
   private running: Promise<SweepSummary> | undefined;
   private last: SweepSummary | undefined;
   private lastError: string | undefined;
-  private abort = new AbortController();
+  private readonly abort = new AbortController();
+  /** Whether the persisted inventory has been announced since this process started. */
+  private announced = false;
 
   constructor(private readonly deps: DiscoveryServiceDeps) {}
 
@@ -63,25 +71,30 @@ export class DiscoveryService implements Service {
       { interfaces: probeInterfaces(this.deps.net, d.interfaces), ranges: d.ranges },
       {
         hello: (t) =>
-          void this.onHello(t).catch((err: unknown) => this.deps.log.warn({ err, address: t.address }, 'Hello handling failed')),
+          void this.onHello(t).catch((err: unknown) =>
+            this.deps.log.warn({ err, address: t.address }, 'Hello handling failed'),
+          ),
         bye: (epr, from) => this.deps.log.info({ endpointRef: epr, from }, 'WS-Discovery Bye'),
       },
     );
     try {
       await this.listener.start();
     } catch (err) {
-      this.deps.log.warn({ err: errorMessage(err) }, 'Hello listener unavailable; relying on periodic sweeps');
+      this.deps.log.warn(
+        { err: errorMessage(err) },
+        'Hello listener unavailable; relying on periodic sweeps',
+      );
     }
     // The first sweep runs in the background: the daemon is usable with the persisted inventory meanwhile.
-    void this.rediscover();
-    this.timer = this.deps.clock.setInterval(() => void this.rediscover(), d.intervalSeconds * 1000);
+    this.background();
+    this.timer = this.deps.clock.setInterval(() => this.background(), d.intervalSeconds * 1000);
   }
 
   async stop(): Promise<void> {
     this.timer?.cancel();
     this.abort.abort(new Error('discovery stopping'));
     await this.listener?.stop();
-    await this.running?.catch(() => undefined);
+    await this.running?.catch((err: unknown) => this.deps.log.debug({ err }, 'sweep ended by stop'));
   }
 
   inventory(): CameraRecord[] {
@@ -106,6 +119,11 @@ export class DiscoveryService implements Service {
     };
   }
 
+  private background(): void {
+    // runDiscovery has logged the failure and kept it for status(); the next interval retries.
+    this.rediscover().catch((err: unknown) => this.deps.log.debug({ err }, 'background sweep failed'));
+  }
+
   /** One sweep now; a call while a sweep runs joins it. */
   rediscover(): Promise<SweepSummary> {
     if (!this.running) {
@@ -116,8 +134,29 @@ export class DiscoveryService implements Service {
     return this.running;
   }
 
+  /**
+   * Streams, health and uplink learn the inventory from events only; after a restart the cameras
+   * persisted from the last run are announced once, after every module has started.
+   */
+  private announcePersisted(cameras: readonly StoredCamera[], alreadyTold: ReadonlySet<string>): void {
+    if (this.announced) return;
+    this.announced = true;
+    const at = this.deps.clock.now();
+    for (const c of cameras) {
+      if (!c.removed && !alreadyTold.has(c.record.id)) {
+        this.deps.bus.emit('inventory.changed', { type: 'camera.updated', camera: c.record, at });
+      }
+    }
+  }
+
   private async sweep(): Promise<SweepSummary> {
-    const run = await this.runDiscovery();
+    let run: DiscoveryRun;
+    try {
+      run = await this.runDiscovery();
+    } catch (err) {
+      this.announcePersisted(this.deps.inventory.all(), new Set());
+      throw err;
+    }
     const summary = this.apply(run.results, false, run.durationMs);
     this.last = summary;
     this.deps.log.info(summary, 'discovery sweep applied');
@@ -129,7 +168,12 @@ export class DiscoveryService implements Service {
       const c = this.deps.config;
       const run =
         this.deps.run?.(targets) ??
-        discover(this.deps, { discovery: c.discovery, cameras: c.cameras, credentials: c.credentials, signal: this.abort.signal });
+        discover(this.deps, {
+          discovery: c.discovery,
+          cameras: c.cameras,
+          credentials: c.credentials,
+          signal: this.abort.signal,
+        });
       const result = await run;
       this.lastError = undefined;
       return result;
@@ -141,11 +185,18 @@ export class DiscoveryService implements Service {
   }
 
   private async onHello(target: DiscoveredTarget): Promise<void> {
-    const known = this.inventory().some((c) => c.address === target.address && c.endpointRef === target.endpointRef);
+    const known = this.inventory().some(
+      (c) => c.address === target.address && c.endpointRef === target.endpointRef,
+    );
     if (known || this.running) return;
     this.deps.log.info({ address: target.address }, 'WS-Discovery Hello from a new device');
     const c = this.deps.config;
-    const results = await interrogateTargets(this.deps, [target], { discovery: c.discovery, cameras: c.cameras, credentials: c.credentials, signal: this.abort.signal });
+    const results = await interrogateTargets(this.deps, [target], {
+      discovery: c.discovery,
+      cameras: c.cameras,
+      credentials: c.credentials,
+      signal: this.abort.signal,
+    });
     this.apply(results, true, 0);
   }
 
@@ -161,12 +212,21 @@ export class DiscoveryService implements Service {
     });
     this.deps.inventory.saveAll(next, nowIso);
     for (const e of events) {
-      this.deps.log.info({ cameraId: e.camera.id, address: e.camera.address, previous: e.previous?.id }, e.type);
+      this.deps.log.info(
+        { cameraId: e.camera.id, address: e.camera.address, previous: e.previous?.id },
+        e.type,
+      );
       bus.emit('inventory.changed', { ...e, at: now });
     }
+    if (!partial) this.announcePersisted(next, new Set(events.map((e) => e.camera.id)));
     for (const c of next) {
       const offset = c.record.clockOffsetMs;
-      if (!c.removed && c.record.lastSeenAt === nowIso && offset !== undefined && Math.abs(offset) > CLOCK_DRIFT_MS) {
+      if (
+        !c.removed &&
+        c.record.lastSeenAt === nowIso &&
+        offset !== undefined &&
+        Math.abs(offset) > CLOCK_DRIFT_MS
+      ) {
         bus.emit('camera.clockDrift', { cameraId: c.record.id, offsetMs: offset, at: now });
       }
     }
@@ -176,7 +236,12 @@ export class DiscoveryService implements Service {
       durationMs,
       found: results.length,
       problems: results.filter((r) => r.problem).length,
-      events: { 'camera.added': count('camera.added'), 'camera.replaced': count('camera.replaced'), 'camera.removed': count('camera.removed'), 'camera.updated': count('camera.updated') },
+      events: {
+        'camera.added': count('camera.added'),
+        'camera.replaced': count('camera.replaced'),
+        'camera.removed': count('camera.removed'),
+        'camera.updated': count('camera.updated'),
+      },
     };
   }
 }

@@ -21,7 +21,11 @@ export class HelloListener {
 
   constructor(
     private readonly deps: { net: Net; log: Log },
-    private readonly options: { interfaces: readonly ProbeInterface[]; ranges: readonly string[]; port?: number },
+    private readonly options: {
+      interfaces: readonly ProbeInterface[];
+      ranges: readonly string[];
+      port?: number;
+    },
     private readonly handlers: HelloHandlers,
   ) {}
 
@@ -70,7 +74,11 @@ export class HelloListener {
       if (parsed.kind !== 'hello') continue;
       const target = acceptMatch(m, rinfo.address, this.options.ranges, 'hello');
       if (target) this.handlers.hello(target);
-      else this.deps.log.warn({ from: rinfo.address, xaddrs: m.xaddrs }, 'spoofed Hello dropped: XAddrs not on the sender');
+      else
+        this.deps.log.warn(
+          { from: rinfo.address, xaddrs: m.xaddrs },
+          'spoofed Hello dropped: XAddrs not on the sender',
+        );
     }
   }
 }

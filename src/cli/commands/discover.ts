@@ -14,7 +14,8 @@ import { formatTable } from '../table.js';
 export const discoverCommand: CliCommand = {
   name: 'discover',
   summary: 'one-off discovery + interrogation + classification (no daemon needed)',
-  usage: 'camgate discover [--config PATH] [--json] [--range CIDR]... [--interface NAME]... [--timeout SECONDS]',
+  usage:
+    'camgate discover [--config PATH] [--json] [--range CIDR]... [--interface NAME]... [--timeout SECONDS]',
   async run(args, io) {
     const { values } = parseCommandArgs('discover', args, {
       config: { type: 'string' },
@@ -33,7 +34,11 @@ export const discoverCommand: CliCommand = {
     if (!discovery.success) {
       const issue = discovery.error.issues[0];
       const field = issue?.path.join('.') ?? '';
-      const flag = field.startsWith('ranges') ? '--range' : field.startsWith('interfaces') ? '--interface' : '--timeout';
+      const flag = field.startsWith('ranges')
+        ? '--range'
+        : field.startsWith('interfaces')
+          ? '--interface'
+          : '--timeout';
       throw new UsageError(`camgate discover: ${flag}: ${issue?.message ?? 'invalid'}`);
     }
     const log = createLog({ level: io.env.CAMGATE_LOG_LEVEL ?? 'error' });
@@ -42,7 +47,9 @@ export const discoverCommand: CliCommand = {
       { discovery: discovery.data, cameras: base.cameras, credentials: base.credentials },
     );
     const nowIso = isoTs(systemClock.now());
-    const cameras: CameraRecord[] = run.results.map((r) => toRecord(r, cameraIdFor(r, base.cameras), nowIso, nowIso));
+    const cameras: CameraRecord[] = run.results.map((r) =>
+      toRecord(r, cameraIdFor(r, base.cameras), nowIso, nowIso),
+    );
     const byClass = classCounts(cameras, base.site.planned);
     if (values.json) {
       writeJson(io, { cameras, byClass, dropped: run.dropped, durationMs: run.durationMs, ts: nowIso });
@@ -64,7 +71,10 @@ function render(cameras: readonly CameraRecord[]): string {
     c.profiles.find((p) => p.role === 'main')?.rtspUrl ?? '-',
     c.problem ? `${c.problem.code}: ${c.problem.message}` : 'ok',
   ]);
-  return formatTable(['ID', 'ADDRESS', 'CLASS', 'MANUFACTURER', 'MODEL', 'MAC', 'MAIN STREAM', 'STATE'], rows);
+  return formatTable(
+    ['ID', 'ADDRESS', 'CLASS', 'MANUFACTURER', 'MODEL', 'MAC', 'MAIN STREAM', 'STATE'],
+    rows,
+  );
 }
 
 function summaryLine(byClass: ReturnType<typeof classCounts>, durationMs: number, spoofed: number): string {
