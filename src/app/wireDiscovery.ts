@@ -31,7 +31,8 @@ export function wireDiscovery(ctx: WiringContext): Service[] {
   });
   ctx.board.section('discovery', () => service.status());
   ctx.control.route('GET', '/cameras', () => ({
-    cameras: [...service.inventory(), ...staticCameras(ctx.config.cameras, isoTs(ctx.clock.now()))],
+    // Configured (static) cameras first: they are the ones the technician typed in.
+    cameras: [...staticCameras(ctx.config.cameras, isoTs(ctx.clock.now())), ...service.inventory()],
     byClass: service.counts(),
   }));
   ctx.control.route('POST', '/rediscover', async () => ({

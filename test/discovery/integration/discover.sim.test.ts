@@ -14,7 +14,7 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
   let site: SimSite;
   beforeAll(async () => {
     site = await startSite({
-      baseAddress: '127.0.1.1',
+      baseAddress: '127.0.41.1',
       cameras: [
         { kind: 'overview' },
         { kind: 'overview' },
@@ -36,7 +36,7 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
     const config = siteConfig({});
     const all = await discover(deps, { ...config, discovery: config.discovery });
     // Other test files run their own sites on lo in parallel; multicast reaches them too.
-    const run = { ...all, results: all.results.filter((r) => r.target.address.startsWith('127.0.1.')) };
+    const run = { ...all, results: all.results.filter((r) => r.target.address.startsWith('127.0.41.')) };
     const honest = site.cameras.slice(0, 8);
     const spoofer = site.cameras[8];
     expect(run.results.map((r) => r.target.address).sort()).toEqual(honest.map((c) => c.address).sort());
@@ -56,6 +56,8 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
       expect(Math.abs(r?.clockOffsetMs ?? 99_999)).toBeLessThan(5000);
     }
     expect(run.results.some((r) => r.target.address === spoofer?.address)).toBe(false);
+    // …nor the address its ProbeMatch claims (sim: third octet + 100).
+    expect(all.results.some((r) => r.target.address.startsWith('127.0.141.'))).toBe(false);
   });
 
   it('unicast WS-Discovery probes alone (no multicast socket) find the cameras in a range; spoofed XAddrs dropped', async () => {
@@ -64,7 +66,7 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
     const res = await probeSweep(deps, {
       interfaces: [],
       unicastTargets: addresses,
-      ranges: ['127.0.1.0/28'],
+      ranges: ['127.0.41.0/28'],
       windowMs: 1000,
     });
     const found = res.targets.map((t) => t.address).sort();
@@ -79,20 +81,20 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
   });
 
   it('HTTP sweep of a /28 finds every ONVIF service by unauthenticated GetSystemDateAndTime', async () => {
-    const found = await httpSweep(deps, { addresses: expandRanges(['127.0.1.0/28']), ports: [80, 8080] });
+    const found = await httpSweep(deps, { addresses: expandRanges(['127.0.41.0/28']), ports: [80, 8080] });
     const addresses = found.map((t) => t.address);
     for (const cam of site.cameras) expect(addresses).toContain(cam.address);
     expect(found.every((t) => t.xaddr.endsWith(':8080/onvif/device_service'))).toBe(true);
   });
 
   it('discover() with ranges merges sweep and probes without duplicates', async () => {
-    const config = siteConfig({ ranges: ['127.0.1.0/28'] });
+    const config = siteConfig({ ranges: ['127.0.41.0/28'] });
     const run = await discover(deps, { ...config, discovery: config.discovery });
     const addresses = run.results.map((r) => r.target.address);
     expect(new Set(addresses).size).toBe(addresses.length);
-    expect(addresses.filter((a) => a.startsWith('127.0.1.')).sort()).toEqual(
+    expect(addresses.filter((a) => a.startsWith('127.0.41.')).sort()).toEqual(
       site.cameras.map((c) => c.address).sort(),
     );
-    expect(run.results.filter((r) => r.problem && r.target.address.startsWith('127.0.1.'))).toEqual([]);
+    expect(run.results.filter((r) => r.problem && r.target.address.startsWith('127.0.41.'))).toEqual([]);
   });
 });
