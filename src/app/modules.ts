@@ -1,6 +1,7 @@
 import type { Service } from '../shared/service.js';
 import type { AppContext } from './context.js';
 import type { StatusBoard } from './statusBoard.js';
+import { wireDiscovery } from './wireDiscovery.js';
 import { wireHealth } from './wireHealth.js';
 import { wireStreams } from './wireStreams.js';
 
@@ -14,4 +15,4 @@ export interface WiringContext extends AppContext {
  */
 export type Wiring = (ctx: WiringContext) => Service[];
 
-export const wirings: readonly Wiring[] = [wireStreams, wireHealth];
+export const wirings: readonly Wiring[] = [wireDiscovery, wireStreams, wireHealth];
