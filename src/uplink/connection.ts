@@ -6,6 +6,8 @@ import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { safeUrl } from '../shared/redact.js';
 
+const STABLE_SESSION_MS = 30_000;
+
 export interface Session {
   readonly client: MqttClient;
   readonly broker: string;
@@ -61,16 +63,23 @@ export class BrokerConnection {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    if (client.connected && beforeEnd) {
+    if (!client.connected) {
+      // Between attempts the client is already closed; a graceful end would wait for acks forever.
+      client.end(true);
+      return;
+    }
+    if (beforeEnd) {
       try {
         await beforeEnd(client);
       } catch (err) {
         this.deps.log.warn({ err }, 'final publish before disconnect failed');
       }
     }
-    await client.endAsync(false).catch((err: unknown) => {
+    const ended = client.endAsync(false).catch((err: unknown) => {
       this.deps.log.debug({ err }, 'client end');
     });
+    await Promise.race([ended, this.deps.clock.sleep(3000)]);
+    client.end(true);
   }
 
   private attempt(): void {
@@ -89,9 +98,10 @@ export class BrokerConnection {
     this.client = client;
     const closed = new AbortController();
     let established = false;
+    let establishedAt = 0;
     client.on('connect', (connack) => {
       established = true;
-      this.backoff.reset();
+      establishedAt = this.deps.clock.monotonic();
       this.lastError = undefined;
       this.deps.log.info({ broker, sessionPresent: connack.sessionPresent }, 'connected to broker');
       this.deps.onSession({ client, broker, connack, closed: closed.signal });
@@ -111,6 +121,10 @@ export class BrokerConnection {
       client.end(true);
       const detail = this.lastError ?? (established ? 'connection lost' : 'connect failed');
       if (established) this.deps.onDown(detail);
+      // Reset only after a stable session: a broker that accepts and then drops us (ACL refusal,
+      // session takeover) must not be hammered every half second.
+      if (established && this.deps.clock.monotonic() - establishedAt >= STABLE_SESSION_MS)
+        this.backoff.reset();
       if (!established) this.urlIndex += 1;
       this.scheduleRetry(detail);
     });

@@ -32,6 +32,8 @@ export class Broker {
     for (let i = 0; i < (options.extraPortCount ?? 0); i += 1) extraPorts.push(await freePort());
     const broker = new Broker(dir, port, extraPorts);
     const lines = [
+      // As root mosquitto drops to user 'mosquitto', which cannot read our 0700 temp dir.
+      `user ${os.userInfo().username}`,
       'per_listener_settings false',
       'allow_anonymous true',
       `listener ${port} 127.0.0.1`,
@@ -49,6 +51,11 @@ export class Broker {
     fs.writeFileSync(path.join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
     await broker.launch();
     return broker;
+  }
+
+  /** Adds lines to mosquitto.conf; takes effect at the next launch(). */
+  appendConfig(lines: readonly string[]): void {
+    fs.appendFileSync(path.join(this.dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
   }
 
   get pid(): number | undefined {
