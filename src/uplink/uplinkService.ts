@@ -247,7 +247,8 @@ export class UplinkService implements Service {
     void runCommand({
       name,
       body,
-      handlers: this.deps.handlers ?? {},
+      // rebirth is the uplink's own; the rest come from the modules that can do them.
+      handlers: { rebirth: () => this.rebirth(), ...this.deps.handlers },
       now: this.deps.clock.now(),
       log: this.deps.log,
       signal: this.abort.signal,
@@ -273,7 +274,7 @@ export class UplinkService implements Service {
     this.publishAllState();
   }
 
-  private publishMetrics(): void {
+  publishMetrics(): void {
     const repo = this.deps.outbox.repo;
     const payload = metricsPayload(
       this.deps.cameras(),
