@@ -28,6 +28,9 @@ export interface AppendInput {
 }
 
 export interface AppendResult {
+  /** False only for a priority-0 event that did not fit under the cap (it was dropped instead). */
+  readonly stored: boolean;
+  /** 0 when not stored. */
   readonly seq: number;
   readonly eventId: string;
   /** Rows deleted to make room under the cap (0 almost always). */
@@ -125,7 +128,12 @@ export class OutboxRepo {
   private appendInTx(input: AppendInput): AppendResult {
     const payload = JSON.stringify(input.body);
     const bytes = Buffer.byteLength(payload) + ROW_OVERHEAD;
-    const evicted = this.makeRoom(bytes, input.priority ?? 1);
+    const priority = input.priority ?? 1;
+    const evicted = this.makeRoom(bytes, priority);
+    if (priority === 0 && this.totalBytes + bytes > this.maxBytes) {
+      // Only kept events fill the outbox: the droppable newcomer is the one dropped.
+      return { stored: false, seq: 0, eventId: '', dropped: evicted.count + 1, droppedSeqs: evicted.range };
+    }
     const eventId = ulid(input.at);
     const info = this.insertStmt.run(
       eventId,
@@ -133,17 +141,24 @@ export class OutboxRepo {
       input.cameraId ?? null,
       payload,
       bytes,
-      input.priority ?? 1,
+      priority,
       new Date(input.at).toISOString(),
     );
     this.totalRows += 1;
     this.totalBytes += bytes;
-    return { seq: Number(info.lastInsertRowid), eventId, dropped: evicted.count, droppedSeqs: evicted.range };
+    return {
+      stored: true,
+      seq: Number(info.lastInsertRowid),
+      eventId,
+      dropped: evicted.count,
+      droppedSeqs: evicted.range,
+    };
   }
 
   /**
    * Cap policy: evict the oldest rows of priority 0, then 1, then 2 (never above the incoming
-   * row's priority) until the new row fits. Priority-2 alarms are therefore kept over everything.
+   * row's priority) until the new row fits. Priority-2 alarms are therefore kept over everything;
+   * a priority-0 row that still does not fit is not stored.
    */
   private makeRoom(
     bytes: number,
