@@ -4,6 +4,7 @@ import type { StatusBoard } from './statusBoard.js';
 import { wireDiscovery } from './wireDiscovery.js';
 import { wireHealth } from './wireHealth.js';
 import { wireStreams } from './wireStreams.js';
+import { wireUplink } from './wireUplink.js';
 
 export interface WiringContext extends AppContext {
   readonly board: StatusBoard;
@@ -15,4 +16,4 @@ export interface WiringContext extends AppContext {
  */
 export type Wiring = (ctx: WiringContext) => Service[];
 
-export const wirings: readonly Wiring[] = [wireDiscovery, wireStreams, wireHealth];
+export const wirings: readonly Wiring[] = [wireDiscovery, wireStreams, wireHealth, wireUplink];
