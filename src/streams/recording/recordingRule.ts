@@ -27,10 +27,26 @@ export interface RuleOptions {
   readonly segmentGraceSeconds?: number;
 }
 
+/** Short stable cause of a stale verdict; stored as the recording outage's cause. */
+export type StaleCause =
+  | 'recorder_failing'
+  | 'recorder_not_running'
+  | 'recorder_stalled'
+  | 'no_new_segment'
+  | 'external_writer_stopped'
+  | 'edge_not_advancing';
+
 export interface RuleVerdict {
   readonly status: RecordingStatus;
   readonly detail: string;
+  readonly cause?: StaleCause;
 }
+
+const SEGMENT_CAUSE: Record<RecordingSourceKind, StaleCause> = {
+  own: 'no_new_segment',
+  external: 'external_writer_stopped',
+  edge: 'edge_not_advancing',
+};
 
 /**
  * The staleness rule, pure. Own recorder: stale once progress stops advancing for
@@ -39,20 +55,26 @@ export interface RuleVerdict {
  */
 export function judgeRecording(e: RecordingEvidence, now: number, o: RuleOptions): RuleVerdict {
   if (e.source === 'none') return { status: 'off', detail: 'recording not enabled for this camera' };
-  if (e.failure) return { status: 'stale', detail: e.failure };
+  if (e.failure) return { status: 'stale', detail: e.failure, cause: 'recorder_failing' };
   const segmentLimitMs = (o.segmentSeconds + (o.segmentGraceSeconds ?? 30)) * 1000;
   if (e.source === 'own') {
     const stallLimitMs = (o.stallSeconds + (o.stallGraceSeconds ?? 3)) * 1000;
     const progressRef = e.lastProgressAt ?? e.watchingSince;
     if (now - progressRef > stallLimitMs && now - e.watchingSince > stallLimitMs) {
-      const why = e.recorderRunning === false ? 'recorder not running' : 'recorder progress stalled';
-      return { status: 'stale', detail: `${why} for ${Math.round((now - progressRef) / 1000)} s` };
+      const down = e.recorderRunning === false;
+      const why = down ? 'recorder not running' : 'recorder progress stalled';
+      return {
+        status: 'stale',
+        detail: `${why} for ${Math.round((now - progressRef) / 1000)} s`,
+        cause: down ? 'recorder_not_running' : 'recorder_stalled',
+      };
     }
   }
   const writeRef = Math.max(e.lastWriteAt ?? Number.NEGATIVE_INFINITY, e.watchingSince);
   if (now - writeRef > segmentLimitMs) {
     const age = e.lastWriteAt === undefined ? 'never' : `${Math.round((now - e.lastWriteAt) / 1000)} s ago`;
-    return { status: 'stale', detail: `no new recording data (last write ${age})` };
+    const cause = SEGMENT_CAUSE[e.source];
+    return { status: 'stale', detail: `no new recording data (last write ${age})`, cause };
   }
   if (e.lastWriteAt === undefined || now - e.lastWriteAt > segmentLimitMs) {
     // Old files alone prove nothing: within the start-up grace we wait for a fresh write.

@@ -18,6 +18,7 @@ export interface Segment {
 export class SegmentIndex {
   private readonly byName = new Map<string, Segment>();
   private sorted: Segment[] = [];
+  private lastNewest: string | undefined;
 
   constructor(readonly dir: string) {}
 
@@ -31,13 +32,15 @@ export class SegmentIndex {
     const added: Segment[] = [];
     for (const name of ours) {
       const known = this.byName.has(name);
-      if (known && name !== newest) continue;
+      // The previous newest was still growing when last statted: stat it once more, now closed.
+      if (known && name !== newest && name !== this.lastNewest) continue;
       const seg = await statSegment(this.dir, name);
       if (!seg) continue;
       this.byName.set(name, seg);
       if (!known) added.push(seg);
     }
     this.sorted = [...this.byName.values()].sort((a, b) => a.startMs - b.startMs);
+    this.lastNewest = newest;
     return added;
   }
 
