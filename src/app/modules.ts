@@ -1,6 +1,7 @@
 import type { Service } from '../shared/service.js';
 import type { AppContext } from './context.js';
 import type { StatusBoard } from './statusBoard.js';
+import { wireRecording } from './wireRecording.js';
 
 export interface WiringContext extends AppContext {
   readonly board: StatusBoard;
@@ -12,4 +13,4 @@ export interface WiringContext extends AppContext {
  */
 export type Wiring = (ctx: WiringContext) => Service[];
 
-export const wirings: readonly Wiring[] = [];
+export const wirings: readonly Wiring[] = [wireRecording];

@@ -20,6 +20,8 @@ export interface CameraPlan {
   /** external: directory glob. */
   readonly pattern?: string;
   readonly edge?: EdgeProbe;
+  /** Identity of what is recorded (source + URL or pattern, no secrets): same key, no restart. */
+  readonly key?: string;
 }
 
 export interface SanityStats {

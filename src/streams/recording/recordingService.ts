@@ -14,7 +14,7 @@ import { StorageGuard, type StorageReport } from './storageGuard.js';
 /** Where recording gaps go (the outages table, via the wiring). */
 export interface GapSink {
   open(cameraId: string, cause: StaleCause, startedAtMs: number): void;
-  close(cameraId: string, endedAtMs: number): void;
+  close(cameraId: string, endedAtMs: number, reason: 'restored' | 'removed'): void;
 }
 
 export interface RecordingServiceOptions {
@@ -73,6 +73,7 @@ export class RecordingService implements Service {
   private ticking = false;
   private storing = false;
   private readonly abort = new AbortController();
+  private started = false;
 
   constructor(
     plans: readonly CameraPlan[],
@@ -110,7 +111,29 @@ export class RecordingService implements Service {
     void this.runStorage();
   }
 
+  /** A camera joined the inventory (or its profile changed): (re)start its recording. */
+  async addCamera(plan: CameraPlan): Promise<void> {
+    const current = this.watches.get(plan.cameraId)?.plan;
+    // Inventory updates arrive every sweep (lastSeenAt); restart only when the recording changes.
+    if (current && plan.key !== undefined && current.key === plan.key) return;
+    await this.removeCamera(plan.cameraId, false);
+    const w = this.buildWatch(plan);
+    this.watches.set(plan.cameraId, w);
+    if (this.started) this.begin(w);
+  }
+
+  /** A camera left the inventory: stop its recorder; an open gap ends as 'removed'. */
+  async removeCamera(cameraId: string, closeGap = true): Promise<void> {
+    const w = this.watches.get(cameraId);
+    if (!w) return;
+    this.watches.delete(cameraId);
+    this.verdicts.delete(cameraId);
+    await w.supervisor?.stop();
+    if (closeGap) this.deps.gaps.close(cameraId, this.deps.clock.now(), 'removed');
+  }
+
   async stop(): Promise<void> {
+    this.started = false;
     this.abort.abort(new Error('recording stopping'));
     for (const t of this.timers) t.cancel();
     this.timers = [];
@@ -181,7 +204,7 @@ export class RecordingService implements Service {
       log.warn({ cause: verdict.cause, detail: verdict.detail }, 'recording stale');
     } else if (verdict.status === 'ok') {
       if (prev?.status === 'stale') log.info('recording restored');
-      this.deps.gaps.close(id, now);
+      this.deps.gaps.close(id, now, 'restored');
     }
     const last = w.lastSegmentAt();
     this.deps.bus.emit('recording.status', {
@@ -191,6 +214,16 @@ export class RecordingService implements Service {
       detail: verdict.detail,
       at: now,
     });
+  }
+
+  private begin(w: CameraWatch): void {
+    w.supervisor?.start();
+    const first = judgeRecording(
+      { source: w.plan.source, watchingSince: w.watchingSince },
+      this.deps.clock.now(),
+      this.ruleOptions(),
+    );
+    this.publish(w, first);
   }
 
   private view(w: CameraWatch): CameraRecordingView {

@@ -64,7 +64,7 @@ describe('RecordingService with its own recorder (real ffmpeg, simulated camera)
         bus,
         gaps: {
           open: (id, cause, at) => repo.openGap(id, cause, at),
-          close: (id, at) => repo.closeGap(id, at, 'restored'),
+          close: (id, at, reason) => repo.closeGap(id, at, reason),
         },
         probe: (f) => probeSegment(f),
       },
