@@ -18,8 +18,8 @@ export const iso = (hours: number): string => new Date(at(hours)).toISOString();
  * - cam-d (overview): open stream outage from 23:00; an outage before the window is ignored.
  * - uplink down 16-18 (breaks integration of every camera).
  */
-export function siteStore(): Store {
-  const store = Store.open({ dir: ':memory:', log: silentLog() });
+export function siteStore(dir = ':memory:'): Store {
+  const store = Store.open({ dir, log: silentLog() });
   const db = store.db;
   const boot = db.prepare(
     'INSERT INTO boots (boot_id, started_at, started_ms, last_alive_ms, version) VALUES (?, ?, ?, ?, ?)',

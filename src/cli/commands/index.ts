@@ -1,8 +1,15 @@
 import type { CliCommand } from '../command.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 
 /** Every `camgate` subcommand; add one line per command. */
-export const commands: readonly CliCommand[] = [runCommand, statusCommand, camerasCommand, configCommand];
+export const commands: readonly CliCommand[] = [
+  runCommand,
+  statusCommand,
+  camerasCommand,
+  configCommand,
+  reportCommand,
+];
