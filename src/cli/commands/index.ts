@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
+import { doctorCommand } from './doctor.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
@@ -12,4 +13,5 @@ export const commands: readonly CliCommand[] = [
   camerasCommand,
   configCommand,
   reportCommand,
+  doctorCommand,
 ];
