@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
+import { discoverCommand } from './discover.js';
 import { outagesCommand } from './outages.js';
 import { probeCommand } from './probe.js';
 import { runCommand } from './run.js';
@@ -12,6 +13,7 @@ export const commands: readonly CliCommand[] = [
   runCommand,
   statusCommand,
   camerasCommand,
+  discoverCommand,
   configCommand,
   probeCommand,
   whyCommand,
