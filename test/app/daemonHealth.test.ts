@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Daemon } from '../../src/app/daemon.js';
+import { wireHealth } from '../../src/app/wireHealth.js';
 import { main } from '../../src/cli/main.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLog } from '../../src/shared/log.js';
@@ -54,7 +55,14 @@ describe('daemon + health wiring + CLI', () => {
   });
 
   const startDaemon = async (): Promise<Daemon> => {
-    const d = new Daemon({ config: loadConfigFile(file), log: silentLog(), clock, env: {} });
+    // Health alone: the real streams wiring would dial 10.0.0.41 and race the scripted samples.
+    const d = new Daemon({
+      config: loadConfigFile(file),
+      log: silentLog(),
+      clock,
+      env: {},
+      wirings: [wireHealth],
+    });
     await d.start();
     return d;
   };
