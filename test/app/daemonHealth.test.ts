@@ -43,7 +43,7 @@ describe('daemon + health wiring + CLI', () => {
         `storage: { path: ${JSON.stringify(path.join(dir, 'state'))} }`,
         `control: { socket: ${JSON.stringify(path.join(dir, 'control.sock'))} }`,
         'cameras:',
-        '  - { id: yard-1, rtsp: "rtsp://127.0.0.1:9/stream1", class: overview }',
+        '  - { id: yard-1, rtsp: "rtsp://10.0.0.41:554/stream1", class: overview }',
       ].join('\n'),
     );
     clock = new FakeClock({ wall: Date.UTC(2026, 4, 1, 6, 0, 0) });
@@ -55,7 +55,7 @@ describe('daemon + health wiring + CLI', () => {
   });
 
   const startDaemon = async (): Promise<Daemon> => {
-    // Health wiring only: the test plays the stream monitor's part by emitting samples itself.
+    // Health alone: the real streams wiring would dial 10.0.0.41 and race the scripted samples.
     const d = new Daemon({
       config: loadConfigFile(file),
       log: silentLog(),
