@@ -6,6 +6,7 @@
  * topics) and classification. Prints wall time (probe window included), peak RSS and accuracy.
  */
 import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { configSchema } from '../src/config/schema.js';
@@ -117,6 +118,10 @@ try {
     problems,
     probeWindowMs: config.discovery.probeWindowSeconds * 1000,
     wallMs,
+    findMs: run.findMs,
+    interrogateMs: run.durationMs - run.findMs,
+    loadAverage1m: Number(loadavg()[0]?.toFixed(1)),
+    cpus: cpus().length,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   console.log(JSON.stringify(result));
