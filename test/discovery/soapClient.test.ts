@@ -70,7 +70,7 @@ describe('SoapClient auth', () => {
       const fresh = created && Math.abs(Date.parse(created) - (Date.now() + cameraOffsetMs)) < 60_000;
       const expected = created
         ? createHash('sha1')
-            .update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created + 'pw')]))
+            .update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(`${created}pw`)]))
             .digest('base64')
         : undefined;
       const good = fresh && digest === expected;
