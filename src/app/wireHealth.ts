@@ -5,7 +5,7 @@ import {
   initialHealthState,
   reduceHealth,
 } from '../health/healthMachine.js';
-import { CRASH_LOOP_DEFAULTS, type HealthRules } from '../health/streamQuality.js';
+import { CRASH_LOOP_DEFAULTS, type HealthRules, streamCauseOf } from '../health/streamQuality.js';
 import { parseSince } from '../health/timeWindow.js';
 import type { WhyDoc } from '../health/whyReport.js';
 import { isoTs } from '../shared/clock.js';
@@ -127,14 +127,18 @@ export class HealthService implements Service {
     for (const id of this.cameras.keys()) this.apply(id, { type: 'tick' });
   }
 
+  /**
+   * Order matters: the store first (source of truth), then the board, then the bus, so a listener
+   * of `health.transition` (the uplink's integration) already reads the new status on the board.
+   */
   private apply(cameraId: string, event: HealthEvent): void {
     const mono = this.ctx.clock.monotonic();
     const tracked = this.cameras.get(cameraId) ?? this.track(cameraId, mono);
     const before = tracked.state;
     const { state, transitions } = reduceHealth(before, event, mono, this.rules);
     tracked.state = state;
+    const wallMs = this.ctx.clock.now();
     for (const t of transitions) {
-      const wallMs = this.ctx.clock.now();
       tracked.sinceIso = isoTs(wallMs);
       const evidence = { detail: state.detail, stats: state.stats, expectedFps: state.expectedFps };
       this.guard('persist transition', () =>
@@ -148,13 +152,6 @@ export class HealthService implements Service {
         }),
       );
       this.log.info({ cameraId, from: t.from, to: t.to, reasons: t.reasons }, 'camera health changed');
-      this.ctx.bus.emit('health.transition', {
-        cameraId,
-        from: t.from,
-        to: t.to,
-        reasons: t.reasons,
-        at: wallMs,
-      });
     }
     if (transitions.length > 0 || state.reasons !== before.reasons || state.stats !== before.stats) {
       this.ctx.board.patchCamera(cameraId, {
@@ -162,6 +159,15 @@ export class HealthService implements Service {
         since: tracked.sinceIso,
         reasons: state.reasons,
         stream: boardStream(state),
+      });
+    }
+    for (const t of transitions) {
+      this.ctx.bus.emit('health.transition', {
+        cameraId,
+        from: t.from,
+        to: t.to,
+        reasons: t.reasons,
+        at: wallMs,
       });
     }
   }
@@ -200,15 +206,19 @@ export class HealthService implements Service {
     const now = this.now();
     const lastPacketAt =
       s?.lastPacketAt === undefined ? undefined : isoTs(now.wallMs - (now.monoMs - s.lastPacketAt));
+    const status = s?.status ?? row?.status ?? 'unknown';
+    const reasons = s?.reasons ?? row?.reasons ?? [];
+    const integrated = row?.integrated ?? false;
     return {
       found: true,
       cameraId,
       source: 'daemon',
-      status: s?.status ?? row?.status ?? 'unknown',
+      status,
       since: tracked?.sinceIso ?? row?.since,
-      reasons: s?.reasons ?? row?.reasons ?? [],
-      integrated: row?.integrated ?? false,
-      cause: row?.cause ?? s?.cause,
+      reasons,
+      integrated,
+      // The integration wiring's cause when it has one; else the stream's own link in the chain.
+      cause: integrated ? undefined : (row?.cause ?? streamCauseOf(status, reasons)),
       evidence: {
         lastPacketAt,
         stream: s?.stats ?? row?.stream,

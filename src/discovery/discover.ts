@@ -42,7 +42,8 @@ export interface DiscoveryRun {
 export async function discover(deps: DiscoverDeps, options: DiscoverOptions): Promise<DiscoveryRun> {
   const started = deps.clock.monotonic();
   const d = options.discovery;
-  const interfaces = options.multicast === false ? [] : probeInterfaces(deps.net, d.interfaces);
+  const interfaces =
+    options.multicast === false || !d.multicast ? [] : probeInterfaces(deps.net, d.interfaces);
   const addresses = expandRanges(d.ranges);
   const windowMs = d.probeWindowSeconds * 1000;
   const [probe, swept] = await Promise.all([

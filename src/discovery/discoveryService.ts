@@ -68,7 +68,7 @@ export class DiscoveryService implements Service {
     const d = this.deps.config.discovery;
     this.listener = new HelloListener(
       this.deps,
-      { interfaces: probeInterfaces(this.deps.net, d.interfaces), ranges: d.ranges },
+      { interfaces: d.multicast ? probeInterfaces(this.deps.net, d.interfaces) : [], ranges: d.ranges },
       {
         hello: (t) =>
           void this.onHello(t).catch((err: unknown) =>

@@ -117,7 +117,14 @@ function onSample(
     case 'connected': {
       const windowMs = rules.crashLoopWindowSeconds * 1000;
       const connects = [...s.connects.filter((t) => now - t < windowMs), now];
-      const next: HealthState = { ...withDetail, connects, dataAt: now, closedAt: undefined };
+      // A reconnect does not restart the no-data clock: a camera that reaches PLAY and dies before
+      // sending RTP, again and again, has sent no video and must go offline after stallSeconds.
+      const next: HealthState = {
+        ...withDetail,
+        connects,
+        dataAt: s.dataAt ?? now,
+        stats: e.stats ?? s.stats,
+      };
       // Connected is not yet streaming; only refresh a down status's reasons (crash loop shows up here).
       if (!isDown(s.status)) return unchanged(next);
       return unchanged({ ...next, reasons: withCrashLoop(baseReasons(s.reasons), next, now, rules) });
@@ -139,23 +146,21 @@ function onSample(
     case 'unreachable':
       return goDown(withDetail, 'offline', [unreachableReason(e.detail)], now, rules);
     case 'closed':
-      // A down camera stays down for its own reason; a closed session of an up camera gets a grace period.
-      return unchanged({
-        ...withDetail,
-        dataAt: undefined,
-        pending: undefined,
-        closedAt: isDown(s.status) ? undefined : now,
-      });
+      // A down camera stays down for its own reason. Otherwise the first close starts the clock and
+      // later ones do not restart it: sessions failing before PLAY every second never reach `connected`.
+      if (isDown(s.status))
+        return unchanged({ ...withDetail, dataAt: undefined, closedAt: undefined, pending: undefined });
+      return unchanged({ ...withDetail, pending: undefined, closedAt: s.closedAt ?? now });
   }
 }
 
 function onTick(s: HealthState, now: number, rules: HealthRules): HealthResult {
   const stallMs = rules.stallSeconds * 1000;
   if (s.dataAt !== undefined && now - s.dataAt >= stallMs) {
-    return goDown(s, 'offline', [STALL_REASON], now, rules);
+    return goDown(s, 'offline', [s.closedAt === undefined ? STALL_REASON : SESSION_CLOSED], now, rules);
   }
   if (s.closedAt !== undefined && now - s.closedAt >= stallMs) {
-    return goDown(s, 'offline', ['session_closed'], now, rules);
+    return goDown(s, 'offline', [SESSION_CLOSED], now, rules);
   }
   if (s.pending && now - s.pending.firstAt >= rules.hysteresisSeconds * 1000) {
     return move(s, s.pending.status, s.pending.reasons, now);
@@ -215,6 +220,7 @@ function move(s: HealthState, to: CameraStatus, reasons: readonly string[], now:
 }
 
 const CRASH_LOOP = 'crash_loop';
+const SESSION_CLOSED = 'session_closed';
 
 function withCrashLoop(
   reasons: readonly string[],

@@ -25,7 +25,8 @@ export interface CameraUptime {
   readonly downMs: number;
   /** Window time the gateway itself was not running (reboots): neither up nor down. */
   readonly unobservedMs: number;
-  readonly uptimePct: number;
+  /** null when this gateway never observed the camera by the window's end: no data is not 100 %. */
+  readonly uptimePct: number | null;
 }
 
 export interface RestoredCamera {
@@ -49,6 +50,7 @@ export function downWithin(o: OutageSpan, window: Span, nowMs: number): number {
 
 export function uptimeByCamera(
   cameraIds: readonly string[],
+  observed: ReadonlySet<string>,
   outages: readonly OutageSpan[],
   gaps: readonly Span[],
   window: Span,
@@ -63,7 +65,8 @@ export function uptimeByCamera(
       observedMs,
       mine.reduce((sum, o) => sum + downWithin(o, window, nowMs), 0),
     );
-    const uptimePct = observedMs === 0 ? 0 : round2(100 * (1 - downMs / observedMs));
+    const seen = observed.has(cameraId) || mine.length > 0;
+    const uptimePct = !seen || observedMs === 0 ? null : round2(100 * (1 - downMs / observedMs));
     return { cameraId, outages: mine.length, downMs, unobservedMs, uptimePct };
   });
 }

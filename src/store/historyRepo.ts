@@ -144,7 +144,8 @@ export class HistoryRepo {
 
   /**
    * At daemon start: outages left open by earlier boots end as `gap_reboot` at their boot's
-   * last_alive_ms, and the gap between the previous boot and this one is recorded.
+   * last_alive_ms, and the gap between the previous boot and this one is recorded. Every kind is
+   * closed: no module can know what happened while the gateway was down. Idempotent.
    */
   closeRebootGaps(bootId: string, startedWallMs: number): RebootGapResult | undefined {
     return this.db.transaction(() => {
@@ -201,10 +202,12 @@ export class HistoryRepo {
       .all(window.fromMs, window.toMs) as Span[];
   }
 
+  /** The camera's open stream outage; recording and uplink outages in the same table are not ours. */
   openOutage(cameraId: string): OutageRow | undefined {
     return this.db
       .prepare(
-        `SELECT ${OUTAGE_COLS} FROM outages o WHERE camera_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1`,
+        `SELECT ${OUTAGE_COLS} FROM outages o
+          WHERE camera_id = ? AND kind = '${KIND}' AND ended_at IS NULL ORDER BY id DESC LIMIT 1`,
       )
       .get(cameraId) as OutageRow | undefined;
   }
@@ -249,7 +252,17 @@ export class HistoryRepo {
   }
 
   uptime(window: Span, now: HistoryNow, cameraIds: readonly string[] = []): CameraUptime[] {
-    return uptimeByCamera(cameraIds, this.spans(window, now), this.rebootGaps(window), window, now.wallMs);
+    const observed = this.db
+      .prepare('SELECT DISTINCT camera_id AS id FROM transitions WHERE at_ms < ?')
+      .all(window.toMs) as { id: string }[];
+    return uptimeByCamera(
+      cameraIds,
+      new Set(observed.map((r) => r.id)),
+      this.spans(window, now),
+      this.rebootGaps(window),
+      window,
+      now.wallMs,
+    );
   }
 
   restored(window: Span, now: HistoryNow): RestoredCamera[] {
@@ -258,7 +271,7 @@ export class HistoryRepo {
 
   private spans(window: Span, now: HistoryNow): OutageSpan[] {
     return this.outages({ sinceMs: window.fromMs })
-      .filter((o) => o.startedMs < window.toMs)
+      .filter((o) => o.kind === KIND && o.startedMs < window.toMs)
       .map((o) => ({
         cameraId: o.cameraId,
         startedMs: o.startedMs,

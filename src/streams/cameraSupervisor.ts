@@ -165,13 +165,18 @@ export class CameraSupervisor {
   }
 
   private emit(kind: Kind, stats?: CamgateEvents['stream.sample']['stats'], detail?: string): void {
-    this.deps.events.emit('stream.sample', {
-      cameraId: this.target.cameraId,
-      kind,
-      stats,
-      detail,
-      at: this.deps.clock.now(),
-    });
+    try {
+      this.deps.events.emit('stream.sample', {
+        cameraId: this.target.cameraId,
+        kind,
+        stats,
+        detail,
+        at: this.deps.clock.now(),
+      });
+    } catch (err) {
+      // A subscriber's bug must not kill this camera's supervisor loop.
+      this.log.error({ err, kind }, 'stream.sample listener threw');
+    }
   }
 }
 

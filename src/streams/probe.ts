@@ -59,74 +59,108 @@ export async function probeStream(
   deps: { clock: Clock; net: Net; log: Log },
   options: ProbeOptions,
 ): Promise<ProbeResult> {
-  const started = deps.clock.monotonic();
-  const reached: { layer: ProbeLayer; ok: boolean; atMs?: number }[] = [];
-  let lastPhase: SessionPhase = 'idle';
-  let keyframeAt: number | undefined;
-  let onKeyframe: (() => void) | undefined;
-  let onPlaying: (() => void) | undefined;
-  const playing = new Promise<'playing'>((resolve) => {
-    onPlaying = () => resolve('playing');
-  });
-  const mark = (layer: ProbeLayer): void => {
-    reached.push({ layer, ok: true, atMs: Math.round(deps.clock.monotonic() - started) });
-  };
-  const session = new RtspSession(deps, {
-    url: options.url,
-    credential: options.credential,
-    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
-    stepTimeoutMs: options.stepTimeoutMs ?? 5000,
-    stallMs: options.keyframeTimeoutMs ?? 5000,
-    onPhase: (phase) => {
-      if (phase === 'closed') return;
-      if (phase === 'playing') onPlaying?.();
-      const done = PROBE_LAYERS.indexOf(LAYER_OF_PHASE[phase]) - 1;
-      for (const layer of PROBE_LAYERS.slice(reached.length, done + 1)) mark(layer);
-      lastPhase = phase;
-    },
-    onKeyframe: (at) => {
-      keyframeAt ??= at;
-      onKeyframe?.();
-    },
-  });
-  const url = safeUrl(options.url);
-  const fail = (layer: ProbeLayer, reason: ProbeResult['reason']): ProbeResult => {
-    const err = session.closeError;
+  const run = new ProbeRun(deps, options);
+  try {
+    return await run.run();
+  } finally {
+    run.dispose();
+  }
+}
+
+class ProbeRun {
+  private readonly started: number;
+  private readonly reached: { layer: ProbeLayer; ok: boolean; atMs?: number }[] = [];
+  private readonly session: RtspSession;
+  private lastPhase: SessionPhase = 'idle';
+  private keyframeSeen = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: { clock: Clock; net: Net; log: Log },
+    private readonly options: ProbeOptions,
+  ) {
+    this.started = deps.clock.monotonic();
+    this.session = new RtspSession(deps, {
+      url: options.url,
+      credential: options.credential,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      stepTimeoutMs: options.stepTimeoutMs ?? 5000,
+      stallMs: options.keyframeTimeoutMs ?? 5000,
+      onPhase: (phase) => this.onPhase(phase),
+      onKeyframe: () => {
+        this.keyframeSeen = true;
+        this.wake?.();
+      },
+    });
+  }
+
+  async run(): Promise<ProbeResult> {
+    const session = this.session;
+    session.start();
+    // Every step before PLAY has its own deadline, so the session closes rather than hangs.
+    if (!(await this.until(() => session.phase === 'playing', 3_600_000))) {
+      return this.fail(LAYER_OF_PHASE[this.lastPhase], await session.stop());
+    }
+    const keyframe = await this.until(() => this.keyframeSeen, this.options.keyframeTimeoutMs ?? 5000);
+    if (!keyframe) return this.fail('keyframe', session.phase === 'closed' ? 'stall' : 'no_keyframe');
+    this.mark('keyframe');
+    session.takeSample(this.deps.clock.monotonic());
+    await this.until(() => false, this.options.watchMs ?? 2000);
+    const sample = session.takeSample(this.deps.clock.monotonic());
+    if (session.phase === 'closed' || !sample || sample.window.frames < 2 || sample.window.frozen) {
+      return this.fail('frames', 'frames_not_advancing');
+    }
+    this.mark('frames');
+    const stream = { ...factsOf(session), ...sampleFacts(sample.stats) };
+    return { ok: true, url: safeUrl(this.options.url), layers: this.reached, stream };
+  }
+
+  dispose(): void {
+    void this.session.stop();
+  }
+
+  /** True once `done()` holds (re-checked on phase and keyframe events); false at the deadline or on close. */
+  private async until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = this.deps.clock.monotonic() + timeoutMs;
+    while (!done()) {
+      const left = deadline - this.deps.clock.monotonic();
+      if (left <= 0 || this.session.phase === 'closed') return false;
+      const changed = new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      const timer = new AbortController();
+      // The sleep rejects when we abort it below; that is the normal way out, not an error.
+      const sleep = this.deps.clock.sleep(left, timer.signal).catch(() => undefined);
+      await Promise.race([changed, sleep, this.session.closed]);
+      timer.abort();
+    }
+    return true;
+  }
+
+  private onPhase(phase: SessionPhase): void {
+    if (phase === 'closed') return;
+    const done = PROBE_LAYERS.indexOf(LAYER_OF_PHASE[phase]) - 1;
+    for (const layer of PROBE_LAYERS.slice(this.reached.length, done + 1)) this.mark(layer);
+    this.lastPhase = phase;
+    this.wake?.();
+  }
+
+  private mark(layer: ProbeLayer): void {
+    this.reached.push({ layer, ok: true, atMs: Math.round(this.deps.clock.monotonic() - this.started) });
+  }
+
+  private fail(layer: ProbeLayer, reason: ProbeResult['reason']): ProbeResult {
+    const err = this.session.closeError;
     return {
       ok: false,
-      url,
+      url: safeUrl(this.options.url),
       failedLayer: layer,
       reason,
       error: err ? { code: err.code, message: err.message } : undefined,
-      layers: [...reached, { layer, ok: false }],
-      stream: factsOf(session),
+      layers: [...this.reached, { layer, ok: false }],
+      stream: factsOf(this.session),
     };
-  };
-  session.start();
-  const closedEarly = await Promise.race([session.closed, playing]);
-  if (closedEarly !== 'playing') return fail(LAYER_OF_PHASE[lastPhase], closedEarly);
-  const gotKey = await Promise.race([
-    new Promise<true>((resolve) => {
-      onKeyframe = () => resolve(true);
-      if (keyframeAt !== undefined) resolve(true);
-    }),
-    deps.clock.sleep(options.keyframeTimeoutMs ?? 5000).then(() => false as const),
-    session.closed.then(() => false as const),
-  ]);
-  if (!gotKey) {
-    await session.stop();
-    return fail('keyframe', 'no_keyframe');
   }
-  mark('keyframe');
-  session.takeSample(deps.clock.monotonic());
-  await Promise.race([deps.clock.sleep(options.watchMs ?? 2000), session.closed]);
-  const sample = session.takeSample(deps.clock.monotonic());
-  const closed = session.phase === 'closed';
-  await session.stop();
-  if (closed || !sample || sample.window.frames < 2 || sample.window.frozen)
-    return fail('frames', 'frames_not_advancing');
-  mark('frames');
-  return { ok: true, url, layers: reached, stream: { ...factsOf(session), ...sampleFacts(sample.stats) } };
 }
 
 function factsOf(session: RtspSession): ProbeStreamFacts | undefined {

@@ -47,7 +47,8 @@ export class StreamMonitor implements Service {
     targets: readonly StreamTarget[] = [],
   ) {
     const tickMs = options.tickMs ?? Math.min(250, (options.stallSeconds * 1000) / 8);
-    this.ticker = new Ticker(deps.clock, tickMs);
+    const log = deps.log.child({ module: 'streams' });
+    this.ticker = new Ticker(deps.clock, tickMs, (err) => log.error({ err }, 'stream tick failed'));
     this.options = { ...DEFAULTS, ...options, stallMs: options.stallSeconds * 1000 };
     this.pending = [...targets];
   }

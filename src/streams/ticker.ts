@@ -11,6 +11,10 @@ export class Ticker {
   constructor(
     private readonly clock: Clock,
     readonly periodMs: number,
+    /** A throwing listener must not stop the others (or escape into the timer as a crash). */
+    private readonly onError: (err: unknown) => void = (err) => {
+      throw err;
+    },
   ) {}
 
   add(fn: (nowMs: number) => void): () => void {
@@ -27,6 +31,12 @@ export class Ticker {
 
   private fire(): void {
     const now = this.clock.monotonic();
-    for (const fn of [...this.listeners]) fn(now);
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(now);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   }
 }

@@ -41,8 +41,10 @@ describe('daemon + health wiring + CLI', () => {
         'gateway: { id: nvr-1 }',
         `storage: { path: ${JSON.stringify(path.join(dir, 'state'))} }`,
         `control: { socket: ${JSON.stringify(path.join(dir, 'control.sock'))} }`,
+        // Loopback only: the default wirings really discover and connect.
+        'discovery: { interfaces: [lo], probeWindowSeconds: 0.5 }',
         'cameras:',
-        '  - { id: yard-1, rtsp: "rtsp://10.0.0.41:554/stream1", class: overview }',
+        '  - { id: yard-1, rtsp: "rtsp://127.0.0.1:9/stream1", class: overview }',
       ].join('\n'),
     );
     clock = new FakeClock({ wall: Date.UTC(2026, 4, 1, 6, 0, 0) });

@@ -141,6 +141,14 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(history.transitions('cam-1')).toHaveLength(2);
   });
 
+  it('the board already shows the new status when health.transition is heard (integration reads it)', () => {
+    const seen: string[] = [];
+    bus.on('health.transition', (t) => seen.push(`${t.to}:${board.camera(t.cameraId)?.status}`));
+    flow(1);
+    sample('stall');
+    expect(seen).toEqual(['online:online', 'offline:offline']);
+  });
+
   it('recovers after the hysteresis and closes the outage as restored with its monotonic duration', () => {
     flow(2);
     sample('stall');
@@ -224,6 +232,15 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(why.evidence?.lastPacketAt).toBe('2026-05-01T08:00:01.000Z');
     expect(why.transitions.map((t) => t.to)).toEqual(['offline', 'online']);
     expect(await controlRequest(socket, 'GET', '/why/ghost')).toMatchObject({ found: false });
+    const seeded = board.camera('cam-1');
+    if (seeded)
+      board.upsertCamera({ ...seeded, cameraId: 'cam-2', status: 'unknown', reasons: ['not yet observed'] });
+    expect(await controlRequest(socket, 'GET', '/why/cam-2')).toMatchObject({
+      found: true,
+      status: 'unknown',
+      cause: 'camera_offline',
+      transitions: [],
+    });
     const doc = (await controlRequest(socket, 'GET', '/outages?camera=cam-1&since=2026-05-01')) as {
       outages: unknown[];
     };
@@ -234,10 +251,13 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
       'GET',
       '/uptime?from=2026-05-01T08:00:00Z&to=2026-05-01T08:00:12Z',
     )) as {
-      cameras: { cameraId: string; downMs: number; uptimePct: number }[];
+      cameras: { cameraId: string; downMs: number; uptimePct: number | null }[];
       restored: { count: number };
     };
-    expect(uptime.cameras).toEqual([expect.objectContaining({ cameraId: 'cam-1', downMs: 5000 })]);
+    expect(uptime.cameras).toEqual([
+      expect.objectContaining({ cameraId: 'cam-1', downMs: 5000 }),
+      expect.objectContaining({ cameraId: 'cam-2', uptimePct: null }),
+    ]);
     expect(uptime.cameras[0]?.uptimePct).toBeCloseTo(100 * (7 / 12), 1);
     expect(uptime.restored.count).toBe(0);
   });

@@ -41,6 +41,8 @@ describe('camgate outages / why against a database, daemon stopped', () => {
         'gateway: { id: nvr-1 }',
         `storage: { path: ${JSON.stringify(path.join(dir, 'state'))} }`,
         `control: { socket: ${JSON.stringify(path.join(dir, 'control.sock'))} }`,
+        'cameras:',
+        '  - { id: spare-1, rtsp: "rtsp://10.0.0.99:554/s", class: panoramic }',
       ].join('\n'),
     );
     // A daemon's history: gate-1 stalled for 90 s and came back; yard,2 is refused and still down.
@@ -164,6 +166,12 @@ describe('camgate outages / why against a database, daemon stopped', () => {
     expect(out).toMatch(/open outage: camera_offline since 2026-05-01T11:02:30.000Z/);
     const json = await cli(['why', 'gate-1', '--config', config, '--json']);
     expect(JSON.parse(json.out)).toMatchObject({ found: true, status: 'online', cause: 'uplink_down' });
+  });
+
+  it('why, daemon stopped: a camera declared in the config but never observed is known', async () => {
+    const { code, out } = await cli(['why', 'spare-1', '--config', config, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ found: true, status: 'unknown', cause: 'camera_offline' });
   });
 
   it('why: exit 2 for an unknown camera and for a missing argument', async () => {

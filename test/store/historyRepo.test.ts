@@ -71,6 +71,26 @@ describe('HistoryRepo', () => {
     expect(history.outages()).toHaveLength(1);
   });
 
+  it('leaves other modules’ outages (recording, uplink) of the same camera alone', () => {
+    store.db
+      .prepare(
+        `INSERT INTO outages (camera_id, kind, cause, started_at, started_ms, boot_id)
+         VALUES ('cam-1', 'recording', 'recording_stale', '2026-05-01T09:00:00.000Z', 0, 'boot-a')`,
+      )
+      .run();
+    expect(history.openOutage('cam-1')).toBeUndefined();
+    transition('cam-1', 'online', 'offline');
+    clock.advance(1000);
+    transition('cam-1', 'offline', 'online');
+    const rows = history.outages({ cameraId: 'cam-1' });
+    expect(rows.map((o) => [o.kind, o.endReason])).toEqual([
+      ['recording', null],
+      ['stream', 'restored'],
+    ]);
+    const now = { bootId: 'boot-a', wallMs: clock.now(), monoMs: clock.monotonic() };
+    expect(history.uptime({ fromMs: 0, toMs: clock.now() }, now)[0]?.downMs).toBe(1000);
+  });
+
   it('a camera dead since boot (unknown → offline) has an outage', () => {
     expect(transition('cam-2', 'unknown', 'offline').opened?.cause).toBe('stream_stalled');
     expect(history.openOutage('cam-2')).toBeDefined();
@@ -166,7 +186,7 @@ describe('HistoryRepo', () => {
     expect(rows.map((r) => [r.cameraId, r.outages, r.downMs, r.uptimePct])).toEqual([
       ['cam-1', 1, 6 * MIN, 90],
       ['cam-2', 1, 12 * MIN, 80],
-      ['cam-3', 0, 0, 100],
+      ['cam-3', 0, 0, null], // never observed: no data, not 100 %
     ]);
     // a window that cuts an outage counts only the part inside it
     const half = history.uptime({ fromMs: from + 33 * MIN, toMs: from + 40 * MIN }, now, ['cam-1']);

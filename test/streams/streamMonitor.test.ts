@@ -140,4 +140,23 @@ describe('StreamMonitor supervision', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(recorder.samples.filter((s) => s.kind === 'unreachable')).toHaveLength(3);
   });
+
+  it('keeps supervising when a stream.sample subscriber throws', async () => {
+    const url = `rtsp://127.0.0.1:${await closedPort()}/x`;
+    const events = new EventBus();
+    const recorder = new SampleRecorder(events);
+    cleanups.push(() => recorder.close());
+    events.on('stream.sample', () => {
+      throw new Error('subscriber bug');
+    });
+    const m = new StreamMonitor(
+      { clock: systemClock, net: systemNet, log: silentLog(), events },
+      { stallSeconds: 1.5, backoff: { initialMs: 20, maxMs: 50, jitter: 0 } },
+      [target('down', url)],
+    );
+    await m.start(new AbortController().signal);
+    cleanups.push(() => m.stop());
+    await recorder.next((s) => s.kind === 'unreachable', 2000);
+    await recorder.next((s) => s.kind === 'unreachable', 2000, recorder.samples.length);
+  });
 });

@@ -2,8 +2,10 @@ import type { CliCommand } from '../command.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
 import { discoverCommand } from './discover.js';
+import { doctorCommand } from './doctor.js';
 import { outagesCommand } from './outages.js';
 import { probeCommand } from './probe.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 import { whyCommand } from './why.js';
@@ -18,4 +20,6 @@ export const commands: readonly CliCommand[] = [
   probeCommand,
   whyCommand,
   outagesCommand,
+  reportCommand,
+  doctorCommand,
 ];

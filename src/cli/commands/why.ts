@@ -1,3 +1,4 @@
+import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { streamCauseOf } from '../../health/streamQuality.js';
 import { renderWhy, type WhyDoc } from '../../health/whyReport.js';
@@ -22,8 +23,12 @@ export const whyCommand: CliCommand = {
     const [cameraId, ...extra] = positionals;
     if (!cameraId || extra.length > 0) throw new UsageError(`usage: ${this.usage}`);
     const config = loadConfigFile(resolveConfigPath(values.config, io.env));
+    // Static cameras without an `id` get a derived one (rtsp-host-port); ask the same function.
+    const declared =
+      config.cameras.some((c) => c.id === cameraId) ||
+      staticCameras(config.cameras, '').some((c) => c.id === cameraId);
     const doc = await askDaemon(config.control.socket, cameraId).then(
-      (live) => live ?? fromDatabase(config.storage.path, cameraId),
+      (live) => live ?? fromDatabase(config.storage.path, cameraId, declared),
     );
     if (values.json) writeJson(io, doc);
     else if (doc.found) io.stdout.write(`${renderWhy(doc)}\n`);
@@ -56,11 +61,25 @@ function noListener(cause: unknown): boolean {
 }
 
 /** With the daemon stopped nothing reaches the centre, so the camera is not integrated: uplink_down at best. */
-export function fromDatabase(dir: string, cameraId: string): WhyDoc {
+export function fromDatabase(dir: string, cameraId: string, declared: boolean): WhyDoc {
   const { history, close } = openHistoryReadOnly(dir);
   try {
-    if (!history.knowsCamera(cameraId))
-      return { found: false, cameraId, source: 'database', transitions: [] };
+    if (!history.knowsCamera(cameraId)) {
+      // Declared in the config but never observed: known, and certainly not integrated.
+      if (!declared) return { found: false, cameraId, source: 'database', transitions: [] };
+      const reasons = ['not yet observed'];
+      const cause = streamCauseOf('unknown', reasons);
+      return {
+        found: true,
+        cameraId,
+        source: 'database',
+        status: 'unknown',
+        reasons,
+        integrated: false,
+        cause,
+        transitions: [],
+      };
+    }
     const transitions = history.transitions(cameraId, 10);
     const last = transitions[0];
     const status = last?.to ?? 'unknown';

@@ -1,6 +1,7 @@
 import { CamgateError } from '../../shared/errors.js';
 import { parseH264Sps, type VideoParams } from './h264Sps.js';
 import { parseH265Sps } from './h265Sps.js';
+import { extractSps } from './nalUnits.js';
 import type { RtspMessage } from './rtspMessage.js';
 import { parseSdp, type SdpMedia } from './sdp.js';
 
@@ -104,4 +105,17 @@ export function paramsFromFmtp(
     throw err;
   }
   return undefined;
+}
+
+/** The SPS inside an RTP packet (single NAL or aggregation), parsed; undefined if it has none. */
+export function paramsFromRtpPacket(
+  codec: 'h264' | 'h265',
+  data: Uint8Array,
+  offset: number,
+  length: number,
+): VideoParams | undefined {
+  const headerLength = 12 + ((data[offset] ?? 0) & 0x0f) * 4;
+  const sps = extractSps(codec, data, offset + headerLength, length - headerLength);
+  if (!sps) return undefined;
+  return codec === 'h264' ? parseH264Sps(sps) : parseH265Sps(sps);
 }

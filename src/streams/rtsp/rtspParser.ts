@@ -55,7 +55,8 @@ export class RtspParser {
         err instanceof CamgateError ? err : new CamgateError('RTSP_PROTOCOL', 'parse failed', { cause: err });
       throw this.failed;
     }
-    // Only the unparsed tail is kept (a partial frame or message), copied so the chunk can be freed.
+    // Only the unparsed tail (usually part of one RTP packet) is kept, copied: a view would pin the
+    // whole 64 KiB socket read, for every one of hundreds of streams.
     if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos));
   }
 

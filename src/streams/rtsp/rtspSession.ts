@@ -5,11 +5,10 @@ import type { Log } from '../../shared/log.js';
 import type { Net } from '../../shared/net.js';
 import type { StreamStats } from '../../shared/types.js';
 import { Ticker } from '../ticker.js';
+import { type CloseReason, reasonFor, type SessionPhase } from './closeReason.js';
 import type { VideoParams } from './h264Sps.js';
-import { parseH264Sps } from './h264Sps.js';
-import { parseH265Sps } from './h265Sps.js';
-import { extractSps, NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
-import { type Presentation, parsePresentation } from './presentation.js';
+import { NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
+import { type Presentation, paramsFromRtpPacket, parsePresentation } from './presentation.js';
 import { RtpStats, type RtpWindow } from './rtpStats.js';
 import type { RtspCredential } from './rtspAuth.js';
 import { RtspClient } from './rtspClient.js';
@@ -17,24 +16,9 @@ import { parsePublic, parseSession, parseTransport, type SessionHeader } from '.
 import type { RtspMessage } from './rtspMessage.js';
 import type { RtspParserLimits } from './rtspParser.js';
 import { splitRtspUrl } from './rtspRequest.js';
+import { connectWithDeadline } from './tcpConnect.js';
 
-export type CloseReason =
-  | 'stopped'
-  | 'unauthorized'
-  | 'unreachable'
-  | 'timeout'
-  | 'protocol'
-  | 'stall'
-  | 'eof';
-export type SessionPhase =
-  | 'idle'
-  | 'connecting'
-  | 'options'
-  | 'describe'
-  | 'setup'
-  | 'play'
-  | 'playing'
-  | 'closed';
+export type { CloseReason, SessionPhase } from './closeReason.js';
 
 export interface RtspSessionDeps {
   readonly clock: Clock;
@@ -127,7 +111,7 @@ export class RtspSession {
 
   /** Sends TEARDOWN (best effort) and closes; resolves with the close reason. */
   stop(): Promise<CloseReason> {
-    if (this.session && this.client) {
+    if (this.session && this.client && this.currentPhase !== 'closed') {
       this.client.sendOnly({
         method: 'TEARDOWN',
         url: this.presentationValue?.baseUrl ?? this.target.url,
@@ -178,7 +162,14 @@ export class RtspSession {
   private async run(): Promise<void> {
     try {
       this.setPhase('connecting');
-      const socket = await this.connect();
+      const socket = await connectWithDeadline(
+        this.deps,
+        this.target,
+        this.options.connectTimeoutMs ?? 5000,
+        (sock) => {
+          this.socket = sock;
+        },
+      );
       if (this.currentPhase === 'closed') return;
       this.client = new RtspClient(socket, {
         clock: this.deps.clock,
@@ -248,27 +239,6 @@ export class RtspSession {
     this.setPhase('playing');
   }
 
-  private connect(): Promise<Socket> {
-    const timeoutMs = this.options.connectTimeoutMs ?? 5000;
-    const socket = this.deps.net.connect({ host: this.target.host, port: this.target.port });
-    this.socket = socket;
-    return new Promise((resolve, reject) => {
-      const timer = this.deps.clock.setTimeout(() => {
-        socket.destroy();
-        reject(new CamgateError('RTSP_CONNECT', `TCP connect timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once('connect', () => {
-        timer.cancel();
-        socket.removeAllListeners('error');
-        resolve(socket);
-      });
-      socket.once('error', (err) => {
-        timer.cancel();
-        reject(new CamgateError('RTSP_CONNECT', `TCP connect failed: ${err.message}`, { cause: err }));
-      });
-    });
-  }
-
   private onInterleaved(channel: number, data: Buffer, offset: number, length: number): void {
     if (channel !== this.rtpChannel || !this.stats) return;
     const now = this.deps.clock.monotonic();
@@ -282,11 +252,8 @@ export class RtspSession {
   private learnSps(data: Buffer, offset: number, length: number): void {
     const codec = this.presentationValue?.video.codec;
     if (codec !== 'h264' && codec !== 'h265') return;
-    const headerLength = 12 + ((data[offset] as number) & 0x0f) * 4;
-    const sps = extractSps(codec, data, offset + headerLength, length - headerLength);
-    if (!sps) return;
     try {
-      this.inbandParams = codec === 'h264' ? parseH264Sps(sps) : parseH265Sps(sps);
+      this.inbandParams = paramsFromRtpPacket(codec, data, offset, length);
     } catch (err) {
       this.log.debug({ err }, 'in-band SPS not parseable');
     }
@@ -328,17 +295,4 @@ export class RtspSession {
 function expectOk(res: RtspMessage): RtspMessage {
   if (res.status >= 200 && res.status < 300) return res;
   throw new CamgateError('RTSP_PROTOCOL', `server answered ${res.status} ${res.reason}`);
-}
-
-export function reasonFor(err: CamgateError, phase: SessionPhase): CloseReason {
-  switch (err.code) {
-    case 'RTSP_AUTH':
-      return 'unauthorized';
-    case 'RTSP_TIMEOUT':
-      return 'timeout';
-    case 'RTSP_CONNECT':
-      return phase === 'connecting' ? 'unreachable' : 'eof';
-    default:
-      return 'protocol';
-  }
 }
