@@ -20,6 +20,8 @@ export interface DrainerStats {
   readonly acked: number;
   readonly lastPubackAt: number | undefined;
   readonly rejected: number;
+  /** The window of the current (or last) session. */
+  readonly window: number;
 }
 
 interface Waiter {
@@ -40,6 +42,7 @@ export class OutboxDrainer {
   private lastPubackAt: number | undefined;
   private pendingAcks: number[] = [];
   private waiter: Waiter | undefined;
+  private window = 0;
 
   constructor(
     private readonly deps: {
@@ -58,6 +61,7 @@ export class OutboxDrainer {
       acked: this.acked,
       lastPubackAt: this.lastPubackAt,
       rejected: this.rejected,
+      window: this.window,
     };
   }
 
@@ -81,6 +85,7 @@ export class OutboxDrainer {
     let lastSent = 0;
     let replayed = 0;
     const startedAt = this.deps.clock.monotonic();
+    this.window = window;
     log.info({ backlogUpToSeq: historicalUpTo, depth: outbox.depth, window }, 'outbox drain started');
     try {
       while (!session.closed.aborted) {
