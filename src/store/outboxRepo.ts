@@ -190,7 +190,7 @@ export class OutboxRepo {
     let last = 0;
     for (let p = 0; p <= priority && this.totalBytes + bytes > this.maxBytes; p += 1) {
       while (this.totalBytes + bytes > this.maxBytes) {
-        const victims = this.oldestStmt.all(p, 256) as { seq: number; bytes: number }[];
+        const victims = this.oldestStmt.all(p, 32) as { seq: number; bytes: number }[];
         if (victims.length === 0) break;
         for (const v of victims) {
           if (this.totalBytes + bytes <= this.maxBytes) break;
