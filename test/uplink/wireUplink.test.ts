@@ -8,6 +8,7 @@ import { configSchema } from '../../src/config/schema.js';
 import type { CamgateEvents } from '../../src/shared/events.js';
 import { cameraStatePayload, summaryPayload } from '../../src/uplink/payloads.js';
 import { Centre } from './helpers/centre.js';
+import { cleanupAll } from './helpers/cleanup.js';
 import { captureLog } from './helpers/gateway.js';
 import { Broker } from './helpers/mosquitto.js';
 
@@ -17,13 +18,17 @@ let daemon: Daemon | undefined;
 let dir: string | undefined;
 
 afterEach(async () => {
-  await daemon?.stop();
-  await centre?.close();
-  await broker?.dispose();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  const [d, c, b, tmp] = [daemon, centre, broker, dir];
   daemon = undefined;
   centre = undefined;
   broker = undefined;
+  dir = undefined;
+  await cleanupAll([
+    () => b?.dispose(),
+    () => d?.stop(),
+    () => c?.close(),
+    () => tmp && fs.rmSync(tmp, { recursive: true, force: true }),
+  ]);
 });
 
 async function startDaemon(mqtt: Record<string, unknown>): Promise<Daemon> {
