@@ -84,4 +84,23 @@ describe('broker ACL', () => {
     );
     expect(g.lines.join('\n')).not.toContain(GW_PASSWORD);
   });
+
+  it('a wrong password is logged without the password, retried with backoff, and the daemon keeps running', async () => {
+    broker = await aclBroker(fs.readFileSync(EXAMPLE_ACL, 'utf8'));
+    const pwFile = path.join(broker.dir, 'wrong-password');
+    fs.writeFileSync(pwFile, 'Wrong-Secret-77\n');
+    gw = makeGateway(mqttConfig({ url: broker.url, username: GATEWAY, passwordFile: pwFile }));
+    await gw.uplink.start(new AbortController().signal);
+    const g = gw;
+    const c = await Centre.connect(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
+    centre = c;
+    await c.waitFor(
+      () => g.lines.filter((l) => l.includes('MQTT reconnect scheduled')).length >= 2,
+      'two retries',
+    );
+    expect(g.uplink.connected).toBe(false);
+    expect(g.lines.some((l) => /Not authorized|Bad User Name or Password/i.test(l))).toBe(true);
+    expect(g.lines.join('\n')).not.toContain('Wrong-Secret-77');
+    expect(g.uplink.status()).toMatchObject({ state: 'disconnected' });
+  });
 });
