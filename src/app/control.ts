@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { CamgateError, errorMessage } from '../shared/errors.js';
+import { CamgateError, errorMessage, UsageError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 
@@ -145,7 +145,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
 async function removeStaleSocket(socketPath: string): Promise<void> {
   if (!fs.existsSync(socketPath)) return;
   if (!fs.statSync(socketPath).isSocket()) {
-    throw new CamgateError('USAGE', `control.socket: ${socketPath} exists and is not a socket`);
+    throw new UsageError(`control.socket: ${socketPath} exists and is not a socket`);
   }
   const live = await new Promise<boolean>((resolve) => {
     const probe = net.connect(socketPath);
@@ -155,7 +155,6 @@ async function removeStaleSocket(socketPath: string): Promise<void> {
     });
     probe.once('error', () => resolve(false));
   });
-  if (live)
-    throw new CamgateError('USAGE', `control.socket: another camgate daemon is listening on ${socketPath}`);
+  if (live) throw new UsageError(`control.socket: another camgate daemon is listening on ${socketPath}`);
   fs.rmSync(socketPath, { force: true });
 }

@@ -1,0 +1,88 @@
+import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { systemClock } from '../../shared/clock.js';
+import { errorMessage, UsageError } from '../../shared/errors.js';
+import { parseCommandArgs } from '../args.js';
+import { type CliCommand, writeJson } from '../command.js';
+import { brokerCheck } from '../doctor/brokerCheck.js';
+import { type Check, type CheckResult, type CheckStatus, runChecks } from '../doctor/check.js';
+import { configCheck, daemonCheck, secretsCheck } from '../doctor/configChecks.js';
+import { diskCheck, multicastCheck } from '../doctor/hostChecks.js';
+import { clockCheck, ffmpegCheck } from '../doctor/toolChecks.js';
+import { colour, formatTable } from '../table.js';
+
+const CHECKS: readonly Check[] = [
+  configCheck,
+  secretsCheck,
+  ffmpegCheck,
+  diskCheck,
+  multicastCheck,
+  brokerCheck,
+  clockCheck,
+  daemonCheck,
+];
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  summary: 'checks of the box: config, secrets, ffmpeg, disk, multicast, broker, clock, daemon',
+  usage: 'camgate doctor [--config PATH] [--json] [--timeout SECONDS]',
+  async run(args, io) {
+    const { values } = parseCommandArgs('doctor', args, {
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+      timeout: { type: 'string' },
+    });
+    const timeoutS = Number(values.timeout ?? '3');
+    if (!(timeoutS > 0 && timeoutS <= 60)) {
+      throw new UsageError(`camgate doctor: --timeout must be 0-60 seconds (got '${values.timeout}')`);
+    }
+    const configPath = resolveConfigPath(values.config, io.env);
+    let config: Readonly<Config> | undefined;
+    let configError: string | undefined;
+    try {
+      config = loadConfigFile(configPath);
+    } catch (err) {
+      // The box checks still help when the config is broken; the config line says what is wrong.
+      configError = errorMessage(err);
+    }
+    const results = await runChecks(CHECKS, {
+      clock: systemClock,
+      env: io.env,
+      config,
+      configPath,
+      timeoutMs: timeoutS * 1000,
+      ...(configError !== undefined ? { configError } : {}),
+    });
+    const failed = results.some((r) => r.status === 'fail');
+    if (values.json) writeJson(io, { ok: !failed, checks: results });
+    else io.stdout.write(`${renderChecks(results, io.isTty)}\n`);
+    return failed ? 1 : 0;
+  },
+};
+
+const STATUS_COLOUR: Record<CheckStatus, 'green' | 'yellow' | 'red'> = {
+  ok: 'green',
+  warn: 'yellow',
+  fail: 'red',
+};
+
+export function renderChecks(results: readonly CheckResult[], tty: boolean): string {
+  const table = formatTable(
+    ['CHECK', 'STATUS', 'DETAIL'],
+    results.map((r) => [r.name, r.status.toUpperCase(), r.detail.split('\n').join(' ')]),
+  );
+  // Colour the status column after alignment: escape codes would skew the widths.
+  const lines = table.split('\n').map((line, i) => {
+    const r = i >= 2 ? results[i - 2] : undefined;
+    if (!r || !tty) return line;
+    return line.replace(
+      r.status.toUpperCase(),
+      colour(r.status.toUpperCase(), STATUS_COLOUR[r.status], true),
+    );
+  });
+  const fixes = results.filter((r) => r.status !== 'ok' && r.fix).map((r) => `  ${r.name}: ${r.fix}`);
+  const counts = (['ok', 'warn', 'fail'] as const).map(
+    (s) => `${results.filter((r) => r.status === s).length} ${s}`,
+  );
+  return [...lines, '', ...(fixes.length ? ['how to fix:', ...fixes, ''] : []), counts.join(', ')].join('\n');
+}
