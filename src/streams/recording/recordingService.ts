@@ -5,6 +5,7 @@ import type { EventBus } from '../../shared/events.js';
 import type { Log } from '../../shared/log.js';
 import type { Service } from '../../shared/service.js';
 import type { RecordingStatus } from '../../shared/types.js';
+import { warmRecorderCapabilities } from '../ffmpeg/recorderCapabilities.js';
 import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
 import { type CameraPlan, CameraWatch, type SanityStats } from './cameraWatch.js';
 import { RecorderSupervisor } from './recorderSupervisor.js';
@@ -109,6 +110,16 @@ export class RecordingService implements Service {
     this.timers.push(clock.setInterval(() => void this.tick(), this.o.tickMs ?? 2000));
     this.timers.push(clock.setInterval(() => void this.runStorage(), this.o.retentionIntervalMs ?? 30_000));
     void this.runStorage();
+  }
+
+  private async warmUp(): Promise<void> {
+    if (![...this.watches.values()].some((w) => w.supervisor)) return;
+    try {
+      await warmRecorderCapabilities(this.o.ffmpegPath);
+    } catch (err) {
+      // Recorders will fail and be supervised (status stale, tail kept); the daemon keeps running.
+      this.deps.log.error({ err }, 'ffmpeg capability check failed');
+    }
   }
 
   /** A camera joined the inventory (or its profile changed): (re)start its recording. */
