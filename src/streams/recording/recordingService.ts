@@ -95,17 +95,9 @@ export class RecordingService implements Service {
 
   async start(): Promise<void> {
     await this.storage.checkSharedFilesystem();
-    for (const w of this.watches.values()) {
-      w.supervisor?.start();
-      this.publish(
-        w,
-        judgeRecording(
-          { source: w.plan.source, watchingSince: w.watchingSince },
-          this.deps.clock.now(),
-          this.ruleOptions(),
-        ),
-      );
-    }
+    await this.warmUp();
+    this.started = true;
+    for (const w of this.watches.values()) this.begin(w);
     const { clock } = this.deps;
     this.timers.push(clock.setInterval(() => void this.tick(), this.o.tickMs ?? 2000));
     this.timers.push(clock.setInterval(() => void this.runStorage(), this.o.retentionIntervalMs ?? 30_000));
@@ -210,7 +202,9 @@ export class RecordingService implements Service {
     const log = this.deps.log.child({ cameraId: id });
     if (verdict.status === 'stale' && verdict.cause) {
       const rec = w.recorder();
-      const lastEvidence = Math.max(w.lastSegmentAt() ?? 0, rec?.lastProgressAt ?? 0, w.watchingSince);
+      // The gap began at the last sign of recording, which may precede this daemon's start.
+      const seen = Math.max(w.lastSegmentAt() ?? 0, rec?.lastProgressAt ?? 0);
+      const lastEvidence = seen > 0 ? seen : w.watchingSince;
       this.deps.gaps.open(id, verdict.cause, lastEvidence);
       log.warn({ cause: verdict.cause, detail: verdict.detail }, 'recording stale');
     } else if (verdict.status === 'ok') {
