@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
+import { liveCommand } from './live.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
@@ -14,4 +15,5 @@ export const commands: readonly CliCommand[] = [
   configCommand,
   reportCommand,
   doctorCommand,
+  liveCommand,
 ];
