@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { acceptanceCommand } from './acceptance.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
@@ -16,4 +17,5 @@ export const commands: readonly CliCommand[] = [
   reportCommand,
   doctorCommand,
   liveCommand,
+  acceptanceCommand,
 ];
