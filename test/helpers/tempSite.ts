@@ -12,13 +12,17 @@ export function tempConfig(extraYaml = ''): {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-test-'));
   const socket = path.join(dir, 'control.sock');
   const configPath = path.join(dir, 'camgate.yaml');
+  // Discovery must never probe this machine's real LAN from a test: multicast on loopback only.
+  const discovery = /^discovery:/m.test(extraYaml)
+    ? ''
+    : 'discovery: { interfaces: [lo], probeWindowSeconds: 1 }\n';
   fs.writeFileSync(
     configPath,
     `site: { id: test-site, name: "Test site" }
 gateway: { id: gw-test }
 storage: { path: ${path.join(dir, 'state')} }
 control: { socket: ${socket} }
-${extraYaml}`,
+${discovery}${extraYaml}`,
   );
   return { dir, configPath, socket, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,0 +1,61 @@
+import type { Config } from '../../config/schema.js';
+import type { CameraRecord } from '../../shared/types.js';
+import type { CameraPlan } from './cameraWatch.js';
+
+export interface PlanCredential {
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * Which source verifies a camera's recording: an external recorder named in
+ * `recording.external` wins (we never record twice), else our own ffmpeg when
+ * `cameras[].record` (or `recording.enabled` by default) says so, else none ('off').
+ */
+export function planFor(
+  camera: Pick<CameraRecord, 'id' | 'address' | 'profiles'>,
+  config: Pick<Config, 'recording' | 'cameras'>,
+  credential: () => PlanCredential | undefined,
+): CameraPlan {
+  const external = config.recording.external.find((e) => e.camera === camera.id);
+  if (external) {
+    return {
+      cameraId: camera.id,
+      source: 'external',
+      pattern: external.pattern,
+      key: `external|${external.pattern}`,
+    };
+  }
+  const override = config.cameras.find(
+    (c) =>
+      (c.id !== undefined && c.id === camera.id) || (c.address !== undefined && c.address === camera.address),
+  );
+  const record = override?.record ?? config.recording.enabled;
+  const profile = camera.profiles.find((p) => p.role === 'main') ?? camera.profiles[0];
+  if (!record || !profile) return { cameraId: camera.id, source: 'none', key: 'none' };
+  // Evidence for incidents: record the main (full resolution) profile, not the monitoring sub stream.
+  return {
+    cameraId: camera.id,
+    source: 'own',
+    url: () => withCredentials(profile.rtspUrl, credential()),
+    key: `own|${profile.rtspUrl}`,
+  };
+}
+
+/** The RTSP URL ffmpeg gets; it carries the password, so it never leaves the recorder's argv. */
+export function withCredentials(rtspUrl: string, credential: PlanCredential | undefined): string {
+  if (!credential) return rtspUrl;
+  const url = new URL(rtspUrl);
+  url.username = encodeURIComponent(credential.username);
+  url.password = encodeURIComponent(credential.password);
+  return url.toString();
+}
+
+/** Whether recording needs a service at all with this configuration. */
+export function recordingWanted(config: Pick<Config, 'recording' | 'cameras'>): boolean {
+  return (
+    config.recording.enabled ||
+    config.recording.external.length > 0 ||
+    config.cameras.some((c) => c.record === true)
+  );
+}

@@ -1,0 +1,288 @@
+import path from 'node:path';
+import type { BackoffOptions } from '../../shared/backoff.js';
+import { type Clock, isoTs, type TimerHandle } from '../../shared/clock.js';
+import type { EventBus } from '../../shared/events.js';
+import type { Log } from '../../shared/log.js';
+import type { Service } from '../../shared/service.js';
+import type { RecordingStatus } from '../../shared/types.js';
+import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
+import { type CameraPlan, CameraWatch, type SanityStats } from './cameraWatch.js';
+import { RecorderSupervisor } from './recorderSupervisor.js';
+import { judgeRecording, type RuleVerdict, type StaleCause } from './recordingRule.js';
+import { StorageGuard, type StorageReport } from './storageGuard.js';
+
+/** Where recording gaps go (the outages table, via the wiring). */
+export interface GapSink {
+  open(cameraId: string, cause: StaleCause, startedAtMs: number): void;
+  close(cameraId: string, endedAtMs: number, reason: 'restored' | 'removed'): void;
+}
+
+export interface RecordingServiceOptions {
+  readonly dir: string;
+  readonly segmentSeconds: number;
+  readonly retentionDays: number;
+  readonly minFreePercent: number;
+  readonly stallSeconds: number;
+  readonly databaseDir?: string;
+  readonly tickMs?: number;
+  readonly retentionIntervalMs?: number;
+  readonly externalPollMs?: number;
+  readonly sanityEvery?: number;
+  readonly ffmpegPath?: string;
+  readonly backoff?: BackoffOptions;
+  readonly crashLoopLimit?: number;
+  readonly crashLoopCooldownMs?: number;
+  readonly stallKillSeconds?: number;
+}
+
+export interface RecordingServiceDeps {
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly bus: EventBus;
+  readonly gaps: GapSink;
+  readonly probe?: (file: string) => Promise<SegmentFacts>;
+}
+
+export interface CameraRecordingView {
+  readonly cameraId: string;
+  readonly source: string;
+  readonly status: RecordingStatus;
+  readonly detail: string;
+  readonly lastSegmentAt?: string;
+  readonly recorder?: {
+    running: boolean;
+    pid?: number;
+    starts: number;
+    crashLoop: boolean;
+    lastExit?: string;
+    stderrTail: readonly string[];
+  };
+  readonly sanity: SanityStats;
+}
+
+/**
+ * Records (own ffmpeg per camera) and verifies recording from all three sources with one rule,
+ * emits `recording.status` on every change, opens/closes recording gaps, and runs storage.
+ */
+export class RecordingService implements Service {
+  readonly name = 'recording';
+  private readonly watches = new Map<string, CameraWatch>();
+  private readonly verdicts = new Map<string, RuleVerdict>();
+  private readonly storage: StorageGuard;
+  private timers: TimerHandle[] = [];
+  private ticking = false;
+  private storing = false;
+  private readonly abort = new AbortController();
+  private started = false;
+
+  constructor(
+    plans: readonly CameraPlan[],
+    private readonly o: RecordingServiceOptions,
+    private readonly deps: RecordingServiceDeps,
+  ) {
+    for (const plan of plans) this.watches.set(plan.cameraId, this.buildWatch(plan));
+    this.storage = new StorageGuard(
+      {
+        dir: o.dir,
+        retentionDays: o.retentionDays,
+        minFreePercent: o.minFreePercent,
+        databaseDir: o.databaseDir,
+      },
+      { clock: deps.clock, log: deps.log.child({ part: 'storage' }) },
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.storage.checkSharedFilesystem();
+    for (const w of this.watches.values()) {
+      w.supervisor?.start();
+      this.publish(
+        w,
+        judgeRecording(
+          { source: w.plan.source, watchingSince: w.watchingSince },
+          this.deps.clock.now(),
+          this.ruleOptions(),
+        ),
+      );
+    }
+    const { clock } = this.deps;
+    this.timers.push(clock.setInterval(() => void this.tick(), this.o.tickMs ?? 2000));
+    this.timers.push(clock.setInterval(() => void this.runStorage(), this.o.retentionIntervalMs ?? 30_000));
+    void this.runStorage();
+  }
+
+  /** A camera joined the inventory (or its profile changed): (re)start its recording. */
+  async addCamera(plan: CameraPlan): Promise<void> {
+    const current = this.watches.get(plan.cameraId)?.plan;
+    // Inventory updates arrive every sweep (lastSeenAt); restart only when the recording changes.
+    if (current && plan.key !== undefined && current.key === plan.key) return;
+    await this.removeCamera(plan.cameraId, false);
+    const w = this.buildWatch(plan);
+    this.watches.set(plan.cameraId, w);
+    if (this.started) this.begin(w);
+  }
+
+  /** A camera left the inventory: stop its recorder; an open gap ends as 'removed'. */
+  async removeCamera(cameraId: string, closeGap = true): Promise<void> {
+    const w = this.watches.get(cameraId);
+    if (!w) return;
+    this.watches.delete(cameraId);
+    this.verdicts.delete(cameraId);
+    await w.supervisor?.stop();
+    if (closeGap) this.deps.gaps.close(cameraId, this.deps.clock.now(), 'removed');
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.abort.abort(new Error('recording stopping'));
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+    await Promise.all([...this.watches.values()].map((w) => w.supervisor?.stop()));
+  }
+
+  /** Test and chaos hook: kill one camera's ffmpeg as a crash would; returns its PID. */
+  killRecorder(cameraId: string, signal: NodeJS.Signals = 'SIGKILL'): number | undefined {
+    return this.watches.get(cameraId)?.supervisor?.killCurrent(signal);
+  }
+
+  recorderPids(): number[] {
+    return [...this.watches.values()].flatMap((w) => w.recorder()?.pid ?? []);
+  }
+
+  storageReport(): StorageReport {
+    return this.storage.report();
+  }
+
+  camera(cameraId: string): CameraRecordingView | undefined {
+    const w = this.watches.get(cameraId);
+    return w ? this.view(w) : undefined;
+  }
+
+  cameras(): CameraRecordingView[] {
+    return [...this.watches.values()].map((w) => this.view(w));
+  }
+
+  /** One verification pass over every camera; never overlaps itself. */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      for (const w of this.watches.values()) {
+        try {
+          const evidence = await w.observe(this.abort.signal);
+          this.publish(w, judgeRecording(evidence, this.deps.clock.now(), this.ruleOptions()));
+        } catch (err) {
+          this.deps.log.warn({ err, cameraId: w.plan.cameraId }, 'recording check failed');
+        }
+      }
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  async runStorage(): Promise<StorageReport> {
+    if (this.storing) return this.storage.report();
+    this.storing = true;
+    try {
+      return await this.storage.run([...this.watches.values()]);
+    } finally {
+      this.storing = false;
+    }
+  }
+
+  private publish(w: CameraWatch, verdict: RuleVerdict): void {
+    const id = w.plan.cameraId;
+    const prev = this.verdicts.get(id);
+    this.verdicts.set(id, verdict);
+    if (prev?.status === verdict.status) return;
+    const now = this.deps.clock.now();
+    const log = this.deps.log.child({ cameraId: id });
+    if (verdict.status === 'stale' && verdict.cause) {
+      const rec = w.recorder();
+      const lastEvidence = Math.max(w.lastSegmentAt() ?? 0, rec?.lastProgressAt ?? 0, w.watchingSince);
+      this.deps.gaps.open(id, verdict.cause, lastEvidence);
+      log.warn({ cause: verdict.cause, detail: verdict.detail }, 'recording stale');
+    } else if (verdict.status === 'ok') {
+      if (prev?.status === 'stale') log.info('recording restored');
+      this.deps.gaps.close(id, now, 'restored');
+    }
+    const last = w.lastSegmentAt();
+    this.deps.bus.emit('recording.status', {
+      cameraId: id,
+      status: verdict.status,
+      lastSegmentAt: last === undefined ? undefined : isoTs(last),
+      detail: verdict.detail,
+      at: now,
+    });
+  }
+
+  private begin(w: CameraWatch): void {
+    w.supervisor?.start();
+    const first = judgeRecording(
+      { source: w.plan.source, watchingSince: w.watchingSince },
+      this.deps.clock.now(),
+      this.ruleOptions(),
+    );
+    this.publish(w, first);
+  }
+
+  private view(w: CameraWatch): CameraRecordingView {
+    const verdict = this.verdicts.get(w.plan.cameraId) ?? { status: 'unknown', detail: 'not yet checked' };
+    const rec = w.recorder();
+    const last = w.lastSegmentAt();
+    return {
+      cameraId: w.plan.cameraId,
+      source: w.plan.source,
+      status: verdict.status,
+      detail: verdict.detail,
+      lastSegmentAt: last === undefined ? undefined : isoTs(last),
+      recorder: rec && {
+        running: rec.running,
+        pid: rec.pid,
+        starts: rec.starts,
+        crashLoop: rec.crashLoop,
+        lastExit: rec.lastExit?.message,
+        stderrTail: rec.tail,
+      },
+      sanity: { ...w.sanity },
+    };
+  }
+
+  private ruleOptions() {
+    return { segmentSeconds: this.o.segmentSeconds, stallSeconds: this.o.stallSeconds };
+  }
+
+  private buildWatch(plan: CameraPlan): CameraWatch {
+    const { clock, log } = this.deps;
+    const camLog = log.child({ cameraId: plan.cameraId });
+    const supervisor =
+      plan.source === 'own' && plan.url
+        ? new RecorderSupervisor(
+            {
+              cameraId: plan.cameraId,
+              url: plan.url,
+              dir: path.join(this.o.dir, plan.cameraId),
+              segmentSeconds: this.o.segmentSeconds,
+              ioTimeoutSeconds: Math.max(5, this.o.stallSeconds * 2),
+              stallKillSeconds: this.o.stallKillSeconds ?? Math.max(20, this.o.stallSeconds * 5),
+              backoff: this.o.backoff ?? { initialMs: 1000, maxMs: 60_000 },
+              healthyRunMs: Math.max(30_000, this.o.segmentSeconds * 1000),
+              crashLoopLimit: this.o.crashLoopLimit ?? 5,
+              crashLoopCooldownMs: this.o.crashLoopCooldownMs ?? 300_000,
+              ffmpegPath: this.o.ffmpegPath,
+            },
+            { clock, log: camLog },
+          )
+        : undefined;
+    return new CameraWatch(
+      plan,
+      {
+        dir: this.o.dir,
+        segmentSeconds: this.o.segmentSeconds,
+        sanityEvery: this.o.sanityEvery ?? 10,
+        pollMs: this.o.externalPollMs ?? 10_000,
+      },
+      { clock, log: camLog, probe: this.deps.probe, supervisor },
+    );
+  }
+}

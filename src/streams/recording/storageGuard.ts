@@ -1,0 +1,222 @@
+import fs from 'node:fs/promises';
+import { type Clock, isoTs } from '../../shared/clock.js';
+import type { Log } from '../../shared/log.js';
+import type { CameraWatch } from './cameraWatch.js';
+import { diskSpace, sameFilesystem } from './diskSpace.js';
+import { daysHeld, planRetention } from './retentionPlan.js';
+
+export type StorageAlarmCode =
+  | 'disk_low'
+  | 'disk_full'
+  | 'retention_short'
+  | 'db_shares_filesystem'
+  | 'storage_unreadable';
+
+export interface StorageAlarm {
+  readonly code: StorageAlarmCode;
+  readonly cameraId?: string;
+  readonly message: string;
+  readonly since: string;
+}
+
+export interface CameraUsage {
+  readonly cameraId: string;
+  readonly source: string;
+  readonly bytes: number;
+  readonly segments: number;
+  readonly daysHeld: number;
+  readonly oldestAt?: string;
+  /** Holds retentionDays, or has not been recording that long and lost nothing to the space floor. */
+  readonly compliant: boolean;
+}
+
+export interface StorageReport {
+  readonly dir: string;
+  readonly totalBytes: number;
+  readonly freeBytes: number;
+  readonly freePercent: number;
+  readonly minFreePercent: number;
+  readonly retentionDays: number;
+  readonly deletedSegments: number;
+  readonly cameras: readonly CameraUsage[];
+  readonly alarms: readonly StorageAlarm[];
+  readonly checkedAt?: string;
+}
+
+export interface StorageGuardOptions {
+  readonly dir: string;
+  readonly retentionDays: number;
+  readonly minFreePercent: number;
+  /** The SQLite directory; warned about when it shares the recordings' filesystem. */
+  readonly databaseDir?: string;
+}
+
+/**
+ * Retention by age and by the free-space floor, disk usage and days held per camera, and the
+ * alarms raised before the disk fills. Every failure is caught and becomes an alarm: a full or
+ * broken disk must never take the daemon down with it.
+ */
+export class StorageGuard {
+  private readonly alarms = new Map<string, StorageAlarm>();
+  private readonly evicted = new Set<string>();
+  private deleted = 0;
+  private last: StorageReport;
+
+  constructor(
+    private readonly o: StorageGuardOptions,
+    private readonly deps: { clock: Clock; log: Log },
+  ) {
+    this.last = this.emptyReport();
+  }
+
+  report(): StorageReport {
+    return { ...this.last, alarms: [...this.alarms.values()] };
+  }
+
+  async checkSharedFilesystem(): Promise<void> {
+    if (!this.o.databaseDir || this.o.databaseDir === ':memory:') return;
+    try {
+      const shared = await sameFilesystem(this.o.dir, this.o.databaseDir);
+      this.setAlarm(
+        'db_shares_filesystem',
+        shared,
+        undefined,
+        'recordings and the database share one filesystem: a full disk also stops the database; put recording.dir on its own disk',
+      );
+    } catch (err) {
+      this.deps.log.warn({ err }, 'cannot compare recording and database filesystems');
+    }
+  }
+
+  async run(watches: readonly CameraWatch[]): Promise<StorageReport> {
+    const now = this.deps.clock.now();
+    try {
+      const space = await diskSpace(this.o.dir);
+      const own = watches.filter((w) => w.index);
+      const plan = planRetention({
+        cameras: own.map((w) => ({ cameraId: w.plan.cameraId, segments: w.heldSegments() })),
+        nowMs: now,
+        retentionDays: this.o.retentionDays,
+        totalBytes: space.totalBytes,
+        freeBytes: space.freeBytes,
+        minFreePercent: this.o.minFreePercent,
+      });
+      const removed = await this.remove(plan.deletions.map((d) => d.path));
+      for (const w of own) w.index?.forget(removed);
+      for (const d of plan.deletions) if (d.reason === 'space') this.evicted.add(d.cameraId);
+      this.deleted += removed.length;
+      if (removed.length > 0)
+        this.deps.log.info(
+          { deleted: removed.length, freeAfter: plan.freeAfter },
+          'retention removed segments',
+        );
+      const after = await diskSpace(this.o.dir);
+      this.setAlarm('storage_unreadable', false);
+      this.setAlarm(
+        'disk_low',
+        plan.floorUnreachable,
+        undefined,
+        `free space ${pct(after.freeBytes, after.totalBytes)}% is under the ${this.o.minFreePercent}% floor and retention has nothing more to delete`,
+      );
+      this.setAlarm(
+        'disk_full',
+        after.freeBytes < Math.min(after.totalBytes * 0.01, 64_000_000),
+        undefined,
+        'recording disk is full',
+      );
+      this.last = this.buildReport(watches, after, now);
+    } catch (err) {
+      this.deps.log.error({ err }, 'storage check failed');
+      this.setAlarm(
+        'storage_unreadable',
+        true,
+        undefined,
+        `storage check failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    return this.report();
+  }
+
+  private buildReport(
+    watches: readonly CameraWatch[],
+    space: { totalBytes: number; freeBytes: number },
+    now: number,
+  ): StorageReport {
+    const cameras = watches
+      .filter((w) => w.plan.source === 'own' || w.plan.source === 'external')
+      .map((w): CameraUsage => {
+        const segs = w.heldSegments();
+        const held = daysHeld(segs, now);
+        const compliant = held >= this.o.retentionDays || !this.evicted.has(w.plan.cameraId);
+        if (held >= this.o.retentionDays) this.evicted.delete(w.plan.cameraId);
+        this.setAlarm(
+          'retention_short',
+          !compliant,
+          w.plan.cameraId,
+          `holds ${held.toFixed(2)} of ${this.o.retentionDays} days: the free-space floor forced older video out`,
+        );
+        const oldest = segs[0];
+        return {
+          cameraId: w.plan.cameraId,
+          source: w.plan.source,
+          bytes: segs.reduce((sum, s) => sum + s.size, 0),
+          segments: segs.length,
+          daysHeld: Math.round(held * 1000) / 1000,
+          oldestAt: oldest ? isoTs(oldest.startMs) : undefined,
+          compliant,
+        };
+      });
+    return {
+      ...this.emptyReport(),
+      totalBytes: space.totalBytes,
+      freeBytes: space.freeBytes,
+      freePercent: pct(space.freeBytes, space.totalBytes),
+      deletedSegments: this.deleted,
+      cameras,
+      checkedAt: isoTs(now),
+    };
+  }
+
+  private async remove(paths: readonly string[]): Promise<string[]> {
+    const done: string[] = [];
+    for (const p of paths) {
+      try {
+        await fs.rm(p, { force: true });
+        done.push(p);
+      } catch (err) {
+        this.deps.log.warn({ err, segment: p }, 'retention could not delete a segment');
+      }
+    }
+    return done;
+  }
+
+  private setAlarm(code: StorageAlarmCode, on: boolean, cameraId?: string, message = ''): void {
+    const key = cameraId ? `${code}:${cameraId}` : code;
+    const existing = this.alarms.get(key);
+    if (on && !existing) {
+      this.alarms.set(key, { code, cameraId, message, since: isoTs(this.deps.clock.now()) });
+      this.deps.log.error({ alarm: code, cameraId }, message);
+    } else if (!on && existing) {
+      this.alarms.delete(key);
+      this.deps.log.info({ alarm: code, cameraId }, 'storage alarm cleared');
+    }
+  }
+
+  private emptyReport(): StorageReport {
+    return {
+      dir: this.o.dir,
+      totalBytes: 0,
+      freeBytes: 0,
+      freePercent: 0,
+      minFreePercent: this.o.minFreePercent,
+      retentionDays: this.o.retentionDays,
+      deletedSegments: this.deleted,
+      cameras: [],
+      alarms: [],
+    };
+  }
+}
+
+function pct(part: number, total: number): number {
+  return total > 0 ? Math.round((part / total) * 1000) / 10 : 0;
+}

@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SimSite } from '../../../fixtures/sim/site.js';
+import { systemClock } from '../../../src/shared/clock.js';
+import { EventBus } from '../../../src/shared/events.js';
+import { silentLog } from '../../../src/shared/log.js';
+import { RecordingService } from '../../../src/streams/recording/recordingService.js';
+import { startRecordingSite, tempDir, until, withCredentials } from './simHelpers.js';
+
+/** A 3 MiB tmpfs: mounting needs root (CAP_SYS_ADMIN); anywhere else this test is skipped. */
+function tryMountTmpfs(dir: string): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root: cannot mount a tmpfs';
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir], { stdio: 'pipe' });
+    return undefined;
+  } catch (err) {
+    return `mount tmpfs failed: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+const mountDir = tempDir('camgate-smallfs-');
+const skipReason = tryMountTmpfs(mountDir);
+let site: SimSite;
+let service: RecordingService | undefined;
+
+beforeAll(async () => {
+  if (!skipReason) site = await startRecordingSite(2, '127.0.33.1', 18330);
+}, 120_000);
+afterEach(async () => {
+  await service?.stop();
+  service = undefined;
+});
+afterAll(async () => {
+  await site?.stop();
+  if (!skipReason) execFileSync('umount', [mountDir]);
+  fs.rmSync(mountDir, { recursive: true, force: true });
+});
+
+/** Appends to `file` until `leaveBytes` remain free (or the disk refuses). */
+function fillUntil(file: string, leaveBytes: number): void {
+  const chunk = Buffer.alloc(16 * 1024, 1);
+  for (;;) {
+    const st = fs.statfsSync(path.dirname(file));
+    if (st.bavail * st.bsize <= leaveBytes) return;
+    try {
+      fs.appendFileSync(file, chunk);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return;
+      throw err;
+    }
+  }
+}
+
+describe.skipIf(skipReason !== undefined)(`a small filesystem filling up ${skipReason ?? ''}`, () => {
+  it('retention frees space fairly, alarms fire before and when full, recording survives and recovers', async () => {
+    const recDir = path.join(mountDir, 'rec');
+    const ballast = path.join(mountDir, 'other-data.bin');
+    const total = fs.statfsSync(mountDir).blocks * fs.statfsSync(mountDir).bsize;
+    const minFreePercent = 35;
+    const floor = (total * minFreePercent) / 100;
+    fillUntil(ballast, floor + 500_000);
+    service = new RecordingService(
+      (site.cameras ?? []).map((c, i) => ({
+        cameraId: `cam-${i}`,
+        source: 'own' as const,
+        url: () => withCredentials(c.rtspMainUrl),
+      })),
+      {
+        dir: recDir,
+        segmentSeconds: 2,
+        retentionDays: 30,
+        minFreePercent,
+        stallSeconds: 2,
+        tickMs: 250,
+        retentionIntervalMs: 300,
+        backoff: { initialMs: 500, maxMs: 1000 },
+      },
+      {
+        clock: systemClock,
+        log: silentLog(),
+        bus: new EventBus(),
+        gaps: { open: () => undefined, close: () => undefined },
+      },
+    );
+    await service.start();
+    const svc = service;
+    const alarmCodes = () => svc.storageReport().alarms.map((a) => a.code);
+
+    // 1. Crossing the floor: retention deletes the oldest segments of both cameras, keeps the floor.
+    const report = await until(
+      () => {
+        const r = svc.storageReport();
+        return r.deletedSegments >= 4 ? r : undefined;
+      },
+      40_000,
+      'space retention',
+    );
+    expect(report.cameras.every((c) => c.segments >= 1)).toBe(true);
+    expect(report.freeBytes).toBeGreaterThan(floor * 0.6);
+    expect(alarmCodes()).toContain('retention_short');
+    expect(report.cameras.some((c) => !c.compliant)).toBe(true);
+
+    // 2. Something else fills the disk: nothing of ours left to delete → disk_low, then disk_full.
+    fillUntil(ballast, 0);
+    await until(() => (alarmCodes().includes('disk_low') ? true : undefined), 20_000, 'disk_low alarm');
+    // ...and keeps growing into whatever retention frees, until the disk is full.
+    await until(
+      () => {
+        fillUntil(ballast, 0);
+        return alarmCodes().includes('disk_full') ? true : undefined;
+      },
+      20_000,
+      'disk_full alarm',
+    );
+    await systemClock.sleep(3000);
+    expect(svc.cameras().length).toBe(2);
+
+    // 3. Space comes back: alarms clear, recording resumes on both cameras.
+    fs.rmSync(ballast);
+    await until(
+      () => (!alarmCodes().includes('disk_low') && !alarmCodes().includes('disk_full') ? true : undefined),
+      20_000,
+      'alarms cleared',
+    );
+    await until(
+      () => (svc.cameras().every((c) => c.status === 'ok') ? true : undefined),
+      40_000,
+      'recording ok again',
+    );
+  }, 150_000);
+});
