@@ -7,6 +7,7 @@ import { type Net, systemNet } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import { BootRepo } from '../store/bootRepo.js';
 import { Store } from '../store/store.js';
+import { summaryPayload } from '../uplink/statePayloads.js';
 import { ControlServer, removeStaleSocket } from './control.js';
 import { wirings as defaultWirings, type Wiring, type WiringContext } from './modules.js';
 import { SdNotifier } from './sdNotify.js';
@@ -135,6 +136,7 @@ export class Daemon {
       startedAt: isoTs(ctx.startedAt),
       previousBoot: boots.previous(ctx.bootId) ?? null,
       cameras: ctx.board.allCameras(),
+      summary: summaryPayload(ctx.board.allCameras(), ctx.config.site.planned, isoTs(ctx.clock.now())),
       ...ctx.board.sectionsSnapshot(),
       ts: isoTs(ctx.clock.now()),
     }));
