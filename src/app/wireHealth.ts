@@ -229,10 +229,11 @@ export class HealthService implements Service {
       openOutage: open && {
         cause: open.cause,
         startedAt: open.startedAt,
-        durationMs:
+        durationMs: Math.round(
           open.startedMonoMs !== null && open.bootId === now.bootId
             ? now.monoMs - open.startedMonoMs
             : now.wallMs - open.startedMs,
+        ),
       },
       transitions: this.history.transitions(cameraId, 10),
     };

@@ -40,7 +40,7 @@ describe('stream health against the simulator (real RTSP, real clock)', () => {
     site = await startSite({
       cameras: [{ kind: 'overview', id: 'sim-h1' }],
       discovery: false,
-      baseAddress: testBase(77),
+      baseAddress: testBase(91),
     });
     const cam = site.cameras[0];
     if (!cam) throw new Error('no simulated camera');
