@@ -17,6 +17,8 @@ export function controlRequest(
         method,
         path,
         timeout: timeoutMs,
+        // One request per connection: a pooled socket may belong to a daemon that has since stopped.
+        agent: false,
         headers: payload
           ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
           : {},
