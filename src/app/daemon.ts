@@ -7,7 +7,8 @@ import { type Net, systemNet } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import { BootRepo } from '../store/bootRepo.js';
 import { Store } from '../store/store.js';
-import { ControlServer } from './control.js';
+import { summaryPayload } from '../uplink/statePayloads.js';
+import { ControlServer, removeStaleSocket } from './control.js';
 import { wirings as defaultWirings, type Wiring, type WiringContext } from './modules.js';
 import { SdNotifier } from './sdNotify.js';
 import { staticCameras } from './staticCameras.js';
@@ -42,6 +43,8 @@ export class Daemon {
   async start(): Promise<void> {
     const { config, log } = this.deps;
     const clock = this.deps.clock ?? systemClock;
+    // A second daemon on the same box must fail at once, before it touches cameras or the store.
+    await removeStaleSocket(config.control.socket);
     const store = Store.open({
       dir: config.storage.path,
       log: log.child({ module: 'store' }),
@@ -133,6 +136,7 @@ export class Daemon {
       startedAt: isoTs(ctx.startedAt),
       previousBoot: boots.previous(ctx.bootId) ?? null,
       cameras: ctx.board.allCameras(),
+      summary: summaryPayload(ctx.board.allCameras(), ctx.config.site.planned, isoTs(ctx.clock.now())),
       ...ctx.board.sectionsSnapshot(),
       ts: isoTs(ctx.clock.now()),
     }));

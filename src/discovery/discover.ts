@@ -34,6 +34,8 @@ export interface DiscoveryRun {
   readonly results: readonly Interrogation[];
   readonly dropped: { readonly spoofed: number; readonly unsolicited: number; readonly malformed: number };
   readonly durationMs: number;
+  /** Of which finding devices (probe window, sweep); the rest is interrogation. */
+  readonly findMs: number;
 }
 
 /** Finds devices (WS-Discovery multicast + unicast, HTTP sweep of ranges, configured addresses) and interrogates each. */
@@ -56,7 +58,9 @@ export async function discover(deps: DiscoverDeps, options: DiscoverOptions): Pr
       ? httpSweep(deps, {
           addresses,
           ports: d.ports,
-          deadlineMs: Math.min(windowMs, 2000),
+          // Per host, independent of the probe window: a busy NVR-side switch or camera web server
+          // can take a couple of seconds to accept; a /24 at 128 hosts in flight is still ~5 s worst case.
+          deadlineMs: 2500,
           signal: options.signal,
         })
       : Promise.resolve([]),
@@ -71,11 +75,13 @@ export async function discover(deps: DiscoverDeps, options: DiscoverOptions): Pr
     },
     'discovery sweep done',
   );
+  const findMs = Math.round(deps.clock.monotonic() - started);
   const results = await interrogateTargets(deps, targets, options);
   return {
     targets,
     results,
     dropped: probe.dropped,
+    findMs,
     durationMs: Math.round(deps.clock.monotonic() - started),
   };
 }

@@ -138,6 +138,8 @@ async function openSockets(
         socket.setMulticastInterface(iface.address);
         socket.setMulticastTTL(1);
       }
+      // A /24 of cameras answering at once is ~1 MB of ProbeMatches; the default buffer drops most.
+      trySetRecvBuffer(socket, 4 * 1024 * 1024, deps.log);
       out.push({ socket, iface });
     } catch (err) {
       deps.log.warn({ err: errorMessage(err), iface: iface?.name, address }, 'cannot open discovery socket');
@@ -186,6 +188,15 @@ function schedule(
     }
   }
   return timers;
+}
+
+function trySetRecvBuffer(socket: dgram.Socket, bytes: number, log: Log): void {
+  try {
+    socket.setRecvBufferSize(bytes);
+  } catch (err) {
+    // Capped by net.core.rmem_max without CAP_NET_ADMIN: keep the default and say so.
+    log.debug({ err: errorMessage(err) }, 'cannot enlarge discovery receive buffer');
+  }
 }
 
 function closeSocket(s: dgram.Socket): Promise<void> {

@@ -30,6 +30,11 @@ describe('camgate CLI and daemon (subprocess)', () => {
     const doc = JSON.parse(status.stdout);
     expect(doc.site.id).toBe('test-site');
     expect(doc.cameras.map((c: { cameraId: string }) => c.cameraId)).toContain('yard-1');
+    expect(doc.summary).toMatchObject({
+      camerasTotal: 1,
+      camerasIntegrated: 0,
+      byClass: { overview: { total: 1 } },
+    });
 
     const table = await runCli(['status', '--config', site.configPath]);
     expect(table.stdout).toMatch(/CAMERA\s+CLASS\s+ADDRESS\s+STATUS/);

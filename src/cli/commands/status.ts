@@ -60,7 +60,7 @@ export function renderStatus(doc: StatusDoc, tty: boolean): string {
   const sections = Object.entries(doc)
     .filter(([k]) => !CORE_KEYS.has(k))
     .map(([k, v]) => `${k}: ${summarise(v)}`);
-  return [head, '', table, '', `integrated ${integrated}/${doc.cameras.length}`, ...sections].join('\n');
+  return [head, '', table, '', integrationLine(doc, integrated), ...sections].join('\n');
 }
 
 const CORE_KEYS = new Set([
@@ -71,6 +71,7 @@ const CORE_KEYS = new Set([
   'startedAt',
   'previousBoot',
   'cameras',
+  'summary',
   'ts',
 ]);
 
@@ -87,4 +88,20 @@ function summarise(value: unknown, depth = 0): string {
     } else parts.push(`${k} ${String(v)}`);
   }
   return parts.join(', ');
+}
+
+interface ClassCount {
+  total: number;
+  integrated: number;
+  planned?: number;
+}
+
+/** "integrated 5/6 · overview 2/2 (planned 3) · ..." — installed vs integrated vs planned. */
+function integrationLine(doc: StatusDoc, integrated: number): string {
+  const byClass = (doc.summary as { byClass?: Record<string, ClassCount> } | undefined)?.byClass ?? {};
+  const parts = Object.entries(byClass).map(
+    ([cls, c]) =>
+      `${cls} ${c.integrated}/${c.total}${c.planned === undefined ? '' : ` (planned ${c.planned})`}`,
+  );
+  return [`integrated ${integrated}/${doc.cameras.length}`, ...parts].join(' · ');
 }
