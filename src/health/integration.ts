@@ -1,4 +1,5 @@
 import type { CameraStatus, IntegrationCause, RecordingStatus } from '../shared/types.js';
+import { streamCauseOf } from './streamQuality.js';
 
 /** The centre's retained state from `mqtt.centreStateTopic`, when the handshake is configured. */
 export type CentreState = 'online' | 'offline' | 'unknown';
@@ -18,12 +19,12 @@ export interface Integration {
   readonly cause: IntegrationCause | undefined;
 }
 
-const STALL_REASON = /stall|no packets|frames? not advancing|keyframe/i;
-
 /**
  * Pure: a camera is integrated when its stream is healthy, its recording is healthy (where
  * enabled) and the uplink to the centre is up (ARCHITECTURE.md). The cause is the first broken
- * link in camera → stream → recording → uplink.
+ * link in camera → stream → recording → uplink. The camera/stream link comes from the health
+ * machine's own `streamCauseOf`, so `camgate why` and the uplink can never disagree.
+ * Degraded (low fps, loss) still delivers video: the centre gets a picture, so it counts.
  */
 export function integrationOf(input: IntegrationInput): Integration {
   const cause = firstBrokenLink(input);
@@ -31,19 +32,8 @@ export function integrationOf(input: IntegrationInput): Integration {
 }
 
 function firstBrokenLink(input: IntegrationInput): IntegrationCause | undefined {
-  switch (input.status) {
-    case 'unauthorized':
-      return 'unauthorized';
-    case 'offline':
-      return input.reasons.some((r) => STALL_REASON.test(r)) ? 'stream_stalled' : 'camera_offline';
-    case 'unknown':
-      return 'camera_offline';
-    case 'degraded':
-      // Degraded (low fps, loss) still delivers video: the centre gets a picture, so it counts.
-      break;
-    case 'online':
-      break;
-  }
+  const stream = streamCauseOf(input.status, input.reasons);
+  if (stream !== undefined) return stream;
   if (input.recording === 'stale') return 'recording_stale';
   if (!input.uplinkUp) return 'uplink_down';
   if (input.centre !== undefined && input.centre !== 'online') return 'uplink_down';

@@ -87,12 +87,12 @@ describe('wireUplink in the daemon', () => {
       byClass: { lpr: { total: 1, integrated: 0, planned: 10 } },
     });
 
-    ctx.board.patchCamera('yard-1', { status: 'offline', reasons: ['stall: no packets for 3s'] });
+    ctx.board.patchCamera('yard-1', { status: 'offline', reasons: ['stream_stalled'] });
     ctx.bus.emit('health.transition', {
       cameraId: 'yard-1',
       from: 'online',
       to: 'offline',
-      reasons: ['stall: no packets for 3s'],
+      reasons: ['stream_stalled'],
       at: at + 1000,
     });
     ctx.bus.emit('camera.clockDrift', { cameraId: 'gate-lpr-1', offsetMs: 93_000, at: at + 2000 });
