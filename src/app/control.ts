@@ -49,6 +49,14 @@ export class ControlServer implements Service {
     this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
   }
 
+  /** Runs a route in-process (MQTT commands reuse the CLI's routes); 404 as NotFoundError. */
+  async invoke(method: 'GET' | 'POST', pathname: string, body?: unknown): Promise<unknown> {
+    const url = new URL(pathname, 'http://camgate.local');
+    const match = this.match(method, url.pathname);
+    if (!match) throw new NotFoundError(`no route ${method} ${url.pathname}`);
+    return match.route.handler({ params: match.params, query: url.searchParams, body });
+  }
+
   async start(): Promise<void> {
     const { socketPath, log } = this.deps;
     fs.mkdirSync(path.dirname(socketPath), { recursive: true, mode: 0o750 });

@@ -3,8 +3,10 @@ import type { CameraConfig, Config } from '../config/schema.js';
 import { isoTs } from '../shared/clock.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
+import { probeStream } from '../streams/probe.js';
 import { StreamMonitor } from '../streams/streamMonitor.js';
 import type { StreamTarget } from '../streams/streamTarget.js';
+import { NotFoundError } from './control.js';
 import type { WiringContext } from './modules.js';
 import { staticCameras } from './staticCameras.js';
 
@@ -21,6 +23,16 @@ export function wireStreams(ctx: WiringContext): Service[] {
     { stallSeconds: ctx.config.health.stallSeconds },
     targetsFor(ctx.config, cameras.values(), log),
   );
+  ctx.control.route('POST', '/probe', async (req) => {
+    const cameraId = (req.body as { camera?: unknown } | undefined)?.camera;
+    if (typeof cameraId !== 'string') throw new NotFoundError('probe needs {"camera": "<id>"}');
+    const target = targetsFor(ctx.config, cameras.values(), log).find((t) => t.cameraId === cameraId);
+    if (!target) throw new NotFoundError(`unknown camera ${cameraId}`);
+    return probeStream(
+      { clock: ctx.clock, net: ctx.net, log },
+      { url: target.url, credential: target.credential },
+    );
+  });
   ctx.bus.on('inventory.changed', (change) => {
     if (change.type === 'camera.removed') cameras.delete(change.camera.id);
     else cameras.set(change.camera.id, change.camera);

@@ -26,6 +26,17 @@ export function createWireUplink(options: UplinkWiringOptions = {}): Wiring {
 
 export const wireUplink: Wiring = createWireUplink();
 
+/**
+ * Centre commands run the same code as the technician's CLI: the control routes, in-process.
+ * `snapshot` has no route yet and is answered `unsupported`.
+ */
+function controlHandlers(ctx: WiringContext): CommandHandlers {
+  return {
+    rediscover: () => ctx.control.invoke('POST', '/rediscover'),
+    probe: (args) => ctx.control.invoke('POST', '/probe', { camera: args.camera }),
+  };
+}
+
 function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service {
   const { config, clock, bus, board, store } = ctx;
   const log = ctx.log.child({ module: 'uplink' });
@@ -48,7 +59,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     kv: store,
     cameras: () => board.allCameras(),
     planned: config.site.planned,
-    handlers: options.handlers,
+    handlers: options.handlers ?? controlHandlers(ctx),
     tuning: options.tuning,
     onLinkChange: (link) => {
       refreshIntegration();

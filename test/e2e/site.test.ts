@@ -128,6 +128,23 @@ describe('a simulated site end to end (daemon subprocess, real Mosquitto)', () =
     expect(JSON.stringify(JSON.parse(outages.stdout))).toContain('restored');
   }, 120_000);
 
+  it('answers centre commands: probe a camera, rediscover the site', async () => {
+    const lprId = [...latestStates().values()].find((s) => s.class === 'lpr')?.cameraId;
+    const prefix = 'camgate/v1/e2e-site/gw-test';
+    const issuedAt = new Date().toISOString();
+    await centre.publish(
+      `${prefix}/cmd/probe`,
+      JSON.stringify({ requestId: 'p-1', issuedAt, args: { camera: lprId } }),
+    );
+    await centre.publish(`${prefix}/cmd/rediscover`, JSON.stringify({ requestId: 'r-1', issuedAt }));
+    const answer = (id: string) =>
+      centre.on(`/cmd-resp/${id}`).at(-1)?.json as { status: string; result?: unknown };
+    await centre.waitFor(() => Boolean(answer('p-1') && answer('r-1')), 'command responses', 30_000);
+    expect(answer('p-1')).toMatchObject({ status: 'ok', result: { ok: true, stream: { codec: 'h264' } } });
+    expect(answer('r-1').status).toBe('ok');
+    expect(JSON.stringify(answer('p-1'))).not.toContain(PASSWORD);
+  }, 45_000);
+
   it('never puts a camera password in MQTT payloads or daemon logs, and stops cleanly', async () => {
     expect(centre.messages.some((m) => m.text.includes(PASSWORD))).toBe(false);
     const code = await daemon?.stop();
