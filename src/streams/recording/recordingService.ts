@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { BackoffOptions } from '../../shared/backoff.js';
 import { type Clock, isoTs, type TimerHandle } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/events.js';
@@ -7,8 +6,8 @@ import type { Service } from '../../shared/service.js';
 import type { RecordingStatus } from '../../shared/types.js';
 import { warmRecorderCapabilities } from '../ffmpeg/recorderCapabilities.js';
 import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
-import { type CameraPlan, CameraWatch, type SanityStats } from './cameraWatch.js';
-import { RecorderSupervisor } from './recorderSupervisor.js';
+import { buildCameraWatch } from './buildCameraWatch.js';
+import type { CameraPlan, CameraWatch, SanityStats } from './cameraWatch.js';
 import { judgeRecording, type RuleVerdict, type StaleCause } from './recordingRule.js';
 import { StorageGuard, type StorageReport } from './storageGuard.js';
 
@@ -258,36 +257,6 @@ export class RecordingService implements Service {
   }
 
   private buildWatch(plan: CameraPlan): CameraWatch {
-    const { clock, log } = this.deps;
-    const camLog = log.child({ cameraId: plan.cameraId });
-    const supervisor =
-      plan.source === 'own' && plan.url
-        ? new RecorderSupervisor(
-            {
-              cameraId: plan.cameraId,
-              url: plan.url,
-              dir: path.join(this.o.dir, plan.cameraId),
-              segmentSeconds: this.o.segmentSeconds,
-              ioTimeoutSeconds: Math.max(5, this.o.stallSeconds * 2),
-              stallKillSeconds: this.o.stallKillSeconds ?? Math.max(20, this.o.stallSeconds * 5),
-              backoff: this.o.backoff ?? { initialMs: 1000, maxMs: 60_000 },
-              healthyRunMs: Math.max(30_000, this.o.segmentSeconds * 1000),
-              crashLoopLimit: this.o.crashLoopLimit ?? 5,
-              crashLoopCooldownMs: this.o.crashLoopCooldownMs ?? 300_000,
-              ffmpegPath: this.o.ffmpegPath,
-            },
-            { clock, log: camLog },
-          )
-        : undefined;
-    return new CameraWatch(
-      plan,
-      {
-        dir: this.o.dir,
-        segmentSeconds: this.o.segmentSeconds,
-        sanityEvery: this.o.sanityEvery ?? 10,
-        pollMs: this.o.externalPollMs ?? 10_000,
-      },
-      { clock, log: camLog, probe: this.deps.probe, supervisor },
-    );
+    return buildCameraWatch(plan, this.o, this.deps);
   }
 }
