@@ -24,7 +24,7 @@ pids+=($!)
 
 printf 'demo-secret\n' >"$DIR/camera-password"
 chmod 600 "$DIR/camera-password"
-npx --no-install tsx fixtures/sim/main.ts --cameras "$CAMERAS" --kinds overview,panoramic,lpr \
+node --import tsx fixtures/sim/main.ts --cameras "$CAMERAS" --kinds overview,panoramic,lpr \
   --base 127.0.1.1 --password demo-secret >"$DIR/sim.out" 2>"$DIR/sim.log" &
 pids+=($!)
 for _ in $(seq 1 100); do grep -q '^ready' "$DIR/sim.out" && break; sleep 0.2; done

@@ -1,7 +1,11 @@
 import type { Service } from '../shared/service.js';
 import type { AppContext } from './context.js';
 import type { StatusBoard } from './statusBoard.js';
+import { wireDiscovery } from './wireDiscovery.js';
+import { wireHealth } from './wireHealth.js';
 import { wireRecording } from './wireRecording.js';
+import { wireStreams } from './wireStreams.js';
+import { wireUplink } from './wireUplink.js';
 
 export interface WiringContext extends AppContext {
   readonly board: StatusBoard;
@@ -13,4 +17,4 @@ export interface WiringContext extends AppContext {
  */
 export type Wiring = (ctx: WiringContext) => Service[];
 
-export const wirings: readonly Wiring[] = [wireRecording];
+export const wirings: readonly Wiring[] = [wireDiscovery, wireStreams, wireRecording, wireHealth, wireUplink];

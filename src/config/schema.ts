@@ -148,6 +148,10 @@ const recording = z.strictObject({
 
 const discovery = z.strictObject({
   interfaces: z.array(z.string().min(1)).default([]).describe('empty: every multicast IPv4 interface'),
+  multicast: z
+    .boolean()
+    .default(true)
+    .describe('send WS-Discovery multicast probes and listen for Hello; false: unicast sweep only'),
   ranges: z.array(cidr).default([]).describe('CIDRs to sweep by unicast'),
   intervalSeconds: z.number().int().min(30).max(86_400).default(300),
   probeWindowSeconds: z.number().min(0.5).max(30).default(3),

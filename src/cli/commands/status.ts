@@ -58,10 +58,33 @@ export function renderStatus(doc: StatusDoc, tty: boolean): string {
   ]);
   const table = formatTable(['CAMERA', 'CLASS', 'ADDRESS', 'STATUS', 'STREAM', 'REC', 'INTEGRATED'], rows);
   const sections = Object.entries(doc)
-    .filter(
-      ([k]) =>
-        !['site', 'gateway', 'version', 'bootId', 'startedAt', 'previousBoot', 'cameras', 'ts'].includes(k),
-    )
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    .filter(([k]) => !CORE_KEYS.has(k))
+    .map(([k, v]) => `${k}: ${summarise(v)}`);
   return [head, '', table, '', `integrated ${integrated}/${doc.cameras.length}`, ...sections].join('\n');
+}
+
+const CORE_KEYS = new Set([
+  'site',
+  'gateway',
+  'version',
+  'bootId',
+  'startedAt',
+  'previousBoot',
+  'cameras',
+  'ts',
+]);
+
+/** One line per section: scalar fields as they are, lists as counts, nested objects by their scalars. */
+function summarise(value: unknown, depth = 0): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) parts.push(`${k} ${v.length}`);
+    else if (typeof v === 'object') {
+      if (depth < 1) parts.push(`${k} {${summarise(v, depth + 1)}}`);
+    } else parts.push(`${k} ${String(v)}`);
+  }
+  return parts.join(', ');
 }

@@ -1,4 +1,6 @@
 import { m001Init } from './001_init.js';
+import { m003HealthHistory } from './003_health_history.js';
+import { m004OutboxPriority } from './004_outbox_priority.js';
 
 export interface Migration {
   readonly version: number;
@@ -8,6 +10,7 @@ export interface Migration {
 
 /**
  * Numbered, append-only. Applied in one transaction each, tracked with PRAGMA user_version.
- * Never edit a migration that has shipped; add the next number.
+ * Never edit a migration that has shipped; add the next number. (002 was reserved for
+ * discovery, which needed none: numbers may skip, never go back.)
  */
-export const migrations: readonly Migration[] = [m001Init];
+export const migrations: readonly Migration[] = [m001Init, m003HealthHistory, m004OutboxPriority];

@@ -1,0 +1,69 @@
+import { DiscoveryService } from '../discovery/discoveryService.js';
+import { isoTs } from '../shared/clock.js';
+import type { Service } from '../shared/service.js';
+import type { CameraRecord } from '../shared/types.js';
+import { InventoryRepo } from '../store/inventoryRepo.js';
+import type { WiringContext } from './modules.js';
+import { staticCameras } from './staticCameras.js';
+
+/**
+ * Discovery → inventory (SQLite) → status board rows; `GET /cameras` and `POST /rediscover` on the
+ * control socket; a `discovery` status section with installed vs planned per class.
+ */
+export function wireDiscovery(ctx: WiringContext): Service[] {
+  const repo = new InventoryRepo(ctx.store.db);
+  const service = new DiscoveryService({
+    clock: ctx.clock,
+    net: ctx.net,
+    log: ctx.log.child({ module: 'discovery' }),
+    bus: ctx.bus,
+    config: ctx.config,
+    inventory: repo,
+  });
+  for (const camera of repo.active()) syncBoard(ctx, camera);
+  ctx.bus.on('inventory.changed', (e) => {
+    if (e.type === 'camera.removed') ctx.board.removeCamera(e.camera.id);
+    else {
+      if (e.type === 'camera.replaced' && e.previous && e.previous.id !== e.camera.id)
+        ctx.board.removeCamera(e.previous.id);
+      syncBoard(ctx, e.camera);
+    }
+  });
+  ctx.board.section('discovery', () => service.status());
+  ctx.control.route('GET', '/cameras', () => ({
+    // Configured (static) cameras first: they are the ones the technician typed in.
+    cameras: [...staticCameras(ctx.config.cameras, isoTs(ctx.clock.now())), ...service.inventory()],
+    byClass: service.counts(),
+  }));
+  ctx.control.route('POST', '/rediscover', async () => ({
+    sweep: await service.rediscover(),
+    byClass: service.counts(),
+  }));
+  return [service];
+}
+
+/** New cameras join the board as `unknown`; known rows keep their health fields and get fresh identity. */
+function syncBoard(ctx: WiringContext, camera: CameraRecord): void {
+  const identity = {
+    address: camera.address,
+    manufacturer: camera.manufacturer,
+    model: camera.model,
+    serial: camera.serial,
+    class: camera.class,
+    source: camera.source,
+  };
+  if (ctx.board.patchCamera(camera.id, identity)) return;
+  const nowIso = isoTs(ctx.clock.now());
+  ctx.board.upsertCamera({
+    cameraId: camera.id,
+    ...identity,
+    status: 'unknown',
+    since: nowIso,
+    reasons: camera.problem
+      ? [`${camera.problem.code}: ${camera.problem.message}`]
+      : ['discovered, not yet observed'],
+    stream: {},
+    recording: { status: ctx.config.recording.enabled ? 'unknown' : 'off' },
+    integrated: false,
+  });
+}

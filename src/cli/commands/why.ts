@@ -1,0 +1,107 @@
+import { staticCameras } from '../../app/staticCameras.js';
+import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import { streamCauseOf } from '../../health/streamQuality.js';
+import { renderWhy, type WhyDoc } from '../../health/whyReport.js';
+import { systemClock } from '../../shared/clock.js';
+import { CamgateError, UsageError } from '../../shared/errors.js';
+import { openHistoryReadOnly } from '../../store/historyRepo.js';
+import { parseCommandArgs } from '../args.js';
+import { type CliCommand, writeJson } from '../command.js';
+import { controlRequest } from '../controlClient.js';
+
+export const whyCommand: CliCommand = {
+  name: 'why',
+  summary: 'why a camera is not integrated, with evidence',
+  usage: 'camgate why CAMERA [--config PATH] [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(
+      'why',
+      args,
+      { config: { type: 'string' }, json: { type: 'boolean' } },
+      true,
+    );
+    const [cameraId, ...extra] = positionals;
+    if (!cameraId || extra.length > 0) throw new UsageError(`usage: ${this.usage}`);
+    const config = loadConfigFile(resolveConfigPath(values.config, io.env));
+    // Static cameras without an `id` get a derived one (rtsp-host-port); ask the same function.
+    const declared =
+      config.cameras.some((c) => c.id === cameraId) ||
+      staticCameras(config.cameras, '').some((c) => c.id === cameraId);
+    const doc = await askDaemon(config.control.socket, cameraId).then(
+      (live) => live ?? fromDatabase(config.storage.path, cameraId, declared),
+    );
+    if (values.json) writeJson(io, doc);
+    else if (doc.found) io.stdout.write(`${renderWhy(doc)}\n`);
+    if (!doc.found) {
+      io.stderr.write(`camgate why: camera '${cameraId}' is unknown to this gateway\n`);
+      return 2;
+    }
+    return 0;
+  },
+};
+
+/** The live answer, or undefined when no daemon listens (then the history database answers). */
+async function askDaemon(socket: string, cameraId: string): Promise<WhyDoc | undefined> {
+  try {
+    return (await controlRequest(socket, 'GET', `/why/${encodeURIComponent(cameraId)}`)) as WhyDoc;
+  } catch (err) {
+    if (err instanceof CamgateError && err.code === 'CONTROL_UNAVAILABLE' && noListener(err.cause))
+      return undefined;
+    throw err;
+  }
+}
+
+/**
+ * No socket file, nobody listening, or a daemon that went away mid-request (EPIPE/ECONNRESET: it
+ * stopped, or a pooled keep-alive connection outlived it): the database is the best answer left.
+ */
+function noListener(cause: unknown): boolean {
+  const code = cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined;
+  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EPIPE' || code === 'ECONNRESET';
+}
+
+/** With the daemon stopped nothing reaches the centre, so the camera is not integrated: uplink_down at best. */
+export function fromDatabase(dir: string, cameraId: string, declared: boolean): WhyDoc {
+  const { history, close } = openHistoryReadOnly(dir);
+  try {
+    if (!history.knowsCamera(cameraId)) {
+      // Declared in the config but never observed: known, and certainly not integrated.
+      if (!declared) return { found: false, cameraId, source: 'database', transitions: [] };
+      const reasons = ['not yet observed'];
+      const cause = streamCauseOf('unknown', reasons);
+      return {
+        found: true,
+        cameraId,
+        source: 'database',
+        status: 'unknown',
+        reasons,
+        integrated: false,
+        cause,
+        transitions: [],
+      };
+    }
+    const transitions = history.transitions(cameraId, 10);
+    const last = transitions[0];
+    const status = last?.to ?? 'unknown';
+    const reasons = last?.reasons ?? [];
+    const open = history.openOutage(cameraId);
+    return {
+      found: true,
+      cameraId,
+      source: 'database',
+      status,
+      since: last?.at,
+      reasons,
+      integrated: false,
+      cause: streamCauseOf(status, reasons) ?? 'uplink_down',
+      openOutage: open && {
+        cause: open.cause,
+        startedAt: open.startedAt,
+        durationMs: systemClock.now() - open.startedMs,
+      },
+      transitions,
+    };
+  } finally {
+    close();
+  }
+}

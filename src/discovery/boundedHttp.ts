@@ -1,0 +1,116 @@
+import http from 'node:http';
+import type { Clock } from '../shared/clock.js';
+import { CamgateError } from '../shared/errors.js';
+import type { Net } from '../shared/net.js';
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+export interface BoundedRequest {
+  readonly url: string;
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Whole exchange, connect to last byte: a camera that drips one byte a second still ends. */
+  readonly deadlineMs: number;
+  readonly maxBytes: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The one HTTP exchange every ONVIF call goes through: one deadline for connect + headers + body,
+ * a response-size cap enforced on Content-Length and on the bytes actually read, no keep-alive
+ * (a camera's half-broken connection must not poison the next call).
+ */
+export function boundedRequest(deps: { clock: Clock; net: Net }, req: BoundedRequest): Promise<HttpResponse> {
+  const url = new URL(req.url);
+  const port = Number(url.port || 80);
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (err: Error | undefined, res?: HttpResponse): void => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      req.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        request.destroy();
+        reject(err);
+      } else if (res) resolve(res);
+    };
+    const request = http.request({
+      host: url.hostname,
+      port,
+      path: `${url.pathname}${url.search}`,
+      method: req.method ?? 'POST',
+      agent: false,
+      headers: {
+        connection: 'close',
+        ...req.headers,
+        'content-length': String(Buffer.byteLength(req.body ?? '')),
+      },
+      createConnection: () => deps.net.connect({ host: url.hostname, port }),
+    });
+    const timer = deps.clock.setTimeout(
+      () =>
+        finish(
+          new CamgateError(
+            'ONVIF_TIMEOUT',
+            `no complete answer from ${url.host} within ${req.deadlineMs} ms`,
+          ),
+        ),
+      req.deadlineMs,
+    );
+    const onAbort = (): void =>
+      finish(new CamgateError('ONVIF_TIMEOUT', 'aborted', { cause: req.signal?.reason }));
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    request.on('error', (err: NodeJS.ErrnoException) =>
+      finish(
+        new CamgateError('ONVIF_TIMEOUT', `${url.host} unreachable: ${err.code ?? err.message}`, {
+          cause: err,
+        }),
+      ),
+    );
+    request.on('response', (res) => readBody(res, req.maxBytes, url.host, finish));
+    request.end(req.body ?? '');
+  });
+}
+
+function readBody(
+  res: http.IncomingMessage,
+  maxBytes: number,
+  host: string,
+  finish: (err: Error | undefined, res?: HttpResponse) => void,
+): void {
+  const tooLarge = (): CamgateError =>
+    new CamgateError('ONVIF_TOO_LARGE', `answer from ${host} exceeds ${maxBytes} bytes`);
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    res.destroy();
+    finish(tooLarge());
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) {
+      res.destroy();
+      finish(tooLarge());
+      return;
+    }
+    chunks.push(chunk);
+  });
+  res.on('error', (err) =>
+    finish(new CamgateError('ONVIF_TIMEOUT', `${host}: ${err.message}`, { cause: err })),
+  );
+  res.on('end', () =>
+    finish(undefined, {
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    }),
+  );
+}

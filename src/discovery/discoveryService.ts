@@ -1,0 +1,247 @@
+import type { Config } from '../config/schema.js';
+import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
+import { errorMessage } from '../shared/errors.js';
+import type { EventBus } from '../shared/events.js';
+import type { Log } from '../shared/log.js';
+import type { Net } from '../shared/net.js';
+import type { Service } from '../shared/service.js';
+import type { CameraRecord } from '../shared/types.js';
+import { type DiscoveryRun, discover, interrogateTargets } from './discover.js';
+import { HelloListener } from './helloListener.js';
+import { probeInterfaces } from './interfaces.js';
+import type { DiscoveredTarget, Interrogation } from './interrogate.js';
+import {
+  type ClassCounts,
+  classCounts,
+  type InventoryEvent,
+  reconcile,
+  type StoredCamera,
+} from './inventory.js';
+
+/** Where the inventory lives; `store/inventoryRepo.ts` implements it (discovery never sees SQL). */
+export interface InventoryStore {
+  all(): StoredCamera[];
+  saveAll(cameras: readonly StoredCamera[], nowIso: string): void;
+}
+
+export interface DiscoveryServiceDeps {
+  readonly clock: Clock;
+  readonly net: Net;
+  readonly log: Log;
+  readonly bus: EventBus;
+  readonly config: Readonly<Config>;
+  readonly inventory: InventoryStore;
+  /** Injected so tests can replace the network part; defaults to `discover`. */
+  readonly run?: (targets?: readonly DiscoveredTarget[]) => Promise<DiscoveryRun>;
+}
+
+export interface SweepSummary {
+  readonly at: string;
+  readonly durationMs: number;
+  readonly found: number;
+  readonly problems: number;
+  readonly events: Readonly<Record<InventoryEvent['type'], number>>;
+}
+
+/** Clock drift beyond this is reported (`camera.clockDrift`): WS-Security and evidence timestamps depend on it. */
+export const CLOCK_DRIFT_MS = 5000;
+
+/**
+ * Periodic rediscovery (every `discovery.intervalSeconds`), Hello-triggered interrogation between
+ * sweeps, and the persisted inventory. Emits `inventory.changed` and `camera.clockDrift`.
+ */
+export class DiscoveryService implements Service {
+  readonly name = 'discovery';
+  private timer: TimerHandle | undefined;
+  private listener: HelloListener | undefined;
+  private running: Promise<SweepSummary> | undefined;
+  private last: SweepSummary | undefined;
+  private lastError: string | undefined;
+  private readonly abort = new AbortController();
+  /** Whether the persisted inventory has been announced since this process started. */
+  private announced = false;
+
+  constructor(private readonly deps: DiscoveryServiceDeps) {}
+
+  async start(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => this.abort.abort(signal.reason), { once: true });
+    const d = this.deps.config.discovery;
+    this.listener = new HelloListener(
+      this.deps,
+      { interfaces: d.multicast ? probeInterfaces(this.deps.net, d.interfaces) : [], ranges: d.ranges },
+      {
+        hello: (t) =>
+          void this.onHello(t).catch((err: unknown) =>
+            this.deps.log.warn({ err, address: t.address }, 'Hello handling failed'),
+          ),
+        bye: (epr, from) => this.deps.log.info({ endpointRef: epr, from }, 'WS-Discovery Bye'),
+      },
+    );
+    try {
+      await this.listener.start();
+    } catch (err) {
+      this.deps.log.warn(
+        { err: errorMessage(err) },
+        'Hello listener unavailable; relying on periodic sweeps',
+      );
+    }
+    // The first sweep runs in the background: the daemon is usable with the persisted inventory meanwhile.
+    this.background();
+    this.timer = this.deps.clock.setInterval(() => this.background(), d.intervalSeconds * 1000);
+  }
+
+  async stop(): Promise<void> {
+    this.timer?.cancel();
+    this.abort.abort(new Error('discovery stopping'));
+    await this.listener?.stop();
+    await this.running?.catch((err: unknown) => this.deps.log.debug({ err }, 'sweep ended by stop'));
+  }
+
+  inventory(): CameraRecord[] {
+    return this.deps.inventory
+      .all()
+      .filter((c) => !c.removed)
+      .map((c) => c.record);
+  }
+
+  counts(): ClassCounts {
+    return classCounts(this.inventory(), this.deps.config.site.planned);
+  }
+
+  status(): Record<string, unknown> {
+    const cameras = this.inventory();
+    return {
+      sweeping: this.running !== undefined,
+      lastSweep: this.last ?? null,
+      lastError: this.lastError ?? null,
+      byClass: this.counts(),
+      problems: cameras.filter((c) => c.problem).map((c) => ({ id: c.id, address: c.address, ...c.problem })),
+    };
+  }
+
+  private background(): void {
+    // runDiscovery has logged the failure and kept it for status(); the next interval retries.
+    this.rediscover().catch((err: unknown) => this.deps.log.debug({ err }, 'background sweep failed'));
+  }
+
+  /** One sweep now; a call while a sweep runs joins it. */
+  rediscover(): Promise<SweepSummary> {
+    if (!this.running) {
+      this.running = this.sweep().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  /**
+   * Streams, health and uplink learn the inventory from events only; after a restart the cameras
+   * persisted from the last run are announced once, after every module has started.
+   */
+  private announcePersisted(cameras: readonly StoredCamera[], alreadyTold: ReadonlySet<string>): void {
+    if (this.announced) return;
+    this.announced = true;
+    const at = this.deps.clock.now();
+    for (const c of cameras) {
+      if (!c.removed && !alreadyTold.has(c.record.id)) {
+        this.deps.bus.emit('inventory.changed', { type: 'camera.updated', camera: c.record, at });
+      }
+    }
+  }
+
+  private async sweep(): Promise<SweepSummary> {
+    let run: DiscoveryRun;
+    try {
+      run = await this.runDiscovery();
+    } catch (err) {
+      this.announcePersisted(this.deps.inventory.all(), new Set());
+      throw err;
+    }
+    const summary = this.apply(run.results, false, run.durationMs);
+    this.last = summary;
+    this.deps.log.info(summary, 'discovery sweep applied');
+    return summary;
+  }
+
+  private async runDiscovery(targets?: readonly DiscoveredTarget[]): Promise<DiscoveryRun> {
+    try {
+      const c = this.deps.config;
+      const run =
+        this.deps.run?.(targets) ??
+        discover(this.deps, {
+          discovery: c.discovery,
+          cameras: c.cameras,
+          credentials: c.credentials,
+          signal: this.abort.signal,
+        });
+      const result = await run;
+      this.lastError = undefined;
+      return result;
+    } catch (err) {
+      this.lastError = errorMessage(err);
+      this.deps.log.error({ err }, 'discovery sweep failed');
+      throw err;
+    }
+  }
+
+  private async onHello(target: DiscoveredTarget): Promise<void> {
+    const known = this.inventory().some(
+      (c) => c.address === target.address && c.endpointRef === target.endpointRef,
+    );
+    if (known || this.running) return;
+    this.deps.log.info({ address: target.address }, 'WS-Discovery Hello from a new device');
+    const c = this.deps.config;
+    const results = await interrogateTargets(this.deps, [target], {
+      discovery: c.discovery,
+      cameras: c.cameras,
+      credentials: c.credentials,
+      signal: this.abort.signal,
+    });
+    this.apply(results, true, 0);
+  }
+
+  private apply(results: readonly Interrogation[], partial: boolean, durationMs: number): SweepSummary {
+    const { clock, bus, config } = this.deps;
+    const now = clock.now();
+    const nowIso = isoTs(now);
+    const { next, events } = reconcile(this.deps.inventory.all(), results, {
+      cameras: config.cameras,
+      nowIso,
+      missedSweepsBeforeRemoved: config.discovery.missedSweepsBeforeRemoved,
+      partial,
+    });
+    this.deps.inventory.saveAll(next, nowIso);
+    for (const e of events) {
+      this.deps.log.info(
+        { cameraId: e.camera.id, address: e.camera.address, previous: e.previous?.id },
+        e.type,
+      );
+      bus.emit('inventory.changed', { ...e, at: now });
+    }
+    if (!partial) this.announcePersisted(next, new Set(events.map((e) => e.camera.id)));
+    for (const c of next) {
+      const offset = c.record.clockOffsetMs;
+      if (
+        !c.removed &&
+        c.record.lastSeenAt === nowIso &&
+        offset !== undefined &&
+        Math.abs(offset) > CLOCK_DRIFT_MS
+      ) {
+        bus.emit('camera.clockDrift', { cameraId: c.record.id, offsetMs: offset, at: now });
+      }
+    }
+    const count = (t: InventoryEvent['type']): number => events.filter((e) => e.type === t).length;
+    return {
+      at: nowIso,
+      durationMs,
+      found: results.length,
+      problems: results.filter((r) => r.problem).length,
+      events: {
+        'camera.added': count('camera.added'),
+        'camera.replaced': count('camera.replaced'),
+        'camera.removed': count('camera.removed'),
+        'camera.updated': count('camera.updated'),
+      },
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import type dgram from 'node:dgram';
+import { errorMessage } from '../shared/errors.js';
+import type { Log } from '../shared/log.js';
+import type { Net } from '../shared/net.js';
+import type { ProbeInterface } from './interfaces.js';
+import type { DiscoveredTarget } from './interrogate.js';
+import { acceptMatch } from './prober.js';
+import { parseDiscoveryMessage, WSD_MULTICAST, WSD_PORT } from './wsDiscovery.js';
+
+export interface HelloHandlers {
+  hello(target: DiscoveredTarget): void;
+  bye(endpointRef: string, source: string): void;
+}
+
+/**
+ * Passive WS-Discovery listener between sweeps: a camera that boots sends Hello, one that shuts
+ * down cleanly sends Bye. Same validation as ProbeMatches (XAddr on the sender or in `ranges`).
+ */
+export class HelloListener {
+  private socket: dgram.Socket | undefined;
+
+  constructor(
+    private readonly deps: { net: Net; log: Log },
+    private readonly options: {
+      interfaces: readonly ProbeInterface[];
+      ranges: readonly string[];
+      port?: number;
+    },
+    private readonly handlers: HelloHandlers,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.options.interfaces.length === 0) return;
+    const socket = this.deps.net.udp({ reuseAddr: true });
+    socket.on('error', (err) => this.deps.log.warn({ err }, 'hello listener socket error'));
+    socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind({ port: this.options.port ?? WSD_PORT, address: WSD_MULTICAST }, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    for (const iface of this.options.interfaces) {
+      try {
+        socket.addMembership(WSD_MULTICAST, iface.address);
+      } catch (err) {
+        this.deps.log.warn({ iface: iface.name, err: errorMessage(err) }, 'cannot join WS-Discovery group');
+      }
+    }
+    this.socket = socket;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    let parsed: ReturnType<typeof parseDiscoveryMessage>;
+    try {
+      parsed = parseDiscoveryMessage(msg);
+    } catch (err) {
+      this.deps.log.debug({ err, from: rinfo.address }, 'discovery datagram rejected');
+      return;
+    }
+    if (!parsed) return;
+    for (const m of parsed.matches) {
+      if (parsed.kind === 'bye') {
+        this.handlers.bye(m.endpointRef, rinfo.address);
+        continue;
+      }
+      if (parsed.kind !== 'hello') continue;
+      const target = acceptMatch(m, rinfo.address, this.options.ranges, 'hello');
+      if (target) this.handlers.hello(target);
+      else
+        this.deps.log.warn(
+          { from: rinfo.address, xaddrs: m.xaddrs },
+          'spoofed Hello dropped: XAddrs not on the sender',
+        );
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import type { CameraStatus, RecordingStatus, StreamStats } from '../shared/types.js';
+
+/** Answer of `GET /why/:camera` and `camgate why`: the state, the reasons, and the evidence behind them. */
+export interface WhyDoc {
+  readonly found: boolean;
+  readonly cameraId: string;
+  /** 'daemon': live state; 'database': the daemon is not running, history only. */
+  readonly source: 'daemon' | 'database';
+  readonly status?: CameraStatus;
+  readonly since?: string;
+  readonly reasons?: readonly string[];
+  readonly integrated?: boolean;
+  readonly cause?: string;
+  readonly evidence?: {
+    readonly lastPacketAt?: string;
+    readonly stream?: StreamStats;
+    readonly expectedFps?: number;
+    readonly detail?: string;
+    readonly recording?: { readonly status: RecordingStatus; readonly lastSegmentAt?: string };
+  };
+  readonly openOutage?: { readonly cause: string; readonly startedAt: string; readonly durationMs: number };
+  readonly transitions: readonly {
+    readonly at: string;
+    readonly from: string;
+    readonly to: string;
+    readonly reasons: readonly string[];
+  }[];
+}
+
+/** Human rendering of a WhyDoc: first line answers the question, the rest is evidence. */
+export function renderWhy(doc: WhyDoc): string {
+  if (!doc.found) return `camera ${doc.cameraId}: unknown to this gateway`;
+  const lines: string[] = [];
+  const verdict =
+    doc.integrated === true ? 'integrated' : `not integrated${doc.cause ? ` (cause: ${doc.cause})` : ''}`;
+  lines.push(`camera ${doc.cameraId}: ${doc.status ?? 'unknown'} since ${doc.since ?? '?'}, ${verdict}`);
+  if (doc.source === 'database') lines.push('  (daemon not running: from the history database)');
+  if (doc.reasons && doc.reasons.length > 0) lines.push(`  reasons: ${doc.reasons.join(', ')}`);
+  const ev = doc.evidence;
+  if (ev?.lastPacketAt) lines.push(`  last packet: ${ev.lastPacketAt}`);
+  if (ev?.stream && Object.keys(ev.stream).length > 0)
+    lines.push(`  stream: ${describeStream(ev.stream, ev.expectedFps)}`);
+  if (ev?.detail) lines.push(`  detail: ${ev.detail}`);
+  if (ev?.recording)
+    lines.push(
+      `  recording: ${ev.recording.status}${ev.recording.lastSegmentAt ? ` (last segment ${ev.recording.lastSegmentAt})` : ''}`,
+    );
+  if (doc.openOutage) {
+    const o = doc.openOutage;
+    lines.push(`  open outage: ${o.cause} since ${o.startedAt} (${formatDuration(o.durationMs)})`);
+  }
+  if (doc.transitions.length > 0) {
+    lines.push('  last transitions:');
+    for (const t of doc.transitions) lines.push(`    ${t.at}  ${t.from} -> ${t.to}  ${t.reasons.join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+function describeStream(s: StreamStats, expectedFps: number | undefined): string {
+  const parts = [
+    s.codec,
+    s.width !== undefined && s.height !== undefined ? `${s.width}x${s.height}` : undefined,
+    s.fps !== undefined
+      ? `${s.fps} fps${expectedFps !== undefined ? ` (expected ${expectedFps})` : ''}`
+      : undefined,
+    s.bitrateKbps !== undefined ? `${s.bitrateKbps} kbit/s` : undefined,
+    s.lossPct !== undefined ? `loss ${s.lossPct}%` : undefined,
+    s.keyframeIntervalS !== undefined ? `keyframe every ${s.keyframeIntervalS} s` : undefined,
+  ];
+  return parts.filter((p) => p !== undefined).join(', ');
+}
+
+/** 3725000 → "1h 2m 5s": technicians read durations, not milliseconds. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h ${m}m ${s}s`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}

@@ -1,0 +1,192 @@
+import { CAMERA_CLASSES, type CameraClass } from '../shared/types.js';
+import type {
+  CameraReport,
+  GroupReport,
+  Report,
+  ReportCamera,
+  ReportInput,
+  ReportOutage,
+  SpanState,
+  TimeBreakdown,
+  TimelineSegment,
+} from './model.js';
+import { clip, contains, type Span } from './spans.js';
+
+/**
+ * The SLA report, from plain data only (no clock, no I/O): the same input gives the same numbers.
+ *
+ * Each camera's window is cut into segments, in order of precedence: `absent` (before the camera
+ * was first seen or after it was removed: not held against it), `maintenance` (config windows),
+ * `unknown` (no daemon was running: reboot gaps are not uptime), `down` (an outage of the kind
+ * measured), else `up`. Percentages are up / (up + down).
+ */
+export function computeReport(input: ReportInput): Report {
+  const window = effectiveWindow(input);
+  const cameras = input.cameras.map((c) => cameraReport(input, window, c));
+  const classes = Object.fromEntries(
+    CAMERA_CLASSES.map((k) => [
+      k,
+      groupReport(
+        cameras.filter((c) => c.class === k),
+        input.site.planned?.[k],
+      ),
+    ]),
+  ) as Record<CameraClass, GroupReport>;
+  const plannedTotal = input.site.planned
+    ? CAMERA_CLASSES.reduce((sum, k) => sum + (input.site.planned?.[k] ?? 0), 0)
+    : undefined;
+  return {
+    site: { id: input.site.id, name: input.site.name },
+    window: input.window,
+    generatedMs: input.nowMs,
+    cameras,
+    classes,
+    total: groupReport(cameras, plannedTotal),
+    replaced: {
+      tracked: false,
+      note: 'not tracked: the inventory does not record device replacements yet',
+    },
+  };
+}
+
+/** The requested window, cut at now: the future is neither uptime nor downtime. */
+function effectiveWindow(input: ReportInput): Span {
+  return {
+    fromMs: input.window.fromMs,
+    toMs: Math.max(input.window.fromMs, Math.min(input.window.toMs, input.nowMs)),
+  };
+}
+
+function cameraReport(input: ReportInput, window: Span, camera: ReportCamera): CameraReport {
+  const present = clip(
+    { fromMs: camera.firstSeenMs, toMs: camera.removedMs ?? Number.POSITIVE_INFINITY },
+    window,
+  );
+  const presentSpans = present ? [present] : [];
+  const maintenance = input.maintenance
+    .filter((m) => m.camera === '*' || m.camera === camera.id)
+    .map((m) => ({ fromMs: m.fromMs, toMs: m.toMs }));
+  const ctx = { window, present: presentSpans, maintenance, observed: input.observed };
+  const own = input.outages.filter((o) => o.cameraId === camera.id);
+  const stream = own.filter((o) => o.kind === 'stream');
+  const recording = own.filter((o) => o.kind === 'recording');
+  // The uplink is the gateway's, not a camera's: an uplink outage breaks integration of every camera.
+  const uplink = input.outages.filter((o) => o.kind === 'uplink');
+  const timeline = segments(ctx, outageSpans(stream, input.nowMs));
+  const integratedDown = [...stream, ...(camera.recording ? recording : []), ...uplink];
+  const inScope = present ?? { fromMs: window.fromMs, toMs: window.fromMs };
+  const counted = stream.filter((o) => clip(outageSpan(o, input.nowMs), inScope) !== undefined);
+  const restored = stream.filter(
+    (o) =>
+      o.endReason === 'restored' &&
+      o.endedMs !== null &&
+      o.endedMs >= window.fromMs &&
+      o.endedMs < window.toMs,
+  );
+  return {
+    id: camera.id,
+    class: camera.class,
+    uptime: breakdown(timeline),
+    integrated: breakdown(segments(ctx, outageSpans(integratedDown, input.nowMs))),
+    recording: camera.recording ? breakdown(segments(ctx, outageSpans(recording, input.nowMs))) : null,
+    outageCount: counted.length,
+    longestOutageMs: counted.length
+      ? Math.max(...counted.map((o) => clippedMs(outageSpan(o, input.nowMs), inScope)))
+      : null,
+    mttrMs: restored.length
+      ? Math.round(restored.reduce((sum, o) => sum + repairMs(o), 0) / restored.length)
+      : null,
+    restored: restored.length > 0,
+    installedAtEnd:
+      camera.firstSeenMs < window.toMs && (camera.removedMs === null || camera.removedMs >= window.toMs),
+    timeline,
+  };
+}
+
+function outageSpan(o: ReportOutage, nowMs: number): Span {
+  return { fromMs: o.startedMs, toMs: o.endedMs ?? nowMs };
+}
+
+function clippedMs(span: Span, to: Span): number {
+  const c = clip(span, to);
+  return c ? c.toMs - c.fromMs : 0;
+}
+
+function outageSpans(outages: readonly ReportOutage[], nowMs: number): Span[] {
+  return outages.map((o) => outageSpan(o, nowMs));
+}
+
+/** duration_ms comes from the monotonic clock, so it wins over a wall-clock difference. */
+function repairMs(o: ReportOutage): number {
+  return o.durationMs ?? (o.endedMs ?? o.startedMs) - o.startedMs;
+}
+
+interface SegmentContext {
+  readonly window: Span;
+  readonly present: readonly Span[];
+  readonly maintenance: readonly Span[];
+  readonly observed: readonly Span[];
+}
+
+/** Cuts the window at every boundary, labels each piece by precedence, merges equal neighbours. */
+export function segments(ctx: SegmentContext, down: readonly Span[]): TimelineSegment[] {
+  const { window } = ctx;
+  const cuts = new Set<number>([window.fromMs, window.toMs]);
+  for (const s of [...ctx.present, ...ctx.maintenance, ...ctx.observed, ...down]) {
+    for (const t of [s.fromMs, s.toMs]) if (t > window.fromMs && t < window.toMs) cuts.add(t);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: TimelineSegment[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const fromMs = points[i] as number;
+    const toMs = points[i + 1] as number;
+    const state = stateAt(ctx, down, fromMs);
+    const last = out[out.length - 1];
+    if (last && last.state === state && last.toMs === fromMs) out[out.length - 1] = { ...last, toMs };
+    else out.push({ fromMs, toMs, state });
+  }
+  return out;
+}
+
+function stateAt(ctx: SegmentContext, down: readonly Span[], t: number): SpanState {
+  if (!contains(ctx.present, t)) return 'absent';
+  if (contains(ctx.maintenance, t)) return 'maintenance';
+  if (!contains(ctx.observed, t)) return 'unknown';
+  return contains(down, t) ? 'down' : 'up';
+}
+
+function breakdown(timeline: readonly TimelineSegment[]): TimeBreakdown {
+  const sum = (state: SpanState) =>
+    timeline.filter((s) => s.state === state).reduce((acc, s) => acc + (s.toMs - s.fromMs), 0);
+  const upMs = sum('up');
+  const downMs = sum('down');
+  return {
+    upMs,
+    downMs,
+    unknownMs: sum('unknown'),
+    maintenanceMs: sum('maintenance'),
+    pct: percent(upMs, upMs + downMs),
+  };
+}
+
+function percent(part: number, whole: number): number | null {
+  return whole > 0 ? Math.round((part / whole) * 100_000) / 1000 : null;
+}
+
+function groupReport(cameras: readonly CameraReport[], planned: number | undefined): GroupReport {
+  const pooled = (pick: (c: CameraReport) => TimeBreakdown | null): number | null => {
+    const parts = cameras.map(pick).filter((b): b is TimeBreakdown => b !== null);
+    const up = parts.reduce((s, b) => s + b.upMs, 0);
+    return percent(up, up + parts.reduce((s, b) => s + b.downMs, 0));
+  };
+  return {
+    planned: planned ?? null,
+    installed: cameras.filter((c) => c.installedAtEnd).length,
+    cameras: cameras.length,
+    uptimePct: pooled((c) => c.uptime),
+    integratedPct: pooled((c) => c.integrated),
+    recordingPct: pooled((c) => c.recording),
+    outageCount: cameras.reduce((s, c) => s + c.outageCount, 0),
+    restoredCameras: cameras.filter((c) => c.restored).length,
+  };
+}

@@ -1,0 +1,88 @@
+import type { Config } from '../config/schema.js';
+import { CAMERA_CLASSES, type CameraClass } from '../shared/types.js';
+import type { BootSpanRow, ReportCameraRow, ReportOutageRow } from '../store/reportRepo.js';
+import type { ReportCamera, ReportInput, ReportOutage } from './model.js';
+import type { Span } from './spans.js';
+
+export interface ReportRows {
+  readonly cameras: readonly ReportCameraRow[];
+  readonly outages: readonly ReportOutageRow[];
+  readonly boots: readonly BootSpanRow[];
+}
+
+type ReportConfig = Pick<Config, 'site' | 'cameras' | 'recording' | 'maintenance'>;
+
+/** Database rows and config to the plain report input; rows with values we do not know are kept, typed down. */
+export function buildReportInput(
+  config: ReportConfig,
+  rows: ReportRows,
+  window: Span,
+  nowMs: number,
+): ReportInput {
+  const cameras = rows.cameras.map((r) => toCamera(config, r));
+  // Static cameras of a daemon without the inventory module have outages but no `cameras` row;
+  // they were watched from the first boot on.
+  const known = new Set(cameras.map((c) => c.id));
+  const firstBoot = rows.boots[0]?.startedMs ?? window.fromMs;
+  for (const o of rows.outages) {
+    if (o.kind === 'uplink' || known.has(o.cameraId)) continue;
+    known.add(o.cameraId);
+    const cfg = config.cameras.find((c) => c.id === o.cameraId);
+    cameras.push({
+      id: o.cameraId,
+      class: cfg?.class ?? 'overview',
+      firstSeenMs: firstBoot,
+      removedMs: null,
+      recording: cfg?.record ?? config.recording.enabled,
+    });
+  }
+  return {
+    window,
+    nowMs,
+    site: {
+      id: config.site.id,
+      name: config.site.name,
+      ...(config.site.planned ? { planned: config.site.planned } : {}),
+    },
+    cameras: cameras.sort((a, b) => a.id.localeCompare(b.id)),
+    outages: rows.outages.map(toOutage),
+    maintenance: config.maintenance.map((m) => ({
+      camera: m.camera,
+      fromMs: Date.parse(m.from),
+      toMs: Date.parse(m.to),
+    })),
+    observed: rows.boots.map((b) => ({ fromMs: b.startedMs, toMs: Math.max(b.startedMs, b.lastAliveMs) })),
+  };
+}
+
+function toCamera(config: ReportConfig, row: ReportCameraRow): ReportCamera {
+  const cfg = config.cameras.find((c) => c.id === row.id);
+  return {
+    id: row.id,
+    class: asClass(row.class),
+    firstSeenMs: Date.parse(row.firstSeenAt),
+    removedMs: row.removedAt ? Date.parse(row.removedAt) : null,
+    recording: cfg?.record ?? config.recording.enabled,
+  };
+}
+
+function asClass(value: string): CameraClass {
+  return (CAMERA_CLASSES as readonly string[]).includes(value) ? (value as CameraClass) : 'overview';
+}
+
+function toOutage(row: ReportOutageRow): ReportOutage {
+  const kind = row.kind === 'recording' || row.kind === 'uplink' ? row.kind : 'stream';
+  const endReason =
+    row.endReason === 'restored' || row.endReason === 'gap_reboot' || row.endReason === 'removed'
+      ? row.endReason
+      : null;
+  return {
+    cameraId: row.cameraId,
+    kind,
+    cause: row.cause,
+    startedMs: Date.parse(row.startedAt),
+    endedMs: row.endedAt ? Date.parse(row.endedAt) : null,
+    durationMs: row.durationMs,
+    endReason,
+  };
+}

@@ -1,0 +1,97 @@
+import type { CameraClass } from '../shared/types.js';
+import type { Span } from './spans.js';
+
+/** Plain data the report is computed from; `input.ts` builds it from the database and config. */
+export interface ReportInput {
+  readonly window: Span;
+  /** Time after `nowMs` has not happened yet and is never counted. */
+  readonly nowMs: number;
+  readonly site: { readonly id: string; readonly name: string; readonly planned?: PlannedCounts };
+  readonly cameras: readonly ReportCamera[];
+  readonly outages: readonly ReportOutage[];
+  readonly maintenance: readonly MaintenanceWindow[];
+  /** Spans when a camgate daemon was running (boots: start to last-alive); the rest is unknown time. */
+  readonly observed: readonly Span[];
+}
+
+export type PlannedCounts = Readonly<Record<CameraClass, number>>;
+
+export interface ReportCamera {
+  readonly id: string;
+  readonly class: CameraClass;
+  readonly firstSeenMs: number;
+  readonly removedMs: number | null;
+  /** Recording is expected for this camera (recording.enabled or the camera's `record` override). */
+  readonly recording: boolean;
+}
+
+export interface ReportOutage {
+  readonly cameraId: string;
+  readonly kind: 'stream' | 'recording' | 'uplink';
+  readonly cause: string;
+  readonly startedMs: number;
+  readonly endedMs: number | null;
+  readonly durationMs: number | null;
+  readonly endReason: 'restored' | 'gap_reboot' | 'removed' | null;
+}
+
+export interface MaintenanceWindow {
+  /** Camera id or '*'. */
+  readonly camera: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** absent: not installed yet / removed; unknown: no daemon was watching (reboot gaps). */
+export type SpanState = 'up' | 'down' | 'unknown' | 'maintenance' | 'absent';
+
+export interface TimelineSegment extends Span {
+  readonly state: SpanState;
+}
+
+export interface TimeBreakdown {
+  readonly upMs: number;
+  readonly downMs: number;
+  readonly unknownMs: number;
+  readonly maintenanceMs: number;
+  /** up / (up + down) * 100, or null when nothing was observed. */
+  readonly pct: number | null;
+}
+
+export interface CameraReport {
+  readonly id: string;
+  readonly class: CameraClass;
+  readonly uptime: TimeBreakdown;
+  readonly integrated: TimeBreakdown;
+  /** null when recording is not expected for this camera. */
+  readonly recording: TimeBreakdown | null;
+  readonly outageCount: number;
+  readonly longestOutageMs: number | null;
+  /** Mean time to repair: mean duration of stream outages restored within the window. */
+  readonly mttrMs: number | null;
+  readonly restored: boolean;
+  readonly installedAtEnd: boolean;
+  readonly timeline: readonly TimelineSegment[];
+}
+
+export interface GroupReport {
+  readonly planned: number | null;
+  readonly installed: number;
+  readonly cameras: number;
+  readonly uptimePct: number | null;
+  readonly integratedPct: number | null;
+  readonly recordingPct: number | null;
+  readonly outageCount: number;
+  readonly restoredCameras: number;
+}
+
+export interface Report {
+  readonly site: { readonly id: string; readonly name: string };
+  readonly window: Span;
+  readonly generatedMs: number;
+  readonly cameras: readonly CameraReport[];
+  readonly classes: Readonly<Record<CameraClass, GroupReport>>;
+  readonly total: GroupReport;
+  /** Replacement (a new device under an old id) is not recorded in the database yet. */
+  readonly replaced: { readonly tracked: false; readonly note: string };
+}

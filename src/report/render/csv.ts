@@ -1,0 +1,74 @@
+import { CAMERA_CLASSES } from '../../shared/types.js';
+import type { GroupReport, Report } from '../model.js';
+
+const HEADER = [
+  'scope',
+  'id',
+  'class',
+  'uptime_pct',
+  'integrated_pct',
+  'recording_pct',
+  'outages',
+  'longest_outage_s',
+  'mttr_s',
+  'restored',
+  'unknown_s',
+  'maintenance_s',
+  'planned',
+  'installed',
+];
+
+/** One CSV table (RFC 4180): a row per camera, then per class, then the site; empty cell = not applicable. */
+export function reportCsv(report: Report): string {
+  const rows: (string | number | null)[][] = [HEADER];
+  for (const c of report.cameras) {
+    rows.push([
+      'camera',
+      c.id,
+      c.class,
+      c.uptime.pct,
+      c.integrated.pct,
+      c.recording?.pct ?? null,
+      c.outageCount,
+      seconds(c.longestOutageMs),
+      seconds(c.mttrMs),
+      c.restored ? 'yes' : 'no',
+      seconds(c.uptime.unknownMs),
+      seconds(c.uptime.maintenanceMs),
+      null,
+      c.installedAtEnd ? 1 : 0,
+    ]);
+  }
+  for (const k of CAMERA_CLASSES) rows.push(groupRow('class', k, k, report.classes[k]));
+  rows.push(groupRow('site', report.site.id, '', report.total));
+  return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+}
+
+function groupRow(scope: string, id: string, cls: string, g: GroupReport): (string | number | null)[] {
+  return [
+    scope,
+    id,
+    cls,
+    g.uptimePct,
+    g.integratedPct,
+    g.recordingPct,
+    g.outageCount,
+    null,
+    null,
+    g.restoredCameras,
+    null,
+    null,
+    g.planned,
+    g.installed,
+  ];
+}
+
+function seconds(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms / 1000);
+}
+
+function cell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

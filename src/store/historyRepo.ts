@@ -1,0 +1,341 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  type CameraUptime,
+  type OutageSpan,
+  type RestoredCamera,
+  restoredCameras,
+  type Span,
+  uptimeByCamera,
+} from '../health/uptime.js';
+import { isoTs } from '../shared/clock.js';
+import { CamgateError } from '../shared/errors.js';
+import type { CameraStatus, IntegrationCause } from '../shared/types.js';
+import { BootRepo } from './bootRepo.js';
+import { DB_FILE, type Db } from './store.js';
+
+export interface TransitionInput {
+  readonly cameraId: string;
+  readonly from: CameraStatus;
+  readonly to: CameraStatus;
+  readonly reasons: readonly string[];
+  readonly cause: IntegrationCause | undefined;
+  readonly evidence?: unknown;
+  readonly bootId: string;
+  /** Wall clock, for display and windows. */
+  readonly wallMs: number;
+  /** Monotonic clock of this boot, for durations. */
+  readonly monoMs: number;
+}
+
+export interface OutageRow {
+  readonly id: number;
+  readonly cameraId: string;
+  readonly kind: string;
+  readonly cause: string;
+  readonly startedAt: string;
+  readonly startedMs: number;
+  readonly endedAt: string | null;
+  readonly endedMs: number | null;
+  readonly durationMs: number | null;
+  readonly endReason: string | null;
+  readonly bootId: string;
+  readonly startedMonoMs: number | null;
+}
+
+export interface TransitionRow {
+  readonly id: number;
+  readonly cameraId: string;
+  readonly at: string;
+  readonly from: CameraStatus;
+  readonly to: CameraStatus;
+  readonly reasons: readonly string[];
+  readonly bootId: string;
+}
+
+export interface ClockJumpRow {
+  readonly bootId: string;
+  readonly at: string;
+  readonly jumpMs: number;
+}
+
+export interface RebootGapResult {
+  readonly previousBootId: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly clean: boolean;
+  readonly closed: readonly OutageRow[];
+}
+
+/** "Now" for open outages: wall for windows, monotonic for the running boot's durations. */
+export interface HistoryNow {
+  readonly bootId: string;
+  readonly wallMs: number;
+  readonly monoMs: number;
+}
+
+const DOWN: ReadonlySet<CameraStatus> = new Set(['offline', 'unauthorized']);
+/** The health machine reports stream outages; recording and uplink outages are other modules' kinds. */
+const KIND = 'stream';
+
+const OUTAGE_COLS = `o.id, o.camera_id AS cameraId, o.kind, o.cause, o.started_at AS startedAt,
+  o.started_ms AS startedMs, o.ended_at AS endedAt, o.ended_ms AS endedMs, o.duration_ms AS durationMs,
+  o.end_reason AS endReason, o.boot_id AS bootId, o.started_mono_ms AS startedMonoMs`;
+
+/** Transitions, outages, clock steps and reboot gaps: the camera's history, and the uptime figures from it. */
+export class HistoryRepo {
+  constructor(private readonly db: Db) {}
+
+  /** One SQLite transaction: the transition row plus the outage it opens or closes. */
+  recordTransition(input: TransitionInput): { opened?: OutageRow; closed?: OutageRow } {
+    // STRICT INTEGER columns: performance.now() is fractional, and a REAL there is a write error.
+    const t = { ...input, wallMs: Math.round(input.wallMs), monoMs: Math.round(input.monoMs) };
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO transitions (camera_id, at, at_ms, from_status, to_status, reasons_json, evidence_json, boot_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          t.cameraId,
+          isoTs(t.wallMs),
+          t.wallMs,
+          t.from,
+          t.to,
+          JSON.stringify(t.reasons),
+          t.evidence === undefined ? null : JSON.stringify(t.evidence),
+          t.bootId,
+        );
+      const open = this.openOutage(t.cameraId);
+      if (DOWN.has(t.to) && !open) {
+        // Unknown → offline opens one too: a camera dead since boot is an outage, not "no data".
+        const id = this.db
+          .prepare(
+            `INSERT INTO outages (camera_id, kind, cause, started_at, started_ms, started_mono_ms, boot_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            t.cameraId,
+            KIND,
+            t.cause ?? 'camera_offline',
+            isoTs(t.wallMs),
+            t.wallMs,
+            t.monoMs,
+            t.bootId,
+          ).lastInsertRowid;
+        return { opened: this.outageById(Number(id)) };
+      }
+      if (!DOWN.has(t.to) && t.to !== 'unknown' && open) {
+        return { closed: this.closeOutage(open, 'restored', t) };
+      }
+      return {};
+    })();
+  }
+
+  /** Closes an open outage (a removed camera, a restored one). */
+  closeOutage(open: OutageRow, reason: 'restored' | 'removed', now: HistoryNow): OutageRow {
+    const duration =
+      open.bootId === now.bootId && open.startedMonoMs !== null
+        ? now.monoMs - open.startedMonoMs
+        : this.wallDuration(open, now.wallMs);
+    this.db
+      .prepare('UPDATE outages SET ended_at = ?, ended_ms = ?, duration_ms = ?, end_reason = ? WHERE id = ?')
+      .run(isoTs(now.wallMs), Math.round(now.wallMs), Math.max(0, Math.round(duration)), reason, open.id);
+    return this.outageById(open.id);
+  }
+
+  /**
+   * At daemon start: outages left open by earlier boots end as `gap_reboot` at their boot's
+   * last_alive_ms, and the gap between the previous boot and this one is recorded. Every kind is
+   * closed: no module can know what happened while the gateway was down. Idempotent.
+   */
+  closeRebootGaps(bootId: string, startedWallMs: number): RebootGapResult | undefined {
+    return this.db.transaction(() => {
+      const boots = new BootRepo(this.db);
+      const stale = this.db
+        .prepare(
+          `SELECT ${OUTAGE_COLS}, b.last_alive_ms AS lastAliveMs FROM outages o
+             LEFT JOIN boots b USING (boot_id) WHERE o.ended_at IS NULL AND o.boot_id != ?`,
+        )
+        .all(bootId) as (OutageRow & { lastAliveMs: number | null })[];
+      const closed = stale.map((o) => {
+        const endMs = Math.max(o.startedMs, o.lastAliveMs ?? startedWallMs);
+        const duration = this.wallDuration(o, endMs);
+        this.db
+          .prepare(
+            "UPDATE outages SET ended_at = ?, ended_ms = ?, duration_ms = ?, end_reason = 'gap_reboot' WHERE id = ?",
+          )
+          .run(isoTs(endMs), endMs, duration, o.id);
+        return this.outageById(o.id);
+      });
+      const prev = boots.previous(bootId);
+      if (!prev) return undefined;
+      const gap = {
+        previousBootId: prev.bootId,
+        fromMs: prev.lastAliveMs,
+        toMs: startedWallMs,
+        clean: prev.stoppedAt !== null,
+      };
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO reboot_gaps (boot_id, previous_boot_id, from_ms, to_ms, clean, open_outages)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(bootId, gap.previousBootId, gap.fromMs, Math.round(gap.toMs), gap.clean ? 1 : 0, closed.length);
+      return { ...gap, closed };
+    })();
+  }
+
+  recordClockJump(bootId: string, wallMs: number, monoMs: number, jumpMs: number): void {
+    this.db
+      .prepare('INSERT INTO clock_jumps (boot_id, at, at_ms, at_mono_ms, jump_ms) VALUES (?, ?, ?, ?, ?)')
+      .run(bootId, isoTs(wallMs), Math.round(wallMs), Math.round(monoMs), Math.round(jumpMs));
+  }
+
+  clockJumps(limit = 100): ClockJumpRow[] {
+    return this.db
+      .prepare('SELECT boot_id AS bootId, at, jump_ms AS jumpMs FROM clock_jumps ORDER BY id DESC LIMIT ?')
+      .all(limit) as ClockJumpRow[];
+  }
+
+  rebootGaps(window: Span): Span[] {
+    return this.db
+      .prepare('SELECT from_ms AS fromMs, to_ms AS toMs FROM reboot_gaps WHERE to_ms > ? AND from_ms < ?')
+      .all(window.fromMs, window.toMs) as Span[];
+  }
+
+  /** The camera's open stream outage; recording and uplink outages in the same table are not ours. */
+  openOutage(cameraId: string): OutageRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT ${OUTAGE_COLS} FROM outages o
+          WHERE camera_id = ? AND kind = '${KIND}' AND ended_at IS NULL ORDER BY id DESC LIMIT 1`,
+      )
+      .get(cameraId) as OutageRow | undefined;
+  }
+
+  /** Outages that overlap [sinceMs, now), oldest first. */
+  outages(filter: { cameraId?: string; sinceMs?: number; limit?: number } = {}): OutageRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${OUTAGE_COLS} FROM outages o
+          WHERE (@camera IS NULL OR camera_id = @camera)
+            AND (@since IS NULL OR ended_ms IS NULL OR ended_ms >= @since)
+          ORDER BY started_ms, id LIMIT @limit`,
+      )
+      .all({
+        camera: filter.cameraId ?? null,
+        since: filter.sinceMs ?? null,
+        limit: filter.limit ?? 10_000,
+      }) as OutageRow[];
+  }
+
+  transitions(cameraId: string, limit = 10): TransitionRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, camera_id AS cameraId, at, from_status AS "from", to_status AS "to", reasons_json AS reasonsJson,
+                boot_id AS bootId
+           FROM transitions WHERE camera_id = ? ORDER BY id DESC LIMIT ?`,
+      )
+      .all(cameraId, limit) as (Omit<TransitionRow, 'reasons'> & { reasonsJson: string })[];
+    return rows.map(({ reasonsJson, ...r }) => ({ ...r, reasons: parseReasons(reasonsJson) }));
+  }
+
+  /** Whether the camera has any history here (or is in the persisted inventory). */
+  knowsCamera(cameraId: string): boolean {
+    const row = this.db
+      .prepare(
+        `SELECT 1 AS ok WHERE EXISTS (SELECT 1 FROM transitions WHERE camera_id = @id)
+            OR EXISTS (SELECT 1 FROM outages WHERE camera_id = @id)
+            OR EXISTS (SELECT 1 FROM cameras WHERE id = @id)`,
+      )
+      .get({ id: cameraId });
+    return row !== undefined;
+  }
+
+  uptime(window: Span, now: HistoryNow, cameraIds: readonly string[] = []): CameraUptime[] {
+    const observed = this.db
+      .prepare('SELECT DISTINCT camera_id AS id FROM transitions WHERE at_ms < ?')
+      .all(window.toMs) as { id: string }[];
+    return uptimeByCamera(
+      cameraIds,
+      new Set(observed.map((r) => r.id)),
+      this.spans(window, now),
+      this.rebootGaps(window),
+      window,
+      now.wallMs,
+    );
+  }
+
+  restored(window: Span, now: HistoryNow): RestoredCamera[] {
+    return restoredCameras(this.spans(window, now), window, now.wallMs);
+  }
+
+  private spans(window: Span, now: HistoryNow): OutageSpan[] {
+    return this.outages({ sinceMs: window.fromMs })
+      .filter((o) => o.kind === KIND && o.startedMs < window.toMs)
+      .map((o) => ({
+        cameraId: o.cameraId,
+        startedMs: o.startedMs,
+        endedMs: o.endedMs ?? undefined,
+        durationMs: o.durationMs ?? this.openDuration(o, now),
+        endReason: o.endReason ?? undefined,
+      }));
+  }
+
+  private openDuration(o: OutageRow, now: HistoryNow): number {
+    if (o.bootId === now.bootId && o.startedMonoMs !== null) return Math.max(0, now.monoMs - o.startedMonoMs);
+    return this.wallDuration(o, now.wallMs);
+  }
+
+  /**
+   * Across a boot boundary only wall time exists; subtract the clock steps recorded in the outage's
+   * boot after it started, so a step is not counted as down time.
+   */
+  private wallDuration(o: OutageRow, endWallMs: number): number {
+    const row = this.db
+      .prepare(
+        'SELECT COALESCE(SUM(jump_ms), 0) AS steps FROM clock_jumps WHERE boot_id = ? AND at_mono_ms >= ?',
+      )
+      .get(o.bootId, o.startedMonoMs ?? 0) as { steps: number };
+    return Math.max(0, endWallMs - o.startedMs - row.steps);
+  }
+
+  private outageById(id: number): OutageRow {
+    const row = this.db.prepare(`SELECT ${OUTAGE_COLS} FROM outages o WHERE id = ?`).get(id) as
+      | OutageRow
+      | undefined;
+    if (!row) throw new CamgateError('INTERNAL', `outage ${id} vanished inside its own transaction`);
+    return row;
+  }
+}
+
+function parseReasons(json: string): string[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * For the CLI while the daemon may be stopped: the daemon's database, read-only, never migrated.
+ * The caller closes the returned handle.
+ */
+export function openHistoryReadOnly(dir: string): { history: HistoryRepo; close(): void } {
+  const file = path.join(dir, DB_FILE);
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new CamgateError('STORE_OPEN', `cannot open ${file} read-only (has the daemon run here?)`, {
+      cause: err,
+    });
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < 3) {
+    db.close();
+    throw new CamgateError(
+      'STORE_OPEN',
+      `${file} is schema v${version}; start the daemon once to migrate it`,
+    );
+  }
+  return { history: new HistoryRepo(db), close: () => db.close() };
+}

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CamgateError } from '../shared/errors.js';
+import { DB_FILE, type Db } from './store.js';
+
+export interface ReportCameraRow {
+  readonly id: string;
+  readonly class: string;
+  readonly firstSeenAt: string;
+  readonly removedAt: string | null;
+}
+
+export interface InventoryRow extends ReportCameraRow {
+  readonly address: string;
+  readonly manufacturer: string | null;
+  readonly model: string | null;
+  readonly serial: string | null;
+  readonly mac: string | null;
+}
+
+export interface ReportOutageRow {
+  readonly cameraId: string;
+  readonly kind: string;
+  readonly cause: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly durationMs: number | null;
+  readonly endReason: string | null;
+}
+
+export interface BootSpanRow {
+  readonly startedMs: number;
+  readonly lastAliveMs: number;
+}
+
+/**
+ * Opens the daemon's database read-only, so `camgate report` works whether the daemon runs or not
+ * and can never migrate, lock or change it. SQLite's WAL mode lets us read beside a writer.
+ */
+export function openReadOnly(dir: string): Db {
+  const file = path.join(dir, DB_FILE);
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (err) {
+    throw new CamgateError('STORE_OPEN', `cannot open the database ${file} read-only`, { cause: err });
+  }
+}
+
+/** Read-only queries behind `camgate report` and `camgate acceptance`. */
+export class ReportRepo {
+  constructor(private readonly db: Db) {}
+
+  cameras(): ReportCameraRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, class, first_seen_at AS firstSeenAt, removed_at AS removedAt FROM cameras ORDER BY id`,
+      )
+      .all() as ReportCameraRow[];
+  }
+
+  /** The inventory with identity columns, for the handover sheet. */
+  inventory(): InventoryRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, class, first_seen_at AS firstSeenAt, removed_at AS removedAt, address, manufacturer, model,
+                serial, mac
+           FROM cameras ORDER BY id`,
+      )
+      .all() as InventoryRow[];
+  }
+
+  /** Outages overlapping [fromIso, toIso); ISO-8601 UTC strings of one format sort as time does. */
+  outages(fromIso: string, toIso: string): ReportOutageRow[] {
+    return this.db
+      .prepare(
+        `SELECT camera_id AS cameraId, kind, cause, started_at AS startedAt, ended_at AS endedAt,
+                duration_ms AS durationMs, end_reason AS endReason
+           FROM outages
+          WHERE started_at < @to AND (ended_at IS NULL OR ended_at > @from)
+          ORDER BY started_at, id`,
+      )
+      .all({ from: fromIso, to: toIso }) as ReportOutageRow[];
+  }
+
+  /** Each daemon run from start to its last watchdog tick: the time camgate was watching. */
+  boots(): BootSpanRow[] {
+    return this.db
+      .prepare('SELECT started_ms AS startedMs, last_alive_ms AS lastAliveMs FROM boots ORDER BY started_ms')
+      .all() as BootSpanRow[];
+  }
+}

@@ -1,0 +1,189 @@
+import { Backoff } from '../shared/backoff.js';
+import type { Clock } from '../shared/clock.js';
+import type { CamgateError } from '../shared/errors.js';
+import type { CamgateEvents, EventBus } from '../shared/events.js';
+import type { Log } from '../shared/log.js';
+import type { Net } from '../shared/net.js';
+import { redactText } from '../shared/redact.js';
+import type { CloseReason, RtspSession as RtspSessionType } from './rtsp/rtspSession.js';
+import { RtspSession } from './rtsp/rtspSession.js';
+import type { StreamTarget } from './streamTarget.js';
+import type { Ticker } from './ticker.js';
+
+export interface SupervisorDeps {
+  readonly clock: Clock;
+  readonly net: Net;
+  readonly log: Log;
+  readonly events: EventBus;
+  readonly ticker: Ticker;
+}
+
+export interface SupervisorOptions {
+  readonly stallMs: number;
+  readonly sampleEveryMs: number;
+  readonly connectTimeoutMs: number;
+  readonly stepTimeoutMs: number;
+  readonly backoff: { readonly initialMs: number; readonly maxMs: number; readonly jitter: number };
+  /** This many sessions in a row that fail or die within `stableMs` of PLAY → wait `pauseMs`. */
+  readonly crashLoop: { readonly limit: number; readonly stableMs: number; readonly pauseMs: number };
+}
+
+type Kind = CamgateEvents['stream.sample']['kind'];
+
+const KIND_FOR: Record<CloseReason, Kind | undefined> = {
+  stopped: undefined,
+  unauthorized: 'unauthorized',
+  unreachable: 'unreachable',
+  timeout: 'closed',
+  protocol: 'closed',
+  stall: 'stall',
+  eof: 'closed',
+};
+
+/**
+ * One camera's loop (go2rtc producer / scrypted prebuffer shape): run a session, report, back off,
+ * run the next. A generation counter makes a loop whose target changed or stopped exit at its
+ * next await instead of racing the new one.
+ */
+export class CameraSupervisor {
+  private generation = 0;
+  private abort = new AbortController();
+  private session: RtspSessionType | undefined;
+  private readonly backoff: Backoff;
+  private readonly log: Log;
+  private quickFailures = 0;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    private target: StreamTarget,
+    private readonly deps: SupervisorDeps,
+    private readonly options: SupervisorOptions,
+  ) {
+    this.backoff = new Backoff(options.backoff);
+    this.log = deps.log.child({ module: 'streams', cameraId: target.cameraId });
+  }
+
+  get phase(): string {
+    return this.session?.phase ?? 'idle';
+  }
+
+  start(): void {
+    const gen = ++this.generation;
+    this.abort = new AbortController();
+    this.loop = this.run(gen, this.abort.signal);
+  }
+
+  /** Replaces the target and restarts the loop (stale retries exit by generation). */
+  async update(target: StreamTarget): Promise<void> {
+    await this.stop();
+    this.target = target;
+    this.backoff.reset();
+    this.quickFailures = 0;
+    this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.generation += 1;
+    this.abort.abort(new Error('supervisor stopped'));
+    await this.session?.stop();
+    await this.loop;
+  }
+
+  private async run(gen: number, signal: AbortSignal): Promise<void> {
+    while (gen === this.generation && !signal.aborted) {
+      const startedAt = this.deps.clock.monotonic();
+      const { reason, playedAt, error } = await this.runSession();
+      if (gen !== this.generation) return;
+      const now = this.deps.clock.monotonic();
+      const sampledStop = this.target.mode === 'sampled' && reason === 'stopped';
+      if (!sampledStop) this.report(reason, error);
+      const stable = playedAt !== undefined && now - playedAt >= this.options.crashLoop.stableMs;
+      this.quickFailures = stable || sampledStop ? 0 : this.quickFailures + 1;
+      try {
+        await this.deps.clock.sleep(this.delayAfter(sampledStop, now - startedAt), signal);
+      } catch {
+        return; // aborted by stop()/update(): the new generation (if any) owns the camera now.
+      }
+    }
+  }
+
+  private delayAfter(sampledStop: boolean, elapsedMs: number): number {
+    if (sampledStop) return Math.max(0, this.target.intervalSeconds * 1000 - elapsedMs);
+    const delay = this.backoff.next();
+    const { limit, pauseMs } = this.options.crashLoop;
+    if (this.quickFailures < limit) return delay;
+    if (this.quickFailures === limit)
+      this.log.error({ failures: this.quickFailures, pauseMs }, 'stream crash loop; pausing');
+    return Math.max(delay, pauseMs);
+  }
+
+  private async runSession(): Promise<{ reason: CloseReason; playedAt?: number; error?: CamgateError }> {
+    let playedAt: number | undefined;
+    let untick: (() => void) | undefined;
+    let lastSampleAt = 0;
+    const session = new RtspSession(this.deps, {
+      url: this.target.url,
+      credential: this.target.credential,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      stepTimeoutMs: this.options.stepTimeoutMs,
+      stallMs: this.options.stallMs,
+      ticker: this.deps.ticker,
+      onPhase: (phase) => {
+        if (phase !== 'playing') return;
+        playedAt = this.deps.clock.monotonic();
+        lastSampleAt = playedAt;
+        session.takeSample(playedAt);
+        this.backoff.reset();
+        this.emit('connected', { codec: session.presentation?.video.codec, ...sizeOf(session) });
+        untick = this.deps.ticker.add((now) => {
+          if (
+            this.target.mode === 'sampled' &&
+            now - (playedAt ?? now) >= this.target.durationSeconds * 1000
+          ) {
+            void session.stop();
+            return;
+          }
+          if (now - lastSampleAt < this.options.sampleEveryMs) return;
+          lastSampleAt = now;
+          const sample = session.takeSample(now);
+          if (sample && sample.window.packets > 0) this.emit('packets', sample.stats);
+        });
+      },
+    });
+    this.session = session;
+    session.start();
+    const reason = await session.closed;
+    untick?.();
+    this.session = undefined;
+    if (reason !== 'stopped') {
+      this.log.warn({ reason, err: session.closeError }, 'stream session closed');
+    }
+    return { reason, playedAt, error: session.closeError };
+  }
+
+  /** Detail is evidence for `camgate why` and health's reason tokens ("ECONNREFUSED" → connection_refused). */
+  private report(reason: CloseReason, error: CamgateError | undefined): void {
+    const kind = KIND_FOR[reason];
+    if (kind) this.emit(kind, undefined, error ? `${reason}: ${redactText(error.message)}` : reason);
+  }
+
+  private emit(kind: Kind, stats?: CamgateEvents['stream.sample']['stats'], detail?: string): void {
+    try {
+      this.deps.events.emit('stream.sample', {
+        cameraId: this.target.cameraId,
+        kind,
+        stats,
+        detail,
+        at: this.deps.clock.now(),
+      });
+    } catch (err) {
+      // A subscriber's bug must not kill this camera's supervisor loop.
+      this.log.error({ err, kind }, 'stream.sample listener threw');
+    }
+  }
+}
+
+function sizeOf(session: RtspSessionType): { width?: number; height?: number } {
+  const p = session.videoParams;
+  return p ? { width: p.width, height: p.height } : {};
+}

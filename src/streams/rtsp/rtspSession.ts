@@ -1,0 +1,308 @@
+import type { Socket } from 'node:net';
+import type { Clock } from '../../shared/clock.js';
+import { CamgateError, errorMessage } from '../../shared/errors.js';
+import type { Log } from '../../shared/log.js';
+import type { Net } from '../../shared/net.js';
+import type { StreamStats } from '../../shared/types.js';
+import { Ticker } from '../ticker.js';
+import { type CloseReason, reasonFor, type SessionPhase } from './closeReason.js';
+import type { VideoParams } from './h264Sps.js';
+import { NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
+import { type Presentation, paramsFromRtpPacket, parsePresentation } from './presentation.js';
+import { RtpStats, type RtpWindow } from './rtpStats.js';
+import type { RtspCredential } from './rtspAuth.js';
+import { RtspClient } from './rtspClient.js';
+import { parsePublic, parseSession, parseTransport, type SessionHeader } from './rtspHeaders.js';
+import type { RtspMessage } from './rtspMessage.js';
+import type { RtspParserLimits } from './rtspParser.js';
+import { splitRtspUrl } from './rtspRequest.js';
+import { connectWithDeadline } from './tcpConnect.js';
+
+export type { CloseReason, SessionPhase } from './closeReason.js';
+
+export interface RtspSessionDeps {
+  readonly clock: Clock;
+  readonly net: Net;
+  readonly log: Log;
+}
+
+export interface RtspSessionOptions {
+  /** rtsp:// URL; userinfo in it is used as the credential when `credential` is absent, never logged. */
+  readonly url: string;
+  readonly credential?: RtspCredential;
+  readonly connectTimeoutMs?: number;
+  /** Deadline for each request/response step, whatever the server's pace (slow drip). */
+  readonly stepTimeoutMs?: number;
+  /** No new video frame for this long after PLAY closes the session with 'stall'. */
+  readonly stallMs?: number;
+  /** Shared tick for stall/keepalive checks; a private one is made when absent. */
+  readonly ticker?: Ticker;
+  readonly limits?: RtspParserLimits;
+  onKeyframe?(atMs: number): void;
+  onPhase?(phase: SessionPhase): void;
+}
+
+export interface SessionSample {
+  readonly stats: StreamStats;
+  readonly window: RtpWindow;
+}
+
+/**
+ * One RTSP health session: OPTIONS → DESCRIBE (auth) → SETUP (TCP interleaved, video only) →
+ * PLAY, keepalive before the server's session timeout, TEARDOWN on stop. Every step has a
+ * deadline; every failure ends in `closed` with a reason, never in a throw.
+ */
+export class RtspSession {
+  readonly closed: Promise<CloseReason>;
+  private resolveClosed!: (reason: CloseReason) => void;
+  private currentPhase: SessionPhase = 'idle';
+  private error: CamgateError | undefined;
+  private client: RtspClient | undefined;
+  private socket: Socket | undefined;
+  private untick: (() => void) | undefined;
+  private presentationValue: Presentation | undefined;
+  private inbandParams: VideoParams | undefined;
+  private stats: RtpStats | undefined;
+  private rtpChannel = 0;
+  private session: SessionHeader | undefined;
+  private keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
+  private nextKeepaliveAt = 0;
+  private playingSince = 0;
+  private readonly target: ReturnType<typeof splitRtspUrl>;
+  private readonly log: Log;
+
+  constructor(
+    private readonly deps: RtspSessionDeps,
+    private readonly options: RtspSessionOptions,
+  ) {
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+    try {
+      this.target = splitRtspUrl(options.url);
+    } catch (err) {
+      // A bad URL (or rtsps://, which this client does not speak) must end in `closed`, not a throw
+      // out of a supervisor loop.
+      this.target = { url: 'rtsp://invalid/', host: 'invalid', port: 554 };
+      this.error = new CamgateError('RTSP_PROTOCOL', `unusable RTSP URL: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
+    this.log = deps.log.child({ module: 'rtsp', url: this.target.url });
+  }
+
+  get phase(): SessionPhase {
+    return this.currentPhase;
+  }
+
+  /** Why the session closed, when it closed on an error. */
+  get closeError(): CamgateError | undefined {
+    return this.error;
+  }
+
+  get presentation(): Presentation | undefined {
+    return this.presentationValue;
+  }
+
+  get videoParams(): VideoParams | undefined {
+    return this.presentationValue?.video.params ?? this.inbandParams;
+  }
+
+  /** Monotonic ms of the last new RTP timestamp (or of PLAY, before the first one). */
+  get lastFrameAt(): number {
+    return Math.max(this.stats?.lastFrameAt ?? 0, this.playingSince);
+  }
+
+  start(): void {
+    if (this.currentPhase !== 'idle') return;
+    if (this.error) this.finish('protocol', this.error);
+    else void this.run();
+  }
+
+  /** Sends TEARDOWN (best effort) and closes; resolves with the close reason. */
+  stop(): Promise<CloseReason> {
+    if (this.session && this.client && this.currentPhase !== 'closed') {
+      this.client.sendOnly({
+        method: 'TEARDOWN',
+        url: this.presentationValue?.baseUrl ?? this.target.url,
+        headers: { Session: this.session.id },
+      });
+    }
+    this.finish('stopped', undefined);
+    return this.closed;
+  }
+
+  /** Closes the current stats window; undefined before PLAY. */
+  takeSample(nowMs: number): SessionSample | undefined {
+    const video = this.presentationValue?.video;
+    if (!this.stats || !video) return undefined;
+    const window = this.stats.takeWindow(nowMs);
+    const params = this.videoParams;
+    const stats: StreamStats = {
+      codec: video.codec === 'other' ? video.encoding.toLowerCase() : video.codec,
+      width: params?.width,
+      height: params?.height,
+      fps: window.fps ?? video.sdpFramerate,
+      bitrateKbps: window.bitrateKbps,
+      lossPct: window.lossPct,
+      jitterMs: window.jitterMs,
+      keyframeIntervalS: window.keyframeIntervalS,
+    };
+    return { stats, window };
+  }
+
+  /** Stall and keepalive checks, driven by the shared ticker. */
+  tick(nowMs: number): void {
+    if (this.currentPhase !== 'playing') return;
+    const stallMs = this.options.stallMs ?? 5000;
+    if (nowMs - this.lastFrameAt > stallMs) {
+      this.finish('stall', new CamgateError('RTSP_TIMEOUT', `no new video frame for ${stallMs} ms`));
+      return;
+    }
+    if (nowMs >= this.nextKeepaliveAt && this.session && this.client) {
+      this.client.sendOnly({
+        method: this.keepaliveMethod,
+        url: this.target.url,
+        headers: { Session: this.session.id },
+      });
+      this.scheduleKeepalive(nowMs);
+    }
+  }
+
+  private async run(): Promise<void> {
+    try {
+      this.setPhase('connecting');
+      const socket = await connectWithDeadline(
+        this.deps,
+        this.target,
+        this.options.connectTimeoutMs ?? 5000,
+        (sock) => {
+          this.socket = sock;
+        },
+      );
+      if (this.currentPhase === 'closed') return;
+      this.client = new RtspClient(socket, {
+        clock: this.deps.clock,
+        credential: this.credential(),
+        limits: this.options.limits,
+        onInterleaved: (channel, data, offset, length) => this.onInterleaved(channel, data, offset, length),
+        onEnd: (err) => this.finish(err ? reasonFor(err, this.currentPhase) : 'eof', err),
+      });
+      await this.handshake(this.client);
+    } catch (err) {
+      const e =
+        err instanceof CamgateError
+          ? err
+          : new CamgateError('RTSP_PROTOCOL', errorMessage(err), { cause: err });
+      this.finish(reasonFor(e, this.currentPhase), e);
+    }
+  }
+
+  private async handshake(client: RtspClient): Promise<void> {
+    const step = this.options.stepTimeoutMs ?? 10_000;
+    const url = this.target.url;
+    this.setPhase('options');
+    const options = await client.request({ method: 'OPTIONS', url }, step);
+    // Some cameras answer OPTIONS with 404/501 and still stream; only the Public list matters here.
+    if (parsePublic(options.headers.get('public')).has('GET_PARAMETER'))
+      this.keepaliveMethod = 'GET_PARAMETER';
+    this.setPhase('describe');
+    const describe = expectOk(
+      await client.request({ method: 'DESCRIBE', url, headers: { Accept: 'application/sdp' } }, step),
+    );
+    const presentation = parsePresentation(describe, url);
+    this.presentationValue = presentation;
+    this.setPhase('setup');
+    const setup = expectOk(
+      await client.request(
+        {
+          method: 'SETUP',
+          url: presentation.video.controlUrl,
+          headers: { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' },
+        },
+        step,
+      ),
+    );
+    this.session = parseSession(setup.headers.get('session'));
+    if (!this.session) throw new CamgateError('RTSP_PROTOCOL', 'SETUP response has no usable Session header');
+    const transport = parseTransport(setup.headers.get('transport'));
+    // The server may pick other channels than we asked for (RFC 2326 12.39); follow its choice.
+    this.rtpChannel = transport?.interleaved?.[0] ?? 0;
+    this.setPhase('play');
+    expectOk(
+      await client.request(
+        {
+          method: 'PLAY',
+          url: presentation.baseUrl,
+          headers: { Session: this.session.id, Range: 'npt=0.000-' },
+        },
+        step,
+      ),
+    );
+    if (this.currentPhase === 'closed') return;
+    this.stats = new RtpStats(presentation.video.codec, presentation.video.clockRate);
+    const now = this.deps.clock.monotonic();
+    this.playingSince = now;
+    this.scheduleKeepalive(now);
+    const ticker = this.options.ticker ?? new Ticker(this.deps.clock, 250);
+    this.untick = ticker.add((t) => this.tick(t));
+    this.setPhase('playing');
+  }
+
+  private onInterleaved(channel: number, data: Buffer, offset: number, length: number): void {
+    if (channel !== this.rtpChannel || !this.stats) return;
+    const now = this.deps.clock.monotonic();
+    const flags = this.stats.onPacket(data, offset, length, now);
+    if (flags <= 0) return;
+    if ((flags & NAL_SPS) !== 0 && !this.videoParams) this.learnSps(data, offset, length);
+    if ((flags & NAL_KEYFRAME) !== 0) this.options.onKeyframe?.(now);
+  }
+
+  /** Cameras that omit sprop-parameter-sets still send the SPS in-band before each keyframe. */
+  private learnSps(data: Buffer, offset: number, length: number): void {
+    const codec = this.presentationValue?.video.codec;
+    if (codec !== 'h264' && codec !== 'h265') return;
+    try {
+      this.inbandParams = paramsFromRtpPacket(codec, data, offset, length);
+    } catch (err) {
+      this.log.debug({ err }, 'in-band SPS not parseable');
+    }
+  }
+
+  private scheduleKeepalive(nowMs: number): void {
+    // Half the server's session timeout (RFC 2326 12.37), at most every 30 s.
+    const timeoutS = this.session?.timeoutSeconds ?? 60;
+    this.nextKeepaliveAt = nowMs + Math.min(30_000, Math.max(1000, (timeoutS * 1000) / 2));
+  }
+
+  private credential(): RtspCredential | undefined {
+    if (this.options.credential) return this.options.credential;
+    const { username, password } = this.target;
+    return username !== undefined ? { username, password: password ?? '', allowBasic: false } : undefined;
+  }
+
+  private setPhase(phase: SessionPhase): void {
+    if (this.currentPhase === 'closed') return;
+    this.currentPhase = phase;
+    this.options.onPhase?.(phase);
+  }
+
+  private finish(reason: CloseReason, err: CamgateError | undefined): void {
+    if (this.currentPhase === 'closed') return;
+    const phase = this.currentPhase;
+    this.error = err;
+    this.currentPhase = 'closed';
+    this.untick?.();
+    this.untick = undefined;
+    this.client?.close();
+    this.socket?.destroy();
+    if (reason !== 'stopped') this.log.debug({ reason, phase, err }, 'rtsp session closed');
+    this.options.onPhase?.('closed');
+    this.resolveClosed(reason);
+  }
+}
+
+function expectOk(res: RtspMessage): RtspMessage {
+  if (res.status >= 200 && res.status < 300) return res;
+  throw new CamgateError('RTSP_PROTOCOL', `server answered ${res.status} ${res.reason}`);
+}

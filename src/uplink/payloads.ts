@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { CAMERA_CLASSES, CAMERA_STATUSES } from '../shared/types.js';
+
+/**
+ * The zod schemas of every MQTT payload (topic schema v1). They are the one source: the
+ * TypeScript types below, the runtime validation of commands, and `docs/schemas/*.json`
+ * (generated with `z.toJSONSchema`, checked by test/uplink/schemas.test.ts).
+ */
+
+const ts = z.iso.datetime().describe('ISO-8601 UTC time the payload was built');
+
+export const INTEGRATION_CAUSES = [
+  'camera_offline',
+  'stream_stalled',
+  'unauthorized',
+  'recording_stale',
+  'uplink_down',
+] as const;
+
+export const statusPayload = z
+  .strictObject({
+    state: z.enum(['online', 'offline', 'lost']),
+    bdSeq: z
+      .number()
+      .int()
+      .min(0)
+      .describe('birth/death sequence: the LWT and the birth of one session share it'),
+    bootId: z.string().describe('ULID of the daemon boot'),
+    version: z.string(),
+    ts,
+  })
+  .describe('gateway status: retained birth, clean-stop offline, or LWT lost');
+
+export const cameraStatePayload = z
+  .strictObject({
+    cameraId: z.string(),
+    address: z.string(),
+    manufacturer: z.string().nullable(),
+    model: z.string().nullable(),
+    serial: z.string().nullable(),
+    class: z.enum(CAMERA_CLASSES),
+    status: z.enum(CAMERA_STATUSES),
+    since: z.iso.datetime(),
+    reasons: z.array(z.string()),
+    stream: z.strictObject({
+      codec: z.string().nullable(),
+      width: z.number().int().nullable(),
+      height: z.number().int().nullable(),
+      fps: z.number().nullable(),
+      bitrateKbps: z.number().nullable(),
+      lossPct: z.number().nullable(),
+      keyframeIntervalS: z.number().nullable(),
+    }),
+    recording: z.strictObject({
+      status: z.enum(['ok', 'stale', 'off', 'unknown']),
+      lastSegmentAt: z.iso.datetime().nullable(),
+    }),
+    integrated: z.boolean(),
+    cause: z.enum(INTEGRATION_CAUSES).nullable().describe('first broken link; null when integrated'),
+    ts,
+  })
+  .describe('retained per-camera state');
+
+export const EVENT_TYPES = [
+  'outage.start',
+  'outage.end',
+  'camera.added',
+  'camera.replaced',
+  'camera.removed',
+  'clock.drift',
+  'recording.stale',
+  'recording.ok',
+  'outbox.overflow',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const eventPayload = z
+  .looseObject({
+    eventId: z.string().length(26).describe('ULID; consumers dedupe on it'),
+    seq: z.number().int().min(1).describe('strictly increasing per gateway'),
+    type: z.enum(EVENT_TYPES),
+    cameraId: z.string().nullable(),
+    historical: z.boolean().describe('true when replayed from the outbox after an outage'),
+    ts,
+  })
+  .describe('an event from the outbox; type-specific fields follow the common ones');
+
+const classCount = z.strictObject({
+  total: z.number().int().min(0),
+  integrated: z.number().int().min(0),
+  planned: z.number().int().min(0).optional(),
+});
+
+export const summaryPayload = z
+  .strictObject({
+    camerasTotal: z.number().int().min(0),
+    camerasIntegrated: z.number().int().min(0),
+    byClass: z.strictObject({ overview: classCount, panoramic: classCount, lpr: classCount }),
+    byStatus: z.strictObject({
+      online: z.number().int().min(0),
+      degraded: z.number().int().min(0),
+      offline: z.number().int().min(0),
+      unauthorized: z.number().int().min(0),
+      unknown: z.number().int().min(0),
+    }),
+    ts,
+  })
+  .describe('retained site summary');
+
+export const metricsPayload = z
+  .strictObject({
+    gateway: z.strictObject({
+      uptimeS: z.number().min(0),
+      outboxDepth: z.number().int().min(0),
+      outboxBytes: z.number().int().min(0),
+      outboxDropped: z.number().int().min(0),
+      rssBytes: z.number().int().min(0),
+    }),
+    cameras: z.array(
+      z.strictObject({
+        cameraId: z.string(),
+        status: z.enum(CAMERA_STATUSES),
+        fps: z.number().nullable(),
+        bitrateKbps: z.number().nullable(),
+        lossPct: z.number().nullable(),
+      }),
+    ),
+    ts,
+  })
+  .describe('periodic figures, QoS 0 with a message expiry');
+
+export const COMMAND_NAMES = ['rediscover', 'probe', 'snapshot', 'rebirth'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export const commandPayload = z
+  .strictObject({
+    requestId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+    issuedAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().optional(),
+    ttlSeconds: z.number().int().min(1).max(86_400).optional(),
+    args: z.record(z.string(), z.unknown()).default({}),
+  })
+  .describe('a command from the centre on cmd/{name}');
+
+export const commandResponsePayload = z
+  .strictObject({
+    requestId: z.string().nullable(),
+    command: z.string(),
+    status: z.enum(['ok', 'error', 'expired', 'unsupported', 'invalid']),
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+    ts,
+  })
+  .describe('the answer on cmd-resp/{requestId} or the MQTT 5 response topic');
+
+export type StatusPayload = z.infer<typeof statusPayload>;
+export type CameraStatePayload = z.infer<typeof cameraStatePayload>;
+export type EventPayload = z.infer<typeof eventPayload>;
+export type SummaryPayload = z.infer<typeof summaryPayload>;
+export type MetricsPayload = z.infer<typeof metricsPayload>;
+export type CommandPayload = z.infer<typeof commandPayload>;
+export type CommandResponsePayload = z.infer<typeof commandResponsePayload>;
+
+/** File name (docs/schemas/<name>.json) → schema. */
+export const PAYLOAD_SCHEMAS = {
+  status: statusPayload,
+  'camera-state': cameraStatePayload,
+  event: eventPayload,
+  summary: summaryPayload,
+  metrics: metricsPayload,
+  command: commandPayload,
+  'command-response': commandResponsePayload,
+} as const;

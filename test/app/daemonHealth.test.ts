@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Daemon } from '../../src/app/daemon.js';
+import { wireHealth } from '../../src/app/wireHealth.js';
+import { main } from '../../src/cli/main.js';
+import { loadConfigFile } from '../../src/config/load.js';
+import { silentLog } from '../../src/shared/log.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(argv, { stdout, stderr, env: {}, isTty: false });
+  return { code, out: stdout.text, err: stderr.text };
+}
+
+/** The health wiring inside the real composition root, with the CLI talking to it and to its database. */
+describe('daemon + health wiring + CLI', () => {
+  let dir: string;
+  let file: string;
+  let clock: FakeClock;
+  let daemon: Daemon | undefined;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-daemon-'));
+    file = path.join(dir, 'camgate.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'site: { id: test-site }',
+        'gateway: { id: nvr-1 }',
+        `storage: { path: ${JSON.stringify(path.join(dir, 'state'))} }`,
+        `control: { socket: ${JSON.stringify(path.join(dir, 'control.sock'))} }`,
+        'cameras:',
+        '  - { id: yard-1, rtsp: "rtsp://10.0.0.41:554/stream1", class: overview }',
+      ].join('\n'),
+    );
+    clock = new FakeClock({ wall: Date.UTC(2026, 4, 1, 6, 0, 0) });
+  });
+
+  afterEach(async () => {
+    await daemon?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const startDaemon = async (): Promise<Daemon> => {
+    // Health alone: the real streams wiring would dial 10.0.0.41 and race the scripted samples.
+    const d = new Daemon({
+      config: loadConfigFile(file),
+      log: silentLog(),
+      clock,
+      env: {},
+      wirings: [wireHealth],
+    });
+    await d.start();
+    return d;
+  };
+
+  it('live why from the daemon, history after it stops, gap_reboot after it restarts', async () => {
+    daemon = await startDaemon();
+    const bus = daemon.context?.bus;
+    for (let i = 0; i < 3; i++) {
+      bus?.emit('stream.sample', {
+        cameraId: 'yard-1',
+        kind: 'packets',
+        stats: { fps: 25 },
+        at: clock.now(),
+      });
+      clock.advance(1000);
+    }
+    bus?.emit('stream.sample', { cameraId: 'yard-1', kind: 'unauthorized', detail: '401', at: clock.now() });
+    clock.advance(2000);
+
+    const live = await cli(['why', 'yard-1', '--config', file, '--json']);
+    expect(live.err).toBe('');
+    expect(live.code).toBe(0);
+    expect(JSON.parse(live.out)).toMatchObject({
+      source: 'daemon',
+      status: 'unauthorized',
+      cause: 'unauthorized',
+      openOutage: { cause: 'unauthorized', durationMs: 2000 },
+    });
+    const status = await cli(['status', '--config', file, '--json']);
+    expect(JSON.parse(status.out).cameras[0]).toMatchObject({ cameraId: 'yard-1', status: 'unauthorized' });
+
+    await daemon.stop();
+    daemon = undefined;
+    const offline = await cli(['why', 'yard-1', '--config', file, '--json']);
+    expect(offline.err).toBe('');
+    expect(JSON.parse(offline.out)).toMatchObject({ source: 'database', status: 'unauthorized' });
+
+    clock.advance(60_000);
+    daemon = await startDaemon();
+    const csv = await cli(['outages', '--config', file, '--csv']);
+    expect(csv.out.trimEnd().split('\n')[1]).toMatch(/^yard-1,stream,unauthorized,.*,2000,gap_reboot,/);
+  });
+});

@@ -1,0 +1,292 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlServer } from '../../src/app/control.js';
+import type { WiringContext } from '../../src/app/modules.js';
+import { StatusBoard } from '../../src/app/statusBoard.js';
+import { expectedFpsOf, HealthService, wireHealth } from '../../src/app/wireHealth.js';
+import { controlRequest } from '../../src/cli/controlClient.js';
+import { validateConfig } from '../../src/config/load.js';
+import type { WhyDoc } from '../../src/health/whyReport.js';
+import { type CamgateEvents, EventBus } from '../../src/shared/events.js';
+import { silentLog } from '../../src/shared/log.js';
+import { systemNet } from '../../src/shared/net.js';
+import type { CameraRecord, StreamStats } from '../../src/shared/types.js';
+import { BootRepo } from '../../src/store/bootRepo.js';
+import { HistoryRepo } from '../../src/store/historyRepo.js';
+import { Store } from '../../src/store/store.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+
+const GOOD: StreamStats = {
+  codec: 'H264',
+  width: 1280,
+  height: 720,
+  fps: 15,
+  lossPct: 0,
+  keyframeIntervalS: 2,
+};
+
+function cameraRecord(profiles: CameraRecord['profiles']): CameraRecord {
+  return {
+    id: 'cam-1',
+    address: '10.0.0.41',
+    source: 'onvif',
+    class: 'overview',
+    ptz: false,
+    classConfidence: 1,
+    classEvidence: [],
+    profiles,
+    firstSeenAt: '2026-05-01T08:00:00.000Z',
+    lastSeenAt: '2026-05-01T08:00:00.000Z',
+  };
+}
+
+describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () => {
+  let dir: string;
+  let store: Store;
+  let clock: FakeClock;
+  let bus: EventBus;
+  let board: StatusBoard;
+  let control: ControlServer;
+  let health: HealthService;
+  let transitions: CamgateEvents['health.transition'][];
+
+  const context = (bootId: string): WiringContext => {
+    new BootRepo(store.db).start(bootId, 'test', clock.now());
+    return {
+      config: validateConfig({
+        site: { id: 'test-site' },
+        gateway: { id: 'nvr-1' },
+        control: { socket: path.join(dir, 'control.sock') },
+        health: { stallSeconds: 3, hysteresisSeconds: 10 },
+      }),
+      clock,
+      log: silentLog(),
+      net: systemNet,
+      bus,
+      store,
+      control,
+      board,
+      bootId,
+      version: 'test',
+      startedAt: clock.now(),
+    };
+  };
+
+  const startHealth = async (bootId: string): Promise<HealthService> => {
+    const [service] = wireHealth(context(bootId));
+    if (!(service instanceof HealthService)) throw new Error('wireHealth must return the HealthService');
+    await service.start();
+    return service;
+  };
+
+  const sample = (kind: CamgateEvents['stream.sample']['kind'], stats?: StreamStats, cameraId = 'cam-1') =>
+    bus.emit('stream.sample', { cameraId, kind, stats, at: clock.now() });
+
+  /** Packets once a second for `seconds` seconds, the way the streams module reports a live session. */
+  const flow = (seconds: number, stats: StreamStats = GOOD, cameraId = 'cam-1') => {
+    for (let i = 0; i < seconds; i++) {
+      sample('packets', stats, cameraId);
+      clock.advance(1000);
+    }
+  };
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-health-'));
+    store = Store.open({ dir: ':memory:', log: silentLog() });
+    clock = new FakeClock({ wall: Date.UTC(2026, 4, 1, 8, 0, 0) });
+    bus = new EventBus();
+    board = new StatusBoard();
+    control = new ControlServer({ socketPath: path.join(dir, 'control.sock'), log: silentLog() });
+    transitions = [];
+    bus.on('health.transition', (t) => transitions.push(t));
+    board.upsertCamera({
+      cameraId: 'cam-1',
+      address: '10.0.0.41',
+      class: 'overview',
+      source: 'static',
+      status: 'unknown',
+      since: new Date(clock.now()).toISOString(),
+      reasons: ['not yet observed'],
+      stream: {},
+      recording: { status: 'off' },
+      integrated: false,
+    });
+    health = await startHealth('boot-a');
+  });
+
+  afterEach(async () => {
+    await health.stop();
+    await control.stop();
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a frozen stream is persisted as offline within stallSeconds + 1 s, with no stall sample at all', () => {
+    sample('connected');
+    flow(5);
+    const lastPacketWall = clock.now() - 1000;
+    expect(board.camera('cam-1')).toMatchObject({ status: 'online', stream: GOOD });
+    clock.advance(3000); // freeze: nothing from the streams module
+    const history = new HistoryRepo(store.db);
+    const open = history.openOutage('cam-1');
+    expect(open).toMatchObject({ cause: 'stream_stalled', kind: 'stream' });
+    expect((open?.startedMs ?? Number.POSITIVE_INFINITY) - lastPacketWall).toBeLessThanOrEqual(3000 + 1000);
+    expect(transitions.map((t) => `${t.from}>${t.to}`)).toEqual(['unknown>online', 'online>offline']);
+    expect(transitions[1]?.reasons).toEqual(['stream_stalled']);
+    expect(board.camera('cam-1')).toMatchObject({ status: 'offline', reasons: ['stream_stalled'] });
+    // the last fps is evidence (why), not state: an offline camera must not be published at 15 fps
+    expect(board.camera('cam-1')?.stream).toEqual({ codec: 'H264', width: 1280, height: 720 });
+    expect(history.transitions('cam-1')).toHaveLength(2);
+  });
+
+  it('the board already shows the new status when health.transition is heard (integration reads it)', () => {
+    const seen: string[] = [];
+    bus.on('health.transition', (t) => seen.push(`${t.to}:${board.camera(t.cameraId)?.status}`));
+    flow(1);
+    sample('stall');
+    expect(seen).toEqual(['online:online', 'offline:offline']);
+  });
+
+  it('recovers after the hysteresis and closes the outage as restored with its monotonic duration', () => {
+    flow(2);
+    sample('stall');
+    const downAt = clock.monotonic();
+    clock.advance(20_000);
+    sample('connected');
+    flow(12);
+    const outage = new HistoryRepo(store.db).outages({ cameraId: 'cam-1' })[0];
+    expect(outage).toMatchObject({ endReason: 'restored', cause: 'stream_stalled' });
+    // back online once 10 s of good packets had flowed
+    expect(outage?.durationMs).toBe(20_000 + 10_000);
+    expect(clock.monotonic() - downAt).toBeGreaterThan(30_000);
+    expect(board.camera('cam-1')?.status).toBe('online');
+  });
+
+  it('records an NTP step as a clock jump and keeps the outage duration monotonic', () => {
+    flow(1);
+    sample('unreachable');
+    clock.advance(400);
+    clock.stepWall(-7_200_000);
+    clock.advance(600);
+    flow(11);
+    const history = new HistoryRepo(store.db);
+    expect(history.clockJumps()).toEqual([expect.objectContaining({ bootId: 'boot-a', jumpMs: -7_200_000 })]);
+    expect(history.outages({ cameraId: 'cam-1' })[0]).toMatchObject({
+      endReason: 'restored',
+      durationMs: 11_000,
+    });
+    expect(board.sectionsSnapshot().health).toMatchObject({ clockJumps: 1 });
+  });
+
+  it('degrades on low fps against the profile fps from the inventory', () => {
+    const camera = cameraRecord([
+      { token: 'p0', name: 'main', rtspUrl: 'rtsp://10.0.0.41/main', fps: 25, role: 'main' },
+      { token: 'p1', name: 'sub', rtspUrl: 'rtsp://10.0.0.41/sub', fps: 15, role: 'sub' },
+    ]);
+    bus.emit('inventory.changed', { type: 'camera.added', camera, at: clock.now() });
+    flow(2);
+    flow(11, { ...GOOD, fps: 4.9 });
+    expect(board.camera('cam-1')).toMatchObject({ status: 'degraded', reasons: ['fps_low 4.9<7.5'] });
+    bus.emit('inventory.changed', { type: 'camera.removed', camera, at: clock.now() });
+    expect(health.state('cam-1')).toBeUndefined();
+  });
+
+  it('closes the outage as removed when the camera leaves the inventory', () => {
+    sample('unauthorized');
+    bus.emit('inventory.changed', { type: 'camera.removed', camera: cameraRecord([]), at: clock.now() });
+    expect(new HistoryRepo(store.db).outages({ cameraId: 'cam-1' })[0]).toMatchObject({
+      cause: 'unauthorized',
+      endReason: 'removed',
+    });
+  });
+
+  it('after a reboot, the previous boot’s open outage ends as gap_reboot and the gap is on the board', async () => {
+    sample('unreachable', undefined, 'cam-1');
+    clock.advance(60_000);
+    new BootRepo(store.db).alive('boot-a', clock.now());
+    await health.stop();
+    clock.advance(120_000);
+    health = await startHealth('boot-b');
+    const outage = new HistoryRepo(store.db).outages({ cameraId: 'cam-1' })[0];
+    expect(outage).toMatchObject({ endReason: 'gap_reboot', durationMs: 60_000, bootId: 'boot-a' });
+    expect(board.sectionsSnapshot().health).toMatchObject({ rebootGap: { clean: false } });
+  });
+
+  it('serves GET /why/:camera and GET /outages on the control socket', async () => {
+    await control.start();
+    flow(2);
+    sample('unreachable');
+    clock.advance(5000);
+    const socket = path.join(dir, 'control.sock');
+    const why = (await controlRequest(socket, 'GET', '/why/cam-1')) as WhyDoc;
+    expect(why).toMatchObject({
+      found: true,
+      status: 'offline',
+      reasons: ['unreachable'],
+      cause: 'camera_offline',
+      integrated: false,
+      openOutage: { cause: 'camera_offline', durationMs: 5000 },
+    });
+    expect(why.evidence?.lastPacketAt).toBe('2026-05-01T08:00:01.000Z');
+    expect(why.transitions.map((t) => t.to)).toEqual(['offline', 'online']);
+    expect(await controlRequest(socket, 'GET', '/why/ghost')).toMatchObject({ found: false });
+    const seeded = board.camera('cam-1');
+    if (seeded)
+      board.upsertCamera({ ...seeded, cameraId: 'cam-2', status: 'unknown', reasons: ['not yet observed'] });
+    expect(await controlRequest(socket, 'GET', '/why/cam-2')).toMatchObject({
+      found: true,
+      status: 'unknown',
+      cause: 'camera_offline',
+      transitions: [],
+    });
+    const doc = (await controlRequest(socket, 'GET', '/outages?camera=cam-1&since=2026-05-01')) as {
+      outages: unknown[];
+    };
+    expect(doc.outages).toHaveLength(1);
+    await expect(controlRequest(socket, 'GET', '/outages?since=yesterday')).rejects.toThrow(/--since/);
+    const uptime = (await controlRequest(
+      socket,
+      'GET',
+      '/uptime?from=2026-05-01T08:00:00Z&to=2026-05-01T08:00:12Z',
+    )) as {
+      cameras: { cameraId: string; downMs: number; uptimePct: number | null }[];
+      restored: { count: number };
+    };
+    expect(uptime.cameras).toEqual([
+      expect.objectContaining({ cameraId: 'cam-1', downMs: 5000 }),
+      expect.objectContaining({ cameraId: 'cam-2', uptimePct: null }),
+    ]);
+    expect(uptime.cameras[0]?.uptimePct).toBeCloseTo(100 * (7 / 12), 1);
+    expect(uptime.restored.count).toBe(0);
+  });
+
+  it('keeps tracking when the store fails: the transition still reaches the bus and the board', () => {
+    flow(2);
+    store.db.exec('DROP TABLE transitions');
+    sample('stall');
+    expect(transitions.map((t) => t.to)).toEqual(['online', 'offline']);
+    expect(board.camera('cam-1')?.status).toBe('offline');
+    expect(health.state('cam-1')?.status).toBe('offline');
+  });
+});
+
+describe('expectedFpsOf', () => {
+  const p = (role: 'main' | 'sub' | 'other', fps?: number) => ({
+    token: role,
+    name: role,
+    rtspUrl: 'rtsp://x/',
+    role,
+    fps,
+  });
+  it.each([
+    ['sub first (what the health session watches by default)', [p('main', 25), p('sub', 12)], 12],
+    ['main when the sub has no fps', [p('main', 25), p('sub')], 25],
+    ['any profile with an fps', [p('other', 10)], 10],
+    ['0 fps is unknown, not a target', [p('sub', 0)], undefined],
+    ['no profiles', [], undefined],
+  ])('%s', (_name, profiles, fps) => {
+    expect(expectedFpsOf(cameraRecord(profiles))).toBe(fps);
+  });
+});

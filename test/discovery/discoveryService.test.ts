@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { ControlServer } from '../../src/app/control.js';
+import type { WiringContext } from '../../src/app/modules.js';
+import { StatusBoard } from '../../src/app/statusBoard.js';
+import { wireDiscovery } from '../../src/app/wireDiscovery.js';
+import { configSchema } from '../../src/config/schema.js';
+import type { DiscoveryRun } from '../../src/discovery/discover.js';
+import { DiscoveryService } from '../../src/discovery/discoveryService.js';
+import type { Interrogation } from '../../src/discovery/interrogate.js';
+import { type CamgateEvents, EventBus } from '../../src/shared/events.js';
+import { silentLog } from '../../src/shared/log.js';
+import type { Net } from '../../src/shared/net.js';
+import { InventoryRepo } from '../../src/store/inventoryRepo.js';
+import { Store } from '../../src/store/store.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+
+/** No interfaces, no sockets: the service under test gets its devices from the injected `run`. */
+const noNet: Net = {
+  interfaces: () => ({}),
+  connect: () => {
+    throw new Error('no network in this test');
+  },
+  udp: () => {
+    throw new Error('no network in this test');
+  },
+};
+
+function cam(address: string, over: Partial<Interrogation> = {}): Interrogation {
+  return {
+    target: {
+      address,
+      xaddr: `http://${address}/onvif/device_service`,
+      endpointRef: `urn:uuid:${address}`,
+      via: 'unicast',
+    },
+    info: { manufacturer: 'DVC', model: 'DCN-BM2220LPR', serial: `S${address}` },
+    mac: `00:1c:27:00:00:${address.split('.').pop()?.padStart(2, '0')}`,
+    profiles: [],
+    clockOffsetMs: 0,
+    classification: { class: 'lpr', ptz: false, confidence: 0.85, evidence: ['model'] },
+    ...over,
+  };
+}
+
+function setup(results: Interrogation[][]) {
+  const clock = new FakeClock();
+  const bus = new EventBus();
+  const store = Store.open({ dir: ':memory:', log: silentLog() });
+  const config = configSchema.parse({
+    site: { id: 's', planned: { lpr: 10 } },
+    gateway: { id: 'g' },
+    discovery: { missedSweepsBeforeRemoved: 1 },
+  });
+  const events: CamgateEvents['inventory.changed'][] = [];
+  const drift: CamgateEvents['camera.clockDrift'][] = [];
+  bus.on('inventory.changed', (e) => events.push(e));
+  bus.on('camera.clockDrift', (e) => drift.push(e));
+  let sweep = 0;
+  const run = async (): Promise<DiscoveryRun> => {
+    const r = results[Math.min(sweep++, results.length - 1)] ?? [];
+    return {
+      targets: r.map((x) => x.target),
+      results: r,
+      dropped: { spoofed: 0, unsolicited: 0, malformed: 0 },
+      durationMs: 1,
+      findMs: 1,
+    };
+  };
+  const make = () =>
+    new DiscoveryService({
+      clock,
+      net: noNet,
+      log: silentLog(),
+      bus,
+      config,
+      inventory: new InventoryRepo(store.db),
+      run,
+    });
+  return { clock, bus, store, config, events, drift, make };
+}
+
+describe('DiscoveryService', () => {
+  it('emits added, clock drift and removed; counts installed vs planned', async () => {
+    const t = setup([[cam('10.0.0.1'), cam('10.0.0.2', { clockOffsetMs: 9000 })], [cam('10.0.0.1')]]);
+    const service = t.make();
+    await service.start(new AbortController().signal);
+    await service.rediscover();
+    expect(t.events.map((e) => [e.type, e.camera.address])).toEqual([
+      ['camera.added', '10.0.0.1'],
+      ['camera.added', '10.0.0.2'],
+    ]);
+    expect(t.drift).toEqual([expect.objectContaining({ cameraId: 'cam-001c27000002', offsetMs: 9000 })]);
+    expect(service.counts().lpr).toEqual({ installed: 2, planned: 10 });
+    t.clock.advance(300_000); // intervalSeconds default
+    await service.rediscover();
+    expect(t.events.at(-1)).toMatchObject({ type: 'camera.removed', camera: { address: '10.0.0.2' } });
+    expect(service.status()).toMatchObject({ byClass: { lpr: { installed: 1 } }, lastError: null });
+    await service.stop();
+  });
+
+  it('after a restart, announces the persisted inventory once (streams and health learn it from events)', async () => {
+    const t = setup([[cam('10.0.0.1')]]);
+    const first = t.make();
+    await first.start(new AbortController().signal);
+    await first.rediscover();
+    await first.stop();
+    t.events.length = 0;
+    const second = t.make();
+    await second.start(new AbortController().signal);
+    await second.rediscover();
+    expect(t.events.map((e) => e.type)).toEqual(['camera.updated']);
+    await second.rediscover();
+    expect(t.events.length).toBe(1);
+    await second.stop();
+  });
+
+  it('a failing sweep is reported in status and still announces what was persisted', async () => {
+    const t = setup([[cam('10.0.0.1')]]);
+    const ok = t.make();
+    await ok.start(new AbortController().signal);
+    await ok.rediscover();
+    await ok.stop();
+    t.events.length = 0;
+    const failing = new DiscoveryService({
+      clock: t.clock,
+      net: noNet,
+      log: silentLog(),
+      bus: t.bus,
+      config: t.config,
+      inventory: new InventoryRepo(t.store.db),
+      run: async () => {
+        throw new Error('interface vanished');
+      },
+    });
+    await failing.start(new AbortController().signal);
+    await expect(failing.rediscover()).rejects.toThrow('interface vanished');
+    expect(failing.status()).toMatchObject({ lastError: 'interface vanished' });
+    expect(t.events.map((e) => e.type)).toEqual(['camera.updated']);
+    await failing.stop();
+  });
+});
+
+describe('wireDiscovery', () => {
+  it('keeps board rows in sync: new cameras unknown, health fields kept on update, removed rows dropped', () => {
+    const t = setup([]);
+    const board = new StatusBoard();
+    const ctx: WiringContext = {
+      config: t.config,
+      clock: t.clock,
+      log: silentLog(),
+      net: noNet,
+      bus: t.bus,
+      store: t.store,
+      control: new ControlServer({ socketPath: '/nonexistent/test.sock', log: silentLog() }),
+      board,
+      bootId: 'b',
+      version: '0',
+      startedAt: t.clock.now(),
+    };
+    const services = wireDiscovery(ctx);
+    expect(services.map((s) => s.name)).toEqual(['discovery']);
+    expect(ctx.control.has('GET', '/cameras')).toBe(true);
+    expect(ctx.control.has('POST', '/rediscover')).toBe(true);
+    const c = { ...cam('10.0.0.1'), problem: { code: 'ONVIF_AUTH', message: 'refused' } };
+    const record = {
+      id: 'cam-1',
+      address: '10.0.0.1',
+      source: 'onvif' as const,
+      class: 'lpr' as const,
+      ptz: false,
+      classConfidence: 1,
+      classEvidence: [],
+      profiles: [],
+      problem: c.problem,
+      firstSeenAt: 't',
+      lastSeenAt: 't',
+    };
+    t.bus.emit('inventory.changed', { type: 'camera.added', camera: record, at: 0 });
+    expect(board.camera('cam-1')).toMatchObject({
+      status: 'unknown',
+      class: 'lpr',
+      reasons: ['ONVIF_AUTH: refused'],
+    });
+    board.patchCamera('cam-1', { status: 'online', integrated: true });
+    t.bus.emit('inventory.changed', { type: 'camera.updated', camera: { ...record, model: 'X' }, at: 1 });
+    expect(board.camera('cam-1')).toMatchObject({ status: 'online', integrated: true, model: 'X' });
+    t.bus.emit('inventory.changed', { type: 'camera.removed', camera: record, at: 2 });
+    expect(board.camera('cam-1')).toBeUndefined();
+    expect(board.sectionsSnapshot()).toHaveProperty('discovery');
+  });
+});

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimSite, startSite } from '../../../fixtures/sim/site.js';
+import type { CameraRecord } from '../../../src/shared/types.js';
+import { repoRoot, runCli, startDaemon } from '../../helpers/cli.js';
+import { tempConfig } from '../../helpers/tempSite.js';
+
+const BASE = '127.0.45.1';
+const RANGE = '127.0.45.0/28';
+
+describe('camgate discover / cameras / rediscover against the simulator (subprocess, built CLI)', () => {
+  let site: SimSite;
+  let cfg: ReturnType<typeof tempConfig>;
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(repoRoot, 'dist/src/cli/main.js')))
+      throw new Error('run `npm run build` first');
+    site = await startSite({
+      baseAddress: BASE,
+      cameras: [
+        { kind: 'overview' },
+        { kind: 'overview' },
+        { kind: 'panoramic' },
+        { kind: 'panoramic' },
+        { kind: 'lpr' },
+        { kind: 'lpr' },
+        { kind: 'overview', faults: ['spoof'] },
+      ],
+    });
+    // Unicast only (ranges): multicast on lo would also reach the other test files' sites.
+    cfg = tempConfig(
+      `discovery: { interfaces: [lo], ranges: ["${RANGE}"], ports: [8080], probeWindowSeconds: 1, missedSweepsBeforeRemoved: 1 }
+credentials:
+  - { match: "*", username: admin, password: sim-secret }
+site: { id: test-site, planned: { overview: 3, panoramic: 2, lpr: 2 } }
+`.replace(/^site:.*\n/m, ''),
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await site?.stop();
+    cfg?.cleanup();
+  });
+
+  it('`camgate discover --json --range` prints one JSON document with every camera classified', async () => {
+    const res = await runCli(
+      [
+        'discover',
+        '--json',
+        '--config',
+        cfg.configPath,
+        '--range',
+        RANGE,
+        '--interface',
+        'lo',
+        '--timeout',
+        '1',
+      ],
+      {},
+      60_000,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const doc = JSON.parse(res.stdout) as {
+      cameras: CameraRecord[];
+      byClass: Record<string, { installed: number }>;
+    };
+    const ours = doc.cameras.filter((c) => c.address.startsWith('127.0.45.'));
+    for (const cam of site.cameras) {
+      const r = ours.find((c) => c.address === cam.address);
+      expect(r, cam.address).toBeDefined();
+      expect(r?.class).toBe(cam.kind);
+      expect(r?.id).toBe(`cam-${cam.mac.replace(/:/g, '').toLowerCase()}`);
+      expect(r?.problem).toBeUndefined();
+    }
+    // The spoofer's ProbeMatch names 127.0.145.7 (outside the range, not its source): never listed.
+    expect(doc.cameras.filter((c) => c.address.startsWith('127.0.145.'))).toEqual([]);
+    expect(res.stdout).not.toContain('sim-secret');
+  }, 90_000);
+
+  it('`camgate discover` table and usage errors', async () => {
+    const table = await runCli(
+      ['discover', '--config', cfg.configPath, '--range', RANGE, '--interface', 'lo', '--timeout', '1'],
+      {},
+      60_000,
+    );
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/ID\s+ADDRESS\s+CLASS/);
+    expect(table.stdout).toContain('lpr');
+    const bad = await runCli(['discover', '--config', cfg.configPath, '--range', '10.0.0.0/33']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--range');
+  }, 90_000);
+
+  it('the daemon keeps the inventory: `camgate cameras --json` and POST /rediscover via the status board', async () => {
+    const daemon = await startDaemon(cfg.configPath);
+    try {
+      let cameras: CameraRecord[] = [];
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const res = await runCli(['cameras', '--json', '--config', cfg.configPath]);
+        cameras = (JSON.parse(res.stdout) as { cameras: CameraRecord[] }).cameras;
+        if (cameras.filter((c) => c.address.startsWith('127.0.45.')).length >= site.cameras.length) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      for (const cam of site.cameras)
+        expect(cameras.find((c) => c.address === cam.address)?.class).toBe(cam.kind);
+      const status = JSON.parse((await runCli(['status', '--json', '--config', cfg.configPath])).stdout);
+      expect(status.discovery.byClass.lpr.installed).toBeGreaterThanOrEqual(2);
+      expect(status.cameras.map((c: { address: string }) => c.address)).toEqual(
+        expect.arrayContaining(site.cameras.map((c) => c.address)),
+      );
+      const table = await runCli(['cameras', '--config', cfg.configPath]);
+      expect(table.stdout).toMatch(/ID\s+ADDRESS\s+MANUFACTURER/);
+    } finally {
+      expect(await daemon.stop()).toBe(0);
+    }
+  }, 90_000);
+});

@@ -1,0 +1,96 @@
+import type { Clock, TimerHandle } from '../../src/shared/clock.js';
+
+interface Timer {
+  readonly id: number;
+  at: number;
+  readonly every: number | undefined;
+  readonly fn: () => void;
+}
+
+/**
+ * A `Clock` whose time moves only when the test says so. `advance` fires due timers in order;
+ * `stepWall` moves the wall clock alone, like an NTP step, leaving the monotonic clock untouched.
+ */
+export class FakeClock implements Clock {
+  private wall: number;
+  private mono: number;
+  private nextId = 1;
+  private timers: Timer[] = [];
+
+  constructor(options: { wall?: number; mono?: number } = {}) {
+    this.wall = options.wall ?? Date.UTC(2026, 0, 1, 0, 0, 0);
+    this.mono = options.mono ?? 1_000;
+  }
+
+  now(): number {
+    return this.wall;
+  }
+
+  monotonic(): number {
+    return this.mono;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.add(fn, ms, undefined);
+  }
+
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    return this.add(fn, ms, Math.max(1, ms));
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const handle = this.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = (): void => {
+        handle.cancel();
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Moves both clocks by `ms`, firing every timer that falls due, each at its own time. */
+  advance(ms: number): void {
+    const target = this.mono + ms;
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.moveTo(due.at);
+      if (due.every === undefined) this.timers = this.timers.filter((t) => t !== due);
+      else due.at += due.every;
+      due.fn();
+    }
+    this.moveTo(target);
+  }
+
+  /** Steps the wall clock only (NTP correction, RTC reset); monotonic time does not move. */
+  stepWall(ms: number): void {
+    this.wall += ms;
+  }
+
+  pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  private moveTo(mono: number): void {
+    this.wall += mono - this.mono;
+    this.mono = mono;
+  }
+
+  private add(fn: () => void, ms: number, every: number | undefined): TimerHandle {
+    const timer: Timer = { id: this.nextId++, at: this.mono + Math.max(0, ms), every, fn };
+    this.timers.push(timer);
+    return { cancel: () => this.cancelTimer(timer) };
+  }
+
+  private cancelTimer(timer: Timer): void {
+    this.timers = this.timers.filter((t) => t !== timer);
+  }
+}

@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { computeReport } from '../../src/report/compute.js';
+import { buildReportInput } from '../../src/report/input.js';
+import type { CameraReport, Report } from '../../src/report/model.js';
+import { ReportRepo } from '../../src/store/reportRepo.js';
+import type { Store } from '../../src/store/store.js';
+import { at, H, iso, siteConfig, siteStore } from './fixture.js';
+
+let store: Store | undefined;
+afterEach(() => store?.close());
+
+function report(fromH = 0, toH = 24, nowH = 48): Report {
+  store = siteStore();
+  const repo = new ReportRepo(store.db);
+  const rows = { cameras: repo.cameras(), outages: repo.outages(iso(fromH), iso(toH)), boots: repo.boots() };
+  return computeReport(buildReportInput(siteConfig, rows, { fromMs: at(fromH), toMs: at(toH) }, at(nowH)));
+}
+
+function camera(r: Report, id: string): CameraReport {
+  const c = r.cameras.find((x) => x.id === id);
+  if (!c) throw new Error(`no ${id} in report`);
+  return c;
+}
+
+describe('computeReport over a hand-built site database', () => {
+  it('counts outage time against uptime, excluding maintenance and the reboot gap from the denominator', () => {
+    const a = camera(report(), 'cam-a');
+    expect(a.uptime).toEqual({
+      upMs: 18 * H,
+      downMs: 2 * H,
+      unknownMs: 2 * H,
+      maintenanceMs: 2 * H,
+      pct: 90,
+    });
+    expect(a.outageCount).toBe(2);
+    expect(a.longestOutageMs).toBe(H);
+    expect(a.mttrMs).toBe(H);
+    expect(a.restored).toBe(true);
+  });
+
+  it('shows the reboot gap as unknown time on the timeline, never as uptime', () => {
+    const a = camera(report(), 'cam-a');
+    expect(a.timeline.map((s) => [s.state, (s.fromMs - at(0)) / H, (s.toMs - at(0)) / H])).toEqual([
+      ['up', 0, 2],
+      ['down', 2, 3],
+      ['up', 3, 11],
+      ['down', 11, 12],
+      ['unknown', 12, 14],
+      ['up', 14, 20],
+      ['maintenance', 20, 22],
+      ['up', 22, 24],
+    ]);
+  });
+
+  it('does not count time before a camera was first seen, and measures recording where it is on', () => {
+    const r = report();
+    const b = camera(r, 'cam-b');
+    expect(b.uptime.pct).toBe(100);
+    expect(b.uptime.upMs).toBe(14 * H);
+    expect(b.timeline[0]).toMatchObject({ state: 'absent', fromMs: at(0), toMs: at(6) });
+    expect(b.recording).toMatchObject({ upMs: 13 * H, downMs: H, pct: 92.857 });
+    // recording 08-09 and uplink 16-18 both break integration
+    expect(b.integrated).toMatchObject({ upMs: 11 * H, downMs: 3 * H, pct: 78.571 });
+    expect(camera(r, 'cam-a').recording).toBeNull();
+    expect(camera(r, 'cam-a').integrated.pct).toBe(80);
+  });
+
+  it('stops counting a removed camera at removal and does not call a removal a restoration', () => {
+    const c = camera(report(), 'cam-c');
+    expect(c.uptime).toMatchObject({ upMs: 10 * H, downMs: 2 * H, pct: 83.333 });
+    expect(c.installedAtEnd).toBe(false);
+    expect(c.restored).toBe(false);
+    expect(c.mttrMs).toBeNull();
+  });
+
+  it('runs an open outage to the end of the window and ignores outages before it', () => {
+    const d = camera(report(), 'cam-d');
+    expect(d.outageCount).toBe(1);
+    expect(d.uptime).toMatchObject({ upMs: 19 * H, downMs: H, pct: 95 });
+    expect(d.restored).toBe(false);
+  });
+
+  it('pools per class and for the site, with planned vs installed', () => {
+    const r = report();
+    expect(r.classes.overview).toEqual({
+      planned: 12,
+      installed: 2,
+      cameras: 2,
+      uptimePct: 92.5,
+      integratedPct: 82.5,
+      recordingPct: null,
+      outageCount: 3,
+      restoredCameras: 1,
+    });
+    expect(r.classes.panoramic).toMatchObject({ planned: 2, installed: 0, cameras: 1 });
+    expect(r.classes.lpr).toMatchObject({ planned: 10, installed: 1, recordingPct: 92.857 });
+    expect(r.total).toMatchObject({
+      planned: 24,
+      installed: 3,
+      cameras: 4,
+      uptimePct: 92.424,
+      restoredCameras: 1,
+    });
+    expect(r.replaced.tracked).toBe(false);
+  });
+
+  it('cuts a window that reaches into the future at now', () => {
+    const a = camera(report(0, 48, 6), 'cam-a');
+    // boots say watched all along until 12:00; now is 06:00, so only 0-6 counts
+    expect(a.uptime).toMatchObject({ upMs: 5 * H, downMs: H, unknownMs: 0 });
+  });
+
+  it('gives null percentages, not 100 %, when nothing was observed', () => {
+    const a = camera(report(12, 14), 'cam-a');
+    expect(a.uptime).toMatchObject({ upMs: 0, downMs: 0, unknownMs: 2 * H, pct: null });
+  });
+});

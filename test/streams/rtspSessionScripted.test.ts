@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/shared/clock.js';
+import { silentLog } from '../../src/shared/log.js';
+import { systemNet } from '../../src/shared/net.js';
+import { RtspSession, type RtspSessionOptions } from '../../src/streams/rtsp/rtspSession.js';
+import { FakeCamera, type FakeCameraOptions } from './helpers/fakeCamera.js';
+
+const deps = { clock: systemClock, net: systemNet, log: silentLog() };
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function camera(options: FakeCameraOptions): Promise<FakeCamera> {
+  const cam = await FakeCamera.start(options);
+  cleanups.push(() => cam.close());
+  return cam;
+}
+
+function session(options: RtspSessionOptions): RtspSession {
+  const s = new RtspSession(deps, { stepTimeoutMs: 3000, stallMs: 2000, ...options });
+  cleanups.push(() => s.stop());
+  s.start();
+  return s;
+}
+
+async function playing(s: RtspSession): Promise<void> {
+  while (s.phase !== 'playing') {
+    if (s.phase === 'closed') throw new Error(`closed: ${s.closeError?.message}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const credential = { username: 'op', password: 'pa55', allowBasic: false };
+
+describe('RtspSession against a scripted camera', () => {
+  it('answers SHA-256 Digest with qop=auth', async () => {
+    const cam = await camera({ auth: { user: 'op', password: 'pa55', algorithm: 'SHA-256' } });
+    const s = session({ url: cam.url, credential });
+    await playing(s);
+    expect(cam.requests.filter((r) => r.method === 'PLAY').every((r) => r.authorized)).toBe(true);
+  });
+
+  it('retries once on a stale nonce instead of reporting unauthorized', async () => {
+    const cam = await camera({ auth: { user: 'op', password: 'pa55', algorithm: 'MD5', staleOnce: true } });
+    const s = session({ url: cam.url, credential });
+    await playing(s);
+    expect(cam.requests.filter((r) => r.method === 'DESCRIBE').map((r) => r.authorized)).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('reports unauthorized after exactly one authenticated attempt with a wrong password', async () => {
+    const cam = await camera({ auth: { user: 'op', password: 'pa55', algorithm: 'MD5' } });
+    const s = session({ url: cam.url, credential: { ...credential, password: 'nope' } });
+    expect(await s.closed).toBe('unauthorized');
+    expect(cam.requests.filter((r) => r.method === 'DESCRIBE')).toHaveLength(2);
+  });
+
+  it('reads H.265 size from sprop-sps and counts IRAP keyframes sent as FU fragments', async () => {
+    const cam = await camera({ codec: 'h265', fps: 20, gop: 20 });
+    const keyframes: number[] = [];
+    const s = session({ url: cam.url, onKeyframe: (at) => keyframes.push(at) });
+    await playing(s);
+    s.takeSample(systemClock.monotonic());
+    await sleep(2300);
+    const sample = s.takeSample(systemClock.monotonic());
+    expect(sample?.stats).toMatchObject({ codec: 'h265', width: 2560, height: 1440, lossPct: 0 });
+    expect(sample?.stats.fps).toBeGreaterThan(15);
+    expect(sample?.stats.keyframeIntervalS).toBeCloseTo(1, 1);
+    expect(keyframes.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sends GET_PARAMETER keepalives before a short session timeout, and TEARDOWN on stop', async () => {
+    const cam = await camera({ sessionTimeoutS: 2 });
+    const s = session({ url: cam.url });
+    await playing(s);
+    await sleep(2600);
+    expect(cam.requests.filter((r) => r.method === 'GET_PARAMETER').length).toBeGreaterThanOrEqual(2);
+    expect(await s.stop()).toBe('stopped');
+    await sleep(100);
+    expect(cam.requests.at(-1)?.method).toBe('TEARDOWN');
+  });
+
+  it('closes with stall when packets flow but the RTP timestamp never advances (hung encoder)', async () => {
+    const cam = await camera({ frozenTimestamps: true, fps: 25 });
+    const s = session({ url: cam.url, stallMs: 1500 });
+    await playing(s);
+    const started = Date.now();
+    expect(await s.closed).toBe('stall');
+    expect(Date.now() - started).toBeLessThan(1500 + 1000);
+  });
+});

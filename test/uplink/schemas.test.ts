@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { payloadJsonSchemas } from '../../src/uplink/jsonSchemas.js';
+import {
+  cameraStatePayload,
+  eventPayload,
+  metricsPayload,
+  statusPayload,
+  summaryPayload,
+} from '../../src/uplink/payloads.js';
+import { Centre } from './helpers/centre.js';
+import { cleanupAll } from './helpers/cleanup.js';
+import { cameraRow, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
+import { Broker } from './helpers/mosquitto.js';
+
+const SCHEMA_DIR = path.join(import.meta.dirname, '..', '..', 'docs', 'schemas');
+
+let broker: Broker | undefined;
+let centre: Centre | undefined;
+let gw: TestGateway | undefined;
+
+afterEach(async () => {
+  const [g, c, b] = [gw, centre, broker];
+  gw = undefined;
+  centre = undefined;
+  broker = undefined;
+  // Broker first: it is the process that must never outlive the test.
+  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
+});
+
+describe('docs/schemas', () => {
+  it('match the zod payload schemas (regenerate with CAMGATE_WRITE_SCHEMAS=1)', () => {
+    const generated = payloadJsonSchemas();
+    for (const [name, schema] of Object.entries(generated)) {
+      const file = path.join(SCHEMA_DIR, `${name}.json`);
+      const text = `${JSON.stringify(schema, null, 2)}\n`;
+      if (process.env.CAMGATE_WRITE_SCHEMAS === '1') fs.writeFileSync(file, text);
+      expect(fs.readFileSync(file, 'utf8'), file).toBe(text);
+    }
+  });
+});
+
+describe('payloads received by a real subscriber validate against the schemas', () => {
+  it('status, camera state, summary, events and metrics', async () => {
+    broker = await Broker.start();
+    centre = await Centre.connect(broker.url);
+    gw = makeGateway(mqttConfig({ url: broker.url }), { planned: { overview: 12, panoramic: 2, lpr: 10 } });
+    gw.cameras.set(
+      'lpr-1',
+      cameraRow('lpr-1', {
+        class: 'lpr',
+        status: 'offline',
+        reasons: ['tcp refused'],
+        integrated: false,
+        cause: 'camera_offline',
+        stream: {},
+        manufacturer: undefined,
+      }),
+    );
+    await gw.uplink.start(new AbortController().signal);
+    const c = centre;
+    await c.waitFor(() => c.on('/status').length >= 1, 'birth');
+    gw.uplink.record({
+      type: 'outage.start',
+      cameraId: 'lpr-1',
+      fields: { kind: 'stream', cause: 'camera_offline' },
+      at: Date.parse('2026-11-20T10:00:00Z'),
+    });
+    gw.uplink.record({
+      type: 'clock.drift',
+      cameraId: 'cam-1',
+      fields: { offsetMs: 93_000 },
+      at: Date.parse('2026-11-20T10:00:01Z'),
+    });
+    gw.uplink.publishMetrics();
+    await c.waitFor(
+      () => c.events().length >= 2 && c.on('/metrics').length >= 1 && c.on('/summary').length >= 1,
+      'payloads',
+    );
+    const check = (schema: z.ZodType, suffix: string) => {
+      const got = c.on(suffix);
+      expect(got.length, suffix).toBeGreaterThan(0);
+      for (const m of got) expect(schema.safeParse(m.json).error, `${m.topic}: ${m.text}`).toBeUndefined();
+    };
+    check(statusPayload, '/status');
+    check(cameraStatePayload, '/state');
+    check(summaryPayload, '/summary');
+    check(eventPayload, '/events');
+    check(metricsPayload, '/metrics');
+    const summary = summaryPayload.parse(c.on('/summary')[0]?.json);
+    expect(summary).toMatchObject({
+      camerasTotal: 2,
+      camerasIntegrated: 1,
+      byClass: {
+        overview: { total: 1, integrated: 1, planned: 12 },
+        lpr: { total: 1, integrated: 0, planned: 10 },
+      },
+      byStatus: { online: 1, offline: 1 },
+    });
+    expect(c.on('/cameras/lpr-1/state')[0]?.retain).toBe(false); // live delivery to a subscriber, retained on the broker
+    const late = await Centre.connect(broker.url, 'camgate/v1/+/+/cameras/+/state', 'late-centre');
+    await late.waitFor(() => late.messages.length >= 2, 'retained state for a late subscriber');
+    expect(late.messages.every((m) => m.retain)).toBe(true);
+    await late.close();
+  });
+});

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Centre } from './helpers/centre.js';
+import { makeCerts } from './helpers/certs.js';
+import { cleanupAll } from './helpers/cleanup.js';
+import { GATEWAY, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
+import { Broker } from './helpers/mosquitto.js';
+
+let broker: Broker | undefined;
+let centre: Centre | undefined;
+let gw: TestGateway | undefined;
+
+afterEach(async () => {
+  const [g, c, b] = [gw, centre, broker];
+  gw = undefined;
+  centre = undefined;
+  broker = undefined;
+  // Broker first: it is the process that must never outlive the test.
+  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
+});
+
+/** Plain listener for the test's centre; a TLS listener (optionally requiring a client certificate) for the gateway. */
+async function tlsBroker(
+  requireCertificate: boolean,
+): Promise<{ broker: Broker; tlsPort: number; certs: ReturnType<typeof makeCerts> }> {
+  let certs: ReturnType<typeof makeCerts> | undefined;
+  const b = await Broker.start({
+    extraPortCount: 1,
+    extra: (dir) => {
+      certs = makeCerts(path.join(dir, 'certs'), GATEWAY);
+      return [];
+    },
+  });
+  // The TLS listener needs the port chosen by start(); rewrite the config and relaunch.
+  await b.stop();
+  const c = certs ?? makeCerts(path.join(b.dir, 'certs'), GATEWAY);
+  const tlsPort = b.extraPorts[0] ?? 0;
+  b.appendConfig([
+    `listener ${tlsPort} 127.0.0.1`,
+    `cafile ${c.ca}`,
+    `certfile ${c.serverCert}`,
+    `keyfile ${c.serverKey}`,
+    `require_certificate ${requireCertificate}`,
+    ...(requireCertificate ? ['use_identity_as_username true'] : []),
+  ]);
+  await b.launch();
+  return { broker: b, tlsPort, certs: c };
+}
+
+describe('uplink over TLS', () => {
+  it('connects with server TLS (ca only) and publishes its birth', async () => {
+    const t = await tlsBroker(false);
+    broker = t.broker;
+    centre = await Centre.connect(broker.url);
+    gw = makeGateway(mqttConfig({ url: `mqtts://127.0.0.1:${t.tlsPort}`, ca: t.certs.ca }));
+    await gw.uplink.start(new AbortController().signal);
+    const c = centre;
+    await c.waitFor(() => c.on('/status').length >= 1, 'birth over TLS');
+    expect(gw.uplink.status().broker).toBe(`mqtts://127.0.0.1:${t.tlsPort}`);
+  });
+
+  it('connects with mutual TLS and is refused without a client certificate', async () => {
+    const t = await tlsBroker(true);
+    broker = t.broker;
+    centre = await Centre.connect(broker.url);
+    const without = makeGateway(mqttConfig({ url: `mqtts://127.0.0.1:${t.tlsPort}`, ca: t.certs.ca }));
+    await without.uplink.start(new AbortController().signal);
+    gw = makeGateway(
+      mqttConfig({
+        url: `mqtts://127.0.0.1:${t.tlsPort}`,
+        ca: t.certs.ca,
+        cert: t.certs.clientCert,
+        key: t.certs.clientKey,
+      }),
+    );
+    await gw.uplink.start(new AbortController().signal);
+    const c = centre;
+    await c.waitFor(() => c.on('/status').length >= 1, 'birth over mTLS');
+    expect(without.uplink.connected).toBe(false);
+    await without.dispose();
+  });
+});
