@@ -27,7 +27,9 @@ export class RecordingRepo {
   ) {}
 
   /** Opens a gap unless one is already open; returns its id. */
-  openGap(cameraId: string, cause: string, startedAtMs: number): number {
+  openGap(cameraId: string, cause: string, startedAt: number): number {
+    // File mtimes carry fractions of a millisecond; the column is a STRICT INTEGER.
+    const startedAtMs = Math.round(startedAt);
     const open = this.openGapFor(cameraId);
     if (open) return open.id;
     const info = this.db
@@ -83,7 +85,7 @@ export class RecordingRepo {
 
   private end(row: RecordingOutageRow, endedAtMs: number, reason: string): void {
     const started = row.startedMs ?? Date.parse(row.startedAt);
-    const ended = Math.max(started, endedAtMs);
+    const ended = Math.max(started, Math.round(endedAtMs));
     this.db
       .prepare('UPDATE outages SET ended_at = ?, ended_ms = ?, duration_ms = ?, end_reason = ? WHERE id = ?')
       .run(new Date(ended).toISOString(), ended, ended - started, reason, row.id);

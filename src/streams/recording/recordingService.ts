@@ -198,18 +198,7 @@ export class RecordingService implements Service {
     this.verdicts.set(id, verdict);
     if (prev?.status === verdict.status) return;
     const now = this.deps.clock.now();
-    const log = this.deps.log.child({ cameraId: id });
-    if (verdict.status === 'stale' && verdict.cause) {
-      const rec = w.recorder();
-      // The gap began at the last sign of recording, which may precede this daemon's start.
-      const seen = Math.max(w.lastSegmentAt() ?? 0, rec?.lastProgressAt ?? 0);
-      const lastEvidence = seen > 0 ? seen : w.watchingSince;
-      this.deps.gaps.open(id, verdict.cause, lastEvidence);
-      log.warn({ cause: verdict.cause, detail: verdict.detail }, 'recording stale');
-    } else if (verdict.status === 'ok') {
-      if (prev?.status === 'stale') log.info('recording restored');
-      this.deps.gaps.close(id, now, 'restored');
-    }
+    this.recordGap(w, verdict, prev?.status, now);
     const last = w.lastSegmentAt();
     this.deps.bus.emit('recording.status', {
       cameraId: id,
@@ -218,6 +207,30 @@ export class RecordingService implements Service {
       detail: verdict.detail,
       at: now,
     });
+  }
+
+  /** A failing store must not swallow the status event, so the gap write is isolated. */
+  private recordGap(
+    w: CameraWatch,
+    verdict: RuleVerdict,
+    prev: RecordingStatus | undefined,
+    now: number,
+  ): void {
+    const id = w.plan.cameraId;
+    const log = this.deps.log.child({ cameraId: id });
+    try {
+      if (verdict.status === 'stale' && verdict.cause) {
+        // The gap began at the last sign of recording, which may precede this daemon's start.
+        const seen = Math.max(w.lastSegmentAt() ?? 0, w.recorder()?.lastProgressAt ?? 0);
+        this.deps.gaps.open(id, verdict.cause, seen > 0 ? seen : w.watchingSince);
+        log.warn({ cause: verdict.cause, detail: verdict.detail }, 'recording stale');
+      } else if (verdict.status === 'ok') {
+        if (prev === 'stale') log.info('recording restored');
+        this.deps.gaps.close(id, now, 'restored');
+      }
+    } catch (err) {
+      log.error({ err }, 'recording gap not stored');
+    }
   }
 
   private begin(w: CameraWatch): void {

@@ -32,6 +32,16 @@ describe('RecordingRepo (recording gaps in the outages table)', () => {
     ]);
   });
 
+  // Regression: an external recorder's file mtime (1795220692272.123) made the STRICT INTEGER
+  // insert throw, and the stale event was lost with it.
+  it('accepts fractional millisecond times (file mtimes)', () => {
+    store = Store.open({ dir: ':memory:', log: silentLog() });
+    const repo = new RecordingRepo(store.db, 'boot-1');
+    repo.openGap('cam-1', 'external_writer_stopped', T + 0.123);
+    expect(repo.closeGap('cam-1', T + 1000.7, 'restored')).toBe(true);
+    expect(repo.gaps('cam-1')[0]).toMatchObject({ startedMs: T, durationMs: 1001 });
+  });
+
   it('is listed by `camgate outages` (HistoryRepo) as kind recording, in time order', () => {
     store = Store.open({ dir: ':memory:', log: silentLog() });
     const repo = new RecordingRepo(store.db, 'boot-1');
