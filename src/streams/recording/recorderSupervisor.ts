@@ -145,6 +145,10 @@ export class RecorderSupervisor {
       this.lastExit = { code: null, signal: null, requested: false, message, tail: [] };
       return this.lastExit;
     }
+    if (this.abort.signal.aborted) {
+      // stop() arrived while we were preparing: spawning now would leave an ffmpeg nobody stops.
+      return { code: null, signal: null, requested: true, message: 'stopped before start', tail: [] };
+    }
     const run = new RecorderRun(
       {
         url,
