@@ -70,7 +70,7 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
     const id = req.params.camera ?? '';
     const view = service.camera(id);
     if (!view) throw new NotFoundError(`no recording for camera ${id}`);
-    return { ...view, gaps: repo.gaps(id).slice(-20) };
+    return { ...view, gaps: repo.gaps(id, 20) };
   });
   return [service];
 };

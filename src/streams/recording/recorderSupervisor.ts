@@ -1,9 +1,11 @@
 import fs from 'node:fs/promises';
 import { Backoff, type BackoffOptions } from '../../shared/backoff.js';
 import type { Clock } from '../../shared/clock.js';
+import { errorMessage } from '../../shared/errors.js';
 import type { Log } from '../../shared/log.js';
 import type { FfmpegProgress } from '../ffmpeg/progress.js';
 import { type RecorderExit, RecorderRun } from '../ffmpeg/recorder.js';
+import { reapLeftoverRecorder, removePidfile, writePidfile } from './recorderPidfile.js';
 
 export interface SupervisorOptions {
   readonly cameraId: string;
@@ -129,11 +131,27 @@ export class RecorderSupervisor {
     }
   }
 
+  /** One ffmpeg run; never throws (a failure to even start is an exit like any other). */
   private async runOnce(): Promise<RecorderExit> {
-    await fs.mkdir(this.o.dir, { recursive: true });
+    let url: string;
+    try {
+      await fs.mkdir(this.o.dir, { recursive: true });
+      await reapLeftoverRecorder(this.o.dir, this.deps.log);
+      // Resolved per start: a password file may be unreadable now and fixed later.
+      url = this.o.url();
+    } catch (err) {
+      this.deps.log.warn({ err }, 'recorder cannot start');
+      const message = `recorder cannot start: ${errorMessage(err)}`;
+      this.lastExit = { code: null, signal: null, requested: false, message, tail: [] };
+      return this.lastExit;
+    }
+    if (this.abort.signal.aborted) {
+      // stop() arrived while we were preparing: spawning now would leave an ffmpeg nobody stops.
+      return { code: null, signal: null, requested: true, message: 'stopped before start', tail: [] };
+    }
     const run = new RecorderRun(
       {
-        url: this.o.url(),
+        url,
         dir: this.o.dir,
         segmentSeconds: this.o.segmentSeconds,
         ioTimeoutSeconds: this.o.ioTimeoutSeconds,
@@ -146,10 +164,18 @@ export class RecorderSupervisor {
     this.lastFrame = -1;
     const runStartedAt = this.deps.clock.now();
     await run.start();
-    this.deps.log.info({ pid: run.pid, starts: this.starts }, 'recorder started');
+    const pid = run.pid;
+    if (pid)
+      await writePidfile(this.o.dir, pid).catch((err: unknown) =>
+        this.deps.log.warn({ err }, 'pidfile not written'),
+      );
+    this.deps.log.info({ pid, starts: this.starts }, 'recorder started');
     const watchdog = this.deps.clock.setInterval(() => this.checkStall(run, runStartedAt), 1000);
     const exit = await run.closed;
     watchdog.cancel();
+    await removePidfile(this.o.dir).catch((err: unknown) =>
+      this.deps.log.warn({ err }, 'pidfile not removed'),
+    );
     this.run = undefined;
     this.lastExit = exit;
     return exit;

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { BackoffOptions } from '../../shared/backoff.js';
 import { type Clock, isoTs, type TimerHandle } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/events.js';
@@ -7,8 +6,8 @@ import type { Service } from '../../shared/service.js';
 import type { RecordingStatus } from '../../shared/types.js';
 import { warmRecorderCapabilities } from '../ffmpeg/recorderCapabilities.js';
 import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
-import { type CameraPlan, CameraWatch, type SanityStats } from './cameraWatch.js';
-import { RecorderSupervisor } from './recorderSupervisor.js';
+import { buildCameraWatch } from './buildCameraWatch.js';
+import type { CameraPlan, CameraWatch, SanityStats } from './cameraWatch.js';
 import { judgeRecording, type RuleVerdict, type StaleCause } from './recordingRule.js';
 import { StorageGuard, type StorageReport } from './storageGuard.js';
 
@@ -199,18 +198,7 @@ export class RecordingService implements Service {
     this.verdicts.set(id, verdict);
     if (prev?.status === verdict.status) return;
     const now = this.deps.clock.now();
-    const log = this.deps.log.child({ cameraId: id });
-    if (verdict.status === 'stale' && verdict.cause) {
-      const rec = w.recorder();
-      // The gap began at the last sign of recording, which may precede this daemon's start.
-      const seen = Math.max(w.lastSegmentAt() ?? 0, rec?.lastProgressAt ?? 0);
-      const lastEvidence = seen > 0 ? seen : w.watchingSince;
-      this.deps.gaps.open(id, verdict.cause, lastEvidence);
-      log.warn({ cause: verdict.cause, detail: verdict.detail }, 'recording stale');
-    } else if (verdict.status === 'ok') {
-      if (prev?.status === 'stale') log.info('recording restored');
-      this.deps.gaps.close(id, now, 'restored');
-    }
+    this.recordGap(w, verdict, prev?.status, now);
     const last = w.lastSegmentAt();
     this.deps.bus.emit('recording.status', {
       cameraId: id,
@@ -219,6 +207,30 @@ export class RecordingService implements Service {
       detail: verdict.detail,
       at: now,
     });
+  }
+
+  /** A failing store must not swallow the status event, so the gap write is isolated. */
+  private recordGap(
+    w: CameraWatch,
+    verdict: RuleVerdict,
+    prev: RecordingStatus | undefined,
+    now: number,
+  ): void {
+    const id = w.plan.cameraId;
+    const log = this.deps.log.child({ cameraId: id });
+    try {
+      if (verdict.status === 'stale' && verdict.cause) {
+        // The gap began at the last sign of recording, which may precede this daemon's start.
+        const seen = Math.max(w.lastSegmentAt() ?? 0, w.recorder()?.lastProgressAt ?? 0);
+        this.deps.gaps.open(id, verdict.cause, seen > 0 ? seen : w.watchingSince);
+        log.warn({ cause: verdict.cause, detail: verdict.detail }, 'recording stale');
+      } else if (verdict.status === 'ok') {
+        if (prev === 'stale') log.info('recording restored');
+        this.deps.gaps.close(id, now, 'restored');
+      }
+    } catch (err) {
+      log.error({ err }, 'recording gap not stored');
+    }
   }
 
   private begin(w: CameraWatch): void {
@@ -258,36 +270,6 @@ export class RecordingService implements Service {
   }
 
   private buildWatch(plan: CameraPlan): CameraWatch {
-    const { clock, log } = this.deps;
-    const camLog = log.child({ cameraId: plan.cameraId });
-    const supervisor =
-      plan.source === 'own' && plan.url
-        ? new RecorderSupervisor(
-            {
-              cameraId: plan.cameraId,
-              url: plan.url,
-              dir: path.join(this.o.dir, plan.cameraId),
-              segmentSeconds: this.o.segmentSeconds,
-              ioTimeoutSeconds: Math.max(5, this.o.stallSeconds * 2),
-              stallKillSeconds: this.o.stallKillSeconds ?? Math.max(20, this.o.stallSeconds * 5),
-              backoff: this.o.backoff ?? { initialMs: 1000, maxMs: 60_000 },
-              healthyRunMs: Math.max(30_000, this.o.segmentSeconds * 1000),
-              crashLoopLimit: this.o.crashLoopLimit ?? 5,
-              crashLoopCooldownMs: this.o.crashLoopCooldownMs ?? 300_000,
-              ffmpegPath: this.o.ffmpegPath,
-            },
-            { clock, log: camLog },
-          )
-        : undefined;
-    return new CameraWatch(
-      plan,
-      {
-        dir: this.o.dir,
-        segmentSeconds: this.o.segmentSeconds,
-        sanityEvery: this.o.sanityEvery ?? 10,
-        pollMs: this.o.externalPollMs ?? 10_000,
-      },
-      { clock, log: camLog, probe: this.deps.probe, supervisor },
-    );
+    return buildCameraWatch(plan, this.o, this.deps);
   }
 }

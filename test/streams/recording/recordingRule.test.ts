@@ -68,6 +68,30 @@ describe('judgeRecording', () => {
       'stale',
     ],
     ['edge, DataUntil never seen after grace', { source: 'edge', watchingSince: T }, T + 91_000, 'stale'],
+    [
+      'own, old segments from before a daemon restart: grace while the new recorder starts',
+      {
+        source: 'own',
+        watchingSince: T,
+        lastWriteAt: T - 3_600_000,
+        lastProgressAt: T + 1000,
+        recorderRunning: true,
+      },
+      T + 2000,
+      'unknown',
+    ],
+    [
+      'own, recorder exited: stale once stall + grace passed since the last progress',
+      {
+        source: 'own',
+        watchingSince: T,
+        lastWriteAt: T + 30_000,
+        lastProgressAt: T + 40_000,
+        recorderRunning: false,
+      },
+      T + 46_500,
+      'stale',
+    ],
   ];
   it.each(cases)('%s', (_name, evidence, now, status) => {
     expect(judgeRecording(evidence, now, o).status).toBe(status);

@@ -72,6 +72,8 @@ describe.skipIf(skipReason !== undefined)(`a small filesystem filling up ${skipR
         segmentSeconds: 2,
         retentionDays: 30,
         minFreePercent,
+        // The database lives elsewhere (the test tmp dir, not this tmpfs): no shared-filesystem alarm.
+        databaseDir: path.dirname(mountDir),
         stallSeconds: 2,
         tickMs: 250,
         retentionIntervalMs: 300,
@@ -100,6 +102,7 @@ describe.skipIf(skipReason !== undefined)(`a small filesystem filling up ${skipR
     expect(report.cameras.every((c) => c.segments >= 1)).toBe(true);
     expect(report.freeBytes).toBeGreaterThan(floor * 0.6);
     expect(alarmCodes()).toContain('retention_short');
+    expect(alarmCodes()).not.toContain('db_shares_filesystem');
     expect(report.cameras.some((c) => !c.compliant)).toBe(true);
 
     // 2. Something else fills the disk: nothing of ours left to delete → disk_low, then disk_full.
