@@ -73,10 +73,13 @@ describe('probeStream (layered)', () => {
     while (holder.phase !== 'playing') await new Promise((r) => setTimeout(r, 20));
     await server.freeze();
     const result = await probeStream(deps, { url: server.url, keyframeTimeoutMs: 1500 });
-    // GStreamer may still flush a buffered IDR to the new client; then the frames layer fails.
+    // GStreamer may still flush a buffered IDR to the new client (then the frames layer fails), and
+    // on a loaded box its frozen pipeline can hold back the PLAY reply itself (seen in a full-suite
+    // run at load 16): every layer up to DESCRIBE must pass, and the probe must name a later one.
     expect(result.ok).toBe(false);
-    expect(['keyframe', 'frames']).toContain(result.failedLayer);
+    expect(['play', 'keyframe', 'frames']).toContain(result.failedLayer);
     expect(result.layers.slice(0, 4).map((l) => l.layer)).toEqual(['tcp', 'options', 'describe', 'play']);
+    expect(result.layers.slice(0, 3).every((l) => l.ok)).toBe(true);
     expect(result.stream).toMatchObject({ codec: 'h264', width: 320, height: 240 });
   });
 });
