@@ -6,6 +6,8 @@ import type { Span } from './spans.js';
 
 export interface ReportRows {
   readonly cameras: readonly ReportCameraRow[];
+  /** Cameras declared in config with an rtsp URL: watched from the first boot even without an inventory row. */
+  readonly staticCameras?: readonly { readonly id: string; readonly class: CameraClass }[];
   readonly outages: readonly ReportOutageRow[];
   readonly boots: readonly BootSpanRow[];
 }
@@ -24,13 +26,17 @@ export function buildReportInput(
   // they were watched from the first boot on.
   const known = new Set(cameras.map((c) => c.id));
   const firstBoot = rows.boots[0]?.startedMs ?? window.fromMs;
-  for (const o of rows.outages) {
-    if (o.kind === 'uplink' || known.has(o.cameraId)) continue;
-    known.add(o.cameraId);
-    const cfg = config.cameras.find((c) => c.id === o.cameraId);
+  const extra = [
+    ...(rows.staticCameras ?? []),
+    ...rows.outages.filter((o) => o.kind !== 'uplink').map((o) => ({ id: o.cameraId, class: undefined })),
+  ];
+  for (const cam of extra) {
+    if (known.has(cam.id)) continue;
+    known.add(cam.id);
+    const cfg = config.cameras.find((c) => c.id === cam.id);
     cameras.push({
-      id: o.cameraId,
-      class: cfg?.class ?? 'overview',
+      id: cam.id,
+      class: cam.class ?? cfg?.class ?? 'overview',
       firstSeenMs: firstBoot,
       removedMs: null,
       recording: cfg?.record ?? config.recording.enabled,

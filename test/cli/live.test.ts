@@ -77,7 +77,7 @@ function ffmpegChildren(ppid: number): number[] {
 
 let site: SimSite;
 beforeAll(async () => {
-  site = await startSite({ cameras: [{ kind: 'overview' }], baseAddress: '127.0.41.1', discovery: false });
+  site = await startSite({ cameras: [{ kind: 'overview' }], baseAddress: '127.0.93.1', discovery: false });
 }, 120_000);
 afterAll(() => site?.stop());
 
@@ -185,7 +185,7 @@ cameras:
 
       if (chromiumPath) {
         // The page in a real browser: it counts WebSocket frames and draws the size from the header.
-        const dom = await dumpDom(`http://127.0.0.1:${port}/`, ['--virtual-time-budget=4000']);
+        const dom = await dumpDom(`http://127.0.0.1:${port}/`, ['--virtual-time-budget=8000']);
         expect(dom).toMatch(/id="size">640 x 360</);
         expect(Number(/id="frames">(\d+)</.exec(dom)?.[1] ?? 0)).toBeGreaterThan(0);
       }

@@ -110,6 +110,24 @@ describe('computeReport over a hand-built site database', () => {
     expect(a.uptime).toMatchObject({ upMs: 5 * H, downMs: H, unknownMs: 0 });
   });
 
+  it('includes config cameras with no inventory row, watched from the first boot (regression: static cameras were missing)', () => {
+    store = siteStore();
+    const repo = new ReportRepo(store.db);
+    const rows = {
+      cameras: repo.cameras(),
+      outages: repo.outages(iso(0), iso(24)),
+      boots: repo.boots(),
+      staticCameras: [{ id: 'yard-1', class: 'lpr' as const }],
+    };
+    const r = computeReport(buildReportInput(siteConfig, rows, { fromMs: at(0), toMs: at(24) }, at(48)));
+    expect(camera(r, 'yard-1')).toMatchObject({
+      class: 'lpr',
+      outageCount: 0,
+      uptime: { upMs: 20 * H, pct: 100 },
+    });
+    expect(r.classes.lpr.installed).toBe(2);
+  });
+
   it('gives null percentages, not 100 %, when nothing was observed', () => {
     const a = camera(report(12, 14), 'cam-a');
     expect(a.uptime).toMatchObject({ upMs: 0, downMs: 0, unknownMs: 2 * H, pct: null });

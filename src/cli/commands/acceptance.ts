@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { staticCameras } from '../../app/staticCameras.js';
 import { VERSION } from '../../app/version.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -71,6 +72,21 @@ async function gather(
       .filter((c) => c.removedAt === null)
       .map((c) => ({ ...c, class: asClass(c.class) }))
       .map(({ removedAt: _removed, ...c }) => c);
+    const listed = new Set(cameras.map((c) => c.id));
+    for (const s of staticCameras(config.cameras, new Date(nowMs).toISOString())) {
+      if (listed.has(s.id)) continue;
+      const { id, address, firstSeenAt } = s;
+      cameras.push({
+        id,
+        class: s.class,
+        address,
+        firstSeenAt,
+        manufacturer: null,
+        model: null,
+        serial: null,
+        mac: null,
+      });
+    }
     const iso = (ms: number) => new Date(ms).toISOString();
     rows = {
       cameras: repo.cameras(),

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { computeReport } from '../../report/compute.js';
 import { buildReportInput } from '../../report/input.js';
@@ -46,6 +47,7 @@ export const reportCommand: CliCommand = {
         cameras: repo.cameras(),
         outages: repo.outages(new Date(window.fromMs).toISOString(), new Date(window.toMs).toISOString()),
         boots: repo.boots(),
+        staticCameras: staticCameras(config.cameras, new Date(window.fromMs).toISOString()),
       };
       report = computeReport(buildReportInput(config, rows, window, systemClock.now()));
     } finally {

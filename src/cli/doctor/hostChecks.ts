@@ -49,15 +49,16 @@ const IFF_MULTICAST = 0x1000;
 export interface InterfaceInfo {
   readonly name: string;
   readonly address: string;
+  readonly loopback: boolean;
   readonly up: boolean;
   readonly multicast: boolean;
 }
 
-/** IPv4, non-loopback interfaces with the kernel's UP and MULTICAST flags from /sys/class/net. */
+/** IPv4 interfaces with the kernel's UP and MULTICAST flags from /sys/class/net. */
 export function ipv4Interfaces(sysfs = '/sys/class/net'): InterfaceInfo[] {
   const out: InterfaceInfo[] = [];
   for (const [name, addrs] of Object.entries(os.networkInterfaces())) {
-    const v4 = (addrs ?? []).find((a) => a.family === 'IPv4' && !a.internal);
+    const v4 = (addrs ?? []).find((a) => a.family === 'IPv4');
     if (!v4) continue;
     let flags = 0;
     try {
@@ -69,6 +70,7 @@ export function ipv4Interfaces(sysfs = '/sys/class/net'): InterfaceInfo[] {
     out.push({
       name,
       address: v4.address,
+      loopback: v4.internal,
       up: (flags & IFF_UP) !== 0,
       multicast: (flags & IFF_MULTICAST) !== 0,
     });
@@ -77,14 +79,29 @@ export function ipv4Interfaces(sysfs = '/sys/class/net'): InterfaceInfo[] {
 }
 
 export const multicastCheck: Check = async ({ config }) => {
-  const all = ipv4Interfaces();
+  if (config?.discovery.multicast === false) {
+    return [
+      ok('multicast', 'WS-Discovery multicast is off (discovery.multicast: false); unicast sweep only'),
+    ];
+  }
+  const everything = ipv4Interfaces();
+  const all = everything.filter((i) => !i.loopback);
   const capable = all.filter((i) => i.up && i.multicast);
   const list = (xs: readonly InterfaceInfo[]) => xs.map((i) => `${i.name} ${i.address}`).join(', ');
   const wanted = config?.discovery.interfaces ?? [];
   const results: CheckResult[] = [];
   for (const name of wanted) {
-    const i = all.find((x) => x.name === name);
-    if (!i)
+    const i = everything.find((x) => x.name === name);
+    // Linux's lo has no IFF_MULTICAST flag, yet multicast routed to it works: it reaches this box only.
+    if (i?.loopback)
+      results.push(
+        warn(
+          `multicast:${name}`,
+          `${i.address} is loopback: discovery reaches only this box`,
+          'fine for tests and demos; name the camera interface on a site',
+        ),
+      );
+    else if (!i)
       results.push(
         fail(
           `multicast:${name}`,
