@@ -1,12 +1,18 @@
 /**
  * camgate's StreamMonitor vs one `ffmpeg -c copy -f null` per camera, watching N streams.
  * Memory = sum of PSS (/proc/PID/smaps_rollup), CPU = utime+stime over the same window.
- * Source: GStreamer's RTSP server (one shared media, N clients), or the site simulator later.
- * Usage: npx tsx bench/monitor.ts [N...]   (default 64 256)
+ * Source: the site simulator (N cameras on 127.0.90.x, in this process, freeze via its fault
+ * switch) or GStreamer's RTSP server (one shared media, N clients).
+ * Usage: npx tsx bench/monitor.ts [--source sim|gst] [N...]   (default sim, 64 256)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { type SimSite, startSite } from '../fixtures/sim/site.js';
+import type { StreamTarget } from '../src/streams/streamTarget.js';
 import { GstServer } from '../test/streams/helpers/gstServer.js';
 
 const WARMUP_MS = 6000;
@@ -69,18 +75,67 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function camgate(server: GstServer, n: number, withStall: boolean) {
+/** Where the N streams come from: targets for camgate, URLs (with userinfo) for ffmpeg, a freeze switch. */
+interface Source {
+  targets(n: number): StreamTarget[];
+  ffmpegUrls(n: number): string[];
+  freeze(n: number): Promise<void>;
+  thaw(n: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function target(cameraId: string, url: string, credential?: StreamTarget['credential']): StreamTarget {
+  return { cameraId, url, credential, mode: 'continuous', intervalSeconds: 60, durationSeconds: 10 };
+}
+
+async function gstSource(): Promise<Source> {
+  const server = await GstServer.start({ width: 640, height: 360, fps: 15, keyint: 30 });
+  return {
+    targets: (n) => Array.from({ length: n }, (_, i) => target(`cam-${i}`, server.url)),
+    ffmpegUrls: (n) => Array.from({ length: n }, () => server.url),
+    freeze: () => server.freeze(),
+    thaw: () => server.thaw(),
+    close: () => server.kill(),
+  };
+}
+
+async function simSource(max: number): Promise<Source> {
+  const site: SimSite = await startSite({
+    cameras: Array.from({ length: max }, (_, i) => ({
+      kind: (['overview', 'panoramic', 'lpr'] as const)[i % 3] ?? 'overview',
+    })),
+    baseAddress: '127.0.90.1',
+    rtspPort: 28554,
+    onvifPort: 28080,
+    discovery: false,
+  });
+  const credential = { username: site.username, password: site.password, allowBasic: false };
+  const cams = (n: number) => site.cameras.slice(0, n);
+  const withUserinfo = (url: string): string => {
+    const u = new URL(url);
+    u.username = site.username;
+    u.password = site.password;
+    return u.toString();
+  };
+  return {
+    targets: (n) => cams(n).map((c) => target(c.id, c.rtspSubUrl, credential)),
+    ffmpegUrls: (n) => cams(n).map((c) => withUserinfo(c.rtspSubUrl)),
+    freeze: async (n) => {
+      for (const c of cams(n)) c.setFault('freeze', true);
+    },
+    thaw: async (n) => {
+      for (const c of cams(n)) c.setFault('freeze', false);
+    },
+    close: () => site.stop(),
+  };
+}
+
+async function camgate(source: Source, n: number, withStall: boolean) {
+  const file = join(tmpdir(), `camgate-bench-targets-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(source.targets(n)), { mode: 0o600 });
   const child = spawn(
     process.execPath,
-    [
-      '--expose-gc',
-      '--import',
-      'tsx',
-      'bench/monitorWorker.ts',
-      server.url,
-      String(n),
-      String(STALL_SECONDS),
-    ],
+    ['--expose-gc', '--import', 'tsx', 'bench/monitorWorker.ts', file, String(STALL_SECONDS)],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -107,18 +162,19 @@ async function camgate(server: GstServer, n: number, withStall: boolean) {
   const result = { ...figures, connected: status.connected };
   let stall: { p50: number; p95: number; detected: number } | undefined;
   if (withStall) {
-    await server.freeze();
+    await source.freeze(n);
     child.stdin?.write(`freeze ${Date.now()}\n`);
     while (stalls === undefined) await sleep(200);
     stall = { p50: percentile(stalls, 50), p95: percentile(stalls, 95), detected: stalls.length };
-    await server.thaw();
+    await source.thaw(n);
   }
   child.stdin?.write('quit\n');
   await new Promise((r) => child.once('exit', r));
   return { ...result, stall };
 }
 
-async function ffmpegs(server: GstServer, n: number) {
+async function ffmpegs(source: Source, n: number) {
+  const urls = source.ffmpegUrls(n);
   const children: ChildProcess[] = [];
   const errors = new Map<number, string>();
   // Staggered like the monitor's jittered starts: a 256-connection storm is not what we measure.
@@ -135,7 +191,7 @@ async function ffmpegs(server: GstServer, n: number) {
           '-timeout',
           '10000000',
           '-i',
-          server.url,
+          urls[i] ?? '',
           '-c',
           'copy',
           '-f',
@@ -168,27 +224,30 @@ async function ffmpegs(server: GstServer, n: number) {
   return { ...figures, alive: figures.measured, reasons };
 }
 
-const counts = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => n > 0);
-const server = await GstServer.start({ width: 640, height: 360, fps: 15, keyint: 30 });
+const { values, positionals } = parseArgs({
+  options: { source: { type: 'string', default: 'sim' } },
+  allowPositionals: true,
+});
+const counts = positionals.map(Number).filter((n) => n > 0);
+const ns = counts.length > 0 ? counts : [64, 256];
+const source = values.source === 'gst' ? await gstSource() : await simSource(Math.max(...ns));
+console.log(`source: ${values.source}`);
 try {
-  const base = await camgate(server, 0, false);
+  const base = await camgate(source, 0, false);
   console.log(`camgate idle process: PSS ${base.pssMb.toFixed(1)} MB, CPU ${base.cpuPct.toFixed(1)} %`);
-  for (const n of counts.length > 0 ? counts : [64, 256]) {
-    const cg = await camgate(server, n, true);
+  for (const n of ns) {
+    const cg = await camgate(source, n, true);
     const marginalKb = ((cg.pssMb - base.pssMb) * 1024) / n;
     console.log(
       `N=${n} camgate: PSS ${cg.pssMb.toFixed(1)} MB (${marginalKb.toFixed(0)} KB/camera marginal), CPU ${cg.cpuPct.toFixed(1)} %, ` +
         `connected ${cg.connected}/${n}; stall detect (stallSeconds=${STALL_SECONDS}) p50 ${cg.stall?.p50} ms p95 ${cg.stall?.p95} ms (${cg.stall?.detected}/${n})`,
     );
-    const ff = await ffmpegs(server, n);
+    const ff = await ffmpegs(source, n);
     console.log(
       `N=${n} ffmpeg:  PSS ${ff.pssMb.toFixed(1)} MB (${((ff.pssMb * 1024) / Math.max(ff.alive, 1)).toFixed(0)} KB/camera), ` +
         `CPU ${ff.cpuPct.toFixed(1)} %, ${ff.alive}/${n} processes alive through the window${ff.reasons.length > 0 ? `; ffmpeg said: ${ff.reasons.join(' | ')}` : ''}`,
     );
   }
 } finally {
-  await server.kill();
+  await source.close();
 }

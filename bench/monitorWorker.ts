@@ -1,16 +1,18 @@
 /**
- * Child process for bench/monitor.ts: one StreamMonitor watching N copies of one RTSP URL.
- * stdin: "freeze <epochMs>" starts stall timing; stdout: one JSON line per report.
+ * Child process for bench/monitor.ts: one StreamMonitor watching the targets in a JSON file.
+ * stdin: "gc", "freeze <epochMs>" (start stall timing), "quit"; stdout: one JSON line per report.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { systemClock } from '../src/shared/clock.js';
 import { EventBus } from '../src/shared/events.js';
 import { silentLog } from '../src/shared/log.js';
 import { systemNet } from '../src/shared/net.js';
 import { StreamMonitor } from '../src/streams/streamMonitor.js';
+import type { StreamTarget } from '../src/streams/streamTarget.js';
 
-const [url = '', countText = '0', stallText = '2'] = process.argv.slice(2);
-const count = Number(countText);
+const [targetsFile = '', stallText = '2'] = process.argv.slice(2);
+const targets = JSON.parse(readFileSync(targetsFile, 'utf8')) as StreamTarget[];
 const stallSeconds = Number(stallText);
 const events = new EventBus();
 const connected = new Set<string>();
@@ -23,28 +25,21 @@ events.on('stream.sample', (s) => {
   if (s.kind === 'packets') packets += 1;
   if (s.kind === 'stall' && freezeAt !== undefined && !stalls.has(s.cameraId)) {
     stalls.set(s.cameraId, s.at - freezeAt);
-    if (stalls.size === count) report();
+    if (stalls.size === targets.length) report();
   }
 });
 
 const monitor = new StreamMonitor(
   { clock: systemClock, net: systemNet, log: silentLog(), events },
   { stallSeconds, backoff: { initialMs: 500, maxMs: 5000, jitter: 0.5 } },
-  Array.from({ length: count }, (_, i) => ({
-    cameraId: `cam-${i}`,
-    url,
-    mode: 'continuous' as const,
-    intervalSeconds: 60,
-    durationSeconds: 10,
-  })),
+  targets,
 );
 
 function report(): void {
   process.stdout.write(`${JSON.stringify({ type: 'stalls', latenciesMs: [...stalls.values()] })}\n`);
 }
 
-const ac = new AbortController();
-await monitor.start(ac.signal);
+await monitor.start(new AbortController().signal);
 const status = setInterval(() => {
   const pid = process.pid;
   process.stdout.write(`${JSON.stringify({ type: 'status', pid, connected: connected.size, packets })}\n`);

@@ -142,7 +142,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
 }
 
 /** A socket file left by a killed daemon blocks listen(); one with a live listener means we run twice. */
-async function removeStaleSocket(socketPath: string): Promise<void> {
+export async function removeStaleSocket(socketPath: string): Promise<void> {
   if (!fs.existsSync(socketPath)) return;
   if (!fs.statSync(socketPath).isSocket()) {
     throw new UsageError(`control.socket: ${socketPath} exists and is not a socket`);

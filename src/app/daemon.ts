@@ -7,7 +7,7 @@ import { type Net, systemNet } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import { BootRepo } from '../store/bootRepo.js';
 import { Store } from '../store/store.js';
-import { ControlServer } from './control.js';
+import { ControlServer, removeStaleSocket } from './control.js';
 import { wirings as defaultWirings, type Wiring, type WiringContext } from './modules.js';
 import { SdNotifier } from './sdNotify.js';
 import { staticCameras } from './staticCameras.js';
@@ -42,6 +42,8 @@ export class Daemon {
   async start(): Promise<void> {
     const { config, log } = this.deps;
     const clock = this.deps.clock ?? systemClock;
+    // A second daemon on the same box must fail at once, before it touches cameras or the store.
+    await removeStaleSocket(config.control.socket);
     const store = Store.open({
       dir: config.storage.path,
       log: log.child({ module: 'store' }),

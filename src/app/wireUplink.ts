@@ -4,7 +4,7 @@ import type { Service } from '../shared/service.js';
 import type { CameraStatus } from '../shared/types.js';
 import { OutboxRepo } from '../store/outboxRepo.js';
 import type { CommandHandlers } from '../uplink/commands.js';
-import { EventOutbox } from '../uplink/eventOutbox.js';
+import { EventOutbox, type RecordedEvent } from '../uplink/eventOutbox.js';
 import { UplinkService, type UplinkTuning } from '../uplink/uplinkService.js';
 import type { Wiring, WiringContext } from './modules.js';
 
@@ -30,6 +30,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
   const { config, clock, bus, board, store } = ctx;
   const log = ctx.log.child({ module: 'uplink' });
   let uplink: UplinkService | undefined;
+  let lastConnected: boolean | undefined;
   const outbox = new EventOutbox({
     repo: new OutboxRepo(store.db, config.mqtt.outboxMaxBytes),
     log,
@@ -51,11 +52,30 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     tuning: options.tuning,
     onLinkChange: (link) => {
       refreshIntegration();
+      if (link.connected === lastConnected) return;
+      lastConnected = link.connected;
       bus.emit('uplink.state', { connected: link.connected, at: clock.now(), detail: link.detail });
     },
   });
   uplink = service;
-  const up = service;
+  const up = {
+    connected: () => service.connected,
+    centreState: () => service.centreState,
+    publishCamera: (id: string) => service.publishCamera(id),
+    publishSummary: () => service.publishSummary(),
+    clearCamera: (id: string) => service.clearCamera(id),
+    /** A failed append is logged, not thrown into the emitter of someone else's event. */
+    record: (event: RecordedEvent) => {
+      try {
+        service.record(event);
+      } catch (err) {
+        log.error(
+          { err, type: event.type, cameraId: event.cameraId },
+          'could not append event to the outbox',
+        );
+      }
+    },
+  };
 
   /** Recomputes integration for every row; returns the ids whose integration changed. */
   function refreshIntegration(): string[] {
@@ -65,8 +85,8 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
         status: row.status,
         reasons: row.reasons,
         recording: row.recording.status,
-        uplinkUp: up.connected,
-        centre: up.centreState,
+        uplinkUp: up.connected(),
+        centre: up.centreState(),
       });
       if (next.integrated === row.integrated && next.cause === row.cause) continue;
       board.patchCamera(row.cameraId, { integrated: next.integrated, cause: next.cause });
@@ -142,7 +162,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
   };
 
   const unsubscribe: Array<() => void> = [];
-  board.section('uplink', () => up.status());
+  board.section('uplink', () => service.status());
   return {
     name: 'uplink',
     async start(signal) {
@@ -153,11 +173,11 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
         bus.on('camera.clockDrift', onDrift),
       );
       refreshIntegration();
-      await up.start(signal);
+      await service.start(signal);
     },
     async stop() {
       for (const off of unsubscribe.splice(0)) off();
-      await up.stop();
+      await service.stop();
     },
   };
 }

@@ -87,7 +87,9 @@ export class HistoryRepo {
   constructor(private readonly db: Db) {}
 
   /** One SQLite transaction: the transition row plus the outage it opens or closes. */
-  recordTransition(t: TransitionInput): { opened?: OutageRow; closed?: OutageRow } {
+  recordTransition(input: TransitionInput): { opened?: OutageRow; closed?: OutageRow } {
+    // STRICT INTEGER columns: performance.now() is fractional, and a REAL there is a write error.
+    const t = { ...input, wallMs: Math.round(input.wallMs), monoMs: Math.round(input.monoMs) };
     return this.db.transaction(() => {
       this.db
         .prepare(
@@ -138,7 +140,7 @@ export class HistoryRepo {
         : this.wallDuration(open, now.wallMs);
     this.db
       .prepare('UPDATE outages SET ended_at = ?, ended_ms = ?, duration_ms = ?, end_reason = ? WHERE id = ?')
-      .run(isoTs(now.wallMs), now.wallMs, Math.max(0, Math.round(duration)), reason, open.id);
+      .run(isoTs(now.wallMs), Math.round(now.wallMs), Math.max(0, Math.round(duration)), reason, open.id);
     return this.outageById(open.id);
   }
 
@@ -179,7 +181,7 @@ export class HistoryRepo {
           `INSERT OR IGNORE INTO reboot_gaps (boot_id, previous_boot_id, from_ms, to_ms, clean, open_outages)
            VALUES (?, ?, ?, ?, ?, ?)`,
         )
-        .run(bootId, gap.previousBootId, gap.fromMs, gap.toMs, gap.clean ? 1 : 0, closed.length);
+        .run(bootId, gap.previousBootId, gap.fromMs, Math.round(gap.toMs), gap.clean ? 1 : 0, closed.length);
       return { ...gap, closed };
     })();
   }
@@ -187,7 +189,7 @@ export class HistoryRepo {
   recordClockJump(bootId: string, wallMs: number, monoMs: number, jumpMs: number): void {
     this.db
       .prepare('INSERT INTO clock_jumps (boot_id, at, at_ms, at_mono_ms, jump_ms) VALUES (?, ?, ?, ?, ?)')
-      .run(bootId, isoTs(wallMs), wallMs, monoMs, Math.round(jumpMs));
+      .run(bootId, isoTs(wallMs), Math.round(wallMs), Math.round(monoMs), Math.round(jumpMs));
   }
 
   clockJumps(limit = 100): ClockJumpRow[] {

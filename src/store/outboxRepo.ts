@@ -1,4 +1,5 @@
-import { ulid } from 'ulid';
+import { randomBytes } from 'node:crypto';
+import { monotonicFactory, type ULIDFactory } from 'ulid';
 import type { Db } from './store.js';
 
 /**
@@ -38,6 +39,24 @@ export interface AppendResult {
   readonly droppedSeqs: { readonly first: number; readonly last: number } | undefined;
 }
 
+/**
+ * ulid's default PRNG asks the OS for one byte per character (~6,000 ids/s); a pooled buffer of
+ * the same CSPRNG makes an id cost microseconds, which a million-event backlog needs.
+ */
+function pooledRandom(): () => number {
+  let pool = randomBytes(4096);
+  let at = 0;
+  return () => {
+    if (at >= pool.length) {
+      pool = randomBytes(4096);
+      at = 0;
+    }
+    const byte = pool[at] ?? 0;
+    at += 1;
+    return byte / 256;
+  };
+}
+
 /** Per-row overhead on top of the payload text: columns, index entries, page slack (measured, rounded up). */
 const ROW_OVERHEAD = 96;
 
@@ -48,6 +67,8 @@ const ROW_OVERHEAD = 96;
 export class OutboxRepo {
   private totalBytes: number;
   private totalRows: number;
+  /** Monotonic: ids created in the same millisecond still sort in seq order. */
+  private readonly ulid: ULIDFactory = monotonicFactory(pooledRandom());
   private readonly insertStmt;
   private readonly deleteStmt;
   private readonly pageStmt;
@@ -134,7 +155,7 @@ export class OutboxRepo {
       // Only kept events fill the outbox: the droppable newcomer is the one dropped.
       return { stored: false, seq: 0, eventId: '', dropped: evicted.count + 1, droppedSeqs: evicted.range };
     }
-    const eventId = ulid(input.at);
+    const eventId = this.ulid(Math.floor(input.at));
     const info = this.insertStmt.run(
       eventId,
       input.type,
@@ -169,7 +190,7 @@ export class OutboxRepo {
     let last = 0;
     for (let p = 0; p <= priority && this.totalBytes + bytes > this.maxBytes; p += 1) {
       while (this.totalBytes + bytes > this.maxBytes) {
-        const victims = this.oldestStmt.all(p, 256) as { seq: number; bytes: number }[];
+        const victims = this.oldestStmt.all(p, 32) as { seq: number; bytes: number }[];
         if (victims.length === 0) break;
         for (const v of victims) {
           if (this.totalBytes + bytes <= this.maxBytes) break;

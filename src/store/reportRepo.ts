@@ -10,6 +10,14 @@ export interface ReportCameraRow {
   readonly removedAt: string | null;
 }
 
+export interface InventoryRow extends ReportCameraRow {
+  readonly address: string;
+  readonly manufacturer: string | null;
+  readonly model: string | null;
+  readonly serial: string | null;
+  readonly mac: string | null;
+}
+
 export interface ReportOutageRow {
   readonly cameraId: string;
   readonly kind: string;
@@ -50,6 +58,17 @@ export class ReportRepo {
         `SELECT id, class, first_seen_at AS firstSeenAt, removed_at AS removedAt FROM cameras ORDER BY id`,
       )
       .all() as ReportCameraRow[];
+  }
+
+  /** The inventory with identity columns, for the handover sheet. */
+  inventory(): InventoryRow[] {
+    return this.db
+      .prepare(
+        `SELECT id, class, first_seen_at AS firstSeenAt, removed_at AS removedAt, address, manufacturer, model,
+                serial, mac
+           FROM cameras ORDER BY id`,
+      )
+      .all() as InventoryRow[];
   }
 
   /** Outages overlapping [fromIso, toIso); ISO-8601 UTC strings of one format sort as time does. */

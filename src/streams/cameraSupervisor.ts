@@ -1,8 +1,10 @@
 import { Backoff } from '../shared/backoff.js';
 import type { Clock } from '../shared/clock.js';
+import type { CamgateError } from '../shared/errors.js';
 import type { CamgateEvents, EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
+import { redactText } from '../shared/redact.js';
 import type { CloseReason, RtspSession as RtspSessionType } from './rtsp/rtspSession.js';
 import { RtspSession } from './rtsp/rtspSession.js';
 import type { StreamTarget } from './streamTarget.js';
@@ -90,11 +92,11 @@ export class CameraSupervisor {
   private async run(gen: number, signal: AbortSignal): Promise<void> {
     while (gen === this.generation && !signal.aborted) {
       const startedAt = this.deps.clock.monotonic();
-      const { reason, playedAt } = await this.runSession();
+      const { reason, playedAt, error } = await this.runSession();
       if (gen !== this.generation) return;
       const now = this.deps.clock.monotonic();
       const sampledStop = this.target.mode === 'sampled' && reason === 'stopped';
-      if (!sampledStop) this.report(reason);
+      if (!sampledStop) this.report(reason, error);
       const stable = playedAt !== undefined && now - playedAt >= this.options.crashLoop.stableMs;
       this.quickFailures = stable || sampledStop ? 0 : this.quickFailures + 1;
       try {
@@ -115,7 +117,7 @@ export class CameraSupervisor {
     return Math.max(delay, pauseMs);
   }
 
-  private async runSession(): Promise<{ reason: CloseReason; playedAt?: number }> {
+  private async runSession(): Promise<{ reason: CloseReason; playedAt?: number; error?: CamgateError }> {
     let playedAt: number | undefined;
     let untick: (() => void) | undefined;
     let lastSampleAt = 0;
@@ -156,12 +158,13 @@ export class CameraSupervisor {
     if (reason !== 'stopped') {
       this.log.warn({ reason, err: session.closeError }, 'stream session closed');
     }
-    return { reason, playedAt };
+    return { reason, playedAt, error: session.closeError };
   }
 
-  private report(reason: CloseReason): void {
+  /** Detail is evidence for `camgate why` and health's reason tokens ("ECONNREFUSED" → connection_refused). */
+  private report(reason: CloseReason, error: CamgateError | undefined): void {
     const kind = KIND_FOR[reason];
-    if (kind) this.emit(kind, undefined, reason);
+    if (kind) this.emit(kind, undefined, error ? `${reason}: ${redactText(error.message)}` : reason);
   }
 
   private emit(kind: Kind, stats?: CamgateEvents['stream.sample']['stats'], detail?: string): void {

@@ -1,6 +1,8 @@
+import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import { errorMessage } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { type CommandPayload, type CommandResponsePayload, commandPayload } from './payloads.js';
+import type { Topics } from './topics.js';
 
 export interface CommandContext {
   readonly requestId: string;
@@ -83,4 +85,24 @@ export async function runCommand(input: {
     input.log.warn({ err, command: input.name, requestId: cmd.requestId }, 'command failed');
     return { ...base, status: 'error', error: errorMessage(err) };
   }
+}
+
+/**
+ * Where an answer goes: the MQTT 5 response topic (with its correlation data) when it lies under
+ * our own prefix, else `cmd-resp/{requestId}`. A response topic elsewhere would be refused by the
+ * broker's ACL, and the centre would wait for nothing.
+ */
+export function responseRoute(
+  topics: Topics,
+  packet: IPublishPacket,
+  requestId: string | null,
+): { topic: string; options: IClientPublishOptions } {
+  const responseTopic = packet.properties?.responseTopic;
+  const topic = responseTopic?.startsWith(topics.prefix)
+    ? responseTopic
+    : topics.cmdResp(requestId ?? 'invalid');
+  const options: IClientPublishOptions = { qos: 1, retain: false };
+  const correlationData = packet.properties?.correlationData;
+  if (correlationData !== undefined) options.properties = { correlationData };
+  return { topic, options };
 }

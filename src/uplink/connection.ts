@@ -5,6 +5,7 @@ import type { Clock, TimerHandle } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { safeUrl } from '../shared/redact.js';
+import { raceTimeout } from './raceTimeout.js';
 
 const STABLE_SESSION_MS = 30_000;
 
@@ -78,7 +79,7 @@ export class BrokerConnection {
     const ended = client.endAsync(false).catch((err: unknown) => {
       this.deps.log.debug({ err }, 'client end');
     });
-    await Promise.race([ended, this.deps.clock.sleep(3000)]);
+    await raceTimeout(this.deps.clock, ended, 3000);
     client.end(true);
   }
 

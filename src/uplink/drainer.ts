@@ -20,6 +20,8 @@ export interface DrainerStats {
   readonly acked: number;
   readonly lastPubackAt: number | undefined;
   readonly rejected: number;
+  /** The window of the current (or last) session. */
+  readonly window: number;
 }
 
 interface Waiter {
@@ -32,14 +34,20 @@ interface Waiter {
  * awaited one by one: up to `window` are in flight, which is what makes a large backlog drain fast
  * while a live state publish waits behind at most `window` small frames.
  */
+interface SessionCounter {
+  inflight: number;
+}
+
 export class OutboxDrainer {
-  private inflight = 0;
+  /** Per session: a late callback of a closed session must not free a slot of the next one. */
+  private counter: SessionCounter = { inflight: 0 };
   private sent = 0;
   private acked = 0;
   private rejected = 0;
   private lastPubackAt: number | undefined;
   private pendingAcks: number[] = [];
   private waiter: Waiter | undefined;
+  private window = 0;
 
   constructor(
     private readonly deps: {
@@ -53,11 +61,12 @@ export class OutboxDrainer {
 
   stats(): DrainerStats {
     return {
-      inflight: this.inflight,
+      inflight: this.counter.inflight,
       sent: this.sent,
       acked: this.acked,
       lastPubackAt: this.lastPubackAt,
       rejected: this.rejected,
+      window: this.window,
     };
   }
 
@@ -76,19 +85,22 @@ export class OutboxDrainer {
       1,
       Math.min(this.deps.options.window, session.connack.properties?.receiveMaximum ?? 65_535),
     );
+    const counter: SessionCounter = { inflight: 0 };
+    this.counter = counter;
     const onClose = (): void => this.wake();
     session.closed.addEventListener('abort', onClose, { once: true });
     let lastSent = 0;
     let replayed = 0;
     const startedAt = this.deps.clock.monotonic();
+    this.window = window;
     log.info({ backlogUpToSeq: historicalUpTo, depth: outbox.depth, window }, 'outbox drain started');
     try {
       while (!session.closed.aborted) {
-        if (this.inflight >= window) {
+        if (counter.inflight >= window) {
           await this.sleep();
           continue;
         }
-        const rows = outbox.page(lastSent, Math.min(512, window - this.inflight));
+        const rows = outbox.page(lastSent, Math.min(512, window - counter.inflight));
         if (rows.length === 0) {
           this.flushAcks();
           await this.sleep();
@@ -97,7 +109,7 @@ export class OutboxDrainer {
         for (const row of rows) {
           if (session.closed.aborted) break;
           const historical = row.seq <= historicalUpTo;
-          this.publish(session, row.seq, eventFrame(row, historical));
+          this.publish(session, counter, row.seq, eventFrame(row, historical));
           lastSent = row.seq;
           if (historical) replayed += 1;
         }
@@ -106,15 +118,14 @@ export class OutboxDrainer {
     } finally {
       session.closed.removeEventListener('abort', onClose);
       this.flushAcks();
-      this.inflight = 0;
     }
   }
 
-  private publish(session: Session, seq: number, payload: string): void {
-    this.inflight += 1;
+  private publish(session: Session, counter: SessionCounter, seq: number, payload: string): void {
+    counter.inflight += 1;
     this.sent += 1;
     session.client.publish(this.deps.topic, payload, { qos: 1, retain: false }, (err) => {
-      this.inflight = Math.max(0, this.inflight - 1);
+      counter.inflight -= 1;
       if (err) {
         this.onPublishError(session, seq, err);
       } else {

@@ -1,4 +1,4 @@
-import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
+import type { IClientOptions, IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { CameraStatusRow } from '../app/statusBoard.js';
 import type { CentreState } from '../health/integration.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
@@ -6,11 +6,12 @@ import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import { parseCentreState } from './centreState.js';
 import { brokerUrls, clientOptions, type MqttConfig } from './clientOptions.js';
-import { type CommandHandlers, runCommand } from './commands.js';
+import { type CommandHandlers, responseRoute, runCommand } from './commands.js';
 import { BrokerConnection, type Session } from './connection.js';
 import { OutboxDrainer } from './drainer.js';
 import type { EventOutbox, RecordedEvent } from './eventOutbox.js';
 import type { StatusPayload } from './payloads.js';
+import { raceTimeout } from './raceTimeout.js';
 import { cameraStatePayload, metricsPayload, type PlannedCounts, summaryPayload } from './statePayloads.js';
 import { type Topics, topicsFor } from './topics.js';
 
@@ -119,10 +120,11 @@ export class UplinkService implements Service {
     this.abort.abort(new Error('uplink stopping'));
     await this.connection.stop(async (client) => {
       const offline = this.statusPayload('offline');
-      await Promise.race([
+      await raceTimeout(
+        this.deps.clock,
         client.publishAsync(this.topics.status, JSON.stringify(offline), { qos: 1, retain: true }),
-        this.deps.clock.sleep(3000),
-      ]);
+        3000,
+      );
     });
     this.session = undefined;
   }
@@ -187,7 +189,7 @@ export class UplinkService implements Service {
     };
   }
 
-  private nextClientOptions() {
+  private nextClientOptions(): IClientOptions {
     // bdSeq counts connection attempts across restarts; the will and the birth of one session share it.
     this.bdSeq = (Number(this.deps.kv.getKv(BD_SEQ_KEY) ?? '0') + 1) % 2 ** 31;
     this.deps.kv.setKv(BD_SEQ_KEY, String(this.bdSeq));
@@ -253,16 +255,9 @@ export class UplinkService implements Service {
       log: this.deps.log,
       signal: this.abort.signal,
     }).then((answer) => {
-      const responseTopic = packet.properties?.responseTopic;
-      // A response topic outside our prefix would be denied by the ACL; fall back to cmd-resp.
-      const target = responseTopic?.startsWith(this.topics.prefix)
-        ? responseTopic
-        : this.topics.cmdResp(answer.requestId ?? 'invalid');
-      const correlationData = packet.properties?.correlationData;
-      const opts: IClientPublishOptions = { qos: 1, retain: false };
-      if (correlationData !== undefined) opts.properties = { correlationData };
       if (session.closed.aborted) return;
-      this.publishRaw(target, JSON.stringify(answer), opts);
+      const { topic: target, options } = responseRoute(this.topics, packet, answer.requestId);
+      this.publishRaw(target, JSON.stringify(answer), options);
     });
   }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Daemon } from '../../src/app/daemon.js';
+import { wireHealth } from '../../src/app/wireHealth.js';
 import { main } from '../../src/cli/main.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLog } from '../../src/shared/log.js';
@@ -41,10 +42,8 @@ describe('daemon + health wiring + CLI', () => {
         'gateway: { id: nvr-1 }',
         `storage: { path: ${JSON.stringify(path.join(dir, 'state'))} }`,
         `control: { socket: ${JSON.stringify(path.join(dir, 'control.sock'))} }`,
-        // Loopback only: the default wirings really discover and connect.
-        'discovery: { interfaces: [lo], probeWindowSeconds: 0.5 }',
         'cameras:',
-        '  - { id: yard-1, rtsp: "rtsp://127.0.0.1:9/stream1", class: overview }',
+        '  - { id: yard-1, rtsp: "rtsp://10.0.0.41:554/stream1", class: overview }',
       ].join('\n'),
     );
     clock = new FakeClock({ wall: Date.UTC(2026, 4, 1, 6, 0, 0) });
@@ -56,7 +55,14 @@ describe('daemon + health wiring + CLI', () => {
   });
 
   const startDaemon = async (): Promise<Daemon> => {
-    const d = new Daemon({ config: loadConfigFile(file), log: silentLog(), clock, env: {} });
+    // Health alone: the real streams wiring would dial 10.0.0.41 and race the scripted samples.
+    const d = new Daemon({
+      config: loadConfigFile(file),
+      log: silentLog(),
+      clock,
+      env: {},
+      wirings: [wireHealth],
+    });
     await d.start();
     return d;
   };

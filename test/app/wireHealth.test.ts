@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlServer } from '../../src/app/control.js';
 import type { WiringContext } from '../../src/app/modules.js';
 import { StatusBoard } from '../../src/app/statusBoard.js';
-import { HealthService, wireHealth } from '../../src/app/wireHealth.js';
+import { expectedFpsOf, HealthService, wireHealth } from '../../src/app/wireHealth.js';
 import { controlRequest } from '../../src/cli/controlClient.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { WhyDoc } from '../../src/health/whyReport.js';
@@ -269,5 +269,24 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(transitions.map((t) => t.to)).toEqual(['online', 'offline']);
     expect(board.camera('cam-1')?.status).toBe('offline');
     expect(health.state('cam-1')?.status).toBe('offline');
+  });
+});
+
+describe('expectedFpsOf', () => {
+  const p = (role: 'main' | 'sub' | 'other', fps?: number) => ({
+    token: role,
+    name: role,
+    rtspUrl: 'rtsp://x/',
+    role,
+    fps,
+  });
+  it.each([
+    ['sub first (what the health session watches by default)', [p('main', 25), p('sub', 12)], 12],
+    ['main when the sub has no fps', [p('main', 25), p('sub')], 25],
+    ['any profile with an fps', [p('other', 10)], 10],
+    ['0 fps is unknown, not a target', [p('sub', 0)], undefined],
+    ['no profiles', [], undefined],
+  ])('%s', (_name, profiles, fps) => {
+    expect(expectedFpsOf(cameraRecord(profiles))).toBe(fps);
   });
 });

@@ -12,14 +12,15 @@ export function tempConfig(extraYaml = ''): {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-test-'));
   const socket = path.join(dir, 'control.sock');
   const configPath = path.join(dir, 'camgate.yaml');
-  // Discovery must never probe this machine's real LAN from a test: multicast on loopback only.
+  // Discovery must never probe this machine's real LAN from a test, and other test runs' simulators
+  // answer multicast on loopback too: no multicast unless a test asks for it.
   const discovery = /^discovery:/m.test(extraYaml)
     ? ''
-    : 'discovery: { interfaces: [lo], probeWindowSeconds: 1 }\n';
+    : 'discovery: { multicast: false, probeWindowSeconds: 1 }\n';
+  const site = /^site:/m.test(extraYaml) ? '' : 'site: { id: test-site, name: "Test site" }\n';
   fs.writeFileSync(
     configPath,
-    `site: { id: test-site, name: "Test site" }
-gateway: { id: gw-test }
+    `${site}gateway: { id: gw-test }
 storage: { path: ${path.join(dir, 'state')} }
 control: { socket: ${socket} }
 ${discovery}${extraYaml}`,

@@ -62,6 +62,22 @@ describe('HistoryRepo', () => {
     expect(history.transitions('cam-1')[1]?.reasons).toEqual(['stream_stalled']);
   });
 
+  it('regression: performance.now() is fractional; STRICT INTEGER columns rejected the outage (found against the simulator)', () => {
+    const fractional = new FakeClock({ wall: Date.UTC(2026, 4, 1), mono: 1234.567 });
+    const at = () => ({ bootId: 'boot-a', wallMs: fractional.now() + 0.25, monoMs: fractional.monotonic() });
+    const base = { cameraId: 'cam-f', reasons: [], cause: undefined } as const;
+    expect(
+      history.recordTransition({ ...base, from: 'online', to: 'offline', ...at() }).opened,
+    ).toBeDefined();
+    fractional.advance(1000.4);
+    history.recordClockJump('boot-a', fractional.now() + 0.5, fractional.monotonic(), 2500.5);
+    expect(
+      history.recordTransition({ ...base, from: 'offline', to: 'online', ...at() }).closed?.durationMs,
+    ).toBe(1000);
+    boots.start('boot-b', 'test', Date.UTC(2026, 4, 2));
+    expect(history.closeRebootGaps('boot-b', Date.UTC(2026, 4, 2) + 0.75)).toBeDefined();
+  });
+
   it('keeps one outage across offline → unauthorized → degraded', () => {
     transition('cam-1', 'online', 'offline');
     clock.advance(1000);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
 import { GstServer } from './helpers/gstServer.js';
@@ -42,5 +45,31 @@ describe('camgate probe', () => {
     const { code, stderr } = await runCliInProcess(['probe', 'no-such-camera'], env);
     expect(code).toBe(2);
     expect(stderr).toContain('no-such-camera');
+  });
+
+  it('resolves a configured camera id and answers Digest with the config credential', async () => {
+    const server = await GstServer.start({ user: 'viewer', password: 'from-config' });
+    cleanups.push(() => server.kill());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-probe-'));
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'camgate.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'site: { id: test-site }',
+        'gateway: { id: nvr-1 }',
+        `storage: { path: ${JSON.stringify(path.join(dir, 'state'))} }`,
+        `control: { socket: ${JSON.stringify(path.join(dir, 'control.sock'))} }`,
+        'credentials:',
+        '  - { match: "*", username: viewer, password: from-config }',
+        'cameras:',
+        `  - { id: gate-1, rtsp: "${server.url}", class: lpr }`,
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCliInProcess(['probe', 'gate-1', '--config', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('probe: ok');
+    expect(stdout).toMatch(/h264, Constrained Baseline, 320x240/);
+    expect(stdout).not.toContain('from-config');
   });
 });

@@ -177,4 +177,13 @@ describe('RtspSession against hostile servers', () => {
     const s = session({ url: server.url });
     expect(await s.closed).toBe('eof');
   });
+
+  it('an unusable URL (rtsps://, garbage) closes with protocol instead of throwing', async () => {
+    for (const url of ['rtsps://127.0.0.1/x', 'not a url']) {
+      const s = new RtspSession(deps, { url });
+      s.start();
+      expect(await s.closed).toBe('protocol');
+      expect(s.closeError?.code).toBe('RTSP_PROTOCOL');
+    }
+  });
 });

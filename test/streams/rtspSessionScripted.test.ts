@@ -84,4 +84,13 @@ describe('RtspSession against a scripted camera', () => {
     await sleep(100);
     expect(cam.requests.at(-1)?.method).toBe('TEARDOWN');
   });
+
+  it('closes with stall when packets flow but the RTP timestamp never advances (hung encoder)', async () => {
+    const cam = await camera({ frozenTimestamps: true, fps: 25 });
+    const s = session({ url: cam.url, stallMs: 1500 });
+    await playing(s);
+    const started = Date.now();
+    expect(await s.closed).toBe('stall');
+    expect(Date.now() - started).toBeLessThan(1500 + 1000);
+  });
 });

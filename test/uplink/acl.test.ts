@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Centre } from './helpers/centre.js';
+import { cleanupAll } from './helpers/cleanup.js';
 import { GATEWAY, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
 import { Broker } from './helpers/mosquitto.js';
 
@@ -14,12 +15,12 @@ let centre: Centre | undefined;
 let gw: TestGateway | undefined;
 
 afterEach(async () => {
-  await gw?.dispose();
-  await centre?.close();
-  await broker?.dispose();
+  const [g, c, b] = [gw, centre, broker];
   gw = undefined;
   centre = undefined;
   broker = undefined;
+  // Broker first: it is the process that must never outlive the test.
+  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
 });
 
 /** A broker with password auth (gateway + centre users) and the given ACL text. */
@@ -82,5 +83,24 @@ describe('broker ACL', () => {
       'a reconnect',
     );
     expect(g.lines.join('\n')).not.toContain(GW_PASSWORD);
+  });
+
+  it('a wrong password is logged without the password, retried with backoff, and the daemon keeps running', async () => {
+    broker = await aclBroker(fs.readFileSync(EXAMPLE_ACL, 'utf8'));
+    const pwFile = path.join(broker.dir, 'wrong-password');
+    fs.writeFileSync(pwFile, 'Wrong-Secret-77\n');
+    gw = makeGateway(mqttConfig({ url: broker.url, username: GATEWAY, passwordFile: pwFile }));
+    await gw.uplink.start(new AbortController().signal);
+    const g = gw;
+    const c = await Centre.connect(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
+    centre = c;
+    await c.waitFor(
+      () => g.lines.filter((l) => l.includes('MQTT reconnect scheduled')).length >= 2,
+      'two retries',
+    );
+    expect(g.uplink.connected).toBe(false);
+    expect(g.lines.some((l) => /Not authorized|Bad User Name or Password/i.test(l))).toBe(true);
+    expect(g.lines.join('\n')).not.toContain('Wrong-Secret-77');
+    expect(g.uplink.status()).toMatchObject({ state: 'disconnected' });
   });
 });

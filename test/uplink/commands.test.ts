@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { commandResponsePayload } from '../../src/uplink/payloads.js';
 import { Centre } from './helpers/centre.js';
+import { cleanupAll } from './helpers/cleanup.js';
 import { GATEWAY, makeGateway, mqttConfig, SITE, type TestGateway } from './helpers/gateway.js';
 import { Broker } from './helpers/mosquitto.js';
 
@@ -10,12 +11,12 @@ let gw: TestGateway | undefined;
 const CMD = `camgate/v1/${SITE}/${GATEWAY}/cmd/`;
 
 afterEach(async () => {
-  await gw?.dispose();
-  await centre?.close();
-  await broker?.dispose();
+  const [g, c, b] = [gw, centre, broker];
   gw = undefined;
   centre = undefined;
   broker = undefined;
+  // Broker first: it is the process that must never outlive the test.
+  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
 });
 
 async function setup(): Promise<{ c: Centre; ran: string[] }> {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Centre, dedupe } from './helpers/centre.js';
+import { cleanupAll } from './helpers/cleanup.js';
 import { Broker } from './helpers/mosquitto.js';
 
 const SCRIPT = path.join(import.meta.dirname, 'fixtures', 'uplinkProcess.ts');
@@ -13,16 +14,21 @@ const children: ChildProcess[] = [];
 let dir: string | undefined;
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
+  const [c, b, d] = [centre, broker, dir];
+  centre = undefined;
+  broker = undefined;
+  dir = undefined;
+  const kills = children.splice(0).map((child) => () => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       process.kill(child.pid, 'SIGKILL');
     }
-  }
-  await centre?.close();
-  await broker?.dispose();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  centre = undefined;
-  broker = undefined;
+  });
+  await cleanupAll([
+    ...kills,
+    () => b?.dispose(),
+    () => c?.close(),
+    () => d && fs.rmSync(d, { recursive: true, force: true }),
+  ]);
 });
 
 function runUplink(db: string, url: string, count: number, rate: number): ChildProcess {

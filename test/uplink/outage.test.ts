@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { statusPayload } from '../../src/uplink/payloads.js';
 import { Centre, dedupe } from './helpers/centre.js';
+import { cleanupAll } from './helpers/cleanup.js';
 import { makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
 import { Broker } from './helpers/mosquitto.js';
 
@@ -9,12 +10,12 @@ let centre: Centre | undefined;
 let gw: TestGateway | undefined;
 
 afterEach(async () => {
-  await gw?.dispose();
-  await centre?.close();
-  await broker?.dispose();
+  const [g, c, b] = [gw, centre, broker];
   gw = undefined;
   centre = undefined;
   broker = undefined;
+  // Broker first: it is the process that must never outlive the test.
+  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
 });
 
 function recordOutage(g: TestGateway, n: number): void {

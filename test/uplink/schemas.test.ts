@@ -11,6 +11,7 @@ import {
   summaryPayload,
 } from '../../src/uplink/payloads.js';
 import { Centre } from './helpers/centre.js';
+import { cleanupAll } from './helpers/cleanup.js';
 import { cameraRow, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
 import { Broker } from './helpers/mosquitto.js';
 
@@ -21,12 +22,12 @@ let centre: Centre | undefined;
 let gw: TestGateway | undefined;
 
 afterEach(async () => {
-  await gw?.dispose();
-  await centre?.close();
-  await broker?.dispose();
+  const [g, c, b] = [gw, centre, broker];
   gw = undefined;
   centre = undefined;
   broker = undefined;
+  // Broker first: it is the process that must never outlive the test.
+  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
 });
 
 describe('docs/schemas', () => {

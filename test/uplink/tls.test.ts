@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Centre } from './helpers/centre.js';
 import { makeCerts } from './helpers/certs.js';
+import { cleanupAll } from './helpers/cleanup.js';
 import { GATEWAY, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
 import { Broker } from './helpers/mosquitto.js';
 
@@ -10,12 +11,12 @@ let centre: Centre | undefined;
 let gw: TestGateway | undefined;
 
 afterEach(async () => {
-  await gw?.dispose();
-  await centre?.close();
-  await broker?.dispose();
+  const [g, c, b] = [gw, centre, broker];
   gw = undefined;
   centre = undefined;
   broker = undefined;
+  // Broker first: it is the process that must never outlive the test.
+  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
 });
 
 /** Plain listener for the test's centre; a TLS listener (optionally requiring a client certificate) for the gateway. */

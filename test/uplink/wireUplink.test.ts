@@ -8,6 +8,7 @@ import { configSchema } from '../../src/config/schema.js';
 import type { CamgateEvents } from '../../src/shared/events.js';
 import { cameraStatePayload, summaryPayload } from '../../src/uplink/payloads.js';
 import { Centre } from './helpers/centre.js';
+import { cleanupAll } from './helpers/cleanup.js';
 import { captureLog } from './helpers/gateway.js';
 import { Broker } from './helpers/mosquitto.js';
 
@@ -17,13 +18,17 @@ let daemon: Daemon | undefined;
 let dir: string | undefined;
 
 afterEach(async () => {
-  await daemon?.stop();
-  await centre?.close();
-  await broker?.dispose();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  const [d, c, b, tmp] = [daemon, centre, broker, dir];
   daemon = undefined;
   centre = undefined;
   broker = undefined;
+  dir = undefined;
+  await cleanupAll([
+    () => b?.dispose(),
+    () => d?.stop(),
+    () => c?.close(),
+    () => tmp && fs.rmSync(tmp, { recursive: true, force: true }),
+  ]);
 });
 
 async function startDaemon(mqtt: Record<string, unknown>): Promise<Daemon> {
@@ -95,6 +100,41 @@ describe('wireUplink in the daemon', () => {
     await c.waitFor(() => c.events().length >= 3, 'three events');
     expect(c.events().map((e) => e.type)).toEqual(['outage.start', 'clock.drift', 'recording.stale']);
     expect(lastState(c, 'yard-1')).toMatchObject({ integrated: false, cause: 'stream_stalled' });
+
+    ctx.board.patchCamera('yard-1', { status: 'online', reasons: [] });
+    ctx.bus.emit('health.transition', {
+      cameraId: 'yard-1',
+      from: 'offline',
+      to: 'online',
+      reasons: [],
+      at: at + 4000,
+    });
+    ctx.board.removeCamera('gate-lpr-1');
+    ctx.bus.emit('inventory.changed', {
+      type: 'camera.removed',
+      camera: {
+        id: 'gate-lpr-1',
+        address: '10.0.0.42',
+        source: 'static',
+        class: 'lpr',
+        ptz: false,
+        classConfidence: 1,
+        classEvidence: [],
+        profiles: [],
+        firstSeenAt: '2026-11-01T00:00:00.000Z',
+        lastSeenAt: '2026-11-20T09:00:00.000Z',
+      },
+      at: at + 5000,
+    });
+    await c.waitFor(() => c.events().length >= 5, 'five events');
+    expect(
+      c
+        .events()
+        .map((e) => e.type)
+        .slice(3),
+    ).toEqual(['outage.end', 'camera.removed']);
+    expect(c.events().map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    await c.waitFor(() => c.on('/cameras/gate-lpr-1/state').at(-1)?.text === '', 'retained state cleared');
 
     const sections = ctx.board.sectionsSnapshot() as { uplink?: Record<string, unknown> };
     expect(sections.uplink).toMatchObject({ state: 'connected', outboxDepth: 0 });

@@ -1,26 +1,10 @@
-import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
-import { systemClock } from '../../shared/clock.js';
-import { errorMessage, UsageError } from '../../shared/errors.js';
+import { resolveConfigPath } from '../../config/load.js';
+import { UsageError } from '../../shared/errors.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
-import { brokerCheck } from '../doctor/brokerCheck.js';
-import { type Check, type CheckResult, type CheckStatus, runChecks } from '../doctor/check.js';
-import { configCheck, daemonCheck, secretsCheck } from '../doctor/configChecks.js';
-import { diskCheck, multicastCheck } from '../doctor/hostChecks.js';
-import { clockCheck, ffmpegCheck } from '../doctor/toolChecks.js';
+import type { CheckResult, CheckStatus } from '../doctor/check.js';
+import { runDoctor } from '../doctor/doctor.js';
 import { colour, formatTable } from '../table.js';
-
-const CHECKS: readonly Check[] = [
-  configCheck,
-  secretsCheck,
-  ffmpegCheck,
-  diskCheck,
-  multicastCheck,
-  brokerCheck,
-  clockCheck,
-  daemonCheck,
-];
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
@@ -36,23 +20,7 @@ export const doctorCommand: CliCommand = {
     if (!(timeoutS > 0 && timeoutS <= 60)) {
       throw new UsageError(`camgate doctor: --timeout must be 0-60 seconds (got '${values.timeout}')`);
     }
-    const configPath = resolveConfigPath(values.config, io.env);
-    let config: Readonly<Config> | undefined;
-    let configError: string | undefined;
-    try {
-      config = loadConfigFile(configPath);
-    } catch (err) {
-      // The box checks still help when the config is broken; the config line says what is wrong.
-      configError = errorMessage(err);
-    }
-    const results = await runChecks(CHECKS, {
-      clock: systemClock,
-      env: io.env,
-      config,
-      configPath,
-      timeoutMs: timeoutS * 1000,
-      ...(configError !== undefined ? { configError } : {}),
-    });
+    const { results } = await runDoctor(resolveConfigPath(values.config, io.env), io.env, timeoutS * 1000);
     const failed = results.some((r) => r.status === 'fail');
     if (values.json) writeJson(io, { ok: !failed, checks: results });
     else io.stdout.write(`${renderChecks(results, io.isTty)}\n`);

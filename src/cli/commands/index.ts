@@ -1,8 +1,10 @@
 import type { CliCommand } from '../command.js';
+import { acceptanceCommand } from './acceptance.js';
 import { camerasCommand } from './cameras.js';
 import { configCommand } from './config.js';
 import { discoverCommand } from './discover.js';
 import { doctorCommand } from './doctor.js';
+import { liveCommand } from './live.js';
 import { outagesCommand } from './outages.js';
 import { probeCommand } from './probe.js';
 import { reportCommand } from './report.js';
@@ -22,4 +24,6 @@ export const commands: readonly CliCommand[] = [
   outagesCommand,
   reportCommand,
   doctorCommand,
+  liveCommand,
+  acceptanceCommand,
 ];

@@ -4,7 +4,7 @@ import { credentialFor } from '../../config/credentials.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { systemClock } from '../../shared/clock.js';
-import { UsageError } from '../../shared/errors.js';
+import { CamgateError, UsageError } from '../../shared/errors.js';
 import { createLog } from '../../shared/log.js';
 import { systemNet } from '../../shared/net.js';
 import { safeUrl } from '../../shared/redact.js';
@@ -13,6 +13,7 @@ import { type ProbeResult, probeStream } from '../../streams/probe.js';
 import type { RtspCredential } from '../../streams/rtsp/rtspAuth.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, type CliIo, writeJson } from '../command.js';
+import { controlRequest } from '../controlClient.js';
 
 export const probeCommand: CliCommand = {
   name: 'probe',
@@ -38,7 +39,7 @@ export const probeCommand: CliCommand = {
       throw new UsageError('camgate probe: --timeout must be 1..120 seconds');
     }
     const config = optionalConfig(values.config, io);
-    const { url, credential } = resolveTarget(target, config);
+    const { url, credential } = await resolveTarget(target, config);
     const log = createLog({ level: 'silent' });
     const deps = { clock: systemClock, net: systemNet, log };
     const result = await probeStream(deps, {
@@ -67,28 +68,56 @@ function optionalConfig(flag: string | undefined, io: CliIo): Readonly<Config> |
   return loadConfigFile(path);
 }
 
-function resolveTarget(
+async function resolveTarget(
   target: string,
   config: Readonly<Config> | undefined,
-): { url: string; credential?: RtspCredential } {
+): Promise<{ url: string; credential?: RtspCredential }> {
   let url: string;
   let cameraId: string | undefined;
   if (/^rtsps?:\/\//i.test(target)) {
     url = target;
   } else {
     const camera = config?.cameras.find((c) => c.id === target || c.address === target);
+    const known = camera?.rtsp ? undefined : await inventoryUrl(config, target);
     if (camera?.rtsp) url = camera.rtsp;
+    else if (known) url = known;
     else if (net.isIPv4(target) || camera?.address) url = `rtsp://${camera?.address ?? target}:554/`;
     else
       throw new UsageError(
-        `camgate probe: '${target}' is not an rtsp URL, an IPv4 address or a configured camera id`,
+        `camgate probe: '${target}' is not an rtsp URL, an IPv4 address or a known camera id`,
       );
-    cameraId = camera?.id;
+    cameraId = camera?.id ?? (net.isIPv4(target) ? undefined : target);
   }
   const parsed = new URL(url);
   if (parsed.username || !config) return { url };
   const credential = credentialFor(config, { id: cameraId, address: parsed.hostname });
   return { url, credential };
+}
+
+/**
+ * A discovered (ONVIF) camera's stream URL from the running daemon's inventory, sub stream first;
+ * undefined when no daemon answers or it does not know the camera.
+ */
+async function inventoryUrl(
+  config: Readonly<Config> | undefined,
+  target: string,
+): Promise<string | undefined> {
+  if (!config) return undefined;
+  let doc: unknown;
+  try {
+    doc = await controlRequest(config.control.socket, 'GET', '/cameras', undefined, 3000);
+  } catch (err) {
+    if (err instanceof CamgateError && err.code === 'CONTROL_UNAVAILABLE') return undefined;
+    throw err;
+  }
+  const cameras = (doc as { cameras?: unknown }).cameras;
+  if (!Array.isArray(cameras)) return undefined;
+  const camera = cameras.find(
+    (c: { id?: unknown; address?: unknown }) => c.id === target || c.address === target,
+  ) as { profiles?: { rtspUrl?: unknown; role?: unknown }[] } | undefined;
+  const profiles = (camera?.profiles ?? []).filter((p) => typeof p.rtspUrl === 'string');
+  const pick = profiles.find((p) => p.role === 'sub') ?? profiles[profiles.length - 1];
+  return typeof pick?.rtspUrl === 'string' ? pick.rtspUrl : undefined;
 }
 
 /** ffprobe only takes credentials in the URL. */

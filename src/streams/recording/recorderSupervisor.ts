@@ -164,14 +164,18 @@ export class RecorderSupervisor {
     this.lastFrame = Math.max(this.lastFrame, p.frame);
   }
 
-  /** ffmpeg's -timeout covers a silent socket; this covers a socket that talks but carries no frames. */
+  /**
+   * ffmpeg's -timeout covers a silent socket; this covers a socket that talks but carries no
+   * frames. Before a run's first frame the allowance is longer: 64 ffmpegs starting together on a
+   * loaded 2-core box took over 20 s to open their inputs, and killing them then only restarted
+   * the same stampede (seen in bench/recording.ts).
+   */
   private checkStall(run: RecorderRun, runStartedAt: number): void {
-    const ref = Math.max(this.lastProgressAt ?? 0, runStartedAt);
-    if (this.deps.clock.now() - ref <= this.o.stallKillSeconds * 1000) return;
-    this.deps.log.warn(
-      { pid: run.pid, stallKillSeconds: this.o.stallKillSeconds },
-      'recorder wedged; killing',
-    );
+    const progressed = (this.lastProgressAt ?? 0) > runStartedAt;
+    const ref = progressed ? (this.lastProgressAt ?? runStartedAt) : runStartedAt;
+    const limitS = progressed ? this.o.stallKillSeconds : this.o.stallKillSeconds * 3;
+    if (this.deps.clock.now() - ref <= limitS * 1000) return;
+    this.deps.log.warn({ pid: run.pid, limitS, progressed }, 'recorder wedged; killing');
     run.kill('SIGKILL');
   }
 

@@ -70,7 +70,12 @@ export function judgeRecording(e: RecordingEvidence, now: number, o: RuleOptions
       };
     }
   }
-  const writeRef = Math.max(e.lastWriteAt ?? Number.NEGATIVE_INFINITY, e.watchingSince);
+  // Our recorder just (re)started gets a grace period from watchingSince; for an external writer
+  // or edge storage an old last write is evidence enough (it stopped while we were not looking).
+  const writeRef =
+    e.source === 'own' || e.lastWriteAt === undefined
+      ? Math.max(e.lastWriteAt ?? Number.NEGATIVE_INFINITY, e.watchingSince)
+      : e.lastWriteAt;
   if (now - writeRef > segmentLimitMs) {
     const age = e.lastWriteAt === undefined ? 'never' : `${Math.round((now - e.lastWriteAt) / 1000)} s ago`;
     const cause = SEGMENT_CAUSE[e.source];

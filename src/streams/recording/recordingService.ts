@@ -5,6 +5,7 @@ import type { EventBus } from '../../shared/events.js';
 import type { Log } from '../../shared/log.js';
 import type { Service } from '../../shared/service.js';
 import type { RecordingStatus } from '../../shared/types.js';
+import { warmRecorderCapabilities } from '../ffmpeg/recorderCapabilities.js';
 import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
 import { type CameraPlan, CameraWatch, type SanityStats } from './cameraWatch.js';
 import { RecorderSupervisor } from './recorderSupervisor.js';
@@ -94,21 +95,23 @@ export class RecordingService implements Service {
 
   async start(): Promise<void> {
     await this.storage.checkSharedFilesystem();
-    for (const w of this.watches.values()) {
-      w.supervisor?.start();
-      this.publish(
-        w,
-        judgeRecording(
-          { source: w.plan.source, watchingSince: w.watchingSince },
-          this.deps.clock.now(),
-          this.ruleOptions(),
-        ),
-      );
-    }
+    await this.warmUp();
+    this.started = true;
+    for (const w of this.watches.values()) this.begin(w);
     const { clock } = this.deps;
     this.timers.push(clock.setInterval(() => void this.tick(), this.o.tickMs ?? 2000));
     this.timers.push(clock.setInterval(() => void this.runStorage(), this.o.retentionIntervalMs ?? 30_000));
     void this.runStorage();
+  }
+
+  private async warmUp(): Promise<void> {
+    if (![...this.watches.values()].some((w) => w.supervisor)) return;
+    try {
+      await warmRecorderCapabilities(this.o.ffmpegPath);
+    } catch (err) {
+      // Recorders will fail and be supervised (status stale, tail kept); the daemon keeps running.
+      this.deps.log.error({ err }, 'ffmpeg capability check failed');
+    }
   }
 
   /** A camera joined the inventory (or its profile changed): (re)start its recording. */
@@ -199,7 +202,9 @@ export class RecordingService implements Service {
     const log = this.deps.log.child({ cameraId: id });
     if (verdict.status === 'stale' && verdict.cause) {
       const rec = w.recorder();
-      const lastEvidence = Math.max(w.lastSegmentAt() ?? 0, rec?.lastProgressAt ?? 0, w.watchingSince);
+      // The gap began at the last sign of recording, which may precede this daemon's start.
+      const seen = Math.max(w.lastSegmentAt() ?? 0, rec?.lastProgressAt ?? 0);
+      const lastEvidence = seen > 0 ? seen : w.watchingSince;
       this.deps.gaps.open(id, verdict.cause, lastEvidence);
       log.warn({ cause: verdict.cause, detail: verdict.detail }, 'recording stale');
     } else if (verdict.status === 'ok') {

@@ -75,10 +75,6 @@ export class RtspAuthenticator {
     }
   }
 
-  get isStaleRetry(): boolean {
-    return this.challenge.stale;
-  }
-
   /** The Authorization header value for `method uri`. Never log it. */
   header(method: string, uri: string): string {
     const { username, password } = this.credential;

@@ -78,7 +78,16 @@ export class RtspSession {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
-    this.target = splitRtspUrl(options.url);
+    try {
+      this.target = splitRtspUrl(options.url);
+    } catch (err) {
+      // A bad URL (or rtsps://, which this client does not speak) must end in `closed`, not a throw
+      // out of a supervisor loop.
+      this.target = { url: 'rtsp://invalid/', host: 'invalid', port: 554 };
+      this.error = new CamgateError('RTSP_PROTOCOL', `unusable RTSP URL: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
     this.log = deps.log.child({ module: 'rtsp', url: this.target.url });
   }
 
@@ -106,7 +115,8 @@ export class RtspSession {
 
   start(): void {
     if (this.currentPhase !== 'idle') return;
-    void this.run();
+    if (this.error) this.finish('protocol', this.error);
+    else void this.run();
   }
 
   /** Sends TEARDOWN (best effort) and closes; resolves with the close reason. */

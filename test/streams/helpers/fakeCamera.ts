@@ -7,6 +7,8 @@ export interface FakeCameraOptions {
   gop?: number;
   sessionTimeoutS?: number;
   auth?: { user: string; password: string; algorithm: 'MD5' | 'SHA-256'; staleOnce?: boolean };
+  /** Packets keep flowing but every one carries the same RTP timestamp (a hung encoder). */
+  frozenTimestamps?: boolean;
 }
 
 // SPS/PPS from the retina captures: Dahua H.264 704x480 High, TP-Link H.265 2560x1440 Main.
@@ -146,7 +148,7 @@ export class FakeCamera {
         clearInterval(timer);
         return;
       }
-      const ts = (frame * (90_000 / fps)) >>> 0;
+      const ts = this.options.frozenTimestamps ? 12345 : (frame * (90_000 / fps)) >>> 0;
       for (const payload of this.framePayloads(frame % gop === 0)) {
         socket.write(rtpFrame(seq, ts, payload));
         seq = (seq + 1) & 0xffff;

@@ -62,10 +62,10 @@ describe('judgeRecording', () => {
       'stale',
     ],
     [
-      'external, old files but we only just started watching',
+      'external, files an hour old when we start watching: stopped already',
       { source: 'external', watchingSince: T, lastWriteAt: T - 3_600_000 },
       T + 10_000,
-      'unknown',
+      'stale',
     ],
     ['edge, DataUntil never seen after grace', { source: 'edge', watchingSince: T }, T + 91_000, 'stale'],
   ];

@@ -112,3 +112,54 @@ describe('RecordingService with its own recorder (real ffmpeg, simulated camera)
     service = undefined;
   }, 90_000);
 });
+
+describe('RecordingService crash loop', () => {
+  it('stops hammering a camera that refuses every start and reports stale with ffmpeg’s reason', async () => {
+    const dir = tempDir('camgate-recloop-');
+    dirs.push(dir);
+    store = Store.open({ dir: ':memory:', log: silentLog() });
+    const repo = new RecordingRepo(store.db, 'boot-loop');
+    service = new RecordingService(
+      // Nothing listens on 127.0.32.250:9 (discard port, loopback only): every run fails at once.
+      [{ cameraId: 'cam-dead', source: 'own', url: () => 'rtsp://admin:loop-secret@127.0.32.250:9/x' }],
+      {
+        dir,
+        segmentSeconds: 10,
+        retentionDays: 30,
+        minFreePercent: 1,
+        stallSeconds: 2,
+        tickMs: 250,
+        backoff: { initialMs: 100, maxMs: 200 },
+        crashLoopLimit: 3,
+        crashLoopCooldownMs: 60_000,
+      },
+      {
+        clock: systemClock,
+        log: silentLog(),
+        bus: new EventBus(),
+        gaps: {
+          open: (id, cause, at) => repo.openGap(id, cause, at),
+          close: (id, at, r) => repo.closeGap(id, at, r),
+        },
+      },
+    );
+    await service.start();
+    const svc = service;
+    const view = await until(
+      () => {
+        const v = svc.camera('cam-dead');
+        return v?.recorder?.crashLoop && v.status === 'stale' ? v : undefined;
+      },
+      20_000,
+      'crash loop',
+    );
+    expect(view.detail).toMatch(/crash loop: .*Connection refused/);
+    expect(view.detail).not.toContain('loop-secret');
+    expect(repo.openGapFor('cam-dead')?.cause).toBe('recorder_failing');
+    // Cooling down: no further starts for a while.
+    const starts = view.recorder?.starts ?? 0;
+    expect(starts).toBe(3);
+    await systemClock.sleep(1500);
+    expect(svc.camera('cam-dead')?.recorder?.starts).toBe(starts);
+  }, 40_000);
+});

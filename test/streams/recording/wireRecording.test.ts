@@ -65,12 +65,15 @@ describe('recording wired into the daemon', () => {
       gateway: { id: 'gw-rec' },
       storage: { path: path.join(root, 'state') },
       control: { socket },
-      credentials: [{ match: 'yard-1', username: SIM_USER, password: SIM_PASSWORD }],
-      cameras: [
-        { id: 'yard-1', rtsp: cam.rtspMainUrl, record: true },
-        { id: 'yard-2', rtsp: 'rtsp://127.0.34.200:1/none' },
+      credentials: [
+        { match: 'yard-1', username: SIM_USER, password: SIM_PASSWORD },
+        { match: '127.0.34.0/24', username: SIM_USER, password: SIM_PASSWORD },
       ],
-      recording: { enabled: false, dir: path.join(root, 'recordings'), segmentSeconds: 10 },
+      cameras: [
+        { id: 'yard-1', rtsp: cam.rtspMainUrl },
+        { id: 'yard-2', rtsp: 'rtsp://127.0.34.200:1/none', record: false },
+      ],
+      recording: { enabled: true, dir: path.join(root, 'recordings'), segmentSeconds: 10 },
     });
     daemon = new Daemon({ config, log: silentLog(), wirings: [wireRecording] });
     await daemon.start();
@@ -81,7 +84,7 @@ describe('recording wired into the daemon', () => {
       'yard-1 recording ok',
     );
     expect(board?.camera('yard-1')?.recording.lastSegmentAt).toMatch(/Z$/);
-    // record: not set and recording.enabled false: this camera is not recorded.
+    // record: false overrides recording.enabled for this camera.
     expect(board?.camera('yard-2')?.recording.status).toBe('off');
 
     const status = await getJson(socket, '/status');
@@ -98,8 +101,56 @@ describe('recording wired into the daemon', () => {
     expect(JSON.stringify(why.body)).not.toContain(SIM_PASSWORD);
     expect((await getJson(socket, '/recording/nope')).status).toBe(404);
 
-    const pids = ffmpegChildren();
-    expect(pids.length).toBe(1);
+    // A camera found by discovery later joins; a sweep's update with the same profile does not restart it.
+    const seen = new Date().toISOString();
+    const onvifCamera = {
+      id: 'onvif-1',
+      address: cam.address,
+      source: 'onvif' as const,
+      class: 'overview' as const,
+      ptz: false,
+      classConfidence: 1,
+      classEvidence: [],
+      profiles: [
+        { token: 'sub', name: 'sub', rtspUrl: cam.rtspSubUrl, role: 'sub' as const },
+        { token: 'main', name: 'main', rtspUrl: cam.rtspMainUrl, role: 'main' as const },
+      ],
+      firstSeenAt: seen,
+      lastSeenAt: seen,
+    };
+    const bus = daemon.context?.bus;
+    bus?.emit('inventory.changed', { type: 'camera.added', camera: onvifCamera, at: Date.now() });
+    const recordingOf = async (id: string) =>
+      (await getJson(socket, `/recording/${id}`)).body as { status: string; recorder?: { starts: number } };
+    await until(
+      async () => ((await recordingOf('onvif-1')).status === 'ok' ? true : undefined),
+      20_000,
+      'onvif-1 ok',
+    );
+    bus?.emit('inventory.changed', {
+      type: 'camera.updated',
+      camera: { ...onvifCamera, lastSeenAt: new Date().toISOString() },
+      at: Date.now(),
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await recordingOf('onvif-1')).recorder?.starts).toBe(1);
+    expect(ffmpegChildren().filter(processAlive).length).toBe(2);
+    bus?.emit('inventory.changed', { type: 'camera.removed', camera: onvifCamera, at: Date.now() });
+    await until(
+      async () => ((await getJson(socket, '/recording/onvif-1')).status === 404 ? true : undefined),
+      10_000,
+      'onvif-1 removed',
+    );
+
+    // The removed camera's ffmpeg goes (SIGTERM); yard-1's stays.
+    const pids = await until(
+      () => {
+        const alive = ffmpegChildren().filter(processAlive);
+        return alive.length === 1 ? alive : undefined;
+      },
+      10_000,
+      'one ffmpeg left',
+    );
     await daemon.stop();
     daemon = undefined;
     for (const pid of pids) expect(processAlive(pid)).toBe(false);

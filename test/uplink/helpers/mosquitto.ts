@@ -7,6 +7,19 @@ import { systemClock } from '../../../src/shared/clock.js';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 
+/** Brokers this process started; killed by PID if the test worker exits without cleaning up. */
+const live = new Set<number>();
+process.once('exit', () => {
+  for (const pid of live) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (err) {
+      // Already gone (ESRCH) is the normal case here; nothing else can be done at exit.
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
+});
+
 export interface BrokerOptions {
   /** Extra lines for mosquitto.conf (listeners beyond the plain one, ACL, TLS). */
   readonly extra?: (dir: string) => string[];
@@ -72,6 +85,11 @@ export class Broker {
     });
     child.stderr?.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.child = child;
+    const pid = child.pid;
+    if (pid !== undefined) {
+      live.add(pid);
+      child.once('exit', () => live.delete(pid));
+    }
     for (let i = 0; i < 100; i += 1) {
       if (child.exitCode !== null) throw new Error(`mosquitto exited: ${this.stderr.join('')}`);
       if (await canConnect(this.port)) return;

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { VERSION } from '../../app/version.js';
+import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import {
+  type AcceptanceDoc,
+  computeAcceptance,
+  type HandoverCamera,
+  type LiveCameraState,
+} from '../../report/acceptance/acceptance.js';
+import { acceptanceHtml } from '../../report/acceptance/html.js';
+import { computeReport } from '../../report/compute.js';
+import { buildReportInput } from '../../report/input.js';
+import { systemClock } from '../../shared/clock.js';
+import { UsageError } from '../../shared/errors.js';
+import { CAMERA_CLASSES, type CameraClass } from '../../shared/types.js';
+import { openReadOnly, ReportRepo } from '../../store/reportRepo.js';
+import { parseCommandArgs } from '../args.js';
+import { type CliCommand, writeJson } from '../command.js';
+import { controlRequest } from '../controlClient.js';
+import { runDoctor } from '../doctor/doctor.js';
+import { colour } from '../table.js';
+
+const DAY_MS = 86_400_000;
+
+export const acceptanceCommand: CliCommand = {
+  name: 'acceptance',
+  summary: 'site handover sheet (JSON + printable HTML): inventory, integration now, SLA, box checks',
+  usage:
+    'camgate acceptance [--config PATH] [--out DIR] [--days N] [--json]\n' +
+    '  writes DIR/acceptance.json and DIR/acceptance.html (DIR defaults to .); exit 1 when not accepted',
+  async run(args, io) {
+    const { values } = parseCommandArgs('acceptance', args, {
+      config: { type: 'string' },
+      out: { type: 'string' },
+      days: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const days = Number(values.days ?? '1');
+    if (!(days > 0 && days <= 366))
+      throw new UsageError(`camgate acceptance: --days must be 1-366 (got '${values.days}')`);
+    const configPath = resolveConfigPath(values.config, io.env);
+    const config = loadConfigFile(configPath);
+    const doc = await gather(config, configPath, io.env, days);
+    const dir = values.out ?? '.';
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'acceptance.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, 'acceptance.html'), acceptanceHtml(doc));
+    if (values.json) writeJson(io, doc);
+    else io.stdout.write(`${summary(doc, dir, io.isTty)}\n`);
+    return doc.accepted ? 0 : 1;
+  },
+};
+
+async function gather(
+  config: Readonly<Config>,
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+  days: number,
+): Promise<AcceptanceDoc> {
+  const nowMs = systemClock.now();
+  const window = { fromMs: nowMs - days * DAY_MS, toMs: nowMs };
+  const db = openReadOnly(config.storage.path);
+  let cameras: HandoverCamera[];
+  let rows: Parameters<typeof buildReportInput>[1];
+  try {
+    const repo = new ReportRepo(db);
+    cameras = repo
+      .inventory()
+      .filter((c) => c.removedAt === null)
+      .map((c) => ({ ...c, class: asClass(c.class) }))
+      .map(({ removedAt: _removed, ...c }) => c);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    rows = {
+      cameras: repo.cameras(),
+      outages: repo.outages(iso(window.fromMs), iso(window.toMs)),
+      boots: repo.boots(),
+    };
+  } finally {
+    db.close();
+  }
+  const [live, doctor] = await Promise.all([liveState(config), runDoctor(configPath, env, 3000)]);
+  return computeAcceptance({
+    site: { id: config.site.id, name: config.site.name },
+    gatewayId: config.gateway.id,
+    version: VERSION,
+    generatedAt: new Date(nowMs).toISOString(),
+    cameras,
+    live,
+    report: computeReport(buildReportInput(config, rows, window, nowMs)),
+    checks: doctor.results.map(({ name, status, detail }) => ({ name, status, detail })),
+  });
+}
+
+/** The daemon's view of every camera now; undefined when it does not answer (acceptance then stays open). */
+async function liveState(config: Readonly<Config>): Promise<LiveCameraState[] | undefined> {
+  try {
+    const doc = (await controlRequest(config.control.socket, 'GET', '/status', undefined, 5000)) as {
+      cameras?: LiveCameraState[];
+    };
+    return doc.cameras ?? [];
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'CONTROL_UNAVAILABLE') return undefined;
+    throw err;
+  }
+}
+
+function asClass(value: string): CameraClass {
+  return (CAMERA_CLASSES as readonly string[]).includes(value) ? (value as CameraClass) : 'overview';
+}
+
+function summary(doc: AcceptanceDoc, dir: string, tty: boolean): string {
+  const verdict = doc.accepted
+    ? colour('ACCEPTED', 'green', tty)
+    : colour(`NOT ACCEPTED (${doc.openItems.length} open)`, 'red', tty);
+  const perClass = CAMERA_CLASSES.map((k) => {
+    const c = doc.classes[k];
+    return `  ${k.padEnd(9)}  installed ${String(c.installed).padStart(3)}  planned ${String(c.planned ?? '-').padStart(3)}  integrated ${c.integrated ?? 'unknown'}`;
+  });
+  return [
+    `site ${doc.site.id} · gateway ${doc.gatewayId} · ${verdict}`,
+    ...perClass,
+    ...doc.openItems.map((i) => `  - ${i}`),
+    `wrote ${path.join(dir, 'acceptance.json')} and ${path.join(dir, 'acceptance.html')}`,
+  ].join('\n');
+}

@@ -1,0 +1,120 @@
+import { credentialFor } from '../../config/credentials.js';
+import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { systemClock } from '../../shared/clock.js';
+import { CamgateError, UsageError } from '../../shared/errors.js';
+import { createLog } from '../../shared/log.js';
+import { safeUrl } from '../../shared/redact.js';
+import { LiveSession } from '../../streams/live/liveSession.js';
+import { parseCommandArgs } from '../args.js';
+import type { CliCommand } from '../command.js';
+import { controlRequest } from '../controlClient.js';
+
+export const liveCommand: CliCommand = {
+  name: 'live',
+  summary: 'browser live view for aiming/focusing (page on 127.0.0.1; ffmpeg runs while someone watches)',
+  usage:
+    'camgate live CAMERA [--config PATH] [--port N]\n' +
+    '  CAMERA: camera id or address (from the daemon or config), or rtsp://host/path\n' +
+    '  the page listens on 127.0.0.1 only; from a laptop: ssh -L N:127.0.0.1:N <nvr>',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(
+      'live',
+      args,
+      { config: { type: 'string' }, port: { type: 'string' } },
+      true,
+    );
+    const [camera, ...extra] = positionals;
+    if (!camera || extra.length > 0) throw new UsageError(`usage: ${this.usage}`);
+    const port = Number(values.port ?? '8090');
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      throw new UsageError(`camgate live: --port must be 0-65535 (got '${values.port}')`);
+    }
+    const config = loadConfigFile(resolveConfigPath(values.config, io.env));
+    const target = await resolveLiveTarget(config, camera);
+    const log = createLog({ level: config.log.level }).child({ module: 'live', cameraId: target.id });
+    const session = new LiveSession({
+      clock: systemClock,
+      log,
+      cameraId: target.id,
+      rtspUrl: withCredentials(config, target),
+      port,
+    });
+    const stopped = waitForSignal();
+    await session.start();
+    io.stdout.write(
+      `camgate live: ${target.id} (${safeUrl(target.url)})\nopen http://127.0.0.1:${session.port}/  (Ctrl-C to stop)\n`,
+    );
+    const signal = await stopped;
+    log.info({ signal }, 'stopping live view');
+    await session.stop();
+    log.flush();
+    return 0;
+  },
+};
+
+interface LiveTarget {
+  readonly id: string;
+  readonly address: string;
+  /** Without credentials. */
+  readonly url: string;
+}
+
+interface InventoryCamera {
+  readonly id: string;
+  readonly address: string;
+  readonly profiles?: readonly { readonly rtspUrl: string; readonly role?: string }[];
+}
+
+/** A URL given as is, a static camera from config, else the daemon's inventory (main profile: best for focus). */
+export async function resolveLiveTarget(config: Readonly<Config>, camera: string): Promise<LiveTarget> {
+  if (/^rtsps?:\/\//.test(camera)) {
+    const url = new URL(camera);
+    if (url.password) throw new UsageError('camgate live: CAMERA must not carry a password; use credentials');
+    return { id: url.hostname, address: url.hostname, url: camera };
+  }
+  const fromConfig = config.cameras.find((c) => c.rtsp && (c.id === camera || c.address === camera));
+  if (fromConfig?.rtsp) {
+    const url = new URL(fromConfig.rtsp);
+    return { id: fromConfig.id ?? camera, address: url.hostname, url: fromConfig.rtsp };
+  }
+  let doc: { cameras?: readonly InventoryCamera[] };
+  try {
+    doc = (await controlRequest(config.control.socket, 'GET', '/cameras', undefined, 5000)) as typeof doc;
+  } catch (err) {
+    throw new CamgateError(
+      'CONTROL_UNAVAILABLE',
+      `camera '${camera}' has no rtsp URL in the config and the daemon's inventory is unavailable`,
+      { cause: err },
+    );
+  }
+  const found = (doc.cameras ?? []).find((c) => c.id === camera || c.address === camera);
+  if (!found)
+    throw new UsageError(`camgate live: CAMERA '${camera}' is not in the inventory (camgate cameras)`);
+  const profiles = found.profiles ?? [];
+  const profile = profiles.find((p) => p.role === 'main') ?? profiles[0];
+  if (!profile) throw new CamgateError('USAGE', `camera '${found.id}' has no stream profile yet`);
+  return { id: found.id, address: found.address, url: profile.rtspUrl };
+}
+
+function withCredentials(config: Readonly<Config>, target: LiveTarget): string {
+  const cred = credentialFor(config, { id: target.id, address: target.address });
+  if (!cred) return target.url;
+  const url = new URL(target.url);
+  url.username = cred.username;
+  url.password = cred.password;
+  return url.toString();
+}
+
+/** Ctrl-C (SIGINT) or SIGTERM; the listeners go away once one arrives. */
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

@@ -1,0 +1,104 @@
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import type { Clock } from '../../shared/clock.js';
+import { CamgateError } from '../../shared/errors.js';
+
+/** The parts of node-rtsp-stream 0.0.9's Mpeg1Muxer we use (it ships no types). */
+interface Mpeg1Muxer extends EventEmitter {
+  readonly stream: ChildProcess;
+}
+type Mpeg1MuxerCtor = new (options: {
+  url: string;
+  ffmpegPath: string;
+  ffmpegOptions: Record<string, string>;
+}) => Mpeg1Muxer;
+
+const require = createRequire(import.meta.url);
+
+/**
+ * node-rtsp-stream's VideoStream would also open its own WebSocket server on every interface and
+ * copy ffmpeg's stderr (which names the URL, password included) to ours; we use only its muxer
+ * (ffmpeg → MPEG-TS/MPEG-1 on stdout) and serve viewers ourselves on loopback.
+ */
+function loadMuxer(): Mpeg1MuxerCtor {
+  return require('node-rtsp-stream/mpeg1muxer.js') as Mpeg1MuxerCtor;
+}
+
+// jsmpeg decodes MPEG-1 video without B-frames; audio is not needed to aim a camera. MPEG-1 allows
+// only 23.976-60 fps: a 15 fps camera stream fails with "MPEG-1/2 does not support 15/1 fps".
+const OUTPUT_OPTIONS: Record<string, string> = {
+  '-an': '',
+  '-r': '25',
+  '-bf': '0',
+  '-b:v': '1000k',
+  '-nostats': '',
+  '-loglevel': 'info',
+};
+
+export interface Mpeg1SourceEvents {
+  data: [chunk: Buffer];
+  size: [width: number, height: number];
+  stderr: [line: string];
+  exit: [code: number | null, signal: NodeJS.Signals | null];
+}
+
+/** One ffmpeg child converting an RTSP URL to MPEG-1 in MPEG-TS. `stop()` resolves once the child is gone. */
+export class Mpeg1Source extends EventEmitter<Mpeg1SourceEvents> {
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
+  private stderrTail = '';
+
+  constructor(
+    url: string,
+    private readonly clock: Clock,
+    ffmpegPath = 'ffmpeg',
+  ) {
+    super();
+    const Muxer = loadMuxer();
+    const muxer = new Muxer({ url, ffmpegPath, ffmpegOptions: OUTPUT_OPTIONS });
+    this.child = muxer.stream;
+    if (this.child.pid === undefined) throw new CamgateError('FFMPEG', `cannot start ${ffmpegPath}`);
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.emit('exit', code, signal);
+        resolve();
+      });
+    });
+    // Without a listener an 'error' (spawn failure) would throw out of the event loop.
+    this.child.on('error', (err) => this.emit('stderr', `spawn error: ${err.message}`));
+    muxer.on('mpeg1data', (chunk: Buffer) => this.emit('data', chunk));
+    muxer.on('ffmpegStderr', (chunk: Buffer) => this.onStderr(chunk.toString('utf8')));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGTERM, then SIGKILL if ffmpeg has not exited within `graceMs` (a stuck RTSP read ignores SIGTERM). */
+  async stop(graceMs = 2000): Promise<void> {
+    if (!this.running) return this.exited;
+    this.child.kill('SIGTERM');
+    const timer = this.clock.setTimeout(() => {
+      if (this.running) this.child.kill('SIGKILL');
+    }, graceMs);
+    await this.exited;
+    timer.cancel();
+  }
+
+  private onStderr(text: string): void {
+    const lines = (this.stderrTail + text).split(/\r?\n|\r/);
+    this.stderrTail = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      // "Stream #0:0: Video: h264 (High), yuv420p(progressive), 640x360, 25 fps" of the input.
+      const size = /Stream #0:\d+.*Video: .*?\b(\d{2,5})x(\d{2,5})\b/.exec(line);
+      if (size && this.listenerCount('size') > 0) this.emit('size', Number(size[1]), Number(size[2]));
+      this.emit('stderr', line);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ControlServer } from '../../src/app/control.js';
+import { silentLog } from '../../src/shared/log.js';
+import { runCliInProcess } from '../helpers/cli.js';
+import { tempConfig } from '../helpers/tempSite.js';
+import { siteStore } from '../report/fixture.js';
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('camgate acceptance', () => {
+  it('writes acceptance.json and acceptance.html; open items when cameras are not integrated; exit 1', async () => {
+    const t = tempConfig();
+    cleanups.push(t.cleanup);
+    siteStore(path.join(t.dir, 'state')).close();
+    const control = new ControlServer({ socketPath: t.socket, log: silentLog() });
+    control.route('GET', '/status', () => ({
+      cameras: [
+        { cameraId: 'cam-a', status: 'online', integrated: true, stream: {}, recording: { status: 'off' } },
+        {
+          cameraId: 'cam-b',
+          status: 'offline',
+          integrated: false,
+          cause: 'camera_offline',
+          stream: {},
+          recording: { status: 'off' },
+        },
+      ],
+    }));
+    await control.start();
+    cleanups.push(() => control.stop());
+    const out = path.join(t.dir, 'handover');
+    const r = await runCliInProcess([
+      'acceptance',
+      '--out',
+      out,
+      '--days',
+      '366',
+      '--json',
+      '--config',
+      t.configPath,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { accepted: boolean; openItems: string[]; cameras: { id: string }[] };
+    expect(doc.cameras.map((c) => c.id)).toEqual(['cam-a', 'cam-b', 'cam-d']);
+    expect(doc.openItems).toContain('cam-b: not integrated (camera_offline)');
+    expect(doc.openItems).toContain('cam-d: not integrated (unknown)');
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'acceptance.json'), 'utf8'))).toEqual(doc);
+    expect(fs.readFileSync(path.join(out, 'acceptance.html'), 'utf8')).toContain('NOT ACCEPTED');
+  });
+
+  it('--days out of range exits 2 naming the argument', async () => {
+    const t = tempConfig();
+    cleanups.push(t.cleanup);
+    const r = await runCliInProcess(['acceptance', '--days', '0', '--config', t.configPath]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--days');
+  });
+});

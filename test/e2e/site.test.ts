@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimSite, startSite } from '../../fixtures/sim/site.js';
+import { testBase } from '../fixtures/sim/helpers.js';
+import { repoRoot, runCli, startDaemon } from '../helpers/cli.js';
+import { tempConfig } from '../helpers/tempSite.js';
+import { Centre } from '../uplink/helpers/centre.js';
+import { Broker } from '../uplink/helpers/mosquitto.js';
+
+/**
+ * The whole product, as an integrator runs it: the real `camgate run` subprocess finds a simulated
+ * site by a unicast sweep, watches its RTSP streams and reports to a real Mosquitto; the centre
+ * sees a frozen camera go offline with its cause and come back, and the technician's CLI agrees.
+ */
+const PASSWORD = 'e2e-Secret-42';
+const STALL_SECONDS = 2;
+
+interface CameraState {
+  cameraId: string;
+  class: string;
+  status: string;
+  integrated: boolean;
+  cause?: string | null;
+  manufacturer?: string;
+}
+
+let site: SimSite;
+let broker: Broker;
+let centre: Centre;
+let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;
+let cfg: ReturnType<typeof tempConfig>;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(repoRoot, 'dist/src/cli/main.js')))
+    throw new Error('run `npm run build` first');
+  const base = testBase(60);
+  site = await startSite({
+    cameras: [{ kind: 'overview' }, { kind: 'panoramic' }, { kind: 'lpr' }],
+    baseAddress: base,
+    password: PASSWORD,
+    discovery: false,
+  });
+  broker = await Broker.start({ persistence: false });
+  centre = await Centre.connect(broker.url, 'camgate/v1/#', `e2e-centre-${process.pid}`);
+  const onvifPort = site.cameras[0]?.onvifPort ?? 8080;
+  cfg = tempConfig(
+    [
+      `discovery: { multicast: false, ranges: ["${base.replace(/\.\d+$/, '.0')}/28"], ports: [${onvifPort}], probeWindowSeconds: 1 }`,
+      'site: { id: e2e-site, planned: { overview: 2, panoramic: 1, lpr: 1 } }',
+      `credentials: [{ match: "*", username: admin, password: "${PASSWORD}" }]`,
+      `mqtt: { url: "${broker.url}" }`,
+      `health: { stallSeconds: ${STALL_SECONDS}, hysteresisSeconds: 1 }`,
+    ].join('\n'),
+  );
+  daemon = await startDaemon(cfg.configPath);
+}, 60_000);
+
+afterAll(async () => {
+  await daemon?.stop();
+  await centre?.close();
+  await broker?.dispose();
+  await site?.stop();
+  cfg?.cleanup();
+});
+
+function latestStates(): Map<string, CameraState> {
+  const out = new Map<string, CameraState>();
+  for (const m of centre.messages) if (m.topic.endsWith('/state')) out.set(m.topic, m.json as CameraState);
+  return new Map([...out.values()].map((s) => [s.cameraId, s]));
+}
+
+describe('a simulated site end to end (daemon subprocess, real Mosquitto)', () => {
+  it('finds every camera by class and reports each integrated to the centre', async () => {
+    await centre
+      .waitFor(
+        () => [...latestStates().values()].filter((s) => s.integrated).length === 3,
+        'three integrated cameras on MQTT',
+        45_000,
+      )
+      .catch((err: unknown) => {
+        throw new Error(`${String(err)}\ndaemon log tail:\n${daemon?.logs().slice(-3000)}`);
+      });
+    const states = [...latestStates().values()];
+    expect(states.map((s) => s.class).sort()).toEqual(['lpr', 'overview', 'panoramic']);
+    expect(states.every((s) => s.status === 'online')).toBe(true);
+    const summary = centre.on('/summary').at(-1)?.json as { camerasTotal: number; camerasIntegrated: number };
+    expect(summary).toMatchObject({ camerasTotal: 3, camerasIntegrated: 3 });
+    const status = centre.on('/status').at(-1)?.json as { state: string };
+    expect(status.state).toBe('online');
+
+    const cameras = await runCli(['cameras', '--json', '--config', cfg.configPath]);
+    expect(cameras.code, cameras.stderr).toBe(0);
+    const inv = JSON.parse(cameras.stdout).cameras as { address: string; model?: string; class: string }[];
+    expect(inv.map((c) => c.address).sort()).toEqual(site.cameras.map((c) => c.address).sort());
+    expect(inv.every((c) => Boolean(c.model))).toBe(true);
+  }, 60_000);
+
+  it('a frozen stream goes offline with its cause, is explained by `why`, and is restored', async () => {
+    const lpr = site.cameras.find((c) => c.kind === 'lpr');
+    if (!lpr) throw new Error('no lpr camera');
+    const lprState = () => [...latestStates().values()].find((s) => s.class === 'lpr');
+    const cameraId = lprState()?.cameraId ?? '';
+    expect(cameraId).not.toBe('');
+
+    lpr.setFault('freeze', true);
+    await centre.waitFor(() => lprState()?.status === 'offline', 'lpr offline on MQTT', 20_000);
+    expect(lprState()).toMatchObject({ integrated: false, cause: 'stream_stalled' });
+    const starts = centre.events().filter((e) => e.type === 'outage.start' && e.cameraId === cameraId);
+    await centre.waitFor(
+      () => centre.events().some((e) => e.type === 'outage.start' && e.cameraId === cameraId),
+      'outage.start event',
+    );
+    expect(starts.length).toBeLessThanOrEqual(1);
+
+    const why = await runCli(['why', cameraId, '--config', cfg.configPath]);
+    expect(why.code, why.stderr).toBe(0);
+    expect(why.stdout).toMatch(/stall/i);
+
+    lpr.setFault('freeze', false);
+    await centre.waitFor(() => lprState()?.integrated === true, 'lpr integrated again', 45_000);
+    await centre.waitFor(
+      () => centre.events().some((e) => e.type === 'outage.end' && e.cameraId === cameraId),
+      'outage.end event',
+    );
+    const outages = await runCli(['outages', '--camera', cameraId, '--json', '--config', cfg.configPath]);
+    expect(outages.code, outages.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(outages.stdout))).toContain('restored');
+  }, 120_000);
+
+  it('never puts a camera password in MQTT payloads or daemon logs, and stops cleanly', async () => {
+    expect(centre.messages.some((m) => m.text.includes(PASSWORD))).toBe(false);
+    const code = await daemon?.stop();
+    expect(code).toBe(0);
+    expect(daemon?.logs()).not.toContain(PASSWORD);
+    await centre.waitFor(
+      () => (centre.on('/status').at(-1)?.json as { state?: string } | undefined)?.state === 'offline',
+      'clean stop publishes offline',
+    );
+    daemon = undefined;
+  }, 30_000);
+});

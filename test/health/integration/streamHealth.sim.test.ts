@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimSite, startSite } from '../../../fixtures/sim/site.js';
+import { Daemon } from '../../../src/app/daemon.js';
+import { wireHealth } from '../../../src/app/wireHealth.js';
+import { wireStreams } from '../../../src/app/wireStreams.js';
+import { validateConfig } from '../../../src/config/load.js';
+import { systemClock } from '../../../src/shared/clock.js';
+import { silentLog } from '../../../src/shared/log.js';
+import { HistoryRepo } from '../../../src/store/historyRepo.js';
+import { testBase } from '../../fixtures/sim/helpers.js';
+
+const STALL_SECONDS = 2;
+
+/** Polls `read` every 25 ms until it returns a value; fails after `timeoutMs`. */
+async function until<T>(what: string, read: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = systemClock.monotonic() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (systemClock.monotonic() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await systemClock.sleep(25);
+  }
+}
+
+/**
+ * The real chain against a real RTSP peer (the site simulator): streams session → stream.sample →
+ * health machine → SQLite. The stall goal is measured from the moment the camera freezes to the
+ * moment the outage row exists.
+ */
+describe('stream health against the simulator (real RTSP, real clock)', () => {
+  let site: SimSite;
+  let dir: string;
+  let daemon: Daemon;
+  let history: HistoryRepo;
+
+  beforeAll(async () => {
+    site = await startSite({
+      cameras: [{ kind: 'overview', id: 'sim-h1' }],
+      discovery: false,
+      baseAddress: testBase(77),
+    });
+    const cam = site.cameras[0];
+    if (!cam) throw new Error('no simulated camera');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-health-sim-'));
+    const config = validateConfig({
+      site: { id: 'sim-site' },
+      gateway: { id: 'nvr-sim' },
+      storage: { path: path.join(dir, 'state') },
+      control: { socket: path.join(dir, 'control.sock') },
+      credentials: [{ match: '*', username: site.username, password: site.password }],
+      cameras: [{ id: 'sim-h1', rtsp: cam.rtspSubUrl, class: 'overview' }],
+      health: { stallSeconds: STALL_SECONDS, hysteresisSeconds: 1 },
+    });
+    daemon = new Daemon({ config, log: silentLog(), env: {}, wirings: [wireStreams, wireHealth] });
+    await daemon.start();
+    const ctx = daemon.context;
+    if (!ctx) throw new Error('daemon has no context');
+    history = new HistoryRepo(ctx.store.db);
+  });
+
+  afterAll(async () => {
+    await daemon?.stop();
+    await site?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const status = () => daemon.context?.board.camera('sim-h1')?.status;
+
+  it('goes online, then a frozen stream is a persisted stream_stalled outage within stallSeconds + 1 s', async () => {
+    await until('online', () => (status() === 'online' ? true : undefined));
+    expect(daemon.context?.board.camera('sim-h1')?.stream).toMatchObject({
+      codec: 'h264',
+      width: 320,
+      height: 180,
+    });
+    site.cameras[0]?.setFault('freeze', true);
+    const frozenAt = systemClock.monotonic();
+    const outage = await until('outage row', () => history.openOutage('sim-h1'), 15_000);
+    const latencyMs = systemClock.monotonic() - frozenAt;
+    expect(outage.cause).toBe('stream_stalled');
+    // The goal is stallSeconds + 1 s; polling adds at most 25 ms.
+    expect(latencyMs).toBeLessThanOrEqual(STALL_SECONDS * 1000 + 1000 + 25);
+    expect(status()).toBe('offline');
+  });
+
+  it('comes back online after the freeze ends and closes the outage as restored', async () => {
+    site.cameras[0]?.setFault('freeze', false);
+    await until('online again', () => (status() === 'online' ? true : undefined));
+    const [outage] = history.outages({ cameraId: 'sim-h1' });
+    expect(outage).toMatchObject({ endReason: 'restored', cause: 'stream_stalled' });
+    expect(outage?.durationMs).toBeGreaterThan(0);
+  });
+
+  it('a changed camera password is unauthorized, not offline', async () => {
+    site.cameras[0]?.setFault('wrongPassword', true);
+    site.cameras[0]?.setFault('freeze', true); // drop the running session so the next one must authenticate
+    await until('unauthorized', () => (status() === 'unauthorized' ? true : undefined));
+    expect(history.openOutage('sim-h1')?.cause).toMatch(/stream_stalled|unauthorized/);
+    expect(daemon.context?.board.camera('sim-h1')?.reasons).toContain('unauthorized');
+  });
+});

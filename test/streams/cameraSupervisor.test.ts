@@ -1,0 +1,98 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/shared/events.js';
+import { silentLog } from '../../src/shared/log.js';
+import { systemNet } from '../../src/shared/net.js';
+import { StreamMonitor } from '../../src/streams/streamMonitor.js';
+import type { StreamTarget } from '../../src/streams/streamTarget.js';
+import { SampleRecorder } from './helpers/events.js';
+import { FakeClock } from './helpers/fakeClock.js';
+
+/** Accepts and immediately hangs up, counting connections: a camera that keeps dropping us. */
+async function countingServer(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    connections += 1;
+    sockets.add(s);
+    s.on('error', () => s.destroy());
+    s.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return {
+    url: `rtsp://127.0.0.1:${address.port}/x`,
+    count: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function target(cameraId: string, url: string): StreamTarget {
+  return { cameraId, url, mode: 'continuous', intervalSeconds: 60, durationSeconds: 5 };
+}
+
+/** Advances fake time in steps, letting real socket I/O run in between. */
+async function run(clock: FakeClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 250) {
+    clock.advance(250);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+}
+
+describe('CameraSupervisor with a fake clock', () => {
+  it('retries on the backoff schedule, and a replaced target stops the old loop (generation)', async () => {
+    const a = await countingServer();
+    const b = await countingServer();
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const clock = new FakeClock();
+    const events = new EventBus();
+    const recorder = new SampleRecorder(events);
+    cleanups.push(() => recorder.close());
+    const monitor = new StreamMonitor(
+      { clock, net: systemNet, log: silentLog(), events },
+      { stallSeconds: 2, backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } },
+      [target('cam', a.url)],
+    );
+    await monitor.start(new AbortController().signal);
+    cleanups.push(() => monitor.stop());
+    await run(clock, 100);
+    expect(a.count()).toBe(1);
+    await run(clock, 3000);
+    // One connection per second of fake time: the backoff, not a hot loop.
+    expect(a.count()).toBeGreaterThanOrEqual(3);
+    expect(a.count()).toBeLessThanOrEqual(5);
+    await monitor.setTargets([target('cam', b.url)]);
+    const before = a.count();
+    await run(clock, 5000);
+    expect(a.count()).toBe(before);
+    expect(b.count()).toBeGreaterThanOrEqual(4);
+    expect(recorder.samples.every((s) => s.kind === 'closed' && s.detail?.startsWith('eof'))).toBe(true);
+  });
+
+  it('stop() ends a loop that is sleeping in backoff', async () => {
+    const a = await countingServer();
+    cleanups.push(() => a.close());
+    const clock = new FakeClock();
+    const monitor = new StreamMonitor(
+      { clock, net: systemNet, log: silentLog(), events: new EventBus() },
+      { stallSeconds: 2, backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } },
+      [target('cam', a.url)],
+    );
+    await monitor.start(new AbortController().signal);
+    await run(clock, 100);
+    await monitor.stop();
+    const after = a.count();
+    await run(clock, 3000);
+    expect(a.count()).toBe(after);
+    expect(clock.activeTimers).toBe(0);
+  });
+});
