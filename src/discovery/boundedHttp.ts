@@ -3,6 +3,17 @@ import type { Clock } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Net } from '../shared/net.js';
 
+/** The deadline passed; `connected` tells a silent listener (likely a wedged camera) from an absent host. */
+export class HttpDeadlineError extends CamgateError {
+  constructor(
+    message: string,
+    readonly connected: boolean,
+  ) {
+    super('ONVIF_TIMEOUT', message);
+    this.name = 'HttpDeadlineError';
+  }
+}
+
 export interface HttpResponse {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
@@ -40,6 +51,7 @@ export function boundedRequest(deps: { clock: Clock; net: Net }, req: BoundedReq
         reject(err);
       } else if (res) resolve(res);
     };
+    let connected = false;
     const request = http.request({
       host: url.hostname,
       port,
