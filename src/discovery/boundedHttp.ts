@@ -57,20 +57,29 @@ export function boundedRequest(deps: { clock: Clock; net: Net }, req: BoundedReq
       port,
       path: `${url.pathname}${url.search}`,
       method: req.method ?? 'POST',
-      agent: false,
       headers: {
         connection: 'close',
         ...req.headers,
         'content-length': String(Buffer.byteLength(req.body ?? '')),
       },
-      createConnection: () => deps.net.connect({ host: url.hostname, port }),
+      // No `agent`: Node then uses this function (with `agent: false` it builds its own Agent and
+      // ignores it), so sockets come from the injected Net and we see the connect event.
+      createConnection: () => {
+        const socket = deps.net.connect({ host: url.hostname, port });
+        socket.once('connect', () => {
+          connected = true;
+        });
+        return socket;
+      },
     });
     const timer = deps.clock.setTimeout(
       () =>
         finish(
-          new CamgateError(
-            'ONVIF_TIMEOUT',
-            `no complete answer from ${url.host} within ${req.deadlineMs} ms`,
+          new HttpDeadlineError(
+            connected
+              ? `${url.host} accepted the connection but sent no complete answer within ${req.deadlineMs} ms`
+              : `no answer from ${url.host} within ${req.deadlineMs} ms`,
+            connected,
           ),
         ),
       req.deadlineMs,
