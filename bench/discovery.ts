@@ -98,12 +98,19 @@ try {
     },
     credentials: [{ match: '*', username: 'admin', password: 'bench-secret' }],
   });
+  const baselineRssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
+  const probeStart = performance.now();
+  await waitAnswering(sim.cameras[0]?.address ?? values.base);
+  const simLatencyMs = Math.round(performance.now() - probeStart);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const run = await discover(
     { clock: systemClock, net: systemNet, log: silentLog() },
     { discovery: config.discovery, cameras: [], credentials: config.credentials, multicast: false },
   );
   const wallMs = Math.round(performance.now() - started);
+  const cpu = process.cpuUsage(cpuBefore);
+  const ourCpuMs = Math.round((cpu.user + cpu.system) / 1000);
   const byAddress = new Map(run.results.map((r) => [r.target.address, r]));
   const found = sim.cameras.filter((c) => byAddress.has(c.address)).length;
   const rightClass = sim.cameras.filter(
@@ -122,7 +129,11 @@ try {
     interrogateMs: run.durationMs - run.findMs,
     loadAverage1m: Number(loadavg()[0]?.toFixed(1)),
     cpus: cpus().length,
+    // Peak includes tsx/esbuild (~the baseline); the baseline is measured after imports, before discovery.
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    baselineRssMb,
+    simLatencyMs,
+    ourCpuMs,
   };
   console.log(JSON.stringify(result));
 } finally {

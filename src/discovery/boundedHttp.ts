@@ -3,6 +3,17 @@ import type { Clock } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Net } from '../shared/net.js';
 
+/** The deadline passed; `connected` tells a silent listener (likely a wedged camera) from an absent host. */
+export class HttpDeadlineError extends CamgateError {
+  constructor(
+    message: string,
+    readonly connected: boolean,
+  ) {
+    super('ONVIF_TIMEOUT', message);
+    this.name = 'HttpDeadlineError';
+  }
+}
+
 export interface HttpResponse {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
@@ -40,25 +51,35 @@ export function boundedRequest(deps: { clock: Clock; net: Net }, req: BoundedReq
         reject(err);
       } else if (res) resolve(res);
     };
+    let connected = false;
     const request = http.request({
       host: url.hostname,
       port,
       path: `${url.pathname}${url.search}`,
       method: req.method ?? 'POST',
-      agent: false,
       headers: {
         connection: 'close',
         ...req.headers,
         'content-length': String(Buffer.byteLength(req.body ?? '')),
       },
-      createConnection: () => deps.net.connect({ host: url.hostname, port }),
+      // No `agent`: Node then uses this function (with `agent: false` it builds its own Agent and
+      // ignores it), so sockets come from the injected Net and we see the connect event.
+      createConnection: () => {
+        const socket = deps.net.connect({ host: url.hostname, port });
+        socket.once('connect', () => {
+          connected = true;
+        });
+        return socket;
+      },
     });
     const timer = deps.clock.setTimeout(
       () =>
         finish(
-          new CamgateError(
-            'ONVIF_TIMEOUT',
-            `no complete answer from ${url.host} within ${req.deadlineMs} ms`,
+          new HttpDeadlineError(
+            connected
+              ? `${url.host} accepted the connection but sent no complete answer within ${req.deadlineMs} ms`
+              : `no answer from ${url.host} within ${req.deadlineMs} ms`,
+            connected,
           ),
         ),
       req.deadlineMs,

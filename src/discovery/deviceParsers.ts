@@ -69,7 +69,7 @@ export function macFor(interfaces: readonly NetworkInterfaceInfo[], address: str
 /** "00-1C-27-AA-BB-CC" / "001c27aabbcc" → "00:1c:27:aa:bb:cc"; undefined when not 6 octets. */
 export function normaliseMac(value: string | undefined): string | undefined {
   const hex = value?.replace(/[^0-9a-fA-F]/g, '').toLowerCase();
-  if (!hex || hex.length !== 12) return undefined;
+  if (hex?.length !== 12) return undefined;
   return hex.match(/../g)?.join(':');
 }
 

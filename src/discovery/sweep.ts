@@ -2,7 +2,7 @@ import { ipv4ToInt } from '../config/credentials.js';
 import type { Clock } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
-import { boundedRequest } from './boundedHttp.js';
+import { boundedRequest, HttpDeadlineError } from './boundedHttp.js';
 import type { DiscoveredTarget } from './interrogate.js';
 import { NS, parseXml, soapBody } from './xml.js';
 
@@ -84,6 +84,9 @@ async function probeHost(
         });
         return looksOnvif(res.status, res.body) ? xaddr : undefined;
       } catch (err) {
+        // Something listens on the ONVIF path but never finished answering: list it, so that
+        // interrogation marks it ONVIF_TIMEOUT instead of the camera silently not existing.
+        if (err instanceof HttpDeadlineError && err.connected) return xaddr;
         deps.log.trace({ err, xaddr }, 'sweep: no ONVIF answer');
         return undefined;
       }

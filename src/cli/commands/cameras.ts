@@ -12,7 +12,9 @@ interface InventoryRow {
   serial?: string;
   mac?: string;
   class: string;
+  ptz?: boolean;
   profiles?: { name: string }[];
+  problem?: { code: string; message: string };
 }
 
 export const camerasCommand: CliCommand = {
@@ -39,11 +41,12 @@ export const camerasCommand: CliCommand = {
       c.model ?? '-',
       c.serial ?? '-',
       c.mac ?? '-',
-      c.class,
+      `${c.class}${c.ptz ? '+ptz' : ''}`,
       (c.profiles ?? []).map((p) => p.name).join(',') || '-',
+      c.problem ? c.problem.code : 'ok',
     ]);
     io.stdout.write(
-      `${formatTable(['ID', 'ADDRESS', 'MANUFACTURER', 'MODEL', 'SERIAL', 'MAC', 'CLASS', 'PROFILES'], rows)}\n`,
+      `${formatTable(['ID', 'ADDRESS', 'MANUFACTURER', 'MODEL', 'SERIAL', 'MAC', 'CLASS', 'PROFILES', 'ONVIF'], rows)}\n`,
     );
     return 0;
   },
