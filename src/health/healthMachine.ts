@@ -7,7 +7,14 @@ import {
   unreachableReason,
 } from './streamQuality.js';
 
-export type SampleKind = 'connected' | 'packets' | 'stall' | 'closed' | 'unauthorized' | 'unreachable';
+export type SampleKind =
+  | 'connected'
+  | 'packets'
+  | 'stall'
+  | 'closed'
+  | 'unauthorized'
+  | 'unreachable'
+  | 'paused';
 
 export type HealthEvent =
   | {
@@ -145,6 +152,10 @@ function onSample(
       return goDown(withDetail, 'unauthorized', ['unauthorized'], now, rules);
     case 'unreachable':
       return goDown(withDetail, 'offline', [unreachableReason(e.detail)], now, rules);
+    case 'paused':
+      // Sampled mode between samples: the last observed status holds, no stall clock runs (field
+      // bug: session-limited LPR cameras watched by sampling flapped offline after every sample).
+      return unchanged({ ...withDetail, dataAt: undefined, closedAt: undefined });
     case 'closed':
       // A down camera stays down for its own reason. Otherwise the first close starts the clock and
       // later ones do not restart it: sessions failing before PLAY every second never reach `connected`.

@@ -15,7 +15,8 @@ export interface CamgateEvents {
   'camera.clockDrift': { readonly cameraId: string; readonly offsetMs: number; readonly at: number };
   'stream.sample': {
     readonly cameraId: string;
-    readonly kind: 'connected' | 'packets' | 'stall' | 'closed' | 'unauthorized' | 'unreachable';
+    /** `paused`: a sampled-mode session ended as planned; the next sample comes after the interval. */
+    readonly kind: 'connected' | 'packets' | 'stall' | 'closed' | 'unauthorized' | 'unreachable' | 'paused';
     readonly stats?: StreamStats;
     readonly detail?: string;
     readonly at: number;

@@ -96,7 +96,9 @@ export class CameraSupervisor {
       if (gen !== this.generation) return;
       const now = this.deps.clock.monotonic();
       const sampledStop = this.target.mode === 'sampled' && reason === 'stopped';
-      if (!sampledStop) this.report(reason, error);
+      // A planned end of a sample is not a failure, but health must know no data is due until the next one.
+      if (sampledStop) this.emit('paused', undefined, `sampled: next in ${this.target.intervalSeconds}s`);
+      else this.report(reason, error);
       const stable = playedAt !== undefined && now - playedAt >= this.options.crashLoop.stableMs;
       this.quickFailures = stable || sampledStop ? 0 : this.quickFailures + 1;
       try {

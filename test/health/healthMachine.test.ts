@@ -30,7 +30,7 @@ const SLOW: StreamStats = { ...GOOD, fps: 4.9 };
 
 const pk = (stats?: StreamStats): HealthEvent => ({ type: 'sample', kind: 'packets', stats });
 const ev = (
-  kind: 'connected' | 'stall' | 'closed' | 'unauthorized' | 'unreachable',
+  kind: 'connected' | 'stall' | 'closed' | 'unauthorized' | 'unreachable' | 'paused',
   detail?: string,
 ): HealthEvent => ({
   type: 'sample',
@@ -240,6 +240,31 @@ const cases: readonly Case[] = [
     ],
     transitions: ['unknown>online@0'],
     status: 'online',
+  },
+  {
+    name: 'regression: sampled mode holds the last status between samples instead of flapping offline',
+    steps: [
+      ...UP,
+      [1, ev('paused', 'sampled: next in 300s')],
+      [5, TICK],
+      [299, TICK],
+      [300, ev('connected')],
+      ...flow(301, 305, GOOD),
+      [305, TICK],
+    ],
+    transitions: ['unknown>online@0'],
+    status: 'online',
+  },
+  {
+    name: 'a sampled camera that does not answer its next sample goes offline',
+    steps: [
+      ...UP,
+      [1, ev('paused')],
+      [300, ev('unreachable', 'unreachable: connect ECONNREFUSED')],
+      [301, TICK],
+    ],
+    transitions: ['unknown>online@0', 'online>offline@300'],
+    status: 'offline',
   },
   {
     name: 'a closed session with no reconnect: offline session_closed after stallSeconds',
