@@ -108,7 +108,9 @@ describe('camgate doctor against a real Mosquitto', () => {
   it('reports the broker ok (CONNACK) while it runs, and fail with exit 1 once it is stopped', async () => {
     const broker = await Mosquitto.start(shared.dir);
     cleanups.push(() => broker.stop());
-    const { configPath } = site(`mqtt: { url: "mqtt://127.0.0.1:${broker.port}", protocolVersion: 4 }\n`);
+    const { configPath } = site(
+      `mqtt: { url: "mqtt://127.0.0.1:${broker.port}", protocolVersion: 4 }\ndiscovery: { interfaces: [lo] }\n`,
+    );
     const up = await doctor(configPath);
     expect(check(up.doc, 'broker')).toMatchObject({
       status: 'ok',
@@ -119,7 +121,7 @@ describe('camgate doctor against a real Mosquitto', () => {
       detail: expect.stringMatching(/^version /),
     });
     expect(check(up.doc, 'config').status).toBe('ok');
-    // tempConfig names lo: Linux's lo lacks IFF_MULTICAST yet carries multicast for this box only
+    // The config names lo: Linux's lo lacks IFF_MULTICAST yet carries multicast for this box only
     expect(check(up.doc, 'multicast:lo').status).toBe('warn');
     expect(up.doc.checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(up.code).toBe(0);
