@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { systemClock } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
@@ -39,7 +40,7 @@ export class Store {
     const file = path.join(options.dir, DB_FILE);
     let db = openChecked(file, options);
     if (!db) {
-      const aside = moveAside(file, options.now?.() ?? Date.now());
+      const aside = moveAside(file, options.now?.() ?? systemClock.now());
       options.log.error(
         { file, movedTo: aside },
         'database failed its integrity check; kept aside, starting fresh',

@@ -1,5 +1,6 @@
 import { Daemon } from '../../app/daemon.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import { systemClock } from '../../shared/clock.js';
 import { createLog } from '../../shared/log.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -22,13 +23,12 @@ export const runCommand: CliCommand = {
         if (stopping) return;
         log.info({ signal }, 'stopping');
         // A stop that hangs must not keep systemd waiting: exit regardless after the deadline.
-        const force = setTimeout(() => {
+        const force = systemClock.setTimeout(() => {
           log.error('stop deadline passed; exiting');
           resolve(1);
         }, STOP_DEADLINE_MS);
-        force.unref();
         stopping = daemon.stop().then(() => {
-          clearTimeout(force);
+          force.cancel();
           resolve(0);
         });
       };
