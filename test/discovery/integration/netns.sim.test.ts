@@ -9,7 +9,7 @@ const KINDS = ['overview', 'panoramic', 'lpr', 'lpr'] as const;
 /**
  * Real multicast on a real (bridge) interface, not loopback: cameras in their own namespaces on
  * 10.77.1.0/24, discovery run by the built CLI inside the lab's client namespace. Needs root for
- * `ip netns`; skipped otherwise. The two-subnet + routed-range topology is not built (see report).
+ * `ip netns`; skipped otherwise. The two-subnet + routed-range site is routedSite.sim.test.ts.
  */
 describe.skipIf(notRoot)('camgate discover inside network namespaces (needs root)', () => {
   let lab: NetLab | undefined;
