@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { teardownLab } from '../../fixtures/sim/netns.js';
 import { repoRoot } from './cli.js';
 
 const run = promisify(execFile);
@@ -117,21 +118,6 @@ export class SiteLab {
 
   /** Kills the cameras it started (by PID) and deletes every namespace (their links go with them). */
   async destroy(): Promise<void> {
-    await Promise.all(
-      [...this.children].map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
-            setTimeout(() => c.kill('SIGKILL'), 5000).unref();
-          }),
-      ),
-    );
-    for (const ns of this.namespaces.splice(0).reverse()) {
-      await ip('netns', 'del', ns).catch((err: unknown) =>
-        process.emitWarning(`netns del ${ns}: ${String(err)}`),
-      );
-    }
+    await teardownLab(this.children, this.namespaces);
   }
 }
