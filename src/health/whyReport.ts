@@ -19,11 +19,33 @@ export interface WhyDoc {
     readonly recording?: { readonly status: RecordingStatus; readonly lastSegmentAt?: string };
   };
   readonly openOutage?: { readonly cause: string; readonly startedAt: string; readonly durationMs: number };
+  /** The recording side (`GET /recording/:camera`), when this camera's recording is verified. */
+  readonly recording?: RecordingEvidence;
   readonly transitions: readonly {
     readonly at: string;
     readonly from: string;
     readonly to: string;
     readonly reasons: readonly string[];
+  }[];
+}
+
+export interface RecordingEvidence {
+  readonly source: string;
+  readonly status: RecordingStatus;
+  readonly detail: string;
+  readonly lastSegmentAt?: string;
+  readonly recorder?: {
+    readonly running: boolean;
+    readonly starts: number;
+    readonly crashLoop: boolean;
+    readonly lastExit?: string;
+    /** ffmpeg's last stderr lines, credentials already redacted by the recorder. */
+    readonly stderrTail: readonly string[];
+  };
+  readonly gaps?: readonly {
+    readonly cause: string;
+    readonly startedAt: string;
+    readonly endedAt: string | null;
   }[];
 }
 
@@ -41,10 +63,11 @@ export function renderWhy(doc: WhyDoc): string {
   if (ev?.stream && Object.keys(ev.stream).length > 0)
     lines.push(`  stream: ${describeStream(ev.stream, ev.expectedFps)}`);
   if (ev?.detail) lines.push(`  detail: ${ev.detail}`);
-  if (ev?.recording)
+  if (ev?.recording && !doc.recording)
     lines.push(
       `  recording: ${ev.recording.status}${ev.recording.lastSegmentAt ? ` (last segment ${ev.recording.lastSegmentAt})` : ''}`,
     );
+  if (doc.recording) lines.push(...renderRecording(doc.recording));
   if (doc.openOutage) {
     const o = doc.openOutage;
     lines.push(`  open outage: ${o.cause} since ${o.startedAt} (${formatDuration(o.durationMs)})`);
@@ -54,6 +77,27 @@ export function renderWhy(doc: WhyDoc): string {
     for (const t of doc.transitions) lines.push(`    ${t.at}  ${t.from} -> ${t.to}  ${t.reasons.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+function renderRecording(r: RecordingEvidence): string[] {
+  const lines = [`  recording (${r.source}): ${r.status}, ${r.detail}`];
+  const rec = r.recorder;
+  if (rec) {
+    const state = rec.running ? 'running' : 'not running';
+    const loop = rec.crashLoop ? ', crash loop: waiting before the next try' : '';
+    lines.push(`  recorder: ffmpeg ${state}, ${rec.starts} start(s)${loop}`);
+    if (rec.lastExit) lines.push(`  recorder last exit: ${rec.lastExit.trim()}`);
+    if (rec.stderrTail.length > 0) {
+      lines.push('  ffmpeg said:');
+      for (const line of rec.stderrTail.slice(-8)) lines.push(`    ${line}`);
+    }
+  }
+  const gaps = r.gaps ?? [];
+  if (gaps.length > 0) {
+    lines.push('  recent recording gaps:');
+    for (const g of gaps.slice(-5)) lines.push(`    ${g.startedAt} -> ${g.endedAt ?? 'open'}  ${g.cause}`);
+  }
+  return lines;
 }
 
 function describeStream(s: StreamStats, expectedFps: number | undefined): string {

@@ -1,7 +1,7 @@
 import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { streamCauseOf } from '../../health/streamQuality.js';
-import { renderWhy, type WhyDoc } from '../../health/whyReport.js';
+import { type RecordingEvidence, renderWhy, type WhyDoc } from '../../health/whyReport.js';
 import { systemClock } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { openHistoryReadOnly } from '../../store/historyRepo.js';
@@ -43,10 +43,43 @@ export const whyCommand: CliCommand = {
 /** The live answer, or undefined when no daemon listens (then the history database answers). */
 async function askDaemon(socket: string, cameraId: string): Promise<WhyDoc | undefined> {
   try {
-    return (await controlRequest(socket, 'GET', `/why/${encodeURIComponent(cameraId)}`)) as WhyDoc;
+    const doc = (await controlRequest(socket, 'GET', `/why/${encodeURIComponent(cameraId)}`)) as WhyDoc;
+    const recording = await askRecording(socket, cameraId);
+    return recording ? { ...doc, recording } : doc;
   } catch (err) {
     if (err instanceof CamgateError && err.code === 'CONTROL_UNAVAILABLE' && noListener(err.cause))
       return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The recorder's side: status, ffmpeg's last lines, recent gaps. Absent when recording is off for
+ * the site (no route) or for this camera (404): `why` still answers about the stream.
+ */
+async function askRecording(socket: string, cameraId: string): Promise<RecordingEvidence | undefined> {
+  try {
+    const view = (await controlRequest(
+      socket,
+      'GET',
+      `/recording/${encodeURIComponent(cameraId)}`,
+    )) as RecordingEvidence;
+    return {
+      source: view.source,
+      status: view.status,
+      detail: view.detail,
+      lastSegmentAt: view.lastSegmentAt,
+      recorder: view.recorder && {
+        running: view.recorder.running,
+        starts: view.recorder.starts,
+        crashLoop: view.recorder.crashLoop,
+        lastExit: view.recorder.lastExit,
+        stderrTail: view.recorder.stderrTail ?? [],
+      },
+      gaps: (view.gaps ?? []).map((g) => ({ cause: g.cause, startedAt: g.startedAt, endedAt: g.endedAt })),
+    };
+  } catch (err) {
+    if (err instanceof CamgateError && err.code === 'CONTROL_UNAVAILABLE') return undefined;
     throw err;
   }
 }
