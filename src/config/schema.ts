@@ -82,6 +82,10 @@ const camera = z
     class: z.enum(CAMERA_CLASSES).optional().describe('force the camera class'),
     name: z.string().max(200).optional(),
     record: z.boolean().optional().describe('record this camera (default: recording.enabled)'),
+    recordProfile: z
+      .enum(['main', 'sub'])
+      .optional()
+      .describe('which stream to record (default: recording.profile)'),
     monitor: monitor.optional(),
   })
   .refine(
@@ -133,6 +137,10 @@ const mqtt = z
 const recording = z.strictObject({
   enabled: z.boolean().default(false).describe('record cameras with ffmpeg'),
   dir: z.string().min(1).default('/var/lib/camgate/recordings').describe('segment directory'),
+  profile: z
+    .enum(['main', 'sub'])
+    .default('main')
+    .describe('stream recorded: main (full resolution, evidence) or sub (less disk)'),
   segmentSeconds: z.number().int().min(10).max(3600).default(60),
   retentionDays: z.number().int().min(1).max(3650).default(30),
   minFreePercent: z.number().min(1).max(90).default(10).describe('free-space floor for retention'),

@@ -31,9 +31,11 @@ export function planFor(
       (c.id !== undefined && c.id === camera.id) || (c.address !== undefined && c.address === camera.address),
   );
   const record = override?.record ?? config.recording.enabled;
-  const profile = camera.profiles.find((p) => p.role === 'main') ?? camera.profiles[0];
+  // Evidence for incidents: the main (full resolution) profile by default, not the monitoring sub
+  // stream; a camera without the asked-for role records what it has.
+  const role = override?.recordProfile ?? config.recording.profile;
+  const profile = camera.profiles.find((p) => p.role === role) ?? camera.profiles[0];
   if (!record || !profile) return { cameraId: camera.id, source: 'none', key: 'none' };
-  // Evidence for incidents: record the main (full resolution) profile, not the monitoring sub stream.
   return {
     cameraId: camera.id,
     source: 'own',
