@@ -27,6 +27,15 @@ export interface DiscoverOptions {
   readonly concurrency?: number;
   /** false: unicast only (ranges and configured addresses), no multicast socket. */
   readonly multicast?: boolean;
+  /** Called when finding ends and after each interrogation, for a technician's progress line. */
+  readonly onProgress?: (p: DiscoveryProgress) => void;
+}
+
+export interface DiscoveryProgress {
+  readonly phase: 'finding' | 'interrogating';
+  /** Devices found so far (known once finding ends). */
+  readonly found: number;
+  readonly interrogated: number;
 }
 
 export interface DiscoveryRun {
@@ -46,6 +55,7 @@ export async function discover(deps: DiscoverDeps, options: DiscoverOptions): Pr
     options.multicast === false || !d.multicast ? [] : probeInterfaces(deps.net, d.interfaces);
   const addresses = expandRanges(d.ranges);
   const windowMs = d.probeWindowSeconds * 1000;
+  options.onProgress?.({ phase: 'finding', found: 0, interrogated: 0 });
   const [probe, swept] = await Promise.all([
     probeSweep(deps, {
       interfaces,
@@ -76,6 +86,7 @@ export async function discover(deps: DiscoverDeps, options: DiscoverOptions): Pr
     'discovery sweep done',
   );
   const findMs = Math.round(deps.clock.monotonic() - started);
+  options.onProgress?.({ phase: 'interrogating', found: targets.length, interrogated: 0 });
   const results = await interrogateTargets(deps, targets, options);
   return {
     targets,
@@ -146,6 +157,7 @@ export async function interrogateTargets(
       if (result.problem)
         deps.log.warn({ address: target.address, problem: result.problem }, 'camera interrogation failed');
       out.push(result);
+      options.onProgress?.({ phase: 'interrogating', found: targets.length, interrogated: out.length });
     }
   };
   const n = Math.min(options.concurrency ?? 64, targets.length);

@@ -52,6 +52,18 @@ describe('camgate acceptance', () => {
     expect(doc.openItems).toContain('cam-d: not integrated (unknown)');
     expect(JSON.parse(fs.readFileSync(path.join(out, 'acceptance.json'), 'utf8'))).toEqual(doc);
     expect(fs.readFileSync(path.join(out, 'acceptance.html'), 'utf8')).toContain('NOT ACCEPTED');
+
+    // On a terminal the table comes with a progress line on stderr, cleared at the end.
+    const tty = await runCliInProcess(
+      ['acceptance', '--out', out, '--config', t.configPath],
+      {},
+      { tty: true },
+    );
+    expect(tty.code).toBe(1);
+    expect(tty.stderr).toContain('acceptance: reading the site history');
+    expect(tty.stderr).toContain('acceptance: asking the daemon, checking the box');
+    expect(tty.stderr.endsWith('\r')).toBe(true);
+    expect(tty.stdout).toContain('NOT ACCEPTED');
   });
 
   it('--days out of range exits 2 naming the argument', async () => {

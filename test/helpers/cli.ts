@@ -14,7 +14,11 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured streams (fast; for command logic). */
-export async function runCliInProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function runCliInProcess(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  opts: { tty?: boolean } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) =>
@@ -32,7 +36,7 @@ export async function runCliInProcess(argv: string[], env: NodeJS.ProcessEnv = {
       stderr += s;
     }),
     env,
-    isTty: false,
+    isTty: opts.tty ?? false,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

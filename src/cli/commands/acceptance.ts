@@ -21,6 +21,7 @@ import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
 import { controlRequest } from '../controlClient.js';
 import { runDoctor } from '../doctor/doctor.js';
+import { type Progress, progressLine } from '../progress.js';
 import { colour } from '../table.js';
 
 const DAY_MS = 86_400_000;
@@ -43,7 +44,8 @@ export const acceptanceCommand: CliCommand = {
       throw new UsageError(`camgate acceptance: --days must be 1-366 (got '${values.days}')`);
     const configPath = resolveConfigPath(values.config, io.env);
     const config = loadConfigFile(configPath);
-    const doc = await gather(config, configPath, io.env, days);
+    const progress = progressLine(io, !values.json);
+    const doc = await gather(config, configPath, io.env, days, progress).finally(() => progress.done());
     const dir = values.out ?? '.';
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'acceptance.json'), `${JSON.stringify(doc, null, 2)}\n`);
@@ -59,7 +61,9 @@ async function gather(
   configPath: string,
   env: NodeJS.ProcessEnv,
   days: number,
+  progress: Progress,
 ): Promise<AcceptanceDoc> {
+  progress.update('acceptance: reading the site history');
   const nowMs = systemClock.now();
   const window = { fromMs: nowMs - days * DAY_MS, toMs: nowMs };
   const db = openReadOnly(config.storage.path);
@@ -96,6 +100,7 @@ async function gather(
   } finally {
     db.close();
   }
+  progress.update('acceptance: asking the daemon, checking the box');
   const [live, doctor] = await Promise.all([liveState(config), runDoctor(configPath, env, 3000)]);
   return computeAcceptance({
     site: { id: config.site.id, name: config.site.name },

@@ -9,6 +9,7 @@ import { systemNet } from '../../shared/net.js';
 import type { CameraRecord } from '../../shared/types.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
+import { progressLine } from '../progress.js';
 import { formatTable } from '../table.js';
 
 export const discoverCommand: CliCommand = {
@@ -42,10 +43,21 @@ export const discoverCommand: CliCommand = {
       throw new UsageError(`camgate discover: ${flag}: ${issue?.message ?? 'invalid'}`);
     }
     const log = createLog({ level: io.env.CAMGATE_LOG_LEVEL ?? 'error' });
+    const progress = progressLine(io, !values.json);
     const run = await discover(
       { clock: systemClock, net: systemNet, log },
-      { discovery: discovery.data, cameras: base.cameras, credentials: base.credentials },
-    );
+      {
+        discovery: discovery.data,
+        cameras: base.cameras,
+        credentials: base.credentials,
+        onProgress: (p) =>
+          progress.update(
+            p.phase === 'finding'
+              ? 'discovering: probing and sweeping'
+              : `discovering: ${p.interrogated}/${p.found} cameras interrogated`,
+          ),
+      },
+    ).finally(() => progress.done());
     const nowIso = isoTs(systemClock.now());
     const cameras: CameraRecord[] = run.results.map((r) =>
       toRecord(r, cameraIdFor(r, base.cameras), nowIso, nowIso),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../../fixtures/sim/site.js';
 import type { CameraRecord } from '../../../src/shared/types.js';
-import { repoRoot, runCli, startDaemon } from '../../helpers/cli.js';
+import { repoRoot, runCli, runCliInProcess, startDaemon } from '../../helpers/cli.js';
 import { tempConfig } from '../../helpers/tempSite.js';
 
 const BASE = '127.0.45.1';
@@ -85,9 +85,37 @@ site: { id: test-site, planned: { overview: 3, panoramic: 2, lpr: 2 } }
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/ID\s+ADDRESS\s+CLASS/);
     expect(table.stdout).toContain('lpr');
+    // Not a terminal: no progress line on stderr.
+    expect(table.stderr).not.toContain('discovering');
     const bad = await runCli(['discover', '--config', cfg.configPath, '--range', '10.0.0.0/33']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--range');
+  }, 90_000);
+
+  it('on a terminal, `camgate discover` shows its progress on stderr and clears it; --json stays clean', async () => {
+    const argv = [
+      'discover',
+      '--config',
+      cfg.configPath,
+      '--range',
+      RANGE,
+      '--interface',
+      'lo',
+      '--timeout',
+      '1',
+    ];
+    const tty = await runCliInProcess(argv, {}, { tty: true });
+    expect(tty.code, tty.stderr).toBe(0);
+    expect(tty.stderr).toContain('discovering: probing and sweeping');
+    const counts = [...tty.stderr.matchAll(/discovering: (\d+)\/(\d+) cameras interrogated/g)];
+    const last = counts.at(-1);
+    expect(Number(last?.[2])).toBeGreaterThanOrEqual(site.cameras.length - 1);
+    expect(last?.[1]).toBe(last?.[2]);
+    expect(tty.stderr.endsWith('\r')).toBe(true);
+    expect(tty.stdout).not.toContain('\r');
+    const json = await runCliInProcess([...argv, '--json'], {}, { tty: true });
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout).cameras.length).toBeGreaterThanOrEqual(site.cameras.length - 1);
   }, 90_000);
 
   it('the daemon keeps the inventory: `camgate cameras --json` and POST /rediscover via the status board', async () => {
