@@ -18,6 +18,8 @@ const lines = [
   `storage: { path: ${dir}/state }`,
   `control: { socket: ${dir}/control.sock }`,
   `discovery: { multicast: false, ranges: [127.0.1.0/${prefix}], ports: [8080], intervalSeconds: 60, probeWindowSeconds: 1.5 }`,
+  // camgate's own recorder, verified like any other: short segments so the demo shows them.
+  `recording: { enabled: true, dir: ${dir}/recordings, segmentSeconds: 10, retentionDays: 1 }`,
   `mqtt: { url: "mqtt://127.0.0.1:${port}" }`,
   'credentials:',
   `  - { match: "*", username: admin, passwordFile: ${dir}/camera-password }`,
