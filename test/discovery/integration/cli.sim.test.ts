@@ -41,23 +41,21 @@ site: { id: test-site, planned: { overview: 3, panoramic: 2, lpr: 2 } }
     cfg?.cleanup();
   });
 
+  /** Unicast over the site's loopback range only. */
+  const discoverArgs = () => [
+    'discover',
+    '--config',
+    cfg.configPath,
+    '--range',
+    RANGE,
+    '--interface',
+    'lo',
+    '--timeout',
+    '1',
+  ];
+
   it('`camgate discover --json --range` prints one JSON document with every camera classified', async () => {
-    const res = await runCli(
-      [
-        'discover',
-        '--json',
-        '--config',
-        cfg.configPath,
-        '--range',
-        RANGE,
-        '--interface',
-        'lo',
-        '--timeout',
-        '1',
-      ],
-      {},
-      60_000,
-    );
+    const res = await runCli([...discoverArgs(), '--json'], {}, 60_000);
     expect(res.code, res.stderr).toBe(0);
     const doc = JSON.parse(res.stdout) as {
       cameras: CameraRecord[];
@@ -77,11 +75,7 @@ site: { id: test-site, planned: { overview: 3, panoramic: 2, lpr: 2 } }
   }, 90_000);
 
   it('`camgate discover` table and usage errors', async () => {
-    const table = await runCli(
-      ['discover', '--config', cfg.configPath, '--range', RANGE, '--interface', 'lo', '--timeout', '1'],
-      {},
-      60_000,
-    );
+    const table = await runCli(discoverArgs(), {}, 60_000);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/ID\s+ADDRESS\s+CLASS/);
     expect(table.stdout).toContain('lpr');
@@ -93,17 +87,7 @@ site: { id: test-site, planned: { overview: 3, panoramic: 2, lpr: 2 } }
   }, 90_000);
 
   it('on a terminal, `camgate discover` shows its progress on stderr and clears it; --json stays clean', async () => {
-    const argv = [
-      'discover',
-      '--config',
-      cfg.configPath,
-      '--range',
-      RANGE,
-      '--interface',
-      'lo',
-      '--timeout',
-      '1',
-    ];
+    const argv = discoverArgs();
     const tty = await runCliInProcess(argv, {}, { tty: true });
     expect(tty.code, tty.stderr).toBe(0);
     expect(tty.stderr).toContain('discovering: probing and sweeping');
