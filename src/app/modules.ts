@@ -4,6 +4,7 @@ import type { StatusBoard } from './statusBoard.js';
 import { wireDiscovery } from './wireDiscovery.js';
 import { wireHealth } from './wireHealth.js';
 import { wireRecording } from './wireRecording.js';
+import { wireSnapshot } from './wireSnapshot.js';
 import { wireStreams } from './wireStreams.js';
 import { wireUplink } from './wireUplink.js';
 
@@ -17,4 +18,11 @@ export interface WiringContext extends AppContext {
  */
 export type Wiring = (ctx: WiringContext) => Service[];
 
-export const wirings: readonly Wiring[] = [wireDiscovery, wireStreams, wireRecording, wireHealth, wireUplink];
+export const wirings: readonly Wiring[] = [
+  wireDiscovery,
+  wireStreams,
+  wireSnapshot,
+  wireRecording,
+  wireHealth,
+  wireUplink,
+];

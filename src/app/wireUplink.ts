@@ -28,12 +28,17 @@ export const wireUplink: Wiring = createWireUplink();
 
 /**
  * Centre commands run the same code as the technician's CLI: the control routes, in-process.
- * `snapshot` has no route yet and is answered `unsupported`.
+ * A command whose route no module registered is answered `unsupported`.
  */
 function controlHandlers(ctx: WiringContext): CommandHandlers {
+  const viaRoute = (path: string, withCamera: boolean): CommandHandlers[string] =>
+    ctx.control.has('POST', path)
+      ? (args) => ctx.control.invoke('POST', path, withCamera ? { camera: args.camera } : undefined)
+      : undefined;
   return {
-    rediscover: () => ctx.control.invoke('POST', '/rediscover'),
-    probe: (args) => ctx.control.invoke('POST', '/probe', { camera: args.camera }),
+    rediscover: viaRoute('/rediscover', false),
+    probe: viaRoute('/probe', true),
+    snapshot: viaRoute('/snapshot', true),
   };
 }
 

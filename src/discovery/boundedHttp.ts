@@ -17,7 +17,10 @@ export class HttpDeadlineError extends CamgateError {
 export interface HttpResponse {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
+  /** The body as UTF-8 text (SOAP). */
   readonly body: string;
+  /** The same bytes, untouched (snapshots). */
+  readonly raw: Buffer;
 }
 
 export interface BoundedRequest {
@@ -127,11 +130,8 @@ function readBody(
   res.on('error', (err) =>
     finish(new CamgateError('ONVIF_TIMEOUT', `${host}: ${err.message}`, { cause: err })),
   );
-  res.on('end', () =>
-    finish(undefined, {
-      status: res.statusCode ?? 0,
-      headers: res.headers,
-      body: Buffer.concat(chunks).toString('utf8'),
-    }),
-  );
+  res.on('end', () => {
+    const raw = Buffer.concat(chunks);
+    finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: raw.toString('utf8'), raw });
+  });
 }

@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'RTSP_TOO_LARGE'
   | 'MQTT'
   | 'FFMPEG'
+  | 'SNAPSHOT'
+  | 'BUSY'
   | 'INTERNAL';
 
 export class CamgateError extends Error {

@@ -9,6 +9,7 @@ import { outagesCommand } from './outages.js';
 import { probeCommand } from './probe.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { snapshotCommand } from './snapshot.js';
 import { statusCommand } from './status.js';
 import { whyCommand } from './why.js';
 
@@ -25,5 +26,6 @@ export const commands: readonly CliCommand[] = [
   reportCommand,
   doctorCommand,
   liveCommand,
+  snapshotCommand,
   acceptanceCommand,
 ];

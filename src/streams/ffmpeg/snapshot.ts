@@ -1,0 +1,61 @@
+import { PassThrough } from 'node:stream';
+import ffmpeg from 'fluent-ffmpeg';
+import type { Clock } from '../../shared/clock.js';
+import { CamgateError } from '../../shared/errors.js';
+import { redactText } from '../../shared/redact.js';
+
+export interface FrameGrabOptions {
+  /** rtsp:// URL with credentials (they stay in ffmpeg's argv, never in our logs or errors). */
+  readonly url: string;
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+  readonly ffmpegPath?: string;
+}
+
+/**
+ * One JPEG decoded from the RTSP stream: the fallback for cameras without an ONVIF snapshot URI
+ * (plain RTSP cameras, or a URI that fails). TCP interleaved with I/O timeouts, one frame, and a
+ * hard deadline that kills ffmpeg, so a camera that never sends a keyframe cannot keep it alive.
+ */
+export function grabFrame(deps: { clock: Clock }, o: FrameGrabOptions): Promise<Buffer> {
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const maxBytes = o.maxBytes ?? 5_000_000;
+  const micros = String(timeoutMs * 1000);
+  const out = new PassThrough();
+  const command = ffmpeg(o.url)
+    .inputOptions(['-rtsp_transport', 'tcp', '-timeout', micros])
+    .outputOptions(['-frames:v', '1', '-an', '-c:v', 'mjpeg', '-q:v', '4'])
+    .format('image2pipe');
+  if (o.ffmpegPath) command.setFfmpegPath(o.ffmpegPath);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (err: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      if (err) {
+        command.kill('SIGKILL');
+        reject(err);
+      } else resolve(Buffer.concat(chunks));
+    };
+    const timer = deps.clock.setTimeout(
+      () => finish(new CamgateError('RTSP_TIMEOUT', `no frame within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    out.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) finish(new CamgateError('FFMPEG', `frame exceeds ${maxBytes} bytes`));
+      else chunks.push(c);
+    });
+    command.on('error', (err: Error) => {
+      const first = redactText(err.message).split('\n').slice(0, 2).join(' ');
+      finish(new CamgateError('FFMPEG', `ffmpeg could not grab a frame: ${first}`));
+    });
+    command.on('end', () =>
+      size > 0 ? finish(undefined) : finish(new CamgateError('FFMPEG', 'ffmpeg ended without a frame')),
+    );
+    command.pipe(out, { end: true });
+  });
+}
