@@ -128,7 +128,7 @@ describe('a simulated site end to end (daemon subprocess, real Mosquitto)', () =
     expect(JSON.stringify(JSON.parse(outages.stdout))).toContain('restored');
   }, 120_000);
 
-  it('answers centre commands: probe a camera, rediscover the site', async () => {
+  it('answers centre commands: probe a camera, rediscover the site, a snapshot', async () => {
     const lprId = [...latestStates().values()].find((s) => s.class === 'lpr')?.cameraId;
     const prefix = 'camgate/v1/e2e-site/gw-test';
     const issuedAt = new Date().toISOString();
@@ -137,12 +137,26 @@ describe('a simulated site end to end (daemon subprocess, real Mosquitto)', () =
       JSON.stringify({ requestId: 'p-1', issuedAt, args: { camera: lprId } }),
     );
     await centre.publish(`${prefix}/cmd/rediscover`, JSON.stringify({ requestId: 'r-1', issuedAt }));
+    await centre.publish(
+      `${prefix}/cmd/snapshot`,
+      JSON.stringify({ requestId: 's-1', issuedAt, args: { camera: lprId } }),
+    );
     const answer = (id: string) =>
       centre.on(`/cmd-resp/${id}`).at(-1)?.json as { status: string; result?: unknown };
-    await centre.waitFor(() => Boolean(answer('p-1') && answer('r-1')), 'command responses', 30_000);
+    await centre.waitFor(
+      () => Boolean(answer('p-1') && answer('r-1') && answer('s-1')),
+      'command responses',
+      30_000,
+    );
     expect(answer('p-1')).toMatchObject({ status: 'ok', result: { ok: true, stream: { codec: 'h264' } } });
     expect(answer('r-1').status).toBe('ok');
     expect(JSON.stringify(answer('p-1'))).not.toContain(PASSWORD);
+    const shot = answer('s-1') as { status: string; result: { source: string; jpegBase64: string } };
+    expect(shot).toMatchObject({ status: 'ok', result: { cameraId: lprId, source: 'onvif' } });
+    // A real JPEG: SOI marker FF D8 FF.
+    expect(Buffer.from(shot.result.jpegBase64, 'base64').subarray(0, 3)).toEqual(
+      Buffer.from([0xff, 0xd8, 0xff]),
+    );
   }, 45_000);
 
   it('never puts a camera password in MQTT payloads or daemon logs, and stops cleanly', async () => {
