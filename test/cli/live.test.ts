@@ -7,7 +7,7 @@ import { silentLog } from '../../src/shared/log.js';
 import { LiveSession } from '../../src/streams/live/liveSession.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { camgateBin } from '../helpers/cli.js';
-import { alive, ffmpegChildren, status, until, viewer } from '../helpers/live.js';
+import { alive, decodeTs, ffmpegChildren, status, until, viewer, wholePes } from '../helpers/live.js';
 import { tempConfig } from '../helpers/tempSite.js';
 
 let site: SimSite;
@@ -64,6 +64,24 @@ describe('LiveSession with the site simulator', () => {
     await until('ffmpeg gone', () => !alive(pid), 10_000);
     expect(s.ffmpegPid).toBeUndefined();
     expect(ffmpegChildren(process.pid)).toEqual([]);
+  }, 60_000);
+
+  // Issue #7: a viewer who joined a running ffmpeg got the pipe's chunks from wherever they were
+  // cut, and its JSMpeg threw "RangeError: offset is out of bounds".
+  it('starts a late viewer at a join point: PAT first, whole packets, decodable from the first byte', async () => {
+    const s = await session();
+    const early = await viewer(s.port);
+    await until('video for the first viewer', () => early.binary.length > 20);
+    const late = await viewer(s.port);
+    await until('video for the late viewer', () => late.binary.length > 60);
+    const ts = Buffer.concat(late.binary);
+    expect(ts.length % 188).toBe(0);
+    expect([...ts.subarray(0, 3)]).toEqual([0x47, 0x40, 0x00]); // a PAT packet that starts its table
+    const whole = wholePes(ts);
+    const decoded = decodeTs(whole);
+    expect(decoded.errors).toBe('');
+    expect(decoded.frames).toBeGreaterThan(5);
+    expect(ffmpegChildren(process.pid)).toEqual([s.ffmpegPid]); // one ffmpeg for both
   }, 60_000);
 
   it('kills ffmpeg on stop() while a viewer still watches', async () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { systemClock } from '../../src/shared/clock.js';
@@ -70,4 +71,28 @@ export function ffmpegChildren(ppid: number): number[] {
       }
     })
     .map(Number);
+}
+
+/** ffmpeg decodes MPEG-TS from its first byte: pictures decoded and what it complained about. */
+export function decodeTs(ts: Buffer): { frames: number; errors: string } {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'mpegts', '-i', '-', '-f', 'framemd5', '-'], {
+    input: ts,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const frames = r.stdout
+    .toString()
+    .split('\n')
+    .filter((l) => /^\d+,/.test(l)).length;
+  return { frames, errors: r.stderr.toString() };
+}
+
+/** `ts` up to the last packet that starts a PES, so a capture cut off mid-picture ends on whole pictures. */
+export function wholePes(ts: Buffer): Buffer {
+  let end = 0;
+  for (let i = 0; i + 188 <= ts.length; i += 188) {
+    const pid = (((ts[i + 1] ?? 0) & 0x1f) << 8) | (ts[i + 2] ?? 0);
+    const unitStart = ((ts[i + 1] ?? 0) & 0x40) !== 0;
+    if (unitStart && pid >= 0x100 && pid < 0x1000) end = i; // ffmpeg's elementary streams: 0x100-
+  }
+  return ts.subarray(0, end);
 }

@@ -13,7 +13,7 @@ export const STATUS_PATH = '/status';
 export function livePage(cameraId: string): string {
   const id = cameraId.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>camgate live · ${id}</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>camgate live · ${id}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:20px;color:#212121}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px}dt{color:#616161}dd{margin:0;font-variant-numeric:tabular-nums}

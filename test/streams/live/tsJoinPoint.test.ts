@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MpegTsPictureCounter } from '../../../src/streams/live/mpegTsPictures.js';
 import { TsJoinPoint } from '../../../src/streams/live/tsJoinPoint.js';
+import { decodeTs } from '../../helpers/live.js';
 
 /** 100 MPEG-1 pictures in MPEG-TS, a keyframe every 25, as `camgate live`'s ffmpeg writes them. */
 function sampleTs(): Buffer {
@@ -24,19 +25,6 @@ function pids(ts: Buffer): number[] {
   const out: number[] = [];
   for (let i = 0; i < ts.length; i += 188) out.push((((ts[i + 1] ?? 0) & 0x1f) << 8) | (ts[i + 2] ?? 0));
   return out;
-}
-
-/** ffmpeg decodes `ts` from its first byte: pictures decoded and what it complained about. */
-function decode(ts: Buffer): { frames: number; errors: string } {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'mpegts', '-i', '-', '-f', 'framemd5', '-'], {
-    input: ts,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const frames = r.stdout
-    .toString()
-    .split('\n')
-    .filter((l) => /^\d+,/.test(l)).length;
-  return { frames, errors: r.stderr.toString() };
 }
 
 describe('TsJoinPoint', () => {
@@ -80,7 +68,7 @@ describe('TsJoinPoint', () => {
       // At most one GOP (25 pictures) before the cut, and the stream from there decodes cleanly.
       expect(counter.pictures).toBeGreaterThan(100 - Math.ceil(100 * at) - 1);
       expect(counter.pictures).toBeLessThanOrEqual(100 - Math.floor(100 * at) + 25);
-      expect(decode(joined)).toEqual({ frames: counter.pictures, errors: '' });
+      expect(decodeTs(joined)).toEqual({ frames: counter.pictures, errors: '' });
     },
   );
 
