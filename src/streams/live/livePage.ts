@@ -1,73 +1,61 @@
+/** Where the page loads JSMpeg from: our own loopback server (the page needs no network beyond it). */
+export const PLAYER_PATH = '/jsmpeg-player.umd.min.js';
+/** The WebSocket that carries MPEG-TS only, from a join point on (what JSMpeg's WebSocket source expects). */
+export const VIDEO_PATH = '/video';
+/** JSON state polled by the page once a second (status text, pictures, frame rate, size). */
+export const STATUS_PATH = '/status';
+
 /**
- * The viewer page. node-rtsp-stream ships no player and jsmpeg is not vendored in this project, so
- * the page does not decode video: it proves video is arriving (WebSocket messages, bytes, bit rate,
- * pictures counted by the gateway) and draws the picture size from the stream header.
+ * The viewer page: JSMpeg decodes the MPEG-1 video into a canvas (2D, not WebGL: works on boxes and
+ * in headless browsers without a GPU); the table shows what the gateway sees, so a technician can
+ * tell "camera silent" from "browser cannot decode". `#decoded` counts pictures drawn here.
  */
 export function livePage(cameraId: string): string {
   const id = cameraId.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>camgate live · ${id}</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>camgate live · ${id}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:20px;color:#212121}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px}dt{color:#616161}dd{margin:0;font-variant-numeric:tabular-nums}
-canvas{border:1px solid #9e9e9e;margin-top:10px;max-width:100%}
+canvas{border:1px solid #9e9e9e;margin-top:10px;max-width:100%;background:#263238}
 .note{color:#616161;font-size:12px;max-width:640px}
 </style></head><body>
 <h1>camgate live · ${id}</h1>
 <dl>
 <dt>status</dt><dd id="status">connecting</dd>
 <dt>picture size</dt><dd id="size">-</dd>
-<dt>WebSocket frames</dt><dd id="frames">0</dd>
-<dt>bytes</dt><dd id="bytes">0</dd>
-<dt>bit rate</dt><dd id="rate">-</dd>
+<dt>pictures decoded here</dt><dd id="decoded">0</dd>
 <dt>pictures (gateway)</dt><dd id="pictures">-</dd>
 <dt>frame rate (gateway)</dt><dd id="fps">-</dd>
 </dl>
-<canvas id="frame" width="320" height="180"></canvas>
-<p class="note">Video is not decoded in this page (no MPEG-1 player is bundled): the counters show whether
-the camera's video reaches the gateway and advances. The box is the picture's aspect ratio.</p>
+<canvas id="video" width="640" height="360"></canvas>
+<p class="note">Video: MPEG-1, re-encoded on the gateway by ffmpeg while this page is open, decoded by
+JSMpeg (MIT licence, Dominic Szablewski; packaged as @cycjimmy/jsmpeg-player).</p>
+<script src="${PLAYER_PATH}"></script>
 <script>
 (function () {
   var $ = function (id) { return document.getElementById(id); };
-  var frames = 0, bytes = 0, lastBytes = 0;
-  var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
-  ws.binaryType = 'arraybuffer';
-  function drawSize(w, h) {
-    var c = $('frame'), scale = Math.min(1, 640 / w);
-    c.width = Math.round(w * scale); c.height = Math.round(h * scale);
-    var g = c.getContext('2d');
-    g.fillStyle = '#263238'; g.fillRect(0, 0, c.width, c.height);
-    g.strokeStyle = '#80cbc4'; g.beginPath();
-    g.moveTo(c.width / 2, 0); g.lineTo(c.width / 2, c.height); g.moveTo(0, c.height / 2); g.lineTo(c.width, c.height / 2);
-    g.stroke();
-    g.fillStyle = '#ffffff'; g.font = '20px sans-serif'; g.fillText(w + ' x ' + h, 12, 30);
+  var decoded = 0;
+  var wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '${VIDEO_PATH}';
+  if (typeof JSMpeg === 'undefined') {
+    $('status').textContent = 'the video decoder did not load';
+  } else {
+    // reconnectInterval 0: after ffmpeg ends, the status line says why; a reload retries.
+    window.camgatePlayer = new JSMpeg.Player(wsUrl, {
+      canvas: $('video'), disableGl: true, audio: false, reconnectInterval: 0,
+      onVideoDecode: function () { decoded += 1; $('decoded').textContent = String(decoded); }
+    });
   }
-  ws.onopen = function () { $('status').textContent = 'connected, waiting for video'; };
-  ws.onclose = function () { $('status').textContent = 'disconnected'; };
-  ws.onmessage = function (e) {
-    if (typeof e.data === 'string') {
-      var m = JSON.parse(e.data);
-      if (m.status) $('status').textContent = m.status;
-      if (typeof m.pictures === 'number') $('pictures').textContent = String(m.pictures);
-      if (typeof m.fps === 'number') $('fps').textContent = m.fps.toFixed(1) + ' fps';
-      return;
-    }
-    var b = new Uint8Array(e.data);
-    // node-rtsp-stream's header: "jsmp" then width and height as big-endian uint16.
-    if (b.length === 8 && b[0] === 0x6a && b[1] === 0x73 && b[2] === 0x6d && b[3] === 0x70) {
-      var w = (b[4] << 8) | b[5], h = (b[6] << 8) | b[7];
-      $('size').textContent = w + ' x ' + h;
-      drawSize(w, h);
-      return;
-    }
-    frames += 1; bytes += b.length;
-    $('frames').textContent = String(frames);
-    $('bytes').textContent = String(bytes);
-  };
-  setInterval(function () {
-    $('rate').textContent = Math.round(((bytes - lastBytes) * 8) / 1000) + ' kbit/s';
-    lastBytes = bytes;
-  }, 1000);
+  function poll() {
+    fetch('${STATUS_PATH}', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (s) {
+      $('status').textContent = s.status;
+      if (s.width) $('size').textContent = s.width + ' x ' + s.height;
+      $('pictures').textContent = String(s.pictures);
+      $('fps').textContent = s.fps.toFixed(1) + ' fps';
+    }, function () { $('status').textContent = 'camgate live is not answering'; });
+  }
+  poll();
+  setInterval(poll, 1000);
 })();
 </script></body></html>
 `;

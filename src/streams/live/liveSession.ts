@@ -1,12 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Log } from '../../shared/log.js';
 import { redactText } from '../../shared/redact.js';
 import type { Service } from '../../shared/service.js';
-import { livePage } from './livePage.js';
+import { readJsmpegScript } from './jsmpegScript.js';
+import { livePage, PLAYER_PATH, STATUS_PATH, VIDEO_PATH } from './livePage.js';
 import { Mpeg1Source } from './mpeg1Source.js';
 import { MpegTsPictureCounter } from './mpegTsPictures.js';
+import { TsJoinPoint } from './tsJoinPoint.js';
 import { OPEN, type ViewerSocket, viewerSocketServer } from './viewerSockets.js';
 
 export interface LiveSessionDeps {
@@ -22,25 +25,41 @@ export interface LiveSessionDeps {
   /** No video this long while ffmpeg runs: stop it and tell the viewers. */
   readonly stallMs?: number;
   readonly ffmpegPath?: string;
+  /** JSMpeg's browser build; default: read from the installed package. */
+  readonly playerScript?: () => Buffer;
+}
+
+/** What `GET /status` answers. */
+export interface LiveStatus {
+  readonly status: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly pictures: number;
+  readonly fps: number;
+  readonly viewers: number;
 }
 
 /**
- * `camgate live`: a loopback web page plus one ffmpeg (RTSP → MPEG-1 over WebSocket) that runs
- * only while someone watches. Every ffmpeg we start is stopped by `stop()`; none outlives us.
+ * `camgate live`: a loopback web page plus one ffmpeg (RTSP → MPEG-1 in MPEG-TS) shared by every
+ * viewer and run only while someone watches. A viewer's video socket starts at a join point (see
+ * `TsJoinPoint`), so one who arrives late decodes too. Every ffmpeg we start is stopped by `stop()`.
  */
 export class LiveSession implements Service {
   readonly name = 'live';
   private server: http.Server | undefined;
   private readonly sockets = viewerSocketServer();
-  private readonly viewers = new Set<ViewerSocket>();
-  private readonly greeted = new WeakSet<ViewerSocket>();
+  /** Viewer → joined (has had the join burst and now gets every packet). */
+  private readonly viewers = new Map<ViewerSocket, boolean>();
   private source: Mpeg1Source | undefined;
+  private join = new TsJoinPoint();
   private counter = new MpegTsPictureCounter();
   private size: { width: number; height: number } | undefined;
   private idleTimer: TimerHandle | undefined;
   private tick: TimerHandle | undefined;
   private lastDataMono = 0;
   private lastPictures = 0;
+  private fps = 0;
+  private status = 'waiting for a viewer';
   private lastError = '';
 
   constructor(private readonly deps: LiveSessionDeps) {}
@@ -59,22 +78,20 @@ export class LiveSession implements Service {
   }
 
   async start(): Promise<void> {
-    const server = http.createServer((req, res) => {
-      if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(livePage(this.deps.cameraId));
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found\n');
-    });
-    server.on('upgrade', (req, socket, head) => {
-      if (req.url !== '/ws') {
-        socket.destroy();
-        return;
-      }
-      this.sockets.handleUpgrade(req, socket, head, (ws) => this.onViewer(ws));
-    });
+    const server = http.createServer((req, res) =>
+      this.guard(
+        'page request',
+        () => this.onRequest(req, res),
+        () => fail(res),
+      ),
+    );
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.guard(
+        'video socket upgrade',
+        () => this.onUpgrade(req, socket, head),
+        () => socket.destroy(),
+      ),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.deps.port, '127.0.0.1', () => {
@@ -83,13 +100,13 @@ export class LiveSession implements Service {
       });
     });
     this.server = server;
-    this.tick = this.deps.clock.setInterval(() => this.onTick(), 1000);
+    this.tick = this.deps.clock.setInterval(() => this.guard('tick', () => this.onTick()), 1000);
   }
 
   async stop(): Promise<void> {
     this.tick?.cancel();
     this.idleTimer?.cancel();
-    for (const ws of this.viewers) ws.terminate();
+    for (const ws of this.viewers.keys()) ws.terminate();
     this.viewers.clear();
     await this.stopSource('stopping');
     this.sockets.close();
@@ -103,16 +120,61 @@ export class LiveSession implements Service {
     }
   }
 
+  /** A throwing handler answers 500 (or drops the socket) and is logged; it never ends the process. */
+  private guard(what: string, run: () => void, recover?: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.deps.log.error({ err }, `${what} failed`);
+      recover?.();
+    }
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET') reply(res, 405, 'text/plain', 'method not allowed\n');
+    else if (path === '/' || path === '/index.html') {
+      reply(res, 200, 'text/html; charset=utf-8', livePage(this.deps.cameraId));
+    } else if (path === PLAYER_PATH) {
+      reply(res, 200, 'text/javascript; charset=utf-8', (this.deps.playerScript ?? readJsmpegScript)());
+    } else if (path === STATUS_PATH) {
+      reply(res, 200, 'application/json', JSON.stringify(this.snapshot()));
+    } else reply(res, 404, 'text/plain', 'not found\n');
+  }
+
+  private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (req.url !== VIDEO_PATH) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.handleUpgrade(req, socket, head, (ws) =>
+      this.guard(
+        'viewer',
+        () => this.onViewer(ws),
+        () => ws.terminate(),
+      ),
+    );
+  }
+
+  snapshot(): LiveStatus {
+    return {
+      status: this.status,
+      ...this.size,
+      pictures: this.counter.pictures,
+      fps: this.fps,
+      viewers: this.viewers.size,
+    };
+  }
+
   private onViewer(ws: ViewerSocket): void {
-    this.viewers.add(ws);
+    this.viewers.set(ws, false);
     this.idleTimer?.cancel();
     this.idleTimer = undefined;
     ws.on('error', (err) => this.deps.log.debug({ err }, 'viewer socket error'));
-    ws.on('close', () => this.onViewerLeft(ws));
+    ws.on('close', () => this.guard('viewer left', () => this.onViewerLeft(ws)));
     this.deps.log.info({ viewers: this.viewers.size }, 'viewer connected');
-    if (this.size) this.greet(ws);
     if (!this.source) this.startSource();
-    else send(ws, JSON.stringify({ status: 'live' }));
+    else this.tryJoin(ws);
   }
 
   private onViewerLeft(ws: ViewerSocket): void {
@@ -125,24 +187,28 @@ export class LiveSession implements Service {
     }, this.deps.idleGraceMs ?? 3000);
   }
 
+  /** A viewer gets video once the stream has a join point, starting there. */
+  private tryJoin(ws: ViewerSocket): void {
+    const burst = this.join.joinBurst();
+    if (!burst) return;
+    send(ws, burst);
+    this.viewers.set(ws, true);
+  }
+
   private startSource(): void {
     const source = new Mpeg1Source(this.deps.rtspUrl, this.deps.clock, this.deps.ffmpegPath);
     this.source = source;
+    this.join = new TsJoinPoint();
     this.counter = new MpegTsPictureCounter();
+    for (const ws of this.viewers.keys()) this.viewers.set(ws, false);
     this.lastPictures = 0;
     this.lastDataMono = this.deps.clock.monotonic();
+    this.status = 'connecting to the camera';
     this.deps.log.info({ pid: source.pid }, 'ffmpeg started');
-    this.broadcastText({ status: 'connecting to the camera' });
     source.on('size', (width, height) => {
-      if (this.size) return;
-      this.size = { width, height };
-      for (const ws of this.viewers) this.greet(ws);
+      this.size ??= { width, height };
     });
-    source.on('data', (chunk) => {
-      this.lastDataMono = this.deps.clock.monotonic();
-      this.counter.push(chunk);
-      for (const ws of this.viewers) if (this.greeted.has(ws)) send(ws, chunk);
-    });
+    source.on('data', (chunk) => this.guard('video relay', () => this.onData(chunk)));
     source.on('stderr', (line) => {
       const safe = redactText(line);
       if (/error|unauthorized|refused|timed out|invalid/i.test(safe)) this.lastError = safe;
@@ -151,12 +217,24 @@ export class LiveSession implements Service {
     source.on('exit', (code, signal) => {
       if (this.source === source) this.source = undefined;
       this.deps.log.info({ code, signal }, 'ffmpeg exited');
-      if (this.viewers.size > 0 && signal === null) {
-        this.broadcastText({
-          status: `ffmpeg exited (${code}): ${this.lastError || 'stream ended'}; reload to retry`,
-        });
+      if (signal === null) {
+        this.status = `ffmpeg exited (${code}): ${this.lastError || 'stream ended'}; reload to retry`;
+      } else if (!this.source) {
+        this.status = 'waiting for a viewer';
       }
     });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastDataMono = this.deps.clock.monotonic();
+    const packets = this.join.push(chunk);
+    if (packets.length === 0) return;
+    this.counter.push(packets);
+    if (this.counter.pictures > 0) this.status = 'live';
+    for (const [ws, joined] of this.viewers) {
+      if (joined) send(ws, packets);
+      else this.tryJoin(ws);
+    }
   }
 
   private async stopSource(why: string): Promise<void> {
@@ -167,17 +245,6 @@ export class LiveSession implements Service {
     await source.stop();
   }
 
-  /** node-rtsp-stream's stream header ("jsmp", width, height) goes first, then video. */
-  private greet(ws: ViewerSocket): void {
-    if (!this.size || this.greeted.has(ws)) return;
-    const header = Buffer.alloc(8);
-    header.write('jsmp', 0, 'ascii');
-    header.writeUInt16BE(this.size.width, 4);
-    header.writeUInt16BE(this.size.height, 6);
-    send(ws, header);
-    this.greeted.add(ws);
-  }
-
   private onTick(): void {
     const source = this.source;
     if (!source) return;
@@ -185,27 +252,26 @@ export class LiveSession implements Service {
     const stallMs = this.deps.stallMs ?? 15_000;
     if (idleMs > stallMs) {
       this.deps.log.warn({ idleMs: Math.round(idleMs) }, 'no video from ffmpeg; stopping it');
-      this.broadcastText({
-        status: `no video for ${Math.round(idleMs / 1000)} s: ${this.lastError || 'camera silent'}`,
-      });
+      this.status = `no video for ${Math.round(idleMs / 1000)} s: ${this.lastError || 'camera silent'}`;
       void this.stopSource('stalled');
       return;
     }
     const pictures = this.counter.pictures;
-    this.broadcastText({
-      status: pictures > 0 ? 'live' : 'connecting to the camera',
-      pictures,
-      fps: pictures - this.lastPictures,
-    });
+    this.fps = pictures - this.lastPictures;
     this.lastPictures = pictures;
-  }
-
-  private broadcastText(message: Record<string, unknown>): void {
-    const text = JSON.stringify(message);
-    for (const ws of this.viewers) send(ws, text);
   }
 }
 
-function send(ws: ViewerSocket, data: Buffer | string): void {
-  if (ws.readyState === OPEN) ws.send(data, { binary: typeof data !== 'string' });
+function reply(res: http.ServerResponse, code: number, type: string, body: string | Buffer): void {
+  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function fail(res: http.ServerResponse): void {
+  if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+  res.end('internal error\n');
+}
+
+function send(ws: ViewerSocket, data: Buffer): void {
+  if (ws.readyState === OPEN) ws.send(data, { binary: true });
 }

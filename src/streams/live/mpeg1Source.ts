@@ -27,9 +27,12 @@ function loadMuxer(): Mpeg1MuxerCtor {
 
 // jsmpeg decodes MPEG-1 video without B-frames; audio is not needed to aim a camera. MPEG-1 allows
 // only 23.976-60 fps: a 15 fps camera stream fails with "MPEG-1/2 does not support 15/1 fps".
+// A keyframe (with a sequence header) every second: a viewer who joins a running ffmpeg starts
+// at the last one (`TsJoinPoint`), so this bounds both the wait and the burst it gets.
 const OUTPUT_OPTIONS: Record<string, string> = {
   '-an': '',
   '-r': '25',
+  '-g': '25',
   '-bf': '0',
   '-b:v': '1000k',
   '-nostats': '',

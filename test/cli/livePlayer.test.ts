@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type SimSite, startSite } from '../../fixtures/sim/site.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { silentLog } from '../../src/shared/log.js';
+import { LiveSession } from '../../src/streams/live/liveSession.js';
+import { testBase } from '../fixtures/sim/helpers.js';
+import { camgateBin } from '../helpers/cli.js';
+import { alive, ffmpegChildren, until } from '../helpers/live.js';
+import {
+  type CanvasSample,
+  decodedPictures,
+  launchChromium,
+  noChromium,
+  openLivePage,
+  sampleCanvas,
+  waitForDecoded,
+} from '../helpers/liveBrowser.js';
+import { tempConfig } from '../helpers/tempSite.js';
+
+/**
+ * The live page in a real browser (Debian's chromium driven by playwright-core): JSMpeg decodes the
+ * simulator's testsrc2 picture into the canvas. Skips where chromium is not installed.
+ */
+describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noChromium})` : ''}`, () => {
+  let site: SimSite;
+  let browser: Browser;
+  beforeAll(async () => {
+    site = await startSite({ cameras: [{ kind: 'overview' }], baseAddress: testBase(94), discovery: false });
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    site?.stop();
+  });
+
+  const cleanups: (() => void | Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  /** A picture, not a blank canvas: testsrc2 has colour bars, gradients and moving shapes. */
+  function expectPicture(s: CanvasSample): void {
+    expect([s.width, s.height]).toEqual([640, 360]);
+    expect(s.opaque).toBe(1);
+    expect(s.lumaVariance).toBeGreaterThan(100);
+    expect(s.colours).toBeGreaterThan(20);
+  }
+
+  it('plays for two viewers, the second joining a running ffmpeg; ffmpeg stops after both leave', async () => {
+    const s = new LiveSession({
+      clock: systemClock,
+      log: silentLog(),
+      cameraId: 'cam-1',
+      rtspUrl:
+        site.cameras[0]?.rtspMainUrl.replace('rtsp://', `rtsp://${site.username}:${site.password}@`) ?? '',
+      port: 0,
+      idleGraceMs: 300,
+    });
+    await s.start();
+    cleanups.push(() => s.stop());
+    const url = `http://127.0.0.1:${s.port}/`;
+
+    const first = await openLivePage(browser, url);
+    cleanups.push(() => first.page.close());
+    await waitForDecoded(first.page, 25);
+    const pid = await until('ffmpeg', () => s.ffmpegPid);
+    expectPicture(await sampleCanvas(first.page));
+
+    // Issue #7: the late joiner's JSMpeg threw "RangeError: offset is out of bounds".
+    const second = await openLivePage(browser, url);
+    cleanups.push(() => second.page.close());
+    await waitForDecoded(second.page, 25);
+    expectPicture(await sampleCanvas(second.page));
+    expect(ffmpegChildren(process.pid)).toEqual([pid]); // one ffmpeg for both
+    const before = await decodedPictures(first.page);
+    await waitForDecoded(first.page, before + 10); // the first still plays
+    expect(first.errors).toEqual([]);
+    expect(second.errors).toEqual([]);
+
+    await first.page.close();
+    await second.page.close();
+    await until('ffmpeg gone', () => !alive(pid), 10_000);
+    expect(ffmpegChildren(process.pid)).toEqual([]);
+  }, 120_000);
+
+  describe('camgate live (subprocess)', () => {
+    let child: ChildProcess | undefined;
+    afterEach(() => {
+      if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    });
+
+    it.skipIf(!fs.existsSync(camgateBin.replace('bin/camgate.js', 'dist/src/cli/main.js')))(
+      'plays in the browser, and on Ctrl-C exits 0 with its ffmpeg gone',
+      async () => {
+        const t = tempConfig(`credentials:
+  - { match: "*", username: ${site.username}, password: ${site.password} }
+cameras:
+  - { id: gate-1, rtsp: "${site.cameras[0]?.rtspMainUrl}", class: overview }
+`);
+        cleanups.push(t.cleanup);
+        const c = spawn(
+          process.execPath,
+          [camgateBin, 'live', 'gate-1', '--port', '0', '--config', t.configPath],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        child = c;
+        let out = '';
+        c.stdout?.on('data', (d: Buffer) => {
+          out += String(d);
+        });
+        c.stderr?.on('data', (d: Buffer) => {
+          out += String(d);
+        });
+        const exited = new Promise<number | null>((resolve) => c.on('exit', (code) => resolve(code)));
+        const port = Number(await until('page url', () => /127\.0\.0\.1:(\d+)\//.exec(out)?.[1]));
+        const viewer = await openLivePage(browser, `http://127.0.0.1:${port}/`);
+        cleanups.push(() => viewer.page.close());
+        await waitForDecoded(viewer.page, 25);
+        expectPicture(await sampleCanvas(viewer.page));
+        expect(viewer.errors).toEqual([]);
+        const ffmpeg = await until('ffmpeg child', () => ffmpegChildren(c.pid ?? 0)[0]);
+
+        // Ctrl-C while the page still watches.
+        process.kill(c.pid ?? 0, 'SIGINT');
+        expect(await exited).toBe(0);
+        expect(alive(ffmpeg)).toBe(false);
+        expect(out).not.toContain(site.password);
+      },
+      120_000,
+    );
+  });
+});

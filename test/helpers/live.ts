@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { systemClock } from '../../src/shared/clock.js';
+import type { LiveStatus } from '../../src/streams/live/liveSession.js';
+
+/** A video-socket viewer, with the `ws` that node-rtsp-stream brings (Node 20 has no WebSocket client). */
+export interface Viewer {
+  readonly binary: Buffer[];
+  close(): void;
+}
+type WsClient = {
+  on(e: 'message', f: (data: Buffer) => void): void;
+  on(e: 'open' | 'close', f: () => void): void;
+  on(e: 'error', f: (err: Error) => void): void;
+  close(): void;
+};
+const requireWs = createRequire(createRequire(import.meta.url).resolve('node-rtsp-stream'));
+const WebSocket = requireWs('ws') as new (url: string) => WsClient;
+
+export async function viewer(port: number): Promise<Viewer> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/video`);
+  const v: Viewer = { binary: [], close: () => ws.close() };
+  ws.on('message', (data) => v.binary.push(data));
+  await new Promise<void>((resolve, reject) => {
+    ws.on('open', resolve);
+    ws.on('error', reject);
+  });
+  return v;
+}
+
+export async function status(port: number): Promise<LiveStatus> {
+  return (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as LiveStatus;
+}
+
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = systemClock.monotonic() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (systemClock.monotonic() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await systemClock.sleep(50);
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false; // ESRCH: gone
+  }
+}
+
+/** PIDs of ffmpeg processes whose parent is `ppid`, from /proc. */
+export function ffmpegChildren(ppid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        const m = /^\d+ \((.*)\) \S (\d+)/.exec(stat);
+        return m?.[1] === 'ffmpeg' && Number(m[2]) === ppid;
+      } catch {
+        return false; // the process ended while we listed
+      }
+    })
+    .map(Number);
+}
+
+/** ffmpeg decodes MPEG-TS from its first byte: pictures decoded and what it complained about. */
+export function decodeTs(ts: Buffer): { frames: number; errors: string } {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'mpegts', '-i', '-', '-f', 'framemd5', '-'], {
+    input: ts,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const frames = r.stdout
+    .toString()
+    .split('\n')
+    .filter((l) => /^\d+,/.test(l)).length;
+  return { frames, errors: r.stderr.toString() };
+}
+
+/** `ts` up to the last packet that starts a PES, so a capture cut off mid-picture ends on whole pictures. */
+export function wholePes(ts: Buffer): Buffer {
+  let end = 0;
+  for (let i = 0; i + 188 <= ts.length; i += 188) {
+    const pid = (((ts[i + 1] ?? 0) & 0x1f) << 8) | (ts[i + 2] ?? 0);
+    const unitStart = ((ts[i + 1] ?? 0) & 0x40) !== 0;
+    if (unitStart && pid >= 0x100 && pid < 0x1000) end = i; // ffmpeg's elementary streams: 0x100-
+  }
+  return ts.subarray(0, end);
+}
