@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { repoRoot, runCli, startDaemon } from '../helpers/cli.js';
+import { launchChromium, noChromium } from '../helpers/liveBrowser.js';
 import { tempConfig } from '../helpers/tempSite.js';
 import { Centre } from '../uplink/helpers/centre.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
@@ -158,6 +159,35 @@ describe('a simulated site end to end (daemon subprocess, real Mosquitto)', () =
       Buffer.from([0xff, 0xd8, 0xff]),
     );
   }, 45_000);
+
+  it('the handover pack: every camera with its picture, opened in Chromium from the folder', async () => {
+    const out = path.join(cfg.dir, 'handover');
+    const res = await runCli(['acceptance', '--out', out, '--json', '--config', cfg.configPath], {}, 90_000);
+    const doc = JSON.parse(res.stdout) as {
+      cameras: { id: string; snapshot: { file?: string; source?: string; error?: string } | null }[];
+    };
+    expect(doc.cameras.length).toBe(3);
+    for (const c of doc.cameras) {
+      expect(c.snapshot, c.id).toMatchObject({ source: 'onvif' });
+      const jpeg = fs.readFileSync(path.join(out, c.snapshot?.file ?? 'missing'));
+      expect(jpeg.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    }
+    expect(res.stdout).not.toContain(PASSWORD);
+    if (noChromium) return; // the files are checked above; the browser check needs chromium
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${path.join(out, 'acceptance.html')}`);
+      // Every picture loaded from snapshots/ beside the sheet and decoded (naturalWidth > 0).
+      const widths = (await page.evaluate(
+        "[...document.querySelectorAll('.pics img')].map((i) => i.complete ? i.naturalWidth : 0)",
+      )) as number[];
+      expect(widths.length).toBe(3);
+      for (const w of widths) expect(w).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('never puts a camera password in MQTT payloads or daemon logs, and stops cleanly', async () => {
     expect(centre.messages.some((m) => m.text.includes(PASSWORD))).toBe(false);

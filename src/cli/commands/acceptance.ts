@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { staticCameras } from '../../app/staticCameras.js';
 import { VERSION } from '../../app/version.js';
+import type { SnapshotResult } from '../../app/wireSnapshot.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import {
   type AcceptanceDoc,
+  type CameraSnapshot,
   computeAcceptance,
   type HandoverCamera,
   type LiveCameraState,
@@ -44,10 +46,10 @@ export const acceptanceCommand: CliCommand = {
       throw new UsageError(`camgate acceptance: --days must be 1-366 (got '${values.days}')`);
     const configPath = resolveConfigPath(values.config, io.env);
     const config = loadConfigFile(configPath);
-    const progress = progressLine(io, !values.json);
-    const doc = await gather(config, configPath, io.env, days, progress).finally(() => progress.done());
     const dir = values.out ?? '.';
     fs.mkdirSync(dir, { recursive: true });
+    const progress = progressLine(io, !values.json);
+    const doc = await gather(config, configPath, io.env, days, progress, dir).finally(() => progress.done());
     fs.writeFileSync(path.join(dir, 'acceptance.json'), `${JSON.stringify(doc, null, 2)}\n`);
     fs.writeFileSync(path.join(dir, 'acceptance.html'), acceptanceHtml(doc));
     if (values.json) writeJson(io, doc);
@@ -62,6 +64,7 @@ async function gather(
   env: NodeJS.ProcessEnv,
   days: number,
   progress: Progress,
+  dir: string,
 ): Promise<AcceptanceDoc> {
   progress.update('acceptance: reading the site history');
   const nowMs = systemClock.now();
@@ -102,6 +105,11 @@ async function gather(
   }
   progress.update('acceptance: asking the daemon, checking the box');
   const [live, doctor] = await Promise.all([liveState(config), runDoctor(configPath, env, 3000)]);
+  const snapshots = live
+    ? await takePictures(config, cameras, dir, (done) =>
+        progress.update(`acceptance: pictures ${done}/${cameras.length}`),
+      )
+    : undefined;
   return computeAcceptance({
     site: { id: config.site.id, name: config.site.name },
     gatewayId: config.gateway.id,
@@ -111,7 +119,45 @@ async function gather(
     live,
     report: computeReport(buildReportInput(config, rows, window, nowMs)),
     checks: doctor.results.map(({ name, status, detail }) => ({ name, status, detail })),
+    snapshots,
   });
+}
+
+/**
+ * One picture per camera from the daemon (`POST /snapshot`), written beside the sheet as
+ * snapshots/<id>.jpg so the pack is a folder that opens offline. Two at a time: the daemon
+ * refuses a third (it may be serving the centre too), and a refused one is tried once more.
+ */
+async function takePictures(
+  config: Readonly<Config>,
+  cameras: readonly HandoverCamera[],
+  dir: string,
+  onProgress: (done: number) => void,
+): Promise<Map<string, CameraSnapshot>> {
+  const out = new Map<string, CameraSnapshot>();
+  fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });
+  const ask = (camera: string) =>
+    controlRequest(config.control.socket, 'POST', '/snapshot', { camera }, 30_000) as Promise<SnapshotResult>;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let cam = cameras[next++]; cam; cam = cameras[next++]) {
+      try {
+        const shot = await ask(cam.id).catch(async (err: unknown) => {
+          if (!(err instanceof Error && /already in progress/.test(err.message))) throw err;
+          await systemClock.sleep(1000);
+          return ask(cam.id);
+        });
+        const file = path.join('snapshots', `${cam.id.replace(/[^A-Za-z0-9._-]/g, '_')}.jpg`);
+        fs.writeFileSync(path.join(dir, file), Buffer.from(shot.jpegBase64, 'base64'));
+        out.set(cam.id, { file, source: shot.source, bytes: shot.bytes });
+      } catch (err) {
+        out.set(cam.id, { error: err instanceof Error ? err.message : String(err) });
+      }
+      onProgress(out.size);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return out;
 }
 
 /** The daemon's view of every camera now; undefined when it does not answer (acceptance then stays open). */

@@ -44,7 +44,14 @@ export interface AcceptanceInput {
   /** The SLA report over the observation period before handover. */
   readonly report: Report;
   readonly checks: readonly BoxCheck[];
+  /** Pictures taken for the sheet, by camera id (only when the daemon answered). */
+  readonly snapshots?: ReadonlyMap<string, CameraSnapshot>;
 }
+
+/** The camera's picture in the pack: a JPEG file beside the sheet, or why there is none. */
+export type CameraSnapshot =
+  | { readonly file: string; readonly source: string; readonly bytes: number }
+  | { readonly error: string };
 
 export interface AcceptanceCamera extends HandoverCamera {
   readonly status: string;
@@ -54,6 +61,7 @@ export interface AcceptanceCamera extends HandoverCamera {
   readonly recording: string | null;
   readonly uptimePct: number | null;
   readonly outages: number;
+  readonly snapshot: CameraSnapshot | null;
 }
 
 export interface AcceptanceDoc {
@@ -84,6 +92,8 @@ export function computeAcceptance(input: AcceptanceInput): AcceptanceDoc {
   for (const c of cameras) {
     if (input.live && c.integrated !== true) open.push(`${c.id}: not integrated (${c.cause ?? c.status})`);
     if (!c.serial && !c.mac) open.push(`${c.id}: no serial number or MAC recorded`);
+    // The picture is how the owner checks aim and field of view at handover.
+    if (c.snapshot && 'error' in c.snapshot) open.push(`${c.id}: no picture (${c.snapshot.error})`);
   }
   const classes = Object.fromEntries(
     CAMERA_CLASSES.map((k) => {
@@ -130,5 +140,6 @@ function handoverRow(
     recording: state?.recording.status ?? null,
     uptimePct: sla?.uptime.pct ?? null,
     outages: sla?.outageCount ?? 0,
+    snapshot: input.snapshots?.get(c.id) ?? null,
   };
 }

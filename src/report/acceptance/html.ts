@@ -10,6 +10,8 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e0e0e0;
 .verdict{font-size:16px;font-weight:bold;padding:6px 10px;display:inline-block;border:2px solid}
 .accepted{color:#2e7d32;border-color:#2e7d32}.open{color:#c62828;border-color:#c62828}
 .ok{color:#2e7d32}.warn{color:#ef6c00}.fail{color:#c62828}
+.pics{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}.pics figure{margin:0;break-inside:avoid}
+.pics img{width:100%;height:auto;border:1px solid #bdbdbd}.pics figcaption{font-size:11px}
 .sign{display:grid;grid-template-columns:1fr 1fr;gap:40px;margin-top:40px}.sign div{border-top:1px solid #000;padding-top:4px}
 @media print{body{margin:10mm;max-width:none}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}tr{break-inside:avoid}}`;
 
@@ -31,6 +33,19 @@ export function acceptanceHtml(doc: AcceptanceDoc): string {
         `<tr><td>${e(c.id)}</td><td>${c.class}</td><td>${e(c.address)}</td><td>${e([c.manufacturer, c.model].filter(Boolean).join(' ') || '-')}</td><td>${e(c.serial ?? '-')}</td><td>${e(c.mac ?? '-')}</td><td>${e(c.status)}</td><td>${c.integrated === null ? 'unknown' : c.integrated ? 'yes' : `no (${e(c.cause ?? '')})`}</td><td>${e(c.stream ?? '-')}</td><td>${e(c.recording ?? '-')}</td><td>${pctText(c.uptimePct)}</td><td>${c.outages}</td></tr>`,
     )
     .join('');
+  const pictures = doc.cameras
+    .filter((c) => c.snapshot !== null)
+    .map((c) => {
+      const shot = c.snapshot;
+      if (!shot) return '';
+      const body =
+        'file' in shot
+          ? `<img src="${e(shot.file)}" alt="${e(c.id)}">`
+          : `<p class="fail">no picture: ${e(shot.error)}</p>`;
+      return `<figure>${body}<figcaption>${e(c.id)} · ${c.class} · ${e(c.address)}</figcaption></figure>`;
+    })
+    .join('');
+  const pics = pictures ? `<h2>Pictures</h2><div class="pics">${pictures}</div>` : '';
   const checks = doc.checks
     .map(
       (c) => `<tr><td>${e(c.name)}</td><td class="${c.status}">${c.status}</td><td>${e(c.detail)}</td></tr>`,
@@ -43,6 +58,7 @@ export function acceptanceHtml(doc: AcceptanceDoc): string {
 ${verdict}${items}
 <h2>Cameras per class</h2><table><thead><tr><th>class</th><th>planned</th><th>installed</th><th>integrated now</th></tr></thead><tbody>${classes}</tbody></table>
 <h2>Cameras</h2><table><thead><tr><th>id</th><th>class</th><th>address</th><th>device</th><th>serial</th><th>MAC</th><th>status</th><th>integrated</th><th>stream</th><th>recording</th><th>uptime</th><th>outages</th></tr></thead><tbody>${cams}</tbody></table>
+${pics}
 <h2>Gateway checks</h2><table><thead><tr><th>check</th><th>status</th><th>detail</th></tr></thead><tbody>${checks}</tbody></table>
 <div class="sign"><div>Installer (name, signature, date)</div><div>Site owner (name, signature, date)</div></div>
 </body></html>
