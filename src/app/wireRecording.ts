@@ -7,6 +7,7 @@ import { probeSegment } from '../streams/ffmpeg/recorderProbe.js';
 import { planFor, recordingWanted } from '../streams/recording/recordingPlans.js';
 import { RecordingService } from '../streams/recording/recordingService.js';
 import { NotFoundError } from './control.js';
+import { edgeProbeFor } from './edgeProbes.js';
 import type { Wiring, WiringContext } from './modules.js';
 import { staticCameras } from './staticCameras.js';
 
@@ -20,8 +21,20 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
   const repo = new RecordingRepo(ctx.store.db, ctx.bootId);
   const closed = repo.closeLeftovers(ctx.clock.now());
   if (closed > 0) ctx.log.info({ closed }, 'closed recording gaps left open by the previous boot');
-  const plan = (camera: CameraRecord) =>
-    planFor(camera, config, () => credentialFor(config, { id: camera.id, address: camera.address }));
+  // Camera clock minus ours, as the latest interrogation measured it: edge DataUntil is on the camera's clock.
+  const clockOffsets = new Map<string, number | undefined>();
+  const plan = (camera: CameraRecord) => {
+    const credential = () => credentialFor(config, { id: camera.id, address: camera.address });
+    clockOffsets.set(camera.id, camera.clockOffsetMs);
+    return planFor(camera, config, credential, () =>
+      edgeProbeFor(
+        { clock: ctx.clock, net: ctx.net, log: ctx.log.child({ module: 'recording' }) },
+        camera,
+        credential,
+        () => clockOffsets.get(camera.id),
+      ),
+    );
+  };
   const startCameras = staticCameras(config.cameras, isoTs(ctx.clock.now()));
   const service = new RecordingService(
     startCameras.map(plan),

@@ -151,7 +151,19 @@ const recording = z.strictObject({
         pattern: z.string().min(1).describe('directory glob of an external recorder, per camera'),
       }),
     )
-    .default([]),
+    .default([])
+    .describe('cameras recorded by another recorder; verified by its files (wins over edge and own)'),
+  edge: z
+    .array(
+      z.strictObject({
+        camera: z.string().min(1).describe('camera id; verified from its own storage (SD card, edge NAS)'),
+      }),
+    )
+    .max(4096)
+    .default([])
+    .describe(
+      'cameras that record to their own storage: verified by ONVIF Profile G (DataUntil advancing), not recorded by camgate',
+    ),
 });
 
 const discovery = z.strictObject({

@@ -52,32 +52,39 @@ export class SoapClient {
     url: string,
     action: string,
     bodyXml: string,
-    opts: { anonymous?: boolean } = {},
+    opts: { anonymous?: boolean; signal?: AbortSignal } = {},
   ): Promise<Element> {
-    if (opts.anonymous) return this.parse(await this.send(url, bodyXml, 'none'), action);
+    const signal = combined(this.options.signal, opts.signal);
+    const send = (mode: AuthMode): Promise<HttpResponse> => this.send(url, bodyXml, mode, signal);
+    if (opts.anonymous) return this.parse(await send('none'), action);
     const cred = this.options.credential;
-    let res = await this.send(url, bodyXml, this.mode);
+    let res = await send(this.mode);
     if (!cred || !isAuthFailure(res)) return this.parse(res, action);
     const challenge = parseDigestChallenge(res.headers['www-authenticate']);
     if (challenge && this.mode !== 'wsse') {
       this.challenge = challenge;
       this.nc = 0;
-      res = await this.send(url, bodyXml, 'digest');
+      res = await send('digest');
       if (!isAuthFailure(res)) {
         this.mode = 'digest';
         return this.parse(res, action);
       }
     }
-    res = await this.send(url, bodyXml, 'wsse');
+    res = await send('wsse');
     if (isAuthFailure(res) && this.options.resync) {
       this.options.clockOffsetMs = (await this.options.resync()) ?? this.options.clockOffsetMs;
-      res = await this.send(url, bodyXml, 'wsse');
+      res = await send('wsse');
     }
     if (!isAuthFailure(res)) this.mode = 'wsse';
     return this.parse(res, action);
   }
 
-  private async send(url: string, bodyXml: string, mode: AuthMode): Promise<HttpResponse> {
+  private async send(
+    url: string,
+    bodyXml: string,
+    mode: AuthMode,
+    signal: AbortSignal | undefined,
+  ): Promise<HttpResponse> {
     const cred = this.options.credential;
     const headers: Record<string, string> = { 'content-type': 'application/soap+xml; charset=utf-8' };
     let header = '';
@@ -101,7 +108,7 @@ export class SoapClient {
       body: envelope,
       deadlineMs: this.options.deadlineMs,
       maxBytes: this.options.maxBytes,
-      signal: this.options.signal,
+      signal,
     });
   }
 
@@ -119,6 +126,11 @@ export class SoapClient {
     if (!response) throw new CamgateError('ONVIF_MALFORMED', `${action}: empty SOAP Body`);
     return response;
   }
+}
+
+/** The client's lifetime signal and one call's, either aborting the exchange. */
+function combined(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  return a && b ? AbortSignal.any([a, b]) : (a ?? b);
 }
 
 /** 401/403, or a NotAuthorized SOAP fault (ONVIF Core §5.9.2.2 lets cameras answer 400/500 with one). */

@@ -15,6 +15,7 @@ export const NS = {
   trt: 'http://www.onvif.org/ver10/media/wsdl',
   tr2: 'http://www.onvif.org/ver20/media/wsdl',
   tev: 'http://www.onvif.org/ver10/events/wsdl',
+  tse: 'http://www.onvif.org/ver10/search/wsdl',
   tt: 'http://www.onvif.org/ver10/schema',
   ter: 'http://www.onvif.org/ver10/error',
   wstop: 'http://docs.oasis-open.org/wsn/t-1',

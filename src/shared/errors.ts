@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'ONVIF_MALFORMED'
   | 'ONVIF_TOO_LARGE'
   | 'ONVIF_FAULT'
+  | 'ONVIF_UNSUPPORTED'
   | 'RTSP_CONNECT'
   | 'RTSP_TIMEOUT'
   | 'RTSP_AUTH'

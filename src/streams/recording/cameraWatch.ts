@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Log } from '../../shared/log.js';
 import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
 import { externalFiles } from './externalFiles.js';
@@ -7,7 +7,10 @@ import type { RecorderState, RecorderSupervisor } from './recorderSupervisor.js'
 import type { RecordingEvidence, RecordingSourceKind } from './recordingRule.js';
 import { type Segment, SegmentIndex } from './segmentIndex.js';
 
-/** The camera's own storage (ONVIF Profile G): newest write it reports, on our clock. */
+/**
+ * The camera's own storage (ONVIF Profile G): newest write it reports, on our clock. Rejects
+ * when the camera cannot be asked; the message becomes the 'unknown' status detail.
+ */
 export interface EdgeProbe {
   latestWrite(signal: AbortSignal): Promise<number | undefined>;
 }
@@ -45,6 +48,11 @@ export interface CameraWatchOptions {
   /** Probe every Nth closed segment (the first always). */
   readonly sanityEvery: number;
   readonly pollMs: number;
+  /**
+   * How long one check waits for an edge poll before judging with what it has; the poll goes on
+   * in the background (bounded by its own deadlines), so a hanging camera delays no other.
+   */
+  readonly edgeWaitMs?: number;
 }
 
 /**
@@ -60,6 +68,8 @@ export class CameraWatch {
   private lastPoll = Number.NEGATIVE_INFINITY;
   private closedSeen = 0;
   private pollError: string | undefined;
+  private unverifiable: string | undefined;
+  private edgePoll: Promise<void> | undefined;
 
   constructor(
     readonly plan: CameraPlan,
@@ -90,9 +100,10 @@ export class CameraWatch {
   async observe(signal: AbortSignal): Promise<RecordingEvidence> {
     const now = this.deps.clock.now();
     if (this.plan.source === 'own') await this.observeOwn();
+    else if (this.plan.source === 'edge') await this.observeEdge(signal, now);
     else if (now - this.lastPoll >= this.o.pollMs) {
       this.lastPoll = now;
-      await this.pollExternalOrEdge(signal);
+      await this.pollExternal();
     }
     const rec = this.recorder();
     const failure = rec?.crashLoop ? crashLoopDetail(rec) : this.pollError;
@@ -103,7 +114,39 @@ export class CameraWatch {
       lastProgressAt: rec?.lastProgressAt,
       recorderRunning: rec?.running,
       failure,
+      unverifiable: this.unverifiable,
     };
+  }
+
+  private async observeEdge(signal: AbortSignal, now: number): Promise<void> {
+    if (this.edgePoll || now - this.lastPoll < this.o.pollMs) return;
+    this.lastPoll = now;
+    const poll = this.pollEdge(signal).finally(() => {
+      this.edgePoll = undefined;
+    });
+    this.edgePoll = poll;
+    let timer: TimerHandle | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = this.deps.clock.setTimeout(resolve, this.o.edgeWaitMs ?? 1000);
+    });
+    await Promise.race([poll, waited]);
+    timer?.cancel();
+  }
+
+  private async pollEdge(signal: AbortSignal): Promise<void> {
+    const edge = this.plan.edge;
+    if (!edge) {
+      this.unverifiable = 'edge storage cannot be asked: camera has no ONVIF device service';
+      return;
+    }
+    try {
+      const at = await edge.latestWrite(signal);
+      if (at !== undefined) this.lastWriteAt = Math.max(this.lastWriteAt ?? 0, at);
+      this.unverifiable = undefined;
+    } catch (err) {
+      this.unverifiable = `edge storage not readable: ${err instanceof Error ? err.message : String(err)}`;
+      this.deps.log.warn({ err }, 'edge recording poll failed');
+    }
   }
 
   private async observeOwn(): Promise<void> {
@@ -122,15 +165,12 @@ export class CameraWatch {
     for (const seg of closed) await this.checkClosed(seg);
   }
 
-  private async pollExternalOrEdge(signal: AbortSignal): Promise<void> {
+  private async pollExternal(): Promise<void> {
     try {
       if (this.plan.source === 'external' && this.plan.pattern) {
         this.external = await externalFiles(this.plan.pattern);
         const newest = this.external[this.external.length - 1];
         if (newest) this.lastWriteAt = Math.max(this.lastWriteAt ?? 0, newest.mtimeMs);
-      } else if (this.plan.source === 'edge' && this.plan.edge) {
-        const at = await this.plan.edge.latestWrite(signal);
-        if (at !== undefined) this.lastWriteAt = Math.max(this.lastWriteAt ?? 0, at);
       }
       this.pollError = undefined;
     } catch (err) {

@@ -36,7 +36,11 @@ export interface RecordingSearchResults {
 
 const MAX_XML = 1_000_000;
 
-function parseXml(xml: string, op: string): Element {
+/** Text straight from the wire, or the response element a SOAP client has already taken out of Body. */
+export type SearchReply = string | Element;
+
+function parseXml(xml: SearchReply, op: string): Element {
+  if (typeof xml !== 'string') return checked(xml, op);
   if (xml.length > MAX_XML) throw new CamgateError('ONVIF_TOO_LARGE', `${op}: reply over ${MAX_XML} bytes`);
   // A camera's reply is untrusted: no DTDs, so no entity expansion.
   if (/<!DOCTYPE/i.test(xml)) throw new CamgateError('ONVIF_MALFORMED', `${op}: reply carries a DOCTYPE`);
@@ -51,6 +55,10 @@ function parseXml(xml: string, op: string): Element {
     throw new CamgateError('ONVIF_MALFORMED', `${op}: reply is not XML`, { cause: err });
   }
   if (!root) throw new CamgateError('ONVIF_MALFORMED', `${op}: empty reply`);
+  return checked(root, op);
+}
+
+function checked(root: Element, op: string): Element {
   const fault = first(root, 'Fault');
   if (fault) {
     const reason = text(fault, 'Text') ?? text(fault, 'Value') ?? 'SOAP fault';
@@ -84,7 +92,7 @@ export function parseOnvifTime(value: string | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-export function parseRecordingSummary(xml: string): RecordingSummary {
+export function parseRecordingSummary(xml: SearchReply): RecordingSummary {
   const root = parseXml(xml, 'GetRecordingSummary');
   const summary = first(root, 'Summary');
   if (!summary) throw new CamgateError('ONVIF_MALFORMED', 'GetRecordingSummary: no Summary');
@@ -96,13 +104,13 @@ export function parseRecordingSummary(xml: string): RecordingSummary {
   };
 }
 
-export function parseFindRecordings(xml: string): string {
+export function parseFindRecordings(xml: SearchReply): string {
   const token = text(parseXml(xml, 'FindRecordings'), 'SearchToken');
   if (!token) throw new CamgateError('ONVIF_MALFORMED', 'FindRecordings: no SearchToken');
   return token;
 }
 
-export function parseRecordingSearchResults(xml: string): RecordingSearchResults {
+export function parseRecordingSearchResults(xml: SearchReply): RecordingSearchResults {
   const root = parseXml(xml, 'GetRecordingSearchResults');
   const list = first(root, 'ResultList');
   if (!list) throw new CamgateError('ONVIF_MALFORMED', 'GetRecordingSearchResults: no ResultList');

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import type { CameraRecord } from '../../shared/types.js';
-import type { CameraPlan } from './cameraWatch.js';
+import type { CameraPlan, EdgeProbe } from './cameraWatch.js';
 
 export interface PlanCredential {
   readonly username: string;
@@ -9,13 +9,15 @@ export interface PlanCredential {
 
 /**
  * Which source verifies a camera's recording: an external recorder named in
- * `recording.external` wins (we never record twice), else our own ffmpeg when
+ * `recording.external` wins (we never record twice), then the camera's own storage named in
+ * `recording.edge` (ONVIF Profile G, asked through `edge`), then our own ffmpeg when
  * `cameras[].record` (or `recording.enabled` by default) says so, else none ('off').
  */
 export function planFor(
-  camera: Pick<CameraRecord, 'id' | 'address' | 'profiles'>,
+  camera: Pick<CameraRecord, 'id' | 'address' | 'profiles' | 'xaddr'>,
   config: Pick<Config, 'recording' | 'cameras'>,
   credential: () => PlanCredential | undefined,
+  edge?: () => EdgeProbe,
 ): CameraPlan {
   const external = config.recording.external.find((e) => e.camera === camera.id);
   if (external) {
@@ -24,6 +26,15 @@ export function planFor(
       source: 'external',
       pattern: external.pattern,
       key: `external|${external.pattern}`,
+    };
+  }
+  if (config.recording.edge.some((e) => e.camera === camera.id)) {
+    // Same device service at the same address: same probe (a sweep's update must not rebuild it).
+    return {
+      cameraId: camera.id,
+      source: 'edge',
+      edge: edge?.(),
+      key: `edge|${camera.address}|${camera.xaddr ?? ''}`,
     };
   }
   const override = config.cameras.find(
@@ -58,6 +69,7 @@ export function recordingWanted(config: Pick<Config, 'recording' | 'cameras'>): 
   return (
     config.recording.enabled ||
     config.recording.external.length > 0 ||
+    config.recording.edge.length > 0 ||
     config.cameras.some((c) => c.record === true)
   );
 }

@@ -16,6 +16,11 @@ export interface RecordingEvidence {
   readonly recorderRunning?: boolean;
   /** Own recorder gave up restarting (crash loop) or the source cannot be read. */
   readonly failure?: string;
+  /**
+   * The source could not be asked (edge: search service unreachable, hanging or answering
+   * garbage): we cannot tell whether it records, so the verdict is 'unknown', not 'stale'.
+   */
+  readonly unverifiable?: string;
 }
 
 export interface RuleOptions {
@@ -56,6 +61,7 @@ const SEGMENT_CAUSE: Record<RecordingSourceKind, StaleCause> = {
 export function judgeRecording(e: RecordingEvidence, now: number, o: RuleOptions): RuleVerdict {
   if (e.source === 'none') return { status: 'off', detail: 'recording not enabled for this camera' };
   if (e.failure) return { status: 'stale', detail: e.failure, cause: 'recorder_failing' };
+  if (e.unverifiable) return { status: 'unknown', detail: e.unverifiable };
   const segmentLimitMs = (o.segmentSeconds + (o.segmentGraceSeconds ?? 30)) * 1000;
   if (e.source === 'own') {
     const stallLimitMs = (o.stallSeconds + (o.stallGraceSeconds ?? 3)) * 1000;

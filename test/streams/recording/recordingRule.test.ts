@@ -8,6 +8,29 @@ describe('judgeRecording', () => {
   const cases: Array<[string, RecordingEvidence, number, string]> = [
     ['no source is off', { source: 'none', watchingSince: T }, T, 'off'],
     [
+      'edge, search service unreachable long after the last write: we cannot tell, so unknown not stale',
+      {
+        source: 'edge',
+        watchingSince: T,
+        lastWriteAt: T,
+        unverifiable: 'edge storage not readable: no answer from 127.0.0.9:80 within 5000 ms',
+      },
+      T + 600_000,
+      'unknown',
+    ],
+    [
+      'edge, DataUntil 89 s old at segment 60: still ok',
+      { source: 'edge', watchingSince: T, lastWriteAt: T },
+      T + 89_000,
+      'ok',
+    ],
+    [
+      'edge, DataUntil 91 s old at segment 60: stale',
+      { source: 'edge', watchingSince: T + 80_000, lastWriteAt: T },
+      T + 91_000,
+      'stale',
+    ],
+    [
       'own, just started, nothing yet',
       { source: 'own', watchingSince: T, recorderRunning: true },
       T + 2000,
