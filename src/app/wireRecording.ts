@@ -35,6 +35,10 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
       ),
     );
   };
+  const removed = (id: string) => {
+    clockOffsets.delete(id);
+    return service.removeCamera(id);
+  };
   const startCameras = staticCameras(config.cameras, isoTs(ctx.clock.now()));
   const service = new RecordingService(
     startCameras.map(plan),
@@ -61,8 +65,7 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
     ctx.board.patchCamera(e.cameraId, { recording: { status: e.status, lastSegmentAt: e.lastSegmentAt } });
   });
   ctx.bus.on('inventory.changed', (e) => {
-    const done =
-      e.type === 'camera.removed' ? service.removeCamera(e.camera.id) : service.addCamera(plan(e.camera));
+    const done = e.type === 'camera.removed' ? removed(e.camera.id) : service.addCamera(plan(e.camera));
     done.catch((err: unknown) =>
       ctx.log.error({ err, cameraId: e.camera.id }, 'recording inventory update failed'),
     );

@@ -138,6 +138,7 @@ describe('planFor: which source verifies a camera', () => {
         recording: {
           enabled: recording.enabled ?? false,
           dir: '/tmp/x',
+          profile: 'main',
           segmentSeconds: 60,
           retentionDays: 1,
           minFreePercent: 10,
