@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { CameraRecord, CameraStatus, IntegrationCause, RecordingStatus, StreamStats } from './types.js';
+import type {
+  CameraRecord,
+  CameraStatus,
+  IntegrationCause,
+  RecordingStatus,
+  StorageAlarmCode,
+  StreamStats,
+} from './types.js';
 
 /**
  * Typed events between modules; `app/` subscribes one module's output to another's input.
@@ -33,6 +40,15 @@ export interface CamgateEvents {
     readonly status: RecordingStatus;
     readonly lastSegmentAt?: string;
     readonly detail?: string;
+    readonly at: number;
+  };
+  /** A storage alarm was raised (`raised: true`) or cleared; `since` is when it was raised. */
+  'recording.alarm': {
+    readonly code: StorageAlarmCode;
+    readonly cameraId?: string;
+    readonly message: string;
+    readonly raised: boolean;
+    readonly since: number;
     readonly at: number;
   };
   'uplink.state': { readonly connected: boolean; readonly at: number; readonly detail?: string };

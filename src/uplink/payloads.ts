@@ -71,6 +71,8 @@ export const EVENT_TYPES = [
   'recording.stale',
   'recording.ok',
   'outbox.overflow',
+  'storage.alarm',
+  'storage.alarm.cleared',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -88,7 +88,11 @@ export class RecordingService implements Service {
         minFreePercent: o.minFreePercent,
         databaseDir: o.databaseDir,
       },
-      { clock: deps.clock, log: deps.log.child({ part: 'storage' }) },
+      {
+        clock: deps.clock,
+        log: deps.log.child({ part: 'storage' }),
+        onAlarm: (change) => deps.bus.emit('recording.alarm', change),
+      },
     );
   }
 

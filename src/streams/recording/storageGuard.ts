@@ -1,16 +1,11 @@
 import fs from 'node:fs/promises';
 import { type Clock, isoTs } from '../../shared/clock.js';
+import type { CamgateEvents } from '../../shared/events.js';
 import type { Log } from '../../shared/log.js';
+import type { StorageAlarmCode } from '../../shared/types.js';
 import type { CameraWatch } from './cameraWatch.js';
 import { diskSpace, sameFilesystem } from './diskSpace.js';
 import { daysHeld, planRetention } from './retentionPlan.js';
-
-export type StorageAlarmCode =
-  | 'disk_low'
-  | 'disk_full'
-  | 'retention_short'
-  | 'db_shares_filesystem'
-  | 'storage_unreadable';
 
 export interface StorageAlarm {
   readonly code: StorageAlarmCode;
@@ -51,6 +46,13 @@ export interface StorageGuardOptions {
   readonly databaseDir?: string;
 }
 
+export interface StorageGuardDeps {
+  readonly clock: Clock;
+  readonly log: Log;
+  /** Told of every raise and clear (the recording service puts it on the bus for the centre). */
+  readonly onAlarm?: (change: CamgateEvents['recording.alarm']) => void;
+}
+
 /**
  * Retention by age and by the free-space floor, disk usage and days held per camera, and the
  * alarms raised before the disk fills. Every failure is caught and becomes an alarm: a full or
@@ -64,7 +66,7 @@ export class StorageGuard {
 
   constructor(
     private readonly o: StorageGuardOptions,
-    private readonly deps: { clock: Clock; log: Log },
+    private readonly deps: StorageGuardDeps,
   ) {
     this.last = this.emptyReport();
   }
@@ -193,12 +195,16 @@ export class StorageGuard {
   private setAlarm(code: StorageAlarmCode, on: boolean, cameraId?: string, message = ''): void {
     const key = cameraId ? `${code}:${cameraId}` : code;
     const existing = this.alarms.get(key);
+    const now = this.deps.clock.now();
     if (on && !existing) {
-      this.alarms.set(key, { code, cameraId, message, since: isoTs(this.deps.clock.now()) });
+      this.alarms.set(key, { code, cameraId, message, since: isoTs(now) });
       this.deps.log.error({ alarm: code, cameraId }, message);
+      this.deps.onAlarm?.({ code, cameraId, message, raised: true, since: now, at: now });
     } else if (!on && existing) {
       this.alarms.delete(key);
       this.deps.log.info({ alarm: code, cameraId }, 'storage alarm cleared');
+      const since = Date.parse(existing.since);
+      this.deps.onAlarm?.({ code, cameraId, message: existing.message, raised: false, since, at: now });
     }
   }
 
