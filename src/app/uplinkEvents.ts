@@ -24,3 +24,11 @@ export function storageAlarmEvent(a: CamgateEvents['recording.alarm']): Recorded
     at: a.at,
   };
 }
+
+/**
+ * `clock.jump`: the gateway's own wall clock stepped. Priority 1 (kept, unlike `clock.drift`):
+ * the centre needs it to read the `ts` of the events around it, and nothing measures it again.
+ */
+export function clockJumpEvent(j: CamgateEvents['health.clockJump']): RecordedEvent {
+  return { type: 'clock.jump', cameraId: null, fields: { jumpMs: j.jumpMs }, priority: 1, at: j.at };
+}

@@ -51,6 +51,8 @@ export interface CamgateEvents {
     readonly since: number;
     readonly at: number;
   };
+  /** The wall clock stepped (NTP, RTC reset) by `jumpMs` (positive: forward); `at` is after the step. */
+  'health.clockJump': { readonly jumpMs: number; readonly at: number };
   'uplink.state': { readonly connected: boolean; readonly at: number; readonly detail?: string };
   'integration.changed': {
     readonly cameraId: string;

@@ -68,6 +68,7 @@ export const EVENT_TYPES = [
   'camera.replaced',
   'camera.removed',
   'clock.drift',
+  'clock.jump',
   'recording.stale',
   'recording.ok',
   'outbox.overflow',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { storageAlarmEvent } from '../../src/app/uplinkEvents.js';
+import { clockJumpEvent, storageAlarmEvent } from '../../src/app/uplinkEvents.js';
 
 const RAISED_AT = Date.parse('2026-11-20T10:00:00Z');
 const CLEARED_AT = Date.parse('2026-11-20T10:05:00Z');
@@ -51,5 +51,17 @@ describe('storage alarms as outbox events', () => {
     });
     expect(JSON.stringify(e)).not.toContain('hunter2');
     expect(e.fields?.message).toContain('rtsp://***@10.0.0.41/stream1');
+  });
+});
+
+describe('clock jumps as outbox events', () => {
+  it('clock.jump with jumpMs, gateway-wide, kept (priority 1) unlike the droppable clock.drift', () => {
+    expect(clockJumpEvent({ jumpMs: 3_600_000, at: RAISED_AT })).toEqual({
+      type: 'clock.jump',
+      cameraId: null,
+      fields: { jumpMs: 3_600_000 },
+      priority: 1,
+      at: RAISED_AT,
+    });
   });
 });
