@@ -17,7 +17,7 @@ export function replacedSummary(input: ReportInput, total: number): ReplacedSumm
   if (!history) {
     return {
       tracked: false,
-      note: 'not tracked: this database predates inventory change tracking (camgate 0.1 daemon)',
+      note: 'not tracked: this database predates inventory change tracking',
     };
   }
   const { sinceMs } = history;
