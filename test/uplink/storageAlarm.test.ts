@@ -33,6 +33,32 @@ afterEach(async () => {
   ]);
 });
 
+/** /dev/shm is another filesystem on most Linux boxes: recordings there do not share the database's disk. */
+function otherFilesystem(than: string): string | undefined {
+  try {
+    return fs.statSync('/dev/shm').dev !== fs.statSync(than).dev ? '/dev/shm' : undefined;
+  } catch {
+    return undefined; // no /dev/shm: the test that needs it is skipped
+  }
+}
+const shm = otherFilesystem(os.tmpdir());
+
+function daemonFor(stateDir: string, recordingsDir: string, url: string): Daemon {
+  return new Daemon({
+    config: configSchema.parse({
+      site: { id: 'korosten-01' },
+      gateway: { id: 'nvr-01' },
+      storage: { path: stateDir },
+      control: { socket: path.join(stateDir, 'control.sock') },
+      discovery: { multicast: false },
+      recording: { enabled: true, dir: recordingsDir },
+      mqtt: { url },
+    }),
+    log: captureLog().log,
+    wirings: [wireRecording, createWireUplink({ tuning: { willDelaySeconds: 0 } })],
+  });
+}
+
 describe('storage alarms reach the centre', () => {
   // The shared-filesystem alarm is raised inside the recording service's start(), before the
   // uplink starts: it was lost when the uplink subscribed to the bus only in its own start().
@@ -77,4 +103,40 @@ describe('storage alarms reach the centre', () => {
     for (const m of c.messages) expect(m.text).not.toContain(PASSWORD);
     expect(lines.join('\n')).not.toContain(PASSWORD);
   });
+
+  it.skipIf(shm === undefined)(
+    'an alarm whose condition ended while the daemon was down is cleared at the next boot',
+    async () => {
+      broker = await Broker.start();
+      centre = await Centre.connect(broker.url);
+      const c = centre;
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-alarm-'));
+      const state = dir;
+      const first = daemonFor(state, path.join(state, 'recordings'), broker.url);
+      daemon = first;
+      await first.start();
+      await c.waitFor(() => c.events().some((e) => e.type === 'storage.alarm'), 'the raise');
+      await first.stop();
+      daemon = undefined;
+
+      // The technician moves recording.dir to its own disk while the daemon is stopped.
+      const moved = fs.mkdtempSync(path.join(shm ?? '', 'camgate-rec-'));
+      try {
+        const second = daemonFor(state, path.join(moved, 'recordings'), broker.url);
+        daemon = second;
+        await second.start();
+        await c.waitFor(() => c.events().some((e) => e.type === 'storage.alarm.cleared'), 'the clear');
+        const cleared = eventPayload.parse(c.events().find((e) => e.type === 'storage.alarm.cleared'));
+        const raised = eventPayload.parse(c.events().find((e) => e.type === 'storage.alarm'));
+        expect(cleared).toMatchObject({ code: 'db_shares_filesystem', cameraId: null, since: raised.since });
+        expect(c.events().filter((e) => e.type === 'storage.alarm')).toHaveLength(1);
+        const sections = second.context?.board.sectionsSnapshot() as {
+          recording?: { storage: { alarms: unknown[] } };
+        };
+        expect(sections.recording?.storage.alarms).toEqual([]);
+      } finally {
+        fs.rmSync(moved, { recursive: true, force: true });
+      }
+    },
+  );
 });

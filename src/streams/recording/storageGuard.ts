@@ -6,13 +6,7 @@ import type { StorageAlarmCode } from '../../shared/types.js';
 import type { CameraWatch } from './cameraWatch.js';
 import { diskSpace, sameFilesystem } from './diskSpace.js';
 import { daysHeld, planRetention } from './retentionPlan.js';
-
-export interface StorageAlarm {
-  readonly code: StorageAlarmCode;
-  readonly cameraId?: string;
-  readonly message: string;
-  readonly since: string;
-}
+import { alarmKey, type StorageAlarm } from './storageAlarms.js';
 
 export interface CameraUsage {
   readonly cameraId: string;
@@ -44,6 +38,12 @@ export interface StorageGuardOptions {
   readonly minFreePercent: number;
   /** The SQLite directory; warned about when it shares the recordings' filesystem. */
   readonly databaseDir?: string;
+  /**
+   * Alarms active when the previous daemon stopped. They stay raised (no new event) while their
+   * condition holds; those the first complete check does not confirm are cleared, so a disk freed
+   * while the daemon was down still gets its `cleared` event.
+   */
+  readonly carried?: readonly StorageAlarm[];
 }
 
 export interface StorageGuardDeps {
@@ -60,6 +60,8 @@ export interface StorageGuardDeps {
  */
 export class StorageGuard {
   private readonly alarms = new Map<string, StorageAlarm>();
+  /** Carried-over alarm keys not yet seen true by this daemon. */
+  private readonly unconfirmed = new Set<string>();
   private readonly evicted = new Set<string>();
   private deleted = 0;
   private last: StorageReport;
@@ -69,6 +71,11 @@ export class StorageGuard {
     private readonly deps: StorageGuardDeps,
   ) {
     this.last = this.emptyReport();
+    for (const a of o.carried ?? []) {
+      const key = alarmKey(a.code, a.cameraId);
+      this.alarms.set(key, a);
+      this.unconfirmed.add(key);
+    }
   }
 
   report(): StorageReport {
@@ -127,6 +134,7 @@ export class StorageGuard {
         'recording disk is full',
       );
       this.last = this.buildReport(watches, after, now);
+      this.clearUnconfirmed();
     } catch (err) {
       this.deps.log.error({ err }, 'storage check failed');
       this.setAlarm(
@@ -192,8 +200,17 @@ export class StorageGuard {
     return done;
   }
 
+  /** Every alarm has been evaluated once by now: carried ones not seen true have ended. */
+  private clearUnconfirmed(): void {
+    for (const key of [...this.unconfirmed]) {
+      const a = this.alarms.get(key);
+      if (a) this.setAlarm(a.code, false, a.cameraId);
+    }
+  }
+
   private setAlarm(code: StorageAlarmCode, on: boolean, cameraId?: string, message = ''): void {
-    const key = cameraId ? `${code}:${cameraId}` : code;
+    const key = alarmKey(code, cameraId);
+    if (on) this.unconfirmed.delete(key);
     const existing = this.alarms.get(key);
     const now = this.deps.clock.now();
     if (on && !existing) {
@@ -202,6 +219,7 @@ export class StorageGuard {
       this.deps.onAlarm?.({ code, cameraId, message, raised: true, since: now, at: now });
     } else if (!on && existing) {
       this.alarms.delete(key);
+      this.unconfirmed.delete(key);
       this.deps.log.info({ alarm: code, cameraId }, 'storage alarm cleared');
       const since = Date.parse(existing.since);
       this.deps.onAlarm?.({ code, cameraId, message: existing.message, raised: false, since, at: now });
