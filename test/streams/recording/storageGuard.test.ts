@@ -1,90 +1,72 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CamgateEvents } from '../../../src/shared/events.js';
+import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
-import { parseStorageAlarms } from '../../../src/streams/recording/storageAlarms.js';
+import { CameraWatch } from '../../../src/streams/recording/cameraWatch.js';
 import { StorageGuard } from '../../../src/streams/recording/storageGuard.js';
-import { FakeClock } from '../../helpers/fakeClock.js';
+import { tempDir } from './simHelpers.js';
 
-const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
-const EARLIER = '2026-11-19T22:00:00.000Z';
-let dir: string | undefined;
+const dirs: string[] = [];
 afterEach(() => {
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-describe('StorageGuard across a restart', () => {
-  it('keeps carried alarms that still hold without a new raise, and clears those that ended while it was down', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-guard-'));
-    const changes: CamgateEvents['recording.alarm'][] = [];
+const DAY = 86_400_000;
+
+/** Our segment name for a time, as ffmpeg's strftime writes it in UTC. */
+function segmentName(ms: number): string {
+  return `${new Date(ms).toISOString().replace(/[-:]/g, '').slice(0, 15)}+0000.ts`;
+}
+
+function watchFor(root: string, cameraId: string, ages: number[]): CameraWatch {
+  const dir = path.join(root, cameraId);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const age of ages)
+    fs.writeFileSync(path.join(dir, segmentName(systemClock.now() - age)), Buffer.alloc(1000));
+  return new CameraWatch(
+    { cameraId, source: 'own' },
+    { dir: root, segmentSeconds: 60, sanityEvery: 10, pollMs: 0 },
+    { clock: systemClock, log: silentLog() },
+  );
+}
+
+describe('StorageGuard on a real directory', () => {
+  it('deletes segments older than retentionDays, reports usage and days held per camera', async () => {
+    const root = tempDir('camgate-guard-');
+    dirs.push(root);
+    const a = watchFor(root, 'cam-a', [10 * DAY, 9 * DAY, 8 * DAY, 2 * DAY, 60_000]);
+    const b = watchFor(root, 'cam-b', [DAY, 60_000]);
+    for (const w of [a, b]) await w.observe(new AbortController().signal);
+    const guard = new StorageGuard(
+      { dir: root, retentionDays: 7, minFreePercent: 1 },
+      { clock: systemClock, log: silentLog() },
+    );
+    const report = await guard.run([a, b]);
+    expect(fs.readdirSync(path.join(root, 'cam-a'))).toHaveLength(3);
+    expect(report.deletedSegments).toBe(2);
+    const usage = Object.fromEntries(report.cameras.map((c) => [c.cameraId, c]));
+    expect(usage['cam-a']).toMatchObject({ segments: 3, bytes: 3000, compliant: true });
+    expect(usage['cam-a']?.daysHeld).toBeCloseTo(8, 1);
+    expect(usage['cam-b']?.daysHeld).toBeCloseTo(1, 1);
+    // Only a day of history, but nothing was forced out: still compliant (just started).
+    expect(usage['cam-b']?.compliant).toBe(true);
+    expect(report.alarms).toEqual([]);
+  });
+
+  it('warns when the database shares the recordings filesystem', async () => {
+    const root = tempDir('camgate-guard-');
+    dirs.push(root);
     const guard = new StorageGuard(
       {
-        dir: path.join(dir, 'rec'),
-        retentionDays: 30,
-        // 1 %: a test disk is not that full, so disk_low and disk_full do not hold here.
+        dir: path.join(root, 'rec'),
+        retentionDays: 7,
         minFreePercent: 1,
-        databaseDir: dir,
-        carried: [
-          { code: 'db_shares_filesystem', message: 'shared', since: EARLIER },
-          { code: 'disk_full', message: 'recording disk is full', since: EARLIER },
-          { code: 'retention_short', cameraId: 'gone-1', message: 'holds 2 of 30 days', since: EARLIER },
-        ],
+        databaseDir: path.join(root, 'state'),
       },
-      { clock: new FakeClock({ wall: T0 }), log: silentLog(), onAlarm: (c) => changes.push(c) },
+      { clock: systemClock, log: silentLog() },
     );
-    // Until the first check, the carried alarms are what is known.
-    expect(guard.report().alarms.map((a) => a.code)).toEqual([
-      'db_shares_filesystem',
-      'disk_full',
-      'retention_short',
-    ]);
     await guard.checkSharedFilesystem();
-    expect(changes).toEqual([]);
-    await guard.run([]);
-    expect(changes).toEqual([
-      {
-        code: 'disk_full',
-        message: 'recording disk is full',
-        raised: false,
-        since: Date.parse(EARLIER),
-        at: T0,
-      },
-      {
-        code: 'retention_short',
-        cameraId: 'gone-1',
-        message: 'holds 2 of 30 days',
-        raised: false,
-        since: Date.parse(EARLIER),
-        at: T0,
-      },
-    ]);
-    expect(guard.report().alarms).toEqual([
-      { code: 'db_shares_filesystem', message: 'shared', since: EARLIER },
-    ]);
-  });
-});
-
-describe('parseStorageAlarms', () => {
-  it('reads what report().alarms wrote and drops anything malformed', () => {
-    const good = { code: 'disk_low', message: 'low', since: EARLIER };
-    const json = JSON.stringify([
-      good,
-      { code: 'retention_short', cameraId: 'cam-1', message: 'short', since: EARLIER },
-      { code: 'disk_exploded', message: 'x', since: EARLIER },
-      { code: 'disk_full', message: 7, since: EARLIER },
-      { code: 'disk_full', message: 'x', since: 'yesterday' },
-      { code: 'disk_full', cameraId: 3, message: 'x', since: EARLIER },
-      null,
-    ]);
-    expect(parseStorageAlarms(json)).toEqual([
-      good,
-      { code: 'retention_short', cameraId: 'cam-1', message: 'short', since: EARLIER },
-    ]);
-    expect(parseStorageAlarms(undefined)).toEqual([]);
-    expect(parseStorageAlarms('{not json')).toEqual([]);
-    expect(parseStorageAlarms('{"code":"disk_low"}')).toEqual([]);
+    expect(guard.report().alarms.map((a) => a.code)).toEqual(['db_shares_filesystem']);
   });
 });
