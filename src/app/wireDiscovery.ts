@@ -1,7 +1,9 @@
 import { DiscoveryService } from '../discovery/discoveryService.js';
 import { isoTs } from '../shared/clock.js';
+import type { CamgateEvents } from '../shared/events.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
+import { InventoryChangeRepo, type InventoryChangeType } from '../store/inventoryChangeRepo.js';
 import { InventoryRepo } from '../store/inventoryRepo.js';
 import type { WiringContext } from './modules.js';
 import { staticCameras } from './staticCameras.js';
@@ -21,7 +23,9 @@ export function wireDiscovery(ctx: WiringContext): Service[] {
     inventory: repo,
   });
   for (const camera of repo.active()) syncBoard(ctx, camera);
+  const recordChange = changeRecorder(ctx);
   ctx.bus.on('inventory.changed', (e) => {
+    recordChange(e);
     if (e.type === 'camera.removed') ctx.board.removeCamera(e.camera.id);
     else {
       if (e.type === 'camera.replaced' && e.previous && e.previous.id !== e.camera.id)
@@ -40,6 +44,41 @@ export function wireDiscovery(ctx: WiringContext): Service[] {
     byClass: service.counts(),
   }));
   return [service];
+}
+
+const CHANGE_TYPES: Readonly<Record<string, InventoryChangeType>> = {
+  'camera.added': 'added',
+  'camera.replaced': 'replaced',
+  'camera.removed': 'removed',
+};
+
+/**
+ * Added / replaced / removed go to `inventory_changes` for `camgate report` (updates are routine
+ * and not history). A failed write is logged; discovery itself carries on.
+ */
+function changeRecorder(ctx: WiringContext): (e: CamgateEvents['inventory.changed']) => void {
+  const changes = new InventoryChangeRepo(ctx.store.db);
+  const log = ctx.log.child({ module: 'discovery' });
+  try {
+    changes.markTrackingSince(isoTs(ctx.clock.now()));
+  } catch (err) {
+    log.error({ err }, 'could not mark the start of inventory change tracking');
+  }
+  return (e) => {
+    const type = CHANGE_TYPES[e.type];
+    if (!type) return;
+    try {
+      changes.record({
+        type,
+        camera: e.camera,
+        previous: e.previous,
+        atIso: isoTs(e.at),
+        bootId: ctx.bootId,
+      });
+    } catch (err) {
+      log.error({ err, cameraId: e.camera.id, change: e.type }, 'could not record an inventory change');
+    }
+  };
 }
 
 /** New cameras join the board as `unknown`; known rows keep their health fields and get fresh identity. */

@@ -123,6 +123,7 @@ export class HealthService implements Service {
       this.guard('record clock jump', () =>
         this.history.recordClockJump(this.ctx.bootId, reading.wall, reading.mono, jump),
       );
+      this.ctx.bus.emit('health.clockJump', { jumpMs: jump, at: reading.wall });
     }
     for (const id of this.cameras.keys()) this.apply(id, { type: 'tick' });
   }

@@ -6,6 +6,7 @@ import { RecordingRepo } from '../store/recordingRepo.js';
 import { probeSegment } from '../streams/ffmpeg/recorderProbe.js';
 import { planFor, recordingWanted } from '../streams/recording/recordingPlans.js';
 import { RecordingService } from '../streams/recording/recordingService.js';
+import { parseStorageAlarms } from '../streams/recording/storageAlarms.js';
 import { NotFoundError } from './control.js';
 import { edgeProbeFor } from './edgeProbes.js';
 import type { Wiring, WiringContext } from './modules.js';
@@ -15,6 +16,9 @@ import { staticCameras } from './staticCameras.js';
  * Recording: one service for the site. Cameras come from config (static RTSP) and from the
  * inventory; status goes to the board, gaps to the outages table, storage to `status.recording`.
  */
+/** kv key: the storage alarms active at the last change, so the next boot can clear ended ones. */
+export const STORAGE_ALARMS_KEY = 'recording.storageAlarms';
+
 export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
   const { config } = ctx;
   if (!recordingWanted(config)) return [];
@@ -49,6 +53,7 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
       minFreePercent: config.recording.minFreePercent,
       stallSeconds: config.health.stallSeconds,
       databaseDir: config.storage.path,
+      carriedAlarms: parseStorageAlarms(ctx.store.getKv(STORAGE_ALARMS_KEY)),
     },
     {
       clock: ctx.clock,
@@ -63,6 +68,13 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
   );
   ctx.bus.on('recording.status', (e) => {
     ctx.board.patchCamera(e.cameraId, { recording: { status: e.status, lastSegmentAt: e.lastSegmentAt } });
+  });
+  ctx.bus.on('recording.alarm', () => {
+    try {
+      ctx.store.setKv(STORAGE_ALARMS_KEY, JSON.stringify(service.storageReport().alarms));
+    } catch (err) {
+      ctx.log.error({ err }, 'could not persist the active storage alarms');
+    }
   });
   ctx.bus.on('inventory.changed', (e) => {
     const done = e.type === 'camera.removed' ? removed(e.camera.id) : service.addCamera(plan(e.camera));

@@ -7,6 +7,7 @@ import type { CommandHandlers } from '../uplink/commands.js';
 import { EventOutbox, type RecordedEvent } from '../uplink/eventOutbox.js';
 import { UplinkService, type UplinkTuning } from '../uplink/uplinkService.js';
 import type { Wiring, WiringContext } from './modules.js';
+import { clockJumpEvent, storageAlarmEvent } from './uplinkEvents.js';
 
 /** Handlers other modules provide (rediscover, probe, snapshot); absent ones are answered `unsupported`. */
 export interface UplinkWiringOptions {
@@ -177,7 +178,13 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     });
   };
 
-  const unsubscribe: Array<() => void> = [];
+  // Subscribed while wiring, not in start(): recording raises alarms during its own start (the
+  // shared-filesystem check runs before the uplink starts), and health ticks before the uplink
+  // has started; the outbox keeps them until connected.
+  const unsubscribe: Array<() => void> = [
+    bus.on('recording.alarm', (a) => up.record(storageAlarmEvent(a))),
+    bus.on('health.clockJump', (j) => up.record(clockJumpEvent(j))),
+  ];
   board.section('uplink', () => service.status());
   return {
     name: 'uplink',

@@ -10,6 +10,7 @@ import type {
   TimeBreakdown,
   TimelineSegment,
 } from './model.js';
+import { replacedSummary, replacementsByCamera } from './replaced.js';
 import { clip, contains, type Span } from './spans.js';
 
 /**
@@ -22,11 +23,16 @@ import { clip, contains, type Span } from './spans.js';
  */
 export function computeReport(input: ReportInput): Report {
   const window = effectiveWindow(input);
-  const cameras = input.cameras.map((c) => cameraReport(input, window, c));
+  const replacements = replacementsByCamera(input);
+  const cameras = input.cameras.map((c) => ({
+    ...cameraReport(input, window, c),
+    replaced: replacements ? (replacements.get(c.id) ?? 0) : null,
+  }));
   const classes = Object.fromEntries(
     CAMERA_CLASSES.map((k) => [
       k,
       groupReport(
+        input,
         cameras.filter((c) => c.class === k),
         input.site.planned?.[k],
       ),
@@ -35,17 +41,15 @@ export function computeReport(input: ReportInput): Report {
   const plannedTotal = input.site.planned
     ? CAMERA_CLASSES.reduce((sum, k) => sum + (input.site.planned?.[k] ?? 0), 0)
     : undefined;
+  const total = groupReport(input, cameras, plannedTotal);
   return {
     site: { id: input.site.id, name: input.site.name },
     window: input.window,
     generatedMs: input.nowMs,
     cameras,
     classes,
-    total: groupReport(cameras, plannedTotal),
-    replaced: {
-      tracked: false,
-      note: 'not tracked: the inventory does not record device replacements yet',
-    },
+    total,
+    replaced: replacedSummary(input, total.replaced ?? 0),
   };
 }
 
@@ -57,7 +61,11 @@ function effectiveWindow(input: ReportInput): Span {
   };
 }
 
-function cameraReport(input: ReportInput, window: Span, camera: ReportCamera): CameraReport {
+function cameraReport(
+  input: ReportInput,
+  window: Span,
+  camera: ReportCamera,
+): Omit<CameraReport, 'replaced'> {
   const present = clip(
     { fromMs: camera.firstSeenMs, toMs: camera.removedMs ?? Number.POSITIVE_INFINITY },
     window,
@@ -173,7 +181,11 @@ function percent(part: number, whole: number): number | null {
   return whole > 0 ? Math.round((part / whole) * 100_000) / 1000 : null;
 }
 
-function groupReport(cameras: readonly CameraReport[], planned: number | undefined): GroupReport {
+function groupReport(
+  input: ReportInput,
+  cameras: readonly CameraReport[],
+  planned: number | undefined,
+): GroupReport {
   const pooled = (pick: (c: CameraReport) => TimeBreakdown | null): number | null => {
     const parts = cameras.map(pick).filter((b): b is TimeBreakdown => b !== null);
     const up = parts.reduce((s, b) => s + b.upMs, 0);
@@ -188,5 +200,6 @@ function groupReport(cameras: readonly CameraReport[], planned: number | undefin
     recordingPct: pooled((c) => c.recording),
     outageCount: cameras.reduce((s, c) => s + c.outageCount, 0),
     restoredCameras: cameras.filter((c) => c.restored).length,
+    replaced: input.inventory ? cameras.reduce((s, c) => s + (c.replaced ?? 0), 0) : null,
   };
 }

@@ -1,7 +1,18 @@
 import type { Config } from '../config/schema.js';
 import { CAMERA_CLASSES, type CameraClass } from '../shared/types.js';
-import type { BootSpanRow, ReportCameraRow, ReportOutageRow } from '../store/reportRepo.js';
-import type { ReportCamera, ReportInput, ReportOutage } from './model.js';
+import type {
+  BootSpanRow,
+  InventoryHistoryRows,
+  ReportCameraRow,
+  ReportOutageRow,
+} from '../store/reportRepo.js';
+import type {
+  InventoryChangeEvent,
+  InventoryHistory,
+  ReportCamera,
+  ReportInput,
+  ReportOutage,
+} from './model.js';
 import type { Span } from './spans.js';
 
 export interface ReportRows {
@@ -10,6 +21,8 @@ export interface ReportRows {
   readonly staticCameras?: readonly { readonly id: string; readonly class: CameraClass }[];
   readonly outages: readonly ReportOutageRow[];
   readonly boots: readonly BootSpanRow[];
+  /** Absent: the database does not track inventory changes. */
+  readonly inventory?: InventoryHistoryRows;
 }
 
 type ReportConfig = Pick<Config, 'site' | 'cameras' | 'recording' | 'maintenance'>;
@@ -58,7 +71,18 @@ export function buildReportInput(
       toMs: Date.parse(m.to),
     })),
     observed: rows.boots.map((b) => ({ fromMs: b.startedMs, toMs: Math.max(b.startedMs, b.lastAliveMs) })),
+    ...(rows.inventory ? { inventory: toHistory(rows.inventory) } : {}),
   };
+}
+
+function toHistory(rows: InventoryHistoryRows): InventoryHistory {
+  const since = rows.since === undefined ? Number.NaN : Date.parse(rows.since);
+  const changes = rows.changes.flatMap((c): InventoryChangeEvent[] =>
+    c.type === 'added' || c.type === 'replaced' || c.type === 'removed'
+      ? [{ cameraId: c.cameraId, type: c.type, atMs: Date.parse(c.at) }]
+      : [],
+  );
+  return { sinceMs: Number.isNaN(since) ? null : since, changes };
 }
 
 function toCamera(config: ReportConfig, row: ReportCameraRow): ReportCamera {

@@ -12,6 +12,20 @@ export interface ReportInput {
   readonly maintenance: readonly MaintenanceWindow[];
   /** Spans when a camgate daemon was running (boots: start to last-alive); the rest is unknown time. */
   readonly observed: readonly Span[];
+  /** Recorded inventory changes; absent when the database does not track them. */
+  readonly inventory?: InventoryHistory;
+}
+
+export interface InventoryHistory {
+  /** When the database began recording changes; null when unknown. */
+  readonly sinceMs: number | null;
+  readonly changes: readonly InventoryChangeEvent[];
+}
+
+export interface InventoryChangeEvent {
+  readonly cameraId: string;
+  readonly type: 'added' | 'replaced' | 'removed';
+  readonly atMs: number;
 }
 
 export type PlannedCounts = Readonly<Record<CameraClass, number>>;
@@ -70,6 +84,8 @@ export interface CameraReport {
   /** Mean time to repair: mean duration of stream outages restored within the window. */
   readonly mttrMs: number | null;
   readonly restored: boolean;
+  /** Devices swapped under this camera id in the window; null when replacements are not tracked. */
+  readonly replaced: number | null;
   readonly installedAtEnd: boolean;
   readonly timeline: readonly TimelineSegment[];
 }
@@ -83,6 +99,8 @@ export interface GroupReport {
   readonly recordingPct: number | null;
   readonly outageCount: number;
   readonly restoredCameras: number;
+  /** Replacements in the window summed over the group's cameras; null when not tracked. */
+  readonly replaced: number | null;
 }
 
 export interface Report {
@@ -92,6 +110,16 @@ export interface Report {
   readonly cameras: readonly CameraReport[];
   readonly classes: Readonly<Record<CameraClass, GroupReport>>;
   readonly total: GroupReport;
-  /** Replacement (a new device under an old id) is not recorded in the database yet. */
-  readonly replaced: { readonly tracked: false; readonly note: string };
+  /** Replacements (a new device under an old id or at an old address) in the window. */
+  readonly replaced: ReplacedSummary;
 }
+
+export type ReplacedSummary =
+  | { readonly tracked: false; readonly note: string }
+  | {
+      readonly tracked: true;
+      /** When the database began recording them; a window starting earlier may miss some. */
+      readonly sinceMs: number | null;
+      readonly total: number;
+      readonly note: string;
+    };

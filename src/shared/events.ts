@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { CameraRecord, CameraStatus, IntegrationCause, RecordingStatus, StreamStats } from './types.js';
+import type {
+  CameraRecord,
+  CameraStatus,
+  IntegrationCause,
+  RecordingStatus,
+  StorageAlarmCode,
+  StreamStats,
+} from './types.js';
 
 /**
  * Typed events between modules; `app/` subscribes one module's output to another's input.
@@ -35,6 +42,17 @@ export interface CamgateEvents {
     readonly detail?: string;
     readonly at: number;
   };
+  /** A storage alarm was raised (`raised: true`) or cleared; `since` is when it was raised. */
+  'recording.alarm': {
+    readonly code: StorageAlarmCode;
+    readonly cameraId?: string;
+    readonly message: string;
+    readonly raised: boolean;
+    readonly since: number;
+    readonly at: number;
+  };
+  /** The wall clock stepped (NTP, RTC reset) by `jumpMs` (positive: forward); `at` is after the step. */
+  'health.clockJump': { readonly jumpMs: number; readonly at: number };
   'uplink.state': { readonly connected: boolean; readonly at: number; readonly detail?: string };
   'integration.changed': {
     readonly cameraId: string;

@@ -8,6 +8,16 @@ export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 export type RecordingStatus = 'ok' | 'stale' | 'off' | 'unknown';
 
+/** Storage alarms of the recording disk (streams/recording/storageGuard.ts). */
+export const STORAGE_ALARM_CODES = [
+  'disk_low',
+  'disk_full',
+  'retention_short',
+  'db_shares_filesystem',
+  'storage_unreadable',
+] as const;
+export type StorageAlarmCode = (typeof STORAGE_ALARM_CODES)[number];
+
 /** The first broken link in camera → stream → recording → uplink (ARCHITECTURE.md). */
 export type IntegrationCause =
   | 'camera_offline'

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CamgateError } from '../shared/errors.js';
+import { INVENTORY_CHANGES_SINCE_KEY } from './inventoryChangeRepo.js';
 import { DB_FILE, type Db } from './store.js';
 
 export interface ReportCameraRow {
@@ -26,6 +27,18 @@ export interface ReportOutageRow {
   readonly endedAt: string | null;
   readonly durationMs: number | null;
   readonly endReason: string | null;
+}
+
+export interface InventoryChangeRow {
+  readonly cameraId: string;
+  readonly type: string;
+  readonly at: string;
+}
+
+/** Recorded inventory changes, and since when this database records them (undefined: unknown). */
+export interface InventoryHistoryRows {
+  readonly since: string | undefined;
+  readonly changes: readonly InventoryChangeRow[];
 }
 
 export interface BootSpanRow {
@@ -89,5 +102,26 @@ export class ReportRepo {
     return this.db
       .prepare('SELECT started_ms AS startedMs, last_alive_ms AS lastAliveMs FROM boots ORDER BY started_ms')
       .all() as BootSpanRow[];
+  }
+
+  /**
+   * Inventory changes in [fromIso, toIso), or undefined when the database predates their tracking
+   * (migration 005): read-only, we cannot migrate it, and "none" would be a wrong answer.
+   */
+  inventoryChanges(fromIso: string, toIso: string): InventoryHistoryRows | undefined {
+    const table = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'inventory_changes'")
+      .get();
+    if (!table) return undefined;
+    const since = this.db.prepare('SELECT value FROM kv WHERE key = ?').get(INVENTORY_CHANGES_SINCE_KEY) as
+      | { value: string }
+      | undefined;
+    const changes = this.db
+      .prepare(
+        `SELECT camera_id AS cameraId, type, at FROM inventory_changes
+          WHERE at >= @from AND at < @to ORDER BY at, id`,
+      )
+      .all({ from: fromIso, to: toIso }) as InventoryChangeRow[];
+    return { since: since?.value, changes };
   }
 }

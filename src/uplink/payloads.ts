@@ -68,9 +68,12 @@ export const EVENT_TYPES = [
   'camera.replaced',
   'camera.removed',
   'clock.drift',
+  'clock.jump',
   'recording.stale',
   'recording.ok',
   'outbox.overflow',
+  'storage.alarm',
+  'storage.alarm.cleared',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -165,6 +165,8 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
   });
 
   it('records an NTP step as a clock jump and keeps the outage duration monotonic', () => {
+    const jumps: CamgateEvents['health.clockJump'][] = [];
+    bus.on('health.clockJump', (j) => jumps.push(j));
     flow(1);
     sample('unreachable');
     clock.advance(400);
@@ -178,6 +180,8 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
       durationMs: 11_000,
     });
     expect(board.sectionsSnapshot().health).toMatchObject({ clockJumps: 1 });
+    // Announced once, at the first tick after the step (1.5 s after the start), in stepped wall time.
+    expect(jumps).toEqual([{ jumpMs: -7_200_000, at: Date.UTC(2026, 4, 1, 8, 0, 1, 500) - 7_200_000 }]);
   });
 
   it('degrades on low fps against the profile fps from the inventory', () => {

@@ -35,9 +35,15 @@ describe('camgate report', () => {
     const doc = JSON.parse(r.stdout) as {
       from: string;
       to: string;
-      cameras: { id: string; uptimePct: number | null; recordingPct: number | null; mttrMs: number | null }[];
-      classes: { lpr: { recordingPct: number } };
-      replaced: { tracked: boolean; note: string };
+      cameras: {
+        id: string;
+        uptimePct: number | null;
+        recordingPct: number | null;
+        mttrMs: number | null;
+        replaced: number | null;
+      }[];
+      classes: { lpr: { recordingPct: number; replaced: number } };
+      replaced: { tracked: boolean; since: string; total: number; note: string };
     };
     expect(doc.from).toBe('2026-01-01T00:00:00.000Z');
     expect(doc.to).toBe('2026-01-02T00:00:00.000Z');
@@ -45,9 +51,15 @@ describe('camgate report', () => {
       uptimePct: 90,
       recordingPct: null,
       mttrMs: 3_600_000,
+      replaced: 2,
     });
-    expect(doc.classes.lpr.recordingPct).toBe(92.857);
-    expect(doc.replaced.note).toMatch(/not tracked/);
+    expect(doc.classes.lpr).toMatchObject({ recordingPct: 92.857, replaced: 1 });
+    expect(doc.replaced).toEqual({
+      tracked: true,
+      since: '2025-12-30T00:00:00.000Z',
+      total: 3,
+      note: '3 in the window',
+    });
   });
 
   it('text: aligned tables, "n/a" where recording is off, no colour when not a TTY', async () => {
@@ -75,9 +87,11 @@ describe('camgate report', () => {
     expect(r.code).toBe(0);
     const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^scope,id,class,uptime_pct,/);
-    expect(lines).toContain('camera,cam-a,overview,90,80,,2,3600,3600,yes,7200,7200,,1');
+    expect(lines[0]).toMatch(/,installed,replaced$/);
+    expect(lines).toContain('camera,cam-a,overview,90,80,,2,3600,3600,yes,7200,7200,,1,2');
     expect(lines.filter((l) => l.startsWith('class,'))).toHaveLength(3);
-    expect(lines.at(-1)).toMatch(/^site,test-site,/);
+    expect(lines).toContain('class,lpr,lpr,100,78.571,92.857,0,,,0,,,,1,1');
+    expect(lines.at(-1)).toMatch(/^site,test-site,.*,3,3$/);
   });
 
   it.each([
@@ -123,6 +137,7 @@ describe.skipIf(!chromiumPath)('camgate report --format html in headless Chromiu
     // self-contained: nothing fetched from anywhere
     expect(html).not.toMatch(/\b(src|href)=|@import|url\((?!#)/);
     expect(html).toContain('@media print');
+    expect(html).toContain('Replaced cameras: 3 in the window.');
 
     const url = pathToFileURL(out).href;
     const dom = await dumpDom(url);

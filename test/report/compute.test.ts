@@ -9,10 +9,16 @@ import { at, H, iso, siteConfig, siteStore } from './fixture.js';
 let store: Store | undefined;
 afterEach(() => store?.close());
 
-function report(fromH = 0, toH = 24, nowH = 48): Report {
+function report(fromH = 0, toH = 24, nowH = 48, prepare?: (s: Store) => void): Report {
   store = siteStore();
+  prepare?.(store);
   const repo = new ReportRepo(store.db);
-  const rows = { cameras: repo.cameras(), outages: repo.outages(iso(fromH), iso(toH)), boots: repo.boots() };
+  const rows = {
+    cameras: repo.cameras(),
+    outages: repo.outages(iso(fromH), iso(toH)),
+    boots: repo.boots(),
+    inventory: repo.inventoryChanges(iso(fromH), iso(toH)),
+  };
   return computeReport(buildReportInput(siteConfig, rows, { fromMs: at(fromH), toMs: at(toH) }, at(nowH)));
 }
 
@@ -91,6 +97,7 @@ describe('computeReport over a hand-built site database', () => {
       recordingPct: null,
       outageCount: 3,
       restoredCameras: 1,
+      replaced: 2,
     });
     expect(r.classes.panoramic).toMatchObject({ planned: 2, installed: 0, cameras: 1 });
     expect(r.classes.lpr).toMatchObject({ planned: 10, installed: 1, recordingPct: 92.857 });
@@ -101,7 +108,40 @@ describe('computeReport over a hand-built site database', () => {
       uptimePct: 92.424,
       restoredCameras: 1,
     });
+    expect(r.replaced.tracked).toBe(true);
+  });
+
+  it('counts replaced cameras per camera, class and site in the window (added and removed are not replacements)', () => {
+    const r = report();
+    expect(r.cameras.map((c) => [c.id, c.replaced])).toEqual([
+      ['cam-a', 2],
+      ['cam-b', 1],
+      ['cam-c', 0],
+      ['cam-d', 0],
+    ]);
+    expect([r.classes.overview.replaced, r.classes.lpr.replaced, r.classes.panoramic.replaced]).toEqual([
+      2, 1, 0,
+    ]);
+    expect(r.total.replaced).toBe(3);
+    expect(r.replaced).toEqual({ tracked: true, sinceMs: at(-48), total: 3, note: '3 in the window' });
+  });
+
+  it('says so when the window reaches back before the database began recording replacements', () => {
+    const r = report(-72, 24);
+    expect(camera(r, 'cam-d').replaced).toBe(1);
+    expect(r.replaced).toMatchObject({ tracked: true, sinceMs: at(-48), total: 4 });
+    expect(r.replaced.note).toBe(
+      '4 recorded since 2025-12-30T00:00:00.000Z; replacements before then are not in the database',
+    );
+  });
+
+  it('a database from before migration 005 reports replacements as not tracked, not as zero', () => {
+    const r = report(0, 24, 48, (s) => s.db.exec('DROP TABLE inventory_changes'));
     expect(r.replaced.tracked).toBe(false);
+    expect(r.replaced.note).toMatch(/^not tracked/);
+    expect(camera(r, 'cam-a').replaced).toBeNull();
+    expect(r.classes.overview.replaced).toBeNull();
+    expect(r.total.replaced).toBeNull();
   });
 
   it('cuts a window that reaches into the future at now', () => {

@@ -1,5 +1,7 @@
 import { parseConfigText } from '../../src/config/load.js';
 import { silentLog } from '../../src/shared/log.js';
+import type { CameraClass } from '../../src/shared/types.js';
+import { InventoryChangeRepo } from '../../src/store/inventoryChangeRepo.js';
 import { Store } from '../../src/store/store.js';
 
 /** 1 Jan 2026 (UTC) plus hours: the report window in these tests is that whole day. */
@@ -17,6 +19,9 @@ export const iso = (hours: number): string => new Date(at(hours)).toISOString();
  * - cam-c (panoramic): removed 12:00, stream down 10-12 ('removed'). 12 h known.
  * - cam-d (overview): open stream outage from 23:00; an outage before the window is ignored.
  * - uplink down 16-18 (breaks integration of every camera).
+ * - inventory changes tracked since 30 Dec: cam-a replaced at 05:00 and 15:00, cam-b added 06:00
+ *   and replaced 07:00, cam-c removed 12:00; outside the day: cam-d replaced the day before
+ *   (19:00 on 31 Dec) and cam-a again at 24:00 (the window's end, excluded).
  */
 export function siteStore(dir = ':memory:'): Store {
   const store = Store.open({ dir, log: silentLog() });
@@ -45,6 +50,17 @@ export function siteStore(dir = ':memory:'): Store {
   outage.run('cam-d', 'stream', 'camera_offline', iso(-14), iso(-13), H, 'restored');
   outage.run('cam-d', 'stream', 'camera_offline', iso(23), null, null, null);
   outage.run('gw-test', 'uplink', 'uplink_down', iso(16), iso(18), 2 * H, 'restored');
+  const changes = new InventoryChangeRepo(db);
+  changes.markTrackingSince(iso(-48));
+  const change = (type: 'added' | 'replaced' | 'removed', id: string, cls: CameraClass, hours: number) =>
+    changes.record({ type, camera: { id, class: cls }, atIso: iso(hours), bootId: 'b1' });
+  change('replaced', 'cam-a', 'overview', 5);
+  change('replaced', 'cam-a', 'overview', 15);
+  change('added', 'cam-b', 'lpr', 6);
+  change('replaced', 'cam-b', 'lpr', 7);
+  change('removed', 'cam-c', 'panoramic', 12);
+  change('replaced', 'cam-d', 'overview', -5);
+  change('replaced', 'cam-a', 'overview', 24);
   return store;
 }
 

@@ -6,7 +6,7 @@ import { Daemon } from '../../src/app/daemon.js';
 import { createWireUplink } from '../../src/app/wireUplink.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { CamgateEvents } from '../../src/shared/events.js';
-import { cameraStatePayload, summaryPayload } from '../../src/uplink/payloads.js';
+import { cameraStatePayload, eventPayload, summaryPayload } from '../../src/uplink/payloads.js';
 import { Centre } from './helpers/centre.js';
 import { cleanupAll } from './helpers/cleanup.js';
 import { captureLog } from './helpers/gateway.js';
@@ -167,6 +167,25 @@ describe('wireUplink in the daemon', () => {
       () => lastState(c, 'yard-1')?.integrated === false,
       'not integrated when the centre is offline',
     );
+  });
+
+  it("health's clock jump reaches the centre as a clock.jump event with jumpMs", async () => {
+    broker = await Broker.start();
+    centre = await Centre.connect(broker.url);
+    daemon = await startDaemon({ url: broker.url });
+    const ctx = daemon.context;
+    if (!ctx) throw new Error('no context');
+    const c = centre;
+    const at = Date.parse('2026-11-20T08:00:01.500Z');
+    ctx.bus.emit('health.clockJump', { jumpMs: -7_200_000, at });
+    await c.waitFor(() => c.events().some((e) => e.type === 'clock.jump'), 'clock.jump event');
+    const event = eventPayload.parse(c.events().find((e) => e.type === 'clock.jump'));
+    expect(event).toMatchObject({
+      type: 'clock.jump',
+      cameraId: null,
+      jumpMs: -7_200_000,
+      ts: '2026-11-20T08:00:01.500Z',
+    });
   });
 
   it('a clean stop publishes offline on the status topic', async () => {

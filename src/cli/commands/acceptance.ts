@@ -99,6 +99,7 @@ async function gather(
       cameras: repo.cameras(),
       outages: repo.outages(iso(window.fromMs), iso(window.toMs)),
       boots: repo.boots(),
+      inventory: repo.inventoryChanges(iso(window.fromMs), iso(window.toMs)),
     };
   } finally {
     db.close();

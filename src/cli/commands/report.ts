@@ -48,6 +48,10 @@ export const reportCommand: CliCommand = {
         outages: repo.outages(new Date(window.fromMs).toISOString(), new Date(window.toMs).toISOString()),
         boots: repo.boots(),
         staticCameras: staticCameras(config.cameras, new Date(window.fromMs).toISOString()),
+        inventory: repo.inventoryChanges(
+          new Date(window.fromMs).toISOString(),
+          new Date(window.toMs).toISOString(),
+        ),
       };
       report = computeReport(buildReportInput(config, rows, window, systemClock.now()));
     } finally {
@@ -139,7 +143,7 @@ function renderText(report: Report, tty: boolean): string {
     ['all', report.total] as const,
   ];
   const classes = formatTable(
-    ['CLASS', 'PLANNED', 'INSTALLED', 'UPTIME', 'INTEGRATED', 'RECORDING', 'OUTAGES', 'RESTORED'],
+    ['CLASS', 'PLANNED', 'INSTALLED', 'UPTIME', 'INTEGRATED', 'RECORDING', 'OUTAGES', 'RESTORED', 'REPLACED'],
     groups.map(([k, g]) => [
       k,
       g.planned === null ? '-' : String(g.planned),
@@ -149,6 +153,7 @@ function renderText(report: Report, tty: boolean): string {
       pct(g.recordingPct),
       String(g.outageCount),
       String(g.restoredCameras),
+      g.replaced === null ? '-' : String(g.replaced),
     ]),
   );
   const head = `site ${report.site.id} · ${new Date(report.window.fromMs).toISOString()} – ${new Date(report.window.toMs).toISOString()}`;

@@ -16,6 +16,7 @@ const HEADER = [
   'maintenance_s',
   'planned',
   'installed',
+  'replaced',
 ];
 
 /** One CSV table (RFC 4180): a row per camera, then per class, then the site; empty cell = not applicable. */
@@ -37,6 +38,7 @@ export function reportCsv(report: Report): string {
       seconds(c.uptime.maintenanceMs),
       null,
       c.installedAtEnd ? 1 : 0,
+      c.replaced,
     ]);
   }
   for (const k of CAMERA_CLASSES) rows.push(groupRow('class', k, k, report.classes[k]));
@@ -60,6 +62,7 @@ function groupRow(scope: string, id: string, cls: string, g: GroupReport): (stri
     null,
     g.planned,
     g.installed,
+    g.replaced,
   ];
 }
 

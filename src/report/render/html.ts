@@ -40,7 +40,8 @@ ${cameraTable(report)}
 <p class="note">Uptime and integrated % = up / (up + down). Time before a camera was first seen, maintenance windows
 and time when no camgate daemon was running (reboot gaps, shown hatched) are left out of both. Integrated needs stream,
 recording (where enabled) and uplink all healthy. Longest outage is clipped to the window; MTTR is the mean duration
-of outages restored in the window. Replaced cameras: ${escapeXml(report.replaced.note)}.</p>
+of outages restored in the window. Replaced = devices swapped under a camera id (new serial or MAC) or at its
+address, counted in the window. Replaced cameras: ${escapeXml(report.replaced.note)}.</p>
 </body></html>
 `;
 }
@@ -51,18 +52,18 @@ function summaryTable(report: Report): string {
     ['all', report.total] as const,
   ].map(
     ([name, g]) =>
-      `<tr><td>${name}</td><td class="num">${g.planned ?? '-'}</td><td class="num">${g.installed}</td><td class="num">${pctText(g.uptimePct)}</td><td class="num">${pctText(g.integratedPct)}</td><td class="num">${pctText(g.recordingPct)}</td><td class="num">${g.outageCount}</td><td class="num">${g.restoredCameras}</td></tr>`,
+      `<tr><td>${name}</td><td class="num">${g.planned ?? '-'}</td><td class="num">${g.installed}</td><td class="num">${pctText(g.uptimePct)}</td><td class="num">${pctText(g.integratedPct)}</td><td class="num">${pctText(g.recordingPct)}</td><td class="num">${g.outageCount}</td><td class="num">${g.restoredCameras}</td><td class="num">${g.replaced ?? '-'}</td></tr>`,
   );
-  return `<table class="summary"><thead><tr><th>class</th><th class="num">planned</th><th class="num">installed</th><th class="num">uptime</th><th class="num">integrated</th><th class="num">recording</th><th class="num">outages</th><th class="num">restored</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="summary"><thead><tr><th>class</th><th class="num">planned</th><th class="num">installed</th><th class="num">uptime</th><th class="num">integrated</th><th class="num">recording</th><th class="num">outages</th><th class="num">restored</th><th class="num">replaced</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function cameraTable(report: Report): string {
   if (report.cameras.length === 0) return '<p>No cameras in the inventory for this window.</p>';
   const rows = report.cameras.map(
     (c) =>
-      `<tr><td>${escapeXml(c.id)}</td><td>${c.class}</td><td class="num">${pctText(c.uptime.pct)}</td><td class="num">${pctText(c.integrated.pct)}</td><td class="num">${pctText(c.recording?.pct ?? null)}</td><td class="num">${c.outageCount}</td><td class="num">${durationText(c.longestOutageMs)}</td><td class="num">${durationText(c.mttrMs)}</td><td>${c.restored ? 'yes' : ''}</td><td class="tl">${timelineSvg(c, report.window)}</td></tr>`,
+      `<tr><td>${escapeXml(c.id)}</td><td>${c.class}</td><td class="num">${pctText(c.uptime.pct)}</td><td class="num">${pctText(c.integrated.pct)}</td><td class="num">${pctText(c.recording?.pct ?? null)}</td><td class="num">${c.outageCount}</td><td class="num">${durationText(c.longestOutageMs)}</td><td class="num">${durationText(c.mttrMs)}</td><td>${c.restored ? 'yes' : ''}</td><td class="num">${c.replaced ?? '-'}</td><td class="tl">${timelineSvg(c, report.window)}</td></tr>`,
   );
-  return `<table class="cameras"><thead><tr><th>camera</th><th>class</th><th class="num">uptime</th><th class="num">integrated</th><th class="num">recording</th><th class="num">outages</th><th class="num">longest</th><th class="num">MTTR</th><th>restored</th><th>timeline</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="cameras"><thead><tr><th>camera</th><th>class</th><th class="num">uptime</th><th class="num">integrated</th><th class="num">recording</th><th class="num">outages</th><th class="num">longest</th><th class="num">MTTR</th><th>restored</th><th class="num">replaced</th><th>timeline</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function legend(): string {

@@ -11,7 +11,14 @@ export function reportJson(report: Report): unknown {
     generatedAt: isoOf(report.generatedMs),
     total: report.total,
     classes: report.classes,
-    replaced: report.replaced,
+    replaced: report.replaced.tracked
+      ? {
+          tracked: true,
+          since: report.replaced.sinceMs === null ? null : isoOf(report.replaced.sinceMs),
+          total: report.replaced.total,
+          note: report.replaced.note,
+        }
+      : report.replaced,
     cameras: report.cameras.map((c) => ({
       id: c.id,
       class: c.class,
@@ -22,6 +29,7 @@ export function reportJson(report: Report): unknown {
       longestOutageMs: c.longestOutageMs,
       mttrMs: c.mttrMs,
       restored: c.restored,
+      replaced: c.replaced,
       installedAtEnd: c.installedAtEnd,
       uptime: breakdown(c.uptime),
       integrated: breakdown(c.integrated),

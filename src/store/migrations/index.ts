@@ -1,6 +1,7 @@
 import { m001Init } from './001_init.js';
 import { m003HealthHistory } from './003_health_history.js';
 import { m004OutboxPriority } from './004_outbox_priority.js';
+import { m005InventoryChanges } from './005_inventory_changes.js';
 
 export interface Migration {
   readonly version: number;
@@ -13,4 +14,9 @@ export interface Migration {
  * Never edit a migration that has shipped; add the next number. (002 was reserved for
  * discovery, which needed none: numbers may skip, never go back.)
  */
-export const migrations: readonly Migration[] = [m001Init, m003HealthHistory, m004OutboxPriority];
+export const migrations: readonly Migration[] = [
+  m001Init,
+  m003HealthHistory,
+  m004OutboxPriority,
+  m005InventoryChanges,
+];

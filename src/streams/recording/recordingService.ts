@@ -9,6 +9,7 @@ import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
 import { buildCameraWatch } from './buildCameraWatch.js';
 import type { CameraPlan, CameraWatch, SanityStats } from './cameraWatch.js';
 import { judgeRecording, type RuleVerdict, type StaleCause } from './recordingRule.js';
+import type { StorageAlarm } from './storageAlarms.js';
 import { StorageGuard, type StorageReport } from './storageGuard.js';
 
 /** Where recording gaps go (the outages table, via the wiring). */
@@ -24,6 +25,8 @@ export interface RecordingServiceOptions {
   readonly minFreePercent: number;
   readonly stallSeconds: number;
   readonly databaseDir?: string;
+  /** Storage alarms active when the previous daemon stopped (see StorageGuardOptions.carried). */
+  readonly carriedAlarms?: readonly StorageAlarm[];
   readonly tickMs?: number;
   readonly retentionIntervalMs?: number;
   readonly externalPollMs?: number;
@@ -87,8 +90,13 @@ export class RecordingService implements Service {
         retentionDays: o.retentionDays,
         minFreePercent: o.minFreePercent,
         databaseDir: o.databaseDir,
+        carried: o.carriedAlarms,
       },
-      { clock: deps.clock, log: deps.log.child({ part: 'storage' }) },
+      {
+        clock: deps.clock,
+        log: deps.log.child({ part: 'storage' }),
+        onAlarm: (change) => deps.bus.emit('recording.alarm', change),
+      },
     );
   }
 

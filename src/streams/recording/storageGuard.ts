@@ -1,23 +1,12 @@
 import fs from 'node:fs/promises';
 import { type Clock, isoTs } from '../../shared/clock.js';
+import type { CamgateEvents } from '../../shared/events.js';
 import type { Log } from '../../shared/log.js';
+import type { StorageAlarmCode } from '../../shared/types.js';
 import type { CameraWatch } from './cameraWatch.js';
 import { diskSpace, sameFilesystem } from './diskSpace.js';
 import { daysHeld, planRetention } from './retentionPlan.js';
-
-export type StorageAlarmCode =
-  | 'disk_low'
-  | 'disk_full'
-  | 'retention_short'
-  | 'db_shares_filesystem'
-  | 'storage_unreadable';
-
-export interface StorageAlarm {
-  readonly code: StorageAlarmCode;
-  readonly cameraId?: string;
-  readonly message: string;
-  readonly since: string;
-}
+import { alarmKey, type StorageAlarm } from './storageAlarms.js';
 
 export interface CameraUsage {
   readonly cameraId: string;
@@ -49,6 +38,19 @@ export interface StorageGuardOptions {
   readonly minFreePercent: number;
   /** The SQLite directory; warned about when it shares the recordings' filesystem. */
   readonly databaseDir?: string;
+  /**
+   * Alarms active when the previous daemon stopped. They stay raised (no new event) while their
+   * condition holds; those the first complete check does not confirm are cleared, so a disk freed
+   * while the daemon was down still gets its `cleared` event.
+   */
+  readonly carried?: readonly StorageAlarm[];
+}
+
+export interface StorageGuardDeps {
+  readonly clock: Clock;
+  readonly log: Log;
+  /** Told of every raise and clear (the recording service puts it on the bus for the centre). */
+  readonly onAlarm?: (change: CamgateEvents['recording.alarm']) => void;
 }
 
 /**
@@ -58,15 +60,22 @@ export interface StorageGuardOptions {
  */
 export class StorageGuard {
   private readonly alarms = new Map<string, StorageAlarm>();
+  /** Carried-over alarm keys not yet seen true by this daemon. */
+  private readonly unconfirmed = new Set<string>();
   private readonly evicted = new Set<string>();
   private deleted = 0;
   private last: StorageReport;
 
   constructor(
     private readonly o: StorageGuardOptions,
-    private readonly deps: { clock: Clock; log: Log },
+    private readonly deps: StorageGuardDeps,
   ) {
     this.last = this.emptyReport();
+    for (const a of o.carried ?? []) {
+      const key = alarmKey(a.code, a.cameraId);
+      this.alarms.set(key, a);
+      this.unconfirmed.add(key);
+    }
   }
 
   report(): StorageReport {
@@ -125,6 +134,7 @@ export class StorageGuard {
         'recording disk is full',
       );
       this.last = this.buildReport(watches, after, now);
+      this.clearUnconfirmed();
     } catch (err) {
       this.deps.log.error({ err }, 'storage check failed');
       this.setAlarm(
@@ -190,15 +200,29 @@ export class StorageGuard {
     return done;
   }
 
+  /** Every alarm has been evaluated once by now: carried ones not seen true have ended. */
+  private clearUnconfirmed(): void {
+    for (const key of [...this.unconfirmed]) {
+      const a = this.alarms.get(key);
+      if (a) this.setAlarm(a.code, false, a.cameraId);
+    }
+  }
+
   private setAlarm(code: StorageAlarmCode, on: boolean, cameraId?: string, message = ''): void {
-    const key = cameraId ? `${code}:${cameraId}` : code;
+    const key = alarmKey(code, cameraId);
+    if (on) this.unconfirmed.delete(key);
     const existing = this.alarms.get(key);
+    const now = this.deps.clock.now();
     if (on && !existing) {
-      this.alarms.set(key, { code, cameraId, message, since: isoTs(this.deps.clock.now()) });
+      this.alarms.set(key, { code, cameraId, message, since: isoTs(now) });
       this.deps.log.error({ alarm: code, cameraId }, message);
+      this.deps.onAlarm?.({ code, cameraId, message, raised: true, since: now, at: now });
     } else if (!on && existing) {
       this.alarms.delete(key);
+      this.unconfirmed.delete(key);
       this.deps.log.info({ alarm: code, cameraId }, 'storage alarm cleared');
+      const since = Date.parse(existing.since);
+      this.deps.onAlarm?.({ code, cameraId, message: existing.message, raised: false, since, at: now });
     }
   }
 

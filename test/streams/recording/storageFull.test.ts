@@ -3,11 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimSite } from '../../../fixtures/sim/site.js';
+import { Daemon } from '../../../src/app/daemon.js';
+import { createWireUplink } from '../../../src/app/wireUplink.js';
+import { configSchema } from '../../../src/config/schema.js';
 import { systemClock } from '../../../src/shared/clock.js';
-import { EventBus } from '../../../src/shared/events.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { RecordingService } from '../../../src/streams/recording/recordingService.js';
-import { startRecordingSite, tempDir, until, withCredentials } from './simHelpers.js';
+import { eventPayload } from '../../../src/uplink/payloads.js';
+import { Centre } from '../../uplink/helpers/centre.js';
+import { cleanupAll } from '../../uplink/helpers/cleanup.js';
+import { Broker } from '../../uplink/helpers/mosquitto.js';
+import { SIM_PASSWORD, startRecordingSite, tempDir, until, withCredentials } from './simHelpers.js';
 
 /** A 3 MiB tmpfs: mounting needs root (CAP_SYS_ADMIN); anywhere else this test is skipped. */
 function tryMountTmpfs(dir: string): string | undefined {
@@ -22,21 +28,52 @@ function tryMountTmpfs(dir: string): string | undefined {
 
 const mountDir = tempDir('camgate-smallfs-');
 const skipReason = tryMountTmpfs(mountDir);
+const stateDir = tempDir('camgate-smallfs-state-');
 let site: SimSite;
 let service: RecordingService | undefined;
+/** The centre's side: a real Mosquitto, and a daemon running only the uplink wiring. */
+let broker: Broker | undefined;
+let centre: Centre | undefined;
+let daemon: Daemon | undefined;
 
 beforeAll(async () => {
-  if (!skipReason) site = await startRecordingSite(2, '127.0.33.1', 18330);
+  if (skipReason) return;
+  site = await startRecordingSite(2, '127.0.33.1', 18330);
+  broker = await Broker.start();
+  centre = await Centre.connect(broker.url);
+  daemon = new Daemon({
+    config: configSchema.parse({
+      site: { id: 'korosten-01' },
+      gateway: { id: 'nvr-01' },
+      storage: { path: stateDir },
+      control: { socket: path.join(stateDir, 'control.sock') },
+      discovery: { multicast: false },
+      mqtt: { url: broker.url },
+    }),
+    log: silentLog(),
+    wirings: [createWireUplink({ tuning: { willDelaySeconds: 0 } })],
+  });
+  await daemon.start();
 }, 120_000);
 afterEach(async () => {
   await service?.stop();
   service = undefined;
 });
 afterAll(async () => {
-  await site?.stop();
+  const [b, d, c] = [broker, daemon, centre];
+  await cleanupAll([() => b?.dispose(), () => d?.stop(), () => c?.close(), () => site?.stop()]);
   if (!skipReason) execFileSync('umount', [mountDir]);
   fs.rmSync(mountDir, { recursive: true, force: true });
+  fs.rmSync(stateDir, { recursive: true, force: true });
 });
+
+/** Storage events the centre received, as `type code [cameraId]`. */
+function centreAlarms(): string[] {
+  return (centre?.events() ?? [])
+    .filter((e) => String(e.type).startsWith('storage.'))
+    .map((e) => eventPayload.parse(e))
+    .map((e) => [e.type, e.code, e.cameraId].filter((x) => x !== null).join(' '));
+}
 
 /** Appends to `file` until `leaveBytes` remain free (or the disk refuses). */
 function fillUntil(file: string, leaveBytes: number): void {
@@ -54,7 +91,9 @@ function fillUntil(file: string, leaveBytes: number): void {
 }
 
 describe.skipIf(skipReason !== undefined)(`a small filesystem filling up ${skipReason ?? ''}`, () => {
-  it('retention frees space fairly, alarms fire before and when full, recording survives and recovers', async () => {
+  it('retention frees space fairly, alarms fire before and when full and reach the centre, recording survives and recovers', async () => {
+    const bus = daemon?.context?.bus;
+    if (!bus) throw new Error('no daemon context');
     const recDir = path.join(mountDir, 'rec');
     const ballast = path.join(mountDir, 'other-data.bin');
     const total = fs.statfsSync(mountDir).blocks * fs.statfsSync(mountDir).bsize;
@@ -82,7 +121,7 @@ describe.skipIf(skipReason !== undefined)(`a small filesystem filling up ${skipR
       {
         clock: systemClock,
         log: silentLog(),
-        bus: new EventBus(),
+        bus,
         gaps: { open: () => undefined, close: () => undefined },
       },
     );
@@ -104,6 +143,12 @@ describe.skipIf(skipReason !== undefined)(`a small filesystem filling up ${skipR
     expect(alarmCodes()).toContain('retention_short');
     expect(alarmCodes()).not.toContain('db_shares_filesystem');
     expect(report.cameras.some((c) => !c.compliant)).toBe(true);
+    const shortCamera = report.cameras.find((c) => !c.compliant)?.cameraId;
+    await until(
+      () => (centreAlarms().includes(`storage.alarm retention_short ${shortCamera}`) ? true : undefined),
+      20_000,
+      'retention_short at the centre',
+    );
 
     // 2. Something else fills the disk: nothing of ours left to delete → disk_low, then disk_full.
     fillUntil(ballast, 0);
@@ -117,6 +162,15 @@ describe.skipIf(skipReason !== undefined)(`a small filesystem filling up ${skipR
       20_000,
       'disk_full alarm',
     );
+    await until(
+      () =>
+        centreAlarms().includes('storage.alarm disk_low') &&
+        centreAlarms().includes('storage.alarm disk_full')
+          ? true
+          : undefined,
+      20_000,
+      'disk_low and disk_full at the centre',
+    );
     await systemClock.sleep(3000);
     expect(svc.cameras().length).toBe(2);
 
@@ -127,6 +181,16 @@ describe.skipIf(skipReason !== undefined)(`a small filesystem filling up ${skipR
       20_000,
       'alarms cleared',
     );
+    await until(
+      () =>
+        centreAlarms().includes('storage.alarm.cleared disk_low') &&
+        centreAlarms().includes('storage.alarm.cleared disk_full')
+          ? true
+          : undefined,
+      20_000,
+      'clears at the centre',
+    );
+    for (const m of centre?.messages ?? []) expect(m.text).not.toContain(SIM_PASSWORD);
     await until(
       () => (svc.cameras().every((c) => c.status === 'ok') ? true : undefined),
       40_000,

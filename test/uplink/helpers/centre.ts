@@ -1,4 +1,4 @@
-import { connectAsync, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import { systemClock } from '../../../src/shared/clock.js';
 
 export interface Received {
@@ -6,6 +6,8 @@ export interface Received {
   readonly text: string;
   readonly retain: boolean;
   readonly json: unknown;
+  /** MQTT 5 message expiry as the broker forwarded it (the remaining seconds), when set. */
+  readonly expirySeconds?: number;
 }
 
 /** The operations centre in tests: a real MQTT client with a persistent session, recording arrivals in order. */
@@ -19,7 +21,7 @@ export class Centre {
     filter = 'camgate/v1/#',
     clientId = `centre-${process.pid}`,
   ): Promise<Centre> {
-    const client = await connectAsync(url, {
+    const client = connect(url, {
       clientId,
       clean: false,
       protocolVersion: 5,
@@ -35,7 +37,23 @@ export class Centre {
       } catch {
         json = undefined; // not JSON: kept as text for the assertion that cares
       }
-      centre.messages.push({ topic, text, retain: packet.retain, json });
+      const expirySeconds = packet.properties?.messageExpiryInterval;
+      centre.messages.push({
+        topic,
+        text,
+        retain: packet.retain,
+        json,
+        ...(expirySeconds ? { expirySeconds } : {}),
+      });
+    });
+    // The listener is attached before the CONNACK: messages the broker queued for this session
+    // follow it at once and were lost when the listener came after connectAsync resolved.
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => {
+        client.off('error', reject);
+        resolve();
+      });
+      client.once('error', reject);
     });
     await client.subscribeAsync(filter, { qos: 1 });
     return centre;
