@@ -87,7 +87,9 @@ function renderRecording(r: RecordingEvidence): string[] {
     const loop = rec.crashLoop ? ', crash loop: waiting before the next try' : '';
     lines.push(`  recorder: ffmpeg ${state}, ${rec.starts} start(s)${loop}`);
     if (rec.lastExit) lines.push(`  recorder last exit: ${rec.lastExit.trim()}`);
-    if (rec.stderrTail.length > 0) {
+    // A healthy recorder's lines are routine warnings; they are evidence only when something is wrong.
+    const healthy = rec.running && r.status === 'ok';
+    if (rec.stderrTail.length > 0 && !healthy) {
       lines.push('  ffmpeg said:');
       for (const line of rec.stderrTail.slice(-8)) lines.push(`    ${line}`);
     }
