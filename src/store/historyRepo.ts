@@ -10,69 +10,26 @@ import {
 } from '../health/uptime.js';
 import { isoTs } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
-import type { CameraStatus, IntegrationCause } from '../shared/types.js';
+import type { CameraStatus } from '../shared/types.js';
 import { BootRepo } from './bootRepo.js';
+import type {
+  ClockJumpRow,
+  HistoryNow,
+  OutageRow,
+  RebootGapResult,
+  TransitionInput,
+  TransitionRow,
+} from './historyTypes.js';
 import { DB_FILE, type Db } from './store.js';
 
-export interface TransitionInput {
-  readonly cameraId: string;
-  readonly from: CameraStatus;
-  readonly to: CameraStatus;
-  readonly reasons: readonly string[];
-  readonly cause: IntegrationCause | undefined;
-  readonly evidence?: unknown;
-  readonly bootId: string;
-  /** Wall clock, for display and windows. */
-  readonly wallMs: number;
-  /** Monotonic clock of this boot, for durations. */
-  readonly monoMs: number;
-}
-
-export interface OutageRow {
-  readonly id: number;
-  readonly cameraId: string;
-  readonly kind: string;
-  readonly cause: string;
-  readonly startedAt: string;
-  readonly startedMs: number;
-  readonly endedAt: string | null;
-  readonly endedMs: number | null;
-  readonly durationMs: number | null;
-  readonly endReason: string | null;
-  readonly bootId: string;
-  readonly startedMonoMs: number | null;
-}
-
-export interface TransitionRow {
-  readonly id: number;
-  readonly cameraId: string;
-  readonly at: string;
-  readonly from: CameraStatus;
-  readonly to: CameraStatus;
-  readonly reasons: readonly string[];
-  readonly bootId: string;
-}
-
-export interface ClockJumpRow {
-  readonly bootId: string;
-  readonly at: string;
-  readonly jumpMs: number;
-}
-
-export interface RebootGapResult {
-  readonly previousBootId: string;
-  readonly fromMs: number;
-  readonly toMs: number;
-  readonly clean: boolean;
-  readonly closed: readonly OutageRow[];
-}
-
-/** "Now" for open outages: wall for windows, monotonic for the running boot's durations. */
-export interface HistoryNow {
-  readonly bootId: string;
-  readonly wallMs: number;
-  readonly monoMs: number;
-}
+export type {
+  ClockJumpRow,
+  HistoryNow,
+  OutageRow,
+  RebootGapResult,
+  TransitionInput,
+  TransitionRow,
+} from './historyTypes.js';
 
 const DOWN: ReadonlySet<CameraStatus> = new Set(['offline', 'unauthorized']);
 /** The health machine reports stream outages; recording and uplink outages are other modules' kinds. */
