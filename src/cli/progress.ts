@@ -1,3 +1,4 @@
+import { systemClock } from '../shared/clock.js';
 import type { CliIo } from './command.js';
 
 /**
@@ -10,12 +11,15 @@ export interface Progress {
   done(): void;
 }
 
-const quiet: Progress = { update: () => {}, done: () => {} };
+const quiet: Progress = {
+  update: () => undefined,
+  done: () => undefined,
+};
 
 export function progressLine(
   io: Pick<CliIo, 'stderr' | 'isTty'>,
   enabled: boolean,
-  now: () => number = () => performance.now(),
+  now: () => number = () => systemClock.monotonic(),
 ): Progress {
   if (!io.isTty || !enabled) return quiet;
   const started = now();

@@ -25,9 +25,7 @@ describe('progressLine', () => {
     const first = 'discovering: probing and sweeping (0.0 s)';
     const second = 'discovering: 3/6 (1.5 s)';
     // The shorter second line is padded over the first; done() blanks the second.
-    expect(err.text()).toBe(
-      `\r${first}\r${second.padEnd(first.length)}\r${' '.repeat(second.length)}\r`,
-    );
+    expect(err.text()).toBe(`\r${first}\r${second.padEnd(first.length)}\r${' '.repeat(second.length)}\r`);
   });
 
   it('writes nothing when not a terminal, or when the output is JSON', () => {
