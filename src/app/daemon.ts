@@ -30,6 +30,7 @@ export class Daemon {
   private readonly abort = new AbortController();
   private watchdogTimer: { cancel(): void } | undefined;
   private ctx: WiringContext | undefined;
+  private stopping: Promise<void> | undefined;
   private readonly notifier: SdNotifier;
 
   constructor(private readonly deps: DaemonDeps) {
@@ -88,7 +89,13 @@ export class Daemon {
   }
 
   /** Stops services in reverse order; never throws (each failure is logged). */
-  async stop(): Promise<void> {
+  /** Stops once: a second call (SIGTERM twice, a test's cleanup) waits for the same shutdown. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     const { log } = this.deps;
     await this.notifier.stopping();
     this.abort.abort(new Error('daemon stopping'));

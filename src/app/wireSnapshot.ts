@@ -6,9 +6,9 @@ import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { grabFrame } from '../streams/ffmpeg/snapshot.js';
 import { withCredentials } from '../streams/recording/recordingPlans.js';
+import { trackCameras } from './cameraIndex.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
-import { staticCameras } from './staticCameras.js';
 
 /** Answer of `POST /snapshot` (CLI `camgate snapshot`, MQTT `cmd/snapshot`, the acceptance pack). */
 export interface SnapshotResult {
@@ -33,12 +33,9 @@ const MAX_CONCURRENT = 2;
  * different modules (discovery owns the ONVIF client, streams owns ffmpeg).
  */
 export const wireSnapshot: Wiring = (ctx: WiringContext): Service[] => {
-  const cameras = new Map<string, CameraRecord>();
-  for (const cam of staticCameras(ctx.config.cameras, isoTs(ctx.clock.now()))) cameras.set(cam.id, cam);
-  ctx.bus.on('inventory.changed', (change) => {
-    if (change.type === 'camera.removed') cameras.delete(change.camera.id);
-    else cameras.set(change.camera.id, change.camera);
-  });
+  const cameras = trackCameras(ctx);
+  // Stopping the daemon ends snapshots in flight (an ffmpeg waiting for a keyframe included).
+  const abort = new AbortController();
   const log = ctx.log.child({ module: 'snapshot' });
   let inFlight = 0;
   ctx.control.route('POST', '/snapshot', async (req) => {
@@ -50,7 +47,7 @@ export const wireSnapshot: Wiring = (ctx: WiringContext): Service[] => {
       throw new CamgateError('BUSY', `${MAX_CONCURRENT} snapshots already in progress; try again`);
     inFlight += 1;
     try {
-      return await snapshotOf(ctx, camera);
+      return await snapshotOf(ctx, camera, abort.signal);
     } catch (err) {
       log.warn({ err, cameraId }, 'snapshot failed');
       throw err;
@@ -58,10 +55,20 @@ export const wireSnapshot: Wiring = (ctx: WiringContext): Service[] => {
       inFlight -= 1;
     }
   });
-  return [];
+  return [
+    {
+      name: 'snapshot',
+      start: async () => undefined,
+      stop: async () => abort.abort(new Error('daemon stopping')),
+    },
+  ];
 };
 
-async function snapshotOf(ctx: WiringContext, camera: CameraRecord): Promise<SnapshotResult> {
+async function snapshotOf(
+  ctx: WiringContext,
+  camera: CameraRecord,
+  signal: AbortSignal,
+): Promise<SnapshotResult> {
   const credential = credentialFor(ctx.config, { id: camera.id, address: camera.address });
   const done = (source: SnapshotResult['source'], jpeg: Buffer, fallbackReason?: string): SnapshotResult => ({
     cameraId: camera.id,
@@ -77,7 +84,7 @@ async function snapshotOf(ctx: WiringContext, camera: CameraRecord): Promise<Sna
     try {
       const jpeg = await fetchSnapshot(
         { clock: ctx.clock, net: ctx.net },
-        { url: camera.snapshotUri, credential, deadlineMs: 8000, maxBytes: MAX_JPEG_BYTES },
+        { url: camera.snapshotUri, credential, deadlineMs: 8000, maxBytes: MAX_JPEG_BYTES, signal },
       );
       return done('onvif', jpeg);
     } catch (err) {
@@ -90,7 +97,12 @@ async function snapshotOf(ctx: WiringContext, camera: CameraRecord): Promise<Sna
   try {
     const jpeg = await grabFrame(
       { clock: ctx.clock },
-      { url: withCredentials(profile.rtspUrl, credential), timeoutMs: 10_000, maxBytes: MAX_JPEG_BYTES },
+      {
+        url: withCredentials(profile.rtspUrl, credential),
+        timeoutMs: 10_000,
+        maxBytes: MAX_JPEG_BYTES,
+        signal,
+      },
     );
     return done('rtsp', jpeg, fallbackReason);
   } catch (err) {

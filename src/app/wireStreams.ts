@@ -1,22 +1,23 @@
 import { credentialFor } from '../config/credentials.js';
 import type { CameraConfig, Config } from '../config/schema.js';
-import { isoTs } from '../shared/clock.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { probeStream } from '../streams/probe.js';
 import { StreamMonitor } from '../streams/streamMonitor.js';
 import type { StreamTarget } from '../streams/streamTarget.js';
+import { trackCameras } from './cameraIndex.js';
 import { NotFoundError } from './control.js';
 import type { WiringContext } from './modules.js';
-import { staticCameras } from './staticCameras.js';
 
 /**
  * Streams: one StreamMonitor watches every camera in the inventory (static cameras from config,
  * plus what discovery reports through `inventory.changed`).
  */
 export function wireStreams(ctx: WiringContext): Service[] {
-  const cameras = new Map<string, CameraRecord>();
-  for (const cam of staticCameras(ctx.config.cameras, isoTs(ctx.clock.now()))) cameras.set(cam.id, cam);
+  const cameras = trackCameras(
+    ctx,
+    (all) => void monitor.setTargets(targetsFor(ctx.config, all.values(), log)),
+  );
   const log = ctx.log.child({ module: 'streams' });
   const monitor = new StreamMonitor(
     { clock: ctx.clock, net: ctx.net, log, events: ctx.bus },
@@ -32,11 +33,6 @@ export function wireStreams(ctx: WiringContext): Service[] {
       { clock: ctx.clock, net: ctx.net, log },
       { url: target.url, credential: target.credential },
     );
-  });
-  ctx.bus.on('inventory.changed', (change) => {
-    if (change.type === 'camera.removed') cameras.delete(change.camera.id);
-    else cameras.set(change.camera.id, change.camera);
-    void monitor.setTargets(targetsFor(ctx.config, cameras.values(), log));
   });
   return [monitor];
 }

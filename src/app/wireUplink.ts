@@ -1,4 +1,5 @@
 import { integrationOf } from '../health/integration.js';
+import { CamgateError } from '../shared/errors.js';
 import type { CamgateEvents } from '../shared/events.js';
 import type { Service } from '../shared/service.js';
 import type { CameraStatus } from '../shared/types.js';
@@ -39,7 +40,21 @@ function controlHandlers(ctx: WiringContext): CommandHandlers {
   return {
     rediscover: viaRoute('/rediscover', false),
     probe: viaRoute('/probe', true),
-    snapshot: viaRoute('/snapshot', true),
+    snapshot: snapshotHandler(ctx.config.mqtt.snapshotMaxBytes, viaRoute('/snapshot', true)),
+  };
+}
+
+/** A JPEG too big for the broker (or a cellular uplink) is refused with a hint, not sent. */
+export function snapshotHandler(max: number, take: CommandHandlers[string]): CommandHandlers[string] {
+  if (!take) return undefined;
+  return async (args, cmd) => {
+    const shot = (await take(args, cmd)) as { bytes: number };
+    if (shot.bytes > max)
+      throw new CamgateError(
+        'SNAPSHOT',
+        `snapshot is ${shot.bytes} bytes, over mqtt.snapshotMaxBytes (${max}); take it on site with camgate snapshot`,
+      );
+    return shot;
   };
 }
 

@@ -131,6 +131,13 @@ const mqtt = z
       .default(256_000_000)
       .describe('outbox byte cap'),
     centreStateTopic: z.string().optional().describe('centre handshake topic (optional)'),
+    snapshotMaxBytes: z
+      .number()
+      .int()
+      .min(10_000)
+      .max(5_000_000)
+      .default(1_000_000)
+      .describe('largest JPEG sent in a cmd/snapshot answer (brokers cap message size)'),
   })
   .refine((m) => !m.key === !m.cert, { message: 'cert and key go together', path: ['cert'] });
 

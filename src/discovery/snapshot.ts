@@ -15,8 +15,10 @@ export interface SnapshotRequest {
 }
 
 /**
- * One JPEG from the camera's ONVIF snapshot URI: plain GET, then HTTP Digest on a 401 challenge
- * (never Basic: the password would cross the wire in clear text). Bounded like every ONVIF call
+ * One JPEG from the camera's ONVIF snapshot URI: plain GET, then HTTP Digest on a 401 challenge;
+ * Basic only where the credential allows it (`allowBasic`: the password crosses the wire in clear
+ * text), as for RTSP. Only http:// URIs: https would need the camera's certificate, and sending
+ * it plain to port 80 would be wrong; the stream fallback covers those cameras. Bounded like every ONVIF call
  * (one deadline, size cap), and the answer must really be a JPEG: a login page or an error
  * text with status 200 is refused rather than shown as a picture.
  */
@@ -30,12 +32,18 @@ export async function fetchSnapshot(deps: { clock: Clock; net: Net }, req: Snaps
       maxBytes: req.maxBytes,
       signal: req.signal,
     });
+  const u = new URL(req.url);
+  if (u.protocol !== 'http:')
+    throw new CamgateError('ONVIF_FAULT', `snapshot: ${u.protocol} URIs are not fetched, only http:`);
   let res = await get();
-  if (res.status === 401 && req.credential) {
-    const challenge = parseDigestChallenge(res.headers['www-authenticate']);
+  const cred = req.credential;
+  if (res.status === 401 && cred) {
+    const offered = res.headers['www-authenticate'];
+    const challenge = parseDigestChallenge(offered);
     if (challenge) {
-      const u = new URL(req.url);
-      res = await get(digestAuthorization(challenge, req.credential, 'GET', `${u.pathname}${u.search}`));
+      res = await get(digestAuthorization(challenge, cred, 'GET', `${u.pathname}${u.search}`));
+    } else if (cred.allowBasic && /\bbasic\b/i.test(String(offered ?? ''))) {
+      res = await get(`Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`);
     }
   }
   if (res.status === 401 || res.status === 403)

@@ -10,7 +10,7 @@ import { silentLog } from '../../src/shared/log.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { tempConfig } from '../helpers/tempSite.js';
-import { until } from '../streams/recording/simHelpers.js';
+import { processAlive, until } from '../streams/recording/simHelpers.js';
 
 const PASSWORD = 'snap-Secret-8';
 let site: SimSite;
@@ -110,4 +110,44 @@ describe('snapshots through the daemon (camgate snapshot)', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('unknown camera nope');
   }, 40_000);
+
+  it('stopping the daemon ends a frame grab in flight and its ffmpeg (a frozen camera never sends a frame)', async () => {
+    site.cameras[0]?.setFault('freeze', true);
+    const control = daemon.context?.control;
+    if (!control) throw new Error('daemon not started');
+    const pending = control.invoke('POST', '/snapshot', { camera: 'plain-1' });
+    const settled = pending.then(
+      () => 'resolved',
+      (err: unknown) => String(err),
+    );
+    const pids = await until(
+      () => {
+        const kids = ffmpegChildren();
+        return kids.length > 0 ? kids : undefined;
+      },
+      10_000,
+      'the frame grab ffmpeg',
+    );
+    const stopped = performance.now();
+    await daemon.stop();
+    expect(await settled).toMatch(/aborted/);
+    expect(performance.now() - stopped).toBeLessThan(5000);
+    await until(() => (pids.every((p) => !processAlive(p)) ? true : undefined), 5000, 'ffmpeg gone');
+  }, 40_000);
 });
+
+/** ffmpeg children of this process, from /proc (PPid). */
+function ffmpegChildren(): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .filter((pid) => {
+      try {
+        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+        return /^Name:\s+ffmpeg$/m.test(status) && new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

@@ -4,6 +4,7 @@ import type { SimSite } from '../../fixtures/sim/site.js';
 import { Daemon } from '../../src/app/daemon.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLog } from '../../src/shared/log.js';
+import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { tempConfig } from '../helpers/tempSite.js';
 import {
@@ -18,7 +19,7 @@ const WRONG_PASSWORD = 'not-the-pass-9';
 let site: SimSite;
 
 beforeAll(async () => {
-  site = await startRecordingSite(1, '127.0.35.1', 18350);
+  site = await startRecordingSite(1, testBase(35), 18350);
 }, 120_000);
 afterAll(() => site?.stop());
 

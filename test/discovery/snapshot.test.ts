@@ -36,6 +36,15 @@ beforeAll(async () => {
         else res.end();
       };
       pump();
+    } else if (req.url === '/basic') {
+      const expected = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="cam"' });
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        res.end(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]));
+      }
     } else if (req.url === '/hang') {
       // Never answers.
     } else {
@@ -83,5 +92,15 @@ describe('fetchSnapshot', () => {
     await expect(fetchSnapshot(deps, { url: `${badBase}/hang`, ...opts })).rejects.toThrow(/within 1500 ms/);
     expect(performance.now() - started).toBeLessThan(5000);
     await expect(fetchSnapshot(deps, { url: `${badBase}/gone`, ...opts })).rejects.toThrow(/HTTP 404/);
+    await expect(
+      fetchSnapshot(deps, { url: `${badBase.replace('http:', 'https:')}/x`, ...opts }),
+    ).rejects.toThrow(/https: URIs are not fetched/);
+  });
+
+  it('sends Basic only when the credential allows it', async () => {
+    const opts = { url: `${badBase}/basic`, deadlineMs: 1500, maxBytes: 100_000 };
+    await expect(fetchSnapshot(deps, { ...opts, credential })).rejects.toThrow(/HTTP 401/);
+    const jpeg = await fetchSnapshot(deps, { ...opts, credential: { ...credential, allowBasic: true } });
+    expect(isJpeg(jpeg)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { staticCameras } from '../../app/staticCameras.js';
@@ -107,7 +108,7 @@ async function gather(
   progress.update('acceptance: asking the daemon, checking the box');
   const [live, doctor] = await Promise.all([liveState(config), runDoctor(configPath, env, 3000)]);
   const snapshots = live
-    ? await takePictures(config, cameras, dir, (done) =>
+    ? await takePictures(config, cameras, new Map(live.map((c) => [c.cameraId, c.status])), dir, (done) =>
         progress.update(`acceptance: pictures ${done}/${cameras.length}`),
       )
     : undefined;
@@ -132,6 +133,7 @@ async function gather(
 async function takePictures(
   config: Readonly<Config>,
   cameras: readonly HandoverCamera[],
+  live: ReadonlyMap<string, string>,
   dir: string,
   onProgress: (done: number) => void,
 ): Promise<Map<string, CameraSnapshot>> {
@@ -142,13 +144,20 @@ async function takePictures(
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let cam = cameras[next++]; cam; cam = cameras[next++]) {
+      const status = live.get(cam.id);
+      if (status === 'offline' || status === 'unauthorized') {
+        // The daemon already knows it cannot reach the stream; asking would only wait out timeouts.
+        out.set(cam.id, { error: `not taken: camera ${status}` });
+        onProgress(out.size);
+        continue;
+      }
       try {
         const shot = await ask(cam.id).catch(async (err: unknown) => {
           if (!(err instanceof Error && /already in progress/.test(err.message))) throw err;
           await systemClock.sleep(1000);
           return ask(cam.id);
         });
-        const file = path.join('snapshots', `${cam.id.replace(/[^A-Za-z0-9._-]/g, '_')}.jpg`);
+        const file = path.join('snapshots', snapshotFileName(cam.id));
         fs.writeFileSync(path.join(dir, file), Buffer.from(shot.jpegBase64, 'base64'));
         out.set(cam.id, { file, source: shot.source, bytes: shot.bytes });
       } catch (err) {
@@ -172,6 +181,13 @@ async function liveState(config: Readonly<Config>): Promise<LiveCameraState[] | 
     if (err instanceof Error && 'code' in err && err.code === 'CONTROL_UNAVAILABLE') return undefined;
     throw err;
   }
+}
+
+/** A file name per camera id; an id that had to be changed gets a short hash so two never share one. */
+export function snapshotFileName(id: string): string {
+  const safe = id.replace(/[^A-Za-z0-9._-]/g, '_');
+  if (safe === id) return `${id}.jpg`;
+  return `${safe}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}.jpg`;
 }
 
 function asClass(value: string): CameraClass {

@@ -10,6 +10,8 @@ export interface FrameGrabOptions {
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
   readonly ffmpegPath?: string;
+  /** Aborting kills ffmpeg at once (the daemon is stopping). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -31,10 +33,12 @@ export function grabFrame(deps: { clock: Clock }, o: FrameGrabOptions): Promise<
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    const onAbort = (): void => finish(new CamgateError('FFMPEG', 'frame grab aborted'));
     const finish = (err: Error | undefined): void => {
       if (settled) return;
       settled = true;
       timer.cancel();
+      o.signal?.removeEventListener('abort', onAbort);
       if (err) {
         command.kill('SIGKILL');
         reject(err);
@@ -44,6 +48,11 @@ export function grabFrame(deps: { clock: Clock }, o: FrameGrabOptions): Promise<
       () => finish(new CamgateError('RTSP_TIMEOUT', `no frame within ${timeoutMs} ms`)),
       timeoutMs,
     );
+    if (o.signal?.aborted) {
+      finish(new CamgateError('FFMPEG', 'frame grab aborted'));
+      return;
+    }
+    o.signal?.addEventListener('abort', onAbort, { once: true });
     out.on('data', (c: Buffer) => {
       size += c.length;
       if (size > maxBytes) finish(new CamgateError('FFMPEG', `frame exceeds ${maxBytes} bytes`));
