@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { systemClock } from '../../src/shared/clock.js';
 import type { LiveStatus } from '../../src/streams/live/liveSession.js';
@@ -13,13 +14,15 @@ type WsClient = {
   on(e: 'message', f: (data: Buffer) => void): void;
   on(e: 'open' | 'close', f: () => void): void;
   on(e: 'error', f: (err: Error) => void): void;
+  on(e: 'unexpected-response', f: (req: http.ClientRequest, res: http.IncomingMessage) => void): void;
   close(): void;
 };
 const requireWs = createRequire(createRequire(import.meta.url).resolve('node-rtsp-stream'));
-const WebSocket = requireWs('ws') as new (url: string) => WsClient;
+const WebSocket = requireWs('ws') as new (url: string, options?: { origin?: string }) => WsClient;
 
-export async function viewer(port: number): Promise<Viewer> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/video`);
+/** A viewer; `origin` is the header a browser page would send (the `ws` client sends none by default). */
+export async function viewer(port: number, origin?: string): Promise<Viewer> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/video`, origin === undefined ? {} : { origin });
   const v: Viewer = { binary: [], close: () => ws.close() };
   ws.on('message', (data) => v.binary.push(data));
   await new Promise<void>((resolve, reject) => {
@@ -27,6 +30,33 @@ export async function viewer(port: number): Promise<Viewer> {
     ws.on('error', reject);
   });
   return v;
+}
+
+/** The HTTP status a video-socket handshake with this `Origin` gets: 101 when the socket opens. */
+export async function upgradeStatus(port: number, origin: string): Promise<number> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/video`, { origin });
+  return new Promise<number>((resolve, reject) => {
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (req, res) => {
+      req.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.on('error', reject);
+  });
+}
+
+/** GET on 127.0.0.1:port with the given `Host` header (only a header: nothing else is contacted). */
+export async function getWithHost(port: number, path: string, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
 }
 
 export async function status(port: number): Promise<LiveStatus> {

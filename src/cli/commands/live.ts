@@ -16,7 +16,7 @@ export const liveCommand: CliCommand = {
   usage:
     'camgate live CAMERA [--config PATH] [--port N]\n' +
     '  CAMERA: camera id or address (from the daemon or config), or rtsp://host/path\n' +
-    '  the page listens on 127.0.0.1 only; from a laptop: ssh -L N:127.0.0.1:N <nvr>',
+    '  the page listens on 127.0.0.1 only; from a laptop: ssh -L N:127.0.0.1:N <nvr> (the same N on both ends)',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       'live',

@@ -7,6 +7,7 @@ import { redactText } from '../../shared/redact.js';
 import type { Service } from '../../shared/service.js';
 import { readJsmpegScript } from './jsmpegScript.js';
 import { livePage, PLAYER_PATH, STATUS_PATH, VIDEO_PATH } from './livePage.js';
+import { allowedHost, allowedOrigin } from './loopbackOrigin.js';
 import { Mpeg1Source } from './mpeg1Source.js';
 import { MpegTsPictureCounter } from './mpegTsPictures.js';
 import { TsJoinPoint } from './tsJoinPoint.js';
@@ -132,7 +133,10 @@ export class LiveSession implements Service {
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET') reply(res, 405, 'text/plain', 'method not allowed\n');
+    if (!allowedHost(req.headers.host, this.port)) {
+      this.deps.log.warn({ path }, 'refused a request for another host name (DNS rebinding?)');
+      reply(res, 421, 'text/plain', 'misdirected request: open http://127.0.0.1:<port>/\n');
+    } else if (req.method !== 'GET') reply(res, 405, 'text/plain', 'method not allowed\n');
     else if (path === '/' || path === '/index.html') {
       reply(res, 200, 'text/html; charset=utf-8', livePage(this.deps.cameraId));
     } else if (path === PLAYER_PATH) {
@@ -145,6 +149,15 @@ export class LiveSession implements Service {
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     if (req.url !== VIDEO_PATH) {
       socket.destroy();
+      return;
+    }
+    if (!allowedHost(req.headers.host, this.port) || !allowedOrigin(req.headers.origin, this.port)) {
+      // A page from another site (or a rebound name) asking for the camera's video.
+      this.deps.log.warn(
+        { origin: req.headers.origin ?? null },
+        'refused a video socket from another origin',
+      );
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     this.sockets.handleUpgrade(req, socket, head, (ws) =>
