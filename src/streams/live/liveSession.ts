@@ -62,6 +62,8 @@ export class LiveSession implements Service {
   private fps = 0;
   private status = 'waiting for a viewer';
   private lastError = '';
+  /** ffmpegs told to stop and not yet gone; `stop()` waits for them too. */
+  private readonly stopping = new Set<Promise<void>>();
 
   constructor(private readonly deps: LiveSessionDeps) {}
 
@@ -109,7 +111,9 @@ export class LiveSession implements Service {
     this.idleTimer?.cancel();
     for (const ws of this.viewers.keys()) ws.terminate();
     this.viewers.clear();
-    await this.stopSource('stopping');
+    await this.stopSource('stopping', 'stopped');
+    // An ffmpeg stopped earlier (last viewer left, stall) may still be on its way out.
+    await Promise.all(this.stopping);
     this.sockets.close();
     const server = this.server;
     this.server = undefined;
@@ -196,7 +200,7 @@ export class LiveSession implements Service {
     if (this.viewers.size > 0 || !this.source) return;
     this.idleTimer = this.deps.clock.setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.viewers.size === 0) void this.stopSource('last viewer left');
+      if (this.viewers.size === 0) void this.stopSource('last viewer left', 'waiting for a viewer');
     }, this.deps.idleGraceMs ?? 3000);
   }
 
@@ -217,24 +221,28 @@ export class LiveSession implements Service {
     this.lastPictures = 0;
     this.lastDataMono = this.deps.clock.monotonic();
     this.status = 'connecting to the camera';
+    this.lastError = '';
     this.deps.log.info({ pid: source.pid }, 'ffmpeg started');
     source.on('size', (width, height) => {
       this.size ??= { width, height };
     });
-    source.on('data', (chunk) => this.guard('video relay', () => this.onData(chunk)));
+    // A stopped ffmpeg still writes until it exits; its bytes must not reach the next one's viewers.
+    source.on('data', (chunk) => {
+      if (source === this.source) this.guard('video relay', () => this.onData(chunk));
+    });
     source.on('stderr', (line) => {
       const safe = redactText(line);
-      if (/error|unauthorized|refused|timed out|invalid/i.test(safe)) this.lastError = safe;
+      const current = source === this.source;
+      if (current && /error|unauthorized|refused|timed out|invalid/i.test(safe)) this.lastError = safe;
       this.deps.log.debug({ ffmpeg: safe }, 'ffmpeg');
     });
     source.on('exit', (code, signal) => {
-      if (this.source === source) this.source = undefined;
-      this.deps.log.info({ code, signal }, 'ffmpeg exited');
-      if (signal === null) {
-        this.status = `ffmpeg exited (${code}): ${this.lastError || 'stream ended'}; reload to retry`;
-      } else if (!this.source) {
-        this.status = 'waiting for a viewer';
-      }
+      this.deps.log.info({ pid: source.pid, code, signal }, 'ffmpeg exited');
+      // One we stopped: `stopSource` set the status and why (ffmpeg answers SIGTERM with exit code
+      // 255, which is no news), and a newer ffmpeg may be connecting by now.
+      if (source !== this.source) return;
+      this.source = undefined;
+      this.status = `ffmpeg exited (${code ?? signal}): ${this.lastError || 'stream ended'}; reload to retry`;
     });
   }
 
@@ -250,12 +258,20 @@ export class LiveSession implements Service {
     }
   }
 
-  private async stopSource(why: string): Promise<void> {
+  /** Stops the running ffmpeg; `status` is what the page shows afterwards (its exit does not change it). */
+  private async stopSource(why: string, status: string): Promise<void> {
     const source = this.source;
     this.source = undefined;
     if (!source) return;
+    this.status = status;
     this.deps.log.info({ pid: source.pid, why }, 'stopping ffmpeg');
-    await source.stop();
+    const stopped = source.stop();
+    this.stopping.add(stopped);
+    try {
+      await stopped;
+    } finally {
+      this.stopping.delete(stopped);
+    }
   }
 
   private onTick(): void {
@@ -265,8 +281,8 @@ export class LiveSession implements Service {
     const stallMs = this.deps.stallMs ?? 15_000;
     if (idleMs > stallMs) {
       this.deps.log.warn({ idleMs: Math.round(idleMs) }, 'no video from ffmpeg; stopping it');
-      this.status = `no video for ${Math.round(idleMs / 1000)} s: ${this.lastError || 'camera silent'}`;
-      void this.stopSource('stalled');
+      const status = `no video for ${Math.round(idleMs / 1000)} s: ${this.lastError || 'camera silent'}`;
+      void this.stopSource('stalled', `${status}; reload to retry`);
       return;
     }
     const pictures = this.counter.pictures;

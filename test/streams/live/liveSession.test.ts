@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { LiveSession, type LiveSessionDeps } from '../../../src/streams/live/liveSession.js';
-import { getWithHost, status, until, upgradeStatus, viewer } from '../../helpers/live.js';
+import { alive, getWithHost, status, until, upgradeStatus, viewer } from '../../helpers/live.js';
 
 /**
  * LiveSession without a camera: a stand-in ffmpeg (this Node, no network) that writes no video and,
@@ -18,10 +18,20 @@ function fakeFfmpeg(exitDelayMs: number): string {
   const file = path.join(dir, `ffmpeg-${exitDelayMs}.mjs`);
   fs.writeFileSync(
     file,
-    `#!${process.execPath}\nprocess.on('SIGTERM', () => setTimeout(() => process.exit(255), ${exitDelayMs}));\nsetInterval(() => {}, 1000);\n`,
+    `#!${process.execPath}
+import fs from 'node:fs';
+process.on('SIGTERM', () => setTimeout(() => process.exit(255), ${exitDelayMs}));
+fs.writeFileSync(${JSON.stringify(dir)} + '/' + process.pid + '.ready', '');
+setInterval(() => {}, 1000);
+`,
     { mode: 0o755 },
   );
   return file;
+}
+
+/** The stand-in has its SIGTERM handler (before that, SIGTERM would just kill it). */
+function ready(pid: number): boolean {
+  return fs.existsSync(path.join(dir, `${pid}.ready`));
 }
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -75,5 +85,53 @@ describe('LiveSession: who may watch', () => {
     }
     expect(await getWithHost(s.port, '/status', `127.0.0.1:${s.port}`)).toBe(200);
     expect(await getWithHost(s.port, '/status', `localhost:${s.port}`)).toBe(200);
+  });
+});
+
+describe('LiveSession: the status line says why ffmpeg stopped', () => {
+  // Review finding: the stall's "no video for N s" was replaced by "ffmpeg exited (255)" once the
+  // stopped ffmpeg exited, so the page never told the technician why.
+  it('keeps the stall reason after the stopped ffmpeg exits', async () => {
+    const s = await session({ stallMs: 300 });
+    const v = await viewer(s.port);
+    const pid = await until('ffmpeg', () => s.ffmpegPid);
+    await until('stall noticed', async () => (await status(s.port)).status.startsWith('no video for'));
+    await until('stopped ffmpeg gone', () => !alive(pid));
+    const st = await status(s.port);
+    expect(st.status).toMatch(/^no video for \d+ s: camera silent; reload to retry$/);
+    expect(st.viewers).toBe(1);
+    v.close();
+  });
+
+  // Review finding: an old ffmpeg's late exit replaced the new one's "connecting to the camera".
+  it("says 'waiting for a viewer' after the last viewer left, and an old ffmpeg's late exit does not overwrite a new one's status", async () => {
+    const s = await session({ ffmpegPath: fakeFfmpeg(1500) });
+    const first = await viewer(s.port);
+    const old = await until('first ffmpeg', () => s.ffmpegPid);
+    await until('first ffmpeg ready', () => ready(old));
+    first.close();
+    await until('ffmpeg told to stop', () => s.ffmpegPid === undefined);
+    expect(alive(old)).toBe(true); // still finishing (like ffmpeg flushing its output)
+    expect((await status(s.port)).status).toBe('waiting for a viewer');
+
+    const second = await viewer(s.port);
+    const current = await until('second ffmpeg', () => s.ffmpegPid);
+    expect(current).not.toBe(old);
+    await until('old ffmpeg gone', () => !alive(old));
+    expect((await status(s.port)).status).toBe('connecting to the camera');
+    expect(s.ffmpegPid).toBe(current);
+    second.close();
+  });
+
+  it('stop() also waits for an ffmpeg that was already stopping', async () => {
+    const s = await session({ ffmpegPath: fakeFfmpeg(1000) });
+    const v = await viewer(s.port);
+    const pid = await until('ffmpeg', () => s.ffmpegPid);
+    await until('ffmpeg ready', () => ready(pid));
+    v.close();
+    await until('ffmpeg told to stop', () => s.ffmpegPid === undefined);
+    expect(alive(pid)).toBe(true);
+    await s.stop();
+    expect(alive(pid)).toBe(false);
   });
 });
