@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import { systemClock } from '../../src/shared/clock.js';
 import type { LiveStatus } from '../../src/streams/live/liveSession.js';
 
@@ -30,6 +31,31 @@ export async function viewer(port: number, origin?: string): Promise<Viewer> {
     ws.on('error', reject);
   });
   return v;
+}
+
+/**
+ * A video socket whose reader stops after the handshake, like a tab the browser no longer reads or
+ * a stalled `ssh -L` link: a plain TCP client that speaks the handshake and then pauses.
+ */
+export async function stalledViewer(port: number): Promise<net.Socket> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.write(
+        'GET /video HTTP/1.1\r\n' +
+          `Host: 127.0.0.1:${port}\r\n` +
+          'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+    });
+    socket.once('data', (head: Buffer) => {
+      if (head.toString('latin1').startsWith('HTTP/1.1 101')) resolve();
+      else reject(new Error(`handshake refused: ${head.toString('latin1').split('\r\n')[0]}`));
+    });
+  });
+  socket.pause();
+  return socket;
 }
 
 /** The HTTP status a video-socket handshake with this `Origin` gets: 101 when the socket opens. */

@@ -11,7 +11,8 @@ import { allowedHost, allowedOrigin } from './loopbackOrigin.js';
 import { Mpeg1Source } from './mpeg1Source.js';
 import { MpegTsPictureCounter } from './mpegTsPictures.js';
 import { TsJoinPoint } from './tsJoinPoint.js';
-import { OPEN, type ViewerSocket, viewerSocketServer } from './viewerSockets.js';
+import { MAX_VIEWER_BACKLOG, ViewerFanout } from './viewerFanout.js';
+import { type ViewerSocket, viewerSocketServer } from './viewerSockets.js';
 
 export interface LiveSessionDeps {
   readonly clock: Clock;
@@ -28,6 +29,8 @@ export interface LiveSessionDeps {
   readonly ffmpegPath?: string;
   /** JSMpeg's browser build; default: read from the installed package. */
   readonly playerScript?: () => Buffer;
+  /** Bytes queued for one viewer before it skips to a later keyframe (`ViewerFanout`). */
+  readonly maxViewerBacklog?: number;
 }
 
 /** What `GET /status` answers. */
@@ -38,6 +41,10 @@ export interface LiveStatus {
   readonly pictures: number;
   readonly fps: number;
   readonly viewers: number;
+  /** Viewers whose connection is slower than the stream, skipping to a later keyframe. */
+  readonly behind: number;
+  /** The most bytes queued in the gateway for one viewer. */
+  readonly backlog: number;
 }
 
 /**
@@ -49,8 +56,7 @@ export class LiveSession implements Service {
   readonly name = 'live';
   private server: http.Server | undefined;
   private readonly sockets = viewerSocketServer();
-  /** Viewer → joined (has had the join burst and now gets every packet). */
-  private readonly viewers = new Map<ViewerSocket, boolean>();
+  private readonly viewers: ViewerFanout;
   private source: Mpeg1Source | undefined;
   private join = new TsJoinPoint();
   private counter = new MpegTsPictureCounter();
@@ -65,7 +71,9 @@ export class LiveSession implements Service {
   /** ffmpegs told to stop and not yet gone; `stop()` waits for them too. */
   private readonly stopping = new Set<Promise<void>>();
 
-  constructor(private readonly deps: LiveSessionDeps) {}
+  constructor(private readonly deps: LiveSessionDeps) {
+    this.viewers = new ViewerFanout(deps.log, deps.maxViewerBacklog ?? MAX_VIEWER_BACKLOG);
+  }
 
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;
@@ -109,7 +117,7 @@ export class LiveSession implements Service {
   async stop(): Promise<void> {
     this.tick?.cancel();
     this.idleTimer?.cancel();
-    for (const ws of this.viewers.keys()) ws.terminate();
+    for (const ws of this.viewers.sockets()) ws.terminate();
     this.viewers.clear();
     await this.stopSource('stopping', 'stopped');
     // An ffmpeg stopped earlier (last viewer left, stall) may still be on its way out.
@@ -180,18 +188,20 @@ export class LiveSession implements Service {
       pictures: this.counter.pictures,
       fps: this.fps,
       viewers: this.viewers.size,
+      behind: this.viewers.behind,
+      backlog: this.viewers.backlog,
     };
   }
 
   private onViewer(ws: ViewerSocket): void {
-    this.viewers.set(ws, false);
+    this.viewers.add(ws);
     this.idleTimer?.cancel();
     this.idleTimer = undefined;
     ws.on('error', (err) => this.deps.log.debug({ err }, 'viewer socket error'));
     ws.on('close', () => this.guard('viewer left', () => this.onViewerLeft(ws)));
     this.deps.log.info({ viewers: this.viewers.size }, 'viewer connected');
     if (!this.source) this.startSource();
-    else this.tryJoin(ws);
+    else this.viewers.join(ws, () => this.join.joinBurst());
   }
 
   private onViewerLeft(ws: ViewerSocket): void {
@@ -204,20 +214,12 @@ export class LiveSession implements Service {
     }, this.deps.idleGraceMs ?? 3000);
   }
 
-  /** A viewer gets video once the stream has a join point, starting there. */
-  private tryJoin(ws: ViewerSocket): void {
-    const burst = this.join.joinBurst();
-    if (!burst) return;
-    send(ws, burst);
-    this.viewers.set(ws, true);
-  }
-
   private startSource(): void {
     const source = new Mpeg1Source(this.deps.rtspUrl, this.deps.clock, this.deps.ffmpegPath);
     this.source = source;
     this.join = new TsJoinPoint();
     this.counter = new MpegTsPictureCounter();
-    for (const ws of this.viewers.keys()) this.viewers.set(ws, false);
+    this.viewers.rejoinAll();
     this.lastPictures = 0;
     this.lastDataMono = this.deps.clock.monotonic();
     this.status = 'connecting to the camera';
@@ -252,10 +254,7 @@ export class LiveSession implements Service {
     if (packets.length === 0) return;
     this.counter.push(packets);
     if (this.counter.pictures > 0) this.status = 'live';
-    for (const [ws, joined] of this.viewers) {
-      if (joined) send(ws, packets);
-      else this.tryJoin(ws);
-    }
+    this.viewers.push(packets, () => this.join.joinBurst());
   }
 
   /** Stops the running ffmpeg; `status` is what the page shows afterwards (its exit does not change it). */
@@ -299,8 +298,4 @@ function reply(res: http.ServerResponse, code: number, type: string, body: strin
 function fail(res: http.ServerResponse): void {
   if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
   res.end('internal error\n');
-}
-
-function send(ws: ViewerSocket, data: Buffer): void {
-  if (ws.readyState === OPEN) ws.send(data, { binary: true });
 }
