@@ -23,7 +23,9 @@ let site: SimSite;
 beforeAll(async () => {
   site = await startSite({ cameras: [{ kind: 'overview' }], baseAddress: testBase(93), discovery: false });
 }, 120_000);
-afterAll(() => site?.stop());
+afterAll(async () => {
+  await site?.stop();
+});
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
