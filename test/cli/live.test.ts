@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
+import { liveSourceUrl, resolveLiveTarget } from '../../src/cli/commands/live.js';
+import { loadConfigFile } from '../../src/config/load.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { LiveSession } from '../../src/streams/live/liveSession.js';
@@ -158,6 +160,24 @@ describe('LiveSession with the site simulator', () => {
     expect((await fetch(`http://127.0.0.1:${broken.port}/status`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${broken.port}/`)).status).toBe(200);
   }, 60_000);
+});
+
+describe('camgate live: the URL ffmpeg gets', () => {
+  // Review finding: live.ts had its own copy of withCredentials that set the password unencoded;
+  // the URL setter leaves `%` alone, so `p%41ss` reached the camera as `pAss`.
+  it('carries the configured credential encoded as the recorder encodes it', async () => {
+    const t = tempConfig(`credentials:
+  - { match: gate-1, username: "op@site", password: "p%41ss:/@#" }
+cameras:
+  - { id: gate-1, rtsp: "rtsp://127.0.0.1:8554/main", class: overview }
+`);
+    cleanups.push(t.cleanup);
+    const config = loadConfigFile(t.configPath);
+    const url = new URL(liveSourceUrl(config, await resolveLiveTarget(config, 'gate-1')));
+    expect(decodeURIComponent(url.username)).toBe('op@site');
+    expect(decodeURIComponent(url.password)).toBe('p%41ss:/@#');
+    expect(`${url.host}${url.pathname}`).toBe('127.0.0.1:8554/main');
+  });
 });
 
 describe('camgate live (subprocess)', () => {
