@@ -2,19 +2,32 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
+import { liveSourceUrl, resolveLiveTarget } from '../../src/cli/commands/live.js';
+import { loadConfigFile } from '../../src/config/load.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { LiveSession } from '../../src/streams/live/liveSession.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { camgateBin } from '../helpers/cli.js';
-import { alive, decodeTs, ffmpegChildren, status, until, viewer, wholePes } from '../helpers/live.js';
+import {
+  alive,
+  decodeTs,
+  ffmpegChildren,
+  stalledViewer,
+  status,
+  until,
+  viewer,
+  wholePes,
+} from '../helpers/live.js';
 import { tempConfig } from '../helpers/tempSite.js';
 
 let site: SimSite;
 beforeAll(async () => {
   site = await startSite({ cameras: [{ kind: 'overview' }], baseAddress: testBase(93), discovery: false });
 }, 120_000);
-afterAll(() => site?.stop());
+afterAll(async () => {
+  await site?.stop();
+});
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -27,7 +40,11 @@ function mainUrl(password = site.password): string {
   return cam.rtspMainUrl.replace('rtsp://', `rtsp://${site.username}:${password}@`);
 }
 
-async function session(rtspUrl = mainUrl(), playerScript?: () => Buffer): Promise<LiveSession> {
+async function session(
+  rtspUrl = mainUrl(),
+  playerScript?: () => Buffer,
+  maxViewerBacklog?: number,
+): Promise<LiveSession> {
   const s = new LiveSession({
     clock: systemClock,
     log: silentLog(),
@@ -36,6 +53,7 @@ async function session(rtspUrl = mainUrl(), playerScript?: () => Buffer): Promis
     port: 0,
     idleGraceMs: 300,
     ...(playerScript ? { playerScript } : {}),
+    ...(maxViewerBacklog ? { maxViewerBacklog } : {}),
   });
   await s.start();
   cleanups.push(() => s.stop());
@@ -84,6 +102,30 @@ describe('LiveSession with the site simulator', () => {
     expect(ffmpegChildren(process.pid)).toEqual([s.ffmpegPid]); // one ffmpeg for both
   }, 60_000);
 
+  // Review finding: `send()` ignored the socket's backlog, so a tab the browser stopped reading (or
+  // a slow `ssh -L`) grew the gateway's memory by the stream's bitrate for as long as it stayed.
+  it('stops queueing video for a viewer that stopped reading, while another keeps playing', async () => {
+    const limit = 256 * 1024;
+    const s = await session(mainUrl(), undefined, limit);
+    const reading = await viewer(s.port);
+    const stalled = await stalledViewer(s.port);
+    cleanups.push(() => {
+      stalled.destroy();
+    });
+    // The kernel's socket buffers fill first; then our queue, up to the limit.
+    await until('stalled viewer skipped', async () => (await status(s.port)).behind === 1, 90_000);
+    const got = reading.binary.length;
+    for (let i = 0; i < 20; i += 1) {
+      const st = await status(s.port);
+      expect(st).toMatchObject({ behind: 1, viewers: 2 });
+      // the limit plus the last chunk of ffmpeg's pipe (64 kB) that went out before it was reached
+      expect(st.backlog).toBeLessThanOrEqual(limit + 64 * 1024);
+      await systemClock.sleep(100);
+    }
+    await until('video for the reading viewer', () => reading.binary.length > got + 20);
+    expect((await status(s.port)).status).toBe('live');
+  }, 120_000);
+
   it('kills ffmpeg on stop() while a viewer still watches', async () => {
     const s = await session();
     await viewer(s.port);
@@ -118,6 +160,24 @@ describe('LiveSession with the site simulator', () => {
     expect((await fetch(`http://127.0.0.1:${broken.port}/status`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${broken.port}/`)).status).toBe(200);
   }, 60_000);
+});
+
+describe('camgate live: the URL ffmpeg gets', () => {
+  // Review finding: live.ts had its own copy of withCredentials that set the password unencoded;
+  // the URL setter leaves `%` alone, so `p%41ss` reached the camera as `pAss`.
+  it('carries the configured credential encoded as the recorder encodes it', async () => {
+    const t = tempConfig(`credentials:
+  - { match: gate-1, username: "op@site", password: "p%41ss:/@#" }
+cameras:
+  - { id: gate-1, rtsp: "rtsp://127.0.0.1:8554/main", class: overview }
+`);
+    cleanups.push(t.cleanup);
+    const config = loadConfigFile(t.configPath);
+    const url = new URL(liveSourceUrl(config, await resolveLiveTarget(config, 'gate-1')));
+    expect(decodeURIComponent(url.username)).toBe('op@site');
+    expect(decodeURIComponent(url.password)).toBe('p%41ss:/@#');
+    expect(`${url.host}${url.pathname}`).toBe('127.0.0.1:8554/main');
+  });
 });
 
 describe('camgate live (subprocess)', () => {

@@ -33,7 +33,7 @@ describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noC
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    site?.stop();
+    await site?.stop();
   });
 
   const cleanups: (() => void | Promise<void>)[] = [];

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import { systemClock } from '../../src/shared/clock.js';
 import type { LiveStatus } from '../../src/streams/live/liveSession.js';
 
@@ -13,13 +15,15 @@ type WsClient = {
   on(e: 'message', f: (data: Buffer) => void): void;
   on(e: 'open' | 'close', f: () => void): void;
   on(e: 'error', f: (err: Error) => void): void;
+  on(e: 'unexpected-response', f: (req: http.ClientRequest, res: http.IncomingMessage) => void): void;
   close(): void;
 };
 const requireWs = createRequire(createRequire(import.meta.url).resolve('node-rtsp-stream'));
-const WebSocket = requireWs('ws') as new (url: string) => WsClient;
+const WebSocket = requireWs('ws') as new (url: string, options?: { origin?: string }) => WsClient;
 
-export async function viewer(port: number): Promise<Viewer> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/video`);
+/** A viewer; `origin` is the header a browser page would send (the `ws` client sends none by default). */
+export async function viewer(port: number, origin?: string): Promise<Viewer> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/video`, origin === undefined ? {} : { origin });
   const v: Viewer = { binary: [], close: () => ws.close() };
   ws.on('message', (data) => v.binary.push(data));
   await new Promise<void>((resolve, reject) => {
@@ -27,6 +31,58 @@ export async function viewer(port: number): Promise<Viewer> {
     ws.on('error', reject);
   });
   return v;
+}
+
+/**
+ * A video socket whose reader stops after the handshake, like a tab the browser no longer reads or
+ * a stalled `ssh -L` link: a plain TCP client that speaks the handshake and then pauses.
+ */
+export async function stalledViewer(port: number): Promise<net.Socket> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.write(
+        'GET /video HTTP/1.1\r\n' +
+          `Host: 127.0.0.1:${port}\r\n` +
+          'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+    });
+    socket.once('data', (head: Buffer) => {
+      if (head.toString('latin1').startsWith('HTTP/1.1 101')) resolve();
+      else reject(new Error(`handshake refused: ${head.toString('latin1').split('\r\n')[0]}`));
+    });
+  });
+  socket.pause();
+  return socket;
+}
+
+/** The HTTP status a video-socket handshake with this `Origin` gets: 101 when the socket opens. */
+export async function upgradeStatus(port: number, origin: string): Promise<number> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/video`, { origin });
+  return new Promise<number>((resolve, reject) => {
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (req, res) => {
+      req.destroy();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.on('error', reject);
+  });
+}
+
+/** GET on 127.0.0.1:port with the given `Host` header (only a header: nothing else is contacted). */
+export async function getWithHost(port: number, path: string, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
 }
 
 export async function status(port: number): Promise<LiveStatus> {

@@ -5,6 +5,7 @@ import { systemClock } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { createLog } from '../../shared/log.js';
 import { safeUrl } from '../../shared/redact.js';
+import { withCredentials } from '../../shared/urlCredentials.js';
 import { LiveSession } from '../../streams/live/liveSession.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -16,7 +17,7 @@ export const liveCommand: CliCommand = {
   usage:
     'camgate live CAMERA [--config PATH] [--port N]\n' +
     '  CAMERA: camera id or address (from the daemon or config), or rtsp://host/path\n' +
-    '  the page listens on 127.0.0.1 only; from a laptop: ssh -L N:127.0.0.1:N <nvr>',
+    '  the page listens on 127.0.0.1 only; from a laptop: ssh -L N:127.0.0.1:N <nvr> (the same N on both ends)',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       'live',
@@ -37,7 +38,7 @@ export const liveCommand: CliCommand = {
       clock: systemClock,
       log,
       cameraId: target.id,
-      rtspUrl: withCredentials(config, target),
+      rtspUrl: liveSourceUrl(config, target),
       port,
     });
     const stopped = waitForSignal();
@@ -53,7 +54,7 @@ export const liveCommand: CliCommand = {
   },
 };
 
-interface LiveTarget {
+export interface LiveTarget {
   readonly id: string;
   readonly address: string;
   /** Without credentials. */
@@ -97,13 +98,9 @@ export async function resolveLiveTarget(config: Readonly<Config>, camera: string
   return { id: found.id, address: found.address, url: profile.rtspUrl };
 }
 
-function withCredentials(config: Readonly<Config>, target: LiveTarget): string {
-  const cred = credentialFor(config, { id: target.id, address: target.address });
-  if (!cred) return target.url;
-  const url = new URL(target.url);
-  url.username = cred.username;
-  url.password = cred.password;
-  return url.toString();
+/** The URL ffmpeg gets: the target's, with the configured credential (so with the password). */
+export function liveSourceUrl(config: Readonly<Config>, target: LiveTarget): string {
+  return withCredentials(target.url, credentialFor(config, { id: target.id, address: target.address }));
 }
 
 /** Ctrl-C (SIGINT) or SIGTERM; the listeners go away once one arrives. */

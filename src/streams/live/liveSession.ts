@@ -7,10 +7,12 @@ import { redactText } from '../../shared/redact.js';
 import type { Service } from '../../shared/service.js';
 import { readJsmpegScript } from './jsmpegScript.js';
 import { livePage, PLAYER_PATH, STATUS_PATH, VIDEO_PATH } from './livePage.js';
+import { allowedHost, allowedOrigin } from './loopbackOrigin.js';
 import { Mpeg1Source } from './mpeg1Source.js';
 import { MpegTsPictureCounter } from './mpegTsPictures.js';
 import { TsJoinPoint } from './tsJoinPoint.js';
-import { OPEN, type ViewerSocket, viewerSocketServer } from './viewerSockets.js';
+import { MAX_VIEWER_BACKLOG, ViewerFanout } from './viewerFanout.js';
+import { type ViewerSocket, viewerSocketServer } from './viewerSockets.js';
 
 export interface LiveSessionDeps {
   readonly clock: Clock;
@@ -27,6 +29,8 @@ export interface LiveSessionDeps {
   readonly ffmpegPath?: string;
   /** JSMpeg's browser build; default: read from the installed package. */
   readonly playerScript?: () => Buffer;
+  /** Bytes queued for one viewer before it skips to a later keyframe (`ViewerFanout`). */
+  readonly maxViewerBacklog?: number;
 }
 
 /** What `GET /status` answers. */
@@ -37,6 +41,10 @@ export interface LiveStatus {
   readonly pictures: number;
   readonly fps: number;
   readonly viewers: number;
+  /** Viewers whose connection is slower than the stream, skipping to a later keyframe. */
+  readonly behind: number;
+  /** The most bytes queued in the gateway for one viewer. */
+  readonly backlog: number;
 }
 
 /**
@@ -48,8 +56,7 @@ export class LiveSession implements Service {
   readonly name = 'live';
   private server: http.Server | undefined;
   private readonly sockets = viewerSocketServer();
-  /** Viewer → joined (has had the join burst and now gets every packet). */
-  private readonly viewers = new Map<ViewerSocket, boolean>();
+  private readonly viewers: ViewerFanout;
   private source: Mpeg1Source | undefined;
   private join = new TsJoinPoint();
   private counter = new MpegTsPictureCounter();
@@ -61,8 +68,12 @@ export class LiveSession implements Service {
   private fps = 0;
   private status = 'waiting for a viewer';
   private lastError = '';
+  /** ffmpegs told to stop and not yet gone; `stop()` waits for them too. */
+  private readonly stopping = new Set<Promise<void>>();
 
-  constructor(private readonly deps: LiveSessionDeps) {}
+  constructor(private readonly deps: LiveSessionDeps) {
+    this.viewers = new ViewerFanout(deps.log, deps.maxViewerBacklog ?? MAX_VIEWER_BACKLOG);
+  }
 
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;
@@ -106,9 +117,11 @@ export class LiveSession implements Service {
   async stop(): Promise<void> {
     this.tick?.cancel();
     this.idleTimer?.cancel();
-    for (const ws of this.viewers.keys()) ws.terminate();
+    for (const ws of this.viewers.sockets()) ws.terminate();
     this.viewers.clear();
-    await this.stopSource('stopping');
+    await this.stopSource('stopping', 'stopped');
+    // An ffmpeg stopped earlier (last viewer left, stall) may still be on its way out.
+    await Promise.all(this.stopping);
     this.sockets.close();
     const server = this.server;
     this.server = undefined;
@@ -132,7 +145,10 @@ export class LiveSession implements Service {
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET') reply(res, 405, 'text/plain', 'method not allowed\n');
+    if (!allowedHost(req.headers.host, this.port)) {
+      this.deps.log.warn({ path }, 'refused a request for another host name (DNS rebinding?)');
+      reply(res, 421, 'text/plain', 'misdirected request: open http://127.0.0.1:<port>/\n');
+    } else if (req.method !== 'GET') reply(res, 405, 'text/plain', 'method not allowed\n');
     else if (path === '/' || path === '/index.html') {
       reply(res, 200, 'text/html; charset=utf-8', livePage(this.deps.cameraId));
     } else if (path === PLAYER_PATH) {
@@ -145,6 +161,15 @@ export class LiveSession implements Service {
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     if (req.url !== VIDEO_PATH) {
       socket.destroy();
+      return;
+    }
+    if (!allowedHost(req.headers.host, this.port) || !allowedOrigin(req.headers.origin, this.port)) {
+      // A page from another site (or a rebound name) asking for the camera's video.
+      this.deps.log.warn(
+        { origin: req.headers.origin ?? null },
+        'refused a video socket from another origin',
+      );
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     this.sockets.handleUpgrade(req, socket, head, (ws) =>
@@ -163,18 +188,20 @@ export class LiveSession implements Service {
       pictures: this.counter.pictures,
       fps: this.fps,
       viewers: this.viewers.size,
+      behind: this.viewers.behind,
+      backlog: this.viewers.backlog,
     };
   }
 
   private onViewer(ws: ViewerSocket): void {
-    this.viewers.set(ws, false);
+    this.viewers.add(ws);
     this.idleTimer?.cancel();
     this.idleTimer = undefined;
     ws.on('error', (err) => this.deps.log.debug({ err }, 'viewer socket error'));
     ws.on('close', () => this.guard('viewer left', () => this.onViewerLeft(ws)));
     this.deps.log.info({ viewers: this.viewers.size }, 'viewer connected');
     if (!this.source) this.startSource();
-    else this.tryJoin(ws);
+    else this.viewers.join(ws, () => this.join.joinBurst());
   }
 
   private onViewerLeft(ws: ViewerSocket): void {
@@ -183,16 +210,8 @@ export class LiveSession implements Service {
     if (this.viewers.size > 0 || !this.source) return;
     this.idleTimer = this.deps.clock.setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.viewers.size === 0) void this.stopSource('last viewer left');
+      if (this.viewers.size === 0) void this.stopSource('last viewer left', 'waiting for a viewer');
     }, this.deps.idleGraceMs ?? 3000);
-  }
-
-  /** A viewer gets video once the stream has a join point, starting there. */
-  private tryJoin(ws: ViewerSocket): void {
-    const burst = this.join.joinBurst();
-    if (!burst) return;
-    send(ws, burst);
-    this.viewers.set(ws, true);
   }
 
   private startSource(): void {
@@ -200,28 +219,32 @@ export class LiveSession implements Service {
     this.source = source;
     this.join = new TsJoinPoint();
     this.counter = new MpegTsPictureCounter();
-    for (const ws of this.viewers.keys()) this.viewers.set(ws, false);
+    this.viewers.rejoinAll();
     this.lastPictures = 0;
     this.lastDataMono = this.deps.clock.monotonic();
     this.status = 'connecting to the camera';
+    this.lastError = '';
     this.deps.log.info({ pid: source.pid }, 'ffmpeg started');
     source.on('size', (width, height) => {
       this.size ??= { width, height };
     });
-    source.on('data', (chunk) => this.guard('video relay', () => this.onData(chunk)));
+    // A stopped ffmpeg still writes until it exits; its bytes must not reach the next one's viewers.
+    source.on('data', (chunk) => {
+      if (source === this.source) this.guard('video relay', () => this.onData(chunk));
+    });
     source.on('stderr', (line) => {
       const safe = redactText(line);
-      if (/error|unauthorized|refused|timed out|invalid/i.test(safe)) this.lastError = safe;
+      const current = source === this.source;
+      if (current && /error|unauthorized|refused|timed out|invalid/i.test(safe)) this.lastError = safe;
       this.deps.log.debug({ ffmpeg: safe }, 'ffmpeg');
     });
     source.on('exit', (code, signal) => {
-      if (this.source === source) this.source = undefined;
-      this.deps.log.info({ code, signal }, 'ffmpeg exited');
-      if (signal === null) {
-        this.status = `ffmpeg exited (${code}): ${this.lastError || 'stream ended'}; reload to retry`;
-      } else if (!this.source) {
-        this.status = 'waiting for a viewer';
-      }
+      this.deps.log.info({ pid: source.pid, code, signal }, 'ffmpeg exited');
+      // One we stopped: `stopSource` set the status and why (ffmpeg answers SIGTERM with exit code
+      // 255, which is no news), and a newer ffmpeg may be connecting by now.
+      if (source !== this.source) return;
+      this.source = undefined;
+      this.status = `ffmpeg exited (${code ?? signal}): ${this.lastError || 'stream ended'}; reload to retry`;
     });
   }
 
@@ -231,18 +254,23 @@ export class LiveSession implements Service {
     if (packets.length === 0) return;
     this.counter.push(packets);
     if (this.counter.pictures > 0) this.status = 'live';
-    for (const [ws, joined] of this.viewers) {
-      if (joined) send(ws, packets);
-      else this.tryJoin(ws);
-    }
+    this.viewers.push(packets, () => this.join.joinBurst());
   }
 
-  private async stopSource(why: string): Promise<void> {
+  /** Stops the running ffmpeg; `status` is what the page shows afterwards (its exit does not change it). */
+  private async stopSource(why: string, status: string): Promise<void> {
     const source = this.source;
     this.source = undefined;
     if (!source) return;
+    this.status = status;
     this.deps.log.info({ pid: source.pid, why }, 'stopping ffmpeg');
-    await source.stop();
+    const stopped = source.stop();
+    this.stopping.add(stopped);
+    try {
+      await stopped;
+    } finally {
+      this.stopping.delete(stopped);
+    }
   }
 
   private onTick(): void {
@@ -252,8 +280,8 @@ export class LiveSession implements Service {
     const stallMs = this.deps.stallMs ?? 15_000;
     if (idleMs > stallMs) {
       this.deps.log.warn({ idleMs: Math.round(idleMs) }, 'no video from ffmpeg; stopping it');
-      this.status = `no video for ${Math.round(idleMs / 1000)} s: ${this.lastError || 'camera silent'}`;
-      void this.stopSource('stalled');
+      const status = `no video for ${Math.round(idleMs / 1000)} s: ${this.lastError || 'camera silent'}`;
+      void this.stopSource('stalled', `${status}; reload to retry`);
       return;
     }
     const pictures = this.counter.pictures;
@@ -270,8 +298,4 @@ function reply(res: http.ServerResponse, code: number, type: string, body: strin
 function fail(res: http.ServerResponse): void {
   if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
   res.end('internal error\n');
-}
-
-function send(ws: ViewerSocket, data: Buffer): void {
-  if (ws.readyState === OPEN) ws.send(data, { binary: true });
 }

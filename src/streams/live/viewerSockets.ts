@@ -5,6 +5,8 @@ import type { Duplex } from 'node:stream';
 /** The subset of the `ws` package (node-rtsp-stream's own dependency, v7) used here; it ships no types. */
 export interface ViewerSocket {
   readonly readyState: number;
+  /** Bytes queued for this socket and not yet handed to the kernel. */
+  readonly bufferedAmount: number;
   send(data: Buffer | string, options?: { binary: boolean }): void;
   on(event: 'close', listener: () => void): void;
   on(event: 'error', listener: (err: Error) => void): void;

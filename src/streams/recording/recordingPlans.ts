@@ -1,11 +1,11 @@
 import type { Config } from '../../config/schema.js';
 import type { CameraRecord } from '../../shared/types.js';
+import { type UrlCredential, withCredentials } from '../../shared/urlCredentials.js';
 import type { CameraPlan, EdgeProbe } from './cameraWatch.js';
 
-export interface PlanCredential {
-  readonly username: string;
-  readonly password: string;
-}
+export type { UrlCredential as PlanCredential } from '../../shared/urlCredentials.js';
+/** The RTSP URL ffmpeg gets (it carries the password): one helper for the recorder, snapshots and `camgate live`. */
+export { withCredentials } from '../../shared/urlCredentials.js';
 
 /**
  * Which source verifies a camera's recording: an external recorder named in
@@ -16,7 +16,7 @@ export interface PlanCredential {
 export function planFor(
   camera: Pick<CameraRecord, 'id' | 'address' | 'profiles' | 'xaddr'>,
   config: Pick<Config, 'recording' | 'cameras'>,
-  credential: () => PlanCredential | undefined,
+  credential: () => UrlCredential | undefined,
   edge?: () => EdgeProbe,
 ): CameraPlan {
   const external = config.recording.external.find((e) => e.camera === camera.id);
@@ -53,15 +53,6 @@ export function planFor(
     url: () => withCredentials(profile.rtspUrl, credential()),
     key: `own|${profile.rtspUrl}`,
   };
-}
-
-/** The RTSP URL ffmpeg gets; it carries the password, so it never leaves the recorder's argv. */
-export function withCredentials(rtspUrl: string, credential: PlanCredential | undefined): string {
-  if (!credential) return rtspUrl;
-  const url = new URL(rtspUrl);
-  url.username = encodeURIComponent(credential.username);
-  url.password = encodeURIComponent(credential.password);
-  return url.toString();
 }
 
 /** Whether recording needs a service at all with this configuration. */
