@@ -2,7 +2,7 @@ import { CamgateError, errorMessage } from '../shared/errors.js';
 import type { CameraClass, StreamProfile } from '../shared/types.js';
 import { type Classification, type ClassifyInput, classify } from './classify.js';
 import { macFor } from './deviceParsers.js';
-import { isFault, type OnvifDevice } from './onvifDevice.js';
+import { isAuth, isFault, type OnvifDevice } from './onvifDevice.js';
 import type { DeviceInformation, MediaProfile, ServiceMap } from './onvifTypes.js';
 import { scopeValue } from './wsDiscovery.js';
 
@@ -88,8 +88,15 @@ async function collect(
   device: OnvifDevice & { setClockOffset?(ms: number | undefined): void },
   facts: Facts,
 ): Promise<void> {
-  const time = await device.systemDateAndTime();
-  if (time.cameraMs !== undefined) {
+  // The clock only seeds WS-Security's Created and the drift report. GetSystemDateAndTime is
+  // mandatory, but a camera that faults it (replaying the DVC DRN-3282R NVR, whose captures lack
+  // it, stopped here with nothing learnt) or refuses it even with our credentials (the next call
+  // then reports ONVIF_AUTH) is still asked everything else.
+  const time = await device.systemDateAndTime().catch((err: unknown) => {
+    if (isFault(err) || isAuth(err)) return undefined;
+    throw err;
+  });
+  if (time?.cameraMs !== undefined) {
     facts.clockOffsetMs = time.cameraMs - time.localMs;
     device.setClockOffset?.(facts.clockOffsetMs);
   }

@@ -68,12 +68,16 @@ export class SoapOnvifDevice implements OnvifDevice {
   readonly address: string;
   private readonly client: SoapClient;
   private readonly deviceUrl: string;
+  private readonly hasCredential: boolean;
+  /** Media2 is listed but its GetProfiles faulted: this device is read through Media1. */
+  private media2Refused = false;
 
   constructor(
     private readonly deps: { clock: Clock; net: Net },
     options: SoapOnvifDeviceOptions,
   ) {
     this.address = options.address;
+    this.hasCredential = options.credential !== undefined;
     this.deviceUrl = rewriteHost(options.xaddr, options.address);
     this.client = new SoapClient(deps, {
       credential: options.credential,
@@ -93,14 +97,25 @@ export class SoapOnvifDevice implements OnvifDevice {
   }
 
   async systemDateAndTime(): Promise<{ cameraMs: number | undefined; localMs: number }> {
+    try {
+      return await this.readClock(true);
+    } catch (err) {
+      // ONVIF Core §5.9.1 makes GetSystemDateAndTime unauthenticated, but DVC (gSOAP SOAP fault,
+      // "HTTP Error: 401 Unauthorized") and EZVIZ (HTTP 401, text/html "Access Error: 401") were
+      // captured refusing it (corpus `*/device.GetSystemDateAndTimeUnauthorizedFault.xml`): ask
+      // again with credentials. No re-sync on a refused token here: re-sync is this very call.
+      if (!this.hasCredential || !isAuth(err)) throw err;
+      return this.readClock(false);
+    }
+  }
+
+  private async readClock(anonymous: boolean): Promise<{ cameraMs: number | undefined; localMs: number }> {
     const before = this.deps.clock.now();
     const resp = await this.client.call(
       this.deviceUrl,
       'GetSystemDateAndTime',
       el('GetSystemDateAndTime', NS.tds),
-      {
-        anonymous: true,
-      },
+      { anonymous, noResync: true },
     );
     const localMs = Math.round((before + this.deps.clock.now()) / 2);
     return { cameraMs: parseSystemDateAndTime(resp), localMs };
@@ -144,10 +159,19 @@ export class SoapOnvifDevice implements OnvifDevice {
   }
 
   async profiles(s: ServiceMap): Promise<MediaProfile[]> {
-    if (s.media2) {
-      return parseProfiles2(
-        await this.client.call(s.media2, 'GetProfiles', el('GetProfiles', NS.tr2, token('Type', 'All'))),
-      );
+    if (this.useMedia2(s)) {
+      try {
+        return parseProfiles2(
+          await this.client.call(s.media2, 'GetProfiles', el('GetProfiles', NS.tr2, token('Type', 'All'))),
+        );
+      } catch (err) {
+        // Listing Media2 in GetServices does not make its GetProfiles work: the EZVIZ
+        // DS-2DE2C400IG-W-W replay (no media2.GetProfiles capture) gets its UnknownActionFault,
+        // "ter:ActionNotSupported / ter:InvalidOperation". Media1 still answers; use it for the
+        // stream and snapshot URIs too, since profile tokens need not match across services.
+        if (!isFault(err) || !s.media) throw err;
+        this.media2Refused = true;
+      }
     }
     return parseProfiles(
       await this.client.call(s.media ?? this.deviceUrl, 'GetProfiles', el('GetProfiles', NS.trt)),
@@ -155,7 +179,7 @@ export class SoapOnvifDevice implements OnvifDevice {
   }
 
   async streamUri(s: ServiceMap, profileToken: string): Promise<string | undefined> {
-    if (s.media2) {
+    if (this.useMedia2(s)) {
       const body = el(
         'GetStreamUri',
         NS.tr2,
@@ -169,8 +193,9 @@ export class SoapOnvifDevice implements OnvifDevice {
   }
 
   async snapshotUri(s: ServiceMap, profileToken: string): Promise<string | undefined> {
-    const ns = s.media2 ? NS.tr2 : NS.trt;
-    const url = s.media2 ?? s.media ?? this.deviceUrl;
+    const media2 = this.useMedia2(s);
+    const ns = media2 ? NS.tr2 : NS.trt;
+    const url = media2 ? s.media2 : (s.media ?? this.deviceUrl);
     return this.uri(
       await this.client.call(
         url,
@@ -206,6 +231,10 @@ export class SoapOnvifDevice implements OnvifDevice {
     );
   }
 
+  private useMedia2(s: ServiceMap): s is ServiceMap & { media2: string } {
+    return s.media2 !== undefined && !this.media2Refused;
+  }
+
   private device(action: string, inner = ''): Promise<Element> {
     return this.client.call(this.deviceUrl, action, el(action, NS.tds, inner));
   }
@@ -218,6 +247,10 @@ export class SoapOnvifDevice implements OnvifDevice {
 
 export function isFault(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ONVIF_FAULT';
+}
+
+export function isAuth(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ONVIF_AUTH';
 }
 
 /**

@@ -52,7 +52,7 @@ export class SoapClient {
     url: string,
     action: string,
     bodyXml: string,
-    opts: { anonymous?: boolean; signal?: AbortSignal } = {},
+    opts: { anonymous?: boolean; noResync?: boolean; signal?: AbortSignal } = {},
   ): Promise<Element> {
     const signal = combined(this.options.signal, opts.signal);
     const send = (mode: AuthMode): Promise<HttpResponse> => this.send(url, bodyXml, mode, signal);
@@ -71,7 +71,7 @@ export class SoapClient {
       }
     }
     res = await send('wsse');
-    if (isAuthFailure(res) && this.options.resync) {
+    if (isAuthFailure(res) && this.options.resync && !opts.noResync) {
       this.options.clockOffsetMs = (await this.options.resync()) ?? this.options.clockOffsetMs;
       res = await send('wsse');
     }
