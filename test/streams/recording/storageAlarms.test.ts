@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CamgateEvents } from '../../../src/shared/events.js';
 import { silentLog } from '../../../src/shared/log.js';
+import { CameraWatch } from '../../../src/streams/recording/cameraWatch.js';
+import type { DiskProbe } from '../../../src/streams/recording/diskSpace.js';
 import { parseStorageAlarms } from '../../../src/streams/recording/storageAlarms.js';
 import { StorageGuard } from '../../../src/streams/recording/storageGuard.js';
 import { FakeClock } from '../../helpers/fakeClock.js';
@@ -65,6 +67,102 @@ describe('StorageGuard across a restart (carried alarms)', () => {
       { code: 'db_shares_filesystem', message: 'shared', since: EARLIER },
     ]);
   });
+});
+
+/** A disk with plenty of room (so retention deletes nothing by space) and a separate database disk. */
+function roomyDisk(overrides: Partial<DiskProbe> = {}): DiskProbe {
+  return {
+    space: async () => ({ totalBytes: 1e12, freeBytes: 5e11 }),
+    sameFilesystem: async () => false,
+    ...overrides,
+  };
+}
+
+/** Our segment name for a time, as ffmpeg's strftime writes it in UTC. */
+function segmentName(ms: number): string {
+  return `${new Date(ms).toISOString().replace(/[-:]/g, '').slice(0, 15)}+0000.ts`;
+}
+
+describe('StorageGuard carried alarms whose condition lives in memory', () => {
+  it('field bug: a restart cleared retention_short for a camera still holding 2 of 30 days', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-guard-'));
+    const clock = new FakeClock({ wall: T0 });
+    const camDir = path.join(dir, 'cam-1');
+    fs.mkdirSync(camDir);
+    for (const ageMs of [2 * 86_400_000, 86_400_000, 60_000])
+      fs.writeFileSync(path.join(camDir, segmentName(T0 - ageMs)), Buffer.alloc(1000));
+    const watch = new CameraWatch(
+      { cameraId: 'cam-1', source: 'own' },
+      { dir, segmentSeconds: 60, sanityEvery: 10, pollMs: 0 },
+      { clock, log: silentLog() },
+    );
+    await watch.observe(new AbortController().signal);
+    const changes: CamgateEvents['recording.alarm'][] = [];
+    const carried = {
+      code: 'retention_short',
+      cameraId: 'cam-1',
+      message: 'holds 2 of 30 days',
+      since: EARLIER,
+    } as const;
+    const guard = new StorageGuard(
+      { dir, retentionDays: 30, minFreePercent: 10, carried: [carried] },
+      { clock, log: silentLog(), onAlarm: (c) => changes.push(c), disk: roomyDisk() },
+    );
+    const report = await guard.run([watch]);
+    expect(changes).toEqual([]);
+    expect(report.alarms).toEqual([carried]);
+    expect(report.cameras[0]).toMatchObject({ cameraId: 'cam-1', compliant: false });
+  });
+
+  it('keeps a carried db_shares_filesystem raised when the filesystems cannot be compared', async () => {
+    const changes: CamgateEvents['recording.alarm'][] = [];
+    const carried = { code: 'db_shares_filesystem', message: 'shared', since: EARLIER } as const;
+    const disk = roomyDisk({ sameFilesystem: () => Promise.reject(new Error('EIO: stat failed')) });
+    const guard = new StorageGuard(
+      { dir: '/rec', retentionDays: 30, minFreePercent: 10, databaseDir: '/state', carried: [carried] },
+      { clock: new FakeClock({ wall: T0 }), log: silentLog(), onAlarm: (c) => changes.push(c), disk },
+    );
+    await guard.checkSharedFilesystem();
+    await guard.run([]);
+    expect(changes).toEqual([]);
+    expect(guard.report().alarms).toEqual([carried]);
+  });
+});
+
+describe('StorageGuard disk alarms at the threshold (hysteresis)', () => {
+  const TOTAL = 1e9;
+  it.each([
+    // disk_full below min(1 % of total, 64 MB) = 10 MB; disk_low under the 10 % floor with nothing to delete.
+    { code: 'disk_low', under: 0.099 * TOTAL, over: 0.101 * TOTAL },
+    { code: 'disk_full', under: 0.0099 * TOTAL, over: 0.0101 * TOTAL },
+  ])(
+    '$code: a disk wobbling across the threshold raises once, clears after two checks clear of it',
+    async ({ code, under, over }) => {
+      let free = under;
+      const changes: CamgateEvents['recording.alarm'][] = [];
+      const guard = new StorageGuard(
+        { dir: '/rec', retentionDays: 30, minFreePercent: code === 'disk_low' ? 10 : 1 },
+        {
+          clock: new FakeClock({ wall: T0 }),
+          log: silentLog(),
+          onAlarm: (c) => changes.push(c),
+          disk: roomyDisk({ space: async () => ({ totalBytes: TOTAL, freeBytes: free }) }),
+        },
+      );
+      for (const f of [under, over, under, over, under]) {
+        free = f;
+        await guard.run([]);
+      }
+      const ours = () => changes.filter((c) => c.code === code).map((c) => c.raised);
+      expect(ours()).toEqual([true]);
+      free = 0.5 * TOTAL;
+      await guard.run([]);
+      expect(ours()).toEqual([true]);
+      await guard.run([]);
+      expect(ours()).toEqual([true, false]);
+      expect(guard.report().alarms).toEqual([]);
+    },
+  );
 });
 
 describe('parseStorageAlarms', () => {
