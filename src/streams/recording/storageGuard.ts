@@ -118,9 +118,12 @@ export class StorageGuard {
 
   async run(watches: readonly CameraWatch[]): Promise<StorageReport> {
     const now = this.deps.clock.now();
+    const own = watches.filter((w) => w.index);
+    // Edge and external video lives on disks camgate never writes: no retention and no disk
+    // alarms for them (carried ones wait for a check that counts), only the usage report.
+    if (own.length === 0) return this.usageOnly(watches, now);
     try {
       const space = await this.disk.space(this.o.dir);
-      const own = watches.filter((w) => w.index);
       const plan = planRetention({
         cameras: own.map((w) => ({ cameraId: w.plan.cameraId, segments: w.heldSegments() })),
         nowMs: now,
@@ -161,6 +164,17 @@ export class StorageGuard {
         `storage check failed: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
+    return this.report();
+  }
+
+  private async usageOnly(watches: readonly CameraWatch[], now: number): Promise<StorageReport> {
+    let space = { totalBytes: 0, freeBytes: 0 };
+    try {
+      space = await this.disk.space(this.o.dir);
+    } catch (err) {
+      this.deps.log.debug({ err }, 'recording dir not readable; no camera records there');
+    }
+    this.last = this.buildReport(watches, space, now);
     return this.report();
   }
 

@@ -18,9 +18,19 @@ afterEach(() => {
   dir = undefined;
 });
 
+/** A camera we record ourselves (storage is guarded only then), with no segments yet. */
+function ownWatch(dir: string, clock: FakeClock): CameraWatch {
+  return new CameraWatch(
+    { cameraId: 'cam-own', source: 'own' },
+    { dir, segmentSeconds: 60, sanityEvery: 10, pollMs: 0 },
+    { clock, log: silentLog() },
+  );
+}
+
 describe('StorageGuard across a restart (carried alarms)', () => {
   it('keeps carried alarms that still hold without a new raise, and clears those that ended while it was down', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-guard-'));
+    const clock = new FakeClock({ wall: T0 });
     const changes: CamgateEvents['recording.alarm'][] = [];
     const guard = new StorageGuard(
       {
@@ -35,7 +45,7 @@ describe('StorageGuard across a restart (carried alarms)', () => {
           { code: 'retention_short', cameraId: 'gone-1', message: 'holds 2 of 30 days', since: EARLIER },
         ],
       },
-      { clock: new FakeClock({ wall: T0 }), log: silentLog(), onAlarm: (c) => changes.push(c) },
+      { clock, log: silentLog(), onAlarm: (c) => changes.push(c) },
     );
     // Until the first check, the carried alarms are what is known.
     expect(guard.report().alarms.map((a) => a.code)).toEqual([
@@ -45,7 +55,7 @@ describe('StorageGuard across a restart (carried alarms)', () => {
     ]);
     await guard.checkSharedFilesystem();
     expect(changes).toEqual([]);
-    await guard.run([]);
+    await guard.run([ownWatch(path.join(dir, 'rec'), clock)]);
     expect(changes).toEqual([
       {
         code: 'disk_full',
@@ -118,12 +128,13 @@ describe('StorageGuard carried alarms whose condition lives in memory', () => {
     const changes: CamgateEvents['recording.alarm'][] = [];
     const carried = { code: 'db_shares_filesystem', message: 'shared', since: EARLIER } as const;
     const disk = roomyDisk({ sameFilesystem: () => Promise.reject(new Error('EIO: stat failed')) });
+    const clock = new FakeClock({ wall: T0 });
     const guard = new StorageGuard(
       { dir: '/rec', retentionDays: 30, minFreePercent: 10, databaseDir: '/state', carried: [carried] },
-      { clock: new FakeClock({ wall: T0 }), log: silentLog(), onAlarm: (c) => changes.push(c), disk },
+      { clock, log: silentLog(), onAlarm: (c) => changes.push(c), disk },
     );
     await guard.checkSharedFilesystem();
-    await guard.run([]);
+    await guard.run([ownWatch('/rec', clock)]);
     expect(changes).toEqual([]);
     expect(guard.report().alarms).toEqual([carried]);
   });
@@ -140,10 +151,12 @@ describe('StorageGuard disk alarms at the threshold (hysteresis)', () => {
     async ({ code, under, over }) => {
       let free = under;
       const changes: CamgateEvents['recording.alarm'][] = [];
+      const clock = new FakeClock({ wall: T0 });
+      const watches = [ownWatch('/rec', clock)];
       const guard = new StorageGuard(
         { dir: '/rec', retentionDays: 30, minFreePercent: code === 'disk_low' ? 10 : 1 },
         {
-          clock: new FakeClock({ wall: T0 }),
+          clock,
           log: silentLog(),
           onAlarm: (c) => changes.push(c),
           disk: roomyDisk({ space: async () => ({ totalBytes: TOTAL, freeBytes: free }) }),
@@ -151,14 +164,14 @@ describe('StorageGuard disk alarms at the threshold (hysteresis)', () => {
       );
       for (const f of [under, over, under, over, under]) {
         free = f;
-        await guard.run([]);
+        await guard.run(watches);
       }
       const ours = () => changes.filter((c) => c.code === code).map((c) => c.raised);
       expect(ours()).toEqual([true]);
       free = 0.5 * TOTAL;
-      await guard.run([]);
+      await guard.run(watches);
       expect(ours()).toEqual([true]);
-      await guard.run([]);
+      await guard.run(watches);
       expect(ours()).toEqual([true, false]);
       expect(guard.report().alarms).toEqual([]);
     },
