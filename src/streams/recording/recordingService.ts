@@ -31,6 +31,11 @@ export interface RecordingServiceOptions {
   readonly databaseDir?: string;
   /** Storage alarms active when the previous daemon stopped (see StorageGuardOptions.carried). */
   readonly carriedAlarms?: readonly StorageAlarm[];
+  /**
+   * The configuration has our ffmpeg record (ownRecordingWanted): recording.dir is guarded from
+   * the start, before any such camera is found. Otherwise only once an 'own' camera is added.
+   */
+  readonly ownRecording?: boolean;
   readonly tickMs?: number;
   readonly retentionIntervalMs?: number;
   readonly externalPollMs?: number;
@@ -206,12 +211,15 @@ export class RecordingService implements Service {
   }
 
   /**
-   * Edge and external video lives on disks camgate never writes: whether the database shares the
-   * recording disk matters only once our own ffmpeg records a camera (the guard's run likewise).
+   * Edge and external video lives on disks camgate never writes: recording.dir is ours to guard
+   * (database sharing it, retention, disk alarms) only when our own ffmpeg records there.
    */
+  private guardsDisk(): boolean {
+    return this.o.ownRecording === true || [...this.watches.values()].some((w) => w.plan.source === 'own');
+  }
+
   private async checkSharedFilesystemOnce(): Promise<void> {
-    const recordsOwn = [...this.watches.values()].some((w) => w.plan.source === 'own');
-    if (this.sharedChecked || !recordsOwn) return;
+    if (this.sharedChecked || !this.guardsDisk()) return;
     this.sharedChecked = true;
     await this.storage.checkSharedFilesystem();
   }
@@ -220,7 +228,7 @@ export class RecordingService implements Service {
     if (this.storing) return this.storage.report();
     this.storing = true;
     try {
-      return await this.storage.run([...this.watches.values()]);
+      return await this.storage.run([...this.watches.values()], this.guardsDisk());
     } finally {
       this.storing = false;
     }

@@ -116,12 +116,15 @@ export class StorageGuard {
     }
   }
 
-  async run(watches: readonly CameraWatch[]): Promise<StorageReport> {
+  /**
+   * One storage check. `guarded`: recording.dir is ours (our ffmpeg records there, or is configured
+   * to); when not, edge and external video lives on disks camgate never writes, so no retention
+   * and no disk alarms (carried ones wait for a check that counts), only the usage report.
+   */
+  async run(watches: readonly CameraWatch[], guarded = watches.some((w) => w.index)): Promise<StorageReport> {
     const now = this.deps.clock.now();
     const own = watches.filter((w) => w.index);
-    // Edge and external video lives on disks camgate never writes: no retention and no disk
-    // alarms for them (carried ones wait for a check that counts), only the usage report.
-    if (own.length === 0) return this.usageOnly(watches, now);
+    if (!guarded) return this.usageOnly(watches, now);
     try {
       const space = await this.disk.space(this.o.dir);
       const plan = planRetention({

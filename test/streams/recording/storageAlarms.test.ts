@@ -179,7 +179,7 @@ describe('StorageGuard disk alarms at the threshold (hysteresis)', () => {
 });
 
 describe('parseStorageAlarms', () => {
-  it('reads what report().alarms wrote and drops anything malformed', () => {
+  it('reads what report().alarms wrote, leaves out anything malformed and says so', () => {
     const good = { code: 'disk_low', message: 'low', since: EARLIER };
     const json = JSON.stringify([
       good,
@@ -190,12 +190,20 @@ describe('parseStorageAlarms', () => {
       { code: 'disk_full', cameraId: 3, message: 'x', since: EARLIER },
       null,
     ]);
-    expect(parseStorageAlarms(json)).toEqual([
-      good,
-      { code: 'retention_short', cameraId: 'cam-1', message: 'short', since: EARLIER },
-    ]);
-    expect(parseStorageAlarms(undefined)).toEqual([]);
-    expect(parseStorageAlarms('{not json')).toEqual([]);
-    expect(parseStorageAlarms('{"code":"disk_low"}')).toEqual([]);
+    expect(parseStorageAlarms(json)).toEqual({
+      alarms: [good, { code: 'retention_short', cameraId: 'cam-1', message: 'short', since: EARLIER }],
+      problem: '5 saved storage alarm(s) malformed and left out',
+    });
+    expect(parseStorageAlarms(JSON.stringify([good]))).toEqual({ alarms: [good] });
+    expect(parseStorageAlarms(undefined)).toEqual({ alarms: [] });
+  });
+
+  it.each([
+    ['{not json', /not JSON/],
+    ['{"code":"disk_low"}', /not a list/],
+  ])('unreadable saved alarms %s: none carried, and the reason returned', (json, reason) => {
+    const saved = parseStorageAlarms(json);
+    expect(saved.alarms).toEqual([]);
+    expect(saved.problem).toMatch(reason);
   });
 });

@@ -5,7 +5,7 @@ import { silentLog } from '../../../src/shared/log.js';
 import type { DiskProbe } from '../../../src/streams/recording/diskSpace.js';
 import { RecordingService } from '../../../src/streams/recording/recordingService.js';
 import { ManualClock } from './manualClock.js';
-import { tempDir } from './simHelpers.js';
+import { tempDir, until } from './simHelpers.js';
 
 const T0 = Date.UTC(2026, 10, 21, 1, 0, 0);
 const dirs: string[] = [];
@@ -66,5 +66,36 @@ describe('storage is guarded only where camgate records', () => {
         .map((a) => a.code)
         .sort(),
     ).toEqual(['db_shares_filesystem', 'disk_low']);
+  });
+
+  it('a site configured to record with ffmpeg guards its disk from the start, before any camera is found', async () => {
+    const dir = tempDir('camgate-scope-');
+    dirs.push(dir);
+    const bus = new EventBus();
+    const alarms: CamgateEvents['recording.alarm'][] = [];
+    bus.on('recording.alarm', (a) => alarms.push(a));
+    service = new RecordingService(
+      [],
+      {
+        dir,
+        segmentSeconds: 60,
+        retentionDays: 30,
+        minFreePercent: 10,
+        stallSeconds: 3,
+        databaseDir: dir,
+        ownRecording: true,
+      },
+      {
+        clock: new ManualClock(T0),
+        log: silentLog(),
+        bus,
+        gaps: { open: () => undefined, close: () => undefined },
+        disk: crowdedSharedDisk,
+      },
+    );
+    await service.start();
+    // start() runs the first storage check in the background.
+    await until(() => (alarms.length >= 2 ? true : undefined), 5000, 'the start-up alarms');
+    expect(alarms.map((a) => a.code).sort()).toEqual(['db_shares_filesystem', 'disk_low']);
   });
 });
