@@ -24,7 +24,7 @@ const DEFAULT_LIMITS: EdgeProbeLimits = { deadlineMs: 5000, maxBytes: 1_000_000 
  * WS-Security, GetServices and host rewriting) is discovery's; what to ask and how to read it is
  * recording's (`OnvifEdgeProbe`); this composition root joins them, so neither module imports the
  * other. The SOAP client is built on first use: a missing passwordFile then shows as the status
- * detail instead of failing the wiring.
+ * detail instead of failing the wiring; it is rebuilt when the credential changes.
  */
 export function edgeProbeFor(
   deps: { clock: Clock; net: Net; log: Log },
@@ -47,10 +47,16 @@ export function edgeProbeFor(
   }
   let client: SoapClient | undefined;
   let seeded: number | undefined;
+  let builtFor: Credential | undefined;
   const soap = (): SoapClient => {
+    // The client holds the credential it was built with: a password changed in config (or its
+    // passwordFile) is picked up by building a new one. Compared here only, never logged.
+    const cred = credential();
+    if (client && !sameCredential(cred, builtFor)) client = undefined;
     if (!client) {
+      builtFor = cred;
       const c: SoapClient = new SoapClient(deps, {
-        credential: credential(),
+        credential: cred,
         deadlineMs: limits.deadlineMs,
         maxBytes: limits.maxBytes,
         clockOffsetMs: clockOffsetMs(),
@@ -84,4 +90,8 @@ export function edgeProbeFor(
     clockOffsetMs,
     log: deps.log.child({ cameraId: camera.id, part: 'edge' }),
   });
+}
+
+function sameCredential(a: Credential | undefined, b: Credential | undefined): boolean {
+  return a?.username === b?.username && a?.password === b?.password && a?.allowBasic === b?.allowBasic;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import type { Log } from '../../shared/log.js';
 import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
 import { externalFiles } from './externalFiles.js';
@@ -48,12 +48,10 @@ export interface CameraWatchOptions {
   /** Probe every Nth closed segment (the first always). */
   readonly sanityEvery: number;
   readonly pollMs: number;
-  /**
-   * How long one check waits for an edge poll before judging with what it has; the poll goes on
-   * in the background (bounded by its own deadlines), so a hanging camera delays no other.
-   */
-  readonly edgeWaitMs?: number;
 }
+
+/** A camera's SOAP fault text can run to the response cap (1 MB); the status detail keeps this much. */
+const DETAIL_MAX_CHARS = 200;
 
 /**
  * Gathers the evidence for one camera's recording from whichever source it has: our recorder's
@@ -70,6 +68,8 @@ export class CameraWatch {
   private pollError: string | undefined;
   private unverifiable: string | undefined;
   private edgePoll: Promise<void> | undefined;
+  /** The edge's last answer as reported (converted, uncapped): a repeat means nothing new was written. */
+  private edgeReported: number | undefined;
 
   constructor(
     readonly plan: CameraPlan,
@@ -100,7 +100,7 @@ export class CameraWatch {
   async observe(signal: AbortSignal): Promise<RecordingEvidence> {
     const now = this.deps.clock.now();
     if (this.plan.source === 'own') await this.observeOwn();
-    else if (this.plan.source === 'edge') await this.observeEdge(signal, now);
+    else if (this.plan.source === 'edge') this.pollEdgeIfDue(signal);
     else if (now - this.lastPoll >= this.o.pollMs) {
       this.lastPoll = now;
       await this.pollExternal();
@@ -118,19 +118,20 @@ export class CameraWatch {
     };
   }
 
-  private async observeEdge(signal: AbortSignal, now: number): Promise<void> {
-    if (this.edgePoll || now - this.lastPoll < this.o.pollMs) return;
+  /**
+   * Edge only: starts a poll of the camera's storage when one is due and returns it (it never
+   * rejects); undefined when none was started. observe() does not wait for it: the service starts
+   * every due edge poll at once and waits for them together, so a hanging camera delays no other.
+   */
+  pollEdgeIfDue(signal: AbortSignal): Promise<void> | undefined {
+    const now = this.deps.clock.now();
+    if (this.plan.source !== 'edge' || this.edgePoll || now - this.lastPoll < this.o.pollMs) return undefined;
     this.lastPoll = now;
     const poll = this.pollEdge(signal).finally(() => {
       this.edgePoll = undefined;
     });
     this.edgePoll = poll;
-    let timer: TimerHandle | undefined;
-    const waited = new Promise<void>((resolve) => {
-      timer = this.deps.clock.setTimeout(resolve, this.o.edgeWaitMs ?? 1000);
-    });
-    await Promise.race([poll, waited]);
-    timer?.cancel();
+    return poll;
   }
 
   private async pollEdge(signal: AbortSignal): Promise<void> {
@@ -141,10 +142,18 @@ export class CameraWatch {
     }
     try {
       const at = await edge.latestWrite(signal);
-      if (at !== undefined) this.lastWriteAt = Math.max(this.lastWriteAt ?? 0, at);
+      // A camera clock ahead of ours (offset unknown or stale) reports writes in our future; kept
+      // as they came, they would read 'ok' until we caught up. So: a write is no later than when we
+      // saw it, an unchanged answer is no new write, and a changed one replaces (a re-formatted
+      // card or a corrected clock goes back).
+      if (at !== undefined && at !== this.edgeReported) {
+        this.edgeReported = at;
+        this.lastWriteAt = Math.min(at, this.deps.clock.now());
+      }
       this.unverifiable = undefined;
     } catch (err) {
-      this.unverifiable = `edge storage not readable: ${err instanceof Error ? err.message : String(err)}`;
+      const why = err instanceof Error ? err.message : String(err);
+      this.unverifiable = `edge storage not readable: ${truncate(why, DETAIL_MAX_CHARS)}`;
       this.deps.log.warn({ err }, 'edge recording poll failed');
     }
   }
@@ -207,6 +216,10 @@ export class CameraWatch {
     this.sanity.lastProblem = `${seg.name}: ${problem}`;
     this.deps.log.warn({ segment: seg.name, problem }, 'recorded segment failed its sanity check');
   }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function crashLoopDetail(rec: RecorderState): string {

@@ -25,6 +25,14 @@ export async function sameFilesystem(a: string, b: string): Promise<boolean> {
   return sa.dev === sb.dev;
 }
 
+/** The filesystem questions storage asks; tests give a fake disk that fills on cue. */
+export interface DiskProbe {
+  space(dir: string): Promise<DiskSpace>;
+  sameFilesystem(a: string, b: string): Promise<boolean>;
+}
+
+export const localDisk: DiskProbe = { space: diskSpace, sameFilesystem };
+
 async function existingAncestor(dir: string): Promise<string> {
   let current = path.resolve(dir);
   for (;;) {

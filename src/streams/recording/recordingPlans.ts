@@ -58,9 +58,14 @@ export function planFor(
 /** Whether recording needs a service at all with this configuration. */
 export function recordingWanted(config: Pick<Config, 'recording' | 'cameras'>): boolean {
   return (
-    config.recording.enabled ||
-    config.recording.external.length > 0 ||
-    config.recording.edge.length > 0 ||
-    config.cameras.some((c) => c.record === true)
+    ownRecordingWanted(config) || config.recording.external.length > 0 || config.recording.edge.length > 0
   );
+}
+
+/**
+ * Whether our own ffmpeg is to record cameras: only then is recording.dir our disk to guard
+ * (retention, disk alarms, the database sharing it). Edge and external video lives elsewhere.
+ */
+export function ownRecordingWanted(config: Pick<Config, 'recording' | 'cameras'>): boolean {
+  return config.recording.enabled || config.cameras.some((c) => c.record === true);
 }

@@ -7,10 +7,14 @@ import type { RecordingStatus } from '../../shared/types.js';
 import { warmRecorderCapabilities } from '../ffmpeg/recorderCapabilities.js';
 import type { SegmentFacts } from '../ffmpeg/recorderProbe.js';
 import { buildCameraWatch } from './buildCameraWatch.js';
-import type { CameraPlan, CameraWatch, SanityStats } from './cameraWatch.js';
+import type { CameraPlan, CameraWatch } from './cameraWatch.js';
+import type { DiskProbe } from './diskSpace.js';
 import { judgeRecording, type RuleVerdict, type StaleCause } from './recordingRule.js';
+import { type CameraRecordingView, recordingView } from './recordingView.js';
 import type { StorageAlarm } from './storageAlarms.js';
 import { StorageGuard, type StorageReport } from './storageGuard.js';
+
+export type { CameraRecordingView } from './recordingView.js';
 
 /** Where recording gaps go (the outages table, via the wiring). */
 export interface GapSink {
@@ -27,9 +31,16 @@ export interface RecordingServiceOptions {
   readonly databaseDir?: string;
   /** Storage alarms active when the previous daemon stopped (see StorageGuardOptions.carried). */
   readonly carriedAlarms?: readonly StorageAlarm[];
+  /**
+   * The configuration has our ffmpeg record (ownRecordingWanted): recording.dir is guarded from
+   * the start, before any such camera is found. Otherwise only once an 'own' camera is added.
+   */
+  readonly ownRecording?: boolean;
   readonly tickMs?: number;
   readonly retentionIntervalMs?: number;
   readonly externalPollMs?: number;
+  /** How long one check waits, once, for the edge polls it started before judging edge cameras. */
+  readonly edgeWaitMs?: number;
   readonly sanityEvery?: number;
   readonly ffmpegPath?: string;
   readonly backoff?: BackoffOptions;
@@ -44,23 +55,8 @@ export interface RecordingServiceDeps {
   readonly bus: EventBus;
   readonly gaps: GapSink;
   readonly probe?: (file: string) => Promise<SegmentFacts>;
-}
-
-export interface CameraRecordingView {
-  readonly cameraId: string;
-  readonly source: string;
-  readonly status: RecordingStatus;
-  readonly detail: string;
-  readonly lastSegmentAt?: string;
-  readonly recorder?: {
-    running: boolean;
-    pid?: number;
-    starts: number;
-    crashLoop: boolean;
-    lastExit?: string;
-    stderrTail: readonly string[];
-  };
-  readonly sanity: SanityStats;
+  /** The recordings' filesystem (tests fake it); the real one by default. */
+  readonly disk?: DiskProbe;
 }
 
 /**
@@ -77,6 +73,7 @@ export class RecordingService implements Service {
   private storing = false;
   private readonly abort = new AbortController();
   private started = false;
+  private sharedChecked = false;
 
   constructor(
     plans: readonly CameraPlan[],
@@ -96,12 +93,13 @@ export class RecordingService implements Service {
         clock: deps.clock,
         log: deps.log.child({ part: 'storage' }),
         onAlarm: (change) => deps.bus.emit('recording.alarm', change),
+        disk: deps.disk,
       },
     );
   }
 
   async start(): Promise<void> {
-    await this.storage.checkSharedFilesystem();
+    await this.checkSharedFilesystemOnce();
     await this.warmUp();
     this.started = true;
     for (const w of this.watches.values()) this.begin(w);
@@ -129,7 +127,10 @@ export class RecordingService implements Service {
     await this.removeCamera(plan.cameraId, false);
     const w = this.buildWatch(plan);
     this.watches.set(plan.cameraId, w);
-    if (this.started) this.begin(w);
+    if (!this.started) return;
+    this.begin(w);
+    // The first camera we record ourselves makes the recording disk ours to guard.
+    await this.checkSharedFilesystemOnce();
   }
 
   /** A camera left the inventory: stop its recorder; an open gap ends as 'removed'. */
@@ -177,24 +178,57 @@ export class RecordingService implements Service {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      for (const w of this.watches.values()) {
-        try {
-          const evidence = await w.observe(this.abort.signal);
-          this.publish(w, judgeRecording(evidence, this.deps.clock.now(), this.ruleOptions()));
-        } catch (err) {
-          this.deps.log.warn({ err, cameraId: w.plan.cameraId }, 'recording check failed');
-        }
-      }
+      const watches = [...this.watches.values()];
+      // Every due edge poll goes out now and they are awaited once, together and bounded: N slow
+      // cameras cost one wait, not N, and own/external verdicts (no camera asked) come first.
+      const polls = watches.flatMap((w) => w.pollEdgeIfDue(this.abort.signal) ?? []);
+      for (const w of watches) if (w.plan.source !== 'edge') await this.check(w);
+      if (polls.length > 0) await this.settleWithin(Promise.all(polls), this.o.edgeWaitMs ?? 1000);
+      for (const w of watches) if (w.plan.source === 'edge') await this.check(w);
     } finally {
       this.ticking = false;
     }
+  }
+
+  private async check(w: CameraWatch): Promise<void> {
+    try {
+      const evidence = await w.observe(this.abort.signal);
+      // Removed or replaced while we looked: its verdict is no longer anyone's.
+      if (this.watches.get(w.plan.cameraId) !== w) return;
+      this.publish(w, judgeRecording(evidence, this.deps.clock.now(), this.ruleOptions()));
+    } catch (err) {
+      this.deps.log.warn({ err, cameraId: w.plan.cameraId }, 'recording check failed');
+    }
+  }
+
+  private async settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+    let timer: TimerHandle | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = this.deps.clock.setTimeout(resolve, ms);
+    });
+    await Promise.race([work, waited]);
+    timer?.cancel();
+  }
+
+  /**
+   * Edge and external video lives on disks camgate never writes: recording.dir is ours to guard
+   * (database sharing it, retention, disk alarms) only when our own ffmpeg records there.
+   */
+  private guardsDisk(): boolean {
+    return this.o.ownRecording === true || [...this.watches.values()].some((w) => w.plan.source === 'own');
+  }
+
+  private async checkSharedFilesystemOnce(): Promise<void> {
+    if (this.sharedChecked || !this.guardsDisk()) return;
+    this.sharedChecked = true;
+    await this.storage.checkSharedFilesystem();
   }
 
   async runStorage(): Promise<StorageReport> {
     if (this.storing) return this.storage.report();
     this.storing = true;
     try {
-      return await this.storage.run([...this.watches.values()]);
+      return await this.storage.run([...this.watches.values()], this.guardsDisk());
     } finally {
       this.storing = false;
     }
@@ -252,25 +286,7 @@ export class RecordingService implements Service {
   }
 
   private view(w: CameraWatch): CameraRecordingView {
-    const verdict = this.verdicts.get(w.plan.cameraId) ?? { status: 'unknown', detail: 'not yet checked' };
-    const rec = w.recorder();
-    const last = w.lastSegmentAt();
-    return {
-      cameraId: w.plan.cameraId,
-      source: w.plan.source,
-      status: verdict.status,
-      detail: verdict.detail,
-      lastSegmentAt: last === undefined ? undefined : isoTs(last),
-      recorder: rec && {
-        running: rec.running,
-        pid: rec.pid,
-        starts: rec.starts,
-        crashLoop: rec.crashLoop,
-        lastExit: rec.lastExit?.message,
-        stderrTail: rec.tail,
-      },
-      sanity: { ...w.sanity },
-    };
+    return recordingView(w, this.verdicts.get(w.plan.cameraId));
   }
 
   private ruleOptions() {

@@ -4,7 +4,7 @@ import type { CamgateEvents } from '../../shared/events.js';
 import type { Log } from '../../shared/log.js';
 import type { StorageAlarmCode } from '../../shared/types.js';
 import type { CameraWatch } from './cameraWatch.js';
-import { diskSpace, sameFilesystem } from './diskSpace.js';
+import { type DiskProbe, localDisk } from './diskSpace.js';
 import { daysHeld, planRetention } from './retentionPlan.js';
 import { alarmKey, type StorageAlarm } from './storageAlarms.js';
 
@@ -51,7 +51,16 @@ export interface StorageGuardDeps {
   readonly log: Log;
   /** Told of every raise and clear (the recording service puts it on the bus for the centre). */
   readonly onAlarm?: (change: CamgateEvents['recording.alarm']) => void;
+  /** The recordings' filesystem; the real one unless a test fakes it. */
+  readonly disk?: DiskProbe;
 }
+
+/**
+ * A disk alarm clears only once its condition has been false on this many checks in a row: a disk
+ * sitting at the threshold would otherwise send a raise/clear pair (priority 2, never dropped from
+ * the outbox) on every check.
+ */
+const CLEAR_AFTER_CHECKS = 2;
 
 /**
  * Retention by age and by the free-space floor, disk usage and days held per camera, and the
@@ -62,7 +71,11 @@ export class StorageGuard {
   private readonly alarms = new Map<string, StorageAlarm>();
   /** Carried-over alarm keys not yet seen true by this daemon. */
   private readonly unconfirmed = new Set<string>();
+  /** Cameras whose history the space floor cut short; they stay short until they hold retentionDays. */
   private readonly evicted = new Set<string>();
+  /** Disk alarm key -> consecutive checks its condition has been false while it is raised. */
+  private readonly clearStreak = new Map<string, number>();
+  private readonly disk: DiskProbe;
   private deleted = 0;
   private last: StorageReport;
 
@@ -71,10 +84,14 @@ export class StorageGuard {
     private readonly deps: StorageGuardDeps,
   ) {
     this.last = this.emptyReport();
+    this.disk = deps.disk ?? localDisk;
     for (const a of o.carried ?? []) {
       const key = alarmKey(a.code, a.cameraId);
       this.alarms.set(key, a);
       this.unconfirmed.add(key);
+      // Which cameras the floor cut short lived in memory only: after a restart the carried alarm is
+      // the record of it, so the camera stays short until it again holds retentionDays.
+      if (a.code === 'retention_short' && a.cameraId) this.evicted.add(a.cameraId);
     }
   }
 
@@ -85,7 +102,7 @@ export class StorageGuard {
   async checkSharedFilesystem(): Promise<void> {
     if (!this.o.databaseDir || this.o.databaseDir === ':memory:') return;
     try {
-      const shared = await sameFilesystem(this.o.dir, this.o.databaseDir);
+      const shared = await this.disk.sameFilesystem(this.o.dir, this.o.databaseDir);
       this.setAlarm(
         'db_shares_filesystem',
         shared,
@@ -93,15 +110,23 @@ export class StorageGuard {
         'recordings and the database share one filesystem: a full disk also stops the database; put recording.dir on its own disk',
       );
     } catch (err) {
+      // Not checked is not cleared: a carried alarm stays raised rather than cleared unseen.
+      this.unconfirmed.delete(alarmKey('db_shares_filesystem', undefined));
       this.deps.log.warn({ err }, 'cannot compare recording and database filesystems');
     }
   }
 
-  async run(watches: readonly CameraWatch[]): Promise<StorageReport> {
+  /**
+   * One storage check. `guarded`: recording.dir is ours (our ffmpeg records there, or is configured
+   * to); when not, edge and external video lives on disks camgate never writes, so no retention
+   * and no disk alarms (carried ones wait for a check that counts), only the usage report.
+   */
+  async run(watches: readonly CameraWatch[], guarded = watches.some((w) => w.index)): Promise<StorageReport> {
     const now = this.deps.clock.now();
+    const own = watches.filter((w) => w.index);
+    if (!guarded) return this.usageOnly(watches, now);
     try {
-      const space = await diskSpace(this.o.dir);
-      const own = watches.filter((w) => w.index);
+      const space = await this.disk.space(this.o.dir);
       const plan = planRetention({
         cameras: own.map((w) => ({ cameraId: w.plan.cameraId, segments: w.heldSegments() })),
         nowMs: now,
@@ -119,18 +144,16 @@ export class StorageGuard {
           { deleted: removed.length, freeAfter: plan.freeAfter },
           'retention removed segments',
         );
-      const after = await diskSpace(this.o.dir);
+      const after = await this.disk.space(this.o.dir);
       this.setAlarm('storage_unreadable', false);
-      this.setAlarm(
+      this.setDiskAlarm(
         'disk_low',
         plan.floorUnreachable,
-        undefined,
         `free space ${pct(after.freeBytes, after.totalBytes)}% is under the ${this.o.minFreePercent}% floor and retention has nothing more to delete`,
       );
-      this.setAlarm(
+      this.setDiskAlarm(
         'disk_full',
         after.freeBytes < Math.min(after.totalBytes * 0.01, 64_000_000),
-        undefined,
         'recording disk is full',
       );
       this.last = this.buildReport(watches, after, now);
@@ -144,6 +167,17 @@ export class StorageGuard {
         `storage check failed: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
+    return this.report();
+  }
+
+  private async usageOnly(watches: readonly CameraWatch[], now: number): Promise<StorageReport> {
+    let space = { totalBytes: 0, freeBytes: 0 };
+    try {
+      space = await this.disk.space(this.o.dir);
+    } catch (err) {
+      this.deps.log.debug({ err }, 'recording dir not readable; no camera records there');
+    }
+    this.last = this.buildReport(watches, space, now);
     return this.report();
   }
 
@@ -206,6 +240,14 @@ export class StorageGuard {
       const a = this.alarms.get(key);
       if (a) this.setAlarm(a.code, false, a.cameraId);
     }
+  }
+
+  private setDiskAlarm(code: 'disk_low' | 'disk_full', on: boolean, message: string): void {
+    const key = alarmKey(code, undefined);
+    const streak = on || !this.alarms.has(key) ? 0 : (this.clearStreak.get(key) ?? 0) + 1;
+    this.clearStreak.set(key, streak);
+    // A carried alarm not seen true is cleared by clearUnconfirmed on this first check regardless.
+    if (on || streak === 0 || streak >= CLEAR_AFTER_CHECKS) this.setAlarm(code, on, undefined, message);
   }
 
   private setAlarm(code: StorageAlarmCode, on: boolean, cameraId?: string, message = ''): void {

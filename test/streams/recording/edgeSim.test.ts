@@ -17,6 +17,7 @@ import { SIM_PASSWORD, SIM_USER, tempDir, until } from './simHelpers.js';
 
 const IDS = ['edge-hik', 'edge-dvc', 'edge-garbage', 'edge-hang'] as const;
 const SEGMENT_SECONDS = 1;
+const HANG_DEADLINE_MS = 2000;
 
 let site: SimSite;
 let service: RecordingService | undefined;
@@ -73,7 +74,9 @@ describe('edge recording verified over ONVIF Profile G against the simulator (lo
       const credential = () => credentialFor(config, camera);
       return planFor(camera, config, credential, () =>
         edgeProbeFor(deps, camera, credential, () => camera.clockOffsetMs, {
-          deadlineMs: 2000,
+          // Healthy cameras get room on a loaded box; the hanging one a short deadline, so its
+          // timeout shows within the test.
+          deadlineMs: id === 'edge-hang' ? HANG_DEADLINE_MS : 5000,
           maxBytes: 1_000_000,
         }),
       );
@@ -118,7 +121,9 @@ describe('edge recording verified over ONVIF Profile G against the simulator (lo
     );
     await until(
       () =>
-        /edge storage not readable: .*no complete answer within 2000 ms/.test(view('edge-hang')?.detail ?? '')
+        new RegExp(`edge storage not readable: .*no complete answer within ${HANG_DEADLINE_MS} ms`).test(
+          view('edge-hang')?.detail ?? '',
+        )
           ? true
           : undefined,
       15_000,
@@ -128,30 +133,44 @@ describe('edge recording verified over ONVIF Profile G against the simulator (lo
     expect(view('edge-hang')?.status).toBe('unknown');
 
     // The card stops: DataUntil freezes (whole seconds, so the last write is at most 1 s before this).
+    const statuses = (id: string) => events.filter((e) => e.cameraId === id).map((e) => e.status);
+    const beforeFault = statuses('edge-hik');
     hik.setFault('edgeStopped', true);
     const stoppedAt = Date.now();
     await until(() => statusIs('edge-hik', 'stale'), 60_000, 'edge-hik stale');
     const staleAfterMs = Date.now() - stoppedAt;
     const limitMs = (SEGMENT_SECONDS + 30) * 1000;
-    // Not before segment + 30 s of the last write; no later than that plus one poll, one tick and slack.
-    expect(staleAfterMs).toBeGreaterThanOrEqual(limitMs - 1000 - 100);
-    expect(staleAfterMs).toBeLessThanOrEqual(limitMs + 1000 + 500 + 5000);
     const gap = repo.openGapFor('edge-hik');
     expect(gap?.cause).toBe('edge_not_advancing');
-    expect(Math.abs(Date.parse(gap?.startedAt ?? '') - stoppedAt)).toBeLessThanOrEqual(1500);
+    // The gap starts at the last write seen: the frozen DataUntil (whole seconds, so at most 1 s
+    // before the stop), or an earlier answer when the last poll before the stop ran late (one poll
+    // interval plus one SOAP deadline).
+    const gapStart = Date.parse(gap?.startedAt ?? '');
+    expect(gapStart).toBeLessThanOrEqual(stoppedAt + 100);
+    expect(gapStart).toBeGreaterThanOrEqual(stoppedAt - 1000 - 1000 - 5000);
     const staleEvent = events.find((e) => e.cameraId === 'edge-hik' && e.status === 'stale');
     expect(staleEvent?.detail).toMatch(/no new recording data \(last write \d+ s ago\)/);
-    expect(view('edge-dvc')?.status).toBe('ok');
+    // The rule exactly: not stale before segment + 30 s after the last write seen.
+    expect((staleEvent?.at ?? 0) - gapStart).toBeGreaterThan(limitMs);
+    // ...and not much later: plus one poll (1 s), one tick (0.5 s), one SOAP deadline (5 s), load slack.
+    expect(staleAfterMs).toBeLessThanOrEqual(limitMs + 1000 + 500 + 5000 + 5000);
 
     hik.setFault('edgeStopped', false);
     await until(() => statusIs('edge-hik', 'ok'), 10_000, 'edge-hik ok again');
     expect(repo.openGapFor('edge-hik')).toBeUndefined();
     expect(repo.gaps('edge-hik')[0]?.endedAt).toMatch(/Z$/);
 
-    const statuses = (id: string) => events.filter((e) => e.cameraId === id).map((e) => e.status);
-    expect(statuses('edge-hik')).toEqual(['unknown', 'ok', 'stale', 'ok']);
-    // Neighbours: the FindRecordings camera never flickered; broken cameras opened no gap.
-    expect(statuses('edge-dvc')).toEqual(['unknown', 'ok']);
+    // Recording was ok before the fault and never stale until the card stopped; one gap, now closed.
+    expect(beforeFault).toContain('ok');
+    expect(beforeFault).not.toContain('stale');
+    expect(statuses('edge-hik').slice(beforeFault.length)).toContain('stale');
+    expect(statuses('edge-hik').at(-1)).toBe('ok');
+    expect(repo.gaps('edge-hik')).toHaveLength(1);
+    // Neighbours: the FindRecordings camera never went stale (a slow answer may read 'unknown' for
+    // a moment, which opens no gap); broken cameras were never judged ok or stale.
+    expect(statuses('edge-dvc')).toContain('ok');
+    expect(statuses('edge-dvc')).not.toContain('stale');
+    expect(repo.gaps('edge-dvc')).toEqual([]);
     expect(statuses('edge-garbage')).toEqual(['unknown']);
     expect(statuses('edge-hang')).toEqual(['unknown']);
     expect(repo.gaps('edge-garbage')).toEqual([]);

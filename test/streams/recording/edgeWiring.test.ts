@@ -3,9 +3,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../../fixtures/sim/site.js';
 import { Daemon } from '../../../src/app/daemon.js';
+import { edgeProbeFor } from '../../../src/app/edgeProbes.js';
 import { wireRecording } from '../../../src/app/wireRecording.js';
 import { configSchema } from '../../../src/config/schema.js';
+import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
+import { systemNet } from '../../../src/shared/net.js';
 import { testBase } from '../../fixtures/sim/helpers.js';
 import { SIM_PASSWORD, SIM_USER, tempDir, until } from './simHelpers.js';
 
@@ -93,4 +96,28 @@ describe('recording.edge wired into the daemon', () => {
     expect(board?.camera('gate-rtsp')?.recording.status).toBe('unknown');
     expect(JSON.stringify(sections())).not.toContain(SIM_PASSWORD);
   }, 60_000);
+
+  it('field bug: the edge probe kept a changed password out; it now asks with the one config holds now', async () => {
+    const cam = site.cameras[0];
+    if (!cam) throw new Error('sim camera missing');
+    // What the passwordFile says: first a stale password, then the technician fixes it.
+    let password = `${SIM_PASSWORD}-old`;
+    const probe = edgeProbeFor(
+      { clock: systemClock, net: systemNet, log: silentLog() },
+      { id: 'yard-edge', address: cam.address, xaddr: cam.xaddr },
+      () => ({ username: SIM_USER, password, allowBasic: false }),
+      () => 0,
+      { deadlineMs: 5000, maxBytes: 1_000_000 },
+    );
+    const signal = new AbortController().signal;
+    const refused = await probe.latestWrite(signal).then(
+      () => 'answered',
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    expect(refused).not.toBe('answered');
+    expect(refused).not.toContain(SIM_PASSWORD);
+    password = SIM_PASSWORD;
+    const at = await probe.latestWrite(signal);
+    expect(at).toBeGreaterThan(Date.now() - 60_000);
+  }, 30_000);
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import type { StreamProfile } from '../../../src/shared/types.js';
-import { planFor, recordingWanted } from '../../../src/streams/recording/recordingPlans.js';
+import {
+  ownRecordingWanted,
+  planFor,
+  recordingWanted,
+} from '../../../src/streams/recording/recordingPlans.js';
 
 const profiles: StreamProfile[] = [
   { token: 's', name: 'sub', rtspUrl: 'rtsp://127.0.0.9/sub', role: 'sub' },
@@ -62,6 +66,15 @@ describe('planFor', () => {
     expect(recordingWanted(config({ cameras: [{ id: 'x', record: true }] }))).toBe(true);
     expect(recordingWanted(config({ recording: { external: [{ camera: 'x', pattern: '/a/*' }] } }))).toBe(
       true,
+    );
+  });
+
+  it('our own ffmpeg records (recording.dir is ours to guard) only when enabled or a camera says record', () => {
+    expect(ownRecordingWanted(config({ recording: { enabled: true } }))).toBe(true);
+    expect(ownRecordingWanted(config({ cameras: [{ id: 'x', record: true }] }))).toBe(true);
+    expect(ownRecordingWanted(config({ recording: { edge: [{ camera: 'x' }] } }))).toBe(false);
+    expect(ownRecordingWanted(config({ recording: { external: [{ camera: 'x', pattern: '/a/*' }] } }))).toBe(
+      false,
     );
   });
 });
