@@ -9,6 +9,7 @@ import { isJpeg } from '../../src/discovery/snapshot.js';
 import { silentLog } from '../../src/shared/log.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
+import { ffmpegChildren } from '../helpers/live.js';
 import { tempConfig } from '../helpers/tempSite.js';
 import { processAlive, until } from '../streams/recording/simHelpers.js';
 
@@ -122,7 +123,7 @@ describe('snapshots through the daemon (camgate snapshot)', () => {
     );
     const pids = await until(
       () => {
-        const kids = ffmpegChildren();
+        const kids = ffmpegChildren(process.pid);
         return kids.length > 0 ? kids : undefined;
       },
       10_000,
@@ -135,19 +136,3 @@ describe('snapshots through the daemon (camgate snapshot)', () => {
     await until(() => (pids.every((p) => !processAlive(p)) ? true : undefined), 5000, 'ffmpeg gone');
   }, 40_000);
 });
-
-/** ffmpeg children of this process, from /proc (PPid). */
-function ffmpegChildren(): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((pid) => {
-      try {
-        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-        return /^Name:\s+ffmpeg$/m.test(status) && new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}

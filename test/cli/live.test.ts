@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
@@ -14,6 +14,7 @@ import {
   decodeTs,
   ffmpegChildren,
   stalledViewer,
+  startLiveCli,
   status,
   until,
   viewer,
@@ -189,27 +190,14 @@ describe('camgate live (subprocess)', () => {
   it.skipIf(!fs.existsSync(camgateBin.replace('bin/camgate.js', 'dist/src/cli/main.js')))(
     'serves the page, and on Ctrl-C exits 0 leaving no ffmpeg behind; never prints the password',
     async () => {
-      const t = tempConfig(`credentials:
-  - { match: "*", username: ${site.username}, password: ${site.password} }
-cameras:
-  - { id: gate-1, rtsp: "${site.cameras[0]?.rtspMainUrl}", class: overview }
-`);
-      cleanups.push(t.cleanup);
-      const c = spawn(
-        process.execPath,
-        [camgateBin, 'live', 'gate-1', '--port', '0', '--config', t.configPath],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const live = await startLiveCli({
+        rtspUrl: site.cameras[0]?.rtspMainUrl ?? '',
+        username: site.username,
+        password: site.password,
+      });
+      cleanups.push(live.cleanup);
+      const { child: c, port, exited } = live;
       child = c;
-      let out = '';
-      c.stdout?.on('data', (d: Buffer) => {
-        out += String(d);
-      });
-      c.stderr?.on('data', (d: Buffer) => {
-        out += String(d);
-      });
-      const exited = new Promise<number | null>((resolve) => c.on('exit', (code) => resolve(code)));
-      const port = Number(await until('page url', () => /127\.0\.0\.1:(\d+)\//.exec(out)?.[1]));
       const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
       expect(page).toContain('camgate live · gate-1');
       const v = await viewer(port);
@@ -220,8 +208,8 @@ cameras:
       process.kill(pid, 'SIGINT');
       expect(await exited).toBe(0);
       expect(alive(ffmpeg)).toBe(false);
-      expect(out).toContain('open http://127.0.0.1:');
-      expect(out).not.toContain(site.password);
+      expect(live.output()).toContain('open http://127.0.0.1:');
+      expect(live.output()).not.toContain(site.password);
     },
     90_000,
   );

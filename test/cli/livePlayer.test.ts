@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { silentLog } from '../../src/shared/log.js';
 import { LiveSession } from '../../src/streams/live/liveSession.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { camgateBin } from '../helpers/cli.js';
-import { alive, ffmpegChildren, until } from '../helpers/live.js';
+import { alive, ffmpegChildren, startLiveCli, until } from '../helpers/live.js';
 import {
   type CanvasSample,
   decodedPictures,
@@ -18,7 +18,6 @@ import {
   sampleCanvas,
   waitForDecoded,
 } from '../helpers/liveBrowser.js';
-import { tempConfig } from '../helpers/tempSite.js';
 
 /**
  * The live page in a real browser (Debian's chromium driven by playwright-core): JSMpeg decodes the
@@ -95,27 +94,14 @@ describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noC
     it.skipIf(!fs.existsSync(camgateBin.replace('bin/camgate.js', 'dist/src/cli/main.js')))(
       'plays in the browser, and on Ctrl-C exits 0 with its ffmpeg gone',
       async () => {
-        const t = tempConfig(`credentials:
-  - { match: "*", username: ${site.username}, password: ${site.password} }
-cameras:
-  - { id: gate-1, rtsp: "${site.cameras[0]?.rtspMainUrl}", class: overview }
-`);
-        cleanups.push(t.cleanup);
-        const c = spawn(
-          process.execPath,
-          [camgateBin, 'live', 'gate-1', '--port', '0', '--config', t.configPath],
-          { stdio: ['ignore', 'pipe', 'pipe'] },
-        );
+        const live = await startLiveCli({
+          rtspUrl: site.cameras[0]?.rtspMainUrl ?? '',
+          username: site.username,
+          password: site.password,
+        });
+        cleanups.push(live.cleanup);
+        const { child: c, port, exited } = live;
         child = c;
-        let out = '';
-        c.stdout?.on('data', (d: Buffer) => {
-          out += String(d);
-        });
-        c.stderr?.on('data', (d: Buffer) => {
-          out += String(d);
-        });
-        const exited = new Promise<number | null>((resolve) => c.on('exit', (code) => resolve(code)));
-        const port = Number(await until('page url', () => /127\.0\.0\.1:(\d+)\//.exec(out)?.[1]));
         const viewer = await openLivePage(browser, `http://127.0.0.1:${port}/`);
         cleanups.push(() => viewer.page.close());
         await waitForDecoded(viewer.page, 25);
@@ -127,7 +113,7 @@ cameras:
         process.kill(c.pid ?? 0, 'SIGINT');
         expect(await exited).toBe(0);
         expect(alive(ffmpeg)).toBe(false);
-        expect(out).not.toContain(site.password);
+        expect(live.output()).not.toContain(site.password);
       },
       120_000,
     );

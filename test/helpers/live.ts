@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { systemClock } from '../../src/shared/clock.js';
 import type { LiveStatus } from '../../src/streams/live/liveSession.js';
+import { camgateBin } from './cli.js';
+import { tempConfig } from './tempSite.js';
 
 /** A video-socket viewer, with the `ws` that node-rtsp-stream brings (Node 20 has no WebSocket client). */
 export interface Viewer {
@@ -151,4 +153,52 @@ export function wholePes(ts: Buffer): Buffer {
     if (unitStart && pid >= 0x100 && pid < 0x1000) end = i; // ffmpeg's elementary streams: 0x100-
   }
   return ts.subarray(0, end);
+}
+
+/** The built `camgate live gate-1 --port 0` against one simulated camera, with its page's port. */
+export interface LiveCli {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** stdout and stderr so far. */
+  output(): string;
+  readonly exited: Promise<number | null>;
+  cleanup(): void;
+}
+
+export async function startLiveCli(camera: {
+  rtspUrl: string;
+  username: string;
+  password: string;
+}): Promise<LiveCli> {
+  const t = tempConfig(`credentials:
+  - { match: "*", username: ${camera.username}, password: ${camera.password} }
+cameras:
+  - { id: gate-1, rtsp: "${camera.rtspUrl}", class: overview }
+`);
+  const child = spawn(
+    process.execPath,
+    [camgateBin, 'live', 'gate-1', '--port', '0', '--config', t.configPath],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += String(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += String(d);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const cleanup = () => {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+    t.cleanup();
+  };
+  try {
+    const port = Number(await until('page url', () => /127\.0\.0\.1:(\d+)\//.exec(out)?.[1]));
+    return { child, port, output: () => out, exited, cleanup };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
 }

@@ -7,6 +7,7 @@ import { Daemon } from '../../../src/app/daemon.js';
 import { wireRecording } from '../../../src/app/wireRecording.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { silentLog } from '../../../src/shared/log.js';
+import { ffmpegChildren } from '../../helpers/live.js';
 import { processAlive, SIM_PASSWORD, SIM_USER, startRecordingSite, tempDir, until } from './simHelpers.js';
 
 let site: SimSite;
@@ -35,22 +36,6 @@ function getJson(socketPath: string, urlPath: string): Promise<{ status: number;
       })
       .on('error', reject);
   });
-}
-
-/** ffmpeg children of this process, from /proc (PPid). */
-function ffmpegChildren(): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((pid) => {
-      try {
-        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-        return /^Name:\s+ffmpeg$/m.test(status) && new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 describe('recording wired into the daemon', () => {
@@ -134,7 +119,7 @@ describe('recording wired into the daemon', () => {
     });
     await new Promise((r) => setTimeout(r, 500));
     expect((await recordingOf('onvif-1')).recorder?.starts).toBe(1);
-    expect(ffmpegChildren().filter(processAlive).length).toBe(2);
+    expect(ffmpegChildren(process.pid).filter(processAlive).length).toBe(2);
     bus?.emit('inventory.changed', { type: 'camera.removed', camera: onvifCamera, at: Date.now() });
     await until(
       async () => ((await getJson(socket, '/recording/onvif-1')).status === 404 ? true : undefined),
@@ -145,7 +130,7 @@ describe('recording wired into the daemon', () => {
     // The removed camera's ffmpeg goes (SIGTERM); yard-1's stays.
     const pids = await until(
       () => {
-        const alive = ffmpegChildren().filter(processAlive);
+        const alive = ffmpegChildren(process.pid).filter(processAlive);
         return alive.length === 1 ? alive : undefined;
       },
       10_000,
