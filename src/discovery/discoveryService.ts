@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Config } from '../config/schema.js';
 import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
@@ -43,6 +44,12 @@ export interface SweepSummary {
   readonly events: Readonly<Record<InventoryEvent['type'], number>>;
 }
 
+/**
+ * After a sweep that found nothing (a site powering up: the NVR boots before the switch and the
+ * cameras), sweep again after this, doubling, until the regular interval is sooner.
+ */
+export const EMPTY_SWEEP_RETRY_MS = 10_000;
+
 /** Clock drift beyond this is reported (`camera.clockDrift`): WS-Security and evidence timestamps depend on it. */
 export const CLOCK_DRIFT_MS = 5000;
 
@@ -53,6 +60,8 @@ export const CLOCK_DRIFT_MS = 5000;
 export class DiscoveryService implements Service {
   readonly name = 'discovery';
   private timer: TimerHandle | undefined;
+  private retry: TimerHandle | undefined;
+  private retryDelayMs = EMPTY_SWEEP_RETRY_MS;
   private listener: HelloListener | undefined;
   private running: Promise<SweepSummary> | undefined;
   private last: SweepSummary | undefined;
@@ -61,7 +70,11 @@ export class DiscoveryService implements Service {
   /** Whether the persisted inventory has been announced since this process started. */
   private announced = false;
 
-  constructor(private readonly deps: DiscoveryServiceDeps) {}
+  constructor(private readonly deps: DiscoveryServiceDeps) {
+    // Every request of a sweep (up to 128 hosts in flight, 64 interrogations) listens on this one
+    // signal: that is the design, not a leak, so Node's default warning at 11 would only mislead.
+    setMaxListeners(1000, this.abort.signal);
+  }
 
   async start(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => this.abort.abort(signal.reason), { once: true });
@@ -92,6 +105,7 @@ export class DiscoveryService implements Service {
 
   async stop(): Promise<void> {
     this.timer?.cancel();
+    this.retry?.cancel();
     this.abort.abort(new Error('discovery stopping'));
     await this.listener?.stop();
     await this.running?.catch((err: unknown) => this.deps.log.debug({ err }, 'sweep ended by stop'));
@@ -120,8 +134,29 @@ export class DiscoveryService implements Service {
   }
 
   private background(): void {
-    // runDiscovery has logged the failure and kept it for status(); the next interval retries.
-    this.rediscover().catch((err: unknown) => this.deps.log.debug({ err }, 'background sweep failed'));
+    // runDiscovery has logged the failure and kept it for status(); a retry or the next interval follows.
+    this.rediscover().then(
+      (s) => this.afterSweep(s.found === 0),
+      (err: unknown) => {
+        this.deps.log.debug({ err }, 'background sweep failed');
+        this.afterSweep(true);
+      },
+    );
+  }
+
+  /** An empty or failed sweep is tried again soon (10 s, 20 s, 40 s, ...) rather than one interval later. */
+  private afterSweep(empty: boolean): void {
+    this.retry?.cancel();
+    this.retry = undefined;
+    if (!empty) {
+      this.retryDelayMs = EMPTY_SWEEP_RETRY_MS;
+      return;
+    }
+    if (this.abort.signal.aborted || this.retryDelayMs >= this.deps.config.discovery.intervalSeconds * 1000)
+      return;
+    this.deps.log.info({ inMs: this.retryDelayMs }, 'sweep found no camera; sweeping again soon');
+    this.retry = this.deps.clock.setTimeout(() => this.background(), this.retryDelayMs);
+    this.retryDelayMs *= 2;
   }
 
   /** One sweep now; a call while a sweep runs joins it. */

@@ -42,6 +42,16 @@ function cam(address: string, over: Partial<Interrogation> = {}): Interrogation 
   };
 }
 
+/** Lets pending promise callbacks (a sweep's continuation) run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await settle();
+  expect(cond()).toBe(true);
+}
+
 function setup(results: Interrogation[][]) {
   const clock = new FakeClock();
   const bus = new EventBus();
@@ -112,6 +122,33 @@ describe('DiscoveryService', () => {
     await second.rediscover();
     expect(t.events.length).toBe(1);
     await second.stop();
+  });
+
+  it('an empty sweep (a site still powering up) is retried after 10 s, 20 s, ... until cameras answer', async () => {
+    const t = setup([[], [], [cam('10.0.0.1')]]);
+    const service = t.make();
+    await service.start(new AbortController().signal);
+    const sweeps = () => (service.status().lastSweep as { at: string } | null)?.at;
+    await until(() => sweeps() !== undefined);
+    const first = sweeps();
+    t.clock.advance(9_999);
+    await settle();
+    expect(sweeps()).toBe(first);
+    t.clock.advance(1);
+    await until(() => sweeps() !== first);
+    const second = sweeps();
+    t.clock.advance(19_999);
+    await settle();
+    expect(sweeps()).toBe(second);
+    t.clock.advance(1);
+    await until(() => t.events.length === 1);
+    expect(t.events[0]).toMatchObject({ type: 'camera.added', camera: { address: '10.0.0.1' } });
+    // Found: no more quick retries; the next sweep is the regular interval's.
+    const third = sweeps();
+    t.clock.advance(100_000);
+    await settle();
+    expect(sweeps()).toBe(third);
+    await service.stop();
   });
 
   it('a failing sweep is reported in status and still announces what was persisted', async () => {
