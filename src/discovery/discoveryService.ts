@@ -136,15 +136,19 @@ export class DiscoveryService implements Service {
   private background(): void {
     // runDiscovery has logged the failure and kept it for status(); a retry or the next interval follows.
     this.rediscover().then(
-      (s) => this.afterSweep(s.found === 0),
+      (s) => this.afterSweep(s.found === 0 && this.inventory().length === 0),
       (err: unknown) => {
         this.deps.log.debug({ err }, 'background sweep failed');
-        this.afterSweep(true);
+        this.afterSweep(this.inventory().length === 0);
       },
     );
   }
 
-  /** An empty or failed sweep is tried again soon (10 s, 20 s, 40 s, ...) rather than one interval later. */
+  /**
+   * A site with no camera yet (powering up) is swept again soon (10 s, 20 s, 40 s, ...) rather than
+   * one interval later. Not a site that had cameras: there an empty sweep is an outage, and quick
+   * retries would count as missed sweeps and remove every camera within a minute.
+   */
   private afterSweep(empty: boolean): void {
     this.retry?.cancel();
     this.retry = undefined;

@@ -52,14 +52,14 @@ async function until(cond: () => boolean): Promise<void> {
   expect(cond()).toBe(true);
 }
 
-function setup(results: Interrogation[][]) {
+function setup(results: Interrogation[][], missedSweepsBeforeRemoved = 1) {
   const clock = new FakeClock();
   const bus = new EventBus();
   const store = Store.open({ dir: ':memory:', log: silentLog() });
   const config = configSchema.parse({
     site: { id: 's', planned: { lpr: 10 } },
     gateway: { id: 'g' },
-    discovery: { missedSweepsBeforeRemoved: 1 },
+    discovery: { missedSweepsBeforeRemoved },
   });
   const events: CamgateEvents['inventory.changed'][] = [];
   const drift: CamgateEvents['camera.clockDrift'][] = [];
@@ -149,6 +149,32 @@ describe('DiscoveryService', () => {
     await settle();
     expect(sweeps()).toBe(third);
     await service.stop();
+  });
+
+  it('a site that had cameras is not swept quickly when they vanish (an outage must not remove them)', async () => {
+    const t = setup([[cam('10.0.0.1')], [], [], [], []], 3);
+    const service = t.make();
+    await service.start(new AbortController().signal);
+    await until(() => t.events.length === 1);
+    t.clock.advance(300_000); // the regular interval: one empty sweep
+    await settle();
+    const after = (service.status().lastSweep as { at: string }).at;
+    t.clock.advance(60_000); // no quick retries follow
+    await settle();
+    expect((service.status().lastSweep as { at: string }).at).toBe(after);
+    expect(t.events.map((e) => e.type)).toEqual(['camera.added']);
+    await service.stop();
+  });
+
+  it('stop() cancels a pending quick retry', async () => {
+    const t = setup([[], [cam('10.0.0.1')]]);
+    const service = t.make();
+    await service.start(new AbortController().signal);
+    await until(() => service.status().lastSweep !== null);
+    await service.stop();
+    t.clock.advance(10_000);
+    await settle();
+    expect(t.events).toEqual([]);
   });
 
   it('a failing sweep is reported in status and still announces what was persisted', async () => {
