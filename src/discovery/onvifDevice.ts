@@ -84,8 +84,10 @@ export class SoapOnvifDevice implements OnvifDevice {
       deadlineMs: options.deadlineMs,
       maxBytes: options.maxBytes,
       signal: options.signal,
+      // Anonymous only: a camera that refuses the anonymous clock read would otherwise cost more
+      // failed logins per interrogation, and Hikvision firmware locks an account after about 5.
       resync: async () => {
-        const t = await this.systemDateAndTime();
+        const t = await this.readClock(true);
         return t.cameraMs === undefined ? undefined : t.cameraMs - t.localMs;
       },
     });

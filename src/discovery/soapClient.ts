@@ -72,8 +72,13 @@ export class SoapClient {
     }
     res = await send('wsse');
     if (isAuthFailure(res) && this.options.resync && !opts.noResync) {
-      this.options.clockOffsetMs = (await this.options.resync()) ?? this.options.clockOffsetMs;
-      res = await send('wsse');
+      // Only a newly read clock is worth another attempt (each refused one counts towards the
+      // camera's lock-out); a failed re-read leaves the original refusal as the answer.
+      const offset = await this.options.resync().catch(() => undefined);
+      if (offset !== undefined && offset !== this.options.clockOffsetMs) {
+        this.options.clockOffsetMs = offset;
+        res = await send('wsse');
+      }
     }
     if (!isAuthFailure(res)) this.mode = 'wsse';
     return this.parse(res, action);

@@ -18,17 +18,28 @@ export function readFault(body: Element): SoapFault | undefined {
   if (!fault) return undefined;
   // SOAP 1.2: Code/Value + Subcode/Value chain; SOAP 1.1: faultcode/faultstring (unqualified).
   const codes = [...descendants(fault, ENV, 'Value'), ...descendants(fault, '*', 'faultcode')]
-    .map((v) => text(v) ?? '')
-    .filter(Boolean);
-  const reason =
+    .map((v) => capped(text(v) ?? ''))
+    .filter(Boolean)
+    .slice(0, 8);
+  const reason = capped(
     text(descendants(fault, ENV, 'Text')[0]) ??
-    text(descendants(fault, '*', 'faultstring')[0]) ??
-    'SOAP fault';
+      text(descendants(fault, '*', 'faultstring')[0]) ??
+      'SOAP fault',
+  );
   const auth =
     codes.some((c) => AUTH_SUBCODES.includes(c.slice(c.indexOf(':') + 1))) ||
     // DVC gSOAP: a 401 as a Sender fault with only this reason: "HTTP Error: 401 Unauthorized".
     /\b401\b|unauthori[sz]ed|not authori[sz]ed/i.test(reason);
   return { codes, reason, auth };
+}
+
+/**
+ * A camera's fault text goes into logs, status details and the stored problem: it is the camera's
+ * words, up to the whole reply (1 MB), so only its start is kept.
+ */
+const MAX_FAULT_TEXT = 200;
+function capped(t: string): string {
+  return t.length > MAX_FAULT_TEXT ? `${t.slice(0, MAX_FAULT_TEXT)}…` : t;
 }
 
 export function faultError(fault: SoapFault, action: string): CamgateError {

@@ -140,6 +140,13 @@ describe('faults', () => {
     const f = readFault(soapBody(parseXml(corpus('ezviz-ds-2de2c400ig-w-w/device.UnknownActionFault.xml'))));
     expect(f).toMatchObject({ auth: false, reason: 'Optional Action Not Implemented' });
   });
+  it("a camera's fault text is cut to 200 characters (it reaches logs and status)", () => {
+    const long = 'x'.repeat(500_000);
+    const xml = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault><s:Code><s:Value>s:Receiver</s:Value></s:Code><s:Reason><s:Text xml:lang="en">${long}</s:Text></s:Reason></s:Fault></s:Body></s:Envelope>`;
+    const f = readFault(soapBody(parseXml(xml, 1_000_000)));
+    expect(f?.reason.length).toBe(201);
+    expect(f?.codes).toEqual(['s:Receiver']);
+  });
   it('EZVIZ HTML 401 page is rejected by the XML layer (the client decides on HTTP 401 first)', () => {
     expect(() =>
       parseXml(corpus('ezviz-ds-2de2c400ig-w-w/device.GetSystemDateAndTimeUnauthorizedFault.xml')),

@@ -94,6 +94,33 @@ describe('SoapClient auth', () => {
     expect(resyncs).toBe(1);
   });
 
+  it('a re-sync that fails, or reads the same clock, costs no further login attempt and keeps the refusal', async () => {
+    let attempts = 0;
+    const url = await camera((req, _b, res) => {
+      if (req.headers.authorization || _b.includes('wsse:Security')) attempts++;
+      res.writeHead(400, { 'content-type': 'application/soap+xml' }).end(notAuthorized);
+    });
+    for (const resync of [
+      async () => {
+        throw new Error('clock read refused');
+      },
+      async () => 0,
+    ]) {
+      attempts = 0;
+      const client = new SoapClient(deps, {
+        credential: creds,
+        deadlineMs: 2000,
+        maxBytes: 100_000,
+        clockOffsetMs: 0,
+        resync,
+      });
+      await expect(client.call(url, 'GetDeviceInformation', body)).rejects.toMatchObject({
+        code: 'ONVIF_AUTH',
+      });
+      expect(attempts).toBe(1); // the one WS-Security try; no second one after the re-sync
+    }
+  });
+
   it('a wrong password ends as ONVIF_AUTH after Digest and WS-Security are both refused', async () => {
     const url = await camera((req, _b, res) => {
       if (!req.headers.authorization) {
