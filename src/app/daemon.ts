@@ -31,6 +31,7 @@ export class Daemon {
   private watchdogTimer: { cancel(): void } | undefined;
   private ctx: WiringContext | undefined;
   private stopping: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private readonly notifier: SdNotifier;
 
   constructor(private readonly deps: DaemonDeps) {
@@ -41,7 +42,12 @@ export class Daemon {
     return this.ctx;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.boot();
+    return this.starting;
+  }
+
+  private async boot(): Promise<void> {
     const { config, log } = this.deps;
     const clock = this.deps.clock ?? systemClock;
     // A second daemon on the same box must fail at once, before it touches cameras or the store.
@@ -79,17 +85,22 @@ export class Daemon {
     this.registerCoreRoutes(ctx, boots);
     services.push(control);
     for (const service of services) {
+      // SIGTERM while starting: what started is stopped by the shutdown, nothing more starts.
+      if (this.stopping) return;
       await service.start(this.abort.signal);
       this.started.push(service);
       log.debug({ service: service.name }, 'service started');
     }
+    if (this.stopping) return;
     this.startWatchdog(ctx, boots);
     await this.notifier.ready(`watching ${board.allCameras().length} cameras`);
     log.info({ bootId, version: VERSION, cameras: board.allCameras().length }, 'camgate running');
   }
 
-  /** Stops services in reverse order; never throws (each failure is logged). */
-  /** Stops once: a second call (SIGTERM twice, a test's cleanup) waits for the same shutdown. */
+  /**
+   * Stops services in reverse order; never throws (each failure is logged). Stops once: a second
+   * call (SIGTERM twice, a test's cleanup) waits for the same shutdown.
+   */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
@@ -97,6 +108,8 @@ export class Daemon {
 
   private async shutdown(): Promise<void> {
     const { log } = this.deps;
+    // A start in progress finishes its current service first (it checks `stopping` between them).
+    await this.starting?.catch(() => undefined);
     await this.notifier.stopping();
     this.abort.abort(new Error('daemon stopping'));
     this.watchdogTimer?.cancel();

@@ -62,6 +62,10 @@ export function grabFrame(deps: { clock: Clock }, o: FrameGrabOptions): Promise<
       const first = redactText(err.message).split('\n').slice(0, 2).join(' ');
       finish(new CamgateError('FFMPEG', `ffmpeg could not grab a frame: ${first}`));
     });
+    // fluent-ffmpeg spawns after its own checks: a grab ended before that must still not run.
+    command.on('start', () => {
+      if (settled) command.kill('SIGKILL');
+    });
     command.on('end', () =>
       size > 0 ? finish(undefined) : finish(new CamgateError('FFMPEG', 'ffmpeg ended without a frame')),
     );
