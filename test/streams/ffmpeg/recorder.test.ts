@@ -5,6 +5,7 @@ import { systemClock } from '../../../src/shared/clock.js';
 import type { FfmpegProgress } from '../../../src/streams/ffmpeg/progress.js';
 import { RecorderRun } from '../../../src/streams/ffmpeg/recorder.js';
 import { segmentStartMs } from '../../../src/streams/recording/segmentName.js';
+import { testBase } from '../../fixtures/sim/helpers.js';
 import {
   processAlive,
   SIM_PASSWORD,
@@ -18,7 +19,7 @@ let site: SimSite;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  site = await startRecordingSite(1, '127.0.31.1', 18310);
+  site = await startRecordingSite(1, testBase(31), 18310);
 }, 120_000);
 afterAll(async () => {
   await site?.stop();

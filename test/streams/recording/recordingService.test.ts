@@ -8,6 +8,7 @@ import { RecordingRepo } from '../../../src/store/recordingRepo.js';
 import { Store } from '../../../src/store/store.js';
 import { probeSegment } from '../../../src/streams/ffmpeg/recorderProbe.js';
 import { RecordingService } from '../../../src/streams/recording/recordingService.js';
+import { testBase } from '../../fixtures/sim/helpers.js';
 import {
   processAlive,
   SIM_PASSWORD,
@@ -23,7 +24,7 @@ let service: RecordingService | undefined;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  site = await startRecordingSite(1, '127.0.32.1', 18320);
+  site = await startRecordingSite(1, testBase(32), 18320);
 }, 120_000);
 afterEach(async () => {
   await service?.stop();
@@ -120,8 +121,14 @@ describe('RecordingService crash loop', () => {
     store = Store.open({ dir: ':memory:', log: silentLog() });
     const repo = new RecordingRepo(store.db, 'boot-loop');
     service = new RecordingService(
-      // Nothing listens on 127.0.32.250:9 (discard port, loopback only): every run fails at once.
-      [{ cameraId: 'cam-dead', source: 'own', url: () => 'rtsp://admin:loop-secret@127.0.32.250:9/x' }],
+      // Nothing listens on port 9 of this file's loopback base (discard port): every run fails at once.
+      [
+        {
+          cameraId: 'cam-dead',
+          source: 'own',
+          url: () => `rtsp://admin:loop-secret@${testBase(32, 250)}:9/x`,
+        },
+      ],
       {
         dir,
         segmentSeconds: 10,

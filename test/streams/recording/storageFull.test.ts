@@ -10,6 +10,7 @@ import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { RecordingService } from '../../../src/streams/recording/recordingService.js';
 import { eventPayload } from '../../../src/uplink/payloads.js';
+import { testBase } from '../../fixtures/sim/helpers.js';
 import { Centre } from '../../uplink/helpers/centre.js';
 import { cleanupAll } from '../../uplink/helpers/cleanup.js';
 import { Broker } from '../../uplink/helpers/mosquitto.js';
@@ -38,7 +39,7 @@ let daemon: Daemon | undefined;
 
 beforeAll(async () => {
   if (skipReason) return;
-  site = await startRecordingSite(2, '127.0.33.1', 18330);
+  site = await startRecordingSite(2, testBase(33), 18330);
   broker = await Broker.start();
   centre = await Centre.connect(broker.url);
   daemon = new Daemon({

@@ -7,6 +7,7 @@ import { Daemon } from '../../../src/app/daemon.js';
 import { wireRecording } from '../../../src/app/wireRecording.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { silentLog } from '../../../src/shared/log.js';
+import { testBase } from '../../fixtures/sim/helpers.js';
 import { ffmpegChildren } from '../../helpers/live.js';
 import { processAlive, SIM_PASSWORD, SIM_USER, startRecordingSite, tempDir, until } from './simHelpers.js';
 
@@ -15,7 +16,7 @@ let daemon: Daemon | undefined;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  site = await startRecordingSite(1, '127.0.34.1', 18340);
+  site = await startRecordingSite(1, testBase(34), 18340);
 }, 120_000);
 afterEach(async () => {
   await daemon?.stop();
@@ -52,11 +53,11 @@ describe('recording wired into the daemon', () => {
       control: { socket },
       credentials: [
         { match: 'yard-1', username: SIM_USER, password: SIM_PASSWORD },
-        { match: '127.0.34.0/24', username: SIM_USER, password: SIM_PASSWORD },
+        { match: `${testBase(34, 0)}/24`, username: SIM_USER, password: SIM_PASSWORD },
       ],
       cameras: [
         { id: 'yard-1', rtsp: cam.rtspMainUrl },
-        { id: 'yard-2', rtsp: 'rtsp://127.0.34.200:1/none', record: false },
+        { id: 'yard-2', rtsp: `rtsp://${testBase(34, 200)}:1/none`, record: false },
       ],
       recording: { enabled: true, dir: path.join(root, 'recordings'), segmentSeconds: 10 },
     });
