@@ -93,6 +93,11 @@ export function reconcile(
     // A camera that did not answer this time keeps what we knew about it, plus the problem.
     if (i.problem && active && active.record.id === id)
       record = { ...active.record, address: record.address, problem: i.problem, lastSeenAt: options.nowIso };
+    // A clock read that faulted this time (interrogate.ts goes on without it) says nothing new: the
+    // edge verdict would otherwise read the camera's raw clock, and one behind ours looks stale.
+    const prior = active?.record;
+    if (record.clockOffsetMs === undefined && prior?.clockOffsetMs !== undefined && sameDevice(prior, record))
+      record = { ...record, clockOffsetMs: prior.clockOffsetMs };
     seen.set(id, { record, missedSweeps: 0, removed: false });
     const event = changeEvent(active?.record, record);
     if (event) events.push(event);
@@ -118,6 +123,11 @@ export function reconcile(
     if (removed) events.push({ type: 'camera.removed', camera: p.record });
   }
   return { next, events };
+}
+
+/** The same unit as before: same id and no differing serial or MAC (a replacement's clock is its own). */
+function sameDevice(before: CameraRecord, after: CameraRecord): boolean {
+  return changeEvent(before, after)?.type !== 'camera.replaced';
 }
 
 /** A previous active camera at this address not claimed by another camera in this sweep. */

@@ -107,6 +107,26 @@ describe('reconcile', () => {
     expect(events.map((e) => e.type)).toEqual(['camera.updated']);
   });
 
+  it('field bug: a clock read that faulted wiped a good clock offset (edge recording then looked stale)', () => {
+    const state = reconcile([], [found('10.0.0.1', { clockOffsetMs: -90_000 })], opts('t1')).next;
+    // Interrogation otherwise fine, GetSystemDateAndTime faulted: no clockOffsetMs this sweep.
+    const { next, events } = reconcile(state, [found('10.0.0.1')], opts('t2'));
+    expect(next[0]?.record.clockOffsetMs).toBe(-90_000);
+    expect(next[0]?.record.lastSeenAt).toBe('t2');
+    expect(events).toEqual([]);
+    // A new measurement still replaces it.
+    const remeasured = reconcile(next, [found('10.0.0.1', { clockOffsetMs: 1_500 })], opts('t3')).next;
+    expect(remeasured[0]?.record.clockOffsetMs).toBe(1_500);
+  });
+
+  it('a replacement unit at the same address does not inherit the clock offset of the unit it replaced', () => {
+    const state = reconcile([], [found('10.0.0.1', { clockOffsetMs: -90_000 })], opts('t1')).next;
+    const replacement = found('10.0.0.1', {}, { serial: 'SN-NEW' });
+    const { next, events } = reconcile(state, [replacement], opts('t2'));
+    expect(events.map((e) => e.type)).toEqual(['camera.replaced']);
+    expect(next[0]?.record.clockOffsetMs).toBeUndefined();
+  });
+
   it('ids: config id by serial, else MAC, else EndpointReference, else address', () => {
     expect(cameraIdFor(found('10.0.0.1'), [{ id: 'yard', serial: 'SN-10.0.0.1', onvifPort: 80 }])).toBe(
       'yard',

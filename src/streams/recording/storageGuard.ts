@@ -41,7 +41,8 @@ export interface StorageGuardOptions {
   /**
    * Alarms active when the previous daemon stopped. They stay raised (no new event) while their
    * condition holds; those the first complete check does not confirm are cleared, so a disk freed
-   * while the daemon was down still gets its `cleared` event.
+   * while the daemon was down still gets its `cleared` event. On a site that no longer records
+   * with our ffmpeg the first check clears them all: their conditions are no longer judged there.
    */
   readonly carried?: readonly StorageAlarm[];
 }
@@ -119,7 +120,7 @@ export class StorageGuard {
   /**
    * One storage check. `guarded`: recording.dir is ours (our ffmpeg records there, or is configured
    * to); when not, edge and external video lives on disks camgate never writes, so no retention
-   * and no disk alarms (carried ones wait for a check that counts), only the usage report.
+   * and no disk alarms, only the usage report.
    */
   async run(watches: readonly CameraWatch[], guarded = watches.some((w) => w.index)): Promise<StorageReport> {
     const now = this.deps.clock.now();
@@ -178,6 +179,9 @@ export class StorageGuard {
       this.deps.log.debug({ err }, 'recording dir not readable; no camera records there');
     }
     this.last = this.buildReport(watches, space, now);
+    // Nothing here judges the disk or the database's filesystem (retention_short only for cameras
+    // our ffmpeg records): carried alarms would otherwise stay raised at the centre forever.
+    this.clearUnconfirmed();
     return this.report();
   }
 
@@ -191,6 +195,9 @@ export class StorageGuard {
       .map((w): CameraUsage => {
         const segs = w.heldSegments();
         const held = daysHeld(segs, now);
+        // Retention deletes only what our ffmpeg wrote: the floor never forces external video out,
+        // so a retention_short carried from when we recorded this camera has ended.
+        if (w.plan.source !== 'own') this.evicted.delete(w.plan.cameraId);
         const compliant = held >= this.o.retentionDays || !this.evicted.has(w.plan.cameraId);
         if (held >= this.o.retentionDays) this.evicted.delete(w.plan.cameraId);
         this.setAlarm(

@@ -79,6 +79,49 @@ describe('StorageGuard across a restart (carried alarms)', () => {
   });
 });
 
+describe('StorageGuard carried alarms on a site that no longer records with our ffmpeg', () => {
+  it('field bug: an edge/external-only site kept db_shares_filesystem and disk alarms raised forever; the first check clears them', async () => {
+    const clock = new FakeClock({ wall: T0 });
+    const changes: CamgateEvents['recording.alarm'][] = [];
+    const carried = [
+      // Recorded by our ffmpeg before, now by an external recorder: our floor never deletes its video.
+      { code: 'retention_short', cameraId: 'ext-1', message: 'holds 2 of 30 days', since: EARLIER },
+      { code: 'db_shares_filesystem', message: 'shared', since: EARLIER },
+      { code: 'disk_low', message: 'free space 2% is under the 10% floor', since: EARLIER },
+      { code: 'storage_unreadable', message: 'storage check failed: EIO', since: EARLIER },
+    ] as const;
+    // The disk still looks crowded and shared: nothing here may raise or keep an alarm for it.
+    const disk = roomyDisk({
+      space: async () => ({ totalBytes: 1e12, freeBytes: 2e10 }),
+      sameFilesystem: async () => true,
+    });
+    const guard = new StorageGuard(
+      { dir: '/rec', retentionDays: 30, minFreePercent: 10, databaseDir: '/rec', carried },
+      { clock, log: silentLog(), onAlarm: (c) => changes.push(c), disk },
+    );
+    const external = new CameraWatch(
+      { cameraId: 'ext-1', source: 'external', pattern: '/nonexistent/ext-1' },
+      { dir: '/rec', segmentSeconds: 60, sanityEvery: 10, pollMs: 0 },
+      { clock, log: silentLog() },
+    );
+    const report = await guard.run([external], false);
+    expect(changes).toEqual(
+      carried.map((a) => ({
+        code: a.code,
+        cameraId: 'cameraId' in a ? a.cameraId : undefined,
+        message: a.message,
+        raised: false,
+        since: Date.parse(EARLIER),
+        at: T0,
+      })),
+    );
+    expect(report.alarms).toEqual([]);
+    expect(report.cameras).toEqual([expect.objectContaining({ cameraId: 'ext-1', compliant: true })]);
+    await guard.run([external], false);
+    expect(changes).toHaveLength(carried.length);
+  });
+});
+
 /** A disk with plenty of room (so retention deletes nothing by space) and a separate database disk. */
 function roomyDisk(overrides: Partial<DiskProbe> = {}): DiskProbe {
   return {
