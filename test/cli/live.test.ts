@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
@@ -182,11 +181,6 @@ cameras:
 });
 
 describe('camgate live (subprocess)', () => {
-  let child: ChildProcess | undefined;
-  afterEach(() => {
-    if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-  });
-
   it.skipIf(!fs.existsSync(camgateBin.replace('bin/camgate.js', 'dist/src/cli/main.js')))(
     'serves the page, and on Ctrl-C exits 0 leaving no ffmpeg behind; never prints the password',
     async () => {
@@ -197,7 +191,6 @@ describe('camgate live (subprocess)', () => {
       });
       cleanups.push(live.cleanup);
       const { child: c, port, exited } = live;
-      child = c;
       const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
       expect(page).toContain('camgate live · gate-1');
       const v = await viewer(port);
