@@ -157,7 +157,7 @@ export class LiveSession implements Service {
     const path = (req.url ?? '/').split('?')[0];
     if (!allowedHost(req.headers.host, this.port)) {
       this.deps.log.warn({ path }, 'refused a request for another host name (DNS rebinding?)');
-      reply(res, 421, 'text/plain', 'misdirected request: open http://127.0.0.1:<port>/\n');
+      reply(res, 421, 'text/plain', `misdirected request: open http://127.0.0.1:${this.port}/\n`);
     } else if (req.method !== 'GET') reply(res, 405, 'text/plain', 'method not allowed\n');
     else if (path === '/' || path === '/index.html') {
       reply(res, 200, 'text/html; charset=utf-8', livePage(this.deps.cameraId));

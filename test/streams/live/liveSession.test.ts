@@ -139,6 +139,9 @@ describe('LiveSession: who may watch', () => {
     }
     expect(await getWithHost(s.port, '/status', `127.0.0.1:${s.port}`)).toBe(200);
     expect(await getWithHost(s.port, '/status', `localhost:${s.port}`)).toBe(200);
+    expect(await getWithHost(s.port, '/status', `LOCALHOST:${s.port}`)).toBe(200);
+    // Listening on 127.0.0.1 only, so [::1] is not our name (README: who may watch).
+    expect(await getWithHost(s.port, '/status', `[::1]:${s.port}`)).toBe(421);
   });
 });
 
