@@ -1,12 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
 import { liveSourceUrl, resolveLiveTarget } from '../../src/cli/commands/live.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
-import { LiveSession } from '../../src/streams/live/liveSession.js';
+import { LiveSession, type LiveSessionDeps } from '../../src/streams/live/liveSession.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { camgateBin } from '../helpers/cli.js';
 import {
@@ -41,11 +42,7 @@ function mainUrl(password = site.password): string {
   return cam.rtspMainUrl.replace('rtsp://', `rtsp://${site.username}:${password}@`);
 }
 
-async function session(
-  rtspUrl = mainUrl(),
-  playerScript?: () => Buffer,
-  maxViewerBacklog?: number,
-): Promise<LiveSession> {
+async function session(rtspUrl = mainUrl(), over: Partial<LiveSessionDeps> = {}): Promise<LiveSession> {
   const s = new LiveSession({
     clock: systemClock,
     log: silentLog(),
@@ -53,12 +50,39 @@ async function session(
     rtspUrl,
     port: 0,
     idleGraceMs: 300,
-    ...(playerScript ? { playerScript } : {}),
-    ...(maxViewerBacklog ? { maxViewerBacklog } : {}),
+    ...over,
   });
   await s.start();
   cleanups.push(() => s.stop());
   return s;
+}
+
+/**
+ * The real ffmpeg with our arguments, its MPEG-TS padded with null packets to 8 Mbit/s (`-muxrate`,
+ * placed before the output `-`). A stalled viewer is only skipped once the kernel's socket buffers
+ * are full too, which on loopback is ~4 MB (the sender's buffer is autotuned to the 64 kB MSS, and
+ * Node cannot set SO_SNDBUF): at our 1 Mbit/s that took ~35 s, at 8 Mbit/s it takes ~5 s. The
+ * pictures, the join points and the fan-out are the same.
+ */
+function paddedFfmpeg(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-padded-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'ffmpeg'); // named ffmpeg: `exec` below makes it the real one
+  fs.writeFileSync(
+    file,
+    `#!/bin/sh
+n=$#
+for a do
+  shift
+  n=$((n - 1))
+  if [ "$n" -eq 0 ]; then set -- "$@" -muxrate 8M; fi
+  set -- "$@" "$a"
+done
+exec ffmpeg "$@"
+`,
+    { mode: 0o755 },
+  );
+  return file;
 }
 
 describe('LiveSession with the site simulator', () => {
@@ -107,14 +131,14 @@ describe('LiveSession with the site simulator', () => {
   // a slow `ssh -L`) grew the gateway's memory by the stream's bitrate for as long as it stayed.
   it('stops queueing video for a viewer that stopped reading, while another keeps playing', async () => {
     const limit = 256 * 1024;
-    const s = await session(mainUrl(), undefined, limit);
+    const s = await session(mainUrl(), { maxViewerBacklog: limit, ffmpegPath: paddedFfmpeg() });
     const reading = await viewer(s.port);
     const stalled = await stalledViewer(s.port);
     cleanups.push(() => {
       stalled.destroy();
     });
-    // The kernel's socket buffers fill first; then our queue, up to the limit.
-    await until('stalled viewer skipped', async () => (await status(s.port)).behind === 1, 90_000);
+    // The kernel's socket buffers fill first (~4 MB on loopback); then our queue, up to the limit.
+    await until('stalled viewer skipped', async () => (await status(s.port)).behind === 1, 30_000);
     const got = reading.binary.length;
     for (let i = 0; i < 20; i += 1) {
       const st = await status(s.port);
@@ -125,7 +149,7 @@ describe('LiveSession with the site simulator', () => {
     }
     await until('video for the reading viewer', () => reading.binary.length > got + 20);
     expect((await status(s.port)).status).toBe('live');
-  }, 120_000);
+  }, 60_000);
 
   it('kills ffmpeg on stop() while a viewer still watches', async () => {
     const s = await session();
@@ -153,8 +177,10 @@ describe('LiveSession with the site simulator', () => {
     expect(script.status).toBe(200);
     expect(await script.text()).toMatch(/^\/\*![\s\S]*jsmpeg-player[\s\S]*MIT License/);
 
-    const broken = await session(mainUrl(), () => {
-      throw new Error('package missing');
+    const broken = await session(mainUrl(), {
+      playerScript: () => {
+        throw new Error('package missing');
+      },
     });
     const res = await fetch(`http://127.0.0.1:${broken.port}/jsmpeg-player.umd.min.js`);
     expect(res.status).toBe(500);
@@ -182,11 +208,6 @@ cameras:
 });
 
 describe('camgate live (subprocess)', () => {
-  let child: ChildProcess | undefined;
-  afterEach(() => {
-    if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-  });
-
   it.skipIf(!fs.existsSync(camgateBin.replace('bin/camgate.js', 'dist/src/cli/main.js')))(
     'serves the page, and on Ctrl-C exits 0 leaving no ffmpeg behind; never prints the password',
     async () => {
@@ -197,7 +218,6 @@ describe('camgate live (subprocess)', () => {
       });
       cleanups.push(live.cleanup);
       const { child: c, port, exited } = live;
-      child = c;
       const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
       expect(page).toContain('camgate live · gate-1');
       const v = await viewer(port);

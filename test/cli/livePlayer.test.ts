@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -86,11 +85,6 @@ describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noC
   }, 120_000);
 
   describe('camgate live (subprocess)', () => {
-    let child: ChildProcess | undefined;
-    afterEach(() => {
-      if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-    });
-
     it.skipIf(!fs.existsSync(camgateBin.replace('bin/camgate.js', 'dist/src/cli/main.js')))(
       'plays in the browser, and on Ctrl-C exits 0 with its ffmpeg gone',
       async () => {
@@ -101,7 +95,6 @@ describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noC
         });
         cleanups.push(live.cleanup);
         const { child: c, port, exited } = live;
-        child = c;
         const viewer = await openLivePage(browser, `http://127.0.0.1:${port}/`);
         cleanups.push(() => viewer.page.close());
         await waitForDecoded(viewer.page, 25);

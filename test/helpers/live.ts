@@ -162,7 +162,8 @@ export interface LiveCli {
   /** stdout and stderr so far. */
   output(): string;
   readonly exited: Promise<number | null>;
-  cleanup(): void;
+  /** Stops the CLI (SIGTERM, SIGKILL after 5 s) and any ffmpeg of its that is left. */
+  cleanup(): Promise<void>;
 }
 
 export async function startLiveCli(camera: {
@@ -190,15 +191,61 @@ cameras:
     out += String(d);
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const cleanup = () => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+  const cleanup = async () => {
+    await stopCli(child, exited);
     t.cleanup();
   };
   try {
     const port = Number(await until('page url', () => /127\.0\.0\.1:(\d+)\//.exec(out)?.[1]));
     return { child, port, output: () => out, exited, cleanup };
   } catch (err) {
-    cleanup();
+    await cleanup();
     throw err;
+  }
+}
+
+/**
+ * SIGTERM first: `camgate live` then stops its ffmpeg (a SIGKILL would orphan it, still reading the
+ * camera). SIGKILL only if it has not exited after 5 s; then any ffmpeg it had is killed by PID (an
+ * orphan is no longer its child, so its PIDs are taken before the signals).
+ */
+async function stopCli(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  const pid = child.pid;
+  // Exited, or killed by a signal (then `exitCode` is null but `signalCode` is set).
+  const running = () => child.exitCode === null && child.signalCode === null;
+  if (pid === undefined || !running()) return;
+  const ffmpegs = new Set(ffmpegChildren(pid));
+  child.kill('SIGTERM');
+  const timeout = new AbortController();
+  const gone = await Promise.race([
+    exited.then(() => true),
+    systemClock.sleep(5000, timeout.signal).then(
+      () => false,
+      () => true, // aborted: it exited
+    ),
+  ]);
+  timeout.abort();
+  if (!gone && running()) {
+    for (const f of ffmpegChildren(pid)) ffmpegs.add(f);
+    child.kill('SIGKILL');
+    await exited;
+  }
+  for (const f of ffmpegs) if (isFfmpeg(f)) killGone(f);
+}
+
+function killGone(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err; // ended since we looked
+  }
+}
+
+/** Still an ffmpeg (not gone, and the PID not reused by something else). */
+function isFfmpeg(pid: number): boolean {
+  try {
+    return /^\d+ \(ffmpeg\) /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false; // gone
   }
 }

@@ -55,6 +55,8 @@ export interface LiveStatus {
 export class LiveSession implements Service {
   readonly name = 'live';
   private server: http.Server | undefined;
+  /** Kept through `stop()`, so a request still in flight is judged against the port it came to. */
+  private listenPort = 0;
   private readonly sockets = viewerSocketServer();
   private readonly viewers: ViewerFanout;
   private source: Mpeg1Source | undefined;
@@ -70,13 +72,15 @@ export class LiveSession implements Service {
   private lastError = '';
   /** ffmpegs told to stop and not yet gone; `stop()` waits for them too. */
   private readonly stopping = new Set<Promise<void>>();
+  /** `stop()` has begun: no new viewer, no new ffmpeg, no new timer. */
+  private closing = false;
 
   constructor(private readonly deps: LiveSessionDeps) {
     this.viewers = new ViewerFanout(deps.log, deps.maxViewerBacklog ?? MAX_VIEWER_BACKLOG);
   }
 
   get port(): number {
-    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+    return this.listenPort;
   }
 
   /** The running ffmpeg's PID, for tests and for `camgate live` to report. */
@@ -111,26 +115,32 @@ export class LiveSession implements Service {
       });
     });
     this.server = server;
+    this.listenPort = (server.address() as AddressInfo).port;
     this.tick = this.deps.clock.setInterval(() => this.guard('tick', () => this.onTick()), 1000);
   }
 
   async stop(): Promise<void> {
+    // First, before any await: a viewer arriving while the old ffmpeg exits (up to 2 s) would
+    // otherwise start a new one that nothing stops (review finding).
+    this.closing = true;
     this.tick?.cancel();
     this.idleTimer?.cancel();
+    this.idleTimer = undefined;
+    const server = this.server;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => {
+      if (server) server.close(() => resolve());
+      else resolve();
+    });
+    server?.closeIdleConnections();
     for (const ws of this.viewers.sockets()) ws.terminate();
     this.viewers.clear();
     await this.stopSource('stopping', 'stopped');
     // An ffmpeg stopped earlier (last viewer left, stall) may still be on its way out.
     await Promise.all(this.stopping);
     this.sockets.close();
-    const server = this.server;
-    this.server = undefined;
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    }
+    server?.closeAllConnections();
+    await closed;
   }
 
   /** A throwing handler answers 500 (or drops the socket) and is logged; it never ends the process. */
@@ -147,7 +157,7 @@ export class LiveSession implements Service {
     const path = (req.url ?? '/').split('?')[0];
     if (!allowedHost(req.headers.host, this.port)) {
       this.deps.log.warn({ path }, 'refused a request for another host name (DNS rebinding?)');
-      reply(res, 421, 'text/plain', 'misdirected request: open http://127.0.0.1:<port>/\n');
+      reply(res, 421, 'text/plain', `misdirected request: open http://127.0.0.1:${this.port}/\n`);
     } else if (req.method !== 'GET') reply(res, 405, 'text/plain', 'method not allowed\n');
     else if (path === '/' || path === '/index.html') {
       reply(res, 200, 'text/html; charset=utf-8', livePage(this.deps.cameraId));
@@ -161,6 +171,10 @@ export class LiveSession implements Service {
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     if (req.url !== VIDEO_PATH) {
       socket.destroy();
+      return;
+    }
+    if (this.closing) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     if (!allowedHost(req.headers.host, this.port) || !allowedOrigin(req.headers.origin, this.port)) {
@@ -194,6 +208,10 @@ export class LiveSession implements Service {
   }
 
   private onViewer(ws: ViewerSocket): void {
+    if (this.closing) {
+      ws.terminate();
+      return;
+    }
     this.viewers.add(ws);
     this.idleTimer?.cancel();
     this.idleTimer = undefined;
@@ -207,7 +225,7 @@ export class LiveSession implements Service {
   private onViewerLeft(ws: ViewerSocket): void {
     this.viewers.delete(ws);
     this.deps.log.info({ viewers: this.viewers.size }, 'viewer left');
-    if (this.viewers.size > 0 || !this.source) return;
+    if (this.closing || this.viewers.size > 0 || !this.source) return;
     this.idleTimer = this.deps.clock.setTimeout(() => {
       this.idleTimer = undefined;
       if (this.viewers.size === 0) void this.stopSource('last viewer left', 'waiting for a viewer');

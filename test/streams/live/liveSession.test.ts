@@ -1,11 +1,20 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { LiveSession, type LiveSessionDeps } from '../../../src/streams/live/liveSession.js';
-import { alive, getWithHost, status, until, upgradeStatus, viewer } from '../../helpers/live.js';
+import {
+  alive,
+  ffmpegChildren,
+  getWithHost,
+  status,
+  until,
+  upgradeStatus,
+  viewer,
+} from '../../helpers/live.js';
 
 /**
  * LiveSession without a camera: a stand-in ffmpeg (this Node, no network) that writes no video and,
@@ -14,12 +23,15 @@ import { alive, getWithHost, status, until, upgradeStatus, viewer } from '../../
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-live-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** Named `ffmpeg` (in its own folder), so `ffmpegChildren` finds it as it finds the real one. */
 function fakeFfmpeg(exitDelayMs: number): string {
-  const file = path.join(dir, `ffmpeg-${exitDelayMs}.mjs`);
+  fs.mkdirSync(path.join(dir, `exit-${exitDelayMs}`), { recursive: true });
+  const file = path.join(dir, `exit-${exitDelayMs}`, 'ffmpeg');
   fs.writeFileSync(
     file,
     `#!${process.execPath}
 import fs from 'node:fs';
+import net from 'node:net';
 process.on('SIGTERM', () => setTimeout(() => process.exit(255), ${exitDelayMs}));
 fs.writeFileSync(${JSON.stringify(dir)} + '/' + process.pid + '.ready', '');
 setInterval(() => {}, 1000);
@@ -32,6 +44,48 @@ setInterval(() => {}, 1000);
 /** The stand-in has its SIGTERM handler (before that, SIGTERM would just kill it). */
 function ready(pid: number): boolean {
   return fs.existsSync(path.join(dir, `${pid}.ready`));
+}
+
+/** Stand-ins started so far (each leaves `<pid>.ready`). */
+function started(): number {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.ready')).length;
+}
+
+/**
+ * A TCP connection opened now; `upgrade()` then sends a video-socket handshake on it and says how
+ * it ended: the status line, or `closed` when the server dropped it without one.
+ */
+async function openConnection(port: number): Promise<{ upgrade(): Promise<string> }> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  cleanups.push(() => {
+    socket.destroy();
+  });
+  let head = '';
+  const answer = new Promise<string>((resolve) => {
+    socket.on('data', (d: Buffer) => {
+      head += d.toString('latin1');
+      if (head.includes('\r\n')) resolve(head.split('\r\n')[0] ?? '');
+    });
+    socket.on('error', () => resolve('closed'));
+    socket.on('close', () => resolve('closed'));
+  });
+  return {
+    upgrade: () => {
+      if (!socket.destroyed) {
+        socket.write(
+          'GET /video HTTP/1.1\r\n' +
+            `Host: 127.0.0.1:${port}\r\n` +
+            'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        );
+      }
+      return answer;
+    },
+  };
 }
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -85,6 +139,9 @@ describe('LiveSession: who may watch', () => {
     }
     expect(await getWithHost(s.port, '/status', `127.0.0.1:${s.port}`)).toBe(200);
     expect(await getWithHost(s.port, '/status', `localhost:${s.port}`)).toBe(200);
+    expect(await getWithHost(s.port, '/status', `LOCALHOST:${s.port}`)).toBe(200);
+    // Listening on 127.0.0.1 only, so [::1] is not our name (README: who may watch).
+    expect(await getWithHost(s.port, '/status', `[::1]:${s.port}`)).toBe(421);
   });
 });
 
@@ -133,5 +190,32 @@ describe('LiveSession: the status line says why ffmpeg stopped', () => {
     expect(alive(pid)).toBe(true);
     await s.stop();
     expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('LiveSession: stop()', () => {
+  // Review finding: while stop() awaited the old ffmpeg's exit (up to 2 s) the server still took
+  // video sockets, and a viewer arriving then started a new ffmpeg that nothing stopped.
+  it('refuses a viewer that arrives while it waits for ffmpeg to exit, and starts no new ffmpeg', async () => {
+    const s = await session({ ffmpegPath: fakeFfmpeg(1500) });
+    const port = s.port;
+    const v = await viewer(port);
+    const pid = await until('ffmpeg', () => s.ffmpegPid);
+    await until('ffmpeg ready', () => ready(pid));
+    const before = started();
+    const early = await openConnection(port); // e.g. a page reloaded just before Ctrl-C
+
+    const stopped = s.stop();
+    expect(alive(pid)).toBe(true); // stop() is waiting for it
+    await expect(viewer(port)).rejects.toThrow();
+    expect(await early.upgrade()).not.toMatch(/^HTTP\/1\.1 101/);
+    expect(alive(pid)).toBe(true); // both refused while stop() still waited
+    await stopped;
+
+    expect(alive(pid)).toBe(false);
+    expect(ffmpegChildren(process.pid)).toEqual([]);
+    expect(started()).toBe(before);
+    expect(s.ffmpegPid).toBeUndefined();
+    v.close();
   });
 });
