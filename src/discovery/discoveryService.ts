@@ -52,6 +52,8 @@ export const EMPTY_SWEEP_RETRY_MS = 10_000;
 
 /** Clock drift beyond this is reported (`camera.clockDrift`): WS-Security and evidence timestamps depend on it. */
 export const CLOCK_DRIFT_MS = 5000;
+/** A drift that lasts is reported again after this long. */
+const DRIFT_REMINDER_MS = 86_400_000;
 
 /**
  * Periodic rediscovery (every `discovery.intervalSeconds`), Hello-triggered interrogation between
@@ -62,6 +64,8 @@ export class DiscoveryService implements Service {
   private timer: TimerHandle | undefined;
   private retry: TimerHandle | undefined;
   private retryDelayMs = EMPTY_SWEEP_RETRY_MS;
+  /** Last drift reported per camera. */
+  private readonly drifts = new Map<string, { offsetMs: number; at: number }>();
   private listener: HelloListener | undefined;
   private running: Promise<SweepSummary> | undefined;
   private last: SweepSummary | undefined;
@@ -239,6 +243,36 @@ export class DiscoveryService implements Service {
     this.apply(results, true, 0);
   }
 
+  /**
+   * `camera.clockDrift` for offsets measured in this sweep (a kept offset is no news), once per
+   * drift: again when it moves by more than the threshold, or as a daily reminder while it lasts,
+   * not on every sweep (288 events a day per camera at the default interval).
+   */
+  private reportDrift(
+    next: readonly StoredCamera[],
+    results: readonly Interrogation[],
+    nowIso: string,
+    now: number,
+  ): void {
+    const measured = new Set(
+      results.filter((r) => r.clockOffsetMs !== undefined).map((r) => r.target.address),
+    );
+    for (const c of next) {
+      const offset = c.record.clockOffsetMs;
+      const id = c.record.id;
+      if (c.removed || c.record.lastSeenAt !== nowIso || !measured.has(c.record.address)) continue;
+      if (offset === undefined || Math.abs(offset) <= CLOCK_DRIFT_MS) {
+        this.drifts.delete(id);
+        continue;
+      }
+      const prev = this.drifts.get(id);
+      if (prev && Math.abs(offset - prev.offsetMs) <= CLOCK_DRIFT_MS && now - prev.at < DRIFT_REMINDER_MS)
+        continue;
+      this.drifts.set(id, { offsetMs: offset, at: now });
+      this.deps.bus.emit('camera.clockDrift', { cameraId: id, offsetMs: offset, at: now });
+    }
+  }
+
   private apply(results: readonly Interrogation[], partial: boolean, durationMs: number): SweepSummary {
     const { clock, bus, config } = this.deps;
     const now = clock.now();
@@ -258,17 +292,7 @@ export class DiscoveryService implements Service {
       bus.emit('inventory.changed', { ...e, at: now });
     }
     if (!partial) this.announcePersisted(next, new Set(events.map((e) => e.camera.id)));
-    for (const c of next) {
-      const offset = c.record.clockOffsetMs;
-      if (
-        !c.removed &&
-        c.record.lastSeenAt === nowIso &&
-        offset !== undefined &&
-        Math.abs(offset) > CLOCK_DRIFT_MS
-      ) {
-        bus.emit('camera.clockDrift', { cameraId: c.record.id, offsetMs: offset, at: now });
-      }
-    }
+    this.reportDrift(next, results, nowIso, now);
     const count = (t: InventoryEvent['type']): number => events.filter((e) => e.type === t).length;
     return {
       at: nowIso,

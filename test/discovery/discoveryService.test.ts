@@ -177,6 +177,28 @@ describe('DiscoveryService', () => {
     expect(t.events).toEqual([]);
   });
 
+  it('reports a clock drift once, again when it moves, not on every sweep, and not from a kept offset', async () => {
+    const drifting = (offset: number | undefined) => [cam('10.0.0.1', { clockOffsetMs: offset })];
+    const t = setup([
+      drifting(9000),
+      drifting(9500),
+      drifting(20_000),
+      drifting(undefined),
+      drifting(21_000),
+    ]);
+    const service = t.make();
+    await service.start(new AbortController().signal);
+    await until(() => t.drift.length === 1);
+    for (let i = 0; i < 4; i++) {
+      t.clock.advance(300_000);
+      await service.rediscover();
+    }
+    // 9000 (new), 9500 (same drift: quiet), 20000 (moved: reported), undefined (clock read
+    // faulted, offset kept: no news), 21000 (same as last reported: quiet).
+    expect(t.drift.map((d) => d.offsetMs)).toEqual([9000, 20_000]);
+    await service.stop();
+  });
+
   it('a failing sweep is reported in status and still announces what was persisted', async () => {
     const t = setup([[cam('10.0.0.1')]]);
     const ok = t.make();
