@@ -9,7 +9,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { LiveSession, type LiveSessionDeps } from '../../src/streams/live/liveSession.js';
 import { testBase } from '../fixtures/sim/helpers.js';
-import { camgateBin } from '../helpers/cli.js';
+import { cliBuilt } from '../helpers/cli.js';
 import {
   alive,
   decodeTs,
@@ -208,14 +208,10 @@ cameras:
 });
 
 describe('camgate live (subprocess)', () => {
-  it.skipIf(!fs.existsSync(camgateBin.replace('bin/camgate.js', 'dist/src/cli/main.js')))(
+  it.skipIf(!cliBuilt)(
     'serves the page, and on Ctrl-C exits 0 leaving no ffmpeg behind; never prints the password',
     async () => {
-      const live = await startLiveCli({
-        rtspUrl: site.cameras[0]?.rtspMainUrl ?? '',
-        username: site.username,
-        password: site.password,
-      });
+      const live = await startLiveCli(site);
       cleanups.push(live.cleanup);
       const { child: c, port, exited } = live;
       const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();

@@ -6,7 +6,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { LiveSession } from '../../src/streams/live/liveSession.js';
 import { testBase } from '../fixtures/sim/helpers.js';
-import { camgateBin } from '../helpers/cli.js';
+import { cliBuilt } from '../helpers/cli.js';
 import { alive, ffmpegChildren, startLiveCli, until } from '../helpers/live.js';
 import {
   type CanvasSample,
@@ -85,14 +85,10 @@ describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noC
   }, 120_000);
 
   describe('camgate live (subprocess)', () => {
-    it.skipIf(!fs.existsSync(camgateBin.replace('bin/camgate.js', 'dist/src/cli/main.js')))(
+    it.skipIf(!cliBuilt)(
       'plays in the browser, and on Ctrl-C exits 0 with its ffmpeg gone',
       async () => {
-        const live = await startLiveCli({
-          rtspUrl: site.cameras[0]?.rtspMainUrl ?? '',
-          username: site.username,
-          password: site.password,
-        });
+        const live = await startLiveCli(site);
         cleanups.push(live.cleanup);
         const { child: c, port, exited } = live;
         const viewer = await openLivePage(browser, `http://127.0.0.1:${port}/`);

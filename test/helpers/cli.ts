@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { CliIo } from '../../src/cli/command.js';
@@ -6,6 +7,8 @@ import { main } from '../../src/cli/main.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const camgateBin = path.join(repoRoot, 'bin/camgate.js');
+/** Whether `npm run build` has produced the CLI that `camgateBin` runs. */
+export const cliBuilt = fs.existsSync(path.join(repoRoot, 'dist/src/cli/main.js'));
 
 export interface CliResult {
   code: number;

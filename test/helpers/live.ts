@@ -166,11 +166,17 @@ export interface LiveCli {
   cleanup(): Promise<void>;
 }
 
-export async function startLiveCli(camera: {
-  rtspUrl: string;
-  username: string;
-  password: string;
+/** The simulator's first camera, behind the built CLI (`npm run build`; the caller skips without it). */
+export async function startLiveCli(site: {
+  readonly cameras: readonly { readonly rtspMainUrl: string }[];
+  readonly username: string;
+  readonly password: string;
 }): Promise<LiveCli> {
+  const camera = {
+    rtspUrl: site.cameras[0]?.rtspMainUrl ?? '',
+    username: site.username,
+    password: site.password,
+  };
   const t = tempConfig(`credentials:
   - { match: "*", username: ${camera.username}, password: ${camera.password} }
 cameras:
