@@ -6,7 +6,7 @@
  * Usage: npx tsx bench/monitor.ts [--source sim|gst] [N...]   (default sim, 64 256)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,34 +14,12 @@ import { parseArgs } from 'node:util';
 import { type SimSite, startSite } from '../fixtures/sim/site.js';
 import type { StreamTarget } from '../src/streams/streamTarget.js';
 import { GstServer } from '../test/streams/helpers/gstServer.js';
+import { cpuTicks, pssKb } from './procStats.js';
 
 const WARMUP_MS = 6000;
 const WINDOW_MS = 10_000;
 const STALL_SECONDS = 2;
 const TICKS_PER_S = 100; // Linux USER_HZ
-
-/** undefined once the process has exited (an ffmpeg that gave up is left out, and counted). */
-function readProc(pid: number, file: string): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ESRCH')
-      return undefined;
-    throw err;
-  }
-}
-
-function pssKb(pid: number): number {
-  const m = /^Pss:\s+(\d+) kB/m.exec(readProc(pid, 'smaps_rollup') ?? '');
-  return m ? Number(m[1]) : 0;
-}
-
-function cpuTicks(pid: number): number | undefined {
-  const stat = readProc(pid, 'stat');
-  if (stat === undefined) return undefined;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -5,11 +5,10 @@
  * samples CPU (/proc/PID/stat utime+stime) and PSS (/proc/PID/smaps_rollup) of this process
  * ("camgate") and of its ffmpeg children, plus bytes written per second.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/shared/clock.js';
 import { EventBus } from '../src/shared/events.js';
@@ -17,6 +16,7 @@ import { silentLog } from '../src/shared/log.js';
 import { probeSegment } from '../src/streams/ffmpeg/recorderProbe.js';
 import { withCredentials } from '../src/streams/recording/recordingPlans.js';
 import { RecordingService } from '../src/streams/recording/recordingService.js';
+import { cpuTicks, pssKb, startSimProcess } from './procStats.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,16 +31,6 @@ const seconds = Number(values.seconds);
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const creds = { username: 'admin', password: 'bench-rec-secret' };
 
-function cpuTicks(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function pssKb(pid: number): number {
-  return Number(/^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-}
-
 function dirBytes(dir: string): number {
   let total = 0;
   for (const name of fs.readdirSync(dir, { recursive: true })) {
@@ -51,38 +41,22 @@ function dirBytes(dir: string): number {
 }
 
 async function startSim(): Promise<{ pid: number; urls: string[]; stop: () => void }> {
-  const sim = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'fixtures/sim/main.ts',
-      '--cameras',
-      String(cameras),
-      '--kinds',
-      'overview',
-      '--base',
-      values.base,
-      '--password',
-      creds.password,
-      '--no-discovery',
-      '--onvif-port',
-      '18400',
-      '--rtsp-port',
-      '18401',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const urls: string[] = [];
-  const lines = createInterface({ input: sim.stdout });
-  await new Promise<void>((resolve, reject) => {
-    sim.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-    lines.on('line', (line) => {
-      if (line === 'ready') resolve();
-      else urls.push((JSON.parse(line) as { rtspMainUrl: string }).rtspMainUrl);
-    });
-  });
-  return { pid: sim.pid ?? 0, urls, stop: () => sim.kill('SIGTERM') };
+  const sim = await startSimProcess([
+    '--cameras',
+    String(cameras),
+    '--kinds',
+    'overview',
+    '--base',
+    values.base,
+    '--password',
+    creds.password,
+    '--no-discovery',
+    '--onvif-port',
+    '18400',
+    '--rtsp-port',
+    '18401',
+  ]);
+  return { pid: sim.pid, urls: sim.urls, stop: () => sim.child.kill('SIGTERM') };
 }
 
 async function main(): Promise<void> {
@@ -113,7 +87,7 @@ async function main(): Promise<void> {
     const t0 = systemClock.monotonic();
     await systemClock.sleep(seconds * 1000);
     const elapsed = (systemClock.monotonic() - t0) / 1000;
-    const cpu = (pid: number) => ((cpuTicks(pid) - (before.get(pid) ?? 0)) / CLK_TCK / elapsed) * 100;
+    const cpu = (pid: number) => (((cpuTicks(pid) ?? 0) - (before.get(pid) ?? 0)) / CLK_TCK / elapsed) * 100;
     const ff = pids.filter((p) => fs.existsSync(`/proc/${p}`));
     const ffCpu = ff.reduce((s, p) => s + cpu(p), 0);
     const ffPss = ff.reduce((s, p) => s + pssKb(p), 0);

@@ -4,12 +4,12 @@
  * client that reads and discards), then samples the simulator's CPU (/proc/PID/stat utime+stime),
  * PSS (/proc/PID/smaps_rollup), RSS and the aggregate bitrate delivered to this process.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { authorize } from '../fixtures/sim/digestAuth.js';
+import { cpuTicks, startSimProcess } from './procStats.js';
 
 const { values } = parseArgs({
   options: {
@@ -80,13 +80,6 @@ function openSession(url: string): Promise<Client> {
   });
 }
 
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the ")" of comm: utime is field 14, stime 15 (1-based) → indexes 11, 12 after the split.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
 /** Host-wide busy/total jiffies, for context: loopback softirq work is not always charged to the sender. */
 function hostTicks(): { busy: number; total: number } {
   const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number);
@@ -105,32 +98,16 @@ function memoryKb(pid: number): { pss: number; rss: number } {
 }
 
 async function main(): Promise<void> {
-  const sim = spawn(
-    process.execPath,
-    // A throwaway password for this run only; it is never printed.
-    [
-      '--import',
-      'tsx',
-      'fixtures/sim/main.ts',
-      '--cameras',
-      String(cameras),
-      '--base',
-      values.base,
-      '--password',
-      creds.password,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const urls: string[] = [];
-  const lines = createInterface({ input: sim.stdout });
-  await new Promise<void>((resolve, reject) => {
-    sim.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-    lines.on('line', (line) => {
-      if (line === 'ready') resolve();
-      else urls.push((JSON.parse(line) as { rtspMainUrl: string }).rtspMainUrl);
-    });
-  });
-  const pid = sim.pid ?? 0;
+  // A throwaway password for this run only; it is never printed.
+  const started = await startSimProcess([
+    '--cameras',
+    String(cameras),
+    '--base',
+    values.base,
+    '--password',
+    creds.password,
+  ]);
+  const { child: sim, pid, urls } = started;
   const t0 = performance.now();
   const clients = await Promise.all(urls.map(openSession));
   console.log(`sessions: ${clients.length} playing after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -141,7 +118,7 @@ async function main(): Promise<void> {
   const start = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = (performance.now() - start) / 1000;
-  const cpu = ((cpuTicks(pid) - cpu0) / CLK_TCK / elapsed) * 100;
+  const cpu = (((cpuTicks(pid) ?? 0) - (cpu0 ?? 0)) / CLK_TCK / elapsed) * 100;
   const host1 = hostTicks();
   const mem = memoryKb(pid);
   const perSession = clients.map((c, i) => ((c.bytes - (bytes0[i] ?? 0)) * 8) / elapsed / 1000);
