@@ -1,28 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Daemon } from '../../src/app/daemon.js';
 import { wireHealth } from '../../src/app/wireHealth.js';
-import { main } from '../../src/cli/main.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { silentLog } from '../../src/shared/log.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
-
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(argv, { stdout, stderr, env: {}, isTty: false });
-  return { code, out: stdout.text, err: stderr.text };
+  const r = await runCliInProcess(argv);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 /** The health wiring inside the real composition root, with the CLI talking to it and to its database. */

@@ -1,30 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/command.js';
-import { main } from '../../src/cli/main.js';
 import { silentLog } from '../../src/shared/log.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
 import { HistoryRepo } from '../../src/store/historyRepo.js';
 import { Store } from '../../src/store/store.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
-
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const io: CliIo = { stdout, stderr, env: {}, isTty: false };
-  const code = await main(argv, io);
-  return { code, out: stdout.text, err: stderr.text };
+  const r = await runCliInProcess(argv);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('camgate outages / why against a database, daemon stopped', () => {
