@@ -10,12 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { withCredentials } from '../src/recording/recordingPlans.js';
+import { RecordingService } from '../src/recording/recordingService.js';
 import { systemClock } from '../src/shared/clock.js';
 import { EventBus } from '../src/shared/events.js';
 import { silentLog } from '../src/shared/log.js';
 import { probeSegment } from '../src/streams/ffmpeg/recorderProbe.js';
-import { withCredentials } from '../src/streams/recording/recordingPlans.js';
-import { RecordingService } from '../src/streams/recording/recordingService.js';
 import { cpuTicks, pssKb, startSimProcess } from './procStats.js';
 
 const { values } = parseArgs({

@@ -3,13 +3,13 @@ import { parseSystemDateAndTime } from '../discovery/deviceParsers.js';
 import { rewriteHost } from '../discovery/onvifDevice.js';
 import { searchServiceUrl } from '../discovery/searchService.js';
 import { SoapClient } from '../discovery/soapClient.js';
+import type { EdgeProbe } from '../recording/cameraWatch.js';
+import { OnvifEdgeProbe } from '../recording/edgeProbe.js';
 import type { Clock } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import type { CameraRecord } from '../shared/types.js';
-import type { EdgeProbe } from '../streams/recording/cameraWatch.js';
-import { OnvifEdgeProbe } from '../streams/recording/edgeProbe.js';
 
 export interface EdgeProbeLimits {
   /** One SOAP exchange, connect to last byte. */

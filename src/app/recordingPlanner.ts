@@ -1,7 +1,7 @@
 import { credentialFor } from '../config/credentials.js';
+import type { CameraPlan } from '../recording/cameraWatch.js';
+import { planFor } from '../recording/recordingPlans.js';
 import type { CameraRecord } from '../shared/types.js';
-import type { CameraPlan } from '../streams/recording/cameraWatch.js';
-import { planFor } from '../streams/recording/recordingPlans.js';
 import { edgeProbeFor } from './edgeProbes.js';
 import type { WiringContext } from './modules.js';
 

@@ -1,5 +1,5 @@
-import type { StorageAlarm } from '../streams/recording/storageAlarms.js';
-import { parseStorageAlarms } from '../streams/recording/storageAlarms.js';
+import type { StorageAlarm } from '../recording/storageAlarms.js';
+import { parseStorageAlarms } from '../recording/storageAlarms.js';
 import type { WiringContext } from './modules.js';
 
 /** kv key: the storage alarms active at the last change, so the next boot can clear ended ones. */

@@ -1,10 +1,10 @@
+import { ownRecordingWanted, recordingWanted } from '../recording/recordingPlans.js';
+import { RecordingService } from '../recording/recordingService.js';
 import { isoTs } from '../shared/clock.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { RecordingRepo } from '../store/recordingRepo.js';
 import { probeSegment } from '../streams/ffmpeg/recorderProbe.js';
-import { ownRecordingWanted, recordingWanted } from '../streams/recording/recordingPlans.js';
-import { RecordingService } from '../streams/recording/recordingService.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 import { recordingPlanner } from './recordingPlanner.js';

@@ -1,11 +1,11 @@
 import { credentialFor } from '../config/credentials.js';
 import { fetchSnapshot } from '../discovery/snapshot.js';
+import { withCredentials } from '../recording/recordingPlans.js';
 import { isoTs } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { grabFrame } from '../streams/ffmpeg/snapshot.js';
-import { withCredentials } from '../streams/recording/recordingPlans.js';
 import { trackCameras } from './cameraIndex.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';

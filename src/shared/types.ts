@@ -8,7 +8,7 @@ export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 export type RecordingStatus = 'ok' | 'stale' | 'off' | 'unknown';
 
-/** Storage alarms of the recording disk (streams/recording/storageGuard.ts). */
+/** Storage alarms of the recording disk (recording/storageGuard.ts). */
 export const STORAGE_ALARM_CODES = [
   'disk_low',
   'disk_full',

@@ -5,12 +5,12 @@ import {
   saveStorageAlarmsOnChange,
 } from '../../src/app/savedStorageAlarms.js';
 import { storageAlarmEvent } from '../../src/app/uplinkEvents.js';
+import { RecordingService } from '../../src/recording/recordingService.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { Store } from '../../src/store/store.js';
-import { RecordingService } from '../../src/streams/recording/recordingService.js';
-import { ManualClock } from '../streams/recording/manualClock.js';
-import { until } from '../streams/recording/simHelpers.js';
+import { ManualClock } from '../recording/manualClock.js';
+import { until } from '../recording/simHelpers.js';
 import { captureLog } from '../uplink/helpers/gateway.js';
 
 let store: Store | undefined;

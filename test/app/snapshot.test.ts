@@ -11,7 +11,7 @@ import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { ffmpegChildren } from '../helpers/live.js';
 import { tempConfig } from '../helpers/tempSite.js';
-import { processAlive, until } from '../streams/recording/simHelpers.js';
+import { processAlive, until } from '../recording/simHelpers.js';
 
 const PASSWORD = 'snap-Secret-8';
 let site: SimSite;

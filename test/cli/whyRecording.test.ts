@@ -7,13 +7,7 @@ import { silentLog } from '../../src/shared/log.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { tempConfig } from '../helpers/tempSite.js';
-import {
-  SIM_PASSWORD,
-  SIM_USER,
-  startRecordingSite,
-  tempDir,
-  until,
-} from '../streams/recording/simHelpers.js';
+import { SIM_PASSWORD, SIM_USER, startRecordingSite, tempDir, until } from '../recording/simHelpers.js';
 
 const WRONG_PASSWORD = 'not-the-pass-9';
 let site: SimSite;

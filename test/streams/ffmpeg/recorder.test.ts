@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimSite } from '../../../fixtures/sim/site.js';
+import { segmentStartMs } from '../../../src/recording/segmentName.js';
 import { systemClock } from '../../../src/shared/clock.js';
 import type { FfmpegProgress } from '../../../src/streams/ffmpeg/progress.js';
 import { RecorderRun } from '../../../src/streams/ffmpeg/recorder.js';
-import { segmentStartMs } from '../../../src/streams/recording/segmentName.js';
 import { testBase } from '../../fixtures/sim/helpers.js';
 import {
   processAlive,
@@ -13,7 +13,7 @@ import {
   tempDir,
   until,
   withCredentials,
-} from '../recording/simHelpers.js';
+} from '../../recording/simHelpers.js';
 
 let site: SimSite;
 const dirs: string[] = [];
