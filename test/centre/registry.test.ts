@@ -4,9 +4,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCentreConfig } from '../../src/centre/config.js';
 import { parseCsv } from '../../src/centre/csv.js';
-import { loadRegistry, parseRegistryCsv, parseRegistryYaml, RegistryError } from '../../src/centre/registry.js';
+import {
+  loadRegistry,
+  parseRegistryCsv,
+  parseRegistryYaml,
+  RegistryError,
+} from '../../src/centre/registry.js';
 
-const HEAD = 'id,name,region,district,kind,planned_overview,planned_panoramic,planned_lpr,comms_provider,contract_end,contractor';
+const HEAD =
+  'id,name,region,district,kind,planned_overview,planned_panoramic,planned_lpr,comms_provider,contract_end,contractor';
 
 describe('site registry', () => {
   it('reads a spreadsheet CSV: quoted names with commas, BOM, CRLF, empty cells take defaults', () => {
@@ -19,7 +25,11 @@ describe('site registry', () => {
       contractEnd: '2026-03-31',
       contractor: 'Alarm "Plus" LLP',
     });
-    expect(r.byId.get('st-7')).toMatchObject({ district: '', planned: { overview: 0, panoramic: 0, lpr: 0 }, contractEnd: null });
+    expect(r.byId.get('st-7')).toMatchObject({
+      district: '',
+      planned: { overview: 0, panoramic: 0, lpr: 0 },
+      contractEnd: null,
+    });
   });
 
   it('names every bad row by line and field', () => {
@@ -44,7 +54,9 @@ describe('site registry', () => {
   });
 
   it('rejects unknown and missing columns on the header line', () => {
-    expect(() => parseRegistryCsv('id,name,region,colour\n')).toThrow(/line 1: colour: unknown column[\s\S]*line 1: kind: missing column/);
+    expect(() => parseRegistryCsv('id,name,region,colour\n')).toThrow(
+      /line 1: colour: unknown column[\s\S]*line 1: kind: missing column/,
+    );
   });
 
   it('counts lines through quoted newlines', () => {
@@ -55,10 +67,15 @@ describe('site registry', () => {
   });
 
   it('reads YAML with line numbers of bad entries', () => {
-    const good = parseRegistryYaml('sites:\n  - { id: s1, name: S1, region: R, kind: school, planned: { overview: 2 } }\n');
+    const good = parseRegistryYaml(
+      'sites:\n  - { id: s1, name: S1, region: R, kind: school, planned: { overview: 2 } }\n',
+    );
     expect(good.sites[0]?.planned).toEqual({ overview: 2, panoramic: 0, lpr: 0 });
-    const yaml = 'sites:\n  - id: s1\n    name: S1\n    region: R\n    kind: school\n  - id: s2\n    name: S2\n    kind: school\n    colour: red\n';
-    expect(() => parseRegistryYaml(yaml, 'r.yaml')).toThrow(/line 6: region: .*\n.*line 6: colour: unknown key/);
+    const yaml =
+      'sites:\n  - id: s1\n    name: S1\n    region: R\n    kind: school\n  - id: s2\n    name: S2\n    kind: school\n    colour: red\n';
+    expect(() => parseRegistryYaml(yaml, 'r.yaml')).toThrow(
+      /line 6: region: .*\n.*line 6: colour: unknown key/,
+    );
   });
 
   it('exits as a configuration error (exit 2 class) for a missing file', () => {
@@ -74,9 +91,11 @@ describe('centre.yaml', () => {
     expect(c.http).toEqual({ bind: '127.0.0.1', port: 8480 });
     expect(c.store.driver).toBe('sqlite');
     expect(c.mqtt.clientId).toBe('camgate-centre');
-    expect(() => parseCentreConfig('mqtt: { url: "mqtt://x", colour: 1 }\nregistry: s.csv\n')).toThrow(/mqtt.colour: unknown key/);
-    expect(() => parseCentreConfig('mqtt: { url: "mqtt://x" }\nregistry: s.csv\nstore: { driver: postgres }\n')).toThrow(
-      /store.url: url is required with driver: postgres/,
+    expect(() => parseCentreConfig('mqtt: { url: "mqtt://x", colour: 1 }\nregistry: s.csv\n')).toThrow(
+      /mqtt.colour: unknown key/,
     );
+    expect(() =>
+      parseCentreConfig('mqtt: { url: "mqtt://x" }\nregistry: s.csv\nstore: { driver: postgres }\n'),
+    ).toThrow(/store.url: url is required with driver: postgres/);
   });
 });

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.js';
 import { acceptanceCommand } from './acceptance.js';
 import { camerasCommand } from './cameras.js';
+import { centreCommand } from './centre.js';
 import { configCommand } from './config.js';
 import { discoverCommand } from './discover.js';
 import { doctorCommand } from './doctor.js';
@@ -28,4 +29,5 @@ export const commands: readonly CliCommand[] = [
   liveCommand,
   snapshotCommand,
   acceptanceCommand,
+  centreCommand,
 ];

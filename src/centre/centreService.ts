@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { Clock, TimerHandle } from '../shared/clock.js';
+import type { Log } from '../shared/log.js';
+import type { CentreConfig } from './config.js';
+import type { FigureOptions } from './figures.js';
+import { compact, liveFigure, recomputeDay, saveDay } from './history.js';
+import { Ingest } from './ingest.js';
+import type { Figure } from './model.js';
+import type { Registry } from './registry.js';
+import type { CentreDb } from './store/schema.js';
+
+export interface CentreDeps {
+  readonly config: Readonly<CentreConfig>;
+  readonly registry: Registry;
+  readonly db: Kysely<CentreDb>;
+  readonly clock: Clock;
+  readonly log: Log;
+}
+
+/**
+ * The centre's moving parts: ingest from MQTT, and the daily snapshots (today every
+ * `snapshotSeconds`; a day that closed, or that historical events reached, recomputed from the logs).
+ */
+export class CentreService {
+  readonly ingest: Ingest;
+  private timer: TimerHandle | undefined;
+  private lastDay: string | undefined;
+  private readonly dirty = new Set<string>();
+  private work: Promise<void> = Promise.resolve();
+  private readonly log: Log;
+
+  constructor(private readonly deps: CentreDeps) {
+    this.log = deps.log.child({ module: 'centre' });
+    this.ingest = new Ingest({
+      config: deps.config,
+      db: deps.db,
+      clock: deps.clock,
+      log: deps.log,
+      onCommitted: (days) => {
+        for (const d of days) this.dirty.add(d);
+        this.schedule();
+      },
+    });
+  }
+
+  get figureOptions(): FigureOptions {
+    return { contractWarningDays: this.deps.config.figures.contractWarningDays };
+  }
+
+  nowIso(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+
+  figure(): Promise<Figure> {
+    return liveFigure(this.deps.db, this.deps.registry, this.nowIso(), this.figureOptions);
+  }
+
+  async start(): Promise<void> {
+    await this.ingest.start();
+    this.timer = this.deps.clock.setInterval(
+      () => this.schedule(),
+      this.deps.config.figures.snapshotSeconds * 1000,
+    );
+    this.schedule();
+  }
+
+  /** Runs one snapshot round after the previous one (never two at once). */
+  schedule(): Promise<void> {
+    this.work = this.work.then(() =>
+      this.snapshot().catch((err: unknown) => this.log.error({ err }, 'snapshot failed')),
+    );
+    return this.work;
+  }
+
+  private async snapshot(): Promise<void> {
+    const now = this.nowIso();
+    const today = now.slice(0, 10);
+    if (this.lastDay !== undefined && this.lastDay !== today) this.dirty.add(this.lastDay);
+    this.lastDay = today;
+    for (const day of [...this.dirty].sort()) {
+      this.dirty.delete(day);
+      if (day >= today) continue;
+      const d = await recomputeDay(this.deps.db, this.deps.registry, day, now, this.figureOptions);
+      this.log.info({ day, pct: d.national.pct }, 'past day figure recomputed');
+    }
+    const f = await this.figure();
+    await saveDay(this.deps.db, compact(today, f), now);
+  }
+
+  async stop(): Promise<void> {
+    this.timer?.cancel();
+    this.timer = undefined;
+    await this.ingest.stop();
+    await this.work;
+  }
+}

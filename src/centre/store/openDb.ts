@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { CamgateError } from '../../shared/errors.js';
+import { MIGRATIONS } from './migrations.js';
+import type { CentreDb } from './schema.js';
+
+export interface StoreConfig {
+  readonly driver: 'sqlite' | 'postgres';
+  readonly path: string;
+  readonly url?: string | undefined;
+  readonly password?: string | undefined;
+}
+
+/**
+ * Opens the centre's database through Kysely and brings it to the latest migration. Kysely
+ * because one typed query builder speaks both SQLite (embedded default) and PostgreSQL (a real
+ * centre): one schema, one set of numbered migrations, no second hand-written dialect.
+ */
+export async function openCentreDb(config: StoreConfig): Promise<Kysely<CentreDb>> {
+  const db = config.driver === 'postgres' ? await postgres(config) : sqlite(config.path);
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new CamgateError('STORE_OPEN', `centre database migration ${failed} failed`, { cause: error });
+  }
+  return db;
+}
+
+function sqlite(file: string): Kysely<CentreDb> {
+  let database: Database.Database;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    database = new Database(file);
+  } catch (err) {
+    throw new CamgateError('STORE_OPEN', `cannot open centre database ${file}`, { cause: err });
+  }
+  database.pragma('journal_mode = WAL');
+  // NORMAL under WAL survives a process crash; events are only acknowledged to the broker after
+  // their transaction commits, so a power cut loses nothing the broker cannot redeliver.
+  database.pragma('synchronous = NORMAL');
+  // Several centre workers may share one file (shared subscriptions): wait for the writer.
+  database.pragma('busy_timeout = 10000');
+  return new Kysely<CentreDb>({ dialect: new SqliteDialect({ database }) });
+}
+
+async function postgres(config: StoreConfig): Promise<Kysely<CentreDb>> {
+  // Loaded only for PostgreSQL, so an embedded centre never loads the driver.
+  const pg = await import('pg');
+  const pool = new pg.default.Pool({
+    connectionString: config.url,
+    ...(config.password !== undefined ? { password: config.password } : {}),
+    max: 4,
+  });
+  return new Kysely<CentreDb>({ dialect: new PostgresDialect({ pool }) });
+}
