@@ -52,6 +52,10 @@ export class CentreHttp {
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'read-only API: GET only');
       const url = new URL(req.url ?? '/', 'http://centre');
+      if (url.pathname === '/favicon.ico') {
+        res.writeHead(204).end(); // browsers ask for it; a 404 would be a console error on every page
+        return;
+      }
       const body = await this.route(url);
       if (typeof body === 'string') {
         const type = url.pathname === '/metrics' ? 'text/plain; version=0.0.4' : 'text/html; charset=utf-8';
