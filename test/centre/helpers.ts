@@ -6,7 +6,7 @@ import { CentreService } from '../../src/centre/centreService.js';
 import { type CentreConfig, parseCentreConfig } from '../../src/centre/config.js';
 import { CentreHttp } from '../../src/centre/http.js';
 import { parseRegistryCsv, type Registry } from '../../src/centre/registry.js';
-import { openCentreDb } from '../../src/centre/store/openDb.js';
+import { openCentreDb, type StoreConfig } from '../../src/centre/store/openDb.js';
 import type { CentreDb } from '../../src/centre/store/schema.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLog } from '../../src/shared/log.js';
@@ -33,6 +33,8 @@ export async function startCentre(opts: {
   url: string;
   registryCsv: string;
   dbFile: string;
+  /** Another store (PostgreSQL); `dbFile` is then unused. */
+  store?: StoreConfig;
   clientId?: string;
   shareGroup?: string;
 }): Promise<RunningCentre> {
@@ -45,13 +47,13 @@ export async function startCentre(opts: {
         ...(opts.shareGroup ? { shareGroup: opts.shareGroup } : {}),
       },
       registry: 'unused.csv',
-      store: { driver: 'sqlite', path: opts.dbFile },
+      store: { driver: 'sqlite', path: opts.dbFile || 'unused.db' },
       http: { bind: '127.0.0.1', port: 0 },
       figures: { contractWarningDays: 30, snapshotSeconds: 1 },
       log: { level: 'warn' },
     }),
   );
-  const db = await openCentreDb({ driver: 'sqlite', path: opts.dbFile });
+  const db = await openCentreDb(opts.store ?? { driver: 'sqlite', path: opts.dbFile });
   const log = createLog({ level: 'warn', name: 'centre-test' });
   const service = new CentreService({ config, registry, db, clock: systemClock, log });
   const http = new CentreHttp({ centre: service, registry, db, log });

@@ -1,11 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LightCamera, LightGateway } from '../../fixtures/fleet/lightGateway.js';
 import { figureAt } from '../../src/centre/history.js';
+import type { StoreConfig } from '../../src/centre/store/openDb.js';
 import { seqGaps } from '../../src/centre/store/pictureRepo.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
 import { REGISTRY_HEAD, type RunningCentre, startCentre, tempDir, until } from './helpers.js';
+import { noPostgres, TempPostgres } from './pg.js';
 
 const REGISTRY = [
   REGISTRY_HEAD,
@@ -25,7 +27,15 @@ function cams(spec: Array<[string, LightCamera['class'], boolean, string | null]
   }));
 }
 
-describe('centre ingest through a real Mosquitto into SQLite', () => {
+let pgServer: TempPostgres | undefined;
+beforeAll(async () => {
+  if (!noPostgres) pgServer = await TempPostgres.start();
+}, 60_000);
+afterAll(() => pgServer?.stop());
+
+const STORES = [{ driver: 'sqlite' }, ...(noPostgres ? [] : [{ driver: 'postgres' }])] as const;
+
+describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ driver }) => {
   let broker: Broker;
   let dir: string;
   let centre: RunningCentre | undefined;
@@ -44,6 +54,10 @@ describe('centre ingest through a real Mosquitto into SQLite', () => {
     centre = undefined;
   });
 
+  /** A new empty store of this driver: a SQLite file, or a fresh PostgreSQL database. */
+  const store = async (name: string): Promise<StoreConfig> =>
+    driver === 'sqlite' ? { driver, path: `${dir}/${name}.db` } : pgServer!.fresh();
+
   const gw = (siteId: string, gatewayId: string, c: LightCamera[]): LightGateway => {
     const g = new LightGateway({ url: broker.url, siteId, gatewayId, cameras: c });
     gateways.push(g);
@@ -61,8 +75,13 @@ describe('centre ingest through a real Mosquitto into SQLite', () => {
     ).start();
     await gw('sch-2', 'nvr-b', cams([['c1', 'overview', false, 'stream_refused']])).start();
     await gw('ghost-9', 'nvr-x', cams([['c1', 'overview', true, null]])).start();
-    for (const dbFile of [`${dir}/one.db`, `${dir}/two.db`]) {
-      centre = await startCentre({ url: broker.url, registryCsv: REGISTRY, dbFile });
+    for (const name of ['one', 'two']) {
+      centre = await startCentre({
+        url: broker.url,
+        registryCsv: REGISTRY,
+        dbFile: '',
+        store: await store(name),
+      });
       const f = await until(
         () => centre!.service.figure(),
         (x) => x.national.cameras.installed.total === 3,
@@ -84,7 +103,12 @@ describe('centre ingest through a real Mosquitto into SQLite', () => {
   it('dedupes events by eventId, tracks seq gaps until an outbox.overflow covers them, ignores a stale will', async () => {
     const g = gw('sch-1', 'nvr-a', cams([['c1', 'overview', true, null]]));
     await g.start();
-    centre = await startCentre({ url: broker.url, registryCsv: REGISTRY, dbFile: `${dir}/c.db` });
+    centre = await startCentre({
+      url: broker.url,
+      registryCsv: REGISTRY,
+      dbFile: '',
+      store: await store('c'),
+    });
     await until(
       () => centre!.service.figure(),
       (f) => f.national.sitesIntegrated === 1,
@@ -149,7 +173,12 @@ describe('centre ingest through a real Mosquitto into SQLite', () => {
     ]);
     const g = gw('sch-1', 'nvr-a', c);
     await g.start();
-    centre = await startCentre({ url: broker.url, registryCsv: REGISTRY, dbFile: `${dir}/h.db` });
+    centre = await startCentre({
+      url: broker.url,
+      registryCsv: REGISTRY,
+      dbFile: '',
+      store: await store('h'),
+    });
     await until(
       () => centre!.service.figure(),
       (f) => f.national.sitesIntegrated === 1,
