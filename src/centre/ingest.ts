@@ -20,6 +20,8 @@ export interface IngestDeps {
 
 export interface IngestStats {
   received: number;
+  /** Event messages among `received` (with shared subscriptions: this worker's share). */
+  events: number;
   applied: number;
   rejected: number;
   duplicates: number;
@@ -52,6 +54,7 @@ export function centreTopics(shareGroup: string | undefined): string[] {
 export class Ingest {
   readonly stats: IngestStats = {
     received: 0,
+    events: 0,
     applied: 0,
     rejected: 0,
     duplicates: 0,
@@ -128,6 +131,7 @@ export class Ingest {
     }
     this.queue.push(parsed.item);
     if (parsed.item.kind === 'event') {
+      this.stats.events += 1;
       this.acks.push(() => done(0));
       void this.flush();
       return;

@@ -1,8 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CentreCameraState, CentreEvent, CentreStatus, IngestItem } from '../payloads.js';
+import { writeTransaction } from './openDb.js';
 import type { CameraLogTable, CentreDb } from './schema.js';
 
-type Trx = Transaction<CentreDb>;
+type Trx = Kysely<CentreDb>;
 
 export interface BatchResult {
   readonly applied: number;
@@ -27,7 +28,7 @@ export async function applyBatch(
   let applied = 0;
   let duplicates = 0;
   let staleLost = 0;
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     for (const item of items) {
       if (item.kind === 'status') {
         const r = await applyStatus(trx, item.siteId, item.gatewayId, item.payload, receivedAt);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { CamgateError } from '../../shared/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import type { CentreDb } from './schema.js';
@@ -30,6 +30,31 @@ export async function openCentreDb(config: StoreConfig): Promise<Kysely<CentreDb
   return db;
 }
 
+const sqliteDbs = new WeakSet<Kysely<CentreDb>>();
+
+/**
+ * Runs `fn` in one write transaction. On SQLite it is `BEGIN IMMEDIATE`: several workers share the
+ * file, and a deferred transaction that reads first and then writes after another worker committed
+ * fails with SQLITE_BUSY_SNAPSHOT at once, which no busy timeout retries.
+ */
+export async function writeTransaction<T>(
+  db: Kysely<CentreDb>,
+  fn: (trx: Kysely<CentreDb>) => Promise<T>,
+): Promise<T> {
+  if (!sqliteDbs.has(db)) return db.transaction().execute(fn);
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn);
+      throw err;
+    }
+  });
+}
+
 function sqlite(file: string): Kysely<CentreDb> {
   let database: Database.Database;
   try {
@@ -44,7 +69,9 @@ function sqlite(file: string): Kysely<CentreDb> {
   database.pragma('synchronous = NORMAL');
   // Several centre workers may share one file (shared subscriptions): wait for the writer.
   database.pragma('busy_timeout = 10000');
-  return new Kysely<CentreDb>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<CentreDb>({ dialect: new SqliteDialect({ database }) });
+  sqliteDbs.add(db);
+  return db;
 }
 
 async function postgres(config: StoreConfig): Promise<Kysely<CentreDb>> {
