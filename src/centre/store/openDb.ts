@@ -55,6 +55,12 @@ export async function writeTransaction<T>(
   });
 }
 
+/** Runs several reads on one consistent snapshot (the figure must not mix two moments). */
+export function readSnapshot<T>(db: Kysely<CentreDb>, fn: (trx: Kysely<CentreDb>) => Promise<T>): Promise<T> {
+  if (sqliteDbs.has(db)) return db.transaction().execute(fn);
+  return db.transaction().setIsolationLevel('repeatable read').execute(fn);
+}
+
 function sqlite(file: string): Kysely<CentreDb> {
   let database: Database.Database;
   try {

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { CAMERA_CLASSES, type CameraClass } from '../../shared/types.js';
 import type { CameraView, GatewayState, GatewayView, Picture } from '../model.js';
+import { readSnapshot } from './openDb.js';
 import type { CentreDb } from './schema.js';
 
 /** Reads the picture the figures are computed from: now (current tables) or at a past instant (logs). */
@@ -15,7 +16,11 @@ function asState(s: string): GatewayState {
   return STATES.has(s) ? (s as GatewayState) : 'lost';
 }
 
-export async function currentPicture(db: Kysely<CentreDb>, at: string): Promise<Picture> {
+export function currentPicture(db: Kysely<CentreDb>, at: string): Promise<Picture> {
+  return readSnapshot(db, (trx) => readCurrent(trx, at));
+}
+
+async function readCurrent(db: Kysely<CentreDb>, at: string): Promise<Picture> {
   const gateways = await db.selectFrom('gateways').selectAll().execute();
   const cameras = await db
     .selectFrom('cameras')
@@ -74,7 +79,11 @@ function cameraView(c: CameraRow, since: string): CameraView {
  * Historical events (replayed after an outage) land in the log at their own time, so a past
  * instant read again after the replay shows the corrected state.
  */
-export async function pictureAt(db: Kysely<CentreDb>, at: string): Promise<Picture> {
+export function pictureAt(db: Kysely<CentreDb>, at: string): Promise<Picture> {
+  return readSnapshot(db, (trx) => readAt(trx, at));
+}
+
+async function readAt(db: Kysely<CentreDb>, at: string): Promise<Picture> {
   const gw = await sql<{ gateway_id: string; site_id: string; state: string; at: string }>`
     select gateway_id, site_id, state, at from (
       select gateway_id, site_id, state, at,
