@@ -49,12 +49,13 @@ function contracts(f, title) {
     [link('/site/' + encodeURIComponent(c.siteId), c.siteId + ' ' + c.name), esc(c.region), esc(c.commsProvider), esc(c.contractEnd),
      '<span class="' + (c.daysLeft < 0 ? 'bad' : 'warn') + '">' + c.daysLeft + '</span>']), 'contracts');
 }
-function region(f, name) {
-  const g = f.regions.find((r) => r.key === name);
-  $('#title').textContent = name + ': ' + (g ? g.sitesIntegrated + ' of ' + g.sites + ' sites integrated (' + pct(g.pct) + ')' : 'no such region');
-  const sites = f.sites.filter((s) => s.region === name);
-  return '<h2>Causes</h2>' + (g ? table(['cause', 'sites'], g.causes.map((c) => [esc(c.cause), c.sites]), 'causes') : '') +
-    '<h2>Districts</h2>' + table(['district', ...GROUP_HEAD.slice(1)], groupRows(f.districts.filter((d) => d.key.startsWith(name + ' / '))), 'districts') +
+async function region(name) {
+  const d = await api('/api/regions/' + encodeURIComponent(name));
+  const g = d.region;
+  $('#title').textContent = name + ': ' + g.sitesIntegrated + ' of ' + g.sites + ' sites integrated (' + pct(g.pct) + ')';
+  const sites = d.sites;
+  return '<h2>Causes</h2>' + table(['cause', 'sites'], g.causes.map((c) => [esc(c.cause), c.sites]), 'causes') +
+    '<h2>Districts</h2>' + table(['district', ...GROUP_HEAD.slice(1)], groupRows(d.districts), 'districts') +
     '<h2>Sites</h2>' + table(['site', 'kind', 'integrated', 'cameras int/inst/planned', 'cause', 'evidence'], sites.map((s) => [
       link('/site/' + encodeURIComponent(s.siteId), s.siteId + ' ' + s.name), esc(s.kind),
       s.integrated ? '<span class="ok">' + (s.fullyIntegrated ? 'fully' : 'yes') + '</span>' : '<span class="bad">no</span>',
@@ -85,10 +86,10 @@ async function render() {
     let html;
     if (route.startsWith('/site/')) html = await site(route.slice(6));
     else if (route === '/history') html = await history();
+    else if (route.startsWith('/region/')) html = await region(route.slice(8));
     else {
-      const f = await api('/api/figure');
-      if (route.startsWith('/region/')) html = region(f, route.slice(8));
-      else if (route === '/contracts') { $('#title').textContent = 'Comms contracts'; html = contracts(f, 'Contracts ending soon or expired') || '<p>none</p>'; }
+      const f = await api('/api/summary');
+      if (route === '/contracts') { $('#title').textContent = 'Comms contracts'; html = contracts(f, 'Contracts ending soon or expired') || '<p>none</p>'; }
       else html = national(f);
     }
     $('#main').innerHTML = html;

@@ -17,6 +17,11 @@ export interface HttpDeps {
   readonly log: Log;
 }
 
+/** A body already serialised (the cached figure). */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -57,7 +62,8 @@ export class CentreHttp {
         return;
       }
       const body = await this.route(url);
-      if (typeof body === 'string') {
+      if (body instanceof RawJson) send(res, 200, 'application/json', body.text);
+      else if (typeof body === 'string') {
         const type = url.pathname === '/metrics' ? 'text/plain; version=0.0.4' : 'text/html; charset=utf-8';
         send(res, 200, type, body);
       } else send(res, 200, 'application/json', JSON.stringify(body));
@@ -76,10 +82,24 @@ export class CentreHttp {
     if (p === '/metrics') return figureMetrics(await centre.figure(), centre.ingest.stats);
     if (p === '/api/figure') {
       const at = url.searchParams.get('at');
-      if (at === null) return centre.figure();
+      if (at === null) return new RawJson(await centre.figureJson());
       if (!ISO.test(at))
         throw new HttpError(400, 'at must be an ISO-8601 UTC time such as 2026-03-07T12:00:00Z');
       return figureAt(db, registry, at, centre.figureOptions);
+    }
+    if (p === '/api/summary') {
+      // Everything but the site list: what the national page polls.
+      const { sites: _sites, ...rest } = await centre.figure();
+      return rest;
+    }
+    const region = /^\/api\/regions\/([^/]+)$/.exec(p);
+    if (region) {
+      const name = decodeURIComponent(region[1]!);
+      const f = await centre.figure();
+      const group = f.regions.find((r) => r.key === name);
+      if (!group) throw new HttpError(404, `no region '${name.slice(0, 64)}'`);
+      const districts = f.districts.filter((d) => d.key.startsWith(`${name} / `));
+      return { region: group, districts, sites: f.sites.filter((s) => s.region === name) };
     }
     if (p === '/api/history') return this.history(url);
     if (p === '/api/gaps') return seqGaps(db);

@@ -14,7 +14,7 @@ export interface IngestDeps {
   readonly db: Kysely<CentreDb>;
   readonly clock: Clock;
   readonly log: Log;
-  /** Called after each committed batch with the past days whose figure changed. */
+  /** Called after each committed batch, with the past days whose figure it changed. */
   readonly onCommitted?: (pastDays: ReadonlySet<string>) => void;
 }
 
@@ -162,7 +162,7 @@ export class Ingest {
       this.stats.staleLost += r.staleLost;
       this.stats.batches += 1;
       for (const ack of acks) ack();
-      if (r.pastDays.size > 0) this.deps.onCommitted?.(r.pastDays);
+      this.deps.onCommitted?.(r.pastDays);
     } catch (err) {
       // Not acknowledged: the broker redelivers the events; the retained state comes back on resubscribe.
       this.log.error({ err, items: items.length }, 'batch failed; reconnecting so the broker redelivers');

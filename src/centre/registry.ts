@@ -15,10 +15,19 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const count = z.coerce.number().int().min(0).max(10_000).default(0);
 
+/** YYYY-MM-DD that names a real day (Date.parse rolls 2026-02-30 over to March; month 13 is NaN). */
+export function isCalendarDate(d: string): boolean {
+  if (!DATE.test(d)) return false;
+  const ms = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === d;
+}
+
 export const siteSchema = z.strictObject({
-  id: z.string().regex(ID, "must be 1-64 letters, digits, '.', '_' or '-' (the site id in MQTT topics)"),
-  name: z.string().min(1, 'required').max(200),
-  region: z.string().min(1, 'required').max(100),
+  id: z
+    .string({ error: 'required' })
+    .regex(ID, "must be 1-64 letters, digits, '.', '_' or '-' (the site id in MQTT topics)"),
+  name: z.string({ error: 'required' }).min(1, 'required').max(200),
+  region: z.string({ error: 'required' }).min(1, 'required').max(100),
   district: z.string().max(100).default(''),
   kind: z
     .string()
@@ -32,7 +41,7 @@ export const siteSchema = z.strictObject({
   contractEnd: z
     .string()
     .regex(DATE, 'must be a date YYYY-MM-DD')
-    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'not a calendar date')
+    .refine(isCalendarDate, 'not a calendar date')
     .nullable()
     .default(null)
     .describe('last day the comms contract covers'),

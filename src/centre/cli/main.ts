@@ -4,7 +4,7 @@ import type { CliIo } from '../../cli/command.js';
 import { systemClock } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { type CentreConfig, DEFAULT_CENTRE_CONFIG, loadCentreConfig } from '../config.js';
-import { loadRegistry } from '../registry.js';
+import { isCalendarDate, loadRegistry } from '../registry.js';
 import { buildReport, REPORT_FORMATS, type ReportFormat, renderReport } from '../report.js';
 import { openCentreDb, type StoreConfig } from '../store/openDb.js';
 import { runCentre } from './runCentre.js';
@@ -58,13 +58,12 @@ async function report(rest: readonly string[], io: CliIo): Promise<number> {
     out: { type: 'string' },
     config: { type: 'string' },
   });
-  const day = /^\d{4}-\d{2}-\d{2}$/;
   for (const [name, v] of [
     ['--from', values.from],
     ['--to', values.to],
   ] as const) {
     if (v === undefined) throw new UsageError(`camgate centre report: ${name} DATE is required`);
-    if (!day.test(v) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
+    if (!isCalendarDate(v)) {
       throw new UsageError(`camgate centre report: ${name} '${v}' is not a date YYYY-MM-DD`);
     }
   }
