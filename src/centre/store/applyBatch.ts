@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { CentreCameraState, CentreEvent, CentreStatus, IngestItem } from '../payloads.js';
+import type { CentreEvent, CentreStatus, IngestItem } from '../payloads.js';
+import { applyCameras } from './cameraBatch.js';
 import { writeTransaction } from './openDb.js';
 import type { CameraLogTable, CentreDb } from './schema.js';
 
@@ -28,21 +29,21 @@ export async function applyBatch(
   let applied = 0;
   let duplicates = 0;
   let staleLost = 0;
+  const note = (at: string): void => {
+    if (at.slice(0, 10) < today) past.add(at.slice(0, 10));
+  };
   await writeTransaction(db, async (trx) => {
+    // Retained camera states in bulk first: an event of this batch (always its last item, as the
+    // ingest flushes on every event) then finds the camera's state it follows.
+    const cams = items.filter((i): i is Extract<IngestItem, { kind: 'camera' }> => i.kind === 'camera');
+    for (const at of await applyCameras(trx, cams, receivedAt)) note(at);
+    applied += cams.length;
     for (const item of items) {
       if (item.kind === 'status') {
         const r = await applyStatus(trx, item.siteId, item.gatewayId, item.payload, receivedAt);
         if (r === 'stale') staleLost += 1;
       } else if (item.kind === 'camera') {
-        const at = await applyCamera(
-          trx,
-          item.siteId,
-          item.gatewayId,
-          item.cameraId,
-          item.payload,
-          receivedAt,
-        );
-        if (at && at.slice(0, 10) < today) past.add(at.slice(0, 10));
+        continue; // applied above
       } else if (item.kind === 'summary') {
         const row = { site_id: item.siteId, ts: item.payload.ts, payload: JSON.stringify(item.payload) };
         await trx
@@ -53,7 +54,7 @@ export async function applyBatch(
       } else {
         const at = await applyEvent(trx, item.siteId, item.gatewayId, item.payload, receivedAt);
         if (at === 'duplicate') duplicates += 1;
-        else if (at && at.slice(0, 10) < today) past.add(at.slice(0, 10));
+        else if (at) note(at);
       }
       applied += 1;
     }
@@ -108,70 +109,6 @@ async function applyStatus(
     .values({ gateway_id: gatewayId, site_id: siteId, state: p.state, at: since })
     .execute();
   return 'changed';
-}
-
-/** Returns the log time when the camera's state changed, else undefined. */
-async function applyCamera(
-  trx: Trx,
-  siteId: string,
-  gatewayId: string,
-  cameraId: string,
-  p: CentreCameraState | null,
-  receivedAt: string,
-): Promise<string | undefined> {
-  const old = await trx
-    .selectFrom('cameras')
-    .selectAll()
-    .where('gateway_id', '=', gatewayId)
-    .where('camera_id', '=', cameraId)
-    .executeTakeFirst();
-  if (p === null) {
-    if (!old) return undefined;
-    await trx
-      .deleteFrom('cameras')
-      .where('gateway_id', '=', gatewayId)
-      .where('camera_id', '=', cameraId)
-      .execute();
-    await trx
-      .insertInto('camera_log')
-      .values({ ...logBase(old), removed: 1, at: receivedAt, source: 'state' })
-      .execute();
-    return receivedAt;
-  }
-  const row = {
-    site_id: siteId,
-    class: p.class,
-    status: p.status,
-    integrated: p.integrated ? 1 : 0,
-    cause: p.cause,
-    recording_status: p.recording.status,
-    since: p.since,
-    ts: p.ts,
-    payload: JSON.stringify(p),
-  };
-  await trx
-    .insertInto('cameras')
-    .values({ gateway_id: gatewayId, camera_id: cameraId, ...row })
-    .onConflict((oc) => oc.columns(['gateway_id', 'camera_id']).doUpdateSet(row))
-    .execute();
-  const unchanged =
-    old &&
-    old.class === row.class &&
-    old.status === row.status &&
-    old.integrated === row.integrated &&
-    old.cause === row.cause &&
-    old.recording_status === row.recording_status;
-  if (unchanged) return undefined;
-  await trx
-    .insertInto('camera_log')
-    .values({
-      ...logBase({ gateway_id: gatewayId, camera_id: cameraId, ...row }),
-      removed: 0,
-      at: p.ts,
-      source: 'state',
-    })
-    .execute();
-  return p.ts;
 }
 
 type LogBase = Omit<CameraLogTable, 'removed' | 'at' | 'source'>;
