@@ -1,5 +1,6 @@
+import { configEntryFor } from '../config/cameraEntry.js';
 import { credentialFor } from '../config/credentials.js';
-import type { CameraConfig, Config } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { probeStream } from '../streams/probe.js';
@@ -44,7 +45,7 @@ export function targetsFor(
 ): StreamTarget[] {
   const out: StreamTarget[] = [];
   for (const cam of cameras) {
-    const override = cameraOverride(config.cameras, cam);
+    const override = configEntryFor(cam, config.cameras);
     const monitor = override?.monitor;
     const profile = pickProfile(cam, monitor?.profile ?? 'sub');
     if (!profile) continue;
@@ -69,18 +70,5 @@ export function targetsFor(
 function pickProfile(cam: CameraRecord, want: 'main' | 'sub') {
   return (
     cam.profiles.find((p) => p.role === want) ?? cam.profiles[want === 'sub' ? cam.profiles.length - 1 : 0]
-  );
-}
-
-export function cameraOverride(
-  entries: readonly CameraConfig[],
-  cam: CameraRecord,
-): CameraConfig | undefined {
-  return entries.find(
-    (c) =>
-      (c.id !== undefined && c.id === cam.id) ||
-      (c.address !== undefined && c.address === cam.address) ||
-      (c.serial !== undefined && c.serial === cam.serial) ||
-      (c.mac !== undefined && cam.mac !== undefined && c.mac.toLowerCase() === cam.mac.toLowerCase()),
   );
 }
