@@ -87,7 +87,10 @@ function toHistory(rows: InventoryHistoryRows): InventoryHistory {
 }
 
 function toCamera(config: ReportConfig, row: ReportCameraRow): ReportCamera {
-  const cfg = configEntryFor({ id: row.id }, config.cameras);
+  const cfg = configEntryFor(
+    { id: row.id, address: row.address, serial: row.serial ?? undefined, mac: row.mac ?? undefined },
+    config.cameras,
+  );
   return {
     id: row.id,
     class: asClass(row.class),
