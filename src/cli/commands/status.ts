@@ -16,7 +16,6 @@ interface StatusDoc {
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: "every camera's state, the integration summary, uplink state (from the running daemon)",
   usage: 'camgate status [--config PATH] [--json]',
   async run(args, io) {
     const { values } = parseCommandArgs('status', args, {
