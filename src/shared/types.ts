@@ -74,4 +74,10 @@ export interface StreamStats {
   readonly lossPct?: number;
   readonly jitterMs?: number;
   readonly keyframeIntervalS?: number;
+  /**
+   * Set while the stream's RTP timestamps are unusable (issue #12): `constant`, `jumps` (back or
+   * far forward, repeatedly) or `rate` (not advancing with real time). fps and the keyframe
+   * interval then come from arrival times, and there is no jitter figure.
+   */
+  readonly timestampFault?: 'constant' | 'jumps' | 'rate';
 }
