@@ -81,3 +81,6 @@ export interface StreamStats {
    */
   readonly timestampFault?: 'constant' | 'jumps' | 'rate';
 }
+
+/** Reason token (health reasons, MQTT `reasons`, `camgate why` and `probe`) for `timestampFault`. */
+export const RTP_TIMESTAMPS_INVALID = 'rtp_timestamps_invalid';
