@@ -26,6 +26,8 @@ const CASES: { name: string; tsOf: (i: number) => number; fault: TimestampFault 
   { name: 'restart at every 8-picture GOP', tsOf: (i) => (i % 8) * FRAME, fault: 'rate' },
   { name: 'a millisecond clock sent as 90 kHz', tsOf: (i) => i * 40, fault: 'rate' },
   { name: 'forward leaps of a minute', tsOf: (i) => i * 90_000 * 60, fault: 'jumps' },
+  // Firmware with a 16-bit timestamp counter: it wraps every 0.73 s at 90 kHz.
+  { name: 'a 16-bit counter wrapping', tsOf: (i) => (i * FRAME) % 65_536, fault: 'jumps' },
 ];
 
 describe('RTP timestamp verdict', () => {
@@ -38,6 +40,10 @@ describe('RTP timestamp verdict', () => {
   it('forgives a single jump (a clock step, a wrap at a non-32-bit boundary)', () => {
     const j = judge(250, (i) => (i < 100 ? i * FRAME : 9_000_000 + i * FRAME));
     expect(j.fault).toBeUndefined();
+  });
+
+  it('forgives a 24-bit counter: it wraps once every 3 minutes, the timestamps tell time in between', () => {
+    expect(judge(250, (i) => (0xfff000 + i * FRAME) % 0x1000000).fault).toBeUndefined();
   });
 
   it('judges a constant stream within two seconds', () => {
