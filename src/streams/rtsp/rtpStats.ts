@@ -1,4 +1,5 @@
 import { scanH264, scanH265 } from './nalUnits.js';
+import type { ReceptionSnapshot } from './rtcp.js';
 
 /** Figures for one sampling window, from RTP headers and NAL headers only (no decoding). */
 export interface RtpWindow {
@@ -150,6 +151,19 @@ export class RtpStats {
       if (ticks > 0) this.keyIntervalTicks = ticks;
     }
     this.lastKeyTs = ts;
+  }
+
+  /** The RTCP receiver report inputs (RFC 3550 6.4.1); undefined before the first packet. */
+  reception(): ReceptionSnapshot | undefined {
+    if (!this.started) return undefined;
+    const extendedMax = this.cycles + this.maxSeq;
+    return {
+      ssrc: this.ssrc,
+      extendedMax,
+      expected: extendedMax - this.baseSeq + 1,
+      received: this.received,
+      jitter: this.jitter,
+    };
   }
 
   /** Closes the current window and starts the next one. */

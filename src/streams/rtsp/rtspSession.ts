@@ -12,13 +12,21 @@ import { type Presentation, paramsFromRtpPacket, parsePresentation } from './pre
 import { RtpStats, type RtpWindow } from './rtpStats.js';
 import type { RtspCredential } from './rtspAuth.js';
 import { RtspClient } from './rtspClient.js';
-import { parsePublic, parseSession, parseTransport, type SessionHeader } from './rtspHeaders.js';
+import { parsePublic, parseSession, type SessionHeader } from './rtspHeaders.js';
 import type { RtspMessage } from './rtspMessage.js';
 import type { RtspParserLimits } from './rtspParser.js';
 import { splitRtspUrl } from './rtspRequest.js';
 import { connectWithDeadline } from './tcpConnect.js';
+import { type RtpTransport, type SetupResult, setupVideo } from './transportSetup.js';
+import { UdpMedia, udpPeer } from './udpMedia.js';
+import { type UdpPortPair, UdpPortPool } from './udpPortPool.js';
 
 export type { CloseReason, SessionPhase } from './closeReason.js';
+export type { RtpTransport } from './transportSetup.js';
+
+/** Handled RTP packets per second per UDP socket: ~100 Mbit/s of 1400-byte packets, 50× a 4K camera. */
+const UDP_BUDGET_PER_SECOND = 10_000;
+const UDP_FLOOD_SECONDS = 3;
 
 export interface RtspSessionDeps {
   readonly clock: Clock;
@@ -38,6 +46,12 @@ export interface RtspSessionOptions {
   /** Shared tick for stall/keepalive checks; a private one is made when absent. */
   readonly ticker?: Ticker;
   readonly limits?: RtspParserLimits;
+  /** RTP transports to try in this order; default TCP, then UDP when the server refuses TCP. */
+  readonly transports?: readonly RtpTransport[];
+  /** Where UDP port pairs come from (config `streams.udpPortRange`); the OS picks when absent. */
+  readonly udpPorts?: UdpPortPool;
+  /** UDP: packets per second per socket handled; more are dropped, and for long, end the session. */
+  readonly udpBudgetPerSecond?: number;
   onKeyframe?(atMs: number): void;
   onPhase?(phase: SessionPhase): void;
 }
@@ -48,9 +62,10 @@ export interface SessionSample {
 }
 
 /**
- * One RTSP health session: OPTIONS → DESCRIBE (auth) → SETUP (TCP interleaved, video only) →
- * PLAY, keepalive before the server's session timeout, TEARDOWN on stop. Every step has a
- * deadline; every failure ends in `closed` with a reason, never in a throw.
+ * One RTSP health session: OPTIONS → DESCRIBE (auth) → SETUP (video only; TCP interleaved, or
+ * RTP/AVP over UDP with RTCP receiver reports when the camera refuses TCP) → PLAY, keepalive
+ * before the server's session timeout, TEARDOWN on stop. Every step has a deadline; every failure
+ * ends in `closed` with a reason, never in a throw; UDP ports are released on every end.
  */
 export class RtspSession {
   readonly closed: Promise<CloseReason>;
@@ -64,6 +79,8 @@ export class RtspSession {
   private inbandParams: VideoParams | undefined;
   private stats: RtpStats | undefined;
   private rtpChannel = 0;
+  private transportValue: RtpTransport | undefined;
+  private media: UdpMedia | undefined;
   private session: SessionHeader | undefined;
   private keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
   private nextKeepaliveAt = 0;
@@ -98,6 +115,11 @@ export class RtspSession {
   /** Why the session closed, when it closed on an error. */
   get closeError(): CamgateError | undefined {
     return this.error;
+  }
+
+  /** The RTP transport SETUP settled on; undefined before. */
+  get transport(): RtpTransport | undefined {
+    return this.transportValue;
   }
 
   get presentation(): Presentation | undefined {
@@ -156,9 +178,13 @@ export class RtspSession {
     if (this.currentPhase !== 'playing') return;
     const stallMs = this.options.stallMs ?? 5000;
     if (nowMs - this.lastFrameAt > stallMs) {
-      this.finish('stall', new CamgateError('RTSP_TIMEOUT', `no new video frame for ${stallMs} ms`));
+      this.finish(
+        'stall',
+        new CamgateError('RTSP_TIMEOUT', `no new video frame for ${stallMs} ms${this.media?.note() ?? ''}`),
+      );
       return;
     }
+    this.media?.tick(nowMs);
     if (nowMs >= this.nextKeepaliveAt && this.session && this.client) {
       this.client.sendOnly({
         method: this.keepaliveMethod,
@@ -213,21 +239,20 @@ export class RtspSession {
     const presentation = parsePresentation(describe, url);
     this.presentationValue = presentation;
     this.setPhase('setup');
-    const setup = expectOk(
-      await client.request(
-        {
-          method: 'SETUP',
-          url: presentation.video.controlUrl,
-          headers: { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' },
-        },
-        step,
-      ),
+    const setup = await setupVideo(
+      client,
+      presentation.video.controlUrl,
+      this.options.transports ?? ['tcp', 'udp'],
+      step,
+      () => (this.options.udpPorts ?? new UdpPortPool(this.deps.net)).open(),
     );
-    this.session = parseSession(setup.headers.get('session'));
+    this.transportValue = setup.transport;
+    if (setup.pair) this.media = this.udpMedia(setup.pair, setup);
+    if (this.currentPhase === 'closed') this.media?.close();
+    this.session = parseSession(setup.response.headers.get('session'));
     if (!this.session) throw new CamgateError('RTSP_PROTOCOL', 'SETUP response has no usable Session header');
-    const transport = parseTransport(setup.headers.get('transport'));
     // The server may pick other channels than we asked for (RFC 2326 12.39); follow its choice.
-    this.rtpChannel = transport?.interleaved?.[0] ?? 0;
+    this.rtpChannel = setup.answer?.interleaved?.[0] ?? 0;
     this.setPhase('play');
     expectOk(
       await client.request(
@@ -244,14 +269,19 @@ export class RtspSession {
     const now = this.deps.clock.monotonic();
     this.playingSince = now;
     this.scheduleKeepalive(now);
+    this.media?.tick(now);
     const ticker = this.options.ticker ?? new Ticker(this.deps.clock, 250);
     this.untick = ticker.add((t) => this.tick(t));
     this.setPhase('playing');
   }
 
   private onInterleaved(channel: number, data: Buffer, offset: number, length: number): void {
-    if (channel !== this.rtpChannel || !this.stats) return;
-    const now = this.deps.clock.monotonic();
+    if (channel !== this.rtpChannel || this.media) return;
+    this.onRtp(data, offset, length, this.deps.clock.monotonic());
+  }
+
+  private onRtp(data: Buffer, offset: number, length: number, now: number): void {
+    if (!this.stats) return;
     const flags = this.stats.onPacket(data, offset, length, now);
     if (flags <= 0) return;
     if ((flags & NAL_SPS) !== 0 && !this.videoParams) this.learnSps(data, offset, length);
@@ -267,6 +297,21 @@ export class RtspSession {
     } catch (err) {
       this.log.debug({ err }, 'in-band SPS not parseable');
     }
+  }
+
+  /** Packets that arrive before PLAY's answer find no stats yet and are not counted. */
+  private udpMedia(pair: UdpPortPair, setup: SetupResult): UdpMedia {
+    return new UdpMedia({
+      pair,
+      peer: udpPeer(this.socket?.remoteAddress, setup.answer),
+      budgetPerSecond: this.options.udpBudgetPerSecond ?? UDP_BUDGET_PER_SECOND,
+      floodSeconds: UDP_FLOOD_SECONDS,
+      cname: `camgate@${this.socket?.localAddress ?? 'localhost'}`,
+      now: () => this.deps.clock.monotonic(),
+      onRtp: (data, arrivalMs) => this.onRtp(data, 0, data.length, arrivalMs),
+      reception: () => this.stats?.reception(),
+      onFailure: (err) => this.finish('protocol', err),
+    });
   }
 
   private scheduleKeepalive(nowMs: number): void {
@@ -296,6 +341,7 @@ export class RtspSession {
     this.untick = undefined;
     this.client?.close();
     this.socket?.destroy();
+    this.media?.close();
     if (reason !== 'stopped') this.log.debug({ reason, phase, err }, 'rtsp session closed');
     this.options.onPhase?.('closed');
     this.resolveClosed(reason);
