@@ -20,17 +20,27 @@ export interface RecordingPlanner {
 export function recordingPlanner(ctx: WiringContext): RecordingPlanner {
   const { config } = ctx;
   const clockOffsets = new Map<string, number | undefined>();
+  // What the stream monitor's sessions played over: the recorder follows it (UDP-only cameras).
+  const transports = new Map<string, 'tcp' | 'udp'>();
+  ctx.bus.on('stream.sample', (s) => {
+    if (s.stats?.transport) transports.set(s.cameraId, s.stats.transport);
+  });
   const deps = { clock: ctx.clock, net: ctx.net, log: ctx.log.child({ module: 'recording' }) };
   return {
     plan(camera) {
       const credential = () => credentialFor(config, { id: camera.id, address: camera.address });
       clockOffsets.set(camera.id, camera.clockOffsetMs);
-      return planFor(camera, config, credential, () =>
-        edgeProbeFor(deps, camera, credential, () => clockOffsets.get(camera.id)),
+      return planFor(
+        camera,
+        config,
+        credential,
+        () => edgeProbeFor(deps, camera, credential, () => clockOffsets.get(camera.id)),
+        () => transports.get(camera.id),
       );
     },
     forget(cameraId) {
       clockOffsets.delete(cameraId);
+      transports.delete(cameraId);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { CameraConfig, Config } from '../config/schema.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { probeStream } from '../streams/probe.js';
+import type { RtpTransport } from '../streams/rtsp/rtspSession.js';
 import { StreamMonitor } from '../streams/streamMonitor.js';
 import type { StreamTarget } from '../streams/streamTarget.js';
 import { trackCameras } from './cameraIndex.js';
@@ -21,7 +22,7 @@ export function wireStreams(ctx: WiringContext): Service[] {
   const log = ctx.log.child({ module: 'streams' });
   const monitor = new StreamMonitor(
     { clock: ctx.clock, net: ctx.net, log, events: ctx.bus },
-    { stallSeconds: ctx.config.health.stallSeconds },
+    { stallSeconds: ctx.config.health.stallSeconds, udpPortRange: ctx.config.streams.udpPortRange },
     targetsFor(ctx.config, cameras.values(), log),
   );
   ctx.control.route('POST', '/probe', async (req) => {
@@ -29,9 +30,16 @@ export function wireStreams(ctx: WiringContext): Service[] {
     if (typeof cameraId !== 'string') throw new NotFoundError('probe needs {"camera": "<id>"}');
     const target = targetsFor(ctx.config, cameras.values(), log).find((t) => t.cameraId === cameraId);
     if (!target) throw new NotFoundError(`unknown camera ${cameraId}`);
+    const learnt = monitor.transportOf(cameraId);
+    const transports: RtpTransport[] | undefined =
+      target.transport === 'tcp' || target.transport === 'udp'
+        ? [target.transport]
+        : learnt === 'udp'
+          ? ['udp', 'tcp']
+          : undefined;
     return probeStream(
       { clock: ctx.clock, net: ctx.net, log },
-      { url: target.url, credential: target.credential },
+      { url: target.url, credential: target.credential, transports },
     );
   });
   return [monitor];
@@ -61,6 +69,7 @@ export function targetsFor(
       mode: monitor?.mode ?? 'continuous',
       intervalSeconds: monitor?.intervalSeconds ?? 300,
       durationSeconds: monitor?.durationSeconds ?? 10,
+      ...(override?.transport ? { transport: override.transport } : {}),
     });
   }
   return out;

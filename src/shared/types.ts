@@ -74,4 +74,6 @@ export interface StreamStats {
   readonly lossPct?: number;
   readonly jitterMs?: number;
   readonly keyframeIntervalS?: number;
+  /** RTP transport the monitor's session plays over. */
+  readonly transport?: 'tcp' | 'udp';
 }

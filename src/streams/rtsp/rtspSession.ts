@@ -1,65 +1,31 @@
 import type { Socket } from 'node:net';
-import type { Clock } from '../../shared/clock.js';
 import { CamgateError, errorMessage } from '../../shared/errors.js';
 import type { Log } from '../../shared/log.js';
-import type { Net } from '../../shared/net.js';
 import type { StreamStats } from '../../shared/types.js';
 import { Ticker } from '../ticker.js';
 import { type CloseReason, reasonFor, type SessionPhase } from './closeReason.js';
 import type { VideoParams } from './h264Sps.js';
 import { NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
 import { type Presentation, paramsFromRtpPacket, parsePresentation } from './presentation.js';
-import { RtpStats, type RtpWindow } from './rtpStats.js';
+import { RtpStats } from './rtpStats.js';
 import type { RtspCredential } from './rtspAuth.js';
 import { RtspClient } from './rtspClient.js';
 import { parsePublic, parseSession, type SessionHeader } from './rtspHeaders.js';
 import type { RtspMessage } from './rtspMessage.js';
-import type { RtspParserLimits } from './rtspParser.js';
 import { splitRtspUrl } from './rtspRequest.js';
+import type { RtspSessionDeps, RtspSessionOptions, SessionSample } from './rtspSessionOptions.js';
 import { connectWithDeadline } from './tcpConnect.js';
 import { type RtpTransport, type SetupResult, setupVideo } from './transportSetup.js';
 import { UdpMedia, udpPeer } from './udpMedia.js';
 import { type UdpPortPair, UdpPortPool } from './udpPortPool.js';
 
 export type { CloseReason, SessionPhase } from './closeReason.js';
+export type { RtspSessionDeps, RtspSessionOptions, SessionSample } from './rtspSessionOptions.js';
 export type { RtpTransport } from './transportSetup.js';
 
 /** Handled RTP packets per second per UDP socket: ~100 Mbit/s of 1400-byte packets, 50× a 4K camera. */
 const UDP_BUDGET_PER_SECOND = 10_000;
 const UDP_FLOOD_SECONDS = 3;
-
-export interface RtspSessionDeps {
-  readonly clock: Clock;
-  readonly net: Net;
-  readonly log: Log;
-}
-
-export interface RtspSessionOptions {
-  /** rtsp:// URL; userinfo in it is used as the credential when `credential` is absent, never logged. */
-  readonly url: string;
-  readonly credential?: RtspCredential;
-  readonly connectTimeoutMs?: number;
-  /** Deadline for each request/response step, whatever the server's pace (slow drip). */
-  readonly stepTimeoutMs?: number;
-  /** No new video frame for this long after PLAY closes the session with 'stall'. */
-  readonly stallMs?: number;
-  /** Shared tick for stall/keepalive checks; a private one is made when absent. */
-  readonly ticker?: Ticker;
-  readonly limits?: RtspParserLimits;
-  /** RTP transports to try in this order; default TCP, then UDP when the server refuses TCP. */
-  readonly transports?: readonly RtpTransport[];
-  /** Where UDP port pairs come from (config `streams.udpPortRange`); the OS picks when absent. */
-  readonly udpPorts?: UdpPortPool;
-  /** UDP: packets per second per socket handled; more are dropped, and for long, end the session. */
-  readonly udpBudgetPerSecond?: number;
-  onKeyframe?(atMs: number): void;
-  onPhase?(phase: SessionPhase): void;
-}
-
-export interface SessionSample {
-  readonly stats: StreamStats;
-  readonly window: RtpWindow;
-}
 
 /**
  * One RTSP health session: OPTIONS → DESCRIBE (auth) → SETUP (video only; TCP interleaved, or
