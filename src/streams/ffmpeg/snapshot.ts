@@ -77,9 +77,11 @@ function grabOnce(deps: { clock: Clock }, o: FrameGrabOptions, transport: Ffmpeg
       if (size > maxBytes) finish(new CamgateError('FFMPEG', `frame exceeds ${maxBytes} bytes`));
       else chunks.push(c);
     });
-    command.on('error', (err: Error) => {
+    // fluent-ffmpeg's message holds only ffmpeg's last line ("Protocol not supported"); the
+    // 461 is earlier on stderr.
+    command.on('error', (err: Error, _stdout: unknown, stderr: unknown) => {
       const first = redactText(err.message).split('\n').slice(0, 2).join(' ');
-      if (transportRefused(err.message))
+      if (transportRefused(`${err.message}\n${typeof stderr === 'string' ? stderr : ''}`))
         finish(new TransportRefused('RTSP_PROTOCOL', `the camera refused RTP over ${transport} (461)`));
       else finish(new CamgateError('FFMPEG', `ffmpeg could not grab a frame: ${first}`));
     });
