@@ -169,8 +169,7 @@ export class CameraSupervisor {
           if (now - lastSampleAt < this.options.sampleEveryMs) return;
           lastSampleAt = now;
           const sample = session.takeSample(now);
-          if (sample && sample.window.packets > 0)
-            this.emit('packets', { ...sample.stats, transport: session.transport });
+          if (sample && sample.window.packets > 0) this.emit('packets', sample.stats);
         });
       },
     });

@@ -135,6 +135,7 @@ export class RtspSession {
       lossPct: window.lossPct,
       jitterMs: window.jitterMs,
       keyframeIntervalS: window.keyframeIntervalS,
+      transport: this.transportValue,
     };
     return { stats, window };
   }
