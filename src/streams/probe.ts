@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import { safeUrl } from '../shared/redact.js';
+import { RTP_TIMESTAMPS_INVALID, type StreamStats } from '../shared/types.js';
 import type { RtspCredential } from './rtsp/rtspAuth.js';
 import { type CloseReason, type RtpTransport, RtspSession, type SessionPhase } from './rtsp/rtspSession.js';
 
@@ -19,6 +20,8 @@ export interface ProbeStreamFacts {
   readonly keyframeIntervalS?: number;
   readonly lossPct?: number;
   readonly jitterMs?: number;
+  /** The RTP timestamps are unusable; fps and keyframe interval were measured from arrival times. */
+  readonly timestampFault?: StreamStats['timestampFault'];
 }
 
 export interface ProbeResult {
@@ -32,6 +35,8 @@ export interface ProbeResult {
   readonly stream?: ProbeStreamFacts;
   /** The RTP transport SETUP settled on (UDP when the camera refused TCP). */
   readonly transport?: RtpTransport;
+  /** On a passed probe: what is wrong with the video all the same (health's reason tokens). */
+  readonly reasons?: readonly string[];
 }
 
 export interface ProbeOptions {
@@ -118,11 +123,14 @@ class ProbeRun {
     }
     this.mark('frames');
     const stream = { ...factsOf(session), ...sampleFacts(sample.stats) };
+    const fault = sample.window.timestampFault;
+    const reasons = fault === undefined ? [] : [`${RTP_TIMESTAMPS_INVALID} ${fault}`];
     return {
       ok: true,
       url: safeUrl(this.options.url),
       layers: this.reached,
       stream,
+      reasons,
       transport: session.transport,
     };
   }

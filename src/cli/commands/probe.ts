@@ -157,7 +157,11 @@ function printResult(io: CliIo, result: ProbeResult, deep: unknown): void {
       s.jitterMs !== undefined ? `jitter ${s.jitterMs} ms` : undefined,
     ].filter((x) => x !== undefined);
     io.stdout.write(`  stream: ${facts.join(', ')}\n`);
+    if (s.timestampFault !== undefined)
+      io.stdout.write(`  RTP timestamps ${s.timestampFault}: fps and GOP measured from arrival times\n`);
   }
+  if (result.reasons && result.reasons.length > 0)
+    io.stdout.write(`  reasons: ${result.reasons.join(', ')}\n`);
   if (deep) io.stdout.write(`  ffprobe: ${JSON.stringify(deep)}\n`);
   io.stdout.write(result.ok ? 'probe: ok\n' : `probe: failed at ${result.failedLayer}\n`);
 }

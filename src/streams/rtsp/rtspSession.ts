@@ -96,7 +96,7 @@ export class RtspSession {
     return this.presentationValue?.video.params ?? this.inbandParams;
   }
 
-  /** Monotonic ms of the last new RTP timestamp (or of PLAY, before the first one). */
+  /** Monotonic ms of the last new coded picture (or of PLAY, before the first one). */
   get lastFrameAt(): number {
     return Math.max(this.stats?.lastFrameAt ?? 0, this.playingSince);
   }
@@ -133,9 +133,11 @@ export class RtspSession {
       fps: window.fps ?? video.sdpFramerate,
       bitrateKbps: window.bitrateKbps,
       lossPct: window.lossPct,
-      jitterMs: window.jitterMs,
+      // Jitter compares timestamps with arrival; with unusable timestamps there is nothing to compare.
+      jitterMs: window.timestampFault === undefined ? window.jitterMs : undefined,
       keyframeIntervalS: window.keyframeIntervalS,
       transport: this.transportValue,
+      timestampFault: window.timestampFault,
     };
     return { stats, window };
   }

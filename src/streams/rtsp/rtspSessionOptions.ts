@@ -24,7 +24,7 @@ export interface RtspSessionOptions {
   readonly connectTimeoutMs?: number;
   /** Deadline for each request/response step, whatever the server's pace (slow drip). */
   readonly stepTimeoutMs?: number;
-  /** No new video frame for this long after PLAY closes the session with 'stall'. */
+  /** No new coded picture for this long after PLAY closes the session with 'stall' (parameter sets, SEI or padding alone do not count). */
   readonly stallMs?: number;
   /** Shared tick for stall/keepalive checks; a private one is made when absent. */
   readonly ticker?: Ticker;
