@@ -166,6 +166,42 @@ describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ 
     expect((await centre.service.figure()).national.sitesIntegrated).toBe(1);
   });
 
+  it('a removed camera (empty retained state) leaves the picture and is logged as removed', async () => {
+    const g = gw(
+      'sch-1',
+      'nvr-a',
+      cams([
+        ['c1', 'overview', true, null],
+        ['c2', 'overview', true, null],
+      ]),
+    );
+    await g.start();
+    centre = await startCentre({
+      url: broker.url,
+      registryCsv: REGISTRY,
+      dbFile: '',
+      store: await store('r'),
+    });
+    await until(
+      () => centre!.service.figure(),
+      (f) => f.sites[0]?.fullyIntegrated === true,
+      'fully integrated',
+    );
+    await g.publishRaw(`${g.prefix}cameras/c2/state`, '', true);
+    const f = await until(
+      () => centre!.service.figure(),
+      (x) => x.sites[0]?.cameras.installed.total === 1,
+      'removed',
+    );
+    expect(f.sites[0]).toMatchObject({ integrated: true, fullyIntegrated: false });
+    const log = await centre.db
+      .selectFrom('camera_log')
+      .select(['camera_id', 'removed'])
+      .where('removed', '=', 1)
+      .execute();
+    expect(log).toEqual([{ camera_id: 'c2', removed: 1 }]);
+  });
+
   it('a gateway offline for a while replays historical events and the past figure is corrected', async () => {
     const c = cams([
       ['c1', 'overview', true, null],
