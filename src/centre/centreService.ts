@@ -37,6 +37,8 @@ export class CentreService {
   private readonly log: Log;
   private cached: { startedAt: number; version: number; promise: Promise<CachedFigure> } | undefined;
   private inFlight: Promise<CachedFigure> | undefined;
+  /** How long the last figure took to read and compute (ms): `/api/stats` shows it. */
+  lastFigureMs: number | null = null;
   /** Bumped by every committed batch: a cached figure of an older version is stale. */
   private version = 0;
 
@@ -89,6 +91,7 @@ export class CentreService {
     if (c && c.version === this.version && now - c.startedAt < MAX_FIGURE_AGE_MS) return c.promise;
     if (this.inFlight) return this.inFlight;
     const version = this.version;
+    const started = now;
     const promise = liveFigure(this.deps.db, this.deps.registry, this.nowIso(), this.figureOptions).then(
       (figure) => ({
         figure,
@@ -100,6 +103,7 @@ export class CentreService {
       () => {
         this.cached = { startedAt: now, version, promise };
         this.inFlight = undefined;
+        this.lastFigureMs = this.deps.clock.monotonic() - started;
       },
       // A failed computation is not kept: the next reader tries again (the caller sees the error).
       () => {

@@ -103,7 +103,7 @@ export class CentreHttp {
     }
     if (p === '/api/history') return this.history(url);
     if (p === '/api/gaps') return seqGaps(db);
-    if (p === '/api/stats') return centre.ingest.stats;
+    if (p === '/api/stats') return { ...centre.ingest.stats, figureMs: centre.lastFigureMs };
     const site = /^\/api\/sites\/([^/]+)$/.exec(p);
     if (site) {
       const id = decodeURIComponent(site[1]!);
