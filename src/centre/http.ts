@@ -9,6 +9,7 @@ import { figureMetrics } from './metrics.js';
 import type { Registry } from './registry.js';
 import { seqGaps, siteCameras } from './store/pictureRepo.js';
 import type { CentreDb } from './store/schema.js';
+import { computeUptime } from './uptime.js';
 
 export interface HttpDeps {
   readonly centre: CentreService;
@@ -102,6 +103,14 @@ export class CentreHttp {
       return { region: group, districts, sites: f.sites.filter((s) => s.region === name) };
     }
     if (p === '/api/history') return this.history(url);
+    if (p === '/api/uptime') {
+      const from = url.searchParams.get('from') ?? '';
+      const to = url.searchParams.get('to') ?? '';
+      if (!ISO.test(from) || !ISO.test(to) || to <= from) {
+        throw new HttpError(400, 'from and to must be ISO-8601 UTC times, from before to');
+      }
+      return computeUptime(db, registry, from, to);
+    }
     if (p === '/api/gaps') return seqGaps(db);
     if (p === '/api/stats') return { ...centre.ingest.stats, figureMs: centre.lastFigureMs };
     const site = /^\/api\/sites\/([^/]+)$/.exec(p);

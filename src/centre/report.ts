@@ -4,6 +4,7 @@ import { compact, type DayFigure, daysBetween, figureAt, liveFigure, storedDays 
 import type { Figure, GroupFigure } from './model.js';
 import type { Registry } from './registry.js';
 import type { CentreDb } from './store/schema.js';
+import { computeUptime, type Uptime } from './uptime.js';
 
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -16,6 +17,8 @@ export interface CentreReport {
   readonly days: ReadonlyArray<DayFigure & { readonly source: 'snapshot' | 'computed' | 'live' }>;
   /** The full figure (every site with its cause, contracts) at the end of the window. */
   readonly last: Figure;
+  /** Uptime/SLA per camera and per site over the window (up to now). */
+  readonly uptime: Uptime;
 }
 
 /**
@@ -50,7 +53,9 @@ export async function buildReport(
   }
   const end = [window.to, today].sort()[0]!;
   last ??= await figureAt(db, registry, `${end}T23:59:59.999Z`, options);
-  return { from: window.from, to: window.to, generatedAt: nowIso, days, last };
+  const until = [`${window.to}T23:59:59.999Z`, nowIso].sort()[0]!;
+  const uptime = await computeUptime(db, registry, `${window.from}T00:00:00.000Z`, until);
+  return { from: window.from, to: window.to, generatedAt: nowIso, days, last, uptime };
 }
 
 export function renderReport(r: CentreReport, format: ReportFormat): string {
