@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { CentreConfig } from './config.js';
-import type { FigureOptions } from './figures.js';
-import { compact, liveFigure, recomputeDay, saveDay } from './history.js';
+import { computeFigure, type FigureOptions } from './figures.js';
+import { compact, recomputeDay, saveDay } from './history.js';
 import { Ingest } from './ingest.js';
+import { LivePicture } from './livePicture.js';
 import type { Figure } from './model.js';
 import type { Registry } from './registry.js';
 import type { CentreDb } from './store/schema.js';
@@ -41,15 +42,18 @@ export class CentreService {
   lastFigureMs: number | null = null;
   /** Bumped by every committed batch: a cached figure of an older version is stale. */
   private version = 0;
+  private readonly live: LivePicture;
 
   constructor(private readonly deps: CentreDeps) {
+    this.live = new LivePicture(deps.db);
     this.log = deps.log.child({ module: 'centre' });
     this.ingest = new Ingest({
       config: deps.config,
       db: deps.db,
       clock: deps.clock,
       log: deps.log,
-      onCommitted: (days) => {
+      onCommitted: (days, gatewayIds) => {
+        this.live.touch(gatewayIds);
         this.version += 1;
         if (days.size === 0) return;
         for (const d of days) this.dirty.add(d);
@@ -92,12 +96,10 @@ export class CentreService {
     if (this.inFlight) return this.inFlight;
     const version = this.version;
     const started = now;
-    const promise = liveFigure(this.deps.db, this.deps.registry, this.nowIso(), this.figureOptions).then(
-      (figure) => ({
-        figure,
-        json: JSON.stringify(figure),
-      }),
-    );
+    const promise = this.live.picture(this.nowIso()).then((picture) => {
+      const figure = computeFigure(this.deps.registry, picture, this.figureOptions);
+      return { figure, json: JSON.stringify(figure) };
+    });
     this.inFlight = promise;
     promise.then(
       () => {

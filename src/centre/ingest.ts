@@ -15,7 +15,7 @@ export interface IngestDeps {
   readonly clock: Clock;
   readonly log: Log;
   /** Called after each committed batch, with the past days whose figure it changed. */
-  readonly onCommitted?: (pastDays: ReadonlySet<string>) => void;
+  readonly onCommitted?: (pastDays: ReadonlySet<string>, gatewayIds: ReadonlySet<string>) => void;
 }
 
 export interface IngestStats {
@@ -162,7 +162,7 @@ export class Ingest {
       this.stats.staleLost += r.staleLost;
       this.stats.batches += 1;
       for (const ack of acks) ack();
-      this.deps.onCommitted?.(r.pastDays);
+      this.deps.onCommitted?.(r.pastDays, new Set(items.map((i) => i.gatewayId)));
     } catch (err) {
       // Not acknowledged: the broker redelivers the events; the retained state comes back on resubscribe.
       this.log.error({ err, items: items.length }, 'batch failed; reconnecting so the broker redelivers');

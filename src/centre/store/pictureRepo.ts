@@ -20,9 +20,17 @@ export function currentPicture(db: Kysely<CentreDb>, at: string): Promise<Pictur
   return readSnapshot(db, (trx) => readCurrent(trx, at));
 }
 
-async function readCurrent(db: Kysely<CentreDb>, at: string): Promise<Picture> {
-  const gateways = await db.selectFrom('gateways').selectAll().execute();
-  const cameras = await db
+/** The current rows of some gateways only (all when `gatewayIds` is undefined). */
+export async function readCurrent(
+  db: Kysely<CentreDb>,
+  at: string,
+  gatewayIds?: readonly string[],
+): Promise<Picture> {
+  if (gatewayIds !== undefined && gatewayIds.length === 0) return { at, gateways: [], cameras: [] };
+  let gq = db.selectFrom('gateways').selectAll();
+  if (gatewayIds) gq = gq.where('gateway_id', 'in', gatewayIds);
+  const gateways = await gq.execute();
+  let cq = db
     .selectFrom('cameras')
     .select([
       'gateway_id',
@@ -34,8 +42,9 @@ async function readCurrent(db: Kysely<CentreDb>, at: string): Promise<Picture> {
       'cause',
       'recording_status',
       'since',
-    ])
-    .execute();
+    ]);
+  if (gatewayIds) cq = cq.where('gateway_id', 'in', gatewayIds);
+  const cameras = await cq.execute();
   return {
     at,
     gateways: gateways.map((g) => ({
