@@ -5,6 +5,7 @@ import {
   initialHealthState,
   reduceHealth,
 } from '../health/healthMachine.js';
+import { isDown } from '../health/outage.js';
 import { CRASH_LOOP_DEFAULTS, type HealthRules, streamCauseOf } from '../health/streamQuality.js';
 import { parseSince } from '../health/timeWindow.js';
 import type { WhyDoc } from '../health/whyReport.js';
@@ -168,6 +169,7 @@ export class HealthService implements Service {
         from: t.from,
         to: t.to,
         reasons: t.reasons,
+        outage: t.outage,
         at: wallMs,
       });
     }
@@ -275,7 +277,7 @@ export class HealthService implements Service {
  */
 function boardStream(state: HealthState): StreamStats {
   const stats = state.stats ?? {};
-  if (state.status !== 'offline' && state.status !== 'unauthorized') return stats;
+  if (!isDown(state.status)) return stats;
   return { codec: stats.codec, width: stats.width, height: stats.height };
 }
 

@@ -2,7 +2,6 @@ import { integrationOf } from '../health/integration.js';
 import { CamgateError } from '../shared/errors.js';
 import type { CamgateEvents } from '../shared/events.js';
 import type { Service } from '../shared/service.js';
-import type { CameraStatus } from '../shared/types.js';
 import { OutboxRepo } from '../store/outboxRepo.js';
 import type { CommandHandlers } from '../uplink/commands.js';
 import { EventOutbox, type RecordedEvent } from '../uplink/eventOutbox.js';
@@ -15,8 +14,6 @@ export interface UplinkWiringOptions {
   readonly handlers?: CommandHandlers;
   readonly tuning?: Partial<UplinkTuning>;
 }
-
-const DOWN: ReadonlySet<CameraStatus> = new Set(['offline', 'unauthorized']);
 
 /**
  * The Uplink Service wiring: bus events become outbox events and retained-state republishes,
@@ -135,13 +132,8 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
   }
 
   const onTransition = (t: CamgateEvents['health.transition']): void => {
-    const wasDown = DOWN.has(t.from);
-    const isDown = DOWN.has(t.to);
     const fields = { from: t.from, to: t.to, reasons: [...t.reasons], kind: 'stream' };
-    if (!wasDown && isDown) up.record({ type: 'outage.start', cameraId: t.cameraId, fields, at: t.at });
-    if (wasDown && !isDown && t.to !== 'unknown') {
-      up.record({ type: 'outage.end', cameraId: t.cameraId, fields, at: t.at });
-    }
+    if (t.outage) up.record({ type: `outage.${t.outage}`, cameraId: t.cameraId, fields, at: t.at });
     republish(t.cameraId);
   };
 

@@ -3,6 +3,7 @@ import type {
   CameraRecord,
   CameraStatus,
   IntegrationCause,
+  OutageEdge,
   RecordingStatus,
   StorageAlarmCode,
   StreamStats,
@@ -33,6 +34,8 @@ export interface CamgateEvents {
     readonly from: CameraStatus;
     readonly to: CameraStatus;
     readonly reasons: readonly string[];
+    /** Decided once, in health/outage.ts; the history and the uplink only consume it. */
+    readonly outage: OutageEdge | undefined;
     readonly at: number;
   };
   'recording.status': {

@@ -8,6 +8,9 @@ export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 export type RecordingStatus = 'ok' | 'stale' | 'off' | 'unknown';
 
+/** Where a transition puts an outage: it starts one, ends one, or neither (health/outage.ts decides). */
+export type OutageEdge = 'start' | 'end';
+
 /** Storage alarms of the recording disk (recording/storageGuard.ts). */
 export const STORAGE_ALARM_CODES = [
   'disk_low',

@@ -10,7 +10,6 @@ import {
 } from '../health/uptime.js';
 import { isoTs } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
-import type { CameraStatus } from '../shared/types.js';
 import { BootRepo } from './bootRepo.js';
 import type {
   ClockJumpRow,
@@ -31,7 +30,6 @@ export type {
   TransitionRow,
 } from './historyTypes.js';
 
-const DOWN: ReadonlySet<CameraStatus> = new Set(['offline', 'unauthorized']);
 /** The health machine reports stream outages; recording and uplink outages are other modules' kinds. */
 const KIND = 'stream';
 
@@ -43,7 +41,10 @@ const OUTAGE_COLS = `o.id, o.camera_id AS cameraId, o.kind, o.cause, o.started_a
 export class HistoryRepo {
   constructor(private readonly db: Db) {}
 
-  /** One SQLite transaction: the transition row plus the outage it opens or closes. */
+  /**
+   * One SQLite transaction: the transition row plus the outage its edge opens or closes. The edge
+   * is the health machine's; here only "one open stream outage per camera" is kept.
+   */
   recordTransition(input: TransitionInput): { opened?: OutageRow; closed?: OutageRow } {
     // STRICT INTEGER columns: performance.now() is fractional, and a REAL there is a write error.
     const t = { ...input, wallMs: Math.round(input.wallMs), monoMs: Math.round(input.monoMs) };
@@ -64,8 +65,7 @@ export class HistoryRepo {
           t.bootId,
         );
       const open = this.openOutage(t.cameraId);
-      if (DOWN.has(t.to) && !open) {
-        // Unknown → offline opens one too: a camera dead since boot is an outage, not "no data".
+      if (t.outage === 'start' && !open) {
         const id = this.db
           .prepare(
             `INSERT INTO outages (camera_id, kind, cause, started_at, started_ms, started_mono_ms, boot_id)
@@ -82,7 +82,7 @@ export class HistoryRepo {
           ).lastInsertRowid;
         return { opened: this.outageById(Number(id)) };
       }
-      if (!DOWN.has(t.to) && t.to !== 'unknown' && open) {
+      if (t.outage === 'end' && open) {
         return { closed: this.closeOutage(open, 'restored', t) };
       }
       return {};

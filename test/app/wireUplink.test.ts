@@ -77,7 +77,14 @@ describe('wireUplink in the daemon', () => {
     ctx.bus.on('integration.changed', (e) => integration.push(e));
     const at = Date.parse('2026-11-20T10:00:00Z');
     ctx.board.patchCamera('yard-1', { status: 'online', reasons: [] });
-    ctx.bus.emit('health.transition', { cameraId: 'yard-1', from: 'unknown', to: 'online', reasons: [], at });
+    ctx.bus.emit('health.transition', {
+      cameraId: 'yard-1',
+      from: 'unknown',
+      to: 'online',
+      reasons: [],
+      outage: undefined,
+      at,
+    });
     await c.waitFor(() => lastState(c, 'yard-1')?.integrated === true, 'yard-1 integrated');
     expect(integration).toContainEqual(expect.objectContaining({ cameraId: 'yard-1', integrated: true }));
     const summary = summaryPayload.parse(c.on('/summary').at(-1)?.json);
@@ -93,6 +100,7 @@ describe('wireUplink in the daemon', () => {
       from: 'online',
       to: 'offline',
       reasons: ['stream_stalled'],
+      outage: 'start',
       at: at + 1000,
     });
     ctx.bus.emit('camera.clockDrift', { cameraId: 'gate-lpr-1', offsetMs: 93_000, at: at + 2000 });
@@ -107,6 +115,7 @@ describe('wireUplink in the daemon', () => {
       from: 'offline',
       to: 'online',
       reasons: [],
+      outage: 'end',
       at: at + 4000,
     });
     ctx.board.removeCamera('gate-lpr-1');
@@ -153,6 +162,7 @@ describe('wireUplink in the daemon', () => {
       from: 'unknown',
       to: 'online',
       reasons: [],
+      outage: undefined,
       at: Date.parse('2026-11-20T10:00:00Z'),
     });
     await c.waitFor(() => lastState(c, 'yard-1')?.status === 'online', 'online state');

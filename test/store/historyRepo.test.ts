@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectClockJump } from '../../src/health/clockJump.js';
+import { streamOutageEdge } from '../../src/health/outage.js';
 import { silentLog } from '../../src/shared/log.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
 import { HistoryRepo, type TransitionInput } from '../../src/store/historyRepo.js';
@@ -35,6 +36,7 @@ describe('HistoryRepo', () => {
       to,
       reasons: to === 'offline' ? ['stream_stalled'] : [],
       cause: to === 'offline' ? 'stream_stalled' : to === 'unauthorized' ? 'unauthorized' : undefined,
+      outage: streamOutageEdge(from, to),
       bootId,
       wallMs: clock.now(),
       monoMs: clock.monotonic(),
@@ -67,12 +69,13 @@ describe('HistoryRepo', () => {
     const at = () => ({ bootId: 'boot-a', wallMs: fractional.now() + 0.25, monoMs: fractional.monotonic() });
     const base = { cameraId: 'cam-f', reasons: [], cause: undefined } as const;
     expect(
-      history.recordTransition({ ...base, from: 'online', to: 'offline', ...at() }).opened,
+      history.recordTransition({ ...base, from: 'online', to: 'offline', outage: 'start', ...at() }).opened,
     ).toBeDefined();
     fractional.advance(1000.4);
     history.recordClockJump('boot-a', fractional.now() + 0.5, fractional.monotonic(), 2500.5);
     expect(
-      history.recordTransition({ ...base, from: 'offline', to: 'online', ...at() }).closed?.durationMs,
+      history.recordTransition({ ...base, from: 'offline', to: 'online', outage: 'end', ...at() }).closed
+        ?.durationMs,
     ).toBe(1000);
     boots.start('boot-b', 'test', Date.UTC(2026, 4, 2));
     expect(history.closeRebootGaps('boot-b', Date.UTC(2026, 4, 2) + 0.75)).toBeDefined();

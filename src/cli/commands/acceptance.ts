@@ -6,6 +6,7 @@ import { VERSION } from '../../app/version.js';
 import type { SnapshotResult } from '../../app/wireSnapshot.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
+import { isDown } from '../../health/outage.js';
 import {
   type AcceptanceDoc,
   type CameraSnapshot,
@@ -18,7 +19,7 @@ import { computeReport } from '../../report/compute.js';
 import { buildReportInput } from '../../report/input.js';
 import { systemClock } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
-import { CAMERA_CLASSES, type CameraClass } from '../../shared/types.js';
+import { CAMERA_CLASSES, type CameraClass, type CameraStatus } from '../../shared/types.js';
 import { openReadOnly, ReportRepo } from '../../store/reportRepo.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
@@ -133,7 +134,7 @@ async function gather(
 async function takePictures(
   config: Readonly<Config>,
   cameras: readonly HandoverCamera[],
-  live: ReadonlyMap<string, string>,
+  live: ReadonlyMap<string, CameraStatus>,
   dir: string,
   onProgress: (done: number) => void,
 ): Promise<Map<string, CameraSnapshot>> {
@@ -145,7 +146,7 @@ async function takePictures(
   const worker = async (): Promise<void> => {
     for (let cam = cameras[next++]; cam; cam = cameras[next++]) {
       const status = live.get(cam.id);
-      if (status === 'offline' || status === 'unauthorized') {
+      if (status !== undefined && isDown(status)) {
         // The daemon already knows it cannot reach the stream; asking would only wait out timeouts.
         out.set(cam.id, { error: `not taken: camera ${status}` });
         onProgress(out.size);
