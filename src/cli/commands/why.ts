@@ -2,7 +2,6 @@ import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { streamCauseOf } from '../../health/streamQuality.js';
 import { type RecordingEvidence, renderWhy, type WhyDoc } from '../../health/whyReport.js';
-import { systemClock } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { openHistoryReadOnly } from '../../store/historyRepo.js';
 import { parseCommandArgs } from '../args.js';
@@ -28,7 +27,7 @@ export const whyCommand: CliCommand = {
       config.cameras.some((c) => c.id === cameraId) ||
       staticCameras(config.cameras, '').some((c) => c.id === cameraId);
     const doc = await askDaemon(config.control.socket, cameraId).then(
-      (live) => live ?? fromDatabase(config.storage.path, cameraId, declared),
+      (live) => live ?? fromDatabase(config.storage.path, cameraId, declared, io.clock.now()),
     );
     if (values.json) writeJson(io, doc);
     else if (doc.found) io.stdout.write(`${renderWhy(doc)}\n`);
@@ -94,7 +93,7 @@ function noListener(cause: unknown): boolean {
 }
 
 /** With the daemon stopped nothing reaches the centre, so the camera is not integrated: uplink_down at best. */
-export function fromDatabase(dir: string, cameraId: string, declared: boolean): WhyDoc {
+export function fromDatabase(dir: string, cameraId: string, declared: boolean, nowMs: number): WhyDoc {
   const { history, close } = openHistoryReadOnly(dir);
   try {
     if (!history.knowsCamera(cameraId)) {
@@ -130,7 +129,7 @@ export function fromDatabase(dir: string, cameraId: string, declared: boolean): 
       openOutage: open && {
         cause: open.cause,
         startedAt: open.startedAt,
-        durationMs: systemClock.now() - open.startedMs,
+        durationMs: nowMs - open.startedMs,
       },
       transitions,
     };
