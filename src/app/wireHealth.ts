@@ -251,23 +251,6 @@ export class HealthService implements Service {
         sinceMs: parseSince(req.query.get('since')),
       }),
     }));
-    control.route('GET', '/uptime', (req) => this.uptime(req.query.get('from'), req.query.get('to')));
-  }
-
-  /** Uptime % per camera and the "restored" count over [from, to); defaults to the last 24 h. */
-  uptime(from: string | null, to: string | null): unknown {
-    const now = this.now();
-    const toMs = parseSince(to, 'to') ?? now.wallMs;
-    const fromMs = parseSince(from, 'from') ?? toMs - 86_400_000;
-    const window = { fromMs, toMs };
-    const ids = this.ctx.board.allCameras().map((c) => c.cameraId);
-    const restored = this.history.restored(window, now);
-    return {
-      from: isoTs(fromMs),
-      to: isoTs(toMs),
-      cameras: this.history.uptime(window, now, ids),
-      restored: { count: restored.length, cameras: restored },
-    };
   }
 }
 

@@ -1,13 +1,5 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  type CameraUptime,
-  type OutageSpan,
-  type RestoredCamera,
-  restoredCameras,
-  type Span,
-  uptimeByCamera,
-} from '../health/uptime.js';
 import { isoTs } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import { BootRepo } from './bootRepo.js';
@@ -37,7 +29,10 @@ const OUTAGE_COLS = `o.id, o.camera_id AS cameraId, o.kind, o.cause, o.started_a
   o.started_ms AS startedMs, o.ended_at AS endedAt, o.ended_ms AS endedMs, o.duration_ms AS durationMs,
   o.end_reason AS endReason, o.boot_id AS bootId, o.started_mono_ms AS startedMonoMs`;
 
-/** Transitions, outages, clock steps and reboot gaps: the camera's history, and the uptime figures from it. */
+/**
+ * Transitions, outages, clock steps and reboot gaps: the camera's history. Uptime and "restored"
+ * figures are computed from these rows by report/compute.ts alone (`camgate report`).
+ */
 export class HistoryRepo {
   constructor(private readonly db: Db) {}
 
@@ -155,12 +150,6 @@ export class HistoryRepo {
       .all(limit) as ClockJumpRow[];
   }
 
-  rebootGaps(window: Span): Span[] {
-    return this.db
-      .prepare('SELECT from_ms AS fromMs, to_ms AS toMs FROM reboot_gaps WHERE to_ms > ? AND from_ms < ?')
-      .all(window.fromMs, window.toMs) as Span[];
-  }
-
   /** The camera's open stream outage; recording and uplink outages in the same table are not ours. */
   openOutage(cameraId: string): OutageRow | undefined {
     return this.db
@@ -208,41 +197,6 @@ export class HistoryRepo {
       )
       .get({ id: cameraId });
     return row !== undefined;
-  }
-
-  uptime(window: Span, now: HistoryNow, cameraIds: readonly string[] = []): CameraUptime[] {
-    const observed = this.db
-      .prepare('SELECT DISTINCT camera_id AS id FROM transitions WHERE at_ms < ?')
-      .all(window.toMs) as { id: string }[];
-    return uptimeByCamera(
-      cameraIds,
-      new Set(observed.map((r) => r.id)),
-      this.spans(window, now),
-      this.rebootGaps(window),
-      window,
-      now.wallMs,
-    );
-  }
-
-  restored(window: Span, now: HistoryNow): RestoredCamera[] {
-    return restoredCameras(this.spans(window, now), window, now.wallMs);
-  }
-
-  private spans(window: Span, now: HistoryNow): OutageSpan[] {
-    return this.outages({ sinceMs: window.fromMs })
-      .filter((o) => o.kind === KIND && o.startedMs < window.toMs)
-      .map((o) => ({
-        cameraId: o.cameraId,
-        startedMs: o.startedMs,
-        endedMs: o.endedMs ?? undefined,
-        durationMs: o.durationMs ?? this.openDuration(o, now),
-        endReason: o.endReason ?? undefined,
-      }));
-  }
-
-  private openDuration(o: OutageRow, now: HistoryNow): number {
-    if (o.bootId === now.bootId && o.startedMonoMs !== null) return Math.max(0, now.monoMs - o.startedMonoMs);
-    return this.wallDuration(o, now.wallMs);
   }
 
   /**
