@@ -1,3 +1,4 @@
+import { buildWhy } from '../health/buildWhy.js';
 import { type ClockReading, detectClockJump } from '../health/clockJump.js';
 import {
   type HealthEvent,
@@ -6,7 +7,7 @@ import {
   reduceHealth,
 } from '../health/healthMachine.js';
 import { isDown } from '../health/outage.js';
-import { CRASH_LOOP_DEFAULTS, type HealthRules, streamCauseOf } from '../health/streamQuality.js';
+import { CRASH_LOOP_DEFAULTS, type HealthRules } from '../health/streamQuality.js';
 import { parseSince } from '../health/timeWindow.js';
 import type { WhyDoc } from '../health/whyReport.js';
 import { isoTs } from '../shared/clock.js';
@@ -201,45 +202,17 @@ export class HealthService implements Service {
   why(cameraId: string): WhyDoc {
     const tracked = this.cameras.get(cameraId);
     const row = this.ctx.board.camera(cameraId);
-    if (!tracked && !row && !this.history.knowsCamera(cameraId)) {
-      return { found: false, cameraId, source: 'daemon', transitions: [] };
-    }
-    const s = tracked?.state;
-    const open = this.history.openOutage(cameraId);
-    const now = this.now();
-    const lastPacketAt =
-      s?.lastPacketAt === undefined ? undefined : isoTs(now.wallMs - (now.monoMs - s.lastPacketAt));
-    const status = s?.status ?? row?.status ?? 'unknown';
-    const reasons = s?.reasons ?? row?.reasons ?? [];
-    const integrated = row?.integrated ?? false;
-    return {
-      found: true,
+    const known = tracked !== undefined || row !== undefined || this.history.knowsCamera(cameraId);
+    return buildWhy({
       cameraId,
-      source: 'daemon',
-      status,
-      since: tracked?.sinceIso ?? row?.since,
-      reasons,
-      integrated,
-      // The integration wiring's cause when it has one; else the stream's own link in the chain.
-      cause: integrated ? undefined : (row?.cause ?? streamCauseOf(status, reasons)),
-      evidence: {
-        lastPacketAt,
-        stream: s?.stats ?? row?.stream,
-        expectedFps: s?.expectedFps,
-        detail: s?.detail,
-        recording: row?.recording,
+      now: this.now(),
+      daemon: { live: tracked && { state: tracked.state, sinceIso: tracked.sinceIso }, row },
+      history: {
+        known,
+        transitions: known ? this.history.transitions(cameraId, 10) : [],
+        openOutage: known ? this.history.openOutage(cameraId) : undefined,
       },
-      openOutage: open && {
-        cause: open.cause,
-        startedAt: open.startedAt,
-        durationMs: Math.round(
-          open.startedMonoMs !== null && open.bootId === now.bootId
-            ? now.monoMs - open.startedMonoMs
-            : now.wallMs - open.startedMs,
-        ),
-      },
-      transitions: this.history.transitions(cameraId, 10),
-    };
+    });
   }
 
   private registerRoutes(): void {

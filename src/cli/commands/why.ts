@@ -1,6 +1,6 @@
 import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
-import { streamCauseOf } from '../../health/streamQuality.js';
+import { buildWhy } from '../../health/buildWhy.js';
 import { type RecordingEvidence, renderWhy, type WhyDoc } from '../../health/whyReport.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { openHistoryReadOnly } from '../../store/historyRepo.js';
@@ -92,47 +92,21 @@ function noListener(cause: unknown): boolean {
   return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EPIPE' || code === 'ECONNRESET';
 }
 
-/** With the daemon stopped nothing reaches the centre, so the camera is not integrated: uplink_down at best. */
+/** The daemon is not running: the history database answers (a declared camera is known even unobserved). */
 export function fromDatabase(dir: string, cameraId: string, declared: boolean, nowMs: number): WhyDoc {
   const { history, close } = openHistoryReadOnly(dir);
   try {
-    if (!history.knowsCamera(cameraId)) {
-      // Declared in the config but never observed: known, and certainly not integrated.
-      if (!declared) return { found: false, cameraId, source: 'database', transitions: [] };
-      const reasons = ['not yet observed'];
-      const cause = streamCauseOf('unknown', reasons);
-      return {
-        found: true,
-        cameraId,
-        source: 'database',
-        status: 'unknown',
-        reasons,
-        integrated: false,
-        cause,
-        transitions: [],
-      };
-    }
-    const transitions = history.transitions(cameraId, 10);
-    const last = transitions[0];
-    const status = last?.to ?? 'unknown';
-    const reasons = last?.reasons ?? [];
-    const open = history.openOutage(cameraId);
-    return {
-      found: true,
+    const known = history.knowsCamera(cameraId);
+    return buildWhy({
       cameraId,
-      source: 'database',
-      status,
-      since: last?.at,
-      reasons,
-      integrated: false,
-      cause: streamCauseOf(status, reasons) ?? 'uplink_down',
-      openOutage: open && {
-        cause: open.cause,
-        startedAt: open.startedAt,
-        durationMs: nowMs - open.startedMs,
+      now: { wallMs: nowMs },
+      declared,
+      history: {
+        known,
+        transitions: known ? history.transitions(cameraId, 10) : [],
+        openOutage: known ? history.openOutage(cameraId) : undefined,
       },
-      transitions,
-    };
+    });
   } finally {
     close();
   }
