@@ -1,7 +1,7 @@
-import { integrationOf } from '../health/integration.js';
 import { CamgateError } from '../shared/errors.js';
 import type { CamgateEvents } from '../shared/events.js';
 import type { Service } from '../shared/service.js';
+import type { CentreState } from '../shared/types.js';
 import { OutboxRepo } from '../store/outboxRepo.js';
 import type { CommandHandlers } from '../uplink/commands.js';
 import { EventOutbox, type RecordedEvent } from '../uplink/eventOutbox.js';
@@ -16,8 +16,9 @@ export interface UplinkWiringOptions {
 }
 
 /**
- * The Uplink Service wiring: bus events become outbox events and retained-state republishes,
- * integration is computed for every board row, and `camgate status` gets an `uplink` section.
+ * The Uplink Service wiring: bus events become outbox events, health's `camera.state` becomes a
+ * retained-state republish, link changes go to health as `uplink.state` (health decides
+ * integration), and `camgate status` gets an `uplink` section.
  */
 export function createWireUplink(options: UplinkWiringOptions = {}): Wiring {
   return (ctx) => [buildUplink(ctx, options)];
@@ -59,7 +60,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
   const { config, clock, bus, board, store } = ctx;
   const log = ctx.log.child({ module: 'uplink' });
   let uplink: UplinkService | undefined;
-  let lastConnected: boolean | undefined;
+  let lastLink: { connected: boolean; centre: CentreState | undefined } | undefined;
   const outbox = new EventOutbox({
     repo: new OutboxRepo(store.db, config.mqtt.outboxMaxBytes),
     log,
@@ -79,17 +80,15 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     planned: config.site.planned,
     handlers: options.handlers ?? controlHandlers(ctx),
     tuning: options.tuning,
+    // Health hears it and re-judges every camera's integration before the service republishes them.
     onLinkChange: (link) => {
-      refreshIntegration();
-      if (link.connected === lastConnected) return;
-      lastConnected = link.connected;
-      bus.emit('uplink.state', { connected: link.connected, at: clock.now(), detail: link.detail });
+      if (link.connected === lastLink?.connected && link.centre === lastLink.centre) return;
+      lastLink = { connected: link.connected, centre: link.centre };
+      bus.emit('uplink.state', { ...lastLink, at: clock.now(), detail: link.detail });
     },
   });
   uplink = service;
   const up = {
-    connected: () => service.connected,
-    centreState: () => service.centreState,
     publishCamera: (id: string) => service.publishCamera(id),
     publishSummary: () => service.publishSummary(),
     clearCamera: (id: string) => service.clearCamera(id),
@@ -106,35 +105,14 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     },
   };
 
-  /** Recomputes integration for every row; returns the ids whose integration changed. */
-  function refreshIntegration(): string[] {
-    const changed: string[] = [];
-    for (const row of board.allCameras()) {
-      const next = integrationOf({
-        status: row.status,
-        reasons: row.reasons,
-        recording: row.recording.status,
-        uplinkUp: up.connected(),
-        centre: up.centreState(),
-      });
-      if (next.integrated === row.integrated && next.cause === row.cause) continue;
-      board.patchCamera(row.cameraId, { integrated: next.integrated, cause: next.cause });
-      bus.emit('integration.changed', { cameraId: row.cameraId, ...next, at: clock.now() });
-      changed.push(row.cameraId);
-    }
-    return changed;
-  }
-
   function republish(cameraId: string): void {
-    const changed = refreshIntegration();
-    for (const id of new Set([cameraId, ...changed])) up.publishCamera(id);
+    up.publishCamera(cameraId);
     up.publishSummary();
   }
 
   const onTransition = (t: CamgateEvents['health.transition']): void => {
     const fields = { from: t.from, to: t.to, reasons: [...t.reasons], kind: 'stream' };
     if (t.outage) up.record({ type: `outage.${t.outage}`, cameraId: t.cameraId, fields, at: t.at });
-    republish(t.cameraId);
   };
 
   const onInventory = (e: CamgateEvents['inventory.changed']): void => {
@@ -154,24 +132,14 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     }
     if (e.type === 'camera.removed') {
       up.clearCamera(cam.id);
-      refreshIntegration();
       up.publishSummary();
-      return;
     }
-    republish(cam.id);
   };
 
-  const lastRecording = new Map<string, string>();
-  const onRecording = (r: CamgateEvents['recording.status']): void => {
-    const previous = lastRecording.get(r.cameraId);
-    lastRecording.set(r.cameraId, r.status);
+  const onRecording = (r: CamgateEvents['health.recording']): void => {
     const fields = { lastSegmentAt: r.lastSegmentAt ?? null, detail: r.detail ?? null };
-    if (r.status === 'stale' && previous !== 'stale') {
-      up.record({ type: 'recording.stale', cameraId: r.cameraId, fields, at: r.at });
-    } else if (r.status === 'ok' && previous === 'stale') {
-      up.record({ type: 'recording.ok', cameraId: r.cameraId, fields, at: r.at });
-    }
-    republish(r.cameraId);
+    if (r.outage === 'start') up.record({ type: 'recording.stale', cameraId: r.cameraId, fields, at: r.at });
+    if (r.outage === 'end') up.record({ type: 'recording.ok', cameraId: r.cameraId, fields, at: r.at });
   };
 
   const onDrift = (d: CamgateEvents['camera.clockDrift']): void => {
@@ -199,10 +167,11 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
       unsubscribe.push(
         bus.on('health.transition', onTransition),
         bus.on('inventory.changed', onInventory),
-        bus.on('recording.status', onRecording),
+        bus.on('health.recording', onRecording),
         bus.on('camera.clockDrift', onDrift),
+        // Health announces every change of what the centre sees of a camera, once the board holds it.
+        bus.on('camera.state', (s) => republish(s.cameraId)),
       );
-      refreshIntegration();
       await service.start(signal);
     },
     async stop() {

@@ -1,4 +1,4 @@
-import type { CameraStatus, OutageEdge } from '../shared/types.js';
+import type { CameraStatus, OutageEdge, RecordingStatus } from '../shared/types.js';
 
 /**
  * The one definition of "down" and of where an outage starts and ends. The health machine stamps
@@ -21,6 +21,17 @@ export function isDown(status: CameraStatus): boolean {
  */
 export function streamOutageEdge(from: CameraStatus, to: CameraStatus): OutageEdge | undefined {
   return outageEdge(isDown(from), isDown(to) ? 'down' : to === 'unknown' ? 'unknown' : 'up');
+}
+
+/**
+ * The outage edge of a recording status change (`recording.stale` / `recording.ok` to the centre):
+ * stale is down, ok is up; off and unknown end nothing (nobody verified recording came back).
+ */
+export function recordingOutageEdge(
+  from: RecordingStatus | undefined,
+  to: RecordingStatus,
+): OutageEdge | undefined {
+  return outageEdge(from === 'stale', to === 'stale' ? 'down' : to === 'ok' ? 'up' : 'unknown');
 }
 
 /** The edge rule shared by every kind of outage: down after not-down starts, known-up after down ends. */

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type {
   CameraRecord,
   CameraStatus,
+  CentreState,
   IntegrationCause,
   OutageEdge,
   RecordingStatus,
@@ -38,6 +39,19 @@ export interface CamgateEvents {
     readonly outage: OutageEdge | undefined;
     readonly at: number;
   };
+  /** Recording health as it reached health/: every `recording.status`, with the status before it. */
+  'health.recording': {
+    readonly cameraId: string;
+    readonly from: RecordingStatus | undefined;
+    readonly to: RecordingStatus;
+    /** stale starts a recording outage, ok ends it (health/outage.ts). */
+    readonly outage: OutageEdge | undefined;
+    readonly lastSegmentAt?: string;
+    readonly detail?: string;
+    readonly at: number;
+  };
+  /** What the centre sees of one camera changed (status, recording, integration, identity). */
+  'camera.state': { readonly cameraId: string; readonly at: number };
   'recording.status': {
     readonly cameraId: string;
     readonly status: RecordingStatus;
@@ -56,7 +70,14 @@ export interface CamgateEvents {
   };
   /** The wall clock stepped (NTP, RTC reset) by `jumpMs` (positive: forward); `at` is after the step. */
   'health.clockJump': { readonly jumpMs: number; readonly at: number };
-  'uplink.state': { readonly connected: boolean; readonly at: number; readonly detail?: string };
+  /** The uplink connected or dropped, or the centre's handshake state changed. */
+  'uplink.state': {
+    readonly connected: boolean;
+    /** Undefined when no centre handshake is configured. */
+    readonly centre?: CentreState;
+    readonly at: number;
+    readonly detail?: string;
+  };
   'integration.changed': {
     readonly cameraId: string;
     readonly integrated: boolean;

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { initialHealthState, reduceHealth } from '../../src/health/healthMachine.js';
-import { isDown, outageEdge, streamOutageEdge } from '../../src/health/outage.js';
+import { isDown, outageEdge, recordingOutageEdge, streamOutageEdge } from '../../src/health/outage.js';
 import { CRASH_LOOP_DEFAULTS, type HealthRules } from '../../src/health/streamQuality.js';
-import { CAMERA_STATUSES, type CameraStatus, type OutageEdge } from '../../src/shared/types.js';
+import {
+  CAMERA_STATUSES,
+  type CameraStatus,
+  type OutageEdge,
+  type RecordingStatus,
+} from '../../src/shared/types.js';
 
 describe('isDown', () => {
   it.each<[CameraStatus, boolean]>([
@@ -57,6 +62,23 @@ describe('streamOutageEdge (the one place outage start/end is decided)', () => {
     expect(outageEdge(true, 'unknown')).toBeUndefined();
     expect(outageEdge(true, 'down')).toBeUndefined();
     expect(outageEdge(false, 'up')).toBeUndefined();
+  });
+});
+
+describe('recordingOutageEdge (recording.stale / recording.ok)', () => {
+  it.each<[RecordingStatus | undefined, RecordingStatus, OutageEdge | undefined]>([
+    [undefined, 'stale', 'start'],
+    ['unknown', 'stale', 'start'],
+    ['ok', 'stale', 'start'],
+    ['stale', 'stale', undefined],
+    ['stale', 'ok', 'end'],
+    // recording switched off or unverifiable: nobody saw it come back
+    ['stale', 'off', undefined],
+    ['stale', 'unknown', undefined],
+    [undefined, 'ok', undefined],
+    ['unknown', 'ok', undefined],
+  ])('%s → %s: %s', (from, to, edge) => {
+    expect(recordingOutageEdge(from, to)).toBe(edge);
   });
 });
 
