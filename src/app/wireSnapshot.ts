@@ -6,7 +6,6 @@ import { CamgateError } from '../shared/errors.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { grabFrame } from '../streams/ffmpeg/snapshot.js';
-import { trackCameras } from './cameraIndex.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 
@@ -33,7 +32,6 @@ const MAX_CONCURRENT = 2;
  * different modules (discovery owns the ONVIF client, streams owns ffmpeg).
  */
 export const wireSnapshot: Wiring = (ctx: WiringContext): Service[] => {
-  const cameras = trackCameras(ctx);
   // Stopping the daemon ends snapshots in flight (an ffmpeg waiting for a keyframe included).
   const abort = new AbortController();
   const log = ctx.log.child({ module: 'snapshot' });
@@ -41,7 +39,7 @@ export const wireSnapshot: Wiring = (ctx: WiringContext): Service[] => {
   ctx.control.route('POST', '/snapshot', async (req) => {
     const cameraId = (req.body as { camera?: unknown } | undefined)?.camera;
     if (typeof cameraId !== 'string') throw new NotFoundError('snapshot needs {"camera": "<id>"}');
-    const camera = cameras.get(cameraId);
+    const camera = ctx.cameras.get(cameraId);
     if (!camera) throw new NotFoundError(`unknown camera ${cameraId}`);
     if (inFlight >= MAX_CONCURRENT)
       throw new CamgateError('BUSY', `${MAX_CONCURRENT} snapshots already in progress; try again`);

@@ -17,7 +17,6 @@ export type CliIoInput = Omit<CliIo, 'clock'> & { readonly clock?: Clock };
 /** One `camgate <name>` subcommand. `run` returns the exit code (0 ok, 1 runtime, 2 usage/config). */
 export interface CliCommand {
   readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   run(args: readonly string[], io: CliIo): Promise<number>;
 }

@@ -148,7 +148,9 @@ export class CameraSupervisor {
           if (now - lastSampleAt < this.options.sampleEveryMs) return;
           lastSampleAt = now;
           const sample = session.takeSample(now);
-          if (sample && sample.window.packets > 0) this.emit('packets', sample.stats);
+          // Packets without a coded picture (parameter sets, SEI, padding) are not video: health's own
+          // stall clock must keep running for them (issue #12).
+          if (sample && sample.window.frames > 0) this.emit('packets', sample.stats);
         });
       },
     });

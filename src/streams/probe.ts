@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import { safeUrl } from '../shared/redact.js';
+import { RTP_TIMESTAMPS_INVALID, type StreamStats } from '../shared/types.js';
 import type { RtspCredential } from './rtsp/rtspAuth.js';
 import { type CloseReason, RtspSession, type SessionPhase } from './rtsp/rtspSession.js';
 
@@ -18,6 +19,8 @@ export interface ProbeStreamFacts {
   readonly bitrateKbps?: number;
   readonly keyframeIntervalS?: number;
   readonly lossPct?: number;
+  /** The RTP timestamps are unusable; fps and keyframe interval were measured from arrival times. */
+  readonly timestampFault?: StreamStats['timestampFault'];
 }
 
 export interface ProbeResult {
@@ -29,6 +32,8 @@ export interface ProbeResult {
   readonly error?: { readonly code: string; readonly message: string };
   readonly layers: readonly { readonly layer: ProbeLayer; readonly ok: boolean; readonly atMs?: number }[];
   readonly stream?: ProbeStreamFacts;
+  /** On a passed probe: what is wrong with the video all the same (health's reason tokens). */
+  readonly reasons?: readonly string[];
 }
 
 export interface ProbeOptions {
@@ -112,7 +117,9 @@ class ProbeRun {
     }
     this.mark('frames');
     const stream = { ...factsOf(session), ...sampleFacts(sample.stats) };
-    return { ok: true, url: safeUrl(this.options.url), layers: this.reached, stream };
+    const fault = sample.window.timestampFault;
+    const reasons = fault === undefined ? [] : [`${RTP_TIMESTAMPS_INVALID} ${fault}`];
+    return { ok: true, url: safeUrl(this.options.url), layers: this.reached, stream, reasons };
   }
 
   dispose(): void {

@@ -16,7 +16,6 @@ import { controlRequest } from '../controlClient.js';
 
 export const probeCommand: CliCommand = {
   name: 'probe',
-  summary: 'layered probe of one camera: TCP → RTSP OPTIONS/DESCRIBE → first keyframe → frames advancing',
   usage:
     'camgate probe TARGET [--config PATH] [--json] [--deep] [--timeout SECONDS]   (TARGET: rtsp URL, address or camera id)',
   async run(args, io) {
@@ -146,7 +145,11 @@ function printResult(io: CliIo, result: ProbeResult, deep: unknown): void {
       s.keyframeIntervalS !== undefined ? `GOP ${s.keyframeIntervalS} s` : undefined,
     ].filter((x) => x !== undefined);
     io.stdout.write(`  stream: ${facts.join(', ')}\n`);
+    if (s.timestampFault !== undefined)
+      io.stdout.write(`  RTP timestamps ${s.timestampFault}: fps and GOP measured from arrival times\n`);
   }
+  if (result.reasons && result.reasons.length > 0)
+    io.stdout.write(`  reasons: ${result.reasons.join(', ')}\n`);
   if (deep) io.stdout.write(`  ffprobe: ${JSON.stringify(deep)}\n`);
   io.stdout.write(result.ok ? 'probe: ok\n' : `probe: failed at ${result.failedLayer}\n`);
 }

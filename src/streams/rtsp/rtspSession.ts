@@ -33,7 +33,7 @@ export interface RtspSessionOptions {
   readonly connectTimeoutMs?: number;
   /** Deadline for each request/response step, whatever the server's pace (slow drip). */
   readonly stepTimeoutMs?: number;
-  /** No new video frame for this long after PLAY closes the session with 'stall'. */
+  /** No new coded picture for this long after PLAY closes the session with 'stall' (parameter sets, SEI or padding alone do not count). */
   readonly stallMs?: number;
   /** Shared tick for stall/keepalive checks; a private one is made when absent. */
   readonly ticker?: Ticker;
@@ -108,7 +108,7 @@ export class RtspSession {
     return this.presentationValue?.video.params ?? this.inbandParams;
   }
 
-  /** Monotonic ms of the last new RTP timestamp (or of PLAY, before the first one). */
+  /** Monotonic ms of the last new coded picture (or of PLAY, before the first one). */
   get lastFrameAt(): number {
     return Math.max(this.stats?.lastFrameAt ?? 0, this.playingSince);
   }
@@ -145,8 +145,10 @@ export class RtspSession {
       fps: window.fps ?? video.sdpFramerate,
       bitrateKbps: window.bitrateKbps,
       lossPct: window.lossPct,
-      jitterMs: window.jitterMs,
+      // Jitter compares timestamps with arrival; with unusable timestamps there is nothing to compare.
+      jitterMs: window.timestampFault === undefined ? window.jitterMs : undefined,
       keyframeIntervalS: window.keyframeIntervalS,
+      timestampFault: window.timestampFault,
     };
     return { stats, window };
   }

@@ -7,8 +7,10 @@ export interface FakeCameraOptions {
   gop?: number;
   sessionTimeoutS?: number;
   auth?: { user: string; password: string; algorithm: 'MD5' | 'SHA-256'; staleOnce?: boolean };
-  /** Packets keep flowing but every one carries the same RTP timestamp (a hung encoder). */
+  /** Pictures keep coming but every packet carries the same RTP timestamp (issue #12's encoders). */
   frozenTimestamps?: boolean;
+  /** A hung encoder behind a live RTSP server: only SPS+PPS (STAP-A), timestamps advancing. */
+  parameterSetsOnly?: boolean;
 }
 
 // SPS/PPS from the retina captures: Dahua H.264 704x480 High, TP-Link H.265 2560x1440 Main.
@@ -149,7 +151,10 @@ export class FakeCamera {
         return;
       }
       const ts = this.options.frozenTimestamps ? 12345 : (frame * (90_000 / fps)) >>> 0;
-      for (const payload of this.framePayloads(frame % gop === 0)) {
+      const payloads = this.options.parameterSetsOnly
+        ? [PARAMETER_SETS]
+        : this.framePayloads(frame % gop === 0);
+      for (const payload of payloads) {
         socket.write(rtpFrame(seq, ts, payload));
         seq = (seq + 1) & 0xffff;
       }
@@ -158,7 +163,10 @@ export class FakeCamera {
     this.timers.add(timer);
   }
 
-  /** A keyframe as 3 FU fragments, other frames as one single-NAL packet. */
+  /**
+   * A keyframe as 3 FU fragments, other frames as one single-NAL packet; every picture one slice,
+   * so its slice header starts with first_mb_in_slice 0 / first_slice_segment_in_pic_flag 1.
+   */
   private framePayloads(key: boolean): Buffer[] {
     const h265 = this.options.codec === 'h265';
     if (!key) return [h265 ? Buffer.from([1 << 1, 1, 0xaa, 0xbb]) : Buffer.from([0x41, 0x9a, 0xbb])];
@@ -168,7 +176,7 @@ export class FakeCamera {
       return h265 ? Buffer.from([49 << 1, 1, se | 19]) : Buffer.from([0x7c, se | 5]);
     };
     return [
-      Buffer.concat([header('start'), body]),
+      Buffer.concat([header('start'), Buffer.from([0x88]), body]),
       Buffer.concat([header('mid'), body]),
       Buffer.concat([header('end'), body]),
     ];
@@ -180,6 +188,16 @@ export class FakeCamera {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** STAP-A of the Dahua SPS and PPS in H264_FMTP: no slice, so no picture. */
+const PARAMETER_SETS = (() => {
+  const [sps, pps] = H264_FMTP.split('sprop-parameter-sets=')[1]?.split(',') ?? [];
+  const nals = [Buffer.from(sps ?? '', 'base64'), Buffer.from(pps ?? '', 'base64')];
+  return Buffer.concat([
+    Buffer.from([0x78]),
+    ...nals.flatMap((n) => [Buffer.from([n.length >> 8, n.length & 0xff]), n]),
+  ]);
+})();
 
 function rtpFrame(seq: number, ts: number, payload: Buffer): Buffer {
   const b = Buffer.alloc(4 + 12 + payload.length);
