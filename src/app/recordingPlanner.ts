@@ -13,11 +13,23 @@ import type { WiringContext } from './modules.js';
  */
 export function recordingPlanner(ctx: WiringContext): (camera: CameraRecord) => CameraPlan {
   const { config } = ctx;
+  // What the stream monitor's sessions played over: the recorder follows it (UDP-only cameras).
+  const transports = new Map<string, 'tcp' | 'udp'>();
+  ctx.bus.on('stream.sample', (s) => {
+    if (s.stats?.transport) transports.set(s.cameraId, s.stats.transport);
+  });
+  ctx.cameras.subscribe((change) => {
+    if (change.type === 'removed') transports.delete(change.camera.id);
+  });
   const deps = { clock: ctx.clock, net: ctx.net, log: ctx.log.child({ module: 'recording' }) };
   return (camera) => {
     const credential = () => credentialFor(config, { id: camera.id, address: camera.address });
-    return planFor(camera, config, credential, () =>
-      edgeProbeFor(deps, camera, credential, () => ctx.cameras.get(camera.id)?.clockOffsetMs),
+    return planFor(
+      camera,
+      config,
+      credential,
+      () => edgeProbeFor(deps, camera, credential, () => ctx.cameras.get(camera.id)?.clockOffsetMs),
+      () => transports.get(camera.id),
     );
   };
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { probeStream } from '../streams/probe.js';
+import type { RtpTransport } from '../streams/rtsp/rtspSession.js';
 import { StreamMonitor } from '../streams/streamMonitor.js';
 import type { StreamTarget } from '../streams/streamTarget.js';
 import { NotFoundError } from './control.js';
@@ -25,7 +26,7 @@ export function wireStreams(ctx: WiringContext): Service[] {
   for (const camera of ctx.cameras.all()) track(camera);
   const monitor = new StreamMonitor(
     { clock: ctx.clock, net: ctx.net, log, events: ctx.bus },
-    { stallSeconds: ctx.config.health.stallSeconds },
+    { stallSeconds: ctx.config.health.stallSeconds, udpPortRange: ctx.config.streams.udpPortRange },
     [...targets.values()],
   );
   ctx.cameras.subscribe((change) => {
@@ -39,9 +40,16 @@ export function wireStreams(ctx: WiringContext): Service[] {
     const camera = ctx.cameras.get(cameraId);
     const target = camera && targetFor(ctx.config, camera, log);
     if (!target) throw new NotFoundError(`unknown camera ${cameraId}`);
+    const learnt = monitor.transportOf(cameraId);
+    const transports: RtpTransport[] | undefined =
+      target.transport === 'tcp' || target.transport === 'udp'
+        ? [target.transport]
+        : learnt === 'udp'
+          ? ['udp', 'tcp']
+          : undefined;
     return probeStream(
       { clock: ctx.clock, net: ctx.net, log },
-      { url: target.url, credential: target.credential },
+      { url: target.url, credential: target.credential, transports },
     );
   });
   return [monitor];
@@ -66,7 +74,8 @@ export function targetFor(
   cam: CameraRecord,
   log: { warn: (obj: object, msg: string) => void },
 ): StreamTarget | undefined {
-  const monitor = configEntryFor(cam, config.cameras)?.monitor;
+  const entry = configEntryFor(cam, config.cameras);
+  const monitor = entry?.monitor;
   const profile = pickProfile(cam, monitor?.profile ?? 'sub');
   if (!profile) return undefined;
   let credential: StreamTarget['credential'];
@@ -82,6 +91,7 @@ export function targetFor(
     mode: monitor?.mode ?? 'continuous',
     intervalSeconds: monitor?.intervalSeconds ?? 300,
     durationSeconds: monitor?.durationSeconds ?? 10,
+    ...(entry?.transport ? { transport: entry.transport } : {}),
   };
 }
 

@@ -114,6 +114,8 @@ function describeStream(s: StreamStats, expectedFps: number | undefined): string
       : undefined,
     s.bitrateKbps !== undefined ? `${s.bitrateKbps} kbit/s` : undefined,
     s.lossPct !== undefined ? `loss ${s.lossPct}%` : undefined,
+    s.jitterMs !== undefined && s.transport === 'udp' ? `jitter ${s.jitterMs} ms` : undefined,
+    s.transport !== undefined ? `RTP over ${s.transport.toUpperCase()}` : undefined,
     s.keyframeIntervalS !== undefined ? `keyframe every ${s.keyframeIntervalS} s` : undefined,
   ];
   return parts.filter((p) => p !== undefined).join(', ');

@@ -19,6 +19,7 @@ export function planFor(
   config: Pick<Config, 'recording' | 'cameras'>,
   credential: () => UrlCredential | undefined,
   edge?: () => EdgeProbe,
+  learntTransport?: () => 'tcp' | 'udp' | undefined,
 ): CameraPlan {
   const external = config.recording.external.find((e) => e.camera === camera.id);
   if (external) {
@@ -49,6 +50,10 @@ export function planFor(
     cameraId: camera.id,
     source: 'own',
     url: () => withCredentials(profile.rtspUrl, credential()),
+    transport: () =>
+      override?.transport === 'tcp' || override?.transport === 'udp'
+        ? override.transport
+        : learntTransport?.(),
     key: `own|${profile.rtspUrl}`,
   };
 }

@@ -101,6 +101,8 @@ export interface StreamStats {
   readonly lossPct?: number;
   readonly jitterMs?: number;
   readonly keyframeIntervalS?: number;
+  /** RTP transport the monitor's session plays over. */
+  readonly transport?: 'tcp' | 'udp';
   /**
    * Set while the stream's RTP timestamps are unusable (issue #12): `constant`, `jumps` (back or
    * far forward, repeatedly) or `rate` (not advancing with real time). fps and the keyframe

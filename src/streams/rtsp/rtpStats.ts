@@ -4,6 +4,8 @@ import { type TimestampFault, TimestampJudge } from './rtpTimestamps.js';
 
 export type { TimestampFault } from './rtpTimestamps.js';
 
+import type { ReceptionSnapshot } from './rtcp.js';
+
 /** Figures for one sampling window, from RTP headers and NAL headers only (no decoding). */
 export interface RtpWindow {
   readonly packets: number;
@@ -169,6 +171,19 @@ export class RtpStats {
     if (this.lastKeyAt !== undefined) this.keyIntervalMs = arrivalMs - this.lastKeyAt;
     this.lastKeyTs = ts;
     this.lastKeyAt = arrivalMs;
+  }
+
+  /** The RTCP receiver report inputs (RFC 3550 6.4.1); undefined before the first packet. */
+  reception(): ReceptionSnapshot | undefined {
+    if (!this.started) return undefined;
+    const extendedMax = this.cycles + this.maxSeq;
+    return {
+      ssrc: this.ssrc,
+      extendedMax,
+      expected: extendedMax - this.baseSeq + 1,
+      received: this.received,
+      jitter: this.jitter,
+    };
   }
 
   /** Closes the current window and starts the next one. */
