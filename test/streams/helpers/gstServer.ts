@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ChildWatch } from '../../helpers/childWatch.js';
 
 const SCRIPT = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -36,15 +37,24 @@ export interface GstServerOptions {
   height?: number;
   fps?: number;
   keyint?: number;
+  /** A pipeline mode of rtsp_server.py (`--mode`); its default serves videotestsrc → x264enc. */
+  mode?: string;
 }
 
-/** GStreamer's RTSP server as a child process on 127.0.0.1, with freeze/thaw over stdin. */
+const START_TIMEOUT_MS = 10_000;
+
+/**
+ * GStreamer's RTSP server as a child process on 127.0.0.1, with freeze/thaw over stdin. Its stderr
+ * is echoed and its tail kept: a server that dies under a test fails that test with its own last
+ * lines (`whileAlive`, `assertAlive`), not as a timeout.
+ */
 export class GstServer {
   private lines: string[] = [];
   private waiters: Array<() => void> = [];
 
   private constructor(
     private readonly child: ChildProcess,
+    private readonly watch: ChildWatch,
     readonly port: number,
   ) {}
 
@@ -56,28 +66,55 @@ export class GstServer {
     return this.child.pid;
   }
 
+  /** Resolves when the server process has exited (killed by the test or not). */
+  get exited(): Promise<unknown> {
+    return this.watch.exited;
+  }
+
   static async start(options: GstServerOptions = {}): Promise<GstServer> {
     const python = gstPython();
     if (!python) throw new Error('no python3 with GStreamer RTSP server bindings');
     const args = [SCRIPT];
     for (const [k, v] of Object.entries(options)) if (v !== undefined) args.push(`--${k}`, String(v));
-    const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const watch = new ChildWatch(child, 'gst rtsp_server');
     const rl = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
-    const first = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('gst server did not start within 10 s')), 10_000);
-      rl.once('line', (line) => {
-        clearTimeout(timer);
-        resolve(line);
+    let timer: NodeJS.Timeout | undefined;
+    const first = new Promise<string>((resolve, reject) => {
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`gst server did not start within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      rl.once('line', resolve);
+    });
+    try {
+      const line = await watch.whileAlive(first);
+      const { port } = JSON.parse(line) as { port?: number; error?: string };
+      if (!port) throw new Error(`gst server did not start: ${line}`);
+      const server = new GstServer(child, watch, port);
+      rl.on('line', (l) => {
+        server.lines.push(l);
+        for (const w of server.waiters.splice(0)) w();
       });
-      child.once('exit', (code) => reject(new Error(`gst server exited with ${code}`)));
-    });
-    const { port } = JSON.parse(first) as { port: number };
-    const server = new GstServer(child, port);
-    rl.on('line', (line) => {
-      server.lines.push(line);
-      for (const w of server.waiters.splice(0)) w();
-    });
-    return server;
+      return server;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `work`, or a rejection with the server's last stderr lines if the server dies first. */
+  whileAlive<T>(work: Promise<T>): Promise<T> {
+    return this.watch.whileAlive(work);
+  }
+
+  /** Throws with the server's last stderr lines if it died without the test killing it. */
+  assertAlive(): void {
+    this.watch.assertAlive();
+  }
+
+  /** Why the server died, with its last stderr lines; undefined while alive or after `kill`. */
+  deathMessage(): string | undefined {
+    return this.watch.deathMessage();
   }
 
   /** Drops all RTP at the server (valve) while the RTSP session stays up. */
@@ -90,18 +127,23 @@ export class GstServer {
   }
 
   private async command(cmd: string): Promise<void> {
+    this.assertAlive();
     const before = this.lines.length;
     this.child.stdin?.write(`${cmd}\n`);
-    while (!this.lines.slice(before).some((l) => l.includes(`"ack": "${cmd}"`))) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
+    await this.whileAlive(
+      (async () => {
+        while (!this.lines.slice(before).some((l) => l.includes(`"ack": "${cmd}"`))) {
+          await new Promise<void>((resolve) => this.waiters.push(resolve));
+        }
+      })(),
+    );
   }
 
   /** SIGKILL, by pid, and wait for the exit. */
   async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.watch.expectExit();
+    if (!this.watch.running) return;
     this.child.kill('SIGKILL');
-    await exited;
+    await this.watch.exited;
   }
 }
