@@ -2,20 +2,31 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 const DEFAULT_TAIL_LINES = 40;
+/** An exit the test asked for is no death: `died` then stays pending. */
+const NEVER = new Promise<Error>(() => undefined);
+
+export interface ChildExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
 
 /**
  * Watches a test's peer process (GStreamer's RTSP server, the site simulator): keeps the last
  * lines of its stderr in a bounded ring (still echoed, so a developer sees them live) and turns an
  * unexpected exit into an error carrying those lines. A test that waits on such a peer races its
- * wait against `whileAlive`, so a crashed peer fails the test at once with the peer's own words
- * (issue #11: a dead gst server showed up as a 30 s timeout with 200 "unreachable" samples).
+ * wait against `whileAlive` (or `died`), so a crashed peer fails the test at once with the peer's
+ * own words (issue #11: a dead gst server showed up as a timeout with 200 "unreachable" samples).
+ * The stderr must be piped (`stdio[2] = 'pipe'`) for the tail; without it the report says so.
  */
 export class ChildWatch {
   /** Resolves when the process has exited, with how. Never rejects. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ChildExit>;
+  /** Resolves with the death report if the process exits without the test asking; else never. */
+  readonly died: Promise<Error>;
   private readonly tail: string[] = [];
+  private readonly stderrClosed: Promise<void>;
   private expected = false;
-  private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private exit: ChildExit | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -28,13 +39,25 @@ export class ChildWatch {
         resolve(this.exit);
       });
     });
-    if (child.stderr) {
-      createInterface({ input: child.stderr }).on('line', (line) => {
+    const stderr = child.stderr;
+    this.stderrClosed = stderr ? new Promise((resolve) => stderr.once('close', resolve)) : Promise.resolve();
+    if (stderr) {
+      createInterface({ input: stderr }).on('line', (line) => {
         this.tail.push(line);
         if (this.tail.length > this.tailLines) this.tail.shift();
         process.stderr.write(`[${name}] ${line}\n`);
       });
     }
+    this.died = this.exited.then(async () => {
+      // The last lines (an assertion, a stack) arrive just before or after the exit event.
+      await this.stderrClosed;
+      const message = this.deathMessage();
+      return message ? new Error(message) : NEVER;
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get running(): boolean {
@@ -46,17 +69,12 @@ export class ChildWatch {
     return [...this.tail];
   }
 
-  /** Marks the coming exit as the test's own doing (kill, quit), so it is not reported as a death. */
-  expectExit(): void {
-    this.expected = true;
-  }
-
   /** The death report if the process exited without the test asking it to; undefined otherwise. */
   deathMessage(): string | undefined {
     if (this.expected || this.exit === undefined) return undefined;
     const how = this.exit.signal ? `signal ${this.exit.signal}` : `code ${this.exit.code}`;
     const tail = this.tail.length > 0 ? this.tail.join('\n') : '(no stderr)';
-    return `${this.name} (pid ${this.child.pid}) died with ${how}; its last stderr lines:\n${tail}`;
+    return `${this.name} (pid ${this.child.pid}) died on its own with ${how}; its last stderr lines:\n${tail}`;
   }
 
   /** Throws the death report if the process died unexpectedly. */
@@ -65,27 +83,31 @@ export class ChildWatch {
     if (message) throw new Error(message);
   }
 
-  /**
-   * `work`, unless the process dies unexpectedly first: then rejects with the death report. The
-   * stderr stream is drained before the report is built, so the last lines (an assertion) are in.
-   */
+  /** `work`, unless the process dies unexpectedly first: then rejects with the death report. */
   whileAlive<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       work.then(resolve, reject);
-      void this.exited.then(async () => {
-        await this.stderrDrained();
-        const message = this.deathMessage();
-        if (message) reject(new Error(message));
-      });
+      void this.died.then(reject);
     });
   }
 
-  private stderrDrained(): Promise<void> {
-    const stderr = this.child.stderr;
-    if (!stderr || stderr.readableEnded || stderr.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      stderr.once('close', resolve);
-      stderr.once('end', resolve);
-    });
+  /** Ends the process by PID (an exit the test asked for, so not a death) and waits for it. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.running) {
+      this.expected = true;
+      this.child.kill(signal);
+    }
+    await this.exited;
+  }
+
+  /**
+   * Test cleanup: kills the process if it still runs; if it had died on its own meanwhile, rejects
+   * with the death report, so a crash the test's own assertions did not name is still reported.
+   */
+  async close(): Promise<void> {
+    if (!this.running && this.exit !== undefined) await this.stderrClosed;
+    const message = this.deathMessage();
+    await this.kill();
+    if (message) throw new Error(message);
   }
 }

@@ -71,6 +71,11 @@ export class GstServer {
     return this.watch.exited;
   }
 
+  /** Resolves with the death report (the server's last stderr lines) if it dies on its own. */
+  get died(): Promise<Error> {
+    return this.watch.died;
+  }
+
   static async start(options: GstServerOptions = {}): Promise<GstServer> {
     const python = gstPython();
     if (!python) throw new Error('no python3 with GStreamer RTSP server bindings');
@@ -82,7 +87,7 @@ export class GstServer {
     let timer: NodeJS.Timeout | undefined;
     const first = new Promise<string>((resolve, reject) => {
       timer = setTimeout(() => {
-        child.kill('SIGKILL');
+        void watch.kill();
         reject(new Error(`gst server did not start within ${START_TIMEOUT_MS} ms`));
       }, START_TIMEOUT_MS);
       rl.once('line', resolve);
@@ -117,33 +122,39 @@ export class GstServer {
     return this.watch.deathMessage();
   }
 
-  /** Drops all RTP at the server (valve) while the RTSP session stays up. */
-  async freeze(): Promise<void> {
-    await this.command('freeze');
+  /** Drops all RTP at the server (valve) while the RTSP sessions stay up; resolves with the media count. */
+  async freeze(): Promise<number> {
+    return await this.command('freeze');
   }
 
-  async thaw(): Promise<void> {
-    await this.command('thaw');
+  async thaw(): Promise<number> {
+    return await this.command('thaw');
   }
 
-  private async command(cmd: string): Promise<void> {
+  /** Sends a stdin command; resolves with the number of media the server applied it to. */
+  private async command(cmd: string): Promise<number> {
     this.assertAlive();
     const before = this.lines.length;
     this.child.stdin?.write(`${cmd}\n`);
-    await this.whileAlive(
-      (async () => {
-        while (!this.lines.slice(before).some((l) => l.includes(`"ack": "${cmd}"`))) {
-          await new Promise<void>((resolve) => this.waiters.push(resolve));
+    const ack = async (): Promise<number> => {
+      for (;;) {
+        for (const line of this.lines.slice(before)) {
+          const parsed = JSON.parse(line) as { ack?: string; media?: number };
+          if (parsed.ack === cmd) return parsed.media ?? 0;
         }
-      })(),
-    );
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    };
+    return await this.whileAlive(ack());
   }
 
-  /** SIGKILL, by pid, and wait for the exit. */
+  /** SIGKILL, by pid, and wait for the exit (a test's own kill is not reported as a death). */
   async kill(): Promise<void> {
-    this.watch.expectExit();
-    if (!this.watch.running) return;
-    this.child.kill('SIGKILL');
-    await this.watch.exited;
+    await this.watch.kill();
+  }
+
+  /** Test cleanup: kills the server; rejects with its last stderr lines if it had died on its own. */
+  async close(): Promise<void> {
+    await this.watch.close();
   }
 }
