@@ -11,7 +11,6 @@ export interface CliIo {
 /** One `camgate <name>` subcommand. `run` returns the exit code (0 ok, 1 runtime, 2 usage/config). */
 export interface CliCommand {
   readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   run(args: readonly string[], io: CliIo): Promise<number>;
 }

@@ -21,16 +21,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(`${help()}\n`);
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`camgate: unknown command '${name}'\n${help()}\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`usage: ${command.usage}\n`);
-    return 0;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`usage: ${command.usage}\n`);
+      return 0;
+    }
     return await command.run(rest, io);
   } catch (err) {
     return reportError(err, io);

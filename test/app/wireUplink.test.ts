@@ -84,7 +84,7 @@ describe('wireUplink in the daemon', () => {
     expect(summary).toMatchObject({
       camerasTotal: 2,
       camerasIntegrated: 1,
-      byClass: { lpr: { total: 1, integrated: 0, planned: 10 } },
+      byClass: { lpr: { total: 1, integrated: 0, planned: 10, missing: 9 } },
     });
 
     ctx.board.patchCamera('yard-1', { status: 'offline', reasons: ['stream_stalled'] });

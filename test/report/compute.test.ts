@@ -91,6 +91,7 @@ describe('computeReport over a hand-built site database', () => {
     expect(r.classes.overview).toEqual({
       planned: 12,
       installed: 2,
+      missing: 10,
       cameras: 2,
       uptimePct: 92.5,
       integratedPct: 82.5,
@@ -99,11 +100,12 @@ describe('computeReport over a hand-built site database', () => {
       restoredCameras: 1,
       replaced: 2,
     });
-    expect(r.classes.panoramic).toMatchObject({ planned: 2, installed: 0, cameras: 1 });
-    expect(r.classes.lpr).toMatchObject({ planned: 10, installed: 1, recordingPct: 92.857 });
+    expect(r.classes.panoramic).toMatchObject({ planned: 2, installed: 0, missing: 2, cameras: 1 });
+    expect(r.classes.lpr).toMatchObject({ planned: 10, installed: 1, missing: 9, recordingPct: 92.857 });
     expect(r.total).toMatchObject({
       planned: 24,
       installed: 3,
+      missing: 21,
       cameras: 4,
       uptimePct: 92.424,
       restoredCameras: 1,

@@ -31,7 +31,6 @@ const DAY_MS = 86_400_000;
 
 export const acceptanceCommand: CliCommand = {
   name: 'acceptance',
-  summary: 'site handover sheet (JSON + printable HTML): inventory, integration now, SLA, box checks',
   usage:
     'camgate acceptance [--config PATH] [--out DIR] [--days N] [--json]\n' +
     '  writes DIR/acceptance.json and DIR/acceptance.html (DIR defaults to .); exit 1 when not accepted',

@@ -14,7 +14,6 @@ import { formatTable } from '../table.js';
 
 export const discoverCommand: CliCommand = {
   name: 'discover',
-  summary: 'one-off discovery + interrogation + classification (no daemon needed)',
   usage:
     'camgate discover [--config PATH] [--json] [--range CIDR]... [--interface NAME]... [--timeout SECONDS]',
   async run(args, io) {

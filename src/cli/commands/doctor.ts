@@ -8,7 +8,6 @@ import { colour, formatTable } from '../table.js';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'checks of the box: config, secrets, ffmpeg, disk, multicast, broker, clock, daemon',
   usage: 'camgate doctor [--config PATH] [--json] [--timeout SECONDS]',
   async run(args, io) {
     const { values } = parseCommandArgs('doctor', args, {

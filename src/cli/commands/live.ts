@@ -13,7 +13,6 @@ import { controlRequest } from '../controlClient.js';
 
 export const liveCommand: CliCommand = {
   name: 'live',
-  summary: 'browser live video for aiming/focusing (page on 127.0.0.1; ffmpeg runs while someone watches)',
   usage:
     'camgate live CAMERA [--config PATH] [--port N]\n' +
     '  CAMERA: camera id or address (from the daemon or config), or rtsp://host/path\n' +

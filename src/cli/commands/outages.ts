@@ -37,7 +37,6 @@ const CSV_COLUMNS: readonly (keyof OutageOut)[] = [
  */
 export const outagesCommand: CliCommand = {
   name: 'outages',
-  summary: 'outage log per camera (reads the database; works with the daemon stopped)',
   usage: 'camgate outages [--camera ID] [--since ISO] [--json|--csv] [--config PATH]',
   async run(args, io) {
     const { values } = parseCommandArgs('outages', args, {

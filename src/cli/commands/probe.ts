@@ -17,7 +17,6 @@ import { controlRequest } from '../controlClient.js';
 
 export const probeCommand: CliCommand = {
   name: 'probe',
-  summary: 'layered probe of one camera: TCP → RTSP OPTIONS/DESCRIBE → first keyframe → frames advancing',
   usage:
     'camgate probe TARGET [--config PATH] [--json] [--deep] [--timeout SECONDS]   (TARGET: rtsp URL, address or camera id)',
   async run(args, io) {

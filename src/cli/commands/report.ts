@@ -23,7 +23,6 @@ const DAY_MS = 86_400_000;
 
 export const reportCommand: CliCommand = {
   name: 'report',
-  summary: 'uptime/SLA report per camera and per class (reads the database; daemon not needed)',
   usage:
     'camgate report --from DATE --to DATE [--format text|json|csv|html] [--json] [--out FILE] [--config PATH]\n' +
     '  DATE is YYYY-MM-DD (UTC; --to includes that whole day) or an ISO-8601 time with zone',

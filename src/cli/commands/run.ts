@@ -9,7 +9,6 @@ const STOP_DEADLINE_MS = 5000;
 
 export const runCommand: CliCommand = {
   name: 'run',
-  summary: 'run the daemon in the foreground (systemd runs this)',
   usage: 'camgate run [--config PATH]',
   async run(args, io) {
     const { values } = parseCommandArgs('run', args, { config: { type: 'string' } });

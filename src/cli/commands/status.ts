@@ -16,7 +16,6 @@ interface StatusDoc {
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: "every camera's state, the integration summary, uplink state (from the running daemon)",
   usage: 'camgate status [--config PATH] [--json]',
   async run(args, io) {
     const { values } = parseCommandArgs('status', args, {
@@ -94,6 +93,7 @@ interface ClassCount {
   total: number;
   integrated: number;
   planned?: number;
+  missing?: number;
 }
 
 /** "integrated 5/6 · overview 2/2 (planned 3) · ..." — installed vs integrated vs planned. */
@@ -101,7 +101,7 @@ function integrationLine(doc: StatusDoc, integrated: number): string {
   const byClass = (doc.summary as { byClass?: Record<string, ClassCount> } | undefined)?.byClass ?? {};
   const parts = Object.entries(byClass).map(
     ([cls, c]) =>
-      `${cls} ${c.integrated}/${c.total}${c.planned === undefined ? '' : ` (planned ${c.planned})`}`,
+      `${cls} ${c.integrated}/${c.total}${c.planned === undefined ? '' : ` (planned ${c.planned}${c.missing ? `, missing ${c.missing}` : ''})`}`,
   );
   return [`integrated ${integrated}/${doc.cameras.length}`, ...parts].join(' · ');
 }

@@ -11,7 +11,6 @@ import { controlRequest } from '../controlClient.js';
 
 export const whyCommand: CliCommand = {
   name: 'why',
-  summary: 'why a camera is not integrated, with evidence',
   usage: 'camgate why CAMERA [--config PATH] [--json]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
