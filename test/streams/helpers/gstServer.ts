@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ChildWatch } from '../../helpers/childWatch.js';
+import { ChildWatch } from '../../../fixtures/childWatch.js';
 
 const SCRIPT = join(
   dirname(fileURLToPath(import.meta.url)),
