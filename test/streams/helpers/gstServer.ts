@@ -14,8 +14,15 @@ const SCRIPT = join(
   'rtsp_server.py',
 );
 
-/** The first python3 on PATH may lack `gi`; use the one that can import GstRtspServer. */
+let python: string | null | undefined;
+
+/** The first python3 on PATH may lack `gi`; use the one that can import GstRtspServer (looked up once). */
 export function gstPython(): string | undefined {
+  if (python === undefined) python = findGstPython() ?? null;
+  return python ?? undefined;
+}
+
+function findGstPython(): string | undefined {
   for (const candidate of ['/usr/bin/python3', 'python3']) {
     try {
       execFileSync(candidate, ['-c', "import gi; gi.require_version('GstRtspServer', '1.0')"], {
@@ -41,12 +48,16 @@ export interface GstServerOptions {
   mode?: string;
 }
 
-const START_TIMEOUT_MS = 10_000;
+/**
+ * Generous: on a fresh machine the first GStreamer start builds its plugin registry, and several
+ * test workers may do that at once on a loaded box. A server that dies instead fails at once.
+ */
+const START_TIMEOUT_MS = 20_000;
 
 /**
  * GStreamer's RTSP server as a child process on 127.0.0.1, with freeze/thaw over stdin. Its stderr
  * is echoed and its tail kept: a server that dies under a test fails that test with its own last
- * lines (`whileAlive`, `assertAlive`), not as a timeout.
+ * lines (`died`, `whileAlive`, `close`), not as a timeout. See fixtures/gst/README.md.
  */
 export class GstServer {
   private lines: string[] = [];
@@ -77,11 +88,11 @@ export class GstServer {
   }
 
   static async start(options: GstServerOptions = {}): Promise<GstServer> {
-    const python = gstPython();
-    if (!python) throw new Error('no python3 with GStreamer RTSP server bindings');
+    const interpreter = gstPython();
+    if (!interpreter) throw new Error('no python3 with GStreamer RTSP server bindings');
     const args = [SCRIPT];
     for (const [k, v] of Object.entries(options)) if (v !== undefined) args.push(`--${k}`, String(v));
-    const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(interpreter, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const watch = new ChildWatch(child, 'gst rtsp_server');
     const rl = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
     let timer: NodeJS.Timeout | undefined;
