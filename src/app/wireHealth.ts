@@ -99,6 +99,9 @@ export class HealthService implements Service {
       this.removeCamera(id);
       return;
     }
+    // Another unit under a new id: the old id left the camera directory and is no longer watched
+    // (left alone it would stall into an outage of a camera that is gone).
+    if (e.type === 'camera.replaced' && e.previous && e.previous.id !== id) this.removeCamera(e.previous.id);
     const fps = expectedFpsOf(e.camera);
     if (fps === undefined) this.expectedFps.delete(id);
     else this.expectedFps.set(id, fps);

@@ -74,4 +74,15 @@ export interface StreamStats {
   readonly lossPct?: number;
   readonly jitterMs?: number;
   readonly keyframeIntervalS?: number;
+  /** RTP transport the monitor's session plays over. */
+  readonly transport?: 'tcp' | 'udp';
+  /**
+   * Set while the stream's RTP timestamps are unusable (issue #12): `constant`, `jumps` (back or
+   * far forward, repeatedly) or `rate` (not advancing with real time). fps and the keyframe
+   * interval then come from arrival times, and there is no jitter figure.
+   */
+  readonly timestampFault?: 'constant' | 'jumps' | 'rate';
 }
+
+/** Reason token (health reasons, MQTT `reasons`, `camgate why` and `probe`) for `timestampFault`. */
+export const RTP_TIMESTAMPS_INVALID = 'rtp_timestamps_invalid';

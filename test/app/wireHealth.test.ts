@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LiveCameraDirectory } from '../../src/app/cameraDirectory.js';
 import { ControlServer } from '../../src/app/control.js';
 import type { WiringContext } from '../../src/app/modules.js';
 import { StatusBoard } from '../../src/app/statusBoard.js';
@@ -68,6 +69,7 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
       store,
       control,
       board,
+      cameras: new LiveCameraDirectory([], silentLog()),
       bootId,
       version: 'test',
       startedAt: clock.now(),

@@ -24,4 +24,31 @@ describe('camgate status (text)', () => {
     expect(text).toContain('lpr 1/1 (planned 1)');
     expect(text).toContain('panoramic 0/0');
   });
+
+  it('shows why an integrated camera is degraded (issue #12: rtp_timestamps_invalid)', () => {
+    const row = {
+      cameraId: 'gate-1',
+      address: '127.0.0.1',
+      class: 'overview',
+      source: 'static',
+      status: 'degraded',
+      since: '2026-12-05T00:00:00.000Z',
+      reasons: ['rtp_timestamps_invalid constant'],
+      stream: { codec: 'h264', width: 640, height: 360, fps: 25, timestampFault: 'constant' },
+      recording: { status: 'off' },
+      integrated: true,
+    } as const;
+    const text = renderStatus(
+      {
+        site: { id: 'korosten-01', name: 'Korosten' },
+        gateway: { id: 'nvr-01' },
+        version: '0.3.0',
+        startedAt: '2026-12-05T00:00:00.000Z',
+        cameras: [row, { ...row, cameraId: 'yard-2', status: 'online', reasons: [] }],
+      },
+      false,
+    );
+    expect(text).toMatch(/gate-1 .* degraded .* yes \(rtp_timestamps_invalid constant\)/);
+    expect(text).toMatch(/yard-2 .* online .* yes$/m);
+  });
 });

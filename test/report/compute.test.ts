@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
 import { computeReport } from '../../src/report/compute.js';
 import { buildReportInput } from '../../src/report/input.js';
 import type { CameraReport, Report } from '../../src/report/model.js';
@@ -168,6 +169,27 @@ describe('computeReport over a hand-built site database', () => {
       uptime: { upMs: 20 * H, pct: 100 },
     });
     expect(r.classes.lpr.installed).toBe(2);
+  });
+
+  it('regression: record: on an entry matched by serial or MAC makes recording expected (it was ignored)', () => {
+    store = siteStore();
+    store.db
+      .prepare("UPDATE cameras SET serial = 'SN-D', mac = '00:1c:27:00:00:0d' WHERE id = 'cam-d'")
+      .run();
+    store.db.prepare("UPDATE cameras SET mac = '00:1c:27:00:00:0a' WHERE id = 'cam-a'").run();
+    const config = parseConfigText(`
+site: { id: korosten-01 }
+gateway: { id: gw-test }
+cameras:
+  - { serial: SN-D, record: true }
+  - { mac: 00-1C-27-00-00-0A, record: true }
+`);
+    const repo = new ReportRepo(store.db);
+    const rows = { cameras: repo.cameras(), outages: repo.outages(iso(0), iso(24)), boots: repo.boots() };
+    const r = computeReport(buildReportInput(config, rows, { fromMs: at(0), toMs: at(24) }, at(48)));
+    expect(camera(r, 'cam-d').recording).not.toBeNull();
+    expect(camera(r, 'cam-a').recording).not.toBeNull();
+    expect(camera(r, 'cam-b').recording).toBeNull();
   });
 
   it('gives null percentages, not 100 %, when nothing was observed', () => {

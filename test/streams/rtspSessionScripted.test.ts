@@ -98,8 +98,22 @@ describe('RtspSession against a scripted camera', () => {
     await until(() => cam.requests.at(-1)?.method === 'TEARDOWN', 5000);
   });
 
-  it('closes with stall when packets flow but the RTP timestamp never advances (hung encoder)', async () => {
+  it('keeps playing when pictures come under one constant RTP timestamp (issue #12), fps from arrival', async () => {
     const cam = await camera({ frozenTimestamps: true, fps: 25 });
+    const s = session({ url: cam.url, stallMs: 1500 });
+    await playing(s);
+    s.takeSample(systemClock.monotonic());
+    await sleep(3000);
+    expect(s.phase).toBe('playing');
+    const sample = s.takeSample(systemClock.monotonic());
+    expect(sample?.window.timestampFault).toBe('constant');
+    expect(sample?.window.fpsSource).toBe('arrival');
+    expect(sample?.stats.fps).toBeGreaterThan(15);
+    expect(sample?.stats.fps).toBeLessThan(30);
+  });
+
+  it('closes with stall when only parameter sets flow, timestamps advancing (hung encoder)', async () => {
+    const cam = await camera({ parameterSetsOnly: true, fps: 25 });
     const s = session({ url: cam.url, stallMs: 1500 });
     await playing(s);
     const started = Date.now();

@@ -53,7 +53,12 @@ export function renderStatus(doc: StatusDoc, tty: boolean): string {
       ? `${c.stream.codec} ${c.stream.width ?? '?'}x${c.stream.height ?? '?'} ${c.stream.fps ?? '?'}fps`
       : '-',
     c.recording.status,
-    c.integrated ? 'yes' : `no (${c.cause ?? c.reasons.join(', ')})`,
+    // A degraded camera still counts; its reasons (e.g. rtp_timestamps_invalid) are what to fix.
+    c.integrated
+      ? c.reasons.length > 0
+        ? `yes (${c.reasons.join(', ')})`
+        : 'yes'
+      : `no (${c.cause ?? c.reasons.join(', ')})`,
   ]);
   const table = formatTable(['CAMERA', 'CLASS', 'ADDRESS', 'STATUS', 'STREAM', 'REC', 'INTEGRATED'], rows);
   const sections = Object.entries(doc)

@@ -44,8 +44,14 @@ export interface GstServerOptions {
   height?: number;
   fps?: number;
   keyint?: number;
-  /** A pipeline mode of rtsp_server.py (`--mode`); its default serves videotestsrc → x264enc. */
-  mode?: string;
+  /** `raw-h264`: serve `file` (raw Annex B H.264) looped, as issue #12 measured (rtsp_server.py). */
+  source?: 'test' | 'raw-h264';
+  file?: string;
+  /** raw-h264 only: `constant` (the issue's pipeline), `backwards` (back every `loopSeconds`), `valid`. */
+  timestamps?: 'constant' | 'backwards' | 'valid';
+  loopSeconds?: number;
+  /** raw-h264 only: drop every coded slice; SPS/PPS/SEI/AUD keep flowing with advancing timestamps. */
+  paramsOnly?: boolean;
 }
 
 /**
