@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Clock } from '../shared/clock.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -6,7 +7,12 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** Colour and progress only on a terminal. */
   readonly isTty: boolean;
+  /** Every command reads time and waits through this, never `systemClock` directly. */
+  readonly clock: Clock;
 }
+
+/** What a caller of `main` hands in: the clock defaults to the system's (bin/camgate.js passes none). */
+export type CliIoInput = Omit<CliIo, 'clock'> & { readonly clock?: Clock };
 
 /** One `camgate <name>` subcommand. `run` returns the exit code (0 ok, 1 runtime, 2 usage/config). */
 export interface CliCommand {

@@ -1,6 +1,7 @@
+import { systemClock } from '../shared/clock.js';
 import { CamgateError, UsageError } from '../shared/errors.js';
 import { redactText } from '../shared/redact.js';
-import type { CliIo } from './command.js';
+import type { CliIo, CliIoInput } from './command.js';
 import { commands } from './commands/index.js';
 
 function help(): string {
@@ -15,7 +16,8 @@ function help(): string {
 }
 
 /** Entry point: returns the exit code; never lets an exception escape as a stack trace. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], input: CliIoInput): Promise<number> {
+  const io: CliIo = { ...input, clock: input.clock ?? systemClock };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${help()}\n`);

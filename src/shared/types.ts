@@ -8,6 +8,9 @@ export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 export type RecordingStatus = 'ok' | 'stale' | 'off' | 'unknown';
 
+/** Where a transition puts an outage: it starts one, ends one, or neither (health/outage.ts decides). */
+export type OutageEdge = 'start' | 'end';
+
 /** Storage alarms of the recording disk (recording/storageGuard.ts). */
 export const STORAGE_ALARM_CODES = [
   'disk_low',
@@ -63,6 +66,30 @@ export interface CameraRecord {
   readonly problem?: { readonly code: string; readonly message: string };
   readonly firstSeenAt: string;
   readonly lastSeenAt: string;
+}
+
+/** The centre's retained state from `mqtt.centreStateTopic`, when the handshake is configured. */
+export type CentreState = 'online' | 'offline' | 'unknown';
+
+/**
+ * One camera as `camgate status` and the centre see it: the daemon's status board row (app/),
+ * projected by the uplink into `cameras/{id}/state`.
+ */
+export interface CameraStatusRow {
+  readonly cameraId: string;
+  readonly address: string;
+  readonly manufacturer?: string;
+  readonly model?: string;
+  readonly serial?: string;
+  readonly class: CameraClass;
+  readonly source: 'onvif' | 'static';
+  readonly status: CameraStatus;
+  readonly since: string;
+  readonly reasons: readonly string[];
+  readonly stream: StreamStats;
+  readonly recording: { readonly status: RecordingStatus; readonly lastSegmentAt?: string };
+  readonly integrated: boolean;
+  readonly cause?: IntegrationCause;
 }
 
 export interface StreamStats {

@@ -1,4 +1,4 @@
-import type { CameraStatusRow } from '../app/statusBoard.js';
+import type { CameraStatusRow } from '../shared/types.js';
 import { type CAMERA_CLASSES, CAMERA_STATUSES } from '../shared/types.js';
 import type { CameraStatePayload, MetricsPayload, SummaryPayload } from './payloads.js';
 

@@ -4,11 +4,11 @@ import {
   STORAGE_ALARMS_KEY,
   saveStorageAlarmsOnChange,
 } from '../../src/app/savedStorageAlarms.js';
-import { storageAlarmEvent } from '../../src/app/uplinkEvents.js';
 import { RecordingService } from '../../src/recording/recordingService.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { Store } from '../../src/store/store.js';
+import { storageAlarmEvent } from '../../src/uplink/eventRules.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 import { until } from '../recording/simHelpers.js';
 import { captureLog } from '../uplink/helpers/gateway.js';

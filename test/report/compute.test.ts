@@ -171,6 +171,28 @@ describe('computeReport over a hand-built site database', () => {
     expect(r.classes.lpr.installed).toBe(2);
   });
 
+  it('restored has one definition: a stream outage that ended as restored inside the window', () => {
+    const r = report(0, 24, 48, (s) => {
+      s.db
+        .prepare(
+          `INSERT INTO cameras (id, address, source, class, record_json, first_seen_at, last_seen_at, removed_at)
+           VALUES ('cam-e', '127.0.0.1', 'static', 'overview', '{}', ?, ?, NULL)`,
+        )
+        .run(iso(-720), iso(48));
+      s.db
+        .prepare(
+          `INSERT INTO outages (camera_id, kind, cause, started_at, ended_at, duration_ms, end_reason, boot_id)
+           VALUES ('cam-e', 'stream', 'camera_offline', ?, ?, ?, 'gap_reboot', 'b1')`,
+        )
+        .run(iso(11), iso(12), H);
+    });
+    // The gateway stopped, not the camera recovered: nobody saw cam-e come back.
+    expect(camera(r, 'cam-e')).toMatchObject({ outageCount: 1, restored: false, mttrMs: null });
+    // cam-a came back at 03:00; its later outage ending in the reboot gap does not undo that.
+    expect(camera(r, 'cam-a').restored).toBe(true);
+    expect(r.total.restoredCameras).toBe(1);
+  });
+
   it('regression: record: on an entry matched by serial or MAC makes recording expected (it was ignored)', () => {
     store = siteStore();
     store.db

@@ -19,7 +19,12 @@ export const doctorCommand: CliCommand = {
     if (!(timeoutS > 0 && timeoutS <= 60)) {
       throw new UsageError(`camgate doctor: --timeout must be 0-60 seconds (got '${values.timeout}')`);
     }
-    const { results } = await runDoctor(resolveConfigPath(values.config, io.env), io.env, timeoutS * 1000);
+    const { results } = await runDoctor(
+      resolveConfigPath(values.config, io.env),
+      io.env,
+      timeoutS * 1000,
+      io.clock,
+    );
     const failed = results.some((r) => r.status === 'fail');
     if (values.json) writeJson(io, { ok: !failed, checks: results });
     else io.stdout.write(`${renderChecks(results, io.isTty)}\n`);

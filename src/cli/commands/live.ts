@@ -1,7 +1,6 @@
 import { credentialFor } from '../../config/credentials.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { systemClock } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { createLog } from '../../shared/log.js';
 import { safeUrl } from '../../shared/redact.js';
@@ -35,7 +34,7 @@ export const liveCommand: CliCommand = {
     const target = await resolveLiveTarget(config, camera);
     const log = createLog({ level: config.log.level }).child({ module: 'live', cameraId: target.id });
     const session = new LiveSession({
-      clock: systemClock,
+      clock: io.clock,
       log,
       cameraId: target.id,
       rtspUrl: liveSourceUrl(config, target),

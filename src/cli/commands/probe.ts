@@ -3,7 +3,6 @@ import net from 'node:net';
 import { credentialFor } from '../../config/credentials.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { systemClock } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { createLog } from '../../shared/log.js';
 import { systemNet } from '../../shared/net.js';
@@ -40,7 +39,7 @@ export const probeCommand: CliCommand = {
     const config = optionalConfig(values.config, io);
     const { url, credential, transport } = await resolveTarget(target, config);
     const log = createLog({ level: 'silent' });
-    const deps = { clock: systemClock, net: systemNet, log };
+    const deps = { clock: io.clock, net: systemNet, log };
     const result = await probeStream(deps, {
       url,
       credential,

@@ -1,5 +1,5 @@
-import type { CameraStatusRow } from '../../app/statusBoard.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import type { CameraStatusRow } from '../../shared/types.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
 import { controlRequest } from '../controlClient.js';

@@ -1,10 +1,10 @@
-import { CAMERA_CLASSES, type CameraClass } from '../../shared/types.js';
+import { CAMERA_CLASSES, type CameraClass, type CameraStatus } from '../../shared/types.js';
 import type { Report } from '../model.js';
 
 /** What the daemon says about a camera right now (`GET /status`), when it runs. */
 export interface LiveCameraState {
   readonly cameraId: string;
-  readonly status: string;
+  readonly status: CameraStatus;
   readonly integrated: boolean;
   readonly cause?: string;
   readonly stream: {
