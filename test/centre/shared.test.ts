@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LightGateway } from '../../fixtures/fleet/lightGateway.js';
+import { openCentreDb } from '../../src/centre/store/openDb.js';
 import { seqGaps } from '../../src/centre/store/pictureRepo.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
@@ -11,6 +12,15 @@ const REGISTRY = [
   REGISTRY_HEAD,
   ...Array.from({ length: SITES }, (_, i) => `s${i},S${i},R,D,school,1,0,0,,,`),
 ].join('\n');
+
+describe('centre workers starting together on one new SQLite file', () => {
+  it('both open it: the loser of the first migration retries and finds it done', async () => {
+    const file = `${tempDir()}/race.db`;
+    const dbs = await Promise.all([1, 2, 3].map(() => openCentreDb({ driver: 'sqlite', path: file })));
+    for (const db of dbs) expect(await db.selectFrom('events').select('seq').execute()).toEqual([]);
+    await Promise.all(dbs.map((db) => db.destroy()));
+  });
+});
 
 describe('two centre workers with a shared subscription on one database', () => {
   let broker: Broker;

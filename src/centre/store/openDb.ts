@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { systemClock } from '../../shared/clock.js';
 import { CamgateError } from '../../shared/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import type { CentreDb } from './schema.js';
@@ -18,16 +19,27 @@ export interface StoreConfig {
  * because one typed query builder speaks both SQLite (embedded default) and PostgreSQL (a real
  * centre): one schema, one set of numbered migrations, no second hand-written dialect.
  */
-export async function openCentreDb(config: StoreConfig): Promise<Kysely<CentreDb>> {
+export async function openCentreDb(
+  config: StoreConfig,
+  sleep = systemClock.sleep,
+): Promise<Kysely<CentreDb>> {
   const db = config.driver === 'postgres' ? await postgres(config) : sqlite(config.path);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  // Workers started together on one new SQLite file race for the first migration: Kysely's lock
+  // is a no-op on SQLite, and the loser's deferred transaction fails with SQLITE_BUSY at once.
+  // The winner's migrations are then done, so a retry finds nothing left to do.
+  const attempts = config.driver === 'sqlite' ? 5 : 1;
+  for (let attempt = 1; ; attempt += 1) {
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return db;
+    if (attempt < attempts) {
+      await sleep(100 * attempt + Math.floor(Math.random() * 100));
+      continue;
+    }
     await db.destroy();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new CamgateError('STORE_OPEN', `centre database migration ${failed} failed`, { cause: error });
   }
-  return db;
 }
 
 const sqliteDbs = new WeakSet<Kysely<CentreDb>>();
