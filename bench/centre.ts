@@ -8,13 +8,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Fleet } from '../fixtures/fleet/fleet.js';
 import { registryCsv, type Scenario, scenarioSites } from '../fixtures/fleet/scenario.js';
 import type { Figure } from '../src/centre/model.js';
 import { openCentreDb, type StoreConfig } from '../src/centre/store/openDb.js';
 import { systemClock } from '../src/shared/clock.js';
-import { tempDir } from '../test/centre/helpers.js';
 import { TempPostgres } from '../test/centre/pg.js';
 import { camgateBin } from '../test/helpers/cli.js';
 import { Broker, freePort } from '../test/uplink/helpers/mosquitto.js';
@@ -88,6 +88,9 @@ interface Worker {
   base: string;
 }
 
+/** Centre processes still running: killed by PID if the bench fails half way. */
+const running = new Set<Worker>();
+
 async function startWorker(
   dir: string,
   name: string,
@@ -114,7 +117,10 @@ async function startWorker(
   const child = spawn(process.execPath, [camgateBin, 'centre', 'run', '--config', file], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  return { child, base: `http://127.0.0.1:${port}` };
+  const w = { child, base: `http://127.0.0.1:${port}` };
+  running.add(w);
+  child.once('exit', () => running.delete(w));
+  return w;
 }
 
 async function stopWorker(w: Worker): Promise<void> {
@@ -193,29 +199,36 @@ async function benchStore(
     `[${driver}] figure over ${f.national.sites} sites after a change (GET /api/figure): p50 ${pct(q, 50).toFixed(0)} ms, p95 ${pct(q, 95).toFixed(0)} ms, of which reading and computing it in the centre p50 ${pct(inner, 50).toFixed(0)} ms, p95 ${pct(inner, 95).toFixed(0)} ms; dashboard poll (GET /api/summary, cached): p50 ${pct(cached, 50).toFixed(0)} ms`,
   );
   // 3. Camera change at a gateway → the figure the dashboard's national page polls.
+  // Registered sites only: an unregistered one has no site figure to watch.
+  const registered = new Set(fleet.sites.filter((x) => x.behaviour !== 'unregistered').map((x) => x.siteId));
   const online = [...fleet.gateways.entries()].filter(
-    ([, g]) => g.connected && g.opts.cameras.every((c) => c.integrated),
+    ([id, g]) => registered.has(id) && g.connected && g.opts.cameras.every((c) => c.integrated),
   );
   const lat: number[] = [];
+  type SiteView = { site: { cameras: { integrated: { total: number } } } };
+  const integratedAt = async (siteId: string): Promise<number> =>
+    (await getJson<SiteView>(`${w.base}/api/sites/${siteId}`)).site.cameras.integrated.total;
   for (let i = 0; i < 20; i += 1) {
-    const [siteId] = online[(i * 37) % online.length]!;
-    const before = f.national.cameras.integrated.total;
+    const [siteId, g] = online[(i * 37) % online.length]!;
+    const all = g.opts.cameras.length;
+    // The site's own count, not a national total read before: a figure computed just before
+    // the previous change committed may still be the one served.
+    await until(
+      () => integratedAt(siteId),
+      (n) => n === all,
+      60_000,
+      'site integrated before the change',
+    );
     t = clock.monotonic();
     await fleet.setCamera(siteId, 0, false);
     await until(
-      () => getJson<Pick<Figure, 'national'>>(`${w.base}/api/summary`),
-      (x) => x.national.cameras.integrated.total === before - 1,
+      () => integratedAt(siteId),
+      (n) => n === all - 1,
       60_000,
       'change',
     );
     lat.push(clock.monotonic() - t);
     await fleet.setCamera(siteId, 0, true);
-    await until(
-      () => getJson<Pick<Figure, 'national'>>(`${w.base}/api/summary`),
-      (x) => x.national.cameras.integrated.total === before,
-      60_000,
-      'restore',
-    );
   }
   console.log(
     `[${driver}] camera change → figure: p50 ${pct(lat, 50).toFixed(0)} ms, p95 ${pct(lat, 95).toFixed(0)} ms (n=${lat.length})`,
@@ -277,7 +290,7 @@ async function sharedWorkers(broker: Broker, fleet: Fleet, dir: string): Promise
 
 async function main(): Promise<void> {
   const broker = await Broker.start({ persistence: false });
-  const dir = tempDir();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-centre-bench-'));
   const sites = scenarioSites(scenario(), clock.now());
   fs.writeFileSync(path.join(dir, 'sites.csv'), registryCsv(sites));
   const fleet = new Fleet(broker.url, sites);
@@ -291,10 +304,12 @@ async function main(): Promise<void> {
     for (const d of DRIVERS) await benchStore(d, broker, fleet, dir, pg);
     await sharedWorkers(broker, fleet, dir);
   } finally {
+    for (const w of running) w.child.kill('SIGKILL');
     t = clock.monotonic();
     await fleet.stop();
     pg?.stop();
     await broker.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

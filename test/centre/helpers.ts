@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import { afterAll } from 'vitest';
 import { CentreService } from '../../src/centre/centreService.js';
 import { type CentreConfig, parseCentreConfig } from '../../src/centre/config.js';
 import { CentreHttp } from '../../src/centre/http.js';
@@ -14,8 +15,17 @@ import { createLog } from '../../src/shared/log.js';
 export const REGISTRY_HEAD =
   'id,name,region,district,kind,planned_overview,planned_panoramic,planned_lpr,comms_provider,contract_end,contractor';
 
+const made: string[] = [];
+// Registered while the importing test file is collected: runs after that file's tests.
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp directory removed after the test file that made it. */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-centre-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-centre-'));
+  made.push(dir);
+  return dir;
 }
 
 export interface RunningCentre {
