@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
-import { REGISTRY_HEAD, tempDir } from './helpers.js';
+import { REGISTRY_HEAD, removeTempDirs, tempDir } from './helpers.js';
 
 function centreDir(registry: string): string {
   const dir = tempDir();
@@ -15,6 +15,8 @@ function centreDir(registry: string): string {
 }
 
 describe('camgate centre (CLI)', () => {
+  afterAll(removeTempDirs);
+
   it('check validates centre.yaml and the registry', async () => {
     const dir = centreDir(`${REGISTRY_HEAD}\ns1,S1,R,D,school,1,0,0,,,\n`);
     const r = await runCliInProcess(['centre', 'check', '--config', path.join(dir, 'centre.yaml')]);

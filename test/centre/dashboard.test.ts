@@ -4,7 +4,7 @@ import { type LightCamera, LightGateway } from '../../fixtures/fleet/lightGatewa
 import { launchChromium, noChromium, openLivePage } from '../helpers/liveBrowser.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
-import { REGISTRY_HEAD, type RunningCentre, startCentre, tempDir, until } from './helpers.js';
+import { REGISTRY_HEAD, type RunningCentre, removeTempDirs, startCentre, tempDir, until } from './helpers.js';
 
 const REGISTRY = [
   REGISTRY_HEAD,
@@ -58,6 +58,7 @@ describe.skipIf(noChromium !== '')(
         ...gateways.map((g) => () => g.stop()),
         () => centre?.stop(),
         () => broker?.dispose(),
+        removeTempDirs,
       ]);
     });
 

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { afterAll } from 'vitest';
 import { CentreService } from '../../src/centre/centreService.js';
 import { type CentreConfig, parseCentreConfig } from '../../src/centre/config.js';
 import { CentreHttp } from '../../src/centre/http.js';
@@ -16,12 +15,13 @@ export const REGISTRY_HEAD =
   'id,name,region,district,kind,planned_overview,planned_panoramic,planned_lpr,comms_provider,contract_end,contractor';
 
 const made: string[] = [];
-// Registered while the importing test file is collected: runs after that file's tests.
-afterAll(() => {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
 
-/** A temp directory removed after the test file that made it. */
+/** Removes every directory `tempDir` made in this worker (call from the file's afterAll/afterEach). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A temp directory; `removeTempDirs` removes it. */
 export function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-centre-'));
   made.push(dir);

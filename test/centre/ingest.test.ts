@@ -6,7 +6,7 @@ import { seqGaps } from '../../src/centre/store/pictureRepo.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
-import { REGISTRY_HEAD, type RunningCentre, startCentre, tempDir, until } from './helpers.js';
+import { REGISTRY_HEAD, type RunningCentre, removeTempDirs, startCentre, tempDir, until } from './helpers.js';
 import { noPostgres, TempPostgres } from './pg.js';
 
 const REGISTRY = [
@@ -50,6 +50,7 @@ describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ 
       ...gateways.splice(0).map((g) => () => g.stop()),
       () => centre?.stop(),
       () => broker.dispose(),
+      removeTempDirs,
     ]);
     centre = undefined;
   });

@@ -8,7 +8,7 @@ import { repoRoot, startDaemon } from '../helpers/cli.js';
 import { tempConfig } from '../helpers/tempSite.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
-import { REGISTRY_HEAD, type RunningCentre, startCentre, tempDir, until } from './helpers.js';
+import { REGISTRY_HEAD, type RunningCentre, removeTempDirs, startCentre, tempDir, until } from './helpers.js';
 
 /**
  * A real `camgate run` on a simulated site and light fleet gateways through one Mosquitto into
@@ -87,6 +87,7 @@ describe('the centre reads a real camgate daemon and the fleet together', () => 
       () => broker?.dispose(),
       () => site?.stop(),
       () => cfg?.cleanup(),
+      removeTempDirs,
     ]);
   });
 

@@ -4,7 +4,7 @@ import { openCentreDb } from '../../src/centre/store/openDb.js';
 import { seqGaps } from '../../src/centre/store/pictureRepo.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
-import { REGISTRY_HEAD, type RunningCentre, startCentre, tempDir, until } from './helpers.js';
+import { REGISTRY_HEAD, type RunningCentre, removeTempDirs, startCentre, tempDir, until } from './helpers.js';
 
 const SITES = 5;
 const EVENTS_PER_GATEWAY = 40;
@@ -19,6 +19,7 @@ describe('centre workers starting together on one new SQLite file', () => {
     const dbs = await Promise.all([1, 2, 3].map(() => openCentreDb({ driver: 'sqlite', path: file })));
     for (const db of dbs) expect(await db.selectFrom('events').select('seq').execute()).toEqual([]);
     await Promise.all(dbs.map((db) => db.destroy()));
+    removeTempDirs();
   });
 });
 
@@ -47,6 +48,7 @@ describe('two centre workers with a shared subscription on one database', () => 
       ...gateways.map((g) => () => g.stop()),
       ...workers.map((w) => () => w.stop()),
       () => broker.dispose(),
+      removeTempDirs,
     ]);
   });
 

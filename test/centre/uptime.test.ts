@@ -3,7 +3,7 @@ import { type LightCamera, LightGateway } from '../../fixtures/fleet/lightGatewa
 import { computeUptime } from '../../src/centre/uptime.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
-import { REGISTRY_HEAD, type RunningCentre, startCentre, tempDir, until } from './helpers.js';
+import { REGISTRY_HEAD, type RunningCentre, removeTempDirs, startCentre, tempDir, until } from './helpers.js';
 
 const T0 = Date.parse('2026-03-07T10:00:00Z');
 const HOUR = 3_600_000;
@@ -40,7 +40,7 @@ describe('uptime/SLA per camera and site over a period, from the logs', () => {
     await g.start();
   }, 30_000);
   afterAll(async () => {
-    await cleanupAll([() => g.stop(), () => centre.stop(), () => broker.dispose()]);
+    await cleanupAll([() => g.stop(), () => centre.stop(), () => broker.dispose(), removeTempDirs]);
   });
 
   it('one camera down for 3 of 4 hours: 25 % working; the site stays integrated through its other camera', async () => {
