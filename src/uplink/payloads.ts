@@ -74,6 +74,7 @@ export const EVENT_TYPES = [
   'outbox.overflow',
   'storage.alarm',
   'storage.alarm.cleared',
+  'store.rebuilt',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

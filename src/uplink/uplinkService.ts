@@ -52,7 +52,8 @@ export interface UplinkDeps {
   readonly readFile?: (path: string) => Buffer;
 }
 
-const BD_SEQ_KEY = 'uplink.bdSeq';
+/** The store guards this key's value against ever going back (src/store/counterGuard.ts uses the same). */
+export const BD_SEQ_KEY = 'uplink.bdSeq';
 
 /**
  * The MQTT uplink: birth/LWT, retained camera state and summary, metrics, commands, and the
