@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Log } from '../shared/log.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -6,6 +7,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** Colour and progress only on a terminal. */
   readonly isTty: boolean;
+  /** Set by bin/camgate.js: the daemon hands its log to the crash handlers (src/cli/main.ts). */
+  readonly crash?: { useLog(log: Log): void };
 }
 
 /** One `camgate <name>` subcommand. `run` returns the exit code (0 ok, 1 runtime, 2 usage/config). */

@@ -215,7 +215,12 @@ export class UplinkService implements Service {
     // Order matters: birth, then current retained state, then the backlog (drainer).
     this.publish(this.topics.status, this.statusPayload('online'), 1, true);
     this.publishAllState();
-    void this.drainer.run(session);
+    this.drainer.run(session).catch((err: unknown) => {
+      // The backlog read failed (the database, not the link): the rows stay, and ending the session
+      // retries through the reconnect backoff instead of leaving a connected uplink that never drains.
+      this.deps.log.error({ err }, 'outbox drain failed; ending the session to retry');
+      if (!session.closed.aborted) session.client.end(true);
+    });
   }
 
   private onDown(detail: string): void {
@@ -247,7 +252,7 @@ export class UplinkService implements Service {
     }
     const name = this.topics.commandName(topic);
     if (name === undefined) return;
-    void runCommand({
+    runCommand({
       name,
       body,
       // rebirth is the uplink's own; the rest come from the modules that can do them.
@@ -255,11 +260,16 @@ export class UplinkService implements Service {
       now: this.deps.clock.now(),
       log: this.deps.log,
       signal: this.abort.signal,
-    }).then((answer) => {
-      if (session.closed.aborted) return;
-      const { topic: target, options } = responseRoute(this.topics, packet, answer.requestId);
-      this.publishRaw(target, JSON.stringify(answer), options);
-    });
+    })
+      .then((answer) => {
+        if (session.closed.aborted) return;
+        const { topic: target, options } = responseRoute(this.topics, packet, answer.requestId);
+        this.publishRaw(target, JSON.stringify(answer), options);
+      })
+      .catch((err: unknown) => {
+        // runCommand answers every outcome; only building or sending the answer can land here.
+        this.deps.log.error({ err, command: name }, 'command answer not sent');
+      });
   }
 
   private onCentreState(state: CentreState): void {
