@@ -30,15 +30,22 @@ export class BootRepo {
       .run(new Date(nowMs).toISOString(), nowMs, bootId);
   }
 
-  /** The most recent boot before `bootId`, if any. */
+  /**
+   * The boot started just before `bootId` (or the latest one when `bootId` is unknown). Start order
+   * is the insertion order, not `started_ms`: an RTC-less box boots at 1970 until NTP answers, and
+   * by wall clock that boot would sort before all others.
+   */
   previous(bootId: string): BootRow | undefined {
     const row = this.db
       .prepare(
         `SELECT boot_id AS bootId, started_at AS startedAt, last_alive_ms AS lastAliveMs,
                 stopped_at AS stoppedAt, version
-           FROM boots WHERE boot_id != ? ORDER BY started_ms DESC LIMIT 1`,
+           FROM boots
+          WHERE boot_id != ?
+            AND rowid < COALESCE((SELECT rowid FROM boots WHERE boot_id = ?), 9223372036854775807)
+          ORDER BY rowid DESC LIMIT 1`,
       )
-      .get(bootId) as BootRow | undefined;
+      .get(bootId, bootId) as BootRow | undefined;
     return row;
   }
 }

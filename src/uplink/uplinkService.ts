@@ -252,12 +252,18 @@ export class UplinkService implements Service {
     }
     const name = this.topics.commandName(topic);
     if (name === undefined) return;
+    const { clock } = this.deps;
     runCommand({
       name,
       body,
       // rebirth is the uplink's own; the rest come from the modules that can do them.
       handlers: { rebirth: () => this.rebirth(), ...this.deps.handlers },
-      now: this.deps.clock.now(),
+      receipt: {
+        wallMs: clock.now(),
+        monoMs: clock.monotonic(),
+        messageExpirySeconds: packet.properties?.messageExpiryInterval,
+      },
+      clock,
       log: this.deps.log,
       signal: this.abort.signal,
     })
