@@ -115,7 +115,18 @@ const mqtt = z
       .union([z.literal(4), z.literal(5)])
       .default(5)
       .describe('4 = MQTT 3.1.1, 5 = MQTT 5'),
-    username: z.string().max(256).optional(),
+    username: z
+      .string()
+      .max(256)
+      .optional()
+      .describe('broker username; "{site.id}/{gateway.id}" with the example ACL (config/mosquitto-acl.example)'),
+    clientId: z
+      .string()
+      .regex(/^[^\s+#]{1,128}$/, "must be 1-128 characters without spaces, '+' or '#'")
+      .optional()
+      .describe(
+        'MQTT client id; default "{site.id}/{gateway.id}" (unique across sites); set it to the gateway id for the 0.2 behaviour',
+      ),
     passwordFile: z.string().min(1).optional().describe('file holding the broker password'),
     ca: tlsFile.describe('CA certificate file (PEM)'),
     cert: tlsFile.describe('client certificate file (PEM) for mutual TLS'),
@@ -197,7 +208,7 @@ const health = z.strictObject({
 export const configSchema = z
   .strictObject({
     site,
-    gateway: z.strictObject({ id: id('gateway id, MQTT client id') }),
+    gateway: z.strictObject({ id: id('gateway id, used in MQTT topics') }),
     storage: z
       .strictObject({ path: z.string().min(1).default('/var/lib/camgate') })
       .default({ path: '/var/lib/camgate' }),

@@ -5,7 +5,7 @@ import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import { parseCentreState } from './centreState.js';
-import { brokerUrls, clientOptions, type MqttConfig } from './clientOptions.js';
+import { brokerUrls, clientIdFor, clientOptions, type MqttConfig } from './clientOptions.js';
 import { type CommandHandlers, responseRoute, runCommand } from './commands.js';
 import { BrokerConnection, type Session } from './connection.js';
 import { OutboxDrainer } from './drainer.js';
@@ -196,7 +196,7 @@ export class UplinkService implements Service {
     this.deps.kv.setKv(BD_SEQ_KEY, String(this.bdSeq));
     return clientOptions({
       mqtt: this.deps.mqtt,
-      clientId: this.deps.gatewayId,
+      clientId: clientIdFor(this.deps.mqtt, this.deps.siteId, this.deps.gatewayId),
       will: { topic: this.topics.status, payload: JSON.stringify(this.statusPayload('lost')) },
       willDelaySeconds: this.tuning.willDelaySeconds,
       sessionExpirySeconds: this.tuning.sessionExpirySeconds,
