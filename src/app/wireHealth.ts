@@ -142,15 +142,18 @@ export class HealthService implements Service {
     for (const t of transitions) {
       tracked.sinceIso = isoTs(wallMs);
       const evidence = { detail: state.detail, stats: state.stats, expectedFps: state.expectedFps };
+      // On a full disk the store holds it in memory and writes it, in order, when space returns.
       this.guard('persist transition', () =>
-        this.history.recordTransition({
-          cameraId,
-          ...t,
-          evidence,
-          bootId: this.ctx.bootId,
-          wallMs,
-          monoMs: mono,
-        }),
+        this.ctx.store.writes.run('kept', 'history transition', () =>
+          this.history.recordTransition({
+            cameraId,
+            ...t,
+            evidence,
+            bootId: this.ctx.bootId,
+            wallMs,
+            monoMs: mono,
+          }),
+        ),
       );
       this.log.info({ cameraId, from: t.from, to: t.to, reasons: t.reasons }, 'camera health changed');
     }

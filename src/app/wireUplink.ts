@@ -67,6 +67,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     repo: new OutboxRepo(store.db, config.mqtt.outboxMaxBytes),
     log,
     onAppend: () => uplink?.drainer.wake(),
+    writes: store.writes,
   });
   const service = new UplinkService({
     mqtt: config.mqtt,

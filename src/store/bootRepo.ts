@@ -1,3 +1,4 @@
+import { isDiskFull } from './diskFull.js';
 import type { Db } from './store.js';
 
 export interface BootRow {
@@ -20,8 +21,19 @@ export class BootRepo {
       .run(bootId, new Date(nowMs).toISOString(), nowMs, nowMs, version);
   }
 
-  alive(bootId: string, nowMs: number): void {
-    this.db.prepare('UPDATE boots SET last_alive_ms = ? WHERE boot_id = ?').run(nowMs, bootId);
+  /**
+   * Detail that gives way on a full disk: false when not written. (Regression: the watchdog's call
+   * threw SQLITE_FULL as an uncaught exception and the daemon crash-looped.) The next call after
+   * space returns catches up; a reboot gap measured meanwhile is at most one interval longer.
+   */
+  alive(bootId: string, nowMs: number): boolean {
+    try {
+      this.db.prepare('UPDATE boots SET last_alive_ms = ? WHERE boot_id = ?').run(nowMs, bootId);
+      return true;
+    } catch (err) {
+      if (isDiskFull(err)) return false;
+      throw err;
+    }
   }
 
   stop(bootId: string, nowMs: number): void {

@@ -111,12 +111,27 @@ export class OutboxRepo {
 
   /** Commits the event (and any cap eviction) in one transaction before anyone may send it. */
   append(input: AppendInput): AppendResult {
-    return this.db.transaction(() => this.appendInTx(input))();
+    return this.atomically(() => this.appendInTx(input));
   }
 
   /** Many appends in one transaction (bulk import, benchmarks). */
   appendMany(inputs: readonly AppendInput[]): AppendResult[] {
-    return this.db.transaction(() => inputs.map((i) => this.appendInTx(i)))();
+    return this.atomically(() => inputs.map((i) => this.appendInTx(i)));
+  }
+
+  /**
+   * The running totals move with the transaction: on a full disk the COMMIT (the WAL write) is
+   * what fails, after the inserts counted themselves, and the rolled-back rows must not stay counted.
+   */
+  private atomically<T>(work: () => T): T {
+    const [rows, bytes] = [this.totalRows, this.totalBytes];
+    try {
+      return this.db.transaction(work)();
+    } catch (err) {
+      this.totalRows = rows;
+      this.totalBytes = bytes;
+      throw err;
+    }
   }
 
   /** Highest seq still in the outbox, 0 when empty. */

@@ -4,10 +4,12 @@ import { systemClock } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { BD_SEQ_KEY, guardCounters, seedCounters, usedCounters } from './counterGuard.js';
+import { Reserve } from './diskFull.js';
 import { type Counters, HighWater, HighWaterFile } from './highWater.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
 import { moveAside, openChecked, preflight, salvage } from './openDatabase.js';
 import { OutboxRepo } from './outboxRepo.js';
+import { PendingWrites } from './pendingWrites.js';
 
 export type Db = Database.Database;
 
@@ -37,14 +39,26 @@ export interface RebuildInfo {
  */
 export class Store {
   private closed = false;
+  /** Writes that must survive a full disk go through this (src/store/pendingWrites.ts). */
+  readonly writes: PendingWrites;
 
   private constructor(
     readonly db: Db,
     readonly file: string,
+    private readonly log: Log,
+    now: () => number,
     private readonly highWaterFile?: HighWaterFile,
     /** Set when this open replaced a corrupt database. */
     readonly rebuilt?: RebuildInfo,
-  ) {}
+  ) {
+    let reserve: Reserve | undefined;
+    if (file !== ':memory:') {
+      reserve = Reserve.in(path.dirname(file));
+      // No room for it now (opened on a full disk): the first tick with room writes it.
+      reserve.fill(log);
+    }
+    this.writes = new PendingWrites({ log, now, reserve });
+  }
 
   static open(options: StoreOptions): Store {
     const migrations = options.migrations ?? allMigrations;
@@ -52,7 +66,7 @@ export class Store {
       const db = new Database(':memory:');
       configure(db);
       migrate(db, migrations);
-      return new Store(db, ':memory:');
+      return new Store(db, ':memory:', options.log, options.now ?? systemClock.now);
     }
     const file = path.join(options.dir, DB_FILE);
     const log = options.log;
@@ -69,10 +83,10 @@ export class Store {
           opened.db.close();
           throw err;
         }
-        return new Store(opened.db, file, hwFile);
+        return new Store(opened.db, file, log, options.now ?? systemClock.now, hwFile);
       }
       const { db, info } = rebuild({ file, reason: opened.corrupt, leased, hwFile, migrations, options });
-      return new Store(db, file, hwFile, info);
+      return new Store(db, file, log, options.now ?? systemClock.now, hwFile, info);
     } catch (err) {
       hwFile.close();
       throw err;
@@ -83,11 +97,17 @@ export class Store {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
-  /** Cheap liveness probe used by the watchdog. */
+  /**
+   * Cheap liveness probe used by the watchdog. A full disk is not unhealthy (reads work, kept
+   * writes wait in memory): the probe also retries them, so they land within one watchdog interval
+   * of space returning.
+   */
   healthy(): boolean {
     try {
+      this.writes.tick();
       return this.db.prepare('SELECT 1 AS ok').get() !== undefined;
-    } catch {
+    } catch (err) {
+      this.log.warn({ err }, 'store probe failed');
       return false;
     }
   }

@@ -182,6 +182,9 @@ export class UplinkService implements Service {
       outboxBytes: repo.bytes,
       outboxCapBytes: repo.capBytes,
       outboxDropped: this.deps.outbox.dropped,
+      // A full database disk: events held in memory until it has room (src/store/pendingWrites.ts).
+      dbFull: this.deps.outbox.writes?.diskFull ?? false,
+      pendingWrites: this.deps.outbox.writes?.pending ?? 0,
       inflight: d.inflight,
       eventsSent: d.sent,
       eventsAcked: d.acked,
