@@ -132,6 +132,14 @@ const mqtt = z
     cert: tlsFile.describe('client certificate file (PEM) for mutual TLS'),
     key: tlsFile.describe('client key file (PEM) for mutual TLS'),
     keepaliveSeconds: z.number().int().min(5).max(1200).default(30),
+    reconnectWindowSeconds: z
+      .number()
+      .min(1)
+      .max(3600)
+      .default(30)
+      .describe(
+        'after a stable session drops, the first reconnect is spread uniformly over this window (a restarting central broker is not stormed)',
+      ),
     heartbeatSeconds: z.number().int().min(10).max(86_400).default(300).describe('republish camera state'),
     metricsSeconds: z.number().int().min(5).max(3600).default(60),
     outboxMaxBytes: z

@@ -96,6 +96,7 @@ export class UplinkService implements Service {
       options: () => this.nextClientOptions(),
       onSession: (s) => this.onSession(s),
       onDown: (detail) => this.onDown(detail),
+      reconnectWindowMs: deps.mqtt.reconnectWindowSeconds * 1000,
     });
   }
 
