@@ -8,6 +8,7 @@ DEB_PACKAGES=(
   ffmpeg mosquitto mosquitto-clients openssl iproute2 systemd chromium
   gstreamer1.0-tools gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gi
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
+  vlc-bin vlc-plugin-base
 )
 
 missing=()
@@ -24,6 +25,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# VLC (the tests' second RTSP server, UDP only) refuses to run as root: tests started as root run
+# it as this unprivileged system user.
+if [ "$(id -u)" -eq 0 ] && ! id -u camgate-test >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin camgate-test
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')

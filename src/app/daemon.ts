@@ -8,10 +8,11 @@ import type { Service } from '../shared/service.js';
 import { BootRepo } from '../store/bootRepo.js';
 import { Store } from '../store/store.js';
 import { summaryPayload } from '../uplink/statePayloads.js';
+import { boardFollowsDirectory } from './boardRows.js';
+import { openCameraDirectory } from './cameraDirectory.js';
 import { ControlServer, removeStaleSocket } from './control.js';
 import { wirings as defaultWirings, type Wiring, type WiringContext } from './modules.js';
 import { SdNotifier } from './sdNotify.js';
-import { staticCameras } from './staticCameras.js';
 import { StatusBoard } from './statusBoard.js';
 import { VERSION } from './version.js';
 
@@ -65,21 +66,23 @@ export class Daemon {
       log: log.child({ module: 'control' }),
     });
     const board = new StatusBoard();
+    const bus = new EventBus();
     const ctx: WiringContext = {
       config,
       clock,
       log,
       net: this.deps.net ?? systemNet,
-      bus: new EventBus(),
+      bus,
       store,
       control,
       board,
+      cameras: openCameraDirectory({ config, clock, log, bus, store }),
       bootId,
       version: VERSION,
       startedAt: clock.now(),
     };
     this.ctx = ctx;
-    this.seedStaticCameras(ctx);
+    boardFollowsDirectory(ctx);
     const services: Service[] = [];
     for (const wire of this.deps.wirings ?? defaultWirings) services.push(...wire(ctx));
     this.registerCoreRoutes(ctx, boots);
@@ -127,24 +130,6 @@ export class Daemon {
       ctx.store.close();
     }
     log.info('camgate stopped');
-  }
-
-  private seedStaticCameras(ctx: WiringContext): void {
-    const nowIso = isoTs(ctx.clock.now());
-    for (const cam of staticCameras(ctx.config.cameras, nowIso)) {
-      ctx.board.upsertCamera({
-        cameraId: cam.id,
-        address: cam.address,
-        class: cam.class,
-        source: cam.source,
-        status: 'unknown',
-        since: nowIso,
-        reasons: ['not yet observed'],
-        stream: {},
-        recording: { status: ctx.config.recording.enabled ? 'unknown' : 'off' },
-        integrated: false,
-      });
-    }
   }
 
   private registerCoreRoutes(ctx: WiringContext, boots: BootRepo): void {

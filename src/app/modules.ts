@@ -1,4 +1,5 @@
 import type { Service } from '../shared/service.js';
+import type { CameraDirectory } from './cameraDirectory.js';
 import type { AppContext } from './context.js';
 import type { StatusBoard } from './statusBoard.js';
 import { wireDiscovery } from './wireDiscovery.js';
@@ -10,6 +11,8 @@ import { wireUplink } from './wireUplink.js';
 
 export interface WiringContext extends AppContext {
   readonly board: StatusBoard;
+  /** The site's cameras (static config, persisted inventory, discovery): read them here, keep no copy. */
+  readonly cameras: CameraDirectory;
 }
 
 /**

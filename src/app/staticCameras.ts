@@ -1,3 +1,4 @@
+import { rtspCameraId } from '../config/cameraEntry.js';
 import type { CameraConfig } from '../config/schema.js';
 import { safeUrl } from '../shared/redact.js';
 import type { CameraRecord } from '../shared/types.js';
@@ -12,9 +13,8 @@ export function staticCameras(cameras: readonly CameraConfig[], nowIso: string):
   for (const c of cameras) {
     if (!c.rtsp) continue;
     const url = new URL(c.rtsp);
-    const id = c.id ?? `rtsp-${url.hostname.replace(/[^A-Za-z0-9]/g, '-')}-${url.port || '554'}`;
     out.push({
-      id,
+      id: c.id ?? rtspCameraId(url),
       address: url.hostname,
       source: 'static',
       class: c.class ?? 'overview',

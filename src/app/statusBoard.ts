@@ -1,27 +1,4 @@
-import type {
-  CameraClass,
-  CameraStatus,
-  IntegrationCause,
-  RecordingStatus,
-  StreamStats,
-} from '../shared/types.js';
-
-export interface CameraStatusRow {
-  readonly cameraId: string;
-  readonly address: string;
-  readonly manufacturer?: string;
-  readonly model?: string;
-  readonly serial?: string;
-  readonly class: CameraClass;
-  readonly source: 'onvif' | 'static';
-  readonly status: CameraStatus;
-  readonly since: string;
-  readonly reasons: readonly string[];
-  readonly stream: StreamStats;
-  readonly recording: { readonly status: RecordingStatus; readonly lastSegmentAt?: string };
-  readonly integrated: boolean;
-  readonly cause?: IntegrationCause;
-}
+import type { CameraStatusRow } from '../shared/types.js';
 
 /**
  * What `camgate status` shows: the daemon's live view, assembled by the wiring in `app/`.

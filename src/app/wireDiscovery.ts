@@ -2,15 +2,14 @@ import { DiscoveryService } from '../discovery/discoveryService.js';
 import { isoTs } from '../shared/clock.js';
 import type { CamgateEvents } from '../shared/events.js';
 import type { Service } from '../shared/service.js';
-import type { CameraRecord } from '../shared/types.js';
 import { InventoryChangeRepo, type InventoryChangeType } from '../store/inventoryChangeRepo.js';
 import { InventoryRepo } from '../store/inventoryRepo.js';
 import type { WiringContext } from './modules.js';
-import { staticCameras } from './staticCameras.js';
 
 /**
- * Discovery → inventory (SQLite) → status board rows; `GET /cameras` and `POST /rediscover` on the
- * control socket; a `discovery` status section with installed vs planned per class.
+ * Discovery → inventory (SQLite) and its change history; the camera directory hears the changes on
+ * the bus. `GET /cameras` and `POST /rediscover` on the control socket; a `discovery` status section
+ * with installed vs planned per class.
  */
 export function wireDiscovery(ctx: WiringContext): Service[] {
   const repo = new InventoryRepo(ctx.store.db);
@@ -22,21 +21,12 @@ export function wireDiscovery(ctx: WiringContext): Service[] {
     config: ctx.config,
     inventory: repo,
   });
-  for (const camera of repo.active()) syncBoard(ctx, camera);
-  const recordChange = changeRecorder(ctx);
-  ctx.bus.on('inventory.changed', (e) => {
-    recordChange(e);
-    if (e.type === 'camera.removed') ctx.board.removeCamera(e.camera.id);
-    else {
-      if (e.type === 'camera.replaced' && e.previous && e.previous.id !== e.camera.id)
-        ctx.board.removeCamera(e.previous.id);
-      syncBoard(ctx, e.camera);
-    }
-  });
+  ctx.bus.on('inventory.changed', changeRecorder(ctx));
   ctx.board.section('discovery', () => service.status());
   ctx.control.route('GET', '/cameras', () => ({
-    // Configured (static) cameras first: they are the ones the technician typed in.
-    cameras: [...staticCameras(ctx.config.cameras, isoTs(ctx.clock.now())), ...service.inventory()],
+    // Configured (static) cameras first: they are the ones the technician typed in. The inventory
+    // comes from the store, which has this sweep's lastSeenAt and clock offset (no event carries those).
+    cameras: [...ctx.cameras.all().filter((c) => c.source === 'static'), ...service.inventory()],
     byClass: service.counts(),
   }));
   ctx.control.route('POST', '/rediscover', async () => ({
@@ -79,30 +69,4 @@ function changeRecorder(ctx: WiringContext): (e: CamgateEvents['inventory.change
       log.error({ err, cameraId: e.camera.id, change: e.type }, 'could not record an inventory change');
     }
   };
-}
-
-/** New cameras join the board as `unknown`; known rows keep their health fields and get fresh identity. */
-function syncBoard(ctx: WiringContext, camera: CameraRecord): void {
-  const identity = {
-    address: camera.address,
-    manufacturer: camera.manufacturer,
-    model: camera.model,
-    serial: camera.serial,
-    class: camera.class,
-    source: camera.source,
-  };
-  if (ctx.board.patchCamera(camera.id, identity)) return;
-  const nowIso = isoTs(ctx.clock.now());
-  ctx.board.upsertCamera({
-    cameraId: camera.id,
-    ...identity,
-    status: 'unknown',
-    since: nowIso,
-    reasons: camera.problem
-      ? [`${camera.problem.code}: ${camera.problem.message}`]
-      : ['discovered, not yet observed'],
-    stream: {},
-    recording: { status: ctx.config.recording.enabled ? 'unknown' : 'off' },
-    integrated: false,
-  });
 }

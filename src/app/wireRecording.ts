@@ -1,19 +1,16 @@
 import { ownRecordingWanted, recordingWanted } from '../recording/recordingPlans.js';
 import { RecordingService } from '../recording/recordingService.js';
-import { isoTs } from '../shared/clock.js';
 import type { Service } from '../shared/service.js';
-import type { CameraRecord } from '../shared/types.js';
 import { RecordingRepo } from '../store/recordingRepo.js';
 import { probeSegment } from '../streams/ffmpeg/recorderProbe.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 import { recordingPlanner } from './recordingPlanner.js';
 import { loadStorageAlarms, saveStorageAlarmsOnChange } from './savedStorageAlarms.js';
-import { staticCameras } from './staticCameras.js';
 
 /**
- * Recording: one service for the site. Cameras come from config (static RTSP) and from the
- * inventory; status goes to the board, gaps to the outages table, storage to `status.recording`.
+ * Recording: one service for the site, for the cameras in the directory; status goes to the
+ * board, gaps to the outages table, storage to `status.recording`.
  */
 export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
   const { config } = ctx;
@@ -21,15 +18,9 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
   const repo = new RecordingRepo(ctx.store.db, ctx.bootId);
   const closed = repo.closeLeftovers(ctx.clock.now());
   if (closed > 0) ctx.log.info({ closed }, 'closed recording gaps left open by the previous boot');
-  const planner = recordingPlanner(ctx);
-  const plan = (camera: CameraRecord) => planner.plan(camera);
-  const removed = (id: string) => {
-    planner.forget(id);
-    return service.removeCamera(id);
-  };
-  const startCameras = staticCameras(config.cameras, isoTs(ctx.clock.now()));
+  const plan = recordingPlanner(ctx);
   const service = new RecordingService(
-    startCameras.map(plan),
+    ctx.cameras.all().map(plan),
     {
       dir: config.recording.dir,
       segmentSeconds: config.recording.segmentSeconds,
@@ -55,10 +46,12 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
     ctx.board.patchCamera(e.cameraId, { recording: { status: e.status, lastSegmentAt: e.lastSegmentAt } });
   });
   saveStorageAlarmsOnChange(ctx, () => service.storageReport().alarms);
-  ctx.bus.on('inventory.changed', (e) => {
-    const done = e.type === 'camera.removed' ? removed(e.camera.id) : service.addCamera(plan(e.camera));
+  ctx.cameras.subscribe((change) => {
+    const { camera } = change;
+    const done =
+      change.type === 'removed' ? service.removeCamera(camera.id) : service.addCamera(plan(camera));
     done.catch((err: unknown) =>
-      ctx.log.error({ err, cameraId: e.camera.id }, 'recording inventory update failed'),
+      ctx.log.error({ err, cameraId: camera.id }, 'recording inventory update failed'),
     );
   });
   ctx.board.section('recording', () => ({

@@ -1,3 +1,4 @@
+import { configEntryFor } from '../config/cameraEntry.js';
 import { credentialFor } from '../config/credentials.js';
 import { fetchSnapshot } from '../discovery/snapshot.js';
 import { withCredentials } from '../recording/recordingPlans.js';
@@ -5,8 +6,8 @@ import { isoTs } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
+import { type FfmpegTransport, otherTransport } from '../streams/ffmpeg/rtspTransport.js';
 import { grabFrame } from '../streams/ffmpeg/snapshot.js';
-import { trackCameras } from './cameraIndex.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 
@@ -33,21 +34,25 @@ const MAX_CONCURRENT = 2;
  * different modules (discovery owns the ONVIF client, streams owns ffmpeg).
  */
 export const wireSnapshot: Wiring = (ctx: WiringContext): Service[] => {
-  const cameras = trackCameras(ctx);
   // Stopping the daemon ends snapshots in flight (an ffmpeg waiting for a keyframe included).
   const abort = new AbortController();
   const log = ctx.log.child({ module: 'snapshot' });
+  // The transport the stream monitor's session plays over is tried first (UDP-only cameras).
+  const learnt = new Map<string, FfmpegTransport>();
+  ctx.bus.on('stream.sample', (s) => {
+    if (s.stats?.transport) learnt.set(s.cameraId, s.stats.transport);
+  });
   let inFlight = 0;
   ctx.control.route('POST', '/snapshot', async (req) => {
     const cameraId = (req.body as { camera?: unknown } | undefined)?.camera;
     if (typeof cameraId !== 'string') throw new NotFoundError('snapshot needs {"camera": "<id>"}');
-    const camera = cameras.get(cameraId);
+    const camera = ctx.cameras.get(cameraId);
     if (!camera) throw new NotFoundError(`unknown camera ${cameraId}`);
     if (inFlight >= MAX_CONCURRENT)
       throw new CamgateError('BUSY', `${MAX_CONCURRENT} snapshots already in progress; try again`);
     inFlight += 1;
     try {
-      return await snapshotOf(ctx, camera, abort.signal);
+      return await snapshotOf(ctx, camera, abort.signal, transportsFor(ctx, camera, learnt.get(camera.id)));
     } catch (err) {
       log.warn({ err, cameraId }, 'snapshot failed');
       throw err;
@@ -64,10 +69,22 @@ export const wireSnapshot: Wiring = (ctx: WiringContext): Service[] => {
   ];
 };
 
+/** Configured tcp/udp: that one; else the learnt one first; else TCP, then UDP. */
+function transportsFor(
+  ctx: WiringContext,
+  camera: CameraRecord,
+  learnt: FfmpegTransport | undefined,
+): FfmpegTransport[] {
+  const configured = configEntryFor(camera, ctx.config.cameras)?.transport;
+  if (configured === 'tcp' || configured === 'udp') return [configured];
+  return learnt ? [learnt, otherTransport(learnt)] : ['tcp', 'udp'];
+}
+
 async function snapshotOf(
   ctx: WiringContext,
   camera: CameraRecord,
   signal: AbortSignal,
+  transports: readonly FfmpegTransport[],
 ): Promise<SnapshotResult> {
   const credential = credentialFor(ctx.config, { id: camera.id, address: camera.address });
   const done = (source: SnapshotResult['source'], jpeg: Buffer, fallbackReason?: string): SnapshotResult => ({
@@ -102,6 +119,7 @@ async function snapshotOf(
         timeoutMs: 10_000,
         maxBytes: MAX_JPEG_BYTES,
         signal,
+        transports,
       },
     );
     return done('rtsp', jpeg, fallbackReason);

@@ -1,37 +1,55 @@
+import { configEntryFor } from '../config/cameraEntry.js';
 import { credentialFor } from '../config/credentials.js';
-import type { CameraConfig, Config } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { probeStream } from '../streams/probe.js';
+import type { RtpTransport } from '../streams/rtsp/rtspSession.js';
 import { StreamMonitor } from '../streams/streamMonitor.js';
 import type { StreamTarget } from '../streams/streamTarget.js';
-import { trackCameras } from './cameraIndex.js';
 import { NotFoundError } from './control.js';
 import type { WiringContext } from './modules.js';
 
 /**
- * Streams: one StreamMonitor watches every camera in the inventory (static cameras from config,
- * plus what discovery reports through `inventory.changed`).
+ * Streams: one StreamMonitor watches every camera in the directory. A change recomputes that
+ * camera's target only (its credential may be read from a file; a first sweep of 1,024 cameras
+ * must not re-read every camera's for each one found).
  */
 export function wireStreams(ctx: WiringContext): Service[] {
-  const cameras = trackCameras(
-    ctx,
-    (all) => void monitor.setTargets(targetsFor(ctx.config, all.values(), log)),
-  );
   const log = ctx.log.child({ module: 'streams' });
+  const targets = new Map<string, StreamTarget>();
+  const track = (camera: CameraRecord): void => {
+    const target = targetFor(ctx.config, camera, log);
+    if (target) targets.set(camera.id, target);
+    else targets.delete(camera.id);
+  };
+  for (const camera of ctx.cameras.all()) track(camera);
   const monitor = new StreamMonitor(
     { clock: ctx.clock, net: ctx.net, log, events: ctx.bus },
-    { stallSeconds: ctx.config.health.stallSeconds },
-    targetsFor(ctx.config, cameras.values(), log),
+    { stallSeconds: ctx.config.health.stallSeconds, udpPortRange: ctx.config.streams.udpPortRange },
+    [...targets.values()],
   );
+  ctx.cameras.subscribe((change) => {
+    if (change.type === 'removed') targets.delete(change.camera.id);
+    else track(change.camera);
+    void monitor.setTargets([...targets.values()]);
+  });
   ctx.control.route('POST', '/probe', async (req) => {
     const cameraId = (req.body as { camera?: unknown } | undefined)?.camera;
     if (typeof cameraId !== 'string') throw new NotFoundError('probe needs {"camera": "<id>"}');
-    const target = targetsFor(ctx.config, cameras.values(), log).find((t) => t.cameraId === cameraId);
+    const camera = ctx.cameras.get(cameraId);
+    const target = camera && targetFor(ctx.config, camera, log);
     if (!target) throw new NotFoundError(`unknown camera ${cameraId}`);
+    const learnt = monitor.transportOf(cameraId);
+    const transports: RtpTransport[] | undefined =
+      target.transport === 'tcp' || target.transport === 'udp'
+        ? [target.transport]
+        : learnt === 'udp'
+          ? ['udp', 'tcp']
+          : undefined;
     return probeStream(
       { clock: ctx.clock, net: ctx.net, log },
-      { url: target.url, credential: target.credential },
+      { url: target.url, credential: target.credential, transports },
     );
   });
   return [monitor];
@@ -44,43 +62,41 @@ export function targetsFor(
 ): StreamTarget[] {
   const out: StreamTarget[] = [];
   for (const cam of cameras) {
-    const override = cameraOverride(config.cameras, cam);
-    const monitor = override?.monitor;
-    const profile = pickProfile(cam, monitor?.profile ?? 'sub');
-    if (!profile) continue;
-    let credential: StreamTarget['credential'];
-    try {
-      credential = credentialFor(config, { id: cam.id, address: cam.address });
-    } catch (err) {
-      log.warn({ err, cameraId: cam.id }, 'camera credential unreadable; watching without one');
-    }
-    out.push({
-      cameraId: cam.id,
-      url: profile.rtspUrl,
-      ...(credential ? { credential } : {}),
-      mode: monitor?.mode ?? 'continuous',
-      intervalSeconds: monitor?.intervalSeconds ?? 300,
-      durationSeconds: monitor?.durationSeconds ?? 10,
-    });
+    const target = targetFor(config, cam, log);
+    if (target) out.push(target);
   }
   return out;
+}
+
+/** How one camera is watched: its config entry's `monitor` settings, else the sub stream, continuously. */
+export function targetFor(
+  config: Readonly<Config>,
+  cam: CameraRecord,
+  log: { warn: (obj: object, msg: string) => void },
+): StreamTarget | undefined {
+  const entry = configEntryFor(cam, config.cameras);
+  const monitor = entry?.monitor;
+  const profile = pickProfile(cam, monitor?.profile ?? 'sub');
+  if (!profile) return undefined;
+  let credential: StreamTarget['credential'];
+  try {
+    credential = credentialFor(config, { id: cam.id, address: cam.address });
+  } catch (err) {
+    log.warn({ err, cameraId: cam.id }, 'camera credential unreadable; watching without one');
+  }
+  return {
+    cameraId: cam.id,
+    url: profile.rtspUrl,
+    ...(credential ? { credential } : {}),
+    mode: monitor?.mode ?? 'continuous',
+    intervalSeconds: monitor?.intervalSeconds ?? 300,
+    durationSeconds: monitor?.durationSeconds ?? 10,
+    ...(entry?.transport ? { transport: entry.transport } : {}),
+  };
 }
 
 function pickProfile(cam: CameraRecord, want: 'main' | 'sub') {
   return (
     cam.profiles.find((p) => p.role === want) ?? cam.profiles[want === 'sub' ? cam.profiles.length - 1 : 0]
-  );
-}
-
-export function cameraOverride(
-  entries: readonly CameraConfig[],
-  cam: CameraRecord,
-): CameraConfig | undefined {
-  return entries.find(
-    (c) =>
-      (c.id !== undefined && c.id === cam.id) ||
-      (c.address !== undefined && c.address === cam.address) ||
-      (c.serial !== undefined && c.serial === cam.serial) ||
-      (c.mac !== undefined && cam.mac !== undefined && c.mac.toLowerCase() === cam.mac.toLowerCase()),
   );
 }

@@ -1,8 +1,9 @@
 import { pino } from 'pino';
+import { systemClock } from '../shared/clock.js';
 import { CamgateError, UsageError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { redactText } from '../shared/redact.js';
-import type { CliIo } from './command.js';
+import type { CliIo, CliIoInput } from './command.js';
 import { commands } from './commands/index.js';
 
 function help(): string {
@@ -17,22 +18,24 @@ function help(): string {
 }
 
 /** Entry point: returns the exit code; never lets an exception escape as a stack trace. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], input: CliIoInput): Promise<number> {
+  const io: CliIo = { ...input, clock: input.clock ?? systemClock };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${help()}\n`);
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`camgate: unknown command '${name}'\n${help()}\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`usage: ${command.usage}\n`);
-    return 0;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`usage: ${command.usage}\n`);
+      return 0;
+    }
     return await command.run(rest, io);
   } catch (err) {
     return reportError(err, io);

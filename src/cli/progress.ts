@@ -1,4 +1,3 @@
-import { systemClock } from '../shared/clock.js';
 import type { CliIo } from './command.js';
 
 /**
@@ -17,9 +16,9 @@ const quiet: Progress = {
 };
 
 export function progressLine(
-  io: Pick<CliIo, 'stderr' | 'isTty'>,
+  io: Pick<CliIo, 'stderr' | 'isTty' | 'clock'>,
   enabled: boolean,
-  now: () => number = () => systemClock.monotonic(),
+  now: () => number = () => io.clock.monotonic(),
 ): Progress {
   if (!io.isTty || !enabled) return quiet;
   const started = now();

@@ -87,6 +87,12 @@ const camera = z
       .optional()
       .describe('which stream to record (default: recording.profile)'),
     monitor: monitor.optional(),
+    transport: z
+      .enum(['auto', 'tcp', 'udp'])
+      .optional()
+      .describe(
+        'RTP transport for this camera (monitor, probe, recording, snapshots, live view); auto (the default) = TCP first, then UDP when the camera refuses TCP, remembered per camera',
+      ),
   })
   .refine(
     (c) => c.address || c.rtsp || c.id || c.serial || c.mac,
@@ -119,7 +125,9 @@ const mqtt = z
       .string()
       .max(256)
       .optional()
-      .describe('broker username; "{site.id}/{gateway.id}" with the example ACL (config/mosquitto-acl.example)'),
+      .describe(
+        'broker username; "{site.id}/{gateway.id}" with the example ACL (config/mosquitto-acl.example)',
+      ),
     clientId: z
       .string()
       .regex(/^[^\s+#]{1,128}$/, "must be 1-128 characters without spaces, '+' or '#'")
@@ -205,6 +213,21 @@ const discovery = z.strictObject({
   ports: z.array(z.number().int().min(1).max(65_535)).default([80, 8000, 8080, 8899, 2020]),
 });
 
+const streams = z.strictObject({
+  udpPortRange: z
+    .strictObject({
+      first: z.number().int().min(1024).max(65_534).describe('first local UDP port'),
+      last: z.number().int().min(1025).max(65_535).describe('last local UDP port'),
+    })
+    .refine((r) => r.last - r.first >= 1 + (r.first % 2), {
+      message: 'must hold at least one RTP/RTCP pair (an even port and the next)',
+    })
+    .optional()
+    .describe(
+      'local ports for RTP/RTCP over UDP (a firewalled box opens just these); absent: the OS picks. One pair per UDP camera session',
+    ),
+});
+
 const health = z.strictObject({
   stallSeconds: z.number().min(1).max(120).default(3).describe('no packets this long = stalled'),
   minFpsRatio: z.number().min(0).max(1).default(0.5).describe('degraded below this share of expected fps'),
@@ -224,6 +247,7 @@ export const configSchema = z
     credentials: z.array(credential).max(100).default([]),
     cameras: z.array(camera).max(4096).default([]),
     mqtt: mqtt.default(() => mqtt.parse({})),
+    streams: streams.default(() => streams.parse({})),
     health: health.default(() => health.parse({})),
     recording: recording.default(() => recording.parse({})),
     control: z

@@ -1,4 +1,5 @@
 import type { Element } from '@xmldom/xmldom';
+import { normaliseMac } from '../shared/mac.js';
 import type { DeviceInformation, NetworkInterfaceInfo } from './onvifTypes.js';
 import { child, children, descendant, descendants, elementChildren, NS, num, path, text } from './xml.js';
 
@@ -64,13 +65,6 @@ export function macFor(interfaces: readonly NetworkInterfaceInfo[], address: str
     withMac.find((i) => i.enabled)?.mac ??
     withMac[0]?.mac
   );
-}
-
-/** "00-1C-27-AA-BB-CC" / "001c27aabbcc" → "00:1c:27:aa:bb:cc"; undefined when not 6 octets. */
-export function normaliseMac(value: string | undefined): string | undefined {
-  const hex = value?.replace(/[^0-9a-fA-F]/g, '').toLowerCase();
-  if (hex?.length !== 12) return undefined;
-  return hex.match(/../g)?.join(':');
 }
 
 export interface ServiceEntry {

@@ -1,3 +1,4 @@
+import { configEntryFor } from '../config/cameraEntry.js';
 import { type Credential, credentialFor } from '../config/credentials.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -5,7 +6,6 @@ import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import { probeInterfaces } from './interfaces.js';
 import { type ClassOverride, type DiscoveredTarget, type Interrogation, interrogate } from './interrogate.js';
-import { configEntryFor } from './inventory.js';
 import { SoapOnvifDevice } from './onvifDevice.js';
 import { probeSweep } from './prober.js';
 import { expandRanges, httpSweep } from './sweep.js';
@@ -134,13 +134,13 @@ export async function interrogateTargets(
   options: DiscoverOptions,
 ): Promise<Interrogation[]> {
   const out: Interrogation[] = [];
-  const override: ClassOverride = (facts) => configEntryFor(options.cameras, facts)?.class;
+  const override: ClassOverride = (facts) => configEntryFor(facts, options.cameras)?.class;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const target = targets[next++];
       if (!target) return;
-      const entry = configEntryFor(options.cameras, { address: target.address });
+      const entry = configEntryFor({ address: target.address }, options.cameras);
       const credential: Credential | undefined = credentialFor(
         { credentials: options.credentials },
         { id: entry?.id, address: target.address },

@@ -1,3 +1,4 @@
+import { configEntryFor } from '../config/cameraEntry.js';
 import type { CameraConfig } from '../config/schema.js';
 import type { CameraClass, CameraRecord } from '../shared/types.js';
 import type { Interrogation } from './interrogate.js';
@@ -26,25 +27,9 @@ export interface ReconcileOptions {
   readonly partial?: boolean;
 }
 
-/** Config entry for a camera: matched by id, serial, MAC or address (first that matches). */
-export function configEntryFor(
-  cameras: readonly CameraConfig[],
-  facts: { id?: string; address?: string; serial?: string; mac?: string },
-): CameraConfig | undefined {
-  const mac = facts.mac?.toLowerCase();
-  return (
-    cameras.find((c) => c.id !== undefined && c.id === facts.id && !c.rtsp) ??
-    cameras.find((c) => c.serial !== undefined && c.serial === facts.serial) ??
-    cameras.find(
-      (c) => c.mac !== undefined && mac !== undefined && c.mac.toLowerCase().replace(/-/g, ':') === mac,
-    ) ??
-    cameras.find((c) => c.address !== undefined && c.address === facts.address)
-  );
-}
-
 /** Stable id: config id, else from the MAC (`cam-001122334455`), else the EndpointReference, else the address. */
 export function cameraIdFor(i: Interrogation, cameras: readonly CameraConfig[]): string {
-  const entry = configEntryFor(cameras, { address: i.target.address, serial: i.info.serial, mac: i.mac });
+  const entry = configEntryFor({ address: i.target.address, serial: i.info.serial, mac: i.mac }, cameras);
   if (entry?.id) return entry.id;
   if (i.mac) return `cam-${i.mac.replace(/:/g, '')}`;
   const epr = i.target.endpointRef?.replace(/^urn:uuid:|^uuid:/i, '').replace(/[^A-Za-z0-9._-]/g, '-');

@@ -1,4 +1,5 @@
-import type { CameraStatus, IntegrationCause, StreamStats } from '../shared/types.js';
+import type { CameraStatus, IntegrationCause, OutageEdge, StreamStats } from '../shared/types.js';
+import { isDown, streamOutageEdge } from './outage.js';
 import {
   type HealthRules,
   qualityReasons,
@@ -59,6 +60,8 @@ export interface HealthTransition {
   readonly to: CameraStatus;
   readonly reasons: readonly string[];
   readonly cause: IntegrationCause | undefined;
+  /** Whether this transition starts or ends an outage (health/outage.ts). */
+  readonly outage: OutageEdge | undefined;
   readonly at: number;
 }
 
@@ -223,7 +226,8 @@ function goDown(
 
 function move(s: HealthState, to: CameraStatus, reasons: readonly string[], now: number): HealthResult {
   const cause = streamCauseOf(to, reasons);
-  const transition: HealthTransition = { from: s.status, to, reasons, cause, at: now };
+  const outage = streamOutageEdge(s.status, to);
+  const transition: HealthTransition = { from: s.status, to, reasons, cause, outage, at: now };
   return {
     state: { ...s, status: to, reasons, cause, since: now, pending: undefined },
     transitions: [transition],
@@ -247,10 +251,6 @@ function withCrashLoop(
 
 function baseReasons(reasons: readonly string[]): string[] {
   return reasons.filter((r) => !r.startsWith(CRASH_LOOP));
-}
-
-function isDown(status: CameraStatus): boolean {
-  return status === 'offline' || status === 'unauthorized';
 }
 
 function unchanged(state: HealthState): HealthResult {

@@ -1,8 +1,5 @@
-import type { CameraStatus, IntegrationCause, RecordingStatus } from '../shared/types.js';
+import type { CameraStatus, CentreState, IntegrationCause, RecordingStatus } from '../shared/types.js';
 import { streamCauseOf } from './streamQuality.js';
-
-/** The centre's retained state from `mqtt.centreStateTopic`, when the handshake is configured. */
-export type CentreState = 'online' | 'offline' | 'unknown';
 
 export interface IntegrationInput {
   readonly status: CameraStatus;

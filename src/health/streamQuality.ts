@@ -1,4 +1,9 @@
-import type { CameraStatus, IntegrationCause, StreamStats } from '../shared/types.js';
+import {
+  type CameraStatus,
+  type IntegrationCause,
+  RTP_TIMESTAMPS_INVALID,
+  type StreamStats,
+} from '../shared/types.js';
 
 /** The thresholds of the `health` config section plus crash-loop limits (not user-tunable yet). */
 export interface HealthRules {
@@ -38,6 +43,10 @@ export function qualityReasons(
       `keyframe_interval ${fmt(stats.keyframeIntervalS)}>${fmt(rules.maxKeyframeIntervalSeconds)}`,
     );
   }
+  // Pictures arrive under unusable RTP timestamps (issue #12). Degraded, not offline: the centre
+  // gets a picture (integrated), but recordings and viewers that trust the timestamps play at the
+  // wrong speed or stutter and jitter cannot be measured, so the encoder needs a technician.
+  if (stats.timestampFault !== undefined) reasons.push(`${RTP_TIMESTAMPS_INVALID} ${stats.timestampFault}`);
   return reasons;
 }
 

@@ -109,8 +109,13 @@ function describeStream(s: StreamStats, expectedFps: number | undefined): string
     s.fps !== undefined
       ? `${s.fps} fps${expectedFps !== undefined ? ` (expected ${expectedFps})` : ''}`
       : undefined,
+    s.timestampFault !== undefined
+      ? `RTP timestamps ${s.timestampFault}: fps and keyframe interval from arrival times`
+      : undefined,
     s.bitrateKbps !== undefined ? `${s.bitrateKbps} kbit/s` : undefined,
     s.lossPct !== undefined ? `loss ${s.lossPct}%` : undefined,
+    s.jitterMs !== undefined && s.transport === 'udp' ? `jitter ${s.jitterMs} ms` : undefined,
+    s.transport !== undefined ? `RTP over ${s.transport.toUpperCase()}` : undefined,
     s.keyframeIntervalS !== undefined ? `keyframe every ${s.keyframeIntervalS} s` : undefined,
   ];
   return parts.filter((p) => p !== undefined).join(', ');

@@ -21,6 +21,7 @@ export function buildCameraWatch(
           {
             cameraId: plan.cameraId,
             url: plan.url,
+            transport: plan.transport,
             dir: path.join(o.dir, plan.cameraId),
             segmentSeconds: o.segmentSeconds,
             ioTimeoutSeconds: Math.max(5, o.stallSeconds * 2),

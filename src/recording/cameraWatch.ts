@@ -20,6 +20,8 @@ export interface CameraPlan {
   readonly source: RecordingSourceKind | 'none';
   /** own: RTSP URL with credentials, resolved per start. */
   readonly url?: () => string;
+  /** own: RTP transport per start (configured, else learnt by the stream monitor; undefined: unknown yet). */
+  readonly transport?: () => 'tcp' | 'udp' | undefined;
   /** external: directory glob. */
   readonly pattern?: string;
   readonly edge?: EdgeProbe;

@@ -5,12 +5,18 @@ import { errorMessage } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import type { FfmpegProgress } from '../streams/ffmpeg/progress.js';
 import { type RecorderExit, RecorderRun } from '../streams/ffmpeg/recorder.js';
+import { otherTransport, transportRefused } from '../streams/ffmpeg/rtspTransport.js';
 import { reapLeftoverRecorder, removePidfile, writePidfile } from './recorderPidfile.js';
 
 export interface SupervisorOptions {
   readonly cameraId: string;
   /** Resolved at each start so a rotated password is picked up; carries credentials, never logged. */
   readonly url: () => string;
+  /**
+   * RTP transport per start: the configured one, else what the stream monitor learnt; undefined
+   * (auto, nothing learnt yet): TCP, and UDP after a run the camera refused TCP to (461).
+   */
+  readonly transport?: () => 'tcp' | 'udp' | undefined;
   readonly dir: string;
   readonly segmentSeconds: number;
   readonly ioTimeoutSeconds: number;
@@ -58,6 +64,8 @@ export class RecorderSupervisor {
   private crashLoop = false;
   private readonly backoff: Backoff;
   private abort = new AbortController();
+  /** auto with nothing learnt: flips after a run whose SETUP the camera refused. */
+  private guessedTransport: 'tcp' | 'udp' = 'tcp';
 
   constructor(
     private readonly o: SupervisorOptions,
@@ -155,6 +163,7 @@ export class RecorderSupervisor {
         dir: this.o.dir,
         segmentSeconds: this.o.segmentSeconds,
         ioTimeoutSeconds: this.o.ioTimeoutSeconds,
+        transport: this.o.transport?.() ?? this.guessedTransport,
       },
       { clock: this.deps.clock, ffmpegPath: this.o.ffmpegPath, onProgress: (p) => this.onProgress(p) },
     );
@@ -178,6 +187,13 @@ export class RecorderSupervisor {
     );
     this.run = undefined;
     this.lastExit = exit;
+    if (!exit.requested && exit.tail.some(transportRefused)) {
+      this.guessedTransport = otherTransport(this.guessedTransport);
+      this.deps.log.info(
+        { next: this.guessedTransport },
+        'camera refused the RTP transport; trying the other',
+      );
+    }
     return exit;
   }
 

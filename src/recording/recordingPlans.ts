@@ -1,3 +1,4 @@
+import { configEntryFor } from '../config/cameraEntry.js';
 import type { Config } from '../config/schema.js';
 import type { CameraRecord } from '../shared/types.js';
 import { type UrlCredential, withCredentials } from '../shared/urlCredentials.js';
@@ -14,10 +15,11 @@ export { withCredentials } from '../shared/urlCredentials.js';
  * `cameras[].record` (or `recording.enabled` by default) says so, else none ('off').
  */
 export function planFor(
-  camera: Pick<CameraRecord, 'id' | 'address' | 'profiles' | 'xaddr'>,
+  camera: Pick<CameraRecord, 'id' | 'address' | 'serial' | 'mac' | 'profiles' | 'xaddr'>,
   config: Pick<Config, 'recording' | 'cameras'>,
   credential: () => UrlCredential | undefined,
   edge?: () => EdgeProbe,
+  learntTransport?: () => 'tcp' | 'udp' | undefined,
 ): CameraPlan {
   const external = config.recording.external.find((e) => e.camera === camera.id);
   if (external) {
@@ -37,10 +39,7 @@ export function planFor(
       key: `edge|${camera.address}|${camera.xaddr ?? ''}`,
     };
   }
-  const override = config.cameras.find(
-    (c) =>
-      (c.id !== undefined && c.id === camera.id) || (c.address !== undefined && c.address === camera.address),
-  );
+  const override = configEntryFor(camera, config.cameras);
   const record = override?.record ?? config.recording.enabled;
   // Evidence for incidents: the main (full resolution) profile by default, not the monitoring sub
   // stream; a camera without the asked-for role records what it has.
@@ -51,6 +50,10 @@ export function planFor(
     cameraId: camera.id,
     source: 'own',
     url: () => withCredentials(profile.rtspUrl, credential()),
+    transport: () =>
+      override?.transport === 'tcp' || override?.transport === 'udp'
+        ? override.transport
+        : learntTransport?.(),
     key: `own|${profile.rtspUrl}`,
   };
 }

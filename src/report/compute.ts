@@ -191,9 +191,11 @@ function groupReport(
     const up = parts.reduce((s, b) => s + b.upMs, 0);
     return percent(up, up + parts.reduce((s, b) => s + b.downMs, 0));
   };
+  const installed = cameras.filter((c) => c.installedAtEnd).length;
   return {
     planned: planned ?? null,
-    installed: cameras.filter((c) => c.installedAtEnd).length,
+    installed,
+    missing: planned === undefined ? null : Math.max(0, planned - installed),
     cameras: cameras.length,
     uptimePct: pooled((c) => c.uptime),
     integratedPct: pooled((c) => c.integrated),

@@ -1,3 +1,4 @@
+import { configEntryFor } from '../config/cameraEntry.js';
 import type { Config } from '../config/schema.js';
 import { CAMERA_CLASSES, type CameraClass } from '../shared/types.js';
 import type {
@@ -46,7 +47,7 @@ export function buildReportInput(
   for (const cam of extra) {
     if (known.has(cam.id)) continue;
     known.add(cam.id);
-    const cfg = config.cameras.find((c) => c.id === cam.id);
+    const cfg = configEntryFor({ id: cam.id }, config.cameras);
     cameras.push({
       id: cam.id,
       class: cam.class ?? cfg?.class ?? 'overview',
@@ -86,7 +87,10 @@ function toHistory(rows: InventoryHistoryRows): InventoryHistory {
 }
 
 function toCamera(config: ReportConfig, row: ReportCameraRow): ReportCamera {
-  const cfg = config.cameras.find((c) => c.id === row.id);
+  const cfg = configEntryFor(
+    { id: row.id, address: row.address, serial: row.serial ?? undefined, mac: row.mac ?? undefined },
+    config.cameras,
+  );
   return {
     id: row.id,
     class: asClass(row.class),

@@ -93,6 +93,8 @@ export interface CameraReport {
 export interface GroupReport {
   readonly planned: number | null;
   readonly installed: number;
+  /** Planned but not installed at the end of the window (planned − installed, never negative); null: nothing planned. */
+  readonly missing: number | null;
   readonly cameras: number;
   readonly uptimePct: number | null;
   readonly integratedPct: number | null;

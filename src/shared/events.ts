@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import type {
   CameraRecord,
   CameraStatus,
+  CentreState,
   IntegrationCause,
+  OutageEdge,
   RecordingStatus,
   StorageAlarmCode,
   StreamStats,
@@ -33,8 +35,23 @@ export interface CamgateEvents {
     readonly from: CameraStatus;
     readonly to: CameraStatus;
     readonly reasons: readonly string[];
+    /** Decided once, in health/outage.ts; the history and the uplink only consume it. */
+    readonly outage: OutageEdge | undefined;
     readonly at: number;
   };
+  /** Recording health as it reached health/: every `recording.status`, with the status before it. */
+  'health.recording': {
+    readonly cameraId: string;
+    readonly from: RecordingStatus | undefined;
+    readonly to: RecordingStatus;
+    /** stale starts a recording outage, ok ends it (health/outage.ts). */
+    readonly outage: OutageEdge | undefined;
+    readonly lastSegmentAt?: string;
+    readonly detail?: string;
+    readonly at: number;
+  };
+  /** What the centre sees of one camera changed (status, recording, integration, identity). */
+  'camera.state': { readonly cameraId: string; readonly at: number };
   'recording.status': {
     readonly cameraId: string;
     readonly status: RecordingStatus;
@@ -53,7 +70,14 @@ export interface CamgateEvents {
   };
   /** The wall clock stepped (NTP, RTC reset) by `jumpMs` (positive: forward); `at` is after the step. */
   'health.clockJump': { readonly jumpMs: number; readonly at: number };
-  'uplink.state': { readonly connected: boolean; readonly at: number; readonly detail?: string };
+  /** The uplink connected or dropped, or the centre's handshake state changed. */
+  'uplink.state': {
+    readonly connected: boolean;
+    /** Undefined when no centre handshake is configured. */
+    readonly centre?: CentreState;
+    readonly at: number;
+    readonly detail?: string;
+  };
   'integration.changed': {
     readonly cameraId: string;
     readonly integrated: boolean;

@@ -8,6 +8,9 @@ export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 export type RecordingStatus = 'ok' | 'stale' | 'off' | 'unknown';
 
+/** Where a transition puts an outage: it starts one, ends one, or neither (health/outage.ts decides). */
+export type OutageEdge = 'start' | 'end';
+
 /** Storage alarms of the recording disk (recording/storageGuard.ts). */
 export const STORAGE_ALARM_CODES = [
   'disk_low',
@@ -65,6 +68,30 @@ export interface CameraRecord {
   readonly lastSeenAt: string;
 }
 
+/** The centre's retained state from `mqtt.centreStateTopic`, when the handshake is configured. */
+export type CentreState = 'online' | 'offline' | 'unknown';
+
+/**
+ * One camera as `camgate status` and the centre see it: the daemon's status board row (app/),
+ * projected by the uplink into `cameras/{id}/state`.
+ */
+export interface CameraStatusRow {
+  readonly cameraId: string;
+  readonly address: string;
+  readonly manufacturer?: string;
+  readonly model?: string;
+  readonly serial?: string;
+  readonly class: CameraClass;
+  readonly source: 'onvif' | 'static';
+  readonly status: CameraStatus;
+  readonly since: string;
+  readonly reasons: readonly string[];
+  readonly stream: StreamStats;
+  readonly recording: { readonly status: RecordingStatus; readonly lastSegmentAt?: string };
+  readonly integrated: boolean;
+  readonly cause?: IntegrationCause;
+}
+
 export interface StreamStats {
   readonly codec?: string;
   readonly width?: number;
@@ -74,4 +101,15 @@ export interface StreamStats {
   readonly lossPct?: number;
   readonly jitterMs?: number;
   readonly keyframeIntervalS?: number;
+  /** RTP transport the monitor's session plays over. */
+  readonly transport?: 'tcp' | 'udp';
+  /**
+   * Set while the stream's RTP timestamps are unusable (issue #12): `constant`, `jumps` (back or
+   * far forward, repeatedly) or `rate` (not advancing with real time). fps and the keyframe
+   * interval then come from arrival times, and there is no jitter figure.
+   */
+  readonly timestampFault?: 'constant' | 'jumps' | 'rate';
 }
+
+/** Reason token (health reasons, MQTT `reasons`, `camgate why` and `probe`) for `timestampFault`. */
+export const RTP_TIMESTAMPS_INVALID = 'rtp_timestamps_invalid';

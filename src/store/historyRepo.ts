@@ -1,16 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  type CameraUptime,
-  type OutageSpan,
-  type RestoredCamera,
-  restoredCameras,
-  type Span,
-  uptimeByCamera,
-} from '../health/uptime.js';
 import { isoTs } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
-import type { CameraStatus } from '../shared/types.js';
 import { BootRepo } from './bootRepo.js';
 import type {
   ClockJumpRow,
@@ -31,7 +22,6 @@ export type {
   TransitionRow,
 } from './historyTypes.js';
 
-const DOWN: ReadonlySet<CameraStatus> = new Set(['offline', 'unauthorized']);
 /** The health machine reports stream outages; recording and uplink outages are other modules' kinds. */
 const KIND = 'stream';
 
@@ -39,11 +29,17 @@ const OUTAGE_COLS = `o.id, o.camera_id AS cameraId, o.kind, o.cause, o.started_a
   o.started_ms AS startedMs, o.ended_at AS endedAt, o.ended_ms AS endedMs, o.duration_ms AS durationMs,
   o.end_reason AS endReason, o.boot_id AS bootId, o.started_mono_ms AS startedMonoMs`;
 
-/** Transitions, outages, clock steps and reboot gaps: the camera's history, and the uptime figures from it. */
+/**
+ * Transitions, outages, clock steps and reboot gaps: the camera's history. Uptime and "restored"
+ * figures are computed from these rows by report/compute.ts alone (`camgate report`).
+ */
 export class HistoryRepo {
   constructor(private readonly db: Db) {}
 
-  /** One SQLite transaction: the transition row plus the outage it opens or closes. */
+  /**
+   * One SQLite transaction: the transition row plus the outage its edge opens or closes. The edge
+   * is the health machine's; here only "one open stream outage per camera" is kept.
+   */
   recordTransition(input: TransitionInput): { opened?: OutageRow; closed?: OutageRow } {
     // STRICT INTEGER columns: performance.now() is fractional, and a REAL there is a write error.
     const t = { ...input, wallMs: Math.round(input.wallMs), monoMs: Math.round(input.monoMs) };
@@ -64,8 +60,7 @@ export class HistoryRepo {
           t.bootId,
         );
       const open = this.openOutage(t.cameraId);
-      if (DOWN.has(t.to) && !open) {
-        // Unknown → offline opens one too: a camera dead since boot is an outage, not "no data".
+      if (t.outage === 'start' && !open) {
         const id = this.db
           .prepare(
             `INSERT INTO outages (camera_id, kind, cause, started_at, started_ms, started_mono_ms, boot_id)
@@ -82,7 +77,7 @@ export class HistoryRepo {
           ).lastInsertRowid;
         return { opened: this.outageById(Number(id)) };
       }
-      if (!DOWN.has(t.to) && t.to !== 'unknown' && open) {
+      if (t.outage === 'end' && open) {
         return { closed: this.closeOutage(open, 'restored', t) };
       }
       return {};
@@ -155,12 +150,6 @@ export class HistoryRepo {
       .all(limit) as ClockJumpRow[];
   }
 
-  rebootGaps(window: Span): Span[] {
-    return this.db
-      .prepare('SELECT from_ms AS fromMs, to_ms AS toMs FROM reboot_gaps WHERE to_ms > ? AND from_ms < ?')
-      .all(window.fromMs, window.toMs) as Span[];
-  }
-
   /** The camera's open stream outage; recording and uplink outages in the same table are not ours. */
   openOutage(cameraId: string): OutageRow | undefined {
     return this.db
@@ -208,41 +197,6 @@ export class HistoryRepo {
       )
       .get({ id: cameraId });
     return row !== undefined;
-  }
-
-  uptime(window: Span, now: HistoryNow, cameraIds: readonly string[] = []): CameraUptime[] {
-    const observed = this.db
-      .prepare('SELECT DISTINCT camera_id AS id FROM transitions WHERE at_ms < ?')
-      .all(window.toMs) as { id: string }[];
-    return uptimeByCamera(
-      cameraIds,
-      new Set(observed.map((r) => r.id)),
-      this.spans(window, now),
-      this.rebootGaps(window),
-      window,
-      now.wallMs,
-    );
-  }
-
-  restored(window: Span, now: HistoryNow): RestoredCamera[] {
-    return restoredCameras(this.spans(window, now), window, now.wallMs);
-  }
-
-  private spans(window: Span, now: HistoryNow): OutageSpan[] {
-    return this.outages({ sinceMs: window.fromMs })
-      .filter((o) => o.kind === KIND && o.startedMs < window.toMs)
-      .map((o) => ({
-        cameraId: o.cameraId,
-        startedMs: o.startedMs,
-        endedMs: o.endedMs ?? undefined,
-        durationMs: o.durationMs ?? this.openDuration(o, now),
-        endReason: o.endReason ?? undefined,
-      }));
-  }
-
-  private openDuration(o: OutageRow, now: HistoryNow): number {
-    if (o.bootId === now.bootId && o.startedMonoMs !== null) return Math.max(0, now.monoMs - o.startedMonoMs);
-    return this.wallDuration(o, now.wallMs);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { CameraStatus, IntegrationCause } from '../shared/types.js';
+import type { CameraStatus, IntegrationCause, OutageEdge } from '../shared/types.js';
 
 /** Rows and inputs of the history tables (transitions, outages, clock jumps, reboot gaps). */
 export interface TransitionInput {
@@ -7,6 +7,8 @@ export interface TransitionInput {
   readonly to: CameraStatus;
   readonly reasons: readonly string[];
   readonly cause: IntegrationCause | undefined;
+  /** The transition's outage edge, as the health machine decided it (health/outage.ts). */
+  readonly outage: OutageEdge | undefined;
   readonly evidence?: unknown;
   readonly bootId: string;
   /** Wall clock, for display and windows. */

@@ -9,6 +9,10 @@ export interface ReportCameraRow {
   readonly class: string;
   readonly firstSeenAt: string;
   readonly removedAt: string | null;
+  /** What the camera's config entry is matched by (`configEntryFor`), besides its id. */
+  readonly address?: string;
+  readonly serial?: string | null;
+  readonly mac?: string | null;
 }
 
 export interface InventoryRow extends ReportCameraRow {
@@ -68,7 +72,8 @@ export class ReportRepo {
   cameras(): ReportCameraRow[] {
     return this.db
       .prepare(
-        `SELECT id, class, first_seen_at AS firstSeenAt, removed_at AS removedAt FROM cameras ORDER BY id`,
+        `SELECT id, class, first_seen_at AS firstSeenAt, removed_at AS removedAt, address, serial, mac
+           FROM cameras ORDER BY id`,
       )
       .all() as ReportCameraRow[];
   }

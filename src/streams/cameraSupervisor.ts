@@ -5,8 +5,9 @@ import type { CamgateEvents, EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import { redactText } from '../shared/redact.js';
-import type { CloseReason, RtspSession as RtspSessionType } from './rtsp/rtspSession.js';
+import type { CloseReason, RtpTransport, RtspSession as RtspSessionType } from './rtsp/rtspSession.js';
 import { RtspSession } from './rtsp/rtspSession.js';
+import type { UdpPortPool } from './rtsp/udpPortPool.js';
 import type { StreamTarget } from './streamTarget.js';
 import type { Ticker } from './ticker.js';
 
@@ -16,6 +17,8 @@ export interface SupervisorDeps {
   readonly log: Log;
   readonly events: EventBus;
   readonly ticker: Ticker;
+  /** Shared by every camera: config `streams.udpPortRange`. */
+  readonly udpPorts?: UdpPortPool;
 }
 
 export interface SupervisorOptions {
@@ -53,6 +56,8 @@ export class CameraSupervisor {
   private readonly log: Log;
   private quickFailures = 0;
   private loop: Promise<void> = Promise.resolve();
+  /** What the last session that played used: auto tries it first next time. */
+  private learnt: RtpTransport | undefined;
 
   constructor(
     private target: StreamTarget,
@@ -67,6 +72,11 @@ export class CameraSupervisor {
     return this.session?.phase ?? 'idle';
   }
 
+  /** The transport this camera last played over (undefined until one session has). */
+  get transport(): RtpTransport | undefined {
+    return this.learnt;
+  }
+
   start(): void {
     const gen = ++this.generation;
     this.abort = new AbortController();
@@ -76,6 +86,7 @@ export class CameraSupervisor {
   /** Replaces the target and restarts the loop (stale retries exit by generation). */
   async update(target: StreamTarget): Promise<void> {
     await this.stop();
+    if (target.url !== this.target.url || target.transport !== this.target.transport) this.learnt = undefined;
     this.target = target;
     this.backoff.reset();
     this.quickFailures = 0;
@@ -130,13 +141,23 @@ export class CameraSupervisor {
       stepTimeoutMs: this.options.stepTimeoutMs,
       stallMs: this.options.stallMs,
       ticker: this.deps.ticker,
+      transports: this.transportOrder(),
+      udpPorts: this.deps.udpPorts,
       onPhase: (phase) => {
         if (phase !== 'playing') return;
+        if (this.learnt !== session.transport) {
+          this.learnt = session.transport;
+          this.log.info({ transport: this.learnt }, 'stream plays over this RTP transport');
+        }
         playedAt = this.deps.clock.monotonic();
         lastSampleAt = playedAt;
         session.takeSample(playedAt);
         this.backoff.reset();
-        this.emit('connected', { codec: session.presentation?.video.codec, ...sizeOf(session) });
+        this.emit('connected', {
+          codec: session.presentation?.video.codec,
+          ...sizeOf(session),
+          transport: session.transport,
+        });
         untick = this.deps.ticker.add((now) => {
           if (
             this.target.mode === 'sampled' &&
@@ -148,7 +169,9 @@ export class CameraSupervisor {
           if (now - lastSampleAt < this.options.sampleEveryMs) return;
           lastSampleAt = now;
           const sample = session.takeSample(now);
-          if (sample && sample.window.packets > 0) this.emit('packets', sample.stats);
+          // Packets without a coded picture (parameter sets, SEI, padding) are not video: health's own
+          // stall clock must keep running for them (issue #12).
+          if (sample && sample.window.frames > 0) this.emit('packets', sample.stats);
         });
       },
     });
@@ -161,6 +184,13 @@ export class CameraSupervisor {
       this.log.warn({ reason, err: session.closeError }, 'stream session closed');
     }
     return { reason, playedAt, error: session.closeError };
+  }
+
+  /** config tcp/udp: that one only; auto: what played last time first, TCP before UDP when unknown. */
+  private transportOrder(): RtpTransport[] {
+    const wanted = this.target.transport ?? 'auto';
+    if (wanted !== 'auto') return [wanted];
+    return this.learnt === 'udp' ? ['udp', 'tcp'] : ['tcp', 'udp'];
   }
 
   /** Detail is evidence for `camgate why` and health's reason tokens ("ECONNREFUSED" → connection_refused). */

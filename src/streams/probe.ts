@@ -2,8 +2,9 @@ import type { Clock } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import { safeUrl } from '../shared/redact.js';
+import { RTP_TIMESTAMPS_INVALID, type StreamStats } from '../shared/types.js';
 import type { RtspCredential } from './rtsp/rtspAuth.js';
-import { type CloseReason, RtspSession, type SessionPhase } from './rtsp/rtspSession.js';
+import { type CloseReason, type RtpTransport, RtspSession, type SessionPhase } from './rtsp/rtspSession.js';
 
 /** The layers a technician checks in order; the first that fails is the answer. */
 export const PROBE_LAYERS = ['tcp', 'options', 'describe', 'play', 'keyframe', 'frames'] as const;
@@ -18,6 +19,9 @@ export interface ProbeStreamFacts {
   readonly bitrateKbps?: number;
   readonly keyframeIntervalS?: number;
   readonly lossPct?: number;
+  readonly jitterMs?: number;
+  /** The RTP timestamps are unusable; fps and keyframe interval were measured from arrival times. */
+  readonly timestampFault?: StreamStats['timestampFault'];
 }
 
 export interface ProbeResult {
@@ -29,6 +33,10 @@ export interface ProbeResult {
   readonly error?: { readonly code: string; readonly message: string };
   readonly layers: readonly { readonly layer: ProbeLayer; readonly ok: boolean; readonly atMs?: number }[];
   readonly stream?: ProbeStreamFacts;
+  /** The RTP transport SETUP settled on (UDP when the camera refused TCP). */
+  readonly transport?: RtpTransport;
+  /** On a passed probe: what is wrong with the video all the same (health's reason tokens). */
+  readonly reasons?: readonly string[];
 }
 
 export interface ProbeOptions {
@@ -40,6 +48,8 @@ export interface ProbeOptions {
   readonly keyframeTimeoutMs?: number;
   /** How long frames are watched for "advancing" and the figures. */
   readonly watchMs?: number;
+  /** RTP transports to try in order; default TCP, then UDP when refused. */
+  readonly transports?: readonly RtpTransport[];
 }
 
 /** Which layer was being attempted when the session closed in `phase`. */
@@ -86,6 +96,7 @@ class ProbeRun {
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
       stepTimeoutMs: options.stepTimeoutMs ?? 5000,
       stallMs: options.keyframeTimeoutMs ?? 5000,
+      transports: options.transports,
       onPhase: (phase) => this.onPhase(phase),
       onKeyframe: () => {
         this.keyframeSeen = true;
@@ -112,7 +123,16 @@ class ProbeRun {
     }
     this.mark('frames');
     const stream = { ...factsOf(session), ...sampleFacts(sample.stats) };
-    return { ok: true, url: safeUrl(this.options.url), layers: this.reached, stream };
+    const fault = sample.window.timestampFault;
+    const reasons = fault === undefined ? [] : [`${RTP_TIMESTAMPS_INVALID} ${fault}`];
+    return {
+      ok: true,
+      url: safeUrl(this.options.url),
+      layers: this.reached,
+      stream,
+      reasons,
+      transport: session.transport,
+    };
   }
 
   dispose(): void {
@@ -159,6 +179,7 @@ class ProbeRun {
       error: err ? { code: err.code, message: err.message } : undefined,
       layers: [...this.reached, { layer, ok: false }],
       stream: factsOf(this.session),
+      transport: this.session.transport,
     };
   }
 }

@@ -4,6 +4,7 @@ import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import { CameraSupervisor, type SupervisorOptions } from './cameraSupervisor.js';
+import { type PortRange, UdpPortPool } from './rtsp/udpPortPool.js';
 import { type StreamTarget, sameTarget } from './streamTarget.js';
 import { Ticker } from './ticker.js';
 
@@ -19,6 +20,8 @@ export interface StreamMonitorOptions extends Partial<SupervisorOptions> {
   readonly stallSeconds: number;
   /** Period of the one shared tick (stall checks, keepalives, samples). */
   readonly tickMs?: number;
+  /** config `streams.udpPortRange`: local ports for cameras watched over UDP; absent, the OS picks. */
+  readonly udpPortRange?: PortRange;
 }
 
 const DEFAULTS: Omit<SupervisorOptions, 'stallMs'> = {
@@ -38,6 +41,7 @@ export class StreamMonitor implements Service {
   private readonly supervisors = new Map<string, { target: StreamTarget; supervisor: CameraSupervisor }>();
   private readonly ticker: Ticker;
   private readonly options: SupervisorOptions;
+  private readonly udpPorts: UdpPortPool;
   private running = false;
   private pending: StreamTarget[];
 
@@ -49,7 +53,9 @@ export class StreamMonitor implements Service {
     const tickMs = options.tickMs ?? Math.min(250, (options.stallSeconds * 1000) / 8);
     const log = deps.log.child({ module: 'streams' });
     this.ticker = new Ticker(deps.clock, tickMs, (err) => log.error({ err }, 'stream tick failed'));
-    this.options = { ...DEFAULTS, ...options, stallMs: options.stallSeconds * 1000 };
+    const { udpPortRange, ...rest } = options;
+    this.options = { ...DEFAULTS, ...rest, stallMs: options.stallSeconds * 1000 };
+    this.udpPorts = new UdpPortPool(deps.net, udpPortRange);
     this.pending = [...targets];
   }
 
@@ -80,7 +86,11 @@ export class StreamMonitor implements Service {
     for (const target of wanted.values()) {
       const entry = this.supervisors.get(target.cameraId);
       if (!entry) {
-        const supervisor = new CameraSupervisor(target, { ...this.deps, ticker: this.ticker }, this.options);
+        const supervisor = new CameraSupervisor(
+          target,
+          { ...this.deps, ticker: this.ticker, udpPorts: this.udpPorts },
+          this.options,
+        );
         this.supervisors.set(target.cameraId, { target, supervisor });
         supervisor.start();
       } else if (!sameTarget(entry.target, target)) {
@@ -89,6 +99,16 @@ export class StreamMonitor implements Service {
       }
     }
     await Promise.all(work);
+  }
+
+  /** The RTP transport each camera last played over; recording, snapshots and live follow it. */
+  transportOf(cameraId: string): 'tcp' | 'udp' | undefined {
+    return this.supervisors.get(cameraId)?.supervisor.transport;
+  }
+
+  /** UDP port pairs held by sessions now (every session end returns its pair). */
+  get udpPairsHeld(): number {
+    return this.udpPorts.held;
   }
 
   /** Session phase per camera, for status and tests. */

@@ -10,6 +10,8 @@ export interface StreamTarget {
   readonly mode: 'continuous' | 'sampled';
   readonly intervalSeconds: number;
   readonly durationSeconds: number;
+  /** config `cameras[].transport`; absent = auto (TCP, then UDP when refused; remembered). */
+  readonly transport?: 'auto' | 'tcp' | 'udp';
 }
 
 export function sameTarget(a: StreamTarget, b: StreamTarget): boolean {
@@ -18,6 +20,7 @@ export function sameTarget(a: StreamTarget, b: StreamTarget): boolean {
     a.mode === b.mode &&
     a.intervalSeconds === b.intervalSeconds &&
     a.durationSeconds === b.durationSeconds &&
+    (a.transport ?? 'auto') === (b.transport ?? 'auto') &&
     a.credential?.username === b.credential?.username &&
     a.credential?.password === b.credential?.password &&
     a.credential?.allowBasic === b.credential?.allowBasic

@@ -1,4 +1,4 @@
-import type { CentreState } from '../health/integration.js';
+import type { CentreState } from '../shared/types.js';
 
 /**
  * The centre's retained state, as either `{"state":"online",...}` or the bare word `online`.

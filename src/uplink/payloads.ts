@@ -93,12 +93,24 @@ const classCount = z.strictObject({
   total: z.number().int().min(0),
   integrated: z.number().int().min(0),
   planned: z.number().int().min(0).optional(),
+  missing: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('planned but never found here: planned − total, never negative (only with planned)'),
 });
 
 export const summaryPayload = z
   .strictObject({
     camerasTotal: z.number().int().min(0),
     camerasIntegrated: z.number().int().min(0),
+    camerasMissing: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('sum of byClass.*.missing; present when any class has a planned figure'),
     byClass: z.strictObject({ overview: classCount, panoramic: classCount, lpr: classCount }),
     byStatus: z.strictObject({
       online: z.number().int().min(0),

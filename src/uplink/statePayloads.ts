@@ -1,4 +1,4 @@
-import type { CameraStatusRow } from '../app/statusBoard.js';
+import type { CameraStatusRow } from '../shared/types.js';
 import { type CAMERA_CLASSES, CAMERA_STATUSES } from '../shared/types.js';
 import type { CameraStatePayload, MetricsPayload, SummaryPayload } from './payloads.js';
 
@@ -33,7 +33,10 @@ export function cameraStatePayload(row: CameraStatusRow, nowIso: string): Camera
   };
 }
 
-/** Retained `summary`: installed vs integrated per class, with the planned figure when configured. */
+/**
+ * Retained `summary`: installed vs integrated per class, with the planned figure when configured
+ * and the planned cameras never found (`missing`): they are not integrated either (#12).
+ */
 export function summaryPayload(
   rows: readonly CameraStatusRow[],
   planned: PlannedCounts | undefined,
@@ -43,15 +46,20 @@ export function summaryPayload(
     const of = rows.filter((r) => r.class === cls);
     const base = { total: of.length, integrated: of.filter((r) => r.integrated).length };
     const p = planned?.[cls];
-    return p === undefined ? base : { ...base, planned: p };
+    return p === undefined ? base : { ...base, planned: p, missing: Math.max(0, p - base.total) };
   };
+  const byClass = { overview: count('overview'), panoramic: count('panoramic'), lpr: count('lpr') };
+  const missing = Object.values(byClass).map((c) => ('missing' in c ? c.missing : undefined));
   const byStatus = Object.fromEntries(
     CAMERA_STATUSES.map((st) => [st, rows.filter((r) => r.status === st).length]),
   ) as SummaryPayload['byStatus'];
   return {
     camerasTotal: rows.length,
     camerasIntegrated: rows.filter((r) => r.integrated).length,
-    byClass: { overview: count('overview'), panoramic: count('panoramic'), lpr: count('lpr') },
+    ...(missing.some((m) => m !== undefined)
+      ? { camerasMissing: missing.reduce<number>((sum, m) => sum + (m ?? 0), 0) }
+      : {}),
+    byClass,
     byStatus,
     ts: nowIso,
   };

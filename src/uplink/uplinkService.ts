@@ -1,9 +1,8 @@
 import type { IClientOptions, IClientPublishOptions, IPublishPacket } from 'mqtt';
-import type { CameraStatusRow } from '../app/statusBoard.js';
-import type { CentreState } from '../health/integration.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
+import type { CameraStatusRow, CentreState } from '../shared/types.js';
 import { parseCentreState } from './centreState.js';
 import { brokerUrls, clientIdFor, clientOptions, type MqttConfig } from './clientOptions.js';
 import { type CommandHandlers, responseRoute, runCommand } from './commands.js';

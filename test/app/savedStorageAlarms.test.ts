@@ -4,12 +4,12 @@ import {
   STORAGE_ALARMS_KEY,
   saveStorageAlarmsOnChange,
 } from '../../src/app/savedStorageAlarms.js';
-import { storageAlarmEvent } from '../../src/app/uplinkEvents.js';
 import { RecordingService } from '../../src/recording/recordingService.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { Store } from '../../src/store/store.js';
-import { ManualClock } from '../recording/manualClock.js';
+import { storageAlarmEvent } from '../../src/uplink/eventRules.js';
+import { FakeClock } from '../helpers/fakeClock.js';
 import { until } from '../recording/simHelpers.js';
 import { captureLog } from '../uplink/helpers/gateway.js';
 
@@ -63,7 +63,7 @@ describe('saved storage alarms on a site that no longer records with our ffmpeg'
     const bus = new EventBus();
     const sent: ReturnType<typeof storageAlarmEvent>[] = [];
     bus.on('recording.alarm', (change) => sent.push(storageAlarmEvent(change)));
-    const clock = new ManualClock(Date.parse('2026-11-21T01:00:00.000Z'));
+    const clock = FakeClock.at(Date.parse('2026-11-21T01:00:00.000Z'), { manual: true });
     service = new RecordingService(
       [{ cameraId: 'edge-1', source: 'edge', edge: { latestWrite: async () => clock.now() } }],
       {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LiveCameraDirectory } from '../../src/app/cameraDirectory.js';
 import { ControlServer } from '../../src/app/control.js';
 import type { WiringContext } from '../../src/app/modules.js';
 import { StatusBoard } from '../../src/app/statusBoard.js';
@@ -62,6 +63,7 @@ describe('wireDiscovery records inventory history', () => {
       store,
       control: new ControlServer({ socketPath: path.join(dir, 'control.sock'), log: silentLog() }),
       board: new StatusBoard(),
+      cameras: new LiveCameraDirectory([], silentLog()),
       bootId: 'boot-1',
       version: 'test',
       startedAt: T0,

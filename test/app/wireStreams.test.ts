@@ -56,6 +56,23 @@ describe('targetsFor', () => {
     expect(t?.credential).toBeUndefined();
   });
 
+  it('regression: an override written with an 00-11-22-… MAC reaches the monitor (it was ignored)', () => {
+    // Field bug: discovery matched the entry (MAC normalised) but the stream monitor compared the
+    // MAC as written, so the camera was watched on the default sub stream, continuously.
+    const byMac = parseConfigText(`
+site: { id: s }
+gateway: { id: g }
+cameras:
+  - { mac: 00-1C-27-AA-BB-CC, monitor: { mode: sampled, profile: main, intervalSeconds: 120 } }
+`);
+    const cam = { ...camera('cam-001c27aabbcc', '10.9.0.7'), mac: '00:1c:27:aa:bb:cc' };
+    expect(targetsFor(byMac, [cam], log)[0]).toMatchObject({
+      url: 'rtsp://10.9.0.7/main',
+      mode: 'sampled',
+      intervalSeconds: 120,
+    });
+  });
+
   it('skips a camera without any stream profile', () => {
     expect(targetsFor(config, [{ ...camera('x', '10.9.0.6'), profiles: [] }], log)).toEqual([]);
   });

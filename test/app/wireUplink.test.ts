@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Daemon } from '../../src/app/daemon.js';
+import { wireHealth } from '../../src/app/wireHealth.js';
 import { createWireUplink } from '../../src/app/wireUplink.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { CamgateEvents } from '../../src/shared/events.js';
@@ -42,15 +43,22 @@ async function startDaemon(mqtt: Record<string, unknown>): Promise<Daemon> {
       { id: 'yard-1', rtsp: 'rtsp://10.0.0.41:554/stream1', class: 'overview' },
       { id: 'gate-lpr-1', rtsp: 'rtsp://10.0.0.42:554/stream1', class: 'lpr' },
     ],
+    // Samples below drive health; no tick may stall the camera meanwhile, and recovery is at once.
+    health: { stallSeconds: 120, hysteresisSeconds: 0 },
     mqtt,
   });
   const d = new Daemon({
     config,
     log: captureLog().log,
-    wirings: [createWireUplink({ tuning: { willDelaySeconds: 0 } })],
+    wirings: [wireHealth, createWireUplink({ tuning: { willDelaySeconds: 0 } })],
   });
   await d.start();
   return d;
+}
+
+/** What the streams module reports; health turns it into the camera's state. */
+function sample(d: Daemon, cameraId: string, kind: 'packets' | 'stall'): void {
+  d.context?.bus.emit('stream.sample', { cameraId, kind, at: Date.now() });
 }
 
 function lastState(c: Centre, cameraId: string) {
@@ -76,39 +84,24 @@ describe('wireUplink in the daemon', () => {
     const integration: Array<CamgateEvents['integration.changed']> = [];
     ctx.bus.on('integration.changed', (e) => integration.push(e));
     const at = Date.parse('2026-11-20T10:00:00Z');
-    ctx.board.patchCamera('yard-1', { status: 'online', reasons: [] });
-    ctx.bus.emit('health.transition', { cameraId: 'yard-1', from: 'unknown', to: 'online', reasons: [], at });
+    sample(daemon, 'yard-1', 'packets');
     await c.waitFor(() => lastState(c, 'yard-1')?.integrated === true, 'yard-1 integrated');
     expect(integration).toContainEqual(expect.objectContaining({ cameraId: 'yard-1', integrated: true }));
     const summary = summaryPayload.parse(c.on('/summary').at(-1)?.json);
     expect(summary).toMatchObject({
       camerasTotal: 2,
       camerasIntegrated: 1,
-      byClass: { lpr: { total: 1, integrated: 0, planned: 10 } },
+      byClass: { lpr: { total: 1, integrated: 0, planned: 10, missing: 9 } },
     });
 
-    ctx.board.patchCamera('yard-1', { status: 'offline', reasons: ['stream_stalled'] });
-    ctx.bus.emit('health.transition', {
-      cameraId: 'yard-1',
-      from: 'online',
-      to: 'offline',
-      reasons: ['stream_stalled'],
-      at: at + 1000,
-    });
+    sample(daemon, 'yard-1', 'stall');
     ctx.bus.emit('camera.clockDrift', { cameraId: 'gate-lpr-1', offsetMs: 93_000, at: at + 2000 });
     ctx.bus.emit('recording.status', { cameraId: 'gate-lpr-1', status: 'stale', at: at + 3000 });
     await c.waitFor(() => c.events().length >= 3, 'three events');
     expect(c.events().map((e) => e.type)).toEqual(['outage.start', 'clock.drift', 'recording.stale']);
     expect(lastState(c, 'yard-1')).toMatchObject({ integrated: false, cause: 'stream_stalled' });
 
-    ctx.board.patchCamera('yard-1', { status: 'online', reasons: [] });
-    ctx.bus.emit('health.transition', {
-      cameraId: 'yard-1',
-      from: 'offline',
-      to: 'online',
-      reasons: [],
-      at: at + 4000,
-    });
+    sample(daemon, 'yard-1', 'packets');
     ctx.board.removeCamera('gate-lpr-1');
     ctx.bus.emit('inventory.changed', {
       type: 'camera.removed',
@@ -147,14 +140,7 @@ describe('wireUplink in the daemon', () => {
     const ctx = daemon.context;
     if (!ctx) throw new Error('no context');
     const c = centre;
-    ctx.board.patchCamera('yard-1', { status: 'online', reasons: [] });
-    ctx.bus.emit('health.transition', {
-      cameraId: 'yard-1',
-      from: 'unknown',
-      to: 'online',
-      reasons: [],
-      at: Date.parse('2026-11-20T10:00:00Z'),
-    });
+    sample(daemon, 'yard-1', 'packets');
     await c.waitFor(() => lastState(c, 'yard-1')?.status === 'online', 'online state');
     expect(lastState(c, 'yard-1')).toMatchObject({ integrated: false, cause: 'uplink_down' });
     await c.publish('camgate/v1/centre/state', JSON.stringify({ state: 'online' }), { qos: 1, retain: true });

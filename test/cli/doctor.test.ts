@@ -12,6 +12,7 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { repoRoot, runCliInProcess } from '../helpers/cli.js';
+import { reservedPort } from '../helpers/ports.js';
 import { tempConfig } from '../helpers/tempSite.js';
 
 interface DoctorDoc {
@@ -27,7 +28,7 @@ class Mosquitto {
   ) {}
 
   static async start(dir: string, extra: string[] = []): Promise<Mosquitto> {
-    const port = await freePort();
+    const port = await reservedPort();
     const conf = path.join(dir, `mosquitto-${port}.conf`);
     // As root mosquitto drops to user 'mosquitto', which cannot read our 0700 temp dir.
     const lines = [
@@ -53,17 +54,6 @@ class Mosquitto {
     process.kill(child.pid, 'SIGTERM');
     await exited;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      server.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -162,7 +152,7 @@ describe('camgate doctor against a real Mosquitto', () => {
       ],
       { stdio: 'ignore' },
     );
-    const tlsPort = await freePort();
+    const tlsPort = await reservedPort();
     const broker = await Mosquitto.start(shared.dir, [
       `listener ${tlsPort} 127.0.0.1`,
       `certfile ${cert}`,

@@ -44,6 +44,7 @@ describe('camgate outages / why against a database, daemon stopped', () => {
       to: 'online',
       reasons: [],
       cause: undefined,
+      outage: undefined,
       ...at(),
     });
     clock.advance(60_000);
@@ -53,6 +54,7 @@ describe('camgate outages / why against a database, daemon stopped', () => {
       to: 'offline',
       reasons: ['stream_stalled'],
       cause: 'stream_stalled',
+      outage: 'start',
       ...at(),
     });
     clock.advance(90_000);
@@ -62,6 +64,7 @@ describe('camgate outages / why against a database, daemon stopped', () => {
       to: 'online',
       reasons: [],
       cause: undefined,
+      outage: 'end',
       ...at(),
     });
     clock.advance(3_600_000);
@@ -71,6 +74,7 @@ describe('camgate outages / why against a database, daemon stopped', () => {
       to: 'offline',
       reasons: ['connection_refused'],
       cause: 'camera_offline',
+      outage: 'start',
       ...at(),
     });
     store.close();

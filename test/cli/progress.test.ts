@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/cli/progress.js';
+import { systemClock } from '../../src/shared/clock.js';
 
 function sink(): { stream: Writable; text: () => string } {
   let text = '';
@@ -17,7 +18,7 @@ describe('progressLine', () => {
   it('redraws one line in place on a terminal, with elapsed time, and clears it when done', () => {
     const err = sink();
     let t = 0;
-    const p = progressLine({ stderr: err.stream, isTty: true }, true, () => t);
+    const p = progressLine({ stderr: err.stream, isTty: true, clock: systemClock }, true, () => t);
     p.update('discovering: probing and sweeping');
     t = 1500;
     p.update('discovering: 3/6');
@@ -34,7 +35,7 @@ describe('progressLine', () => {
       [true, false],
     ] as const) {
       const err = sink();
-      const p = progressLine({ stderr: err.stream, isTty }, enabled);
+      const p = progressLine({ stderr: err.stream, isTty, clock: systemClock }, enabled);
       p.update('x');
       p.done();
       expect(err.text()).toBe('');

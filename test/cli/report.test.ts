@@ -87,11 +87,11 @@ describe('camgate report', () => {
     expect(r.code).toBe(0);
     const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^scope,id,class,uptime_pct,/);
-    expect(lines[0]).toMatch(/,installed,replaced$/);
-    expect(lines).toContain('camera,cam-a,overview,90,80,,2,3600,3600,yes,7200,7200,,1,2');
+    expect(lines[0]).toMatch(/,installed,replaced,missing$/);
+    expect(lines).toContain('camera,cam-a,overview,90,80,,2,3600,3600,yes,7200,7200,,1,2,');
     expect(lines.filter((l) => l.startsWith('class,'))).toHaveLength(3);
-    expect(lines).toContain('class,lpr,lpr,100,78.571,92.857,0,,,0,,,,1,1');
-    expect(lines.at(-1)).toMatch(/^site,test-site,.*,3,3$/);
+    expect(lines).toContain('class,lpr,lpr,100,78.571,92.857,0,,,0,,,,1,1,');
+    expect(lines.at(-1)).toMatch(/^site,test-site,.*,3,3,$/);
   });
 
   it.each([

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { boardFollowsDirectory } from '../../src/app/boardRows.js';
+import { openCameraDirectory } from '../../src/app/cameraDirectory.js';
 import { ControlServer } from '../../src/app/control.js';
 import type { WiringContext } from '../../src/app/modules.js';
 import { StatusBoard } from '../../src/app/statusBoard.js';
@@ -229,7 +231,7 @@ describe('wireDiscovery', () => {
   it('keeps board rows in sync: new cameras unknown, health fields kept on update, removed rows dropped', () => {
     const t = setup([]);
     const board = new StatusBoard();
-    const ctx: WiringContext = {
+    const base = {
       config: t.config,
       clock: t.clock,
       log: silentLog(),
@@ -242,6 +244,9 @@ describe('wireDiscovery', () => {
       version: '0',
       startedAt: t.clock.now(),
     };
+    // As the daemon wires it: the bus feeds the camera directory, whose cameras are the board's rows.
+    const ctx: WiringContext = { ...base, cameras: openCameraDirectory(base) };
+    boardFollowsDirectory(ctx);
     const services = wireDiscovery(ctx);
     expect(services.map((s) => s.name)).toEqual(['discovery']);
     expect(ctx.control.has('GET', '/cameras')).toBe(true);

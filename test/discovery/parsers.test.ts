@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   macFor,
-  normaliseMac,
   parseCapabilities,
   parseDeviceInformation,
   parseEventTopics,
@@ -17,6 +16,7 @@ import {
 } from '../../src/discovery/mediaParsers.js';
 import { readFault } from '../../src/discovery/soapFault.js';
 import { NS, parseXml, soapBody } from '../../src/discovery/xml.js';
+import { normaliseMac } from '../../src/shared/mac.js';
 import { corpus } from './corpus.js';
 import { response } from './corpusDevice.js';
 

@@ -391,6 +391,16 @@ const cases: readonly Case[] = [
     reasons: ['keyframe_interval 12>10'],
   },
   {
+    // Issue #12: pictures keep coming under one constant RTP timestamp. Never offline, never
+    // stalled: degraded (integrated, no cause) with the reason, and no stall while samples flow.
+    name: 'RTP timestamps invalid while pictures arrive: degraded, not offline, for as long as it lasts',
+    steps: [...UP, ...flow(1, 120, { ...GOOD, timestampFault: 'constant' }), [120.5, TICK]],
+    transitions: ['unknown>online@0', 'online>degraded@11'],
+    status: 'degraded',
+    reasons: ['rtp_timestamps_invalid constant'],
+    cause: undefined,
+  },
+  {
     name: 'first packets carry no stats at all: online',
     steps: [[0, pk()]],
     transitions: ['unknown>online@0'],

@@ -25,6 +25,14 @@ describe('qualityReasons', () => {
     ['fps known, expected unknown', { fps: 1 }, undefined, []],
     ['loss high', { lossPct: 7.25 }, undefined, ['loss_high 7.3>5']],
     ['keyframe interval long', { keyframeIntervalS: 30 }, undefined, ['keyframe_interval 30>10']],
+    // Issue #12: pictures under unusable RTP timestamps: fps is from arrival, the stream is degraded.
+    [
+      'RTP timestamps constant',
+      { fps: 25, timestampFault: 'constant' },
+      25,
+      ['rtp_timestamps_invalid constant'],
+    ],
+    ['RTP timestamps jumping', { fps: 25, timestampFault: 'jumps' }, 25, ['rtp_timestamps_invalid jumps']],
     [
       'all three',
       { fps: 2, lossPct: 50, keyframeIntervalS: 11 },

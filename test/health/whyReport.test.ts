@@ -62,6 +62,25 @@ describe('renderWhy', () => {
     );
   });
 
+  it('says where fps comes from when the RTP timestamps are unusable (issue #12)', () => {
+    const text = renderWhy({
+      found: true,
+      cameraId: 'gate',
+      source: 'daemon',
+      status: 'degraded',
+      since: '2026-05-01T10:00:00.000Z',
+      reasons: ['rtp_timestamps_invalid constant'],
+      integrated: true,
+      evidence: { stream: { codec: 'h264', width: 640, height: 360, fps: 25, timestampFault: 'constant' } },
+      transitions: [],
+    });
+    expect(text.split('\n')).toEqual([
+      'camera gate: degraded since 2026-05-01T10:00:00.000Z, integrated',
+      '  reasons: rtp_timestamps_invalid constant',
+      '  stream: h264, 640x360, 25 fps, RTP timestamps constant: fps and keyframe interval from arrival times',
+    ]);
+  });
+
   it.each([
     [0, '0s'],
     [59_400, '59s'],

@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { CliIo } from '../../src/cli/command.js';
+import type { CliIoInput } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
+import type { Clock } from '../../src/shared/clock.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const camgateBin = path.join(repoRoot, 'bin/camgate.js');
@@ -20,7 +21,7 @@ export interface CliResult {
 export async function runCliInProcess(
   argv: string[],
   env: NodeJS.ProcessEnv = {},
-  opts: { tty?: boolean } = {},
+  opts: { tty?: boolean; clock?: Clock } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -31,7 +32,7 @@ export async function runCliInProcess(
         cb();
       },
     });
-  const io: CliIo = {
+  const io: CliIoInput = {
     stdout: sink((s) => {
       stdout += s;
     }),
@@ -40,6 +41,7 @@ export async function runCliInProcess(
     }),
     env,
     isTty: opts.tty ?? false,
+    clock: opts.clock,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

@@ -8,18 +8,30 @@ interface Timer {
 }
 
 /**
- * A `Clock` whose time moves only when the test says so. `advance` fires due timers in order;
- * `stepWall` moves the wall clock alone, like an NTP step, leaving the monotonic clock untouched.
+ * The one fake `Clock` of the suite: time moves only when the test says so. `advance` fires due
+ * timers in order; `stepWall` moves the wall clock alone, like an NTP step, leaving the monotonic
+ * clock untouched; `sleep` resolves when `advance` passes its end (or rejects on abort).
  */
 export class FakeClock implements Clock {
+  /**
+   * Wall and monotonic both at `ms`. `manual`: timers are kept but never fire and `sleep` resolves
+   * at once, for tests that drive a service's `tick()` by hand (a timer-driven tick racing the
+   * test's own would make the result depend on promise order).
+   */
+  static at(ms: number, options: { manual?: boolean } = {}): FakeClock {
+    return new FakeClock({ wall: ms, mono: ms, manual: options.manual });
+  }
+
   private wall: number;
   private mono: number;
   private nextId = 1;
   private timers: Timer[] = [];
+  private readonly manual: boolean;
 
-  constructor(options: { wall?: number; mono?: number } = {}) {
+  constructor(options: { wall?: number; mono?: number; manual?: boolean | undefined } = {}) {
     this.wall = options.wall ?? Date.UTC(2026, 0, 1, 0, 0, 0);
     this.mono = options.mono ?? 1_000;
+    this.manual = options.manual ?? false;
   }
 
   now(): number {
@@ -39,6 +51,7 @@ export class FakeClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.manual) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
@@ -59,7 +72,7 @@ export class FakeClock implements Clock {
   /** Moves both clocks by `ms`, firing every timer that falls due, each at its own time. */
   advance(ms: number): void {
     const target = this.mono + ms;
-    for (;;) {
+    for (; !this.manual; ) {
       const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (!due) break;
       this.moveTo(due.at);
@@ -76,6 +89,10 @@ export class FakeClock implements Clock {
   }
 
   pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  get activeTimers(): number {
     return this.timers.length;
   }
 

@@ -6,7 +6,7 @@ import { type CamgateEvents, EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { RecordingRepo } from '../../src/store/recordingRepo.js';
 import { Store } from '../../src/store/store.js';
-import { ManualClock } from './manualClock.js';
+import { FakeClock } from '../helpers/fakeClock.js';
 import { tempDir } from './simHelpers.js';
 
 const dirs: string[] = [];
@@ -26,7 +26,7 @@ const summary = (dataUntil: Date) => `<?xml version="1.0" encoding="UTF-8"?>
 
 describe('edge (ONVIF Profile G) recording verification', () => {
   it('ok while DataUntil advances, stale within segment + 30 s once it stops, gap closed when it resumes', async () => {
-    const clock = new ManualClock(Date.UTC(2026, 10, 21, 1, 0, 0));
+    const clock = FakeClock.at(Date.UTC(2026, 10, 21, 1, 0, 0), { manual: true });
     const store = Store.open({ dir: ':memory:', log: silentLog() });
     const repo = new RecordingRepo(store.db, 'boot-edge');
     const bus = new EventBus();

@@ -8,7 +8,6 @@ import { systemClock } from '../../src/shared/clock.js';
 import { type CamgateEvents, EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { FakeClock } from '../helpers/fakeClock.js';
-import { ManualClock } from './manualClock.js';
 import { tempDir, until } from './simHelpers.js';
 
 const T0 = Date.UTC(2026, 10, 21, 1, 0, 0);
@@ -34,7 +33,7 @@ function serviceFor(plans: CameraPlan[], clock: Clock, bus = new EventBus()): Re
 
 describe('edge verification on our clock', () => {
   it('field bug: a camera clock an hour ahead (offset unknown) read ok for that hour after its card stopped', async () => {
-    const clock = new ManualClock(T0);
+    const clock = FakeClock.at(T0, { manual: true });
     let writing = true;
     let dataUntil = 0;
     // The camera's DataUntil runs an hour ahead of us, and no offset corrects it.
@@ -76,7 +75,7 @@ describe('edge verification on our clock', () => {
   });
 
   it("caps a camera's SOAP fault text in the status detail", async () => {
-    const clock = new ManualClock(T0);
+    const clock = FakeClock.at(T0, { manual: true });
     const huge = `ter:ActionNotSupported ${'x'.repeat(1_000_000)}`;
     const edge: EdgeProbe = { latestWrite: () => Promise.reject(new Error(huge)) };
     const svc = serviceFor([{ cameraId: 'cam-fault', source: 'edge', edge }], clock);

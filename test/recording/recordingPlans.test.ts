@@ -57,6 +57,26 @@ describe('planFor', () => {
     expect(off.source).toBe('none');
   });
 
+  it('regression: record: on an entry matched by serial is honoured (it was ignored)', () => {
+    // Field bug: discovery matched the entry by serial, recording looked for id or address only,
+    // so `record: true` on a serial entry recorded nothing (and `record: false` recorded anyway).
+    const unit = { ...camera, id: 'cam-0011223344aa', serial: 'SN-7781', mac: '00:11:22:33:44:aa' };
+    const on = planFor(unit, config({ cameras: [{ serial: 'SN-7781', record: true }] }), credential);
+    expect(on).toMatchObject({ source: 'own', key: 'own|rtsp://127.0.0.9/main' });
+    const off = planFor(
+      unit,
+      config({ recording: { enabled: true }, cameras: [{ serial: 'SN-7781', record: false }] }),
+      credential,
+    );
+    expect(off.source).toBe('none');
+    const byMac = planFor(
+      unit,
+      config({ cameras: [{ mac: '00-11-22-33-44-AA', record: true, recordProfile: 'sub' }] }),
+      credential,
+    );
+    expect(byMac.key).toBe('own|rtsp://127.0.0.9/sub');
+  });
+
   it('recording is wanted when enabled, external, or one camera records', () => {
     expect(recordingWanted(config({}))).toBe(false);
     expect(recordingWanted(config({ cameras: [{ id: 'x', record: true }] }))).toBe(true);

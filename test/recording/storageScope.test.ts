@@ -4,7 +4,7 @@ import type { DiskProbe } from '../../src/recording/diskSpace.js';
 import { RecordingService } from '../../src/recording/recordingService.js';
 import { type CamgateEvents, EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
-import { ManualClock } from './manualClock.js';
+import { FakeClock } from '../helpers/fakeClock.js';
 import { tempDir, until } from './simHelpers.js';
 
 const T0 = Date.UTC(2026, 10, 21, 1, 0, 0);
@@ -24,7 +24,7 @@ const crowdedSharedDisk: DiskProbe = {
 
 describe('storage is guarded only where camgate records', () => {
   it('field bug: an edge/external-only site got db_shares_filesystem and disk alarms; the first own camera brings them', async () => {
-    const clock = new ManualClock(T0);
+    const clock = FakeClock.at(T0, { manual: true });
     const dir = tempDir('camgate-scope-');
     dirs.push(dir);
     const bus = new EventBus();
@@ -86,7 +86,7 @@ describe('storage is guarded only where camgate records', () => {
         ownRecording: true,
       },
       {
-        clock: new ManualClock(T0),
+        clock: FakeClock.at(T0, { manual: true }),
         log: silentLog(),
         bus,
         gaps: { open: () => undefined, close: () => undefined },

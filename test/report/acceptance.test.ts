@@ -63,7 +63,7 @@ describe('computeAcceptance', () => {
       uptimePct: 90,
       outages: 2,
     });
-    expect(doc.classes.overview).toEqual({ planned: null, installed: 1, integrated: 1 });
+    expect(doc.classes.overview).toEqual({ planned: null, installed: 1, missing: null, integrated: 1 });
   });
 
   it('lists every open item: not integrated, unidentified, under plan, failed check, no daemon', () => {
@@ -83,6 +83,7 @@ describe('computeAcceptance', () => {
       checks: [{ name: 'broker mqtt://127.0.0.1:1883', status: 'fail', detail: 'ECONNREFUSED' }],
     });
     expect(doc.accepted).toBe(false);
+    expect(doc.classes.lpr).toMatchObject({ planned: 10, installed: 1, missing: 9 });
     expect(doc.openItems).toEqual([
       'cam-b: not integrated (recording_stale)',
       'cam-x: not integrated (unknown)',

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
 import { computeReport } from '../../src/report/compute.js';
 import { buildReportInput } from '../../src/report/input.js';
 import type { CameraReport, Report } from '../../src/report/model.js';
@@ -91,6 +92,7 @@ describe('computeReport over a hand-built site database', () => {
     expect(r.classes.overview).toEqual({
       planned: 12,
       installed: 2,
+      missing: 10,
       cameras: 2,
       uptimePct: 92.5,
       integratedPct: 82.5,
@@ -99,11 +101,12 @@ describe('computeReport over a hand-built site database', () => {
       restoredCameras: 1,
       replaced: 2,
     });
-    expect(r.classes.panoramic).toMatchObject({ planned: 2, installed: 0, cameras: 1 });
-    expect(r.classes.lpr).toMatchObject({ planned: 10, installed: 1, recordingPct: 92.857 });
+    expect(r.classes.panoramic).toMatchObject({ planned: 2, installed: 0, missing: 2, cameras: 1 });
+    expect(r.classes.lpr).toMatchObject({ planned: 10, installed: 1, missing: 9, recordingPct: 92.857 });
     expect(r.total).toMatchObject({
       planned: 24,
       installed: 3,
+      missing: 21,
       cameras: 4,
       uptimePct: 92.424,
       restoredCameras: 1,
@@ -166,6 +169,49 @@ describe('computeReport over a hand-built site database', () => {
       uptime: { upMs: 20 * H, pct: 100 },
     });
     expect(r.classes.lpr.installed).toBe(2);
+  });
+
+  it('restored has one definition: a stream outage that ended as restored inside the window', () => {
+    const r = report(0, 24, 48, (s) => {
+      s.db
+        .prepare(
+          `INSERT INTO cameras (id, address, source, class, record_json, first_seen_at, last_seen_at, removed_at)
+           VALUES ('cam-e', '127.0.0.1', 'static', 'overview', '{}', ?, ?, NULL)`,
+        )
+        .run(iso(-720), iso(48));
+      s.db
+        .prepare(
+          `INSERT INTO outages (camera_id, kind, cause, started_at, ended_at, duration_ms, end_reason, boot_id)
+           VALUES ('cam-e', 'stream', 'camera_offline', ?, ?, ?, 'gap_reboot', 'b1')`,
+        )
+        .run(iso(11), iso(12), H);
+    });
+    // The gateway stopped, not the camera recovered: nobody saw cam-e come back.
+    expect(camera(r, 'cam-e')).toMatchObject({ outageCount: 1, restored: false, mttrMs: null });
+    // cam-a came back at 03:00; its later outage ending in the reboot gap does not undo that.
+    expect(camera(r, 'cam-a').restored).toBe(true);
+    expect(r.total.restoredCameras).toBe(1);
+  });
+
+  it('regression: record: on an entry matched by serial or MAC makes recording expected (it was ignored)', () => {
+    store = siteStore();
+    store.db
+      .prepare("UPDATE cameras SET serial = 'SN-D', mac = '00:1c:27:00:00:0d' WHERE id = 'cam-d'")
+      .run();
+    store.db.prepare("UPDATE cameras SET mac = '00:1c:27:00:00:0a' WHERE id = 'cam-a'").run();
+    const config = parseConfigText(`
+site: { id: korosten-01 }
+gateway: { id: gw-test }
+cameras:
+  - { serial: SN-D, record: true }
+  - { mac: 00-1C-27-00-00-0A, record: true }
+`);
+    const repo = new ReportRepo(store.db);
+    const rows = { cameras: repo.cameras(), outages: repo.outages(iso(0), iso(24)), boots: repo.boots() };
+    const r = computeReport(buildReportInput(config, rows, { fromMs: at(0), toMs: at(24) }, at(48)));
+    expect(camera(r, 'cam-d').recording).not.toBeNull();
+    expect(camera(r, 'cam-a').recording).not.toBeNull();
+    expect(camera(r, 'cam-b').recording).toBeNull();
   });
 
   it('gives null percentages, not 100 %, when nothing was observed', () => {

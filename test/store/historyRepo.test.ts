@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectClockJump } from '../../src/health/clockJump.js';
+import { streamOutageEdge } from '../../src/health/outage.js';
 import { silentLog } from '../../src/shared/log.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
 import { HistoryRepo, type TransitionInput } from '../../src/store/historyRepo.js';
@@ -35,6 +36,7 @@ describe('HistoryRepo', () => {
       to,
       reasons: to === 'offline' ? ['stream_stalled'] : [],
       cause: to === 'offline' ? 'stream_stalled' : to === 'unauthorized' ? 'unauthorized' : undefined,
+      outage: streamOutageEdge(from, to),
       bootId,
       wallMs: clock.now(),
       monoMs: clock.monotonic(),
@@ -67,12 +69,13 @@ describe('HistoryRepo', () => {
     const at = () => ({ bootId: 'boot-a', wallMs: fractional.now() + 0.25, monoMs: fractional.monotonic() });
     const base = { cameraId: 'cam-f', reasons: [], cause: undefined } as const;
     expect(
-      history.recordTransition({ ...base, from: 'online', to: 'offline', ...at() }).opened,
+      history.recordTransition({ ...base, from: 'online', to: 'offline', outage: 'start', ...at() }).opened,
     ).toBeDefined();
     fractional.advance(1000.4);
     history.recordClockJump('boot-a', fractional.now() + 0.5, fractional.monotonic(), 2500.5);
     expect(
-      history.recordTransition({ ...base, from: 'offline', to: 'online', ...at() }).closed?.durationMs,
+      history.recordTransition({ ...base, from: 'offline', to: 'online', outage: 'end', ...at() }).closed
+        ?.durationMs,
     ).toBe(1000);
     boots.start('boot-b', 'test', Date.UTC(2026, 4, 2));
     expect(history.closeRebootGaps('boot-b', Date.UTC(2026, 4, 2) + 0.75)).toBeDefined();
@@ -99,12 +102,10 @@ describe('HistoryRepo', () => {
     clock.advance(1000);
     transition('cam-1', 'offline', 'online');
     const rows = history.outages({ cameraId: 'cam-1' });
-    expect(rows.map((o) => [o.kind, o.endReason])).toEqual([
-      ['recording', null],
-      ['stream', 'restored'],
+    expect(rows.map((o) => [o.kind, o.endReason, o.durationMs])).toEqual([
+      ['recording', null, null],
+      ['stream', 'restored', 1000],
     ]);
-    const now = { bootId: 'boot-a', wallMs: clock.now(), monoMs: clock.monotonic() };
-    expect(history.uptime({ fromMs: 0, toMs: clock.now() }, now)[0]?.downMs).toBe(1000);
   });
 
   it('a camera dead since boot (unknown → offline) has an outage', () => {
@@ -153,15 +154,10 @@ describe('HistoryRepo', () => {
     expect(history.openOutage('cam-1')).toBeUndefined();
     // idempotent: a second call finds nothing more to close
     expect(history.closeRebootGaps('boot-b', clock.now())?.closed).toEqual([]);
-    // the reboot gap is unobserved time, not down time
-    const window = { fromMs: startedMs - 45 * MIN, toMs: startedMs + 15 * MIN };
-    const [row] = history.uptime(window, {
-      bootId: 'boot-b',
-      wallMs: clock.now(),
-      monoMs: clock.monotonic(),
-    });
-    expect(row).toMatchObject({ cameraId: 'cam-1', outages: 1, downMs: 10 * MIN, unobservedMs: 5 * MIN });
-    expect(row?.uptimePct).toBeCloseTo(100 * (1 - 10 / 55), 2);
+    // the reboot gap is recorded once (camgate report counts it as unknown time, not down time)
+    expect(store.db.prepare('SELECT from_ms AS fromMs, to_ms AS toMs FROM reboot_gaps').all()).toEqual([
+      { fromMs: lastAlive, toMs: clock.now() },
+    ]);
   });
 
   it('a gap_reboot duration excludes a clock step recorded in the old boot', () => {
@@ -185,35 +181,7 @@ describe('HistoryRepo', () => {
     expect(history.closeRebootGaps('boot-a', clock.now())).toBeUndefined();
   });
 
-  it('uptime per camera over a window, with an open outage counted up to now', () => {
-    const from = clock.now();
-    transition('cam-1', 'unknown', 'online');
-    transition('cam-2', 'unknown', 'online');
-    clock.advance(30 * MIN);
-    transition('cam-1', 'online', 'offline');
-    clock.advance(6 * MIN);
-    transition('cam-1', 'offline', 'online');
-    clock.advance(12 * MIN);
-    transition('cam-2', 'online', 'offline');
-    clock.advance(12 * MIN);
-    const window = { fromMs: from, toMs: from + 60 * MIN };
-    const now = { bootId: 'boot-a', wallMs: clock.now(), monoMs: clock.monotonic() };
-    const rows = history.uptime(window, now, ['cam-1', 'cam-2', 'cam-3']);
-    expect(rows.map((r) => [r.cameraId, r.outages, r.downMs, r.uptimePct])).toEqual([
-      ['cam-1', 1, 6 * MIN, 90],
-      ['cam-2', 1, 12 * MIN, 80],
-      ['cam-3', 0, 0, null], // never observed: no data, not 100 %
-    ]);
-    // a window that cuts an outage counts only the part inside it
-    const half = history.uptime({ fromMs: from + 33 * MIN, toMs: from + 40 * MIN }, now, ['cam-1']);
-    expect(half[0]?.downMs).toBe(3 * MIN);
-    // restored: cam-1 had an outage and it ended; cam-2 is still down
-    expect(history.restored(window, now)).toEqual([
-      { cameraId: 'cam-1', outages: 1, downMs: 6 * MIN, restoredAtMs: from + 36 * MIN },
-    ]);
-  });
-
-  it('a removed camera is not counted as restored', () => {
+  it('closes an outage as removed (camgate report does not count a removal as a restoration)', () => {
     transition('cam-9', 'online', 'offline');
     clock.advance(MIN);
     const open = history.openOutage('cam-9');
@@ -224,9 +192,11 @@ describe('HistoryRepo', () => {
         wallMs: clock.now(),
         monoMs: clock.monotonic(),
       });
-    const now = { bootId: 'boot-a', wallMs: clock.now(), monoMs: clock.monotonic() };
-    expect(history.restored({ fromMs: 0, toMs: clock.now() + 1 }, now)).toEqual([]);
-    expect(history.outages({ cameraId: 'cam-9' })[0]?.endReason).toBe('removed');
+    expect(history.outages({ cameraId: 'cam-9' })[0]).toMatchObject({
+      endReason: 'removed',
+      durationMs: MIN,
+    });
+    expect(history.openOutage('cam-9')).toBeUndefined();
   });
 
   it('filters outages by camera and by since (overlap, open ones included)', () => {

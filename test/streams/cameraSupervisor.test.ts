@@ -5,8 +5,8 @@ import { silentLog } from '../../src/shared/log.js';
 import { systemNet } from '../../src/shared/net.js';
 import { StreamMonitor } from '../../src/streams/streamMonitor.js';
 import type { StreamTarget } from '../../src/streams/streamTarget.js';
+import { FakeClock } from '../helpers/fakeClock.js';
 import { SampleRecorder } from './helpers/events.js';
-import { FakeClock } from './helpers/fakeClock.js';
 
 /** Accepts and immediately hangs up, counting connections: a camera that keeps dropping us. */
 async function countingServer(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
@@ -53,7 +53,7 @@ describe('CameraSupervisor with a fake clock', () => {
       () => a.close(),
       () => b.close(),
     );
-    const clock = new FakeClock();
+    const clock = new FakeClock({ wall: 1_700_000_000_000, mono: 0 });
     const events = new EventBus();
     const recorder = new SampleRecorder(events);
     cleanups.push(() => recorder.close());
@@ -81,7 +81,7 @@ describe('CameraSupervisor with a fake clock', () => {
   it('stop() ends a loop that is sleeping in backoff', async () => {
     const a = await countingServer();
     cleanups.push(() => a.close());
-    const clock = new FakeClock();
+    const clock = new FakeClock({ wall: 1_700_000_000_000, mono: 0 });
     const monitor = new StreamMonitor(
       { clock, net: systemNet, log: silentLog(), events: new EventBus() },
       { stallSeconds: 2, backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } },

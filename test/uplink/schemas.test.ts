@@ -93,9 +93,12 @@ describe('payloads received by a real subscriber validate against the schemas', 
     expect(summary).toMatchObject({
       camerasTotal: 2,
       camerasIntegrated: 1,
+      // #12: planned cameras never found are not integrated: 11 + 2 + 9 missing.
+      camerasMissing: 22,
       byClass: {
-        overview: { total: 1, integrated: 1, planned: 12 },
-        lpr: { total: 1, integrated: 0, planned: 10 },
+        overview: { total: 1, integrated: 1, planned: 12, missing: 11 },
+        panoramic: { total: 0, integrated: 0, planned: 2, missing: 2 },
+        lpr: { total: 1, integrated: 0, planned: 10, missing: 9 },
       },
       byStatus: { online: 1, offline: 1 },
     });

@@ -6,6 +6,7 @@ import { VERSION } from '../../app/version.js';
 import type { SnapshotResult } from '../../app/wireSnapshot.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
+import { isDown } from '../../health/outage.js';
 import {
   type AcceptanceDoc,
   type CameraSnapshot,
@@ -16,12 +17,12 @@ import {
 import { acceptanceHtml } from '../../report/acceptance/html.js';
 import { computeReport } from '../../report/compute.js';
 import { buildReportInput } from '../../report/input.js';
-import { systemClock } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
-import { CAMERA_CLASSES, type CameraClass } from '../../shared/types.js';
+import { CAMERA_CLASSES, type CameraClass, type CameraStatus } from '../../shared/types.js';
 import { openReadOnly, ReportRepo } from '../../store/reportRepo.js';
 import { parseCommandArgs } from '../args.js';
-import { type CliCommand, writeJson } from '../command.js';
+import { type CliCommand, type CliIo, writeJson } from '../command.js';
 import { controlRequest } from '../controlClient.js';
 import { runDoctor } from '../doctor/doctor.js';
 import { type Progress, progressLine } from '../progress.js';
@@ -31,7 +32,6 @@ const DAY_MS = 86_400_000;
 
 export const acceptanceCommand: CliCommand = {
   name: 'acceptance',
-  summary: 'site handover sheet (JSON + printable HTML): inventory, integration now, SLA, box checks',
   usage:
     'camgate acceptance [--config PATH] [--out DIR] [--days N] [--json]\n' +
     '  writes DIR/acceptance.json and DIR/acceptance.html (DIR defaults to .); exit 1 when not accepted',
@@ -50,7 +50,7 @@ export const acceptanceCommand: CliCommand = {
     const dir = values.out ?? '.';
     fs.mkdirSync(dir, { recursive: true });
     const progress = progressLine(io, !values.json);
-    const doc = await gather(config, configPath, io.env, days, progress, dir).finally(() => progress.done());
+    const doc = await gather(config, configPath, io, days, progress, dir).finally(() => progress.done());
     fs.writeFileSync(path.join(dir, 'acceptance.json'), `${JSON.stringify(doc, null, 2)}\n`);
     fs.writeFileSync(path.join(dir, 'acceptance.html'), acceptanceHtml(doc));
     if (values.json) writeJson(io, doc);
@@ -62,13 +62,13 @@ export const acceptanceCommand: CliCommand = {
 async function gather(
   config: Readonly<Config>,
   configPath: string,
-  env: NodeJS.ProcessEnv,
+  io: Pick<CliIo, 'env' | 'clock'>,
   days: number,
   progress: Progress,
   dir: string,
 ): Promise<AcceptanceDoc> {
   progress.update('acceptance: reading the site history');
-  const nowMs = systemClock.now();
+  const nowMs = io.clock.now();
   const window = { fromMs: nowMs - days * DAY_MS, toMs: nowMs };
   const db = openReadOnly(config.storage.path);
   let cameras: HandoverCamera[];
@@ -106,10 +106,16 @@ async function gather(
     db.close();
   }
   progress.update('acceptance: asking the daemon, checking the box');
-  const [live, doctor] = await Promise.all([liveState(config), runDoctor(configPath, env, 3000)]);
+  const [live, doctor] = await Promise.all([
+    liveState(config),
+    runDoctor(configPath, io.env, 3000, io.clock),
+  ]);
   const snapshots = live
-    ? await takePictures(config, cameras, new Map(live.map((c) => [c.cameraId, c.status])), dir, (done) =>
-        progress.update(`acceptance: pictures ${done}/${cameras.length}`),
+    ? await takePictures(
+        { config, clock: io.clock, dir },
+        cameras,
+        new Map(live.map((c) => [c.cameraId, c.status])),
+        (done) => progress.update(`acceptance: pictures ${done}/${cameras.length}`),
       )
     : undefined;
   return computeAcceptance({
@@ -131,10 +137,9 @@ async function gather(
  * refuses a third (it may be serving the centre too), and a refused one is tried once more.
  */
 async function takePictures(
-  config: Readonly<Config>,
+  { config, clock, dir }: { config: Readonly<Config>; clock: Clock; dir: string },
   cameras: readonly HandoverCamera[],
-  live: ReadonlyMap<string, string>,
-  dir: string,
+  live: ReadonlyMap<string, CameraStatus>,
   onProgress: (done: number) => void,
 ): Promise<Map<string, CameraSnapshot>> {
   const out = new Map<string, CameraSnapshot>();
@@ -145,7 +150,7 @@ async function takePictures(
   const worker = async (): Promise<void> => {
     for (let cam = cameras[next++]; cam; cam = cameras[next++]) {
       const status = live.get(cam.id);
-      if (status === 'offline' || status === 'unauthorized') {
+      if (status !== undefined && isDown(status)) {
         // The daemon already knows it cannot reach the stream; asking would only wait out timeouts.
         out.set(cam.id, { error: `not taken: camera ${status}` });
         onProgress(out.size);
@@ -154,7 +159,7 @@ async function takePictures(
       try {
         const shot = await ask(cam.id).catch(async (err: unknown) => {
           if (!(err instanceof Error && /already in progress/.test(err.message))) throw err;
-          await systemClock.sleep(1000);
+          await clock.sleep(1000);
           return ask(cam.id);
         });
         const file = path.join('snapshots', snapshotFileName(cam.id));

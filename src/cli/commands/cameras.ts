@@ -19,7 +19,6 @@ interface InventoryRow {
 
 export const camerasCommand: CliCommand = {
   name: 'cameras',
-  summary: 'inventory: id, address, manufacturer, model, serial, mac, class, profiles',
   usage: 'camgate cameras [--config PATH] [--json]',
   async run(args, io) {
     const { values } = parseCommandArgs('cameras', args, {

@@ -5,7 +5,6 @@ import type { CliCommand } from '../command.js';
 
 export const configCommand: CliCommand = {
   name: 'config',
-  summary: 'validate a configuration file',
   usage: 'camgate config check [PATH] [--json]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs('config', args, { json: { type: 'boolean' } }, true);

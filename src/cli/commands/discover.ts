@@ -2,7 +2,7 @@ import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { configSchema } from '../../config/schema.js';
 import { discover } from '../../discovery/discover.js';
 import { cameraIdFor, classCounts, toRecord } from '../../discovery/inventory.js';
-import { isoTs, systemClock } from '../../shared/clock.js';
+import { isoTs } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { createLog } from '../../shared/log.js';
 import { systemNet } from '../../shared/net.js';
@@ -14,7 +14,6 @@ import { formatTable } from '../table.js';
 
 export const discoverCommand: CliCommand = {
   name: 'discover',
-  summary: 'one-off discovery + interrogation + classification (no daemon needed)',
   usage:
     'camgate discover [--config PATH] [--json] [--range CIDR]... [--interface NAME]... [--timeout SECONDS]',
   async run(args, io) {
@@ -45,7 +44,7 @@ export const discoverCommand: CliCommand = {
     const log = createLog({ level: io.env.CAMGATE_LOG_LEVEL ?? 'error' });
     const progress = progressLine(io, !values.json);
     const run = await discover(
-      { clock: systemClock, net: systemNet, log },
+      { clock: io.clock, net: systemNet, log },
       {
         discovery: discovery.data,
         cameras: base.cameras,
@@ -58,7 +57,7 @@ export const discoverCommand: CliCommand = {
           ),
       },
     ).finally(() => progress.done());
-    const nowIso = isoTs(systemClock.now());
+    const nowIso = isoTs(io.clock.now());
     const cameras: CameraRecord[] = run.results.map((r) =>
       toRecord(r, cameraIdFor(r, base.cameras), nowIso, nowIso),
     );

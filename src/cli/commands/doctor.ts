@@ -8,7 +8,6 @@ import { colour, formatTable } from '../table.js';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'checks of the box: config, secrets, ffmpeg, disk, multicast, broker, clock, daemon',
   usage: 'camgate doctor [--config PATH] [--json] [--timeout SECONDS]',
   async run(args, io) {
     const { values } = parseCommandArgs('doctor', args, {
@@ -20,7 +19,12 @@ export const doctorCommand: CliCommand = {
     if (!(timeoutS > 0 && timeoutS <= 60)) {
       throw new UsageError(`camgate doctor: --timeout must be 0-60 seconds (got '${values.timeout}')`);
     }
-    const { results } = await runDoctor(resolveConfigPath(values.config, io.env), io.env, timeoutS * 1000);
+    const { results } = await runDoctor(
+      resolveConfigPath(values.config, io.env),
+      io.env,
+      timeoutS * 1000,
+      io.clock,
+    );
     const failed = results.some((r) => r.status === 'fail');
     if (values.json) writeJson(io, { ok: !failed, checks: results });
     else io.stdout.write(`${renderChecks(results, io.isTty)}\n`);

@@ -1,31 +1,81 @@
 import type { CliCommand } from '../command.js';
-import { acceptanceCommand } from './acceptance.js';
-import { camerasCommand } from './cameras.js';
-import { configCommand } from './config.js';
-import { discoverCommand } from './discover.js';
-import { doctorCommand } from './doctor.js';
-import { liveCommand } from './live.js';
-import { outagesCommand } from './outages.js';
-import { probeCommand } from './probe.js';
-import { reportCommand } from './report.js';
-import { runCommand } from './run.js';
-import { snapshotCommand } from './snapshot.js';
-import { statusCommand } from './status.js';
-import { whyCommand } from './why.js';
 
-/** Every `camgate` subcommand; add one line per command. */
-export const commands: readonly CliCommand[] = [
-  runCommand,
-  statusCommand,
-  camerasCommand,
-  discoverCommand,
-  configCommand,
-  probeCommand,
-  whyCommand,
-  outagesCommand,
-  reportCommand,
-  doctorCommand,
-  liveCommand,
-  snapshotCommand,
-  acceptanceCommand,
+/**
+ * Every `camgate` subcommand, loaded only when it runs: the daemon (`run`) must not carry the
+ * report renderers, the live view, the acceptance pack or the doctor in memory (#14). Add one
+ * entry per command; its module exports the `CliCommand`.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  /** One line for `camgate --help`. */
+  readonly summary: string;
+  load(): Promise<CliCommand>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'run',
+    summary: 'run the daemon in the foreground (systemd runs this)',
+    load: async () => (await import('./run.js')).runCommand,
+  },
+  {
+    name: 'status',
+    summary: "every camera's state, the integration summary, uplink state (from the running daemon)",
+    load: async () => (await import('./status.js')).statusCommand,
+  },
+  {
+    name: 'cameras',
+    summary: 'inventory: id, address, manufacturer, model, serial, mac, class, profiles',
+    load: async () => (await import('./cameras.js')).camerasCommand,
+  },
+  {
+    name: 'discover',
+    summary: 'one-off discovery + interrogation + classification (no daemon needed)',
+    load: async () => (await import('./discover.js')).discoverCommand,
+  },
+  {
+    name: 'config',
+    summary: 'validate a configuration file',
+    load: async () => (await import('./config.js')).configCommand,
+  },
+  {
+    name: 'probe',
+    summary: 'layered probe of one camera: TCP → RTSP OPTIONS/DESCRIBE → first keyframe → frames advancing',
+    load: async () => (await import('./probe.js')).probeCommand,
+  },
+  {
+    name: 'why',
+    summary: 'why a camera is not integrated, with evidence',
+    load: async () => (await import('./why.js')).whyCommand,
+  },
+  {
+    name: 'outages',
+    summary: 'outage log per camera (reads the database; works with the daemon stopped)',
+    load: async () => (await import('./outages.js')).outagesCommand,
+  },
+  {
+    name: 'report',
+    summary: 'uptime/SLA report per camera and per class (reads the database; daemon not needed)',
+    load: async () => (await import('./report.js')).reportCommand,
+  },
+  {
+    name: 'doctor',
+    summary: 'checks of the box: config, secrets, ffmpeg, disk, multicast, broker, clock, daemon',
+    load: async () => (await import('./doctor.js')).doctorCommand,
+  },
+  {
+    name: 'live',
+    summary: 'browser live video for aiming/focusing (page on 127.0.0.1; ffmpeg runs while someone watches)',
+    load: async () => (await import('./live.js')).liveCommand,
+  },
+  {
+    name: 'snapshot',
+    summary: 'one JPEG from a camera (its ONVIF snapshot URI, else a frame from its stream)',
+    load: async () => (await import('./snapshot.js')).snapshotCommand,
+  },
+  {
+    name: 'acceptance',
+    summary: 'site handover sheet (JSON + printable HTML): inventory, integration now, SLA, box checks',
+    load: async () => (await import('./acceptance.js')).acceptanceCommand,
+  },
 ];

@@ -1,11 +1,11 @@
 import { credentialFor } from '../../config/credentials.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { systemClock } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { createLog } from '../../shared/log.js';
 import { safeUrl } from '../../shared/redact.js';
 import { withCredentials } from '../../shared/urlCredentials.js';
+import { type FfmpegTransport, otherTransport } from '../../streams/ffmpeg/rtspTransport.js';
 import { LiveSession } from '../../streams/live/liveSession.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -13,7 +13,6 @@ import { controlRequest } from '../controlClient.js';
 
 export const liveCommand: CliCommand = {
   name: 'live',
-  summary: 'browser live video for aiming/focusing (page on 127.0.0.1; ffmpeg runs while someone watches)',
   usage:
     'camgate live CAMERA [--config PATH] [--port N]\n' +
     '  CAMERA: camera id or address (from the daemon or config), or rtsp://host/path\n' +
@@ -35,11 +34,12 @@ export const liveCommand: CliCommand = {
     const target = await resolveLiveTarget(config, camera);
     const log = createLog({ level: config.log.level }).child({ module: 'live', cameraId: target.id });
     const session = new LiveSession({
-      clock: systemClock,
+      clock: io.clock,
       log,
       cameraId: target.id,
       rtspUrl: liveSourceUrl(config, target),
       port,
+      transports: await liveTransports(config, target),
     });
     const stopped = waitForSignal();
     await session.start();
@@ -101,6 +101,32 @@ export async function resolveLiveTarget(config: Readonly<Config>, camera: string
 /** The URL ffmpeg gets: the target's, with the configured credential (so with the password). */
 export function liveSourceUrl(config: Readonly<Config>, target: LiveTarget): string {
   return withCredentials(target.url, credentialFor(config, { id: target.id, address: target.address }));
+}
+
+/**
+ * ffmpeg's RTP transports, in order: the camera's configured one; else the one the daemon's
+ * monitor plays over, then the other; else TCP, then UDP.
+ */
+export async function liveTransports(
+  config: Readonly<Config>,
+  target: LiveTarget,
+): Promise<FfmpegTransport[]> {
+  const configured = config.cameras.find(
+    (c) =>
+      (c.id !== undefined && c.id === target.id) || (c.address !== undefined && c.address === target.address),
+  )?.transport;
+  if (configured === 'tcp' || configured === 'udp') return [configured];
+  let learnt: unknown;
+  try {
+    const doc = (await controlRequest(config.control.socket, 'GET', '/status', undefined, 2000)) as {
+      cameras?: readonly { cameraId?: string; stream?: { transport?: unknown } }[];
+    };
+    learnt = doc.cameras?.find((c) => c.cameraId === target.id)?.stream?.transport;
+  } catch (err) {
+    // No daemon (or an old one): nothing learnt, the default order applies.
+    if (!(err instanceof CamgateError)) throw err;
+  }
+  return learnt === 'udp' || learnt === 'tcp' ? [learnt, otherTransport(learnt)] : ['tcp', 'udp'];
 }
 
 /** Ctrl-C (SIGINT) or SIGTERM; the listeners go away once one arrives. */

@@ -1,7 +1,6 @@
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { parseSince } from '../../health/timeWindow.js';
 import { formatDuration } from '../../health/whyReport.js';
-import { systemClock } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { type OutageRow, openHistoryReadOnly } from '../../store/historyRepo.js';
 import { parseCommandArgs } from '../args.js';
@@ -37,7 +36,6 @@ const CSV_COLUMNS: readonly (keyof OutageOut)[] = [
  */
 export const outagesCommand: CliCommand = {
   name: 'outages',
-  summary: 'outage log per camera (reads the database; works with the daemon stopped)',
   usage: 'camgate outages [--camera ID] [--since ISO] [--json|--csv] [--config PATH]',
   async run(args, io) {
     const { values } = parseCommandArgs('outages', args, {
@@ -60,7 +58,7 @@ export const outagesCommand: CliCommand = {
     }
     if (values.json) writeJson(io, { outages: rows });
     else if (values.csv) io.stdout.write(toCsv(rows));
-    else io.stdout.write(`${renderOutages(rows, systemClock.now())}\n`);
+    else io.stdout.write(`${renderOutages(rows, io.clock.now())}\n`);
     return 0;
   },
 };

@@ -3,7 +3,6 @@ import net from 'node:net';
 import { credentialFor } from '../../config/credentials.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { systemClock } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { createLog } from '../../shared/log.js';
 import { systemNet } from '../../shared/net.js';
@@ -17,7 +16,6 @@ import { controlRequest } from '../controlClient.js';
 
 export const probeCommand: CliCommand = {
   name: 'probe',
-  summary: 'layered probe of one camera: TCP → RTSP OPTIONS/DESCRIBE → first keyframe → frames advancing',
   usage:
     'camgate probe TARGET [--config PATH] [--json] [--deep] [--timeout SECONDS]   (TARGET: rtsp URL, address or camera id)',
   async run(args, io) {
@@ -39,21 +37,24 @@ export const probeCommand: CliCommand = {
       throw new UsageError('camgate probe: --timeout must be 1..120 seconds');
     }
     const config = optionalConfig(values.config, io);
-    const { url, credential } = await resolveTarget(target, config);
+    const { url, credential, transport } = await resolveTarget(target, config);
     const log = createLog({ level: 'silent' });
-    const deps = { clock: systemClock, net: systemNet, log };
+    const deps = { clock: io.clock, net: systemNet, log };
     const result = await probeStream(deps, {
       url,
       credential,
       connectTimeoutMs: timeoutS * 1000,
       stepTimeoutMs: timeoutS * 1000,
       keyframeTimeoutMs: timeoutS * 1000,
+      ...(transport && transport !== 'auto' ? { transports: [transport] } : {}),
     });
     const deep =
       values.deep && result.ok
-        ? await deepProbe(deps, { url: withUserinfo(url, credential), timeoutMs: timeoutS * 1000 }).catch(
-            (err: unknown) => ({ error: String(err instanceof Error ? err.message : err) }),
-          )
+        ? await deepProbe(deps, {
+            url: withUserinfo(url, credential),
+            timeoutMs: timeoutS * 1000,
+            transport: result.transport,
+          }).catch((err: unknown) => ({ error: String(err instanceof Error ? err.message : err) }))
         : undefined;
     if (values.json) writeJson(io, deep ? { ...result, deep } : result);
     else printResult(io, result, deep);
@@ -71,9 +72,10 @@ function optionalConfig(flag: string | undefined, io: CliIo): Readonly<Config> |
 async function resolveTarget(
   target: string,
   config: Readonly<Config> | undefined,
-): Promise<{ url: string; credential?: RtspCredential }> {
+): Promise<{ url: string; credential?: RtspCredential; transport?: 'auto' | 'tcp' | 'udp' }> {
   let url: string;
   let cameraId: string | undefined;
+  let transport: 'auto' | 'tcp' | 'udp' | undefined;
   if (/^rtsps?:\/\//i.test(target)) {
     url = target;
   } else {
@@ -87,11 +89,12 @@ async function resolveTarget(
         `camgate probe: '${target}' is not an rtsp URL, an IPv4 address or a known camera id`,
       );
     cameraId = camera?.id ?? (net.isIPv4(target) ? undefined : target);
+    transport = camera?.transport;
   }
   const parsed = new URL(url);
-  if (parsed.username || !config) return { url };
+  if (parsed.username || !config) return { url, transport };
   const credential = credentialFor(config, { id: cameraId, address: parsed.hostname });
-  return { url, credential };
+  return { url, credential, transport };
 }
 
 /**
@@ -135,6 +138,10 @@ function printResult(io: CliIo, result: ProbeResult, deep: unknown): void {
     const status = l.ok ? 'ok' : `FAIL${result.reason ? ` (${result.reason})` : ''}`;
     io.stdout.write(`  ${l.layer.padEnd(9)} ${status}${l.atMs !== undefined ? `  ${l.atMs} ms` : ''}\n`);
   }
+  if (result.transport)
+    io.stdout.write(
+      `  transport ${result.transport === 'udp' ? 'RTP over UDP' : 'RTP over TCP (interleaved)'}\n`,
+    );
   if (result.error) io.stdout.write(`  error: ${result.error.message} [${result.error.code}]\n`);
   const s = result.stream;
   if (s) {
@@ -145,9 +152,15 @@ function printResult(io: CliIo, result: ProbeResult, deep: unknown): void {
       s.fps !== undefined ? `${s.fps} fps` : undefined,
       s.bitrateKbps !== undefined ? `${s.bitrateKbps} kbit/s` : undefined,
       s.keyframeIntervalS !== undefined ? `GOP ${s.keyframeIntervalS} s` : undefined,
+      s.lossPct !== undefined ? `loss ${s.lossPct} %` : undefined,
+      s.jitterMs !== undefined ? `jitter ${s.jitterMs} ms` : undefined,
     ].filter((x) => x !== undefined);
     io.stdout.write(`  stream: ${facts.join(', ')}\n`);
+    if (s.timestampFault !== undefined)
+      io.stdout.write(`  RTP timestamps ${s.timestampFault}: fps and GOP measured from arrival times\n`);
   }
+  if (result.reasons && result.reasons.length > 0)
+    io.stdout.write(`  reasons: ${result.reasons.join(', ')}\n`);
   if (deep) io.stdout.write(`  ffprobe: ${JSON.stringify(deep)}\n`);
   io.stdout.write(result.ok ? 'probe: ok\n' : `probe: failed at ${result.failedLayer}\n`);
 }

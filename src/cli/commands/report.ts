@@ -9,7 +9,6 @@ import { durationText, pctText } from '../../report/render/format.js';
 import { reportHtml } from '../../report/render/html.js';
 import { reportJson } from '../../report/render/json.js';
 import type { Span } from '../../report/spans.js';
-import { systemClock } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { CAMERA_CLASSES } from '../../shared/types.js';
 import { openReadOnly, ReportRepo } from '../../store/reportRepo.js';
@@ -23,7 +22,6 @@ const DAY_MS = 86_400_000;
 
 export const reportCommand: CliCommand = {
   name: 'report',
-  summary: 'uptime/SLA report per camera and per class (reads the database; daemon not needed)',
   usage:
     'camgate report --from DATE --to DATE [--format text|json|csv|html] [--json] [--out FILE] [--config PATH]\n' +
     '  DATE is YYYY-MM-DD (UTC; --to includes that whole day) or an ISO-8601 time with zone',
@@ -53,7 +51,7 @@ export const reportCommand: CliCommand = {
           new Date(window.toMs).toISOString(),
         ),
       };
-      report = computeReport(buildReportInput(config, rows, window, systemClock.now()));
+      report = computeReport(buildReportInput(config, rows, window, io.clock.now()));
     } finally {
       db.close();
     }

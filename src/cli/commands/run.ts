@@ -1,6 +1,5 @@
 import { Daemon } from '../../app/daemon.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
-import { systemClock } from '../../shared/clock.js';
 import { createLog } from '../../shared/log.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
@@ -9,7 +8,6 @@ const STOP_DEADLINE_MS = 5000;
 
 export const runCommand: CliCommand = {
   name: 'run',
-  summary: 'run the daemon in the foreground (systemd runs this)',
   usage: 'camgate run [--config PATH]',
   async run(args, io) {
     const { values } = parseCommandArgs('run', args, { config: { type: 'string' } });
@@ -17,14 +15,14 @@ export const runCommand: CliCommand = {
     const config = loadConfigFile(file);
     const log = createLog({ level: config.log.level });
     io.crash?.useLog(log);
-    const daemon = new Daemon({ config, log, env: io.env });
+    const daemon = new Daemon({ config, log, env: io.env, clock: io.clock });
     let stopping: Promise<void> | undefined;
     const done = new Promise<number>((resolve) => {
       const onSignal = (signal: NodeJS.Signals): void => {
         if (stopping) return;
         log.info({ signal }, 'stopping');
         // A stop that hangs must not keep systemd waiting: exit regardless after the deadline.
-        const force = systemClock.setTimeout(() => {
+        const force = io.clock.setTimeout(() => {
           log.error('stop deadline passed; exiting');
           resolve(1);
         }, STOP_DEADLINE_MS);

@@ -8,7 +8,6 @@ import { controlRequest } from '../controlClient.js';
 
 export const snapshotCommand: CliCommand = {
   name: 'snapshot',
-  summary: 'one JPEG from a camera (its ONVIF snapshot URI, else a frame from its stream)',
   usage: 'camgate snapshot CAMERA [--out FILE] [--config PATH] [--json]   (FILE defaults to CAMERA.jpg)',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(

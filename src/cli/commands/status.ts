@@ -1,5 +1,5 @@
-import type { CameraStatusRow } from '../../app/statusBoard.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import type { CameraStatusRow } from '../../shared/types.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
 import { controlRequest } from '../controlClient.js';
@@ -16,7 +16,6 @@ interface StatusDoc {
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: "every camera's state, the integration summary, uplink state (from the running daemon)",
   usage: 'camgate status [--config PATH] [--json]',
   async run(args, io) {
     const { values } = parseCommandArgs('status', args, {
@@ -54,7 +53,12 @@ export function renderStatus(doc: StatusDoc, tty: boolean): string {
       ? `${c.stream.codec} ${c.stream.width ?? '?'}x${c.stream.height ?? '?'} ${c.stream.fps ?? '?'}fps`
       : '-',
     c.recording.status,
-    c.integrated ? 'yes' : `no (${c.cause ?? c.reasons.join(', ')})`,
+    // A degraded camera still counts; its reasons (e.g. rtp_timestamps_invalid) are what to fix.
+    c.integrated
+      ? c.reasons.length > 0
+        ? `yes (${c.reasons.join(', ')})`
+        : 'yes'
+      : `no (${c.cause ?? c.reasons.join(', ')})`,
   ]);
   const table = formatTable(['CAMERA', 'CLASS', 'ADDRESS', 'STATUS', 'STREAM', 'REC', 'INTEGRATED'], rows);
   const sections = Object.entries(doc)
@@ -94,6 +98,7 @@ interface ClassCount {
   total: number;
   integrated: number;
   planned?: number;
+  missing?: number;
 }
 
 /** "integrated 5/6 · overview 2/2 (planned 3) · ..." — installed vs integrated vs planned. */
@@ -101,7 +106,7 @@ function integrationLine(doc: StatusDoc, integrated: number): string {
   const byClass = (doc.summary as { byClass?: Record<string, ClassCount> } | undefined)?.byClass ?? {};
   const parts = Object.entries(byClass).map(
     ([cls, c]) =>
-      `${cls} ${c.integrated}/${c.total}${c.planned === undefined ? '' : ` (planned ${c.planned})`}`,
+      `${cls} ${c.integrated}/${c.total}${c.planned === undefined ? '' : ` (planned ${c.planned}${c.missing ? `, missing ${c.missing}` : ''})`}`,
   );
   return [`integrated ${integrated}/${doc.cameras.length}`, ...parts].join(' · ');
 }

@@ -1,8 +1,7 @@
 import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
-import { streamCauseOf } from '../../health/streamQuality.js';
+import { buildWhy } from '../../health/buildWhy.js';
 import { type RecordingEvidence, renderWhy, type WhyDoc } from '../../health/whyReport.js';
-import { systemClock } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { openHistoryReadOnly } from '../../store/historyRepo.js';
 import { parseCommandArgs } from '../args.js';
@@ -11,7 +10,6 @@ import { controlRequest } from '../controlClient.js';
 
 export const whyCommand: CliCommand = {
   name: 'why',
-  summary: 'why a camera is not integrated, with evidence',
   usage: 'camgate why CAMERA [--config PATH] [--json]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
@@ -28,7 +26,7 @@ export const whyCommand: CliCommand = {
       config.cameras.some((c) => c.id === cameraId) ||
       staticCameras(config.cameras, '').some((c) => c.id === cameraId);
     const doc = await askDaemon(config.control.socket, cameraId).then(
-      (live) => live ?? fromDatabase(config.storage.path, cameraId, declared),
+      (live) => live ?? fromDatabase(config.storage.path, cameraId, declared, io.clock.now()),
     );
     if (values.json) writeJson(io, doc);
     else if (doc.found) io.stdout.write(`${renderWhy(doc)}\n`);
@@ -93,47 +91,21 @@ function noListener(cause: unknown): boolean {
   return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EPIPE' || code === 'ECONNRESET';
 }
 
-/** With the daemon stopped nothing reaches the centre, so the camera is not integrated: uplink_down at best. */
-export function fromDatabase(dir: string, cameraId: string, declared: boolean): WhyDoc {
+/** The daemon is not running: the history database answers (a declared camera is known even unobserved). */
+export function fromDatabase(dir: string, cameraId: string, declared: boolean, nowMs: number): WhyDoc {
   const { history, close } = openHistoryReadOnly(dir);
   try {
-    if (!history.knowsCamera(cameraId)) {
-      // Declared in the config but never observed: known, and certainly not integrated.
-      if (!declared) return { found: false, cameraId, source: 'database', transitions: [] };
-      const reasons = ['not yet observed'];
-      const cause = streamCauseOf('unknown', reasons);
-      return {
-        found: true,
-        cameraId,
-        source: 'database',
-        status: 'unknown',
-        reasons,
-        integrated: false,
-        cause,
-        transitions: [],
-      };
-    }
-    const transitions = history.transitions(cameraId, 10);
-    const last = transitions[0];
-    const status = last?.to ?? 'unknown';
-    const reasons = last?.reasons ?? [];
-    const open = history.openOutage(cameraId);
-    return {
-      found: true,
+    const known = history.knowsCamera(cameraId);
+    return buildWhy({
       cameraId,
-      source: 'database',
-      status,
-      since: last?.at,
-      reasons,
-      integrated: false,
-      cause: streamCauseOf(status, reasons) ?? 'uplink_down',
-      openOutage: open && {
-        cause: open.cause,
-        startedAt: open.startedAt,
-        durationMs: systemClock.now() - open.startedMs,
+      now: { wallMs: nowMs },
+      declared,
+      history: {
+        known,
+        transitions: known ? history.transitions(cameraId, 10) : [],
+        openOutage: known ? history.openOutage(cameraId) : undefined,
       },
-      transitions,
-    };
+    });
   } finally {
     close();
   }

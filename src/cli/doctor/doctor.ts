@@ -1,6 +1,6 @@
 import { loadConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { systemClock } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { errorMessage } from '../../shared/errors.js';
 import { brokerCheck } from './brokerCheck.js';
 import { type Check, type CheckResult, runChecks } from './check.js';
@@ -27,6 +27,7 @@ export async function runDoctor(
   configPath: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
+  clock: Clock,
 ): Promise<{ config: Readonly<Config> | undefined; results: CheckResult[] }> {
   let config: Readonly<Config> | undefined;
   let configError: string | undefined;
@@ -37,7 +38,7 @@ export async function runDoctor(
     configError = errorMessage(err);
   }
   const results = await runChecks(doctorChecks, {
-    clock: systemClock,
+    clock,
     env,
     config,
     configPath,

@@ -1,10 +1,10 @@
-import { CAMERA_CLASSES, type CameraClass } from '../../shared/types.js';
+import { CAMERA_CLASSES, type CameraClass, type CameraStatus } from '../../shared/types.js';
 import type { Report } from '../model.js';
 
 /** What the daemon says about a camera right now (`GET /status`), when it runs. */
 export interface LiveCameraState {
   readonly cameraId: string;
-  readonly status: string;
+  readonly status: CameraStatus;
   readonly integrated: boolean;
   readonly cause?: string;
   readonly stream: {
@@ -74,7 +74,10 @@ export interface AcceptanceDoc {
   /** Why not, one line each; empty when accepted. */
   readonly openItems: readonly string[];
   readonly classes: Readonly<
-    Record<CameraClass, { planned: number | null; installed: number; integrated: number | null }>
+    Record<
+      CameraClass,
+      { planned: number | null; installed: number; missing: number | null; integrated: number | null }
+    >
   >;
   readonly cameras: readonly AcceptanceCamera[];
   readonly checks: readonly BoxCheck[];
@@ -102,7 +105,8 @@ export function computeAcceptance(input: AcceptanceInput): AcceptanceDoc {
       if (planned !== null && mine.length < planned)
         open.push(`${k}: ${mine.length} installed of ${planned} planned`);
       const integrated = input.live ? mine.filter((c) => c.integrated === true).length : null;
-      return [k, { planned, installed: mine.length, integrated }];
+      const missing = planned === null ? null : Math.max(0, planned - mine.length);
+      return [k, { planned, installed: mine.length, missing, integrated }];
     }),
   ) as AcceptanceDoc['classes'];
   for (const check of input.checks)

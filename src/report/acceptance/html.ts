@@ -25,7 +25,7 @@ export function acceptanceHtml(doc: AcceptanceDoc): string {
     : '';
   const classes = CAMERA_CLASSES.map((k) => {
     const c = doc.classes[k];
-    return `<tr><td>${k}</td><td>${c.planned ?? '-'}</td><td>${c.installed}</td><td>${c.integrated ?? 'unknown'}</td></tr>`;
+    return `<tr><td>${k}</td><td>${c.planned ?? '-'}</td><td>${c.installed}</td><td>${c.missing ?? '-'}</td><td>${c.integrated ?? 'unknown'}</td></tr>`;
   }).join('');
   const cams = doc.cameras
     .map(
@@ -56,7 +56,7 @@ export function acceptanceHtml(doc: AcceptanceDoc): string {
 <h1>Site handover · ${e(doc.site.name || doc.site.id)}</h1>
 <p>site <b>${e(doc.site.id)}</b> · gateway ${e(doc.gatewayId)} · camgate ${e(doc.version)} · generated ${e(doc.generatedAt)} · observed ${e(doc.period.from)} – ${e(doc.period.to)}</p>
 ${verdict}${items}
-<h2>Cameras per class</h2><table><thead><tr><th>class</th><th>planned</th><th>installed</th><th>integrated now</th></tr></thead><tbody>${classes}</tbody></table>
+<h2>Cameras per class</h2><table><thead><tr><th>class</th><th>planned</th><th>installed</th><th>missing</th><th>integrated now</th></tr></thead><tbody>${classes}</tbody></table>
 <h2>Cameras</h2><table><thead><tr><th>id</th><th>class</th><th>address</th><th>device</th><th>serial</th><th>MAC</th><th>status</th><th>integrated</th><th>stream</th><th>recording</th><th>uptime</th><th>outages</th></tr></thead><tbody>${cams}</tbody></table>
 ${pics}
 <h2>Gateway checks</h2><table><thead><tr><th>check</th><th>status</th><th>detail</th></tr></thead><tbody>${checks}</tbody></table>

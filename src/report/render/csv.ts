@@ -17,6 +17,7 @@ const HEADER = [
   'planned',
   'installed',
   'replaced',
+  'missing',
 ];
 
 /** One CSV table (RFC 4180): a row per camera, then per class, then the site; empty cell = not applicable. */
@@ -39,6 +40,7 @@ export function reportCsv(report: Report): string {
       null,
       c.installedAtEnd ? 1 : 0,
       c.replaced,
+      null,
     ]);
   }
   for (const k of CAMERA_CLASSES) rows.push(groupRow('class', k, k, report.classes[k]));
@@ -63,6 +65,7 @@ function groupRow(scope: string, id: string, cls: string, g: GroupReport): (stri
     g.planned,
     g.installed,
     g.replaced,
+    g.missing,
   ];
 }
 

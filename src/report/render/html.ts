@@ -52,9 +52,9 @@ function summaryTable(report: Report): string {
     ['all', report.total] as const,
   ].map(
     ([name, g]) =>
-      `<tr><td>${name}</td><td class="num">${g.planned ?? '-'}</td><td class="num">${g.installed}</td><td class="num">${pctText(g.uptimePct)}</td><td class="num">${pctText(g.integratedPct)}</td><td class="num">${pctText(g.recordingPct)}</td><td class="num">${g.outageCount}</td><td class="num">${g.restoredCameras}</td><td class="num">${g.replaced ?? '-'}</td></tr>`,
+      `<tr><td>${name}</td><td class="num">${g.planned ?? '-'}</td><td class="num">${g.installed}</td><td class="num">${g.missing ?? '-'}</td><td class="num">${pctText(g.uptimePct)}</td><td class="num">${pctText(g.integratedPct)}</td><td class="num">${pctText(g.recordingPct)}</td><td class="num">${g.outageCount}</td><td class="num">${g.restoredCameras}</td><td class="num">${g.replaced ?? '-'}</td></tr>`,
   );
-  return `<table class="summary"><thead><tr><th>class</th><th class="num">planned</th><th class="num">installed</th><th class="num">uptime</th><th class="num">integrated</th><th class="num">recording</th><th class="num">outages</th><th class="num">restored</th><th class="num">replaced</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="summary"><thead><tr><th>class</th><th class="num">planned</th><th class="num">installed</th><th class="num">missing</th><th class="num">uptime</th><th class="num">integrated</th><th class="num">recording</th><th class="num">outages</th><th class="num">restored</th><th class="num">replaced</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function cameraTable(report: Report): string {

@@ -55,7 +55,10 @@ export function classChartSvg(report: Report): string {
   CAMERA_CLASSES.forEach((k, gi) => {
     const g = report.classes[k];
     const top = gi * groupH;
-    const planned = g.planned === null ? 'not planned' : `planned ${g.planned}`;
+    const planned =
+      g.planned === null
+        ? 'not planned'
+        : `planned ${g.planned}${g.missing ? ` · missing ${g.missing}` : ''}`;
     parts.push(
       `<text x="0" y="${top + 12}" class="chart-class" font-weight="bold">${k}</text><text x="${labelW}" y="${top + 12}" class="chart-count">installed ${g.installed} · ${planned}</text>`,
     );

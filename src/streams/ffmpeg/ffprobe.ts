@@ -20,16 +20,21 @@ export interface DeepProbeOptions {
   /** RTSP socket I/O timeout handed to ffprobe, and our own deadline (plus slack). */
   readonly timeoutMs?: number;
   readonly ffprobePath?: string;
+  /** RTP transport (what our own probe settled on); default tcp. */
+  readonly transport?: 'tcp' | 'udp';
 }
 
-/** The ffprobe arguments: TCP interleaved and I/O timeouts, so a dead camera cannot hang it. */
-export function ffprobeArgs(timeoutMs: number): string[] {
+/**
+ * The ffprobe arguments: an explicit transport (ffmpeg's own default tries UDP first) and I/O
+ * timeouts, so a dead camera cannot hang it.
+ */
+export function ffprobeArgs(timeoutMs: number, transport: 'tcp' | 'udp' = 'tcp'): string[] {
   const micros = String(timeoutMs * 1000);
   return [
     '-v',
     'error',
     '-rtsp_transport',
-    'tcp',
+    transport,
     '-timeout',
     micros,
     '-rw_timeout',
@@ -54,7 +59,7 @@ export async function deepProbe(deps: { clock: Clock }, options: DeepProbeOption
       () => reject(new CamgateError('RTSP_TIMEOUT', `ffprobe gave no answer within ${timeoutMs + 2000} ms`)),
       timeoutMs + 2000,
     );
-    command.ffprobe(ffprobeArgs(timeoutMs), (err: unknown, result: ffmpeg.FfprobeData) => {
+    command.ffprobe(ffprobeArgs(timeoutMs, options.transport), (err: unknown, result: ffmpeg.FfprobeData) => {
       timer.cancel();
       if (err) {
         const message = redactText(err instanceof Error ? err.message : String(err));

@@ -10,6 +10,8 @@ export interface RecorderArgsOptions {
   readonly segmentSeconds: number;
   /** RTSP socket I/O timeout; ffmpeg exits when the camera goes silent this long. */
   readonly ioTimeoutSeconds: number;
+  /** RTP transport, always explicit: ffmpeg's own default tries UDP first. Default tcp. */
+  readonly transport?: 'tcp' | 'udp';
 }
 
 export const SEGMENT_EXTENSION = '.ts';
@@ -31,7 +33,7 @@ export function recorderArgs(o: RecorderArgsOptions): RecorderArgs {
     input: o.url,
     inputOptions: [
       '-rtsp_transport',
-      'tcp',
+      o.transport ?? 'tcp',
       // ffmpeg 5+: socket I/O timeout in microseconds (the old -stimeout is gone).
       '-timeout',
       String(Math.round(o.ioTimeoutSeconds * 1_000_000)),

@@ -5,6 +5,7 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Log } from '../../shared/log.js';
 import { redactText } from '../../shared/redact.js';
 import type { Service } from '../../shared/service.js';
+import { type FfmpegTransport, transportRefused } from '../ffmpeg/rtspTransport.js';
 import { readJsmpegScript } from './jsmpegScript.js';
 import { livePage, PLAYER_PATH, STATUS_PATH, VIDEO_PATH } from './livePage.js';
 import { allowedHost, allowedOrigin } from './loopbackOrigin.js';
@@ -27,6 +28,11 @@ export interface LiveSessionDeps {
   /** No video this long while ffmpeg runs: stop it and tell the viewers. */
   readonly stallMs?: number;
   readonly ffmpegPath?: string;
+  /**
+   * RTP transports for ffmpeg, in order: the next one is tried when the camera refuses one (461).
+   * Default TCP, then UDP (ffmpeg's own default would try UDP first).
+   */
+  readonly transports?: readonly FfmpegTransport[];
   /** JSMpeg's browser build; default: read from the installed package. */
   readonly playerScript?: () => Buffer;
   /** Bytes queued for one viewer before it skips to a later keyframe (`ViewerFanout`). */
@@ -70,6 +76,8 @@ export class LiveSession implements Service {
   private fps = 0;
   private status = 'waiting for a viewer';
   private lastError = '';
+  /** Index into the transports of the ffmpeg now running (or last run). */
+  private transportIndex = 0;
   /** ffmpegs told to stop and not yet gone; `stop()` waits for them too. */
   private readonly stopping = new Set<Promise<void>>();
   /** `stop()` has begun: no new viewer, no new ffmpeg, no new timer. */
@@ -218,7 +226,7 @@ export class LiveSession implements Service {
     ws.on('error', (err) => this.deps.log.debug({ err }, 'viewer socket error'));
     ws.on('close', () => this.guard('viewer left', () => this.onViewerLeft(ws)));
     this.deps.log.info({ viewers: this.viewers.size }, 'viewer connected');
-    if (!this.source) this.startSource();
+    if (!this.source) this.startSource(0);
     else this.viewers.join(ws, () => this.join.joinBurst());
   }
 
@@ -232,8 +240,12 @@ export class LiveSession implements Service {
     }, this.deps.idleGraceMs ?? 3000);
   }
 
-  private startSource(): void {
-    const source = new Mpeg1Source(this.deps.rtspUrl, this.deps.clock, this.deps.ffmpegPath);
+  private startSource(transportIndex: number): void {
+    const transports = this.deps.transports ?? ['tcp', 'udp'];
+    this.transportIndex = transportIndex;
+    const transport = transports[transportIndex] ?? 'tcp';
+    const source = new Mpeg1Source(this.deps.rtspUrl, this.deps.clock, this.deps.ffmpegPath, transport);
+    let refused = false;
     this.source = source;
     this.join = new TsJoinPoint();
     this.counter = new MpegTsPictureCounter();
@@ -242,7 +254,7 @@ export class LiveSession implements Service {
     this.lastDataMono = this.deps.clock.monotonic();
     this.status = 'connecting to the camera';
     this.lastError = '';
-    this.deps.log.info({ pid: source.pid }, 'ffmpeg started');
+    this.deps.log.info({ pid: source.pid, transport }, 'ffmpeg started');
     source.on('size', (width, height) => {
       this.size ??= { width, height };
     });
@@ -253,6 +265,7 @@ export class LiveSession implements Service {
     source.on('stderr', (line) => {
       const safe = redactText(line);
       const current = source === this.source;
+      if (transportRefused(safe)) refused = true;
       if (current && /error|unauthorized|refused|timed out|invalid/i.test(safe)) this.lastError = safe;
       this.deps.log.debug({ ffmpeg: safe }, 'ffmpeg');
     });
@@ -262,6 +275,11 @@ export class LiveSession implements Service {
       // 255, which is no news), and a newer ffmpeg may be connecting by now.
       if (source !== this.source) return;
       this.source = undefined;
+      if (refused && this.transportIndex + 1 < transports.length && this.viewers.size > 0 && !this.closing) {
+        this.deps.log.info({ refused: transport }, 'camera refused the RTP transport; trying the next');
+        this.startSource(this.transportIndex + 1);
+        return;
+      }
       this.status = `ffmpeg exited (${code ?? signal}): ${this.lastError || 'stream ended'}; reload to retry`;
     });
   }

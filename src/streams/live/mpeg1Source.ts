@@ -1,43 +1,49 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import type { Clock } from '../../shared/clock.js';
 import { CamgateError } from '../../shared/errors.js';
-
-/** The parts of node-rtsp-stream 0.0.9's Mpeg1Muxer we use (it ships no types). */
-interface Mpeg1Muxer extends EventEmitter {
-  readonly stream: ChildProcess;
-}
-type Mpeg1MuxerCtor = new (options: {
-  url: string;
-  ffmpegPath: string;
-  ffmpegOptions: Record<string, string>;
-}) => Mpeg1Muxer;
-
-const require = createRequire(import.meta.url);
-
-/**
- * node-rtsp-stream's VideoStream would also open its own WebSocket server on every interface and
- * copy ffmpeg's stderr (which names the URL, password included) to ours; we use only its muxer
- * (ffmpeg → MPEG-TS/MPEG-1 on stdout) and serve viewers ourselves on loopback.
- */
-function loadMuxer(): Mpeg1MuxerCtor {
-  return require('node-rtsp-stream/mpeg1muxer.js') as Mpeg1MuxerCtor;
-}
+import type { FfmpegTransport } from '../ffmpeg/rtspTransport.js';
 
 // jsmpeg decodes MPEG-1 video without B-frames; audio is not needed to aim a camera. MPEG-1 allows
 // only 23.976-60 fps: a 15 fps camera stream fails with "MPEG-1/2 does not support 15/1 fps".
 // A keyframe (with a sequence header) every second: a viewer who joins a running ffmpeg starts
 // at the last one (`TsJoinPoint`), so this bounds both the wait and the burst it gets.
-const OUTPUT_OPTIONS: Record<string, string> = {
-  '-an': '',
-  '-r': '25',
-  '-g': '25',
-  '-bf': '0',
-  '-b:v': '1000k',
-  '-nostats': '',
-  '-loglevel': 'info',
-};
+const OUTPUT_OPTIONS = [
+  '-an',
+  '-r',
+  '25',
+  '-g',
+  '25',
+  '-bf',
+  '0',
+  '-b:v',
+  '1000k',
+  '-nostats',
+  '-loglevel',
+  'info',
+];
+
+/**
+ * ffmpeg's argv: what node-rtsp-stream 0.0.9's Mpeg1Muxer runs (`-i URL -f mpegts -codec:v
+ * mpeg1video ... -`), plus an explicit `-rtsp_transport` before the input, which that muxer cannot
+ * place (its options all land after `-i`, where ffmpeg takes them as output options). Its
+ * VideoStream would also open its own WebSocket server on every interface and copy ffmpeg's stderr
+ * (which names the URL, password included) to ours; we serve viewers ourselves on loopback.
+ */
+export function mpeg1Args(url: string, transport: FfmpegTransport): string[] {
+  return [
+    '-rtsp_transport',
+    transport,
+    '-i',
+    url,
+    '-f',
+    'mpegts',
+    '-codec:v',
+    'mpeg1video',
+    ...OUTPUT_OPTIONS,
+    '-',
+  ];
+}
 
 export interface Mpeg1SourceEvents {
   data: [chunk: Buffer];
@@ -56,11 +62,10 @@ export class Mpeg1Source extends EventEmitter<Mpeg1SourceEvents> {
     url: string,
     private readonly clock: Clock,
     ffmpegPath = 'ffmpeg',
+    readonly transport: FfmpegTransport = 'tcp',
   ) {
     super();
-    const Muxer = loadMuxer();
-    const muxer = new Muxer({ url, ffmpegPath, ffmpegOptions: OUTPUT_OPTIONS });
-    this.child = muxer.stream;
+    this.child = spawn(ffmpegPath, mpeg1Args(url, transport), { stdio: ['ignore', 'pipe', 'pipe'] });
     if (this.child.pid === undefined) throw new CamgateError('FFMPEG', `cannot start ${ffmpegPath}`);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
@@ -70,8 +75,8 @@ export class Mpeg1Source extends EventEmitter<Mpeg1SourceEvents> {
     });
     // Without a listener an 'error' (spawn failure) would throw out of the event loop.
     this.child.on('error', (err) => this.emit('stderr', `spawn error: ${err.message}`));
-    muxer.on('mpeg1data', (chunk: Buffer) => this.emit('data', chunk));
-    muxer.on('ffmpegStderr', (chunk: Buffer) => this.onStderr(chunk.toString('utf8')));
+    this.child.stdout?.on('data', (chunk: Buffer) => this.emit('data', chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.onStderr(chunk.toString('utf8')));
   }
 
   get pid(): number | undefined {

@@ -24,6 +24,12 @@ export interface TransportHeader {
   readonly tcp: boolean;
   readonly interleaved?: readonly [number, number];
   readonly ssrc?: number;
+  /** UDP: the ports the client asked for (echoed back) and the ports the server sends from. */
+  readonly clientPort?: readonly [number, number];
+  readonly serverPort?: readonly [number, number];
+  /** UDP: the address the server sends from, when not the RTSP connection's peer (RFC 2326 12.39). */
+  readonly source?: string;
+  readonly multicast: boolean;
 }
 
 export function parseTransport(value: string | undefined): TransportHeader | undefined {
@@ -31,20 +37,35 @@ export function parseTransport(value: string | undefined): TransportHeader | und
   const first = value.split(',')[0] ?? '';
   const [spec = '', ...params] = first.split(';');
   let interleaved: [number, number] | undefined;
+  let clientPort: [number, number] | undefined;
+  let serverPort: [number, number] | undefined;
   let ssrc: number | undefined;
+  let source: string | undefined;
+  let multicast = false;
   for (const p of params) {
     const [k = '', v = ''] = p.split('=');
     const key = k.trim().toLowerCase();
-    if (key === 'interleaved') {
-      const m = /^(\d+)(?:-(\d+))?$/.exec(v.trim());
-      if (m) interleaved = [Number(m[1]), m[2] !== undefined ? Number(m[2]) : Number(m[1]) + 1];
-    } else if (key === 'ssrc') {
+    if (key === 'interleaved') interleaved = pairOf(v, 255);
+    else if (key === 'client_port') clientPort = pairOf(v, 65_535);
+    else if (key === 'server_port') serverPort = pairOf(v, 65_535);
+    else if (key === 'source' && v.trim() !== '') source = v.trim();
+    else if (key === 'multicast') multicast = true;
+    else if (key === 'ssrc') {
       // Hikvision: "ssrc= d6d6627" — a space and only seven hex digits.
       const hex = v.trim();
       if (/^[0-9a-f]{1,8}$/i.test(hex)) ssrc = Number.parseInt(hex, 16);
     }
   }
-  return { tcp: /\/TCP$/i.test(spec.trim()), interleaved, ssrc };
+  return { tcp: /\/TCP$/i.test(spec.trim()), interleaved, ssrc, clientPort, serverPort, source, multicast };
+}
+
+/** "a-b" or "a" (then b = a + 1), each within 0..max. */
+function pairOf(text: string, max: number): [number, number] | undefined {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = m[2] !== undefined ? Number(m[2]) : a + 1;
+  return a <= max && b <= max ? [a, b] : undefined;
 }
 
 export interface RtpInfoEntry {

@@ -1,56 +1,37 @@
 import type { Socket } from 'node:net';
-import type { Clock } from '../../shared/clock.js';
 import { CamgateError, errorMessage } from '../../shared/errors.js';
 import type { Log } from '../../shared/log.js';
-import type { Net } from '../../shared/net.js';
 import type { StreamStats } from '../../shared/types.js';
 import { Ticker } from '../ticker.js';
 import { type CloseReason, reasonFor, type SessionPhase } from './closeReason.js';
 import type { VideoParams } from './h264Sps.js';
 import { NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
 import { type Presentation, paramsFromRtpPacket, parsePresentation } from './presentation.js';
-import { RtpStats, type RtpWindow } from './rtpStats.js';
+import { RtpStats } from './rtpStats.js';
 import type { RtspCredential } from './rtspAuth.js';
 import { RtspClient } from './rtspClient.js';
-import { parsePublic, parseSession, parseTransport, type SessionHeader } from './rtspHeaders.js';
+import { parsePublic, parseSession, type SessionHeader } from './rtspHeaders.js';
 import type { RtspMessage } from './rtspMessage.js';
-import type { RtspParserLimits } from './rtspParser.js';
 import { splitRtspUrl } from './rtspRequest.js';
+import type { RtspSessionDeps, RtspSessionOptions, SessionSample } from './rtspSessionOptions.js';
 import { connectWithDeadline } from './tcpConnect.js';
+import { type RtpTransport, type SetupResult, setupVideo } from './transportSetup.js';
+import { UdpMedia, udpPeer } from './udpMedia.js';
+import { type UdpPortPair, UdpPortPool } from './udpPortPool.js';
 
 export type { CloseReason, SessionPhase } from './closeReason.js';
+export type { RtspSessionDeps, RtspSessionOptions, SessionSample } from './rtspSessionOptions.js';
+export type { RtpTransport } from './transportSetup.js';
 
-export interface RtspSessionDeps {
-  readonly clock: Clock;
-  readonly net: Net;
-  readonly log: Log;
-}
-
-export interface RtspSessionOptions {
-  /** rtsp:// URL; userinfo in it is used as the credential when `credential` is absent, never logged. */
-  readonly url: string;
-  readonly credential?: RtspCredential;
-  readonly connectTimeoutMs?: number;
-  /** Deadline for each request/response step, whatever the server's pace (slow drip). */
-  readonly stepTimeoutMs?: number;
-  /** No new video frame for this long after PLAY closes the session with 'stall'. */
-  readonly stallMs?: number;
-  /** Shared tick for stall/keepalive checks; a private one is made when absent. */
-  readonly ticker?: Ticker;
-  readonly limits?: RtspParserLimits;
-  onKeyframe?(atMs: number): void;
-  onPhase?(phase: SessionPhase): void;
-}
-
-export interface SessionSample {
-  readonly stats: StreamStats;
-  readonly window: RtpWindow;
-}
+/** Handled RTP packets per second per UDP socket: ~100 Mbit/s of 1400-byte packets, 50× a 4K camera. */
+const UDP_BUDGET_PER_SECOND = 10_000;
+const UDP_FLOOD_SECONDS = 3;
 
 /**
- * One RTSP health session: OPTIONS → DESCRIBE (auth) → SETUP (TCP interleaved, video only) →
- * PLAY, keepalive before the server's session timeout, TEARDOWN on stop. Every step has a
- * deadline; every failure ends in `closed` with a reason, never in a throw.
+ * One RTSP health session: OPTIONS → DESCRIBE (auth) → SETUP (video only; TCP interleaved, or
+ * RTP/AVP over UDP with RTCP receiver reports when the camera refuses TCP) → PLAY, keepalive
+ * before the server's session timeout, TEARDOWN on stop. Every step has a deadline; every failure
+ * ends in `closed` with a reason, never in a throw; UDP ports are released on every end.
  */
 export class RtspSession {
   readonly closed: Promise<CloseReason>;
@@ -64,6 +45,8 @@ export class RtspSession {
   private inbandParams: VideoParams | undefined;
   private stats: RtpStats | undefined;
   private rtpChannel = 0;
+  private transportValue: RtpTransport | undefined;
+  private media: UdpMedia | undefined;
   private session: SessionHeader | undefined;
   private keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
   private nextKeepaliveAt = 0;
@@ -100,6 +83,11 @@ export class RtspSession {
     return this.error;
   }
 
+  /** The RTP transport SETUP settled on; undefined before. */
+  get transport(): RtpTransport | undefined {
+    return this.transportValue;
+  }
+
   get presentation(): Presentation | undefined {
     return this.presentationValue;
   }
@@ -108,7 +96,7 @@ export class RtspSession {
     return this.presentationValue?.video.params ?? this.inbandParams;
   }
 
-  /** Monotonic ms of the last new RTP timestamp (or of PLAY, before the first one). */
+  /** Monotonic ms of the last new coded picture (or of PLAY, before the first one). */
   get lastFrameAt(): number {
     return Math.max(this.stats?.lastFrameAt ?? 0, this.playingSince);
   }
@@ -145,8 +133,11 @@ export class RtspSession {
       fps: window.fps ?? video.sdpFramerate,
       bitrateKbps: window.bitrateKbps,
       lossPct: window.lossPct,
-      jitterMs: window.jitterMs,
+      // Jitter compares timestamps with arrival; with unusable timestamps there is nothing to compare.
+      jitterMs: window.timestampFault === undefined ? window.jitterMs : undefined,
       keyframeIntervalS: window.keyframeIntervalS,
+      transport: this.transportValue,
+      timestampFault: window.timestampFault,
     };
     return { stats, window };
   }
@@ -156,9 +147,13 @@ export class RtspSession {
     if (this.currentPhase !== 'playing') return;
     const stallMs = this.options.stallMs ?? 5000;
     if (nowMs - this.lastFrameAt > stallMs) {
-      this.finish('stall', new CamgateError('RTSP_TIMEOUT', `no new video frame for ${stallMs} ms`));
+      this.finish(
+        'stall',
+        new CamgateError('RTSP_TIMEOUT', `no new video frame for ${stallMs} ms${this.media?.note() ?? ''}`),
+      );
       return;
     }
+    this.media?.tick(nowMs);
     if (nowMs >= this.nextKeepaliveAt && this.session && this.client) {
       this.client.sendOnly({
         method: this.keepaliveMethod,
@@ -213,21 +208,20 @@ export class RtspSession {
     const presentation = parsePresentation(describe, url);
     this.presentationValue = presentation;
     this.setPhase('setup');
-    const setup = expectOk(
-      await client.request(
-        {
-          method: 'SETUP',
-          url: presentation.video.controlUrl,
-          headers: { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' },
-        },
-        step,
-      ),
+    const setup = await setupVideo(
+      client,
+      presentation.video.controlUrl,
+      this.options.transports ?? ['tcp', 'udp'],
+      step,
+      () => (this.options.udpPorts ?? new UdpPortPool(this.deps.net)).open(),
     );
-    this.session = parseSession(setup.headers.get('session'));
+    this.transportValue = setup.transport;
+    if (setup.pair) this.media = this.udpMedia(setup.pair, setup);
+    if (this.currentPhase === 'closed') this.media?.close();
+    this.session = parseSession(setup.response.headers.get('session'));
     if (!this.session) throw new CamgateError('RTSP_PROTOCOL', 'SETUP response has no usable Session header');
-    const transport = parseTransport(setup.headers.get('transport'));
     // The server may pick other channels than we asked for (RFC 2326 12.39); follow its choice.
-    this.rtpChannel = transport?.interleaved?.[0] ?? 0;
+    this.rtpChannel = setup.answer?.interleaved?.[0] ?? 0;
     this.setPhase('play');
     expectOk(
       await client.request(
@@ -244,14 +238,19 @@ export class RtspSession {
     const now = this.deps.clock.monotonic();
     this.playingSince = now;
     this.scheduleKeepalive(now);
+    this.media?.tick(now);
     const ticker = this.options.ticker ?? new Ticker(this.deps.clock, 250);
     this.untick = ticker.add((t) => this.tick(t));
     this.setPhase('playing');
   }
 
   private onInterleaved(channel: number, data: Buffer, offset: number, length: number): void {
-    if (channel !== this.rtpChannel || !this.stats) return;
-    const now = this.deps.clock.monotonic();
+    if (channel !== this.rtpChannel || this.media) return;
+    this.onRtp(data, offset, length, this.deps.clock.monotonic());
+  }
+
+  private onRtp(data: Buffer, offset: number, length: number, now: number): void {
+    if (!this.stats) return;
     const flags = this.stats.onPacket(data, offset, length, now);
     if (flags <= 0) return;
     if ((flags & NAL_SPS) !== 0 && !this.videoParams) this.learnSps(data, offset, length);
@@ -267,6 +266,21 @@ export class RtspSession {
     } catch (err) {
       this.log.debug({ err }, 'in-band SPS not parseable');
     }
+  }
+
+  /** Packets that arrive before PLAY's answer find no stats yet and are not counted. */
+  private udpMedia(pair: UdpPortPair, setup: SetupResult): UdpMedia {
+    return new UdpMedia({
+      pair,
+      peer: udpPeer(this.socket?.remoteAddress, setup.answer),
+      budgetPerSecond: this.options.udpBudgetPerSecond ?? UDP_BUDGET_PER_SECOND,
+      floodSeconds: UDP_FLOOD_SECONDS,
+      cname: `camgate@${this.socket?.localAddress ?? 'localhost'}`,
+      now: () => this.deps.clock.monotonic(),
+      onRtp: (data, arrivalMs) => this.onRtp(data, 0, data.length, arrivalMs),
+      reception: () => this.stats?.reception(),
+      onFailure: (err) => this.finish('protocol', err),
+    });
   }
 
   private scheduleKeepalive(nowMs: number): void {
@@ -296,6 +310,7 @@ export class RtspSession {
     this.untick = undefined;
     this.client?.close();
     this.socket?.destroy();
+    this.media?.close();
     if (reason !== 'stopped') this.log.debug({ reason, phase, err }, 'rtsp session closed');
     this.options.onPhase?.('closed');
     this.resolveClosed(reason);

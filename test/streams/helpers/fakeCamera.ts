@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import net from 'node:net';
 
 export interface FakeCameraOptions {
@@ -7,8 +8,14 @@ export interface FakeCameraOptions {
   gop?: number;
   sessionTimeoutS?: number;
   auth?: { user: string; password: string; algorithm: 'MD5' | 'SHA-256'; staleOnce?: boolean };
-  /** Packets keep flowing but every one carries the same RTP timestamp (a hung encoder). */
+  /** Pictures keep coming but every packet carries the same RTP timestamp (issue #12's encoders). */
   frozenTimestamps?: boolean;
+  /** Refuse RTP over TCP with 461 and stream RTP/AVP over UDP from its own port pair. */
+  udpOnly?: boolean;
+  /** UDP: skip (never send) every Nth RTP sequence number, to make real loss. */
+  dropEvery?: number;
+  /** A hung encoder behind a live RTSP server: only SPS+PPS (STAP-A), timestamps advancing. */
+  parameterSetsOnly?: boolean;
 }
 
 // SPS/PPS from the retina captures: Dahua H.264 704x480 High, TP-Link H.265 2560x1440 Main.
@@ -22,11 +29,18 @@ const H265_FMTP =
  * and SHA-256, a stale nonce, H.265 with FU fragmentation, short session timeouts (keepalive).
  */
 export class FakeCamera {
-  readonly requests: Array<{ method: string; authorized: boolean }> = [];
+  /** Every request received, with its arrival time (ms since the epoch). */
+  readonly requests: Array<{ method: string; authorized: boolean; at: number }> = [];
   private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private nonce = randomBytes(8).toString('hex');
   private staleSent = false;
+  /** UDP: the camera's own RTP/RTCP sockets (server_port), and where the client asked RTP to go. */
+  private udp: { rtp: dgram.Socket; rtcp: dgram.Socket; clientPort: number } | undefined;
+  /** UDP: RTCP datagrams that reached the camera's RTCP port from the client. */
+  readonly rtcpReceived: Buffer[] = [];
+  /** Transport headers of the SETUP requests, in order. */
+  readonly setupTransports: string[] = [];
 
   private constructor(
     private readonly server: net.Server,
@@ -71,7 +85,7 @@ export class FakeCamera {
     );
     const cseq = headers.get('cseq') ?? '0';
     const authorized = this.checkAuth(method, uri, headers.get('authorization'));
-    this.requests.push({ method, authorized });
+    this.requests.push({ method, authorized, at: Date.now() });
     const auth = this.options.auth;
     if (auth && method !== 'OPTIONS') {
       // The first correct answer is refused as stale once, to exercise the client's stale retry.
@@ -95,15 +109,44 @@ export class FakeCamera {
         `RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Base: ${this.url}/\r\nContent-Type: application/sdp\r\nContent-Length: ${sdp.length}\r\n\r\n${sdp}`,
       );
     } else if (method === 'SETUP') {
-      socket.write(
-        `RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nTransport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n${session}\r\n\r\n`,
-      );
+      void this.setup(socket, cseq, session, headers.get('transport') ?? '');
     } else if (method === 'PLAY') {
       socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\n${session}\r\n\r\n`);
       this.stream(socket);
     } else {
       socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\n\r\n`);
     }
+  }
+
+  private async setup(socket: net.Socket, cseq: string, session: string, transport: string): Promise<void> {
+    this.setupTransports.push(transport);
+    const clientPort = /client_port=(\d+)/.exec(transport)?.[1];
+    if (!this.options.udpOnly) {
+      const t = 'RTP/AVP/TCP;unicast;interleaved=0-1';
+      socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nTransport: ${t}\r\n${session}\r\n\r\n`);
+    } else if (clientPort === undefined) {
+      socket.write(`RTSP/1.0 461 Unsupported transport\r\nCSeq: ${cseq}\r\n\r\n`);
+    } else {
+      const rtp = dgram.createSocket('udp4');
+      const rtcp = dgram.createSocket('udp4');
+      await new Promise<void>((r) => rtp.bind(0, '127.0.0.1', r));
+      await new Promise<void>((r) => rtcp.bind(0, '127.0.0.1', r));
+      rtcp.on('message', (msg) => this.rtcpReceived.push(msg));
+      this.udp = { rtp, rtcp, clientPort: Number(clientPort) };
+      const ports = `${rtp.address().port}-${rtcp.address().port}`;
+      const t = `RTP/AVP;unicast;client_port=${clientPort}-${Number(clientPort) + 1};server_port=${ports};ssrc=0000CAFE`;
+      socket.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nTransport: ${t}\r\n${session}\r\n\r\n`);
+    }
+  }
+
+  /** UDP: the camera's RTP source port (the SETUP answer's server_port). */
+  get udpServerPort(): number | undefined {
+    return this.udp?.rtp.address().port;
+  }
+
+  /** UDP: the client port RTP goes to. */
+  get udpClientPort(): number | undefined {
+    return this.udp?.clientPort;
   }
 
   private checkAuth(method: string, uri: string, header: string | undefined): boolean {
@@ -149,8 +192,14 @@ export class FakeCamera {
         return;
       }
       const ts = this.options.frozenTimestamps ? 12345 : (frame * (90_000 / fps)) >>> 0;
-      for (const payload of this.framePayloads(frame % gop === 0)) {
-        socket.write(rtpFrame(seq, ts, payload));
+      const payloads = this.options.parameterSetsOnly
+        ? [PARAMETER_SETS]
+        : this.framePayloads(frame % gop === 0);
+      for (const payload of payloads) {
+        const packet = rtpFrame(seq, ts, payload);
+        const drop = this.options.dropEvery !== undefined && seq % this.options.dropEvery === 0;
+        if (!this.udp) socket.write(packet);
+        else if (!drop) this.udp.rtp.send(packet.subarray(4), this.udp.clientPort, '127.0.0.1');
         seq = (seq + 1) & 0xffff;
       }
       frame += 1;
@@ -158,7 +207,10 @@ export class FakeCamera {
     this.timers.add(timer);
   }
 
-  /** A keyframe as 3 FU fragments, other frames as one single-NAL packet. */
+  /**
+   * A keyframe as 3 FU fragments, other frames as one single-NAL packet; every picture one slice,
+   * so its slice header starts with first_mb_in_slice 0 / first_slice_segment_in_pic_flag 1.
+   */
   private framePayloads(key: boolean): Buffer[] {
     const h265 = this.options.codec === 'h265';
     if (!key) return [h265 ? Buffer.from([1 << 1, 1, 0xaa, 0xbb]) : Buffer.from([0x41, 0x9a, 0xbb])];
@@ -168,18 +220,31 @@ export class FakeCamera {
       return h265 ? Buffer.from([49 << 1, 1, se | 19]) : Buffer.from([0x7c, se | 5]);
     };
     return [
-      Buffer.concat([header('start'), body]),
+      Buffer.concat([header('start'), Buffer.from([0x88]), body]),
       Buffer.concat([header('mid'), body]),
       Buffer.concat([header('end'), body]),
     ];
   }
 
   async close(): Promise<void> {
+    if (!this.server.listening) return;
     for (const t of this.timers) clearInterval(t);
     for (const s of this.sockets) s.destroy();
+    this.udp?.rtp.close();
+    this.udp?.rtcp.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** STAP-A of the Dahua SPS and PPS in H264_FMTP: no slice, so no picture. */
+const PARAMETER_SETS = (() => {
+  const [sps, pps] = H264_FMTP.split('sprop-parameter-sets=')[1]?.split(',') ?? [];
+  const nals = [Buffer.from(sps ?? '', 'base64'), Buffer.from(pps ?? '', 'base64')];
+  return Buffer.concat([
+    Buffer.from([0x78]),
+    ...nals.flatMap((n) => [Buffer.from([n.length >> 8, n.length & 0xff]), n]),
+  ]);
+})();
 
 function rtpFrame(seq: number, ts: number, payload: Buffer): Buffer {
   const b = Buffer.alloc(4 + 12 + payload.length);

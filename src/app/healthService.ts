@@ -1,0 +1,249 @@
+import { buildWhy } from '../health/buildWhy.js';
+import { type ClockReading, detectClockJump } from '../health/clockJump.js';
+import {
+  type HealthEvent,
+  type HealthState,
+  initialHealthState,
+  reduceHealth,
+} from '../health/healthMachine.js';
+import { isDown } from '../health/outage.js';
+import type { HealthRules } from '../health/streamQuality.js';
+import type { WhyDoc } from '../health/whyReport.js';
+import { type Clock, isoTs } from '../shared/clock.js';
+import type { CamgateEvents, EventBus } from '../shared/events.js';
+import type { Log } from '../shared/log.js';
+import type { Service } from '../shared/service.js';
+import type { CameraRecord, StreamStats } from '../shared/types.js';
+import type { HistoryRepo, RebootGapResult } from '../store/historyRepo.js';
+import type { PendingWrites } from '../store/pendingWrites.js';
+import { CameraStates } from './cameraStates.js';
+import type { StatusBoard } from './statusBoard.js';
+
+/** Half a second: a stall is persisted within stallSeconds + 0.5 s of the last packet. */
+export const HEALTH_TICK_MS = 500;
+
+export interface HealthServiceDeps {
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly bus: EventBus;
+  readonly board: StatusBoard;
+  readonly history: HistoryRepo;
+  readonly rules: HealthRules;
+  readonly bootId: string;
+  /** The store's disk-full guard: transitions wait in memory while the database's disk is full. */
+  readonly writes?: PendingWrites;
+  /** Wall ms this boot started: where the previous boot's open outages end at the latest. */
+  readonly startedAt: number;
+}
+
+interface Tracked {
+  state: HealthState;
+  /** Wall time of the last transition, for display (`since` in status and MQTT). */
+  sinceIso: string;
+}
+
+/**
+ * Runs the pure health machine per camera on `stream.sample` events and a tick, persists each
+ * transition (with its outage) in one SQLite transaction, then hands the camera's new state to
+ * CameraStates, which also hears recording and uplink and decides integration. The tick also
+ * watches the wall clock for steps.
+ */
+export class HealthService implements Service {
+  readonly name = 'health';
+  private readonly cameras = new Map<string, Tracked>();
+  private readonly expectedFps = new Map<string, number>();
+  private readonly states: CameraStates;
+  private readonly log: Log;
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: { cancel(): void } | undefined;
+  private lastReading: ClockReading | undefined;
+  private clockJumps = 0;
+  private rebootGap: RebootGapResult | undefined;
+
+  constructor(private readonly deps: HealthServiceDeps) {
+    this.log = deps.log.child({ module: 'health' });
+    this.states = new CameraStates({ board: deps.board, bus: deps.bus, clock: deps.clock });
+  }
+
+  async start(): Promise<void> {
+    const { bus, clock, board } = this.deps;
+    this.rebootGap = this.deps.history.closeRebootGaps(this.deps.bootId, this.deps.startedAt);
+    if (this.rebootGap) {
+      const { previousBootId, fromMs, toMs, clean, closed } = this.rebootGap;
+      this.log.info(
+        { previousBootId, gapMs: toMs - fromMs, clean, closedOutages: closed.length },
+        'reboot gap recorded',
+      );
+    }
+    this.unsubscribe.push(
+      bus.on('stream.sample', (s) => this.onSample(s)),
+      bus.on('inventory.changed', (e) => this.onInventory(e)),
+      bus.on('recording.status', (r) => this.states.recordingStatus(r)),
+      bus.on('uplink.state', (u) => this.states.uplink(u)),
+    );
+    this.states.settleAll();
+    this.lastReading = { wall: clock.now(), mono: clock.monotonic() };
+    this.timer = clock.setInterval(() => this.tick(), HEALTH_TICK_MS);
+    board.section('health', () => ({
+      cameras: this.cameras.size,
+      clockJumps: this.clockJumps,
+      rebootGap: this.rebootGap
+        ? { from: isoTs(this.rebootGap.fromMs), to: isoTs(this.rebootGap.toMs), clean: this.rebootGap.clean }
+        : null,
+    }));
+  }
+
+  async stop(): Promise<void> {
+    this.timer?.cancel();
+    this.timer = undefined;
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  /** Live state of one camera (tests, `why`). */
+  state(cameraId: string): HealthState | undefined {
+    return this.cameras.get(cameraId)?.state;
+  }
+
+  /** The answer of `GET /why/:camera`. */
+  why(cameraId: string): WhyDoc {
+    const { history, board } = this.deps;
+    const tracked = this.cameras.get(cameraId);
+    const row = board.camera(cameraId);
+    const known = tracked !== undefined || row !== undefined || history.knowsCamera(cameraId);
+    return buildWhy({
+      cameraId,
+      now: this.now(),
+      daemon: { live: tracked && { state: tracked.state, sinceIso: tracked.sinceIso }, row },
+      history: {
+        known,
+        transitions: known ? history.transitions(cameraId, 10) : [],
+        openOutage: known ? history.openOutage(cameraId) : undefined,
+      },
+    });
+  }
+
+  private onSample(s: CamgateEvents['stream.sample']): void {
+    this.apply(s.cameraId, { type: 'sample', kind: s.kind, stats: s.stats, detail: s.detail });
+  }
+
+  private onInventory(e: CamgateEvents['inventory.changed']): void {
+    const id = e.camera.id;
+    if (e.type === 'camera.removed') {
+      this.removeCamera(id);
+      return;
+    }
+    // Another unit under a new id: the old id left the camera directory and is no longer watched
+    // (left alone it would stall into an outage of a camera that is gone).
+    if (e.type === 'camera.replaced' && e.previous && e.previous.id !== id) this.removeCamera(e.previous.id);
+    const fps = expectedFpsOf(e.camera);
+    if (fps === undefined) this.expectedFps.delete(id);
+    else this.expectedFps.set(id, fps);
+    if (this.cameras.has(id)) this.apply(id, { type: 'expectedFps', fps });
+    this.states.inventory(id);
+  }
+
+  private removeCamera(id: string): void {
+    const open = this.deps.history.openOutage(id);
+    if (open) this.deps.history.closeOutage(open, 'removed', this.now());
+    this.cameras.delete(id);
+    this.expectedFps.delete(id);
+  }
+
+  private tick(): void {
+    const { clock, history, bus, bootId } = this.deps;
+    const reading = { wall: clock.now(), mono: clock.monotonic() };
+    const prev = this.lastReading;
+    this.lastReading = reading;
+    const jump = prev ? detectClockJump(prev, reading) : undefined;
+    if (jump !== undefined) {
+      this.clockJumps += 1;
+      this.log.warn({ jumpMs: jump }, 'wall clock stepped (NTP?); durations use the monotonic clock');
+      this.guard('record clock jump', () =>
+        history.recordClockJump(bootId, reading.wall, reading.mono, jump),
+      );
+      bus.emit('health.clockJump', { jumpMs: jump, at: reading.wall });
+    }
+    for (const id of this.cameras.keys()) this.apply(id, { type: 'tick' });
+  }
+
+  /**
+   * Order matters: the store first (source of truth), then the board, then the bus, so a listener
+   * of `health.transition` already reads the new status and integration on the board.
+   */
+  private apply(cameraId: string, event: HealthEvent): void {
+    const { clock, history, bootId } = this.deps;
+    const mono = clock.monotonic();
+    const tracked = this.cameras.get(cameraId) ?? this.track(cameraId, mono);
+    const before = tracked.state;
+    const { state, transitions } = reduceHealth(before, event, mono, this.deps.rules);
+    tracked.state = state;
+    const wallMs = clock.now();
+    for (const t of transitions) {
+      tracked.sinceIso = isoTs(wallMs);
+      const evidence = { detail: state.detail, stats: state.stats, expectedFps: state.expectedFps };
+      const persist = (): void => {
+        history.recordTransition({ cameraId, ...t, evidence, bootId, wallMs, monoMs: mono });
+      };
+      // On a full disk the store holds it in memory and writes it, in order, when space returns.
+      const writes = this.deps.writes;
+      this.guard('persist transition', () =>
+        writes ? writes.run('kept', 'history transition', persist) : persist(),
+      );
+      this.log.info({ cameraId, from: t.from, to: t.to, reasons: t.reasons }, 'camera health changed');
+    }
+    if (transitions.length === 0 && state.reasons === before.reasons && state.stats === before.stats) return;
+    this.states.stream(
+      cameraId,
+      { status: state.status, since: tracked.sinceIso, reasons: state.reasons, stream: boardStream(state) },
+      transitions.map((t) => ({
+        cameraId,
+        from: t.from,
+        to: t.to,
+        reasons: t.reasons,
+        outage: t.outage,
+        at: wallMs,
+      })),
+    );
+  }
+
+  private track(cameraId: string, mono: number): Tracked {
+    const fps = this.expectedFps.get(cameraId);
+    const tracked: Tracked = {
+      state: { ...initialHealthState(mono), expectedFps: fps },
+      sinceIso: this.deps.board.camera(cameraId)?.since ?? isoTs(this.deps.clock.now()),
+    };
+    this.cameras.set(cameraId, tracked);
+    return tracked;
+  }
+
+  /** A store failure must not stop health tracking; it is logged as an error, the bus still hears of it. */
+  private guard(what: string, fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, `health: could not ${what}`);
+    }
+  }
+
+  private now(): { bootId: string; wallMs: number; monoMs: number } {
+    const { clock, bootId } = this.deps;
+    return { bootId, wallMs: clock.now(), monoMs: clock.monotonic() };
+  }
+}
+
+/**
+ * While a camera is down its last fps/bitrate/loss are history, not state: the centre would read
+ * "25 fps" on an offline camera. Codec and resolution stay (they identify the stream); `why` keeps all.
+ */
+function boardStream(state: HealthState): StreamStats {
+  const stats = state.stats ?? {};
+  if (!isDown(state.status)) return stats;
+  return { codec: stats.codec, width: stats.width, height: stats.height };
+}
+
+/** The fps the camera is configured to send; the sub profile is what the health session watches by default. */
+export function expectedFpsOf(camera: CameraRecord): number | undefined {
+  const withFps = camera.profiles.filter((p) => p.fps !== undefined && p.fps > 0);
+  const pick = withFps.find((p) => p.role === 'sub') ?? withFps.find((p) => p.role === 'main') ?? withFps[0];
+  return pick?.fps;
+}

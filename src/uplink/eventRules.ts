@@ -1,0 +1,89 @@
+import { isoTs } from '../shared/clock.js';
+import type { CamgateEvents } from '../shared/events.js';
+import { redactText } from '../shared/redact.js';
+import type { RecordedEvent } from './eventOutbox.js';
+
+/**
+ * Which bus event becomes which `events` message for the centre, with which fields (docs/mqtt.md):
+ * pure, one function per bus event, undefined when the event is not the centre's business. The
+ * edges (does this transition start an outage?) are decided by health/; here they are only named.
+ */
+
+/** `outage.start` / `outage.end`: the edge the health machine stamped on the transition. */
+export function outageEvent(t: CamgateEvents['health.transition']): RecordedEvent | undefined {
+  if (t.outage === undefined) return undefined;
+  return {
+    type: t.outage === 'start' ? 'outage.start' : 'outage.end',
+    cameraId: t.cameraId,
+    fields: { from: t.from, to: t.to, reasons: [...t.reasons], kind: 'stream' },
+    at: t.at,
+  };
+}
+
+/** `recording.stale` when recording stops being verified, `recording.ok` when it comes back. */
+export function recordingEvent(r: CamgateEvents['health.recording']): RecordedEvent | undefined {
+  if (r.outage === undefined) return undefined;
+  return {
+    type: r.outage === 'start' ? 'recording.stale' : 'recording.ok',
+    cameraId: r.cameraId,
+    fields: { lastSegmentAt: r.lastSegmentAt ?? null, detail: r.detail ?? null },
+    at: r.at,
+  };
+}
+
+/** `camera.added` / `camera.replaced` / `camera.removed` with the identity; routine updates are not news. */
+export function inventoryEvent(e: CamgateEvents['inventory.changed']): RecordedEvent | undefined {
+  if (e.type === 'camera.updated') return undefined;
+  const cam = e.camera;
+  return {
+    type: e.type,
+    cameraId: cam.id,
+    fields: {
+      address: cam.address,
+      manufacturer: cam.manufacturer ?? null,
+      model: cam.model ?? null,
+      serial: cam.serial ?? null,
+      class: cam.class,
+      ...(e.previous
+        ? { previousSerial: e.previous.serial ?? null, previousModel: e.previous.model ?? null }
+        : {}),
+    },
+    at: e.at,
+  };
+}
+
+/** `clock.drift`: droppable under the cap (priority 0), the next interrogation measures it again. */
+export function clockDriftEvent(d: CamgateEvents['camera.clockDrift']): RecordedEvent {
+  return {
+    type: 'clock.drift',
+    cameraId: d.cameraId,
+    fields: { offsetMs: d.offsetMs },
+    priority: 0,
+    at: d.at,
+  };
+}
+
+/**
+ * `storage.alarm` / `storage.alarm.cleared`. Both are priority 2 (kept over everything): there is
+ * no retained state for storage alarms, so an evicted clear would leave the centre with a
+ * standing false alarm, and an evicted raise would hide a disk that is filling. There are a few
+ * per episode, so they cannot crowd the outbox.
+ */
+export function storageAlarmEvent(a: CamgateEvents['recording.alarm']): RecordedEvent {
+  return {
+    type: a.raised ? 'storage.alarm' : 'storage.alarm.cleared',
+    cameraId: a.cameraId ?? null,
+    // The message may quote an OS error (a path); never a URL with credentials.
+    fields: { code: a.code, message: redactText(a.message), since: isoTs(a.since) },
+    priority: 2,
+    at: a.at,
+  };
+}
+
+/**
+ * `clock.jump`: the gateway's own wall clock stepped. Priority 1 (kept, unlike `clock.drift`):
+ * the centre needs it to read the `ts` of the events around it, and nothing measures it again.
+ */
+export function clockJumpEvent(j: CamgateEvents['health.clockJump']): RecordedEvent {
+  return { type: 'clock.jump', cameraId: null, fields: { jumpMs: j.jumpMs }, priority: 1, at: j.at };
+}
