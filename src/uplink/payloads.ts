@@ -75,6 +75,7 @@ export const EVENT_TYPES = [
   'storage.alarm',
   'storage.alarm.cleared',
   'store.rebuilt',
+  'metrics.hourly',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -9,6 +9,7 @@ import { type CommandHandlers, responseRoute, runCommand } from './commands.js';
 import { BrokerConnection, type Session } from './connection.js';
 import { OutboxDrainer } from './drainer.js';
 import type { EventOutbox, RecordedEvent } from './eventOutbox.js';
+import { type HourlyMetrics, MetricsAggregate } from './metricsAggregate.js';
 import type { StatusPayload } from './payloads.js';
 import { raceTimeout } from './raceTimeout.js';
 import { cameraStatePayload, metricsPayload, type PlannedCounts, summaryPayload } from './statePayloads.js';
@@ -72,6 +73,8 @@ export class UplinkService implements Service {
   private readonly abort = new AbortController();
   private broker: string | undefined;
   private connectedSince: number | undefined;
+  /** Metrics sampled while offline, folded into hourly aggregates for the outbox. */
+  private readonly offlineMetrics = new MetricsAggregate();
 
   constructor(private readonly deps: UplinkDeps) {
     this.topics = topicsFor(deps.siteId, deps.gatewayId);
@@ -218,6 +221,8 @@ export class UplinkService implements Service {
     // Order matters: birth, then current retained state, then the backlog (drainer).
     this.publish(this.topics.status, this.statusPayload('online'), 1, true);
     this.publishAllState();
+    // The offline hours (the current partial one too) join the backlog the drain is about to send.
+    this.recordHours(this.offlineMetrics.take(this.deps.clock.now(), true));
     this.drainer.run(session).catch((err: unknown) => {
       // The backlog read failed (the database, not the link): the rows stay, and ending the session
       // retries through the reconnect backoff instead of leaving a connected uplink that never drains.
@@ -302,12 +307,35 @@ export class UplinkService implements Service {
       },
       this.nowIso(),
     );
-    // QoS 0 with an expiry: a stale figure is worse than none, and it is never queued offline.
+    if (!this.connected) {
+      const now = this.deps.clock.now();
+      this.offlineMetrics.add(payload.cameras, now);
+      this.recordHours(this.offlineMetrics.take(now));
+      return;
+    }
+    // QoS 0 with an expiry: a stale figure is worse than none; offline hours go as metrics.hourly.
     const opts: IClientPublishOptions = { qos: 0, retain: false };
     if (this.deps.mqtt.protocolVersion === 5) {
       opts.properties = { messageExpiryInterval: this.deps.mqtt.metricsSeconds * 2 };
     }
     this.publishRaw(this.topics.metrics, JSON.stringify(payload), opts);
+  }
+
+  /** `metrics.hourly`, priority 0: the first thing the byte cap and a full disk give up. */
+  private recordHours(hours: readonly HourlyMetrics[]): void {
+    for (const h of hours) {
+      try {
+        this.deps.outbox.record({
+          type: 'metrics.hourly',
+          cameraId: null,
+          fields: { ...h },
+          priority: 0,
+          at: Date.parse(h.to),
+        });
+      } catch (err) {
+        this.deps.log.error({ err, hour: h.hour }, 'could not keep the offline metrics of an hour');
+      }
+    }
   }
 
   private statusPayload(state: StatusPayload['state']): StatusPayload {
