@@ -1,5 +1,5 @@
 import type { Log } from '../shared/log.js';
-import type { OutboxPriority, OutboxRepo } from '../store/outboxRepo.js';
+import type { AppendResult, OutboxPriority, OutboxRepo } from '../store/outboxRepo.js';
 import type { DiskFullChange, PendingWrites, PendingWritesState } from '../store/pendingWrites.js';
 import type { EventType } from './payloads.js';
 
@@ -78,6 +78,12 @@ export class EventOutbox {
       priority: event.priority ?? 1,
       at: event.at,
     });
+    if (result.coalesced > 0) {
+      log.warn(
+        { coalesced: result.coalesced },
+        'outbox at its byte cap: flapping folded into outage.summary events',
+      );
+    }
     if (result.dropped > 0) {
       this.droppedTotal += result.dropped;
       if (!this.overflowing) {
@@ -86,7 +92,7 @@ export class EventOutbox {
           { dropped: result.dropped, capBytes: repo.capBytes, droppedSeqs: result.droppedSeqs },
           'outbox hit its byte cap; oldest low-priority events dropped',
         );
-        this.appendOverflow(result.droppedSeqs?.first ?? null, event.at);
+        this.appendOverflow(result, event.at);
       }
     } else if (this.overflowing && repo.bytes < repo.capBytes * REARM_RATIO) {
       this.overflowing = false;
@@ -96,7 +102,7 @@ export class EventOutbox {
   }
 
   /** The event that caused it is committed already: a failure here must not make the caller retry that one. */
-  private appendOverflow(firstDroppedSeq: number | null, at: number): void {
+  private appendOverflow(dropped: AppendResult, at: number): void {
     const { repo, log } = this.deps;
     try {
       repo.append({
@@ -105,7 +111,10 @@ export class EventOutbox {
         body: {
           capBytes: repo.capBytes,
           droppedTotal: this.droppedTotal,
-          firstDroppedSeq,
+          firstDroppedSeq: dropped.droppedSeqs?.first ?? null,
+          lastDroppedSeq: dropped.droppedSeqs?.last ?? null,
+          // What this eviction lost, by event type (folded summaries lose nothing and are not counted).
+          droppedTypes: dropped.droppedTypes,
           ts: new Date(at).toISOString(),
         },
         priority: 2,

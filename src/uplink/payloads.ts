@@ -76,6 +76,7 @@ export const EVENT_TYPES = [
   'storage.alarm.cleared',
   'store.rebuilt',
   'metrics.hourly',
+  'outage.summary',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
