@@ -211,6 +211,40 @@ const discovery = z.strictObject({
   probeWindowSeconds: z.number().min(0.5).max(30).default(3),
   missedSweepsBeforeRemoved: z.number().int().min(1).max(100).default(3),
   ports: z.array(z.number().int().min(1).max(65_535)).default([80, 8000, 8080, 8899, 2020]),
+  hello: z
+    .strictObject({
+      perSourceSeconds: z
+        .number()
+        .min(1)
+        .max(86_400)
+        .default(600)
+        .describe('one Hello-triggered interrogation per source address per this many seconds'),
+      perMinute: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(20)
+        .describe('Hello-triggered interrogations per minute, all sources together'),
+      maxInFlight: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .default(4)
+        .describe('Hello-triggered interrogations at once'),
+    })
+    .default({ perSourceSeconds: 600, perMinute: 20, maxInFlight: 4 })
+    .describe('limits on interrogations started by WS-Discovery Hellos (anything on the LAN can send them)'),
+  maxCameras: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(2048)
+    .describe(
+      'inventory cap: a Hello from a new device is not interrogated once this many cameras are known',
+    ),
 });
 
 const streams = z.strictObject({
