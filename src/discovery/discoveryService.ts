@@ -143,7 +143,7 @@ export class DiscoveryService implements Service {
       lastError: this.lastError ?? null,
       byClass: this.counts(),
       problems: cameras.filter((c) => c.problem).map((c) => ({ id: c.id, address: c.address, ...c.problem })),
-      hellos: this.gate.stats(),
+      hellos: { ...this.gate.stats(), droppedBeforeParse: this.listener?.dropped ?? 0 },
       maxCameras: this.deps.config.discovery.maxCameras,
       capReached: cameras.length >= this.deps.config.discovery.maxCameras,
     };
