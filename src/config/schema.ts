@@ -236,6 +236,14 @@ const discovery = z.strictObject({
     })
     .default({ perSourceSeconds: 600, perMinute: 20, maxInFlight: 4 })
     .describe('limits on interrogations started by WS-Discovery Hellos (anything on the LAN can send them)'),
+  removedRetentionDays: z
+    .number()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe(
+      'a removed camera is forgotten (inventory row deleted; its history kept) this many days after removal',
+    ),
   maxCameras: z
     .number()
     .int()

@@ -24,6 +24,8 @@ import {
 export interface InventoryStore {
   all(): StoredCamera[];
   saveAll(cameras: readonly StoredCamera[], nowIso: string): void;
+  /** Forgets cameras removed before this time; returns how many. */
+  pruneRemoved?(beforeIso: string): number;
 }
 
 export interface DiscoveryServiceDeps {
@@ -306,6 +308,12 @@ export class DiscoveryService implements Service {
     }
   }
 
+  private prune(now: number): void {
+    const days = this.deps.config.discovery.removedRetentionDays;
+    const pruned = this.deps.inventory.pruneRemoved?.(isoTs(now - days * 86_400_000)) ?? 0;
+    if (pruned > 0) this.deps.log.info({ pruned, retentionDays: days }, 'removed cameras forgotten');
+  }
+
   private apply(results: readonly Interrogation[], partial: boolean, durationMs: number): SweepSummary {
     const { clock, bus, config } = this.deps;
     const now = clock.now();
@@ -317,6 +325,7 @@ export class DiscoveryService implements Service {
       partial,
     });
     this.deps.inventory.saveAll(next, nowIso);
+    if (!partial) this.prune(now);
     for (const e of events) {
       this.deps.log.info(
         { cameraId: e.camera.id, address: e.camera.address, previous: e.previous?.id },
