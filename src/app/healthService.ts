@@ -15,6 +15,7 @@ import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord, StreamStats } from '../shared/types.js';
 import type { HistoryRepo, RebootGapResult } from '../store/historyRepo.js';
+import type { PendingWrites } from '../store/pendingWrites.js';
 import { CameraStates } from './cameraStates.js';
 import type { StatusBoard } from './statusBoard.js';
 
@@ -29,6 +30,8 @@ export interface HealthServiceDeps {
   readonly history: HistoryRepo;
   readonly rules: HealthRules;
   readonly bootId: string;
+  /** The store's disk-full guard: transitions wait in memory while the database's disk is full. */
+  readonly writes?: PendingWrites;
   /** Wall ms this boot started: where the previous boot's open outages end at the latest. */
   readonly startedAt: number;
 }
@@ -178,8 +181,13 @@ export class HealthService implements Service {
     for (const t of transitions) {
       tracked.sinceIso = isoTs(wallMs);
       const evidence = { detail: state.detail, stats: state.stats, expectedFps: state.expectedFps };
+      const persist = (): void => {
+        history.recordTransition({ cameraId, ...t, evidence, bootId, wallMs, monoMs: mono });
+      };
+      // On a full disk the store holds it in memory and writes it, in order, when space returns.
+      const writes = this.deps.writes;
       this.guard('persist transition', () =>
-        history.recordTransition({ cameraId, ...t, evidence, bootId, wallMs, monoMs: mono }),
+        writes ? writes.run('kept', 'history transition', persist) : persist(),
       );
       this.log.info({ cameraId, from: t.from, to: t.to, reasons: t.reasons }, 'camera health changed');
     }

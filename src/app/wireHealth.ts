@@ -19,6 +19,7 @@ export function wireHealth(ctx: WiringContext): Service[] {
     history,
     rules: { ...ctx.config.health, ...CRASH_LOOP_DEFAULTS },
     bootId: ctx.bootId,
+    writes: ctx.store.writes,
     startedAt: ctx.startedAt,
   });
   ctx.control.route('GET', '/why/:camera', (req) => service.why(req.params.camera ?? ''));

@@ -120,6 +120,7 @@ function uplinkService(ctx: WiringContext, options: UplinkWiringOptions, log: Lo
     repo: new OutboxRepo(store.db, config.mqtt.outboxMaxBytes),
     log,
     onAppend: () => service.drainer.wake(),
+    writes: store.writes,
   });
   const service: UplinkService = new UplinkService({
     mqtt: config.mqtt,

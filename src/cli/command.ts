@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Clock } from '../shared/clock.js';
+import type { Log } from '../shared/log.js';
 
 export interface CliIo {
   readonly stdout: Writable;
@@ -9,6 +10,8 @@ export interface CliIo {
   readonly isTty: boolean;
   /** Every command reads time and waits through this, never `systemClock` directly. */
   readonly clock: Clock;
+  /** Set by bin/camgate.js: the daemon hands its log to the crash handlers (src/cli/main.ts). */
+  readonly crash?: { useLog(log: Log): void };
 }
 
 /** What a caller of `main` hands in: the clock defaults to the system's (bin/camgate.js passes none). */

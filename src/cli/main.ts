@@ -1,5 +1,7 @@
+import { pino } from 'pino';
 import { systemClock } from '../shared/clock.js';
 import { CamgateError, UsageError } from '../shared/errors.js';
+import type { Log } from '../shared/log.js';
 import { redactText } from '../shared/redact.js';
 import type { CliIo, CliIoInput } from './command.js';
 import { commands } from './commands/index.js';
@@ -52,4 +54,66 @@ function reportError(err: unknown, io: CliIo): number {
   const message = err instanceof Error ? err.message : String(err);
   io.stderr.write(`camgate: unexpected error: ${redactText(message)}\n`);
   return 1;
+}
+
+/** The part of `process` the crash handlers use (a test passes its own). */
+export interface CrashTarget {
+  on(event: 'uncaughtException', fn: (err: unknown) => void): unknown;
+  on(event: 'unhandledRejection', fn: (reason: unknown) => void): unknown;
+  exit(code: number): never;
+}
+
+/** Exit code of a crash: the runtime-failure code, so systemd's Restart=on-failure restarts us. */
+export const CRASH_EXIT_CODE = 1;
+
+/**
+ * Last line of defence for every command. Node's default prints the raw stack (which may quote an
+ * `rtsp://user:pass@` URL) and, for a rejection handled by nobody, keeps no record of which
+ * promise it was; a daemon that caught and ignored it would run on half-alive. Both are logged
+ * redacted (through the daemon's log once `useLog` is called) and the process exits at once:
+ * after an unknown failure no state can be trusted, and systemd starts a clean one.
+ */
+export function installCrashHandlers(
+  target: CrashTarget,
+  stderr: NodeJS.WritableStream,
+): {
+  useLog(log: Log): void;
+} {
+  let log: Log | undefined;
+  let crashing = false;
+  const crash = (kind: 'uncaughtException' | 'unhandledRejection', err: unknown): void => {
+    if (crashing) return;
+    crashing = true;
+    try {
+      if (log) {
+        log.fatal({ err, kind }, `${kind}: exiting for a clean restart`);
+        flushSync(log);
+      } else {
+        const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        stderr.write(`camgate: fatal ${kind}: ${redactText(text)}\n`);
+      }
+    } finally {
+      target.exit(CRASH_EXIT_CODE);
+    }
+  };
+  target.on('uncaughtException', (err) => crash('uncaughtException', err));
+  target.on('unhandledRejection', (reason) => crash('unhandledRejection', reason));
+  return {
+    useLog(l) {
+      log = l;
+    },
+  };
+}
+
+/** pino writes asynchronously; the fatal line must be on disk before exit() drops the buffer. */
+function flushSync(log: Log): void {
+  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { flushSync?: () => void }
+    | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch (err) {
+    // Not ready (no fd yet) or already closed: nothing more can be written; exit regardless.
+    process.stderr.write(`camgate: could not flush the log: ${redactText(String(err))}\n`);
+  }
 }

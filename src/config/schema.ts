@@ -121,12 +121,33 @@ const mqtt = z
       .union([z.literal(4), z.literal(5)])
       .default(5)
       .describe('4 = MQTT 3.1.1, 5 = MQTT 5'),
-    username: z.string().max(256).optional(),
+    username: z
+      .string()
+      .max(256)
+      .optional()
+      .describe(
+        'broker username; "{site.id}/{gateway.id}" with the example ACL (config/mosquitto-acl.example)',
+      ),
+    clientId: z
+      .string()
+      .regex(/^[^\s+#]{1,128}$/, "must be 1-128 characters without spaces, '+' or '#'")
+      .optional()
+      .describe(
+        'MQTT client id; default "{site.id}/{gateway.id}" (unique across sites); set it to the gateway id for the 0.2 behaviour',
+      ),
     passwordFile: z.string().min(1).optional().describe('file holding the broker password'),
     ca: tlsFile.describe('CA certificate file (PEM)'),
     cert: tlsFile.describe('client certificate file (PEM) for mutual TLS'),
     key: tlsFile.describe('client key file (PEM) for mutual TLS'),
     keepaliveSeconds: z.number().int().min(5).max(1200).default(30),
+    reconnectWindowSeconds: z
+      .number()
+      .min(1)
+      .max(3600)
+      .default(30)
+      .describe(
+        'after a stable session drops, the first reconnect is spread uniformly over this window (a restarting central broker is not stormed)',
+      ),
     heartbeatSeconds: z.number().int().min(10).max(86_400).default(300).describe('republish camera state'),
     metricsSeconds: z.number().int().min(5).max(3600).default(60),
     outboxMaxBytes: z
@@ -190,6 +211,48 @@ const discovery = z.strictObject({
   probeWindowSeconds: z.number().min(0.5).max(30).default(3),
   missedSweepsBeforeRemoved: z.number().int().min(1).max(100).default(3),
   ports: z.array(z.number().int().min(1).max(65_535)).default([80, 8000, 8080, 8899, 2020]),
+  hello: z
+    .strictObject({
+      perSourceSeconds: z
+        .number()
+        .min(1)
+        .max(86_400)
+        .default(600)
+        .describe('one Hello-triggered interrogation per source address per this many seconds'),
+      perMinute: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(20)
+        .describe('Hello-triggered interrogations per minute, all sources together'),
+      maxInFlight: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .default(4)
+        .describe('Hello-triggered interrogations at once'),
+    })
+    .default({ perSourceSeconds: 600, perMinute: 20, maxInFlight: 4 })
+    .describe('limits on interrogations started by WS-Discovery Hellos (anything on the LAN can send them)'),
+  removedRetentionDays: z
+    .number()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe(
+      'a removed camera is forgotten (inventory row deleted; its history kept) this many days after removal',
+    ),
+  maxCameras: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(2048)
+    .describe(
+      'inventory cap: a Hello from a new device is not interrogated once this many cameras are known',
+    ),
 });
 
 const streams = z.strictObject({
@@ -218,7 +281,7 @@ const health = z.strictObject({
 export const configSchema = z
   .strictObject({
     site,
-    gateway: z.strictObject({ id: id('gateway id, MQTT client id') }),
+    gateway: z.strictObject({ id: id('gateway id, used in MQTT topics') }),
     storage: z
       .strictObject({ path: z.string().min(1).default('/var/lib/camgate') })
       .default({ path: '/var/lib/camgate' }),

@@ -8,6 +8,7 @@ import type { Net } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { type DiscoveryRun, discover, interrogateTargets } from './discover.js';
+import { HelloGate } from './helloGate.js';
 import { HelloListener } from './helloListener.js';
 import { probeInterfaces } from './interfaces.js';
 import type { DiscoveredTarget, Interrogation } from './interrogate.js';
@@ -23,6 +24,8 @@ import {
 export interface InventoryStore {
   all(): StoredCamera[];
   saveAll(cameras: readonly StoredCamera[], nowIso: string): void;
+  /** Forgets cameras removed before this time; returns how many. */
+  pruneRemoved?(beforeIso: string): number;
 }
 
 export interface DiscoveryServiceDeps {
@@ -73,8 +76,16 @@ export class DiscoveryService implements Service {
   private readonly abort = new AbortController();
   /** Whether the persisted inventory has been announced since this process started. */
   private announced = false;
+  private readonly gate: HelloGate;
+  private capWarned = false;
 
   constructor(private readonly deps: DiscoveryServiceDeps) {
+    const h = deps.config.discovery.hello;
+    this.gate = new HelloGate({
+      perSourceMs: h.perSourceSeconds * 1000,
+      globalPerMinute: h.perMinute,
+      maxInFlight: h.maxInFlight,
+    });
     // Every request of a sweep (up to 128 hosts in flight, 64 interrogations) listens on this one
     // signal: that is the design, not a leak, so Node's default warning at 11 would only mislead.
     setMaxListeners(1000, this.abort.signal);
@@ -134,6 +145,9 @@ export class DiscoveryService implements Service {
       lastError: this.lastError ?? null,
       byClass: this.counts(),
       problems: cameras.filter((c) => c.problem).map((c) => ({ id: c.id, address: c.address, ...c.problem })),
+      hellos: { ...this.gate.stats(), droppedBeforeParse: this.listener?.dropped ?? 0 },
+      maxCameras: this.deps.config.discovery.maxCameras,
+      capReached: cameras.length >= this.deps.config.discovery.maxCameras,
     };
   }
 
@@ -232,15 +246,36 @@ export class DiscoveryService implements Service {
       (c) => c.address === target.address && c.endpointRef === target.endpointRef,
     );
     if (known || this.running) return;
-    this.deps.log.info({ address: target.address }, 'WS-Discovery Hello from a new device');
     const c = this.deps.config;
-    const results = await interrogateTargets(this.deps, [target], {
-      discovery: c.discovery,
-      cameras: c.cameras,
-      credentials: c.credentials,
-      signal: this.abort.signal,
-    });
-    this.apply(results, true, 0);
+    if (this.inventory().length >= c.discovery.maxCameras) {
+      if (!this.capWarned)
+        this.deps.log.error(
+          { maxCameras: c.discovery.maxCameras },
+          'inventory cap reached; Hellos from new devices ignored',
+        );
+      this.capWarned = true;
+      return;
+    }
+    // Rate-limited per source and overall, one at a time per device: a Hello flood must not become
+    // an interrogation flood (each one sends credentials).
+    const key = `${target.address}|${target.endpointRef ?? ''}`;
+    const verdict = this.gate.admit(target.address, key, this.deps.clock.monotonic());
+    if (verdict !== 'admit') {
+      this.deps.log.debug({ address: target.address, verdict }, 'Hello not interrogated');
+      return;
+    }
+    this.deps.log.info({ address: target.address }, 'WS-Discovery Hello from a new device');
+    try {
+      const results = await interrogateTargets(this.deps, [target], {
+        discovery: c.discovery,
+        cameras: c.cameras,
+        credentials: c.credentials,
+        signal: this.abort.signal,
+      });
+      this.apply(results, true, 0);
+    } finally {
+      this.gate.done(key);
+    }
   }
 
   /**
@@ -273,6 +308,12 @@ export class DiscoveryService implements Service {
     }
   }
 
+  private prune(now: number): void {
+    const days = this.deps.config.discovery.removedRetentionDays;
+    const pruned = this.deps.inventory.pruneRemoved?.(isoTs(now - days * 86_400_000)) ?? 0;
+    if (pruned > 0) this.deps.log.info({ pruned, retentionDays: days }, 'removed cameras forgotten');
+  }
+
   private apply(results: readonly Interrogation[], partial: boolean, durationMs: number): SweepSummary {
     const { clock, bus, config } = this.deps;
     const now = clock.now();
@@ -284,6 +325,7 @@ export class DiscoveryService implements Service {
       partial,
     });
     this.deps.inventory.saveAll(next, nowIso);
+    if (!partial) this.prune(now);
     for (const e of events) {
       this.deps.log.info(
         { cameraId: e.camera.id, address: e.camera.address, previous: e.previous?.id },

@@ -1,4 +1,5 @@
 import type dgram from 'node:dgram';
+import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
@@ -16,11 +17,26 @@ export interface HelloHandlers {
  * Passive WS-Discovery listener between sweeps: a camera that boots sends Hello, one that shuts
  * down cleanly sends Bye. Same validation as ProbeMatches (XAddr on the sender or in `ranges`).
  */
+/**
+ * Datagrams parsed per second, all sources together, and per source. Hellos are rare (a camera
+ * booting); a flood is cut here, before the XML parse that would otherwise take the event loop
+ * (10,000 Hellos in 10 s held the control API for 450 ms).
+ */
+const PARSED_PER_SECOND = 50;
+/** A camera sends Hello and, on a quick restart, Bye and Hello again: a small burst per source passes. */
+const PER_SOURCE_PER_SECOND = 3;
+const MAX_SOURCES = 4096;
+
 export class HelloListener {
   private socket: dgram.Socket | undefined;
+  private windowStart = 0;
+  private parsedInWindow = 0;
+  private readonly bySource = new Map<string, { start: number; n: number }>();
+  /** Datagrams dropped before parsing (status). */
+  dropped = 0;
 
   constructor(
-    private readonly deps: { net: Net; log: Log },
+    private readonly deps: { net: Net; log: Log; clock: Clock },
     private readonly options: {
       interfaces: readonly ProbeInterface[];
       ranges: readonly string[];
@@ -57,7 +73,32 @@ export class HelloListener {
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
+  /** Cheap admission before the parse: a global per-second budget and a small one per source. */
+  private admit(source: string): boolean {
+    const now = this.deps.clock.monotonic();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.parsedInWindow = 0;
+    }
+    let mine = this.bySource.get(source);
+    if (!mine || now - mine.start >= 1000) mine = { start: now, n: 0 };
+    if (this.parsedInWindow >= PARSED_PER_SECOND || mine.n >= PER_SOURCE_PER_SECOND) {
+      this.dropped += 1;
+      return false;
+    }
+    this.parsedInWindow += 1;
+    mine.n += 1;
+    this.bySource.delete(source);
+    this.bySource.set(source, mine);
+    if (this.bySource.size > MAX_SOURCES) {
+      const oldest = this.bySource.keys().next().value;
+      if (oldest !== undefined) this.bySource.delete(oldest);
+    }
+    return true;
+  }
+
   private onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (!this.admit(rinfo.address)) return;
     let parsed: ReturnType<typeof parseDiscoveryMessage>;
     try {
       parsed = parseDiscoveryMessage(msg);

@@ -104,9 +104,17 @@ export class RecordingService implements Service {
     this.started = true;
     for (const w of this.watches.values()) this.begin(w);
     const { clock } = this.deps;
-    this.timers.push(clock.setInterval(() => void this.tick(), this.o.tickMs ?? 2000));
-    this.timers.push(clock.setInterval(() => void this.runStorage(), this.o.retentionIntervalMs ?? 30_000));
-    void this.runStorage();
+    this.timers.push(
+      clock.setInterval(() => this.background(this.tick(), 'recording check'), this.o.tickMs ?? 2000),
+    );
+    const storage = (): void => this.background(this.runStorage(), 'storage check');
+    this.timers.push(clock.setInterval(storage, this.o.retentionIntervalMs ?? 30_000));
+    storage();
+  }
+
+  /** A timer-driven pass that fails is logged and tried again next time; it never becomes an unhandled rejection. */
+  private background(work: Promise<unknown>, what: string): void {
+    work.catch((err: unknown) => this.deps.log.error({ err }, `${what} failed; retried on the next pass`));
   }
 
   private async warmUp(): Promise<void> {

@@ -1,3 +1,4 @@
+import { isDiskFull } from './diskFull.js';
 import type { Db } from './store.js';
 
 export interface BootRow {
@@ -20,8 +21,19 @@ export class BootRepo {
       .run(bootId, new Date(nowMs).toISOString(), nowMs, nowMs, version);
   }
 
-  alive(bootId: string, nowMs: number): void {
-    this.db.prepare('UPDATE boots SET last_alive_ms = ? WHERE boot_id = ?').run(nowMs, bootId);
+  /**
+   * Detail that gives way on a full disk: false when not written. (Regression: the watchdog's call
+   * threw SQLITE_FULL as an uncaught exception and the daemon crash-looped.) The next call after
+   * space returns catches up; a reboot gap measured meanwhile is at most one interval longer.
+   */
+  alive(bootId: string, nowMs: number): boolean {
+    try {
+      this.db.prepare('UPDATE boots SET last_alive_ms = ? WHERE boot_id = ?').run(nowMs, bootId);
+      return true;
+    } catch (err) {
+      if (isDiskFull(err)) return false;
+      throw err;
+    }
   }
 
   stop(bootId: string, nowMs: number): void {
@@ -30,15 +42,22 @@ export class BootRepo {
       .run(new Date(nowMs).toISOString(), nowMs, bootId);
   }
 
-  /** The most recent boot before `bootId`, if any. */
+  /**
+   * The boot started just before `bootId` (or the latest one when `bootId` is unknown). Start order
+   * is the insertion order, not `started_ms`: an RTC-less box boots at 1970 until NTP answers, and
+   * by wall clock that boot would sort before all others.
+   */
   previous(bootId: string): BootRow | undefined {
     const row = this.db
       .prepare(
         `SELECT boot_id AS bootId, started_at AS startedAt, last_alive_ms AS lastAliveMs,
                 stopped_at AS stoppedAt, version
-           FROM boots WHERE boot_id != ? ORDER BY started_ms DESC LIMIT 1`,
+           FROM boots
+          WHERE boot_id != ?
+            AND rowid < COALESCE((SELECT rowid FROM boots WHERE boot_id = ?), 9223372036854775807)
+          ORDER BY rowid DESC LIMIT 1`,
       )
-      .get(bootId) as BootRow | undefined;
+      .get(bootId, bootId) as BootRow | undefined;
     return row;
   }
 }

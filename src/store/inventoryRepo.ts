@@ -29,6 +29,16 @@ export class InventoryRepo {
       .map((c) => c.record);
   }
 
+  /**
+   * Forgets cameras removed before `beforeIso` (their history rows stay). A Hello flood's junk
+   * devices and long-gone cameras must not grow the table for ever; one that comes back is added anew.
+   */
+  pruneRemoved(beforeIso: string): number {
+    return this.db
+      .prepare('DELETE FROM cameras WHERE removed_at IS NOT NULL AND removed_at < ?')
+      .run(beforeIso).changes;
+  }
+
   /** Writes a whole reconciled inventory in one transaction. */
   saveAll(cameras: readonly StoredCamera[], nowIso: string): void {
     const upsert = this.db.prepare(

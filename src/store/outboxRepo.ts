@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory, type ULIDFactory } from 'ulid';
+import { coalesceFlapping } from './outboxCoalesce.js';
 import type { Db } from './store.js';
 
 /**
@@ -37,6 +38,10 @@ export interface AppendResult {
   /** Rows deleted to make room under the cap (0 almost always). */
   readonly dropped: number;
   readonly droppedSeqs: { readonly first: number; readonly last: number } | undefined;
+  /** What was evicted, by event type (empty when nothing was). */
+  readonly droppedTypes: Readonly<Record<string, number>>;
+  /** Transitions folded into `outage.summary` rows to make room (nothing lost). */
+  readonly coalesced: number;
 }
 
 /**
@@ -94,7 +99,9 @@ export class OutboxRepo {
               created_at AS createdAt
          FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`,
     );
-    this.oldestStmt = db.prepare('SELECT seq, bytes FROM outbox WHERE priority = ? ORDER BY seq LIMIT ?');
+    this.oldestStmt = db.prepare(
+      'SELECT seq, bytes, type FROM outbox WHERE priority = ? ORDER BY seq LIMIT ?',
+    );
   }
 
   get depth(): number {
@@ -111,12 +118,27 @@ export class OutboxRepo {
 
   /** Commits the event (and any cap eviction) in one transaction before anyone may send it. */
   append(input: AppendInput): AppendResult {
-    return this.db.transaction(() => this.appendInTx(input))();
+    return this.atomically(() => this.appendInTx(input));
   }
 
   /** Many appends in one transaction (bulk import, benchmarks). */
   appendMany(inputs: readonly AppendInput[]): AppendResult[] {
-    return this.db.transaction(() => inputs.map((i) => this.appendInTx(i)))();
+    return this.atomically(() => inputs.map((i) => this.appendInTx(i)));
+  }
+
+  /**
+   * The running totals move with the transaction: on a full disk the COMMIT (the WAL write) is
+   * what fails, after the inserts counted themselves, and the rolled-back rows must not stay counted.
+   */
+  private atomically<T>(work: () => T): T {
+    const [rows, bytes] = [this.totalRows, this.totalBytes];
+    try {
+      return this.db.transaction(work)();
+    } catch (err) {
+      this.totalRows = rows;
+      this.totalBytes = bytes;
+      throw err;
+    }
   }
 
   /** Highest seq still in the outbox, 0 when empty. */
@@ -153,44 +175,94 @@ export class OutboxRepo {
     const evicted = this.makeRoom(bytes, priority);
     if (priority === 0 && this.totalBytes + bytes > this.maxBytes) {
       // Only kept events fill the outbox: the droppable newcomer is the one dropped.
-      return { stored: false, seq: 0, eventId: '', dropped: evicted.count + 1, droppedSeqs: evicted.range };
+      const droppedTypes = { ...evicted.types, [input.type]: (evicted.types[input.type] ?? 0) + 1 };
+      return {
+        stored: false,
+        seq: 0,
+        eventId: '',
+        dropped: evicted.count + 1,
+        droppedSeqs: evicted.range,
+        droppedTypes,
+        coalesced: evicted.coalesced,
+      };
     }
-    const eventId = this.ulid(Math.floor(input.at));
-    const info = this.insertStmt.run(
-      eventId,
-      input.type,
-      input.cameraId ?? null,
-      payload,
-      bytes,
-      priority,
-      new Date(input.at).toISOString(),
-    );
-    this.totalRows += 1;
-    this.totalBytes += bytes;
+    const { seq, eventId } = this.insertRow(input.type, input.cameraId ?? null, payload, priority, input.at);
     return {
       stored: true,
-      seq: Number(info.lastInsertRowid),
+      seq,
       eventId,
       dropped: evicted.count,
       droppedSeqs: evicted.range,
+      droppedTypes: evicted.types,
+      coalesced: evicted.coalesced,
     };
   }
 
+  private insertRow(
+    type: string,
+    cameraId: string | null,
+    payload: string,
+    priority: number,
+    at: number,
+  ): { seq: number; eventId: string; bytes: number } {
+    const bytes = Buffer.byteLength(payload) + ROW_OVERHEAD;
+    const eventId = this.ulid(Math.floor(at));
+    const info = this.insertStmt.run(
+      eventId,
+      type,
+      cameraId,
+      payload,
+      bytes,
+      priority,
+      new Date(at).toISOString(),
+    );
+    this.totalRows += 1;
+    this.totalBytes += bytes;
+    return { seq: Number(info.lastInsertRowid), eventId, bytes };
+  }
+
+  /** Before any transition is evicted, flapping cameras are folded into summaries (src/store/outboxCoalesce.ts). */
+  private coalesce(needBytes: number): number {
+    return coalesceFlapping(
+      this.db,
+      {
+        remove: (seq) => {
+          const row = this.deleteStmt.get(seq) as { bytes: number } | undefined;
+          if (!row) return 0;
+          this.totalRows -= 1;
+          this.totalBytes -= row.bytes;
+          return row.bytes;
+        },
+        insert: (r) => this.insertRow(r.type, r.cameraId, JSON.stringify(r.body), 1, r.at).bytes,
+      },
+      needBytes,
+    ).folded;
+  }
+
   /**
-   * Cap policy: evict the oldest rows of priority 0, then 1, then 2 (never above the incoming
-   * row's priority) until the new row fits. Priority-2 alarms are therefore kept over everything;
-   * a priority-0 row that still does not fit is not stored.
+   * Cap policy: evict the oldest rows of priority 0; then fold flapping into summaries; then evict
+   * the oldest of priority 1, then 2 (never above the incoming row's priority) until the new row
+   * fits. Priority-2 alarms are therefore kept over everything; a priority-0 row that still does
+   * not fit is not stored.
    */
   private makeRoom(
     bytes: number,
     priority: number,
-  ): { count: number; range: { first: number; last: number } | undefined } {
+  ): {
+    count: number;
+    range: { first: number; last: number } | undefined;
+    types: Record<string, number>;
+    coalesced: number;
+  } {
     let count = 0;
+    let coalesced = 0;
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
+    const types: Record<string, number> = {};
     for (let p = 0; p <= priority && this.totalBytes + bytes > this.maxBytes; p += 1) {
+      if (p === 1) coalesced = this.coalesce(this.totalBytes + bytes - this.maxBytes);
       while (this.totalBytes + bytes > this.maxBytes) {
-        const victims = this.oldestStmt.all(p, 32) as { seq: number; bytes: number }[];
+        const victims = this.oldestStmt.all(p, 32) as { seq: number; bytes: number; type: string }[];
         if (victims.length === 0) break;
         for (const v of victims) {
           if (this.totalBytes + bytes <= this.maxBytes) break;
@@ -198,11 +270,12 @@ export class OutboxRepo {
           this.totalRows -= 1;
           this.totalBytes -= v.bytes;
           count += 1;
+          types[v.type] = (types[v.type] ?? 0) + 1;
           first = Math.min(first, v.seq);
           last = Math.max(last, v.seq);
         }
       }
     }
-    return { count, range: count > 0 ? { first, last } : undefined };
+    return { count, range: count > 0 ? { first, last } : undefined, types, coalesced };
   }
 }

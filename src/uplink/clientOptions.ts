@@ -22,6 +22,15 @@ export interface ClientOptionsInput {
   readonly readFile?: (path: string) => Buffer;
 }
 
+/**
+ * Gateway ids repeat across sites (every site has an `nvr-01`): a client id of the gateway id alone
+ * lets one site's gateway take over another's session. The default binds the site too, and equals
+ * the username the example ACL expects, so a broker with `use_username_as_clientid` agrees.
+ */
+export function clientIdFor(mqtt: MqttConfig, siteId: string, gatewayId: string): string {
+  return mqtt.clientId ?? `${siteId}/${gatewayId}`;
+}
+
 /** Broker URLs in the order they are tried: `url`, then `urls` (duplicates removed). */
 export function brokerUrls(mqtt: MqttConfig): string[] {
   return [...new Set([mqtt.url, ...mqtt.urls])];

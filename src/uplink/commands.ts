@@ -1,6 +1,8 @@
 import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
+import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
+import { type CommandReceipt, judgeExpiry } from './commandExpiry.js';
 import { type CommandPayload, type CommandResponsePayload, commandPayload } from './payloads.js';
 import type { Topics } from './topics.js';
 
@@ -22,13 +24,6 @@ export interface ParsedCommand {
   readonly payload: CommandPayload;
 }
 
-/** When the command stops being worth running: `expiresAt`, else `issuedAt + ttlSeconds`, else never. */
-export function expiryOf(cmd: CommandPayload): number | undefined {
-  if (cmd.expiresAt !== undefined) return Date.parse(cmd.expiresAt);
-  if (cmd.ttlSeconds !== undefined) return Date.parse(cmd.issuedAt) + cmd.ttlSeconds * 1000;
-  return undefined;
-}
-
 /** Extracts a requestId from a payload that failed validation, so the invalid answer can still be routed. */
 function requestIdOf(raw: unknown): string | null {
   if (raw && typeof raw === 'object' && 'requestId' in raw) {
@@ -41,17 +36,19 @@ function requestIdOf(raw: unknown): string | null {
 /**
  * Validates and runs one command. Never throws: every outcome is an answer. An expired command is
  * answered `expired` and not run (a queued `snapshot` from two days ago is worthless and a queued
- * `rediscover` would storm a site that just came back).
+ * `rediscover` would storm a site that just came back); `expiry` says which rule decided
+ * (src/uplink/commandExpiry.ts).
  */
 export async function runCommand(input: {
   readonly name: string;
   readonly body: Buffer;
   readonly handlers: CommandHandlers;
-  readonly now: number;
+  readonly receipt: CommandReceipt;
+  readonly clock: Pick<Clock, 'monotonic'>;
   readonly log: Log;
   readonly signal: AbortSignal;
 }): Promise<CommandResponsePayload> {
-  const ts = new Date(input.now).toISOString();
+  const ts = new Date(input.receipt.wallMs).toISOString();
   let raw: unknown;
   try {
     raw = JSON.parse(input.body.toString('utf8'));
@@ -70,10 +67,15 @@ export async function runCommand(input: {
     return { requestId: requestIdOf(raw), command: input.name, status: 'invalid', error, ts };
   }
   const cmd = parsed.data;
-  const base = { requestId: cmd.requestId, command: input.name, ts };
-  const expiry = expiryOf(cmd);
-  if (expiry !== undefined && expiry <= input.now) {
-    input.log.info({ command: input.name, requestId: cmd.requestId }, 'expired command not run');
+  const verdict = judgeExpiry(cmd, input.receipt, input.clock.monotonic());
+  const expiry = {
+    rule: verdict.rule,
+    wallClock: verdict.wallClock,
+    ...(verdict.untrustedBecause ? { untrustedBecause: verdict.untrustedBecause } : {}),
+  };
+  const base = { requestId: cmd.requestId, command: input.name, expiry, ts };
+  if (verdict.expired) {
+    input.log.info({ command: input.name, requestId: cmd.requestId, ...expiry }, 'expired command not run');
     return { ...base, status: 'expired' };
   }
   const handler = input.handlers[input.name];

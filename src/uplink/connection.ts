@@ -1,13 +1,11 @@
 import type { IClientOptions } from 'mqtt';
 import { connect, type IConnackPacket, type MqttClient } from 'mqtt';
-import { Backoff } from '../shared/backoff.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { safeUrl } from '../shared/redact.js';
 import { raceTimeout } from './raceTimeout.js';
-
-const STABLE_SESSION_MS = 30_000;
+import { ReconnectPolicy } from './reconnectPolicy.js';
 
 export interface Session {
   readonly client: MqttClient;
@@ -25,24 +23,31 @@ export interface ConnectionDeps {
   readonly options: () => IClientOptions;
   readonly onSession: (session: Session) => void;
   readonly onDown: (detail: string) => void;
-  readonly backoff?: Backoff;
+  /** Spread of the first reconnect after a stable session drops (mqtt.reconnectWindowSeconds). */
+  readonly reconnectWindowMs?: number;
+  readonly reconnectCapMs?: number;
+  readonly random?: () => number;
 }
 
 /**
  * One MQTT connection with our own reconnect loop: a new mqtt.js client per attempt (so the will
- * and the broker URL can change), brokers tried in turn, jittered exponential backoff between
- * failed attempts, reset once a session is established.
+ * and the broker URL can change), brokers tried in turn, and the delays of `ReconnectPolicy`
+ * (spread over a window after a stable session drops, full-jitter exponential otherwise).
  */
 export class BrokerConnection {
   private client: MqttClient | undefined;
   private timer: TimerHandle | undefined;
   private urlIndex = 0;
   private stopped = false;
-  private readonly backoff: Backoff;
+  private readonly policy: ReconnectPolicy;
   private lastError: string | undefined;
 
   constructor(private readonly deps: ConnectionDeps) {
-    this.backoff = deps.backoff ?? new Backoff({ initialMs: 500, maxMs: 60_000, jitter: 0.5 });
+    this.policy = new ReconnectPolicy({
+      windowMs: deps.reconnectWindowMs ?? 30_000,
+      capMs: deps.reconnectCapMs ?? 60_000,
+      random: deps.random,
+    });
   }
 
   get current(): MqttClient | undefined {
@@ -122,10 +127,9 @@ export class BrokerConnection {
       client.end(true);
       const detail = this.lastError ?? (established ? 'connection lost' : 'connect failed');
       if (established) this.deps.onDown(detail);
-      // Reset only after a stable session: a broker that accepts and then drops us (ACL refusal,
-      // session takeover) must not be hammered every half second.
-      if (established && this.deps.clock.monotonic() - establishedAt >= STABLE_SESSION_MS)
-        this.backoff.reset();
+      // Only a stable session's drop starts a spread window: a broker that accepts and then drops
+      // us (ACL refusal, session takeover) keeps backing off instead.
+      this.policy.closed(established ? this.deps.clock.monotonic() - establishedAt : undefined);
       if (!established) this.urlIndex += 1;
       this.scheduleRetry(detail);
     });
@@ -133,11 +137,8 @@ export class BrokerConnection {
 
   private scheduleRetry(detail: string): void {
     if (this.stopped) return;
-    const delay = this.backoff.next();
-    this.deps.log.warn(
-      { delayMs: delay, attempt: this.backoff.attempts, detail },
-      'MQTT reconnect scheduled',
-    );
+    const delay = this.policy.nextDelayMs();
+    this.deps.log.warn({ delayMs: delay, attempt: this.policy.attempts, detail }, 'MQTT reconnect scheduled');
     this.timer = this.deps.clock.setTimeout(() => this.attempt(), delay);
   }
 }

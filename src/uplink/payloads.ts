@@ -74,6 +74,9 @@ export const EVENT_TYPES = [
   'outbox.overflow',
   'storage.alarm',
   'storage.alarm.cleared',
+  'store.rebuilt',
+  'metrics.hourly',
+  'outage.summary',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -164,6 +167,21 @@ export const commandResponsePayload = z
     status: z.enum(['ok', 'error', 'expired', 'unsupported', 'invalid']),
     result: z.unknown().optional(),
     error: z.string().optional(),
+    expiry: z
+      .strictObject({
+        rule: z.enum([
+          'expiresAt',
+          'issuedAt+ttlSeconds',
+          'messageExpiry',
+          'ttlSeconds',
+          'unverifiable',
+          'none',
+        ]),
+        wallClock: z.enum(['trusted', 'untrusted']),
+        untrustedBecause: z.enum(['before_build_date', 'out_of_sync']).optional(),
+      })
+      .optional()
+      .describe('which expiry rule decided (expired) or bound (run); absent for an invalid command'),
     ts,
   })
   .describe('the answer on cmd-resp/{requestId} or the MQTT 5 response topic');

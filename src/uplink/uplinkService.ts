@@ -4,11 +4,12 @@ import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import type { CameraStatusRow, CentreState } from '../shared/types.js';
 import { parseCentreState } from './centreState.js';
-import { brokerUrls, clientOptions, type MqttConfig } from './clientOptions.js';
+import { brokerUrls, clientIdFor, clientOptions, type MqttConfig } from './clientOptions.js';
 import { type CommandHandlers, responseRoute, runCommand } from './commands.js';
 import { BrokerConnection, type Session } from './connection.js';
 import { OutboxDrainer } from './drainer.js';
 import type { EventOutbox, RecordedEvent } from './eventOutbox.js';
+import { type HourlyMetrics, MetricsAggregate } from './metricsAggregate.js';
 import type { StatusPayload } from './payloads.js';
 import { raceTimeout } from './raceTimeout.js';
 import { cameraStatePayload, metricsPayload, type PlannedCounts, summaryPayload } from './statePayloads.js';
@@ -51,7 +52,8 @@ export interface UplinkDeps {
   readonly readFile?: (path: string) => Buffer;
 }
 
-const BD_SEQ_KEY = 'uplink.bdSeq';
+/** The store guards this key's value against ever going back (src/store/counterGuard.ts uses the same). */
+export const BD_SEQ_KEY = 'uplink.bdSeq';
 
 /**
  * The MQTT uplink: birth/LWT, retained camera state and summary, metrics, commands, and the
@@ -71,6 +73,8 @@ export class UplinkService implements Service {
   private readonly abort = new AbortController();
   private broker: string | undefined;
   private connectedSince: number | undefined;
+  /** Metrics sampled while offline, folded into hourly aggregates for the outbox. */
+  private readonly offlineMetrics = new MetricsAggregate();
 
   constructor(private readonly deps: UplinkDeps) {
     this.topics = topicsFor(deps.siteId, deps.gatewayId);
@@ -94,6 +98,7 @@ export class UplinkService implements Service {
       options: () => this.nextClientOptions(),
       onSession: (s) => this.onSession(s),
       onDown: (detail) => this.onDown(detail),
+      reconnectWindowMs: deps.mqtt.reconnectWindowSeconds * 1000,
     });
   }
 
@@ -180,6 +185,9 @@ export class UplinkService implements Service {
       outboxBytes: repo.bytes,
       outboxCapBytes: repo.capBytes,
       outboxDropped: this.deps.outbox.dropped,
+      // A full database disk: events held in memory until it has room (src/store/pendingWrites.ts).
+      dbFull: this.deps.outbox.writes?.diskFull ?? false,
+      pendingWrites: this.deps.outbox.writes?.pending ?? 0,
       inflight: d.inflight,
       eventsSent: d.sent,
       eventsAcked: d.acked,
@@ -194,7 +202,7 @@ export class UplinkService implements Service {
     this.deps.kv.setKv(BD_SEQ_KEY, String(this.bdSeq));
     return clientOptions({
       mqtt: this.deps.mqtt,
-      clientId: this.deps.gatewayId,
+      clientId: clientIdFor(this.deps.mqtt, this.deps.siteId, this.deps.gatewayId),
       will: { topic: this.topics.status, payload: JSON.stringify(this.statusPayload('lost')) },
       willDelaySeconds: this.tuning.willDelaySeconds,
       sessionExpirySeconds: this.tuning.sessionExpirySeconds,
@@ -213,7 +221,14 @@ export class UplinkService implements Service {
     // Order matters: birth, then current retained state, then the backlog (drainer).
     this.publish(this.topics.status, this.statusPayload('online'), 1, true);
     this.publishAllState();
-    void this.drainer.run(session);
+    // The offline hours (the current partial one too) join the backlog the drain is about to send.
+    this.recordHours(this.offlineMetrics.take(this.deps.clock.now(), true));
+    this.drainer.run(session).catch((err: unknown) => {
+      // The backlog read failed (the database, not the link): the rows stay, and ending the session
+      // retries through the reconnect backoff instead of leaving a connected uplink that never drains.
+      this.deps.log.error({ err }, 'outbox drain failed; ending the session to retry');
+      if (!session.closed.aborted) session.client.end(true);
+    });
   }
 
   private onDown(detail: string): void {
@@ -245,19 +260,30 @@ export class UplinkService implements Service {
     }
     const name = this.topics.commandName(topic);
     if (name === undefined) return;
-    void runCommand({
+    const { clock } = this.deps;
+    runCommand({
       name,
       body,
       // rebirth is the uplink's own; the rest come from the modules that can do them.
       handlers: { rebirth: () => this.rebirth(), ...this.deps.handlers },
-      now: this.deps.clock.now(),
+      receipt: {
+        wallMs: clock.now(),
+        monoMs: clock.monotonic(),
+        messageExpirySeconds: packet.properties?.messageExpiryInterval,
+      },
+      clock,
       log: this.deps.log,
       signal: this.abort.signal,
-    }).then((answer) => {
-      if (session.closed.aborted) return;
-      const { topic: target, options } = responseRoute(this.topics, packet, answer.requestId);
-      this.publishRaw(target, JSON.stringify(answer), options);
-    });
+    })
+      .then((answer) => {
+        if (session.closed.aborted) return;
+        const { topic: target, options } = responseRoute(this.topics, packet, answer.requestId);
+        this.publishRaw(target, JSON.stringify(answer), options);
+      })
+      .catch((err: unknown) => {
+        // runCommand answers every outcome; only building or sending the answer can land here.
+        this.deps.log.error({ err, command: name }, 'command answer not sent');
+      });
   }
 
   private onCentreState(state: CentreState): void {
@@ -281,12 +307,35 @@ export class UplinkService implements Service {
       },
       this.nowIso(),
     );
-    // QoS 0 with an expiry: a stale figure is worse than none, and it is never queued offline.
+    if (!this.connected) {
+      const now = this.deps.clock.now();
+      this.offlineMetrics.add(payload.cameras, now);
+      this.recordHours(this.offlineMetrics.take(now));
+      return;
+    }
+    // QoS 0 with an expiry: a stale figure is worse than none; offline hours go as metrics.hourly.
     const opts: IClientPublishOptions = { qos: 0, retain: false };
     if (this.deps.mqtt.protocolVersion === 5) {
       opts.properties = { messageExpiryInterval: this.deps.mqtt.metricsSeconds * 2 };
     }
     this.publishRaw(this.topics.metrics, JSON.stringify(payload), opts);
+  }
+
+  /** `metrics.hourly`, priority 0: the first thing the byte cap and a full disk give up. */
+  private recordHours(hours: readonly HourlyMetrics[]): void {
+    for (const h of hours) {
+      try {
+        this.deps.outbox.record({
+          type: 'metrics.hourly',
+          cameraId: null,
+          fields: { ...h },
+          priority: 0,
+          at: Date.parse(h.to),
+        });
+      } catch (err) {
+        this.deps.log.error({ err, hour: h.hour }, 'could not keep the offline metrics of an hour');
+      }
+    }
   }
 
   private statusPayload(state: StatusPayload['state']): StatusPayload {

@@ -29,7 +29,37 @@ describe('systemd/camgate.service', () => {
     expect(directive('RestrictAddressFamilies')).toBe('AF_UNIX AF_INET AF_INET6 AF_NETLINK');
     // V8 needs W+X pages; this directive would kill the daemon at start.
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=/m);
+    // ffmpeg's argv carries the camera password: other users must not see our processes in /proc.
+    expect(directive('ProtectProc')).toBe('invisible');
+    expect(directive('ProcSubset')).toBe('pid');
   });
+
+  it.skipIf(!hasAnalyze)(
+    'scores 3.2 or better in systemd-analyze security (3.4 before ProtectProc/ProcSubset)',
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-unit-'));
+      const file = path.join(dir, 'camgate.service');
+      fs.writeFileSync(
+        file,
+        unit.replace(
+          '/usr/bin/node /opt/camgate/bin/camgate.js',
+          `${process.execPath} ${repoRoot}/bin/camgate.js`,
+        ),
+      );
+      try {
+        const r = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', file], {
+          encoding: 'utf8',
+        });
+        const out = `${r.stdout}${r.stderr}`;
+        const score = Number(out.match(/Overall exposure level for camgate\.service: ([\d.]+)/)?.[1]);
+        expect(score, out).toBeLessThanOrEqual(3.2);
+        expect(out).toMatch(/✓ ProtectProc=/);
+        expect(out).toMatch(/✓ ProcSubset=/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it.skipIf(!hasAnalyze)('passes systemd-analyze verify (skipped: systemd-analyze not installed)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-unit-'));

@@ -7,9 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ControlServer } from '../../src/app/control.js';
 import { renderChecks } from '../../src/cli/commands/doctor.js';
 import type { CheckResult } from '../../src/cli/doctor/check.js';
+import { credentialScopeCheck } from '../../src/cli/doctor/credentialChecks.js';
+import { loadConfigFile } from '../../src/config/load.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
-import { runCliInProcess } from '../helpers/cli.js';
+import { repoRoot, runCliInProcess } from '../helpers/cli.js';
 import { reservedPort } from '../helpers/ports.js';
 import { tempConfig } from '../helpers/tempSite.js';
 
@@ -230,6 +232,45 @@ describe('camgate doctor', () => {
       status: 'fail',
       detail: expect.stringContaining('ENOENT'),
     });
+  });
+
+  it('warns when a "*" credential meets multicast discovery, and not for a CIDR or without multicast', async () => {
+    const base = site('');
+    const secret = path.join(base.dir, 'camera.secret');
+    fs.writeFileSync(secret, 'Scope-Secret-3\n', { mode: 0o640 });
+    const star = (multicast: boolean, match: string) =>
+      site(`discovery: { multicast: ${multicast}, probeWindowSeconds: 1 }
+credentials:
+  - { match: "${match}", username: admin, passwordFile: ${secret} }
+`);
+    const wide = await doctor(star(true, '*').configPath);
+    expect(check(wide.doc, 'credentials')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining(
+        'credentials[0] (match "*") matches any address while multicast discovery is on',
+      ),
+      fix: expect.stringContaining('match: "10.0.0.0/24"'),
+    });
+    expect(JSON.stringify(wide.doc)).not.toContain('Scope-Secret-3');
+    expect(check((await doctor(star(true, '0.0.0.0/0').configPath)).doc, 'credentials').status).toBe('warn');
+    expect(check((await doctor(star(true, '10.0.0.0/24').configPath)).doc, 'credentials')).toMatchObject({
+      status: 'ok',
+      detail: 'scoped: 10.0.0.0/24',
+    });
+    expect(check((await doctor(star(false, '*').configPath)).doc, 'credentials').status).toBe('ok');
+  });
+
+  it('the shipped example config scopes its credential to a CIDR (no warning)', async () => {
+    const config = loadConfigFile(path.join(repoRoot, 'config/camgate.example.yaml'));
+    expect(config.discovery.multicast).toBe(true);
+    const [line] = await credentialScopeCheck({
+      clock: systemClock,
+      env: {},
+      config,
+      configPath: 'example',
+      timeoutMs: 1000,
+    });
+    expect(line).toMatchObject({ status: 'ok', detail: 'scoped: 10.0.0.0/24' });
   });
 
   it('sees a running daemon through the control socket', async () => {

@@ -4,11 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Centre } from './helpers/centre.js';
 import { cleanupAll } from './helpers/cleanup.js';
-import { GATEWAY, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
+import { GATEWAY, makeGateway, mqttConfig, SITE, type TestGateway } from './helpers/gateway.js';
 import { Broker } from './helpers/mosquitto.js';
 
 const EXAMPLE_ACL = path.join(import.meta.dirname, '..', '..', 'config', 'mosquitto-acl.example');
 const GW_PASSWORD = 'gw-Secret-0042';
+/** The broker username the example ACL expects: site and gateway. */
+const GW_USER = `${SITE}/${GATEWAY}`;
 
 let broker: Broker | undefined;
 let centre: Centre | undefined;
@@ -28,7 +30,7 @@ async function aclBroker(acl: string): Promise<Broker> {
   return Broker.start({
     extra: (dir) => {
       const pw = path.join(dir, 'passwd');
-      execFileSync('mosquitto_passwd', ['-b', '-c', pw, GATEWAY, GW_PASSWORD]);
+      execFileSync('mosquitto_passwd', ['-b', '-c', pw, GW_USER, GW_PASSWORD]);
       execFileSync('mosquitto_passwd', ['-b', pw, 'centre', 'centre-pw']);
       fs.writeFileSync(path.join(dir, 'acl'), acl);
       return ['allow_anonymous false', `password_file ${pw}`, `acl_file ${path.join(dir, 'acl')}`];
@@ -39,7 +41,7 @@ async function aclBroker(acl: string): Promise<Broker> {
 function gatewayWithPassword(b: Broker): TestGateway {
   const pwFile = path.join(b.dir, 'gw-password');
   fs.writeFileSync(pwFile, `${GW_PASSWORD}\n`);
-  return makeGateway(mqttConfig({ url: b.url, username: GATEWAY, passwordFile: pwFile }));
+  return makeGateway(mqttConfig({ url: b.url, username: GW_USER, passwordFile: pwFile }));
 }
 
 describe('broker ACL', () => {
@@ -62,7 +64,7 @@ describe('broker ACL', () => {
 
   it('a gateway denied by the ACL logs it, keeps its events and keeps running', async () => {
     broker = await aclBroker(
-      'pattern write camgate/v1/+/%u/status\npattern read camgate/v1/+/%u/cmd/+\nuser centre\ntopic read camgate/v1/#\n',
+      'pattern write camgate/v1/%u/status\npattern read camgate/v1/%u/cmd/+\nuser centre\ntopic read camgate/v1/#\n',
     );
     centre = await Centre.connect(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
     gw = gatewayWithPassword(broker);
@@ -89,7 +91,7 @@ describe('broker ACL', () => {
     broker = await aclBroker(fs.readFileSync(EXAMPLE_ACL, 'utf8'));
     const pwFile = path.join(broker.dir, 'wrong-password');
     fs.writeFileSync(pwFile, 'Wrong-Secret-77\n');
-    gw = makeGateway(mqttConfig({ url: broker.url, username: GATEWAY, passwordFile: pwFile }));
+    gw = makeGateway(mqttConfig({ url: broker.url, username: GW_USER, passwordFile: pwFile }));
     await gw.uplink.start(new AbortController().signal);
     const g = gw;
     const c = await Centre.connect(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));

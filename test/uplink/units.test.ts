@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLog } from '../../src/shared/log.js';
 import { parseCentreState } from '../../src/uplink/centreState.js';
 import { brokerUrls, clientOptions } from '../../src/uplink/clientOptions.js';
-import { expiryOf, runCommand } from '../../src/uplink/commands.js';
+import { runCommand } from '../../src/uplink/commands.js';
 import { topicsFor } from '../../src/uplink/topics.js';
 import { mqttConfig } from './helpers/gateway.js';
 
@@ -99,27 +99,13 @@ describe('clientOptions', () => {
 
 describe('commands', () => {
   const now = Date.parse('2026-11-20T10:00:00Z');
-  it('expiry: expiresAt wins, then issuedAt + ttl, else none', () => {
-    expect(expiryOf({ requestId: 'a', issuedAt: '2026-11-20T09:00:00Z', ttlSeconds: 60, args: {} })).toBe(
-      Date.parse('2026-11-20T09:01:00Z'),
-    );
-    expect(
-      expiryOf({
-        requestId: 'a',
-        issuedAt: '2026-11-20T09:00:00Z',
-        expiresAt: '2026-11-21T00:00:00Z',
-        ttlSeconds: 60,
-        args: {},
-      }),
-    ).toBe(Date.parse('2026-11-21T00:00:00Z'));
-    expect(expiryOf({ requestId: 'a', issuedAt: '2026-11-20T09:00:00Z', args: {} })).toBeUndefined();
-  });
   it('answers invalid JSON as invalid', async () => {
     const ans = await runCommand({
       name: 'probe',
       body: Buffer.from('{'),
       handlers: {},
-      now,
+      receipt: { wallMs: now, monoMs: 0 },
+      clock: { monotonic: () => 0 },
       log: silentLog(),
       signal: new AbortController().signal,
     });

@@ -14,6 +14,7 @@ export const runCommand: CliCommand = {
     const file = resolveConfigPath(values.config, io.env);
     const config = loadConfigFile(file);
     const log = createLog({ level: config.log.level });
+    io.crash?.useLog(log);
     const daemon = new Daemon({ config, log, env: io.env, clock: io.clock });
     let stopping: Promise<void> | undefined;
     const done = new Promise<number>((resolve) => {

@@ -5,6 +5,7 @@ import { errorMessage } from '../../shared/errors.js';
 import { brokerCheck } from './brokerCheck.js';
 import { type Check, type CheckResult, runChecks } from './check.js';
 import { configCheck, daemonCheck, secretsCheck } from './configChecks.js';
+import { credentialScopeCheck } from './credentialChecks.js';
 import { diskCheck, multicastCheck } from './hostChecks.js';
 import { clockCheck, ffmpegCheck } from './toolChecks.js';
 
@@ -12,6 +13,7 @@ import { clockCheck, ffmpegCheck } from './toolChecks.js';
 export const doctorChecks: readonly Check[] = [
   configCheck,
   secretsCheck,
+  credentialScopeCheck,
   ffmpegCheck,
   diskCheck,
   multicastCheck,

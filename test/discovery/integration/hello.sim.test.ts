@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startSite } from '../../../fixtures/sim/site.js';
 import { HelloListener } from '../../../src/discovery/helloListener.js';
 import type { DiscoveredTarget } from '../../../src/discovery/interrogate.js';
+import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { systemNet } from '../../../src/shared/net.js';
 import { testBase, until } from '../../fixtures/sim/helpers.js';
@@ -11,7 +12,7 @@ describe('passive Hello/Bye listener (loopback multicast)', () => {
     const hellos: DiscoveredTarget[] = [];
     const byes: string[] = [];
     const listener = new HelloListener(
-      { net: systemNet, log: silentLog() },
+      { net: systemNet, log: silentLog(), clock: systemClock },
       { interfaces: [{ name: 'lo', address: '127.0.0.1' }], ranges: [] },
       { hello: (t) => hellos.push(t), bye: (epr) => byes.push(epr) },
     );
