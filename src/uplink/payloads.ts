@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INTEGRATION_CAUSES } from '../shared/causes.js';
 import { CAMERA_CLASSES, CAMERA_STATUSES } from '../shared/types.js';
 
 /**
@@ -9,13 +10,7 @@ import { CAMERA_CLASSES, CAMERA_STATUSES } from '../shared/types.js';
 
 const ts = z.iso.datetime().describe('ISO-8601 UTC time the payload was built');
 
-export const INTEGRATION_CAUSES = [
-  'camera_offline',
-  'stream_stalled',
-  'unauthorized',
-  'recording_stale',
-  'uplink_down',
-] as const;
+export { INTEGRATION_CAUSES };
 
 export const statusPayload = z
   .strictObject({
