@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { UplinkOutageCause } from './causes.js';
 import type {
   CameraRecord,
   CameraStatus,
@@ -77,6 +78,8 @@ export interface CamgateEvents {
     readonly centre?: CentreState;
     readonly at: number;
     readonly detail?: string;
+    /** Why the link is down, while not connected (shared/causes.ts, uplink outage causes). */
+    readonly cause?: UplinkOutageCause;
   };
   'integration.changed': {
     readonly cameraId: string;

@@ -1,10 +1,12 @@
 import type { IClientOptions } from 'mqtt';
 import { connect, type IConnackPacket, type MqttClient } from 'mqtt';
 import { Backoff } from '../shared/backoff.js';
+import type { UplinkOutageCause } from '../shared/causes.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { safeUrl } from '../shared/redact.js';
+import { linkFailureCause } from './linkCause.js';
 import { raceTimeout } from './raceTimeout.js';
 
 const STABLE_SESSION_MS = 30_000;
@@ -15,6 +17,8 @@ export interface Session {
   readonly connack: IConnackPacket;
   /** Aborted when this session's connection closes. */
   readonly closed: AbortSignal;
+  /** Ends the session for a reason the broker gave inside it (a PUBACK refusal): the outage's cause. */
+  readonly fail: (err: Error) => void;
 }
 
 export interface ConnectionDeps {
@@ -24,7 +28,11 @@ export interface ConnectionDeps {
   /** Fresh options per attempt: the will carries the attempt's bdSeq. */
   readonly options: () => IClientOptions;
   readonly onSession: (session: Session) => void;
-  readonly onDown: (detail: string) => void;
+  /**
+   * The link is not up: an established session closed, or an attempt failed before one was made.
+   * `cause` classifies the last error (uplink outages, issue #12).
+   */
+  readonly onDown: (detail: string, cause: UplinkOutageCause, established: boolean) => void;
   readonly backoff?: Backoff;
 }
 
@@ -40,6 +48,7 @@ export class BrokerConnection {
   private stopped = false;
   private readonly backoff: Backoff;
   private lastError: string | undefined;
+  private lastErr: unknown;
 
   constructor(private readonly deps: ConnectionDeps) {
     this.backoff = deps.backoff ?? new Backoff({ initialMs: 500, maxMs: 60_000, jitter: 0.5 });
@@ -92,7 +101,9 @@ export class BrokerConnection {
       options = this.deps.options();
     } catch (err) {
       this.deps.log.error({ err, broker }, 'cannot build MQTT client options; will retry');
-      this.scheduleRetry(err instanceof Error ? err.message : String(err));
+      const detail = err instanceof Error ? err.message : String(err);
+      this.deps.onDown(detail, linkFailureCause(err), false);
+      this.scheduleRetry(detail);
       return;
     }
     const client = connect(url, options);
@@ -104,11 +115,18 @@ export class BrokerConnection {
       established = true;
       establishedAt = this.deps.clock.monotonic();
       this.lastError = undefined;
+      this.lastErr = undefined;
       this.deps.log.info({ broker, sessionPresent: connack.sessionPresent }, 'connected to broker');
-      this.deps.onSession({ client, broker, connack, closed: closed.signal });
+      const fail = (err: Error): void => {
+        this.lastError = err.message;
+        this.lastErr = err;
+        client.end(true);
+      };
+      this.deps.onSession({ client, broker, connack, closed: closed.signal, fail });
     });
     client.on('error', (err) => {
       this.lastError = err.message;
+      this.lastErr = err;
       this.deps.log.warn(
         { err: new CamgateError('MQTT', err.message, { cause: err }), broker },
         'MQTT error',
@@ -121,7 +139,7 @@ export class BrokerConnection {
       // A stale client must not reconnect or emit: end it without waiting for anything.
       client.end(true);
       const detail = this.lastError ?? (established ? 'connection lost' : 'connect failed');
-      if (established) this.deps.onDown(detail);
+      this.deps.onDown(detail, linkFailureCause(this.lastErr), established);
       // Reset only after a stable session: a broker that accepts and then drops us (ACL refusal,
       // session takeover) must not be hammered every half second.
       if (established && this.deps.clock.monotonic() - establishedAt >= STABLE_SESSION_MS)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INTEGRATION_CAUSES } from '../shared/causes.js';
+import { INTEGRATION_CAUSES, UPLINK_OUTAGE_CAUSES } from '../shared/causes.js';
 import { CAMERA_CLASSES, CAMERA_STATUSES } from '../shared/types.js';
 
 /**
@@ -69,6 +69,7 @@ export const EVENT_TYPES = [
   'outbox.overflow',
   'storage.alarm',
   'storage.alarm.cleared',
+  'uplink.outage',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -78,8 +79,30 @@ export const eventPayload = z
     seq: z.number().int().min(1).describe('strictly increasing per gateway'),
     type: z.enum(EVENT_TYPES),
     cameraId: z.string().nullable(),
-    historical: z.boolean().describe('true when replayed from the outbox after an outage'),
+    historical: z
+      .boolean()
+      .describe('true when replayed from the outbox after an outage; always true for uplink.outage'),
     ts,
+    cause: z
+      .string()
+      .optional()
+      .describe(
+        `uplink.outage: ${UPLINK_OUTAGE_CAUSES.join(' | ')} (consumers must accept causes they do not know)`,
+      ),
+    startedAt: z.iso.datetime().optional().describe('uplink.outage: when the gateway lost its uplink'),
+    endedAt: z.iso.datetime().optional().describe('uplink.outage: when it came back (or the daemon stopped)'),
+    durationMs: z
+      .number()
+      .int()
+      .min(0)
+      .nullable()
+      .optional()
+      .describe('uplink.outage: monotonic within one boot, wall time minus clock steps across a reboot'),
+    endReason: z
+      .enum(['restored', 'gap_reboot'])
+      .nullable()
+      .optional()
+      .describe('uplink.outage: restored, or gap_reboot (ended at the last sign of life before a restart)'),
   })
   .describe('an event from the outbox; type-specific fields follow the common ones');
 

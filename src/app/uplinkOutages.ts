@@ -1,0 +1,56 @@
+import { uplinkOutageCause, uplinkOutageEdge } from '../health/outage.js';
+import type { Clock } from '../shared/clock.js';
+import type { CamgateEvents } from '../shared/events.js';
+import type { Log } from '../shared/log.js';
+import type { OutageRow } from '../store/historyTypes.js';
+import type { UplinkOutageRepo } from '../store/uplinkOutageRepo.js';
+import type { RecordedEvent } from '../uplink/eventOutbox.js';
+import { uplinkOutageEvent } from '../uplink/eventRules.js';
+
+export interface UplinkOutageDeps {
+  readonly repo: UplinkOutageRepo;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly bootId: string;
+  /** Appends to the outbox; the centre hears of each closed outage once the link is back. */
+  readonly record: (event: RecordedEvent | undefined) => void;
+}
+
+/**
+ * The gateway's own uplink outages (issue #12 item 3): each `uplink.state` is judged by
+ * health/outage.ts (`uplinkOutageEdge`), the store keeps the outage, and a closed one goes to the
+ * outbox as `uplink.outage`. Outages a previous boot left open are closed at its last sign of life
+ * when this one is built, before anything could open a new one.
+ */
+export class UplinkOutages {
+  constructor(private readonly deps: UplinkOutageDeps) {
+    const closed = deps.repo.closeLeftovers(deps.bootId, deps.clock.now());
+    if (closed.length > 0)
+      deps.log.info({ closed: closed.length }, 'closed uplink outages left open by the previous boot');
+    for (const o of closed) this.tell(o);
+  }
+
+  onLink(e: CamgateEvents['uplink.state']): void {
+    const { repo, log } = this.deps;
+    const open = repo.openOutage();
+    const edge = uplinkOutageEdge(open !== undefined, e);
+    if (edge === 'start') {
+      const row = repo.open(uplinkOutageCause(e), this.now());
+      log.warn({ cause: row.cause, detail: e.detail }, 'uplink outage started');
+    } else if (edge === 'end') {
+      const row = repo.close(this.now());
+      if (!row) return;
+      log.info({ cause: row.cause, durationMs: row.durationMs }, 'uplink outage ended');
+      this.tell(row);
+    }
+  }
+
+  private tell(row: OutageRow): void {
+    this.deps.record(uplinkOutageEvent(row, this.deps.clock.now()));
+  }
+
+  private now(): { bootId: string; wallMs: number; monoMs: number } {
+    const { clock, bootId } = this.deps;
+    return { bootId, wallMs: clock.now(), monoMs: clock.monotonic() };
+  }
+}
