@@ -31,6 +31,8 @@ export interface HealthServiceDeps {
   readonly bootId: string;
   /** Wall ms this boot started: where the previous boot's open outages end at the latest. */
   readonly startedAt: number;
+  /** The camera directory at start (cameras listed by earlier boots). */
+  readonly cameras?: () => readonly CameraRecord[];
 }
 
 interface Tracked {
@@ -78,6 +80,9 @@ export class HealthService implements Service {
       bus.on('recording.status', (r) => this.states.recordingStatus(r)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
     );
+    // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
+    // nothing new about them, so no inventory event would tell health.
+    for (const camera of this.deps.cameras?.() ?? []) this.refusedCredentials(camera);
     this.states.settleAll();
     this.lastReading = { wall: clock.now(), mono: clock.monotonic() };
     this.timer = clock.setInterval(() => this.tick(), HEALTH_TICK_MS);
@@ -136,7 +141,24 @@ export class HealthService implements Service {
     if (fps === undefined) this.expectedFps.delete(id);
     else this.expectedFps.set(id, fps);
     if (this.cameras.has(id)) this.apply(id, { type: 'expectedFps', fps });
+    this.refusedCredentials(e.camera);
     this.states.inventory(id);
+  }
+
+  /**
+   * An ONVIF 401 / NotAuthorized on a call discovery needs (issue #12): the camera is there and
+   * answering, it refuses our password. Without this it stayed `unknown` (no stream URI, so no
+   * stream session to say so) and the centre sent someone for a dead camera.
+   */
+  private refusedCredentials(camera: CameraRecord): void {
+    const call = onvifAuthCall(camera);
+    if (call === undefined) return;
+    this.apply(camera.id, {
+      type: 'sample',
+      kind: 'unauthorized',
+      detail: camera.problem?.message,
+      call: `onvif ${call}`,
+    });
   }
 
   private removeCamera(id: string): void {
@@ -231,6 +253,14 @@ function boardStream(state: HealthState): StreamStats {
   const stats = state.stats ?? {};
   if (!isDown(state.status)) return stats;
   return { codec: stats.codec, width: stats.width, height: stats.height };
+}
+
+/** The ONVIF call that refused our credentials at the camera's last interrogation, if that is its problem. */
+export function onvifAuthCall(camera: CameraRecord): string | undefined {
+  if (camera.problem?.code !== 'ONVIF_AUTH') return undefined;
+  // soapClient.ts / soapFault.ts messages start with the action: "GetProfiles: HTTP 401, ...".
+  const action = /^([A-Za-z0-9]+):/.exec(camera.problem.message)?.[1];
+  return action ?? 'call';
 }
 
 /** The fps the camera is configured to send; the sub profile is what the health session watches by default. */

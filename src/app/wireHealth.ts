@@ -20,6 +20,7 @@ export function wireHealth(ctx: WiringContext): Service[] {
     rules: { ...ctx.config.health, ...CRASH_LOOP_DEFAULTS },
     bootId: ctx.bootId,
     startedAt: ctx.startedAt,
+    cameras: () => ctx.cameras.all(),
   });
   ctx.control.route('GET', '/why/:camera', (req) => service.why(req.params.camera ?? ''));
   ctx.control.route('GET', '/outages', (req) => ({

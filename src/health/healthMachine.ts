@@ -23,6 +23,8 @@ export type HealthEvent =
       readonly kind: SampleKind;
       readonly stats?: StreamStats;
       readonly detail?: string;
+      /** `unauthorized` only: the refused call, e.g. `onvif GetProfiles` (named in the reasons). */
+      readonly call?: string;
     }
   /** Drives the time rules (stall without a `stall` sample, closed-too-long, hysteresis expiry). */
   | { readonly type: 'tick' }
@@ -152,7 +154,13 @@ function onSample(
     case 'stall':
       return goDown(withDetail, 'offline', [STALL_REASON], now, rules);
     case 'unauthorized':
-      return goDown(withDetail, 'unauthorized', ['unauthorized'], now, rules);
+      return goDown(
+        withDetail,
+        'unauthorized',
+        [e.call ? `unauthorized ${e.call}` : 'unauthorized'],
+        now,
+        rules,
+      );
     case 'unreachable':
       return goDown(withDetail, 'offline', [unreachableReason(e.detail)], now, rules);
     case 'paused':

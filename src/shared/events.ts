@@ -72,6 +72,8 @@ export interface CamgateEvents {
   /** The wall clock stepped (NTP, RTC reset) by `jumpMs` (positive: forward); `at` is after the step. */
   'health.clockJump': { readonly jumpMs: number; readonly at: number };
   /** The uplink connected or dropped, or the centre's handshake state changed. */
+  /** `camgate reload` / SIGHUP: credentials (passwordFile) may have changed; re-read them where cached. */
+  'credentials.reload': { readonly at: number };
   'uplink.state': {
     readonly connected: boolean;
     /** Undefined when no centre handshake is configured. */

@@ -33,6 +33,11 @@ export const runCommand: CliCommand = {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
     });
+    // SIGHUP: a corrected camera password is picked up without a restart (issue #12).
+    process.on('SIGHUP', () => {
+      if (stopping) return;
+      daemon.reload().catch((err: unknown) => log.error({ err }, 'reload failed'));
+    });
     try {
       await daemon.start();
     } catch (err) {
