@@ -3,6 +3,7 @@ import { isDown, streamOutageEdge } from './outage.js';
 import {
   type HealthRules,
   qualityReasons,
+  refusedReason,
   STALL_REASON,
   streamCauseOf,
   unreachableReason,
@@ -14,6 +15,7 @@ export type SampleKind =
   | 'stall'
   | 'closed'
   | 'unauthorized'
+  | 'refused'
   | 'unreachable'
   | 'paused';
 
@@ -163,6 +165,8 @@ function onSample(
       );
     case 'unreachable':
       return goDown(withDetail, 'offline', [unreachableReason(e.detail)], now, rules);
+    case 'refused':
+      return goDown(withDetail, 'offline', [refusedReason(e.detail)], now, rules);
     case 'paused':
       // Sampled mode between samples: the last observed status holds, no stall clock runs (field
       // bug: session-limited LPR cameras watched by sampling flapped offline after every sample).

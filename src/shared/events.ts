@@ -26,7 +26,15 @@ export interface CamgateEvents {
   'stream.sample': {
     readonly cameraId: string;
     /** `paused`: a sampled-mode session ended as planned; the next sample comes after the interval. */
-    readonly kind: 'connected' | 'packets' | 'stall' | 'closed' | 'unauthorized' | 'unreachable' | 'paused';
+    readonly kind:
+      | 'connected'
+      | 'packets'
+      | 'stall'
+      | 'closed'
+      | 'unauthorized'
+      | 'refused'
+      | 'unreachable'
+      | 'paused';
     readonly stats?: StreamStats;
     readonly detail?: string;
     readonly at: number;
