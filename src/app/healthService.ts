@@ -201,7 +201,15 @@ export class HealthService implements Service {
       tracked.sinceIso = isoTs(wallMs);
       const evidence = { detail: state.detail, stats: state.stats, expectedFps: state.expectedFps };
       this.guard('persist transition', () =>
-        history.recordTransition({ cameraId, ...t, evidence, bootId, wallMs, monoMs: mono }),
+        history.recordTransition({
+          cameraId,
+          ...t,
+          stillDown: isDown(t.from) && isDown(t.to),
+          evidence,
+          bootId,
+          wallMs,
+          monoMs: mono,
+        }),
       );
       this.log.info({ cameraId, from: t.from, to: t.to, reasons: t.reasons }, 'camera health changed');
     }

@@ -80,6 +80,9 @@ export class HistoryRepo {
       if (t.outage === 'end' && open) {
         return { closed: this.closeOutage(open, 'restored', t) };
       }
+      if (t.outage === undefined && t.stillDown && open && t.cause !== undefined && t.cause !== open.cause) {
+        this.db.prepare('UPDATE outages SET cause = ? WHERE id = ?').run(t.cause, open.id);
+      }
       return {};
     })();
   }
