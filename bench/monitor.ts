@@ -71,9 +71,13 @@ async function gstSource(): Promise<Source> {
   return {
     targets: (n) => Array.from({ length: n }, (_, i) => target(`cam-${i}`, server.url)),
     ffmpegUrls: (n) => Array.from({ length: n }, () => server.url),
-    freeze: () => server.freeze(),
-    thaw: () => server.thaw(),
-    close: () => server.kill(),
+    freeze: async () => {
+      await server.freeze();
+    },
+    thaw: async () => {
+      await server.thaw();
+    },
+    close: () => server.close(),
   };
 }
 

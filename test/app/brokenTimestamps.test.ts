@@ -37,7 +37,7 @@ describe('daemon with cameras whose RTP timestamps do not advance', () => {
       GstServer.start({ source: 'raw-h264', file: clip, fps: 25, timestamps: 'backwards', loopSeconds: 1 }),
       GstServer.start({ source: 'raw-h264', file: shortGop, fps: 25, timestamps: 'valid', paramsOnly: true }),
     ]);
-    for (const s of servers) cleanups.push(() => s.kill());
+    for (const s of servers) cleanups.push(() => s.close());
     const [constant, backwards, paramsOnly] = servers;
     const broker = await Broker.start();
     cleanups.push(() => broker.dispose());

@@ -107,7 +107,12 @@ describe('camgate CLI and daemon (subprocess)', () => {
     listener.stdout.on('data', (c: Buffer) => {
       heard += String(c);
     });
-    while (!heard.includes('bound')) await new Promise((r) => setTimeout(r, 20));
+    const boundDeadline = Date.now() + 10_000;
+    while (!heard.includes('bound')) {
+      if (listener.exitCode !== null || Date.now() > boundDeadline)
+        throw new Error('notify listener did not bind');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const daemon = await startDaemon(site.configPath, {
       NOTIFY_SOCKET: notifySocket,
       WATCHDOG_USEC: '1000000',
@@ -120,7 +125,11 @@ describe('camgate CLI and daemon (subprocess)', () => {
     expect(heard).toContain('READY=1');
     expect(heard).toContain('WATCHDOG=1');
     expect(await daemon.stop()).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
+    // The listener relays the datagram through a pipe: wait for it rather than for a fixed time.
+    const stopDeadline = Date.now() + 10_000;
+    while (!heard.includes('STOPPING=1') && Date.now() < stopDeadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(heard).toContain('STOPPING=1');
   });
 });

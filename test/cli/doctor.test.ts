@@ -10,6 +10,7 @@ import type { CheckResult } from '../../src/cli/doctor/check.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { runCliInProcess } from '../helpers/cli.js';
+import { reservedPort } from '../helpers/ports.js';
 import { tempConfig } from '../helpers/tempSite.js';
 
 interface DoctorDoc {
@@ -25,7 +26,7 @@ class Mosquitto {
   ) {}
 
   static async start(dir: string, extra: string[] = []): Promise<Mosquitto> {
-    const port = await freePort();
+    const port = await reservedPort();
     const conf = path.join(dir, `mosquitto-${port}.conf`);
     // As root mosquitto drops to user 'mosquitto', which cannot read our 0700 temp dir.
     const lines = [
@@ -51,17 +52,6 @@ class Mosquitto {
     process.kill(child.pid, 'SIGTERM');
     await exited;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      server.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -160,7 +150,7 @@ describe('camgate doctor against a real Mosquitto', () => {
       ],
       { stdio: 'ignore' },
     );
-    const tlsPort = await freePort();
+    const tlsPort = await reservedPort();
     const broker = await Mosquitto.start(shared.dir, [
       `listener ${tlsPort} 127.0.0.1`,
       `certfile ${cert}`,

@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { ChildWatch } from '../../fixtures/childWatch.js';
 import { teardownLab } from '../../fixtures/sim/netns.js';
 import { repoRoot } from './cli.js';
 
@@ -95,16 +96,19 @@ export class SiteLab {
     const argv = ['netns', 'exec', c.ns, process.execPath, '--import', 'tsx', 'fixtures/sim/main.ts'];
     argv.push('--cameras', '1', '--base', c.address, '--kinds', c.spec.kind, '--password', password);
     if (c.spec.spoof) argv.push('--faults', 'spoof');
-    const child = spawn('ip', argv, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('ip', argv, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
+    // An early exit fails the start with the camera's own last stderr lines, not a bare exit code.
+    const watch = new ChildWatch(child, `camera in ${c.ns}`);
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    return new Promise((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`camera in ${c.ns} exited with ${code}`)));
-      lines.on('line', (line) => {
-        if (line === 'ready') resolve();
-      });
-    });
+    return watch.whileAlive(
+      new Promise<void>((resolve) => {
+        lines.on('line', (line) => {
+          if (line === 'ready') resolve();
+        });
+      }),
+    );
   }
 
   async exec(argv: string[], timeoutMs = 60_000): Promise<string> {

@@ -8,6 +8,7 @@ import { probeStream } from '../../src/streams/probe.js';
 import { RtspSession } from '../../src/streams/rtsp/rtspSession.js';
 import { GstServer } from './helpers/gstServer.js';
 import { closedPort, HostileServer } from './helpers/hostileServer.js';
+import { playing } from './helpers/playing.js';
 
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -17,7 +18,7 @@ afterEach(async () => {
 
 async function gst(options: Parameters<typeof GstServer.start>[0] = {}): Promise<GstServer> {
   const server = await GstServer.start(options);
-  cleanups.push(() => server.kill());
+  cleanups.push(() => server.close());
   return server;
 }
 
@@ -70,7 +71,7 @@ describe('probeStream (layered)', () => {
     const holder = new RtspSession(deps, { url: server.url, stallMs: 60_000 });
     cleanups.push(() => holder.stop());
     holder.start();
-    while (holder.phase !== 'playing') await new Promise((r) => setTimeout(r, 20));
+    await playing(holder, server);
     await server.freeze();
     const result = await probeStream(deps, { url: server.url, keyframeTimeoutMs: 1500 });
     // GStreamer may still flush a buffered IDR to the new client (then the frames layer fails), and

@@ -17,7 +17,7 @@ const env = { CAMGATE_CONFIG: undefined };
 describe('camgate probe', () => {
   it('exits 0 and prints every layer as JSON for a healthy stream', async () => {
     const server = await GstServer.start();
-    cleanups.push(() => server.kill());
+    cleanups.push(() => server.close());
     const { code, stdout } = await runCliInProcess(['probe', server.url, '--json'], env);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as { ok: boolean; layers: { layer: string }[]; stream: { codec: string } };
@@ -49,7 +49,7 @@ describe('camgate probe', () => {
 
   it('resolves a configured camera id and answers Digest with the config credential', async () => {
     const server = await GstServer.start({ user: 'viewer', password: 'from-config' });
-    cleanups.push(() => server.kill());
+    cleanups.push(() => server.close());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-probe-'));
     cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'camgate.yaml');

@@ -7,6 +7,7 @@ import type { RtspCredential } from '../../src/streams/rtsp/rtspAuth.js';
 import { RtspSession, type RtspSessionOptions } from '../../src/streams/rtsp/rtspSession.js';
 import { GstServer } from './helpers/gstServer.js';
 import { closedPort, HostileServer, type Hostility } from './helpers/hostileServer.js';
+import { playing } from './helpers/playing.js';
 
 const logLines: string[] = [];
 const log = createLog(
@@ -34,7 +35,7 @@ function session(options: RtspSessionOptions): RtspSession {
 
 async function gst(options: Parameters<typeof GstServer.start>[0] = {}): Promise<GstServer> {
   const server = await GstServer.start(options);
-  cleanups.push(() => server.kill());
+  cleanups.push(() => server.close());
   return server;
 }
 
@@ -44,17 +45,6 @@ async function hostile(kind: Hostility): Promise<HostileServer> {
   return server;
 }
 
-function playing(s: RtspSession): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = setInterval(() => {
-      if (s.phase === 'playing') resolve();
-      else if (s.phase === 'closed') reject(new Error(`closed: ${s.closeError?.message}`));
-      else return;
-      clearInterval(check);
-    }, 20);
-  });
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('RtspSession against GStreamer rtsp-server', () => {
@@ -62,7 +52,7 @@ describe('RtspSession against GStreamer rtsp-server', () => {
     const server = await gst({ width: 320, height: 240, fps: 15, keyint: 15 });
     let keyframes = 0;
     const s = session({ url: server.url, onKeyframe: () => keyframes++ });
-    await playing(s);
+    await playing(s, server);
     s.takeSample(systemClock.monotonic());
     await sleep(2500);
     const sample = s.takeSample(systemClock.monotonic());
@@ -79,7 +69,7 @@ describe('RtspSession against GStreamer rtsp-server', () => {
   it('closes with stall when the server stops sending RTP but keeps the connection', async () => {
     const server = await gst();
     const s = session({ url: server.url, stallMs: 1500 });
-    await playing(s);
+    await playing(s, server);
     const frozenAt = Date.now();
     await server.freeze();
     expect(await s.closed).toBe('stall');
@@ -89,7 +79,7 @@ describe('RtspSession against GStreamer rtsp-server', () => {
   it('closes with eof when the server process dies', async () => {
     const server = await gst();
     const s = session({ url: server.url });
-    await playing(s);
+    await playing(s, server);
     await server.kill();
     expect(await s.closed).toBe('eof');
   });
@@ -104,14 +94,14 @@ describe('RtspSession against GStreamer rtsp-server', () => {
   it('answers a Digest challenge from GstRTSPAuth', async () => {
     const server = await gst({ user: 'viewer', password: 'S3cret-pw', auth: 'digest' });
     const s = session({ url: server.url, credential: good });
-    await playing(s);
+    await playing(s, server);
     expect(s.videoParams).toMatchObject({ width: 320, height: 240 });
   });
 
   it('takes credentials from the URL userinfo without logging them', async () => {
     const server = await gst({ user: 'viewer', password: 'S3cret-pw', auth: 'digest' });
     const s = session({ url: `rtsp://viewer:S3cret-pw@127.0.0.1:${server.port}/test` });
-    await playing(s);
+    await playing(s, server);
     await s.stop();
     expect(logLines.join('')).not.toContain('S3cret-pw');
   });
@@ -130,7 +120,7 @@ describe('RtspSession against GStreamer rtsp-server', () => {
     expect(await refused.closed).toBe('unauthorized');
     expect(refused.closeError?.message).toMatch(/Basic/);
     const allowed = session({ url: server.url, credential: { ...good, allowBasic: true } });
-    await playing(allowed);
+    await playing(allowed, server);
   });
 });
 

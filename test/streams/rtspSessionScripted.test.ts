@@ -32,6 +32,14 @@ async function playing(s: RtspSession): Promise<void> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
 const credential = { username: 'op', password: 'pa55', allowBasic: false };
 
 describe('RtspSession against a scripted camera', () => {
@@ -78,11 +86,16 @@ describe('RtspSession against a scripted camera', () => {
     const cam = await camera({ sessionTimeoutS: 2 });
     const s = session({ url: cam.url });
     await playing(s);
-    await sleep(2600);
-    expect(cam.requests.filter((r) => r.method === 'GET_PARAMETER').length).toBeGreaterThanOrEqual(2);
+    const keepalives = () => cam.requests.filter((r) => r.method === 'GET_PARAMETER');
+    await until(() => keepalives().length >= 2, 10_000);
+    // Each keepalive comes within the 2 s session timeout of the previous request (PLAY first), so
+    // the server never times the session out; waiting on the count keeps a slow box from failing it.
+    const play = cam.requests.find((r) => r.method === 'PLAY');
+    const [first, second] = keepalives();
+    expect((first?.at ?? Infinity) - (play?.at ?? 0)).toBeLessThan(2000);
+    expect((second?.at ?? Infinity) - (first?.at ?? 0)).toBeLessThan(2000);
     expect(await s.stop()).toBe('stopped');
-    await sleep(100);
-    expect(cam.requests.at(-1)?.method).toBe('TEARDOWN');
+    await until(() => cam.requests.at(-1)?.method === 'TEARDOWN', 5000);
   });
 
   it('keeps playing when pictures come under one constant RTP timestamp (issue #12), fps from arrival', async () => {

@@ -7,6 +7,7 @@ import { systemNet } from '../../src/shared/net.js';
 import { probeStream } from '../../src/streams/probe.js';
 import { StreamMonitor } from '../../src/streams/streamMonitor.js';
 import type { StreamTarget } from '../../src/streams/streamTarget.js';
+import { testBase } from '../fixtures/sim/helpers.js';
 import { SampleRecorder } from './helpers/events.js';
 
 // The lead's site simulator (fixtures/sim): Hikvision/Axis/LPR-like cameras with live fault switches.
@@ -23,7 +24,8 @@ beforeAll(async () => {
       { kind: 'overview' },
       { kind: 'lpr' },
     ],
-    baseAddress: '127.0.77.1',
+    // A random loopback /16 per run (testBase): other runs on this host bind their own sites too.
+    baseAddress: testBase(77),
     rtspPort: 18554,
     onvifPort: 18080,
     discovery: false,

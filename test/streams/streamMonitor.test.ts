@@ -5,12 +5,15 @@ import { silentLog } from '../../src/shared/log.js';
 import { systemNet } from '../../src/shared/net.js';
 import { StreamMonitor, type StreamMonitorOptions } from '../../src/streams/streamMonitor.js';
 import type { StreamTarget } from '../../src/streams/streamTarget.js';
-import { SampleRecorder } from './helpers/events.js';
+import { type Sample, SampleRecorder } from './helpers/events.js';
 import { GstServer } from './helpers/gstServer.js';
 import { closedPort } from './helpers/hostileServer.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
+/** This test's GStreamer servers: a recorder's waits fail at once, with its stderr, if one dies. */
+const servers: GstServer[] = [];
 afterEach(async () => {
+  servers.length = 0;
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
@@ -21,6 +24,7 @@ function target(cameraId: string, url: string, extra: Partial<StreamTarget> = {}
 async function monitor(targets: StreamTarget[], options: Partial<StreamMonitorOptions> = {}) {
   const events = new EventBus();
   const recorder = new SampleRecorder(events);
+  for (const server of servers) recorder.failOn(server.died);
   const m = new StreamMonitor(
     { clock: systemClock, net: systemNet, log: silentLog(), events },
     {
@@ -40,7 +44,8 @@ async function monitor(targets: StreamTarget[], options: Partial<StreamMonitorOp
 
 async function gst(options: Parameters<typeof GstServer.start>[0] = {}): Promise<GstServer> {
   const server = await GstServer.start(options);
-  cleanups.push(() => server.kill());
+  servers.push(server);
+  cleanups.push(() => server.close());
   return server;
 }
 
@@ -123,8 +128,10 @@ describe('StreamMonitor against GStreamer rtsp-server', () => {
       target('s', server.url, { mode: 'sampled', durationSeconds: 1, intervalSeconds: 60 }),
     ]);
     await recorder.next((s) => s.kind === 'connected', 5000);
-    await new Promise((r) => setTimeout(r, 2500));
+    await recorder.next((s) => s.kind === 'paused', 5000);
     expect(m.phases()['s']).toBe('idle');
+    // A short window after the pause: a teardown reported as a failure would show up here.
+    await new Promise((r) => setTimeout(r, 500));
     const others = recorder.samples.filter((s) => s.kind !== 'connected' && s.kind !== 'packets');
     expect(others.map((s) => s.kind)).toEqual(['paused']);
   });
@@ -139,8 +146,11 @@ describe('StreamMonitor supervision', () => {
     });
     const first = await recorder.next((s) => s.kind === 'unreachable', 2000);
     expect(first.detail).toMatch(/ECONNREFUSED/);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(recorder.samples.filter((s) => s.kind === 'unreachable')).toHaveLength(3);
+    const unreachable = (s: Sample) => s.kind === 'unreachable';
+    await recorder.nth(unreachable, 3, 5000);
+    // The limit is reached: no fourth attempt within the next second (the pause is 60 s).
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(recorder.samples.filter(unreachable)).toHaveLength(3);
   });
 
   it('keeps supervising when a stream.sample subscriber throws', async () => {

@@ -23,7 +23,11 @@ afterEach(async () => {
   gw = undefined;
   broker = undefined;
   const cs = centres.splice(0);
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), ...cs.map((c) => () => c.close())]);
+  // Gateway before broker here: its stop waits at most 3 s for the PUBACK of `offline` on the
+  // uplink's clock, and this FakeClock never fires that timeout; with the broker gone first a
+  // loaded box hung the hook for 30 s (fresh-clone run, issue #11). cleanupAll still stops the
+  // broker if the gateway step fails.
+  await cleanupAll([() => g?.dispose(), () => b?.dispose(), ...cs.map((c) => () => c.close())]);
 });
 
 async function startGateway(patch: Record<string, unknown>, clock: FakeClock): Promise<TestGateway> {

@@ -3,11 +3,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../../fixtures/sim/site.js';
 import type { CameraRecord } from '../../../src/shared/types.js';
+import { testBase, testPrefix } from '../../fixtures/sim/helpers.js';
 import { repoRoot, runCli, runCliInProcess, startDaemon } from '../../helpers/cli.js';
 import { tempConfig } from '../../helpers/tempSite.js';
 
-const BASE = '127.0.45.1';
-const RANGE = '127.0.45.0/28';
+// A random loopback /16 per run (testBase): other runs on this host bind their own sites too.
+const BASE = testBase(45);
+const RANGE = `${testBase(45, 0)}/28`;
+const PREFIX = testPrefix(45);
+const SPOOF_PREFIX = testPrefix(145); // the spoof fault: third octet + 100
 
 describe('camgate discover / cameras / rediscover against the simulator (subprocess, built CLI)', () => {
   let site: SimSite;
@@ -61,7 +65,7 @@ site: { id: test-site, planned: { overview: 3, panoramic: 2, lpr: 2 } }
       cameras: CameraRecord[];
       byClass: Record<string, { installed: number }>;
     };
-    const ours = doc.cameras.filter((c) => c.address.startsWith('127.0.45.'));
+    const ours = doc.cameras.filter((c) => c.address.startsWith(PREFIX));
     for (const cam of site.cameras) {
       const r = ours.find((c) => c.address === cam.address);
       expect(r, cam.address).toBeDefined();
@@ -69,8 +73,8 @@ site: { id: test-site, planned: { overview: 3, panoramic: 2, lpr: 2 } }
       expect(r?.id).toBe(`cam-${cam.mac.replace(/:/g, '').toLowerCase()}`);
       expect(r?.problem).toBeUndefined();
     }
-    // The spoofer's ProbeMatch names 127.0.145.7 (outside the range, not its source): never listed.
-    expect(doc.cameras.filter((c) => c.address.startsWith('127.0.145.'))).toEqual([]);
+    // The spoofer's ProbeMatch names SPOOF_PREFIX.7 (outside the range, not its source): never listed.
+    expect(doc.cameras.filter((c) => c.address.startsWith(SPOOF_PREFIX))).toEqual([]);
     expect(res.stdout).not.toContain('sim-secret');
   }, 90_000);
 
@@ -110,7 +114,7 @@ site: { id: test-site, planned: { overview: 3, panoramic: 2, lpr: 2 } }
       while (Date.now() < deadline) {
         const res = await runCli(['cameras', '--json', '--config', cfg.configPath]);
         cameras = (JSON.parse(res.stdout) as { cameras: CameraRecord[] }).cameras;
-        if (cameras.filter((c) => c.address.startsWith('127.0.45.')).length >= site.cameras.length) break;
+        if (cameras.filter((c) => c.address.startsWith(PREFIX)).length >= site.cameras.length) break;
         await new Promise((r) => setTimeout(r, 500));
       }
       for (const cam of site.cameras)

@@ -6,15 +6,20 @@ import { expandRanges, httpSweep } from '../../../src/discovery/sweep.js';
 import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { systemNet } from '../../../src/shared/net.js';
+import { testBase, testPrefix } from '../../fixtures/sim/helpers.js';
 import { siteConfig } from './siteConfig.js';
 
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
+// A random loopback /16 per run (testBase): other runs on this host bind their own sites too.
+const RANGE = `${testBase(41, 0)}/28`;
+const PREFIX = testPrefix(41);
+const SPOOF_PREFIX = testPrefix(141); // the spoof fault: third octet + 100
 
 describe('discovery against the simulated site (loopback, real sockets)', () => {
   let site: SimSite;
   beforeAll(async () => {
     site = await startSite({
-      baseAddress: '127.0.41.1',
+      baseAddress: testBase(41),
       cameras: [
         { kind: 'overview' },
         { kind: 'overview' },
@@ -36,7 +41,7 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
     const config = siteConfig({});
     const all = await discover(deps, { ...config, discovery: config.discovery });
     // Other test files run their own sites on lo in parallel; multicast reaches them too.
-    const run = { ...all, results: all.results.filter((r) => r.target.address.startsWith('127.0.41.')) };
+    const run = { ...all, results: all.results.filter((r) => r.target.address.startsWith(PREFIX)) };
     const honest = site.cameras.slice(0, 8);
     const spoofer = site.cameras[8];
     expect(run.results.map((r) => r.target.address).sort()).toEqual(honest.map((c) => c.address).sort());
@@ -57,7 +62,7 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
     }
     expect(run.results.some((r) => r.target.address === spoofer?.address)).toBe(false);
     // …nor the address its ProbeMatch claims (sim: third octet + 100).
-    expect(all.results.some((r) => r.target.address.startsWith('127.0.141.'))).toBe(false);
+    expect(all.results.some((r) => r.target.address.startsWith(SPOOF_PREFIX))).toBe(false);
   });
 
   it('unicast WS-Discovery probes alone (no multicast socket) find the cameras in a range; spoofed XAddrs dropped', async () => {
@@ -66,7 +71,7 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
     const res = await probeSweep(deps, {
       interfaces: [],
       unicastTargets: addresses,
-      ranges: ['127.0.41.0/28'],
+      ranges: [RANGE],
       windowMs: 1000,
     });
     const found = res.targets.map((t) => t.address).sort();
@@ -81,20 +86,20 @@ describe('discovery against the simulated site (loopback, real sockets)', () => 
   });
 
   it('HTTP sweep of a /28 finds every ONVIF service by unauthenticated GetSystemDateAndTime', async () => {
-    const found = await httpSweep(deps, { addresses: expandRanges(['127.0.41.0/28']), ports: [80, 8080] });
+    const found = await httpSweep(deps, { addresses: expandRanges([RANGE]), ports: [80, 8080] });
     const addresses = found.map((t) => t.address);
     for (const cam of site.cameras) expect(addresses).toContain(cam.address);
     expect(found.every((t) => t.xaddr.endsWith(':8080/onvif/device_service'))).toBe(true);
   });
 
   it('discover() with ranges merges sweep and probes without duplicates', async () => {
-    const config = siteConfig({ ranges: ['127.0.41.0/28'] });
+    const config = siteConfig({ ranges: [RANGE] });
     const run = await discover(deps, { ...config, discovery: config.discovery });
     const addresses = run.results.map((r) => r.target.address);
     expect(new Set(addresses).size).toBe(addresses.length);
-    expect(addresses.filter((a) => a.startsWith('127.0.41.')).sort()).toEqual(
+    expect(addresses.filter((a) => a.startsWith(PREFIX)).sort()).toEqual(
       site.cameras.map((c) => c.address).sort(),
     );
-    expect(run.results.filter((r) => r.problem && r.target.address.startsWith('127.0.41.'))).toEqual([]);
+    expect(run.results.filter((r) => r.problem && r.target.address.startsWith(PREFIX))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { discover } from '../../../src/discovery/discover.js';
 import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { systemNet } from '../../../src/shared/net.js';
+import { testBase } from '../../fixtures/sim/helpers.js';
 import { siteConfig } from './siteConfig.js';
 
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
@@ -21,7 +22,7 @@ describe('hostile and broken cameras are marked, in bounded time, without harmin
   let site: SimSite;
   beforeAll(async () => {
     site = await startSite({
-      baseAddress: '127.0.43.1',
+      baseAddress: testBase(43),
       cameras: [
         { kind: 'overview' },
         ...FAULTS.map((f) => ({ kind: 'overview' as const, faults: [f] })),
@@ -34,7 +35,7 @@ describe('hostile and broken cameras are marked, in bounded time, without harmin
   });
 
   it('each fault gives its problem code; healthy neighbours are complete', async () => {
-    const config = siteConfig({ ranges: ['127.0.43.0/28'] });
+    const config = siteConfig({ ranges: [`${testBase(43, 0)}/28`] });
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
     const run = await discover(deps, { ...config, multicast: false, callDeadlineMs: 2000 });
@@ -59,7 +60,7 @@ describe('hostile and broken cameras are marked, in bounded time, without harmin
   }, 60_000);
 
   it('a camera whose password was changed is listed as ONVIF_AUTH and the message never carries the password', async () => {
-    const config = siteConfig({ ranges: ['127.0.43.0/28'] });
+    const config = siteConfig({ ranges: [`${testBase(43, 0)}/28`] });
     const run = await discover(deps, { ...config, multicast: false, callDeadlineMs: 2000 });
     const bad = run.results.find((r) => r.target.address === site.cameras[5]?.address);
     expect(bad?.problem?.code).toBe('ONVIF_AUTH');

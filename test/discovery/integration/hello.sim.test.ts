@@ -4,6 +4,7 @@ import { HelloListener } from '../../../src/discovery/helloListener.js';
 import type { DiscoveredTarget } from '../../../src/discovery/interrogate.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { systemNet } from '../../../src/shared/net.js';
+import { testBase, until } from '../../fixtures/sim/helpers.js';
 
 describe('passive Hello/Bye listener (loopback multicast)', () => {
   it('hears a camera boot (Hello) and shut down (Bye)', async () => {
@@ -16,10 +17,13 @@ describe('passive Hello/Bye listener (loopback multicast)', () => {
     );
     await listener.start();
     try {
-      const site = await startSite({ baseAddress: '127.0.47.1', cameras: [{ kind: 'lpr' }] });
+      const site = await startSite({ baseAddress: testBase(47), cameras: [{ kind: 'lpr' }] });
       const cam = site.cameras[0];
       await site.stop();
-      await new Promise((r) => setTimeout(r, 300));
+      // Hello and Bye are datagrams on lo: wait for them to be heard, not for a fixed time.
+      await until(
+        () => byes.includes(cam?.endpointRef ?? '') && hellos.some((h) => h.address === cam?.address),
+      );
       const mine = hellos.filter((h) => h.address === cam?.address);
       expect(mine).toEqual([expect.objectContaining({ endpointRef: cam?.endpointRef, via: 'hello' })]);
       expect(mine[0]?.xaddr).toBe(cam?.xaddr);

@@ -29,7 +29,8 @@ const H265_FMTP =
  * and SHA-256, a stale nonce, H.265 with FU fragmentation, short session timeouts (keepalive).
  */
 export class FakeCamera {
-  readonly requests: Array<{ method: string; authorized: boolean }> = [];
+  /** Every request received, with its arrival time (ms since the epoch). */
+  readonly requests: Array<{ method: string; authorized: boolean; at: number }> = [];
   private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private nonce = randomBytes(8).toString('hex');
@@ -84,7 +85,7 @@ export class FakeCamera {
     );
     const cseq = headers.get('cseq') ?? '0';
     const authorized = this.checkAuth(method, uri, headers.get('authorization'));
-    this.requests.push({ method, authorized });
+    this.requests.push({ method, authorized, at: Date.now() });
     const auth = this.options.auth;
     if (auth && method !== 'OPTIONS') {
       // The first correct answer is refused as stale once, to exercise the client's stale retry.

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ChildWatch } from '../../../fixtures/childWatch.js';
 
 const SCRIPT = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -13,8 +14,15 @@ const SCRIPT = join(
   'rtsp_server.py',
 );
 
-/** The first python3 on PATH may lack `gi`; use the one that can import GstRtspServer. */
+let python: string | null | undefined;
+
+/** The first python3 on PATH may lack `gi`; use the one that can import GstRtspServer (looked up once). */
 export function gstPython(): string | undefined {
+  if (python === undefined) python = findGstPython() ?? null;
+  return python ?? undefined;
+}
+
+function findGstPython(): string | undefined {
   for (const candidate of ['/usr/bin/python3', 'python3']) {
     try {
       execFileSync(candidate, ['-c', "import gi; gi.require_version('GstRtspServer', '1.0')"], {
@@ -46,13 +54,24 @@ export interface GstServerOptions {
   paramsOnly?: boolean;
 }
 
-/** GStreamer's RTSP server as a child process on 127.0.0.1, with freeze/thaw over stdin. */
+/**
+ * Generous: on a fresh machine the first GStreamer start builds its plugin registry, and several
+ * test workers may do that at once on a loaded box. A server that dies instead fails at once.
+ */
+const START_TIMEOUT_MS = 20_000;
+
+/**
+ * GStreamer's RTSP server as a child process on 127.0.0.1, with freeze/thaw over stdin. Its stderr
+ * is echoed and its tail kept: a server that dies under a test fails that test with its own last
+ * lines (`died`, `whileAlive`, `close`), not as a timeout. See fixtures/gst/README.md.
+ */
 export class GstServer {
   private lines: string[] = [];
   private waiters: Array<() => void> = [];
 
   private constructor(
     private readonly child: ChildProcess,
+    private readonly watch: ChildWatch,
     readonly port: number,
   ) {}
 
@@ -64,52 +83,95 @@ export class GstServer {
     return this.child.pid;
   }
 
+  /** Resolves when the server process has exited (killed by the test or not). */
+  get exited(): Promise<unknown> {
+    return this.watch.exited;
+  }
+
+  /** Resolves with the death report (the server's last stderr lines) if it dies on its own. */
+  get died(): Promise<Error> {
+    return this.watch.died;
+  }
+
   static async start(options: GstServerOptions = {}): Promise<GstServer> {
-    const python = gstPython();
-    if (!python) throw new Error('no python3 with GStreamer RTSP server bindings');
+    const interpreter = gstPython();
+    if (!interpreter) throw new Error('no python3 with GStreamer RTSP server bindings');
     const args = [SCRIPT];
     for (const [k, v] of Object.entries(options)) if (v !== undefined) args.push(`--${k}`, String(v));
-    const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(interpreter, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const watch = new ChildWatch(child, 'gst rtsp_server');
     const rl = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
-    const first = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('gst server did not start within 10 s')), 10_000);
-      rl.once('line', (line) => {
-        clearTimeout(timer);
-        resolve(line);
+    let timer: NodeJS.Timeout | undefined;
+    const first = new Promise<string>((resolve, reject) => {
+      timer = setTimeout(() => {
+        void watch.kill();
+        reject(new Error(`gst server did not start within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      rl.once('line', resolve);
+    });
+    try {
+      const line = await watch.whileAlive(first);
+      const { port } = JSON.parse(line) as { port?: number; error?: string };
+      if (!port) throw new Error(`gst server did not start: ${line}`);
+      const server = new GstServer(child, watch, port);
+      rl.on('line', (l) => {
+        server.lines.push(l);
+        for (const w of server.waiters.splice(0)) w();
       });
-      child.once('exit', (code) => reject(new Error(`gst server exited with ${code}`)));
-    });
-    const { port } = JSON.parse(first) as { port: number };
-    const server = new GstServer(child, port);
-    rl.on('line', (line) => {
-      server.lines.push(line);
-      for (const w of server.waiters.splice(0)) w();
-    });
-    return server;
-  }
-
-  /** Drops all RTP at the server (valve) while the RTSP session stays up. */
-  async freeze(): Promise<void> {
-    await this.command('freeze');
-  }
-
-  async thaw(): Promise<void> {
-    await this.command('thaw');
-  }
-
-  private async command(cmd: string): Promise<void> {
-    const before = this.lines.length;
-    this.child.stdin?.write(`${cmd}\n`);
-    while (!this.lines.slice(before).some((l) => l.includes(`"ack": "${cmd}"`))) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      return server;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  /** SIGKILL, by pid, and wait for the exit. */
+  /** `work`, or a rejection with the server's last stderr lines if the server dies first. */
+  whileAlive<T>(work: Promise<T>): Promise<T> {
+    return this.watch.whileAlive(work);
+  }
+
+  /** Throws with the server's last stderr lines if it died without the test killing it. */
+  assertAlive(): void {
+    this.watch.assertAlive();
+  }
+
+  /** Why the server died, with its last stderr lines; undefined while alive or after `kill`. */
+  deathMessage(): string | undefined {
+    return this.watch.deathMessage();
+  }
+
+  /** Drops all RTP at the server (valve) while the RTSP sessions stay up; resolves with the media count. */
+  async freeze(): Promise<number> {
+    return await this.command('freeze');
+  }
+
+  async thaw(): Promise<number> {
+    return await this.command('thaw');
+  }
+
+  /** Sends a stdin command; resolves with the number of media the server applied it to. */
+  private async command(cmd: string): Promise<number> {
+    this.assertAlive();
+    const before = this.lines.length;
+    this.child.stdin?.write(`${cmd}\n`);
+    const ack = async (): Promise<number> => {
+      for (;;) {
+        for (const line of this.lines.slice(before)) {
+          const parsed = JSON.parse(line) as { ack?: string; media?: number };
+          if (parsed.ack === cmd) return parsed.media ?? 0;
+        }
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    };
+    return await this.whileAlive(ack());
+  }
+
+  /** SIGKILL, by pid, and wait for the exit (a test's own kill is not reported as a death). */
   async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGKILL');
-    await exited;
+    await this.watch.kill();
+  }
+
+  /** Test cleanup: kills the server; rejects with its last stderr lines if it had died on its own. */
+  async close(): Promise<void> {
+    await this.watch.close();
   }
 }

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { reservedPort } from '../../helpers/ports.js';
 
 export type Hostility = 'garbage' | 'hugeHeaders' | 'slowDrip' | 'silent' | 'hangUp' | 'hugeBody';
 
@@ -62,12 +63,7 @@ export class HostileServer {
   }
 }
 
-/** A 127.0.0.1 port with nothing listening (bound, then released). */
+/** A 127.0.0.1 port with nothing listening, that no port-0 bind elsewhere can take meanwhile. */
 export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  return await reservedPort('127.0.0.1');
 }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../../src/shared/clock.js';
+import { reservedPort } from '../../helpers/ports.js';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 
@@ -114,16 +115,9 @@ export class Broker {
   }
 }
 
+/** A port for Mosquitto (which cannot listen on port 0 and report it); see `reservedPort`. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+  return await reservedPort('127.0.0.1');
 }
 
 function canConnect(port: number): Promise<boolean> {
