@@ -153,6 +153,10 @@ export class HealthService implements Service {
   private refusedCredentials(camera: CameraRecord): void {
     const call = onvifAuthCall(camera);
     if (call === undefined) return;
+    // Video still flowing (RTSP has its own account on some cameras): the centre gets a picture,
+    // so an ONVIF refusal alone is not an outage; the stream's own 401 would be.
+    const status = this.cameras.get(camera.id)?.state.status;
+    if (status === 'online' || status === 'degraded') return;
     this.apply(camera.id, {
       type: 'sample',
       kind: 'unauthorized',

@@ -21,8 +21,8 @@ const HEADER = [
 ];
 
 /**
- * One CSV table (RFC 4180): a row per camera, then per class, then the site, then the site's uplink
- * (scope `uplink`); empty cell = not applicable.
+ * One CSV table (RFC 4180): a row per camera, then per class, then the site's uplink (scope `uplink`),
+ * then the site; empty cell = not applicable.
  */
 export function reportCsv(report: Report): string {
   const rows: (string | number | null)[][] = [HEADER];
@@ -47,8 +47,9 @@ export function reportCsv(report: Report): string {
     ]);
   }
   for (const k of CAMERA_CLASSES) rows.push(groupRow('class', k, k, report.classes[k]));
-  rows.push(groupRow('site', report.site.id, '', report.total));
+  // Before the site row, which stays last: consumers take the last row as the site total.
   rows.push(uplinkRow(report));
+  rows.push(groupRow('site', report.site.id, '', report.total));
   return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
