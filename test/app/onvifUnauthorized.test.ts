@@ -133,4 +133,39 @@ describe('a camera that refuses our ONVIF credentials (issue #12 item 2)', () =>
     expect(transitions).toContain('unknown->unauthorized');
     expect(transitions.some((t) => t.startsWith('unauthorized->online'))).toBe(true);
   }, 60_000);
+
+  it('a restart works too: still refused after it, then back under the same id when restarted with the right password', async () => {
+    expect(refusingId).not.toBe('');
+    // The camera's password changes again; the daemon restarts with the stale one.
+    refusing.setFault('wrongPassword', false);
+    fs.writeFileSync(refusingFile, `${PASSWORD}-changed\n`);
+    await daemon.stop();
+    daemon = new Daemon({ config: loadConfigFile(cfg.configPath), log: silentLog(), env: {} });
+    await daemon.start();
+    const refused = await until(
+      () => (rowAt(refusing)?.status === 'unauthorized' ? rowAt(refusing) : undefined),
+      40_000,
+      'unauthorized again after the restart',
+    );
+    expect(refused.cameraId).toBe(refusingId);
+    // Corrected in the file, then a restart (no reload): the sweep at start re-interrogates.
+    fs.writeFileSync(refusingFile, `${PASSWORD}\n`);
+    await daemon.stop();
+    daemon = new Daemon({ config: loadConfigFile(cfg.configPath), log: silentLog(), env: {} });
+    await daemon.start();
+    await until(
+      () => (rowAt(refusing)?.status === 'online' ? true : undefined),
+      40_000,
+      'online after the restart with the right password',
+    );
+    expect(rowAt(refusing)?.cameraId).toBe(refusingId);
+    const db = daemon.context?.store.db;
+    if (!db) throw new Error('no store');
+    const outages = new HistoryRepo(db).outages({ cameraId: refusingId });
+    // The first (reload) outage restored, the second ended by the restart: both unauthorized, none open.
+    expect(outages.map((o) => [o.cause, o.endReason])).toEqual([
+      ['unauthorized', 'restored'],
+      ['unauthorized', 'gap_reboot'],
+    ]);
+  }, 90_000);
 });
