@@ -82,7 +82,7 @@ export class HealthService implements Service {
     );
     // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
     // nothing new about them, so no inventory event would tell health.
-    for (const camera of this.deps.cameras?.() ?? []) this.refusedCredentials(camera);
+    for (const camera of this.deps.cameras?.() ?? []) this.interrogationEvidence(camera);
     this.states.settleAll();
     this.lastReading = { wall: clock.now(), mono: clock.monotonic() };
     this.timer = clock.setInterval(() => this.tick(), HEALTH_TICK_MS);
@@ -141,28 +141,36 @@ export class HealthService implements Service {
     if (fps === undefined) this.expectedFps.delete(id);
     else this.expectedFps.set(id, fps);
     if (this.cameras.has(id)) this.apply(id, { type: 'expectedFps', fps });
-    this.refusedCredentials(e.camera);
+    this.interrogationEvidence(e.camera);
     this.states.inventory(id);
   }
 
   /**
-   * An ONVIF 401 / NotAuthorized on a call discovery needs (issue #12): the camera is there and
-   * answering, it refuses our password. Without this it stayed `unknown` (no stream URI, so no
-   * stream session to say so) and the centre sent someone for a dead camera.
+   * What the last interrogation proved about a camera (issue #12: `unknown` only without evidence).
+   * An ONVIF 401 / NotAuthorized on a call discovery needs: the camera answers and refuses our
+   * password (it stayed `unknown` / `camera_offline`, and the centre sent someone for a dead
+   * camera). A camera found but not answering ONVIF, with no stream URI to watch: unreachable.
+   * Video still flowing (RTSP has its own account on some cameras) overrides both: the centre gets
+   * a picture, and the stream's own 401 or silence would say otherwise.
    */
-  private refusedCredentials(camera: CameraRecord): void {
-    const call = onvifAuthCall(camera);
-    if (call === undefined) return;
-    // Video still flowing (RTSP has its own account on some cameras): the centre gets a picture,
-    // so an ONVIF refusal alone is not an outage; the stream's own 401 would be.
+  private interrogationEvidence(camera: CameraRecord): void {
     const status = this.cameras.get(camera.id)?.state.status;
     if (status === 'online' || status === 'degraded') return;
-    this.apply(camera.id, {
-      type: 'sample',
-      kind: 'unauthorized',
-      detail: camera.problem?.message,
-      call: `onvif ${call}`,
-    });
+    const call = onvifAuthCall(camera);
+    if (call !== undefined) {
+      this.apply(camera.id, {
+        type: 'sample',
+        kind: 'unauthorized',
+        detail: camera.problem?.message,
+        call: `onvif ${call}`,
+      });
+    } else if (camera.problem?.code === 'ONVIF_TIMEOUT' && camera.profiles.length === 0) {
+      this.apply(camera.id, {
+        type: 'sample',
+        kind: 'unreachable',
+        detail: `onvif ${camera.problem.message}`,
+      });
+    }
   }
 
   private removeCamera(id: string): void {

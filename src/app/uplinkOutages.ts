@@ -30,6 +30,12 @@ export class UplinkOutages {
     for (const o of closed) this.tell(o);
   }
 
+  /** The open uplink outage for `camgate status` (`uplink.outage`), or null. */
+  current(): { cause: string; since: string } | null {
+    const open = this.deps.repo.openOutage();
+    return open ? { cause: open.cause, since: open.startedAt } : null;
+  }
+
   onLink(e: CamgateEvents['uplink.state']): void {
     const { repo, log } = this.deps;
     const open = repo.openOutage();

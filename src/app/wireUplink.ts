@@ -102,7 +102,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
       }
     }),
   );
-  board.section('uplink', () => service.status());
+  board.section('uplink', () => ({ ...service.status(), outage: outages.current() }));
   return {
     name: 'uplink',
     async start(signal) {

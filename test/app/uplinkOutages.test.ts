@@ -102,6 +102,10 @@ describe('uplink outages (issue #12 item 3)', () => {
     });
     expect(open[0]?.startedMs).toBeGreaterThanOrEqual(beforeStop);
     expect(open[0]?.startedMs).toBeLessThanOrEqual(noticed);
+    // `camgate status` shows it while it lasts.
+    expect(d.context?.board.sectionsSnapshot().uplink).toMatchObject({
+      outage: { cause: 'broker_unreachable', since: open[0]?.startedAt },
+    });
 
     await new Promise((r) => setTimeout(r, 1500));
     const beforeLaunch = Date.now();
@@ -115,6 +119,7 @@ describe('uplink outages (issue #12 item 3)', () => {
     const received = Date.now();
 
     const [row] = uplinkOutages(d);
+    expect(d.context?.board.sectionsSnapshot().uplink).toMatchObject({ outage: null });
     expect(row).toMatchObject({ cause: 'broker_unreachable', endReason: 'restored' });
     expect(row?.endedMs).toBeGreaterThanOrEqual(beforeLaunch);
     expect(row?.endedMs).toBeLessThanOrEqual(received);
