@@ -37,7 +37,7 @@ afterEach(async () => {
   ]);
 });
 
-function siteConfig(url: string): Config {
+function siteConfig(url: string, centreStateTopic?: string): Config {
   dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-uplink-outage-'));
   return configSchema.parse({
     site: { id: 'korosten-01' },
@@ -46,7 +46,7 @@ function siteConfig(url: string): Config {
     control: { socket: path.join(dir, 'control.sock') },
     cameras: [{ id: 'yard-1', rtsp: 'rtsp://10.0.0.41:554/stream1', class: 'overview' }],
     health: { stallSeconds: 120, hysteresisSeconds: 0 },
-    mqtt: { url },
+    mqtt: { url, ...(centreStateTopic ? { centreStateTopic } : {}) },
   });
 }
 
@@ -181,5 +181,32 @@ describe('uplink outages (issue #12 item 3)', () => {
     expect(events.every((e) => e.historical)).toBe(true);
     const after = uplinkOutages(second);
     expect(after.every((o) => o.endedAt !== null)).toBe(true);
+  });
+
+  it('with the centre handshake configured, a centre that says offline is an uplink outage of cause centre_offline', async () => {
+    broker = await Broker.start();
+    centre = await Centre.connect(broker.url);
+    const c = centre;
+    const topic = 'camgate/v1/centre/state';
+    await c.publish(topic, JSON.stringify({ state: 'online' }), { qos: 1, retain: true });
+    const d = await startDaemon(siteConfig(broker.url, topic));
+    await until('connected', () => uplinkState(d) === 'connected');
+    await until('centre online', () => d.context?.board.camera('yard-1')?.cause !== 'uplink_down');
+    expect(uplinkOutages(d)).toEqual([]);
+
+    const before = Date.now();
+    await c.publish(topic, JSON.stringify({ state: 'offline' }), { qos: 1, retain: true });
+    await until('outage open', () => uplinkOutages(d).some((o) => o.endedAt === null));
+    expect(uplinkOutages(d)[0]).toMatchObject({ cause: 'centre_offline' });
+    expect(uplinkOutages(d)[0]?.startedMs).toBeGreaterThanOrEqual(before);
+    await c.publish(topic, JSON.stringify({ state: 'online' }), { qos: 1, retain: true });
+    await c.waitFor(() => c.events().some((e) => e.type === 'uplink.outage'), 'uplink.outage', 20_000);
+    const [event] = dedupe(c.events()).filter((e) => e.type === 'uplink.outage');
+    // Sent while connected, still historical: it is news about the past.
+    expect(eventPayload.parse(event)).toMatchObject({
+      cause: 'centre_offline',
+      historical: true,
+      endReason: 'restored',
+    });
   });
 });
