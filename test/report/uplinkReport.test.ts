@@ -3,7 +3,9 @@ import { parseConfigText } from '../../src/config/load.js';
 import { computeReport } from '../../src/report/compute.js';
 import { buildReportInput } from '../../src/report/input.js';
 import { reportCsv } from '../../src/report/render/csv.js';
+import { uplinkCauseNotes, uplinkText } from '../../src/report/render/format.js';
 import { reportJson } from '../../src/report/render/json.js';
+import { UPLINK_OUTAGE_CAUSE_TABLE } from '../../src/shared/causes.js';
 import { silentLog } from '../../src/shared/log.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
 import { HistoryRepo } from '../../src/store/historyRepo.js';
@@ -109,5 +111,13 @@ describe('camgate report counts the uplink (issue #12 item 3)', () => {
     const lines = reportCsv(r).trim().split('\r\n');
     expect(lines.at(-2)).toBe('uplink,s1,,65,,,2,259200,,,0,0,,,,');
     expect(lines.at(-1)).toMatch(/^site,s1,/);
+    // Text and HTML explain each cause from the one cause table.
+    expect(uplinkText(r.uplink)).toBe(
+      'uplink to the centre: 65.00% available, 2 outage(s), longest 3d (broker_unreachable 3d, refused 12h)',
+    );
+    expect(uplinkCauseNotes(r.uplink)).toEqual([
+      `broker_unreachable: ${UPLINK_OUTAGE_CAUSE_TABLE.broker_unreachable.explanation}; next: ${UPLINK_OUTAGE_CAUSE_TABLE.broker_unreachable.nextStep}`,
+      `refused: ${UPLINK_OUTAGE_CAUSE_TABLE.refused.explanation}; next: ${UPLINK_OUTAGE_CAUSE_TABLE.refused.nextStep}`,
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { computeReport } from '../../report/compute.js';
 import { buildReportInput } from '../../report/input.js';
 import type { Report } from '../../report/model.js';
 import { reportCsv } from '../../report/render/csv.js';
-import { durationText, pctText, uplinkText } from '../../report/render/format.js';
+import { durationText, pctText, uplinkCauseNotes, uplinkText } from '../../report/render/format.js';
 import { reportHtml } from '../../report/render/html.js';
 import { reportJson } from '../../report/render/json.js';
 import type { Span } from '../../report/spans.js';
@@ -163,6 +163,7 @@ function renderText(report: Report, tty: boolean): string {
     classes,
     '',
     uplinkText(report.uplink),
+    ...uplinkCauseNotes(report.uplink).map((n) => `  ${n}`),
     `replaced cameras: ${report.replaced.note}`,
   ].join('\n');
   return `${tty ? colourPercents(body) : body}\n`;

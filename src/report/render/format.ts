@@ -1,3 +1,4 @@
+import { causeInfo } from '../../shared/causes.js';
 import type { UplinkReport } from '../model.js';
 
 /** Display formatting shared by the CSV, HTML and terminal renderings of a report. */
@@ -25,4 +26,12 @@ export function uplinkText(u: UplinkReport): string {
   const causes = Object.entries(u.downMsByCause).map(([cause, ms]) => `${cause} ${durationText(ms)}`);
   const longest = u.longestOutageMs === null ? '' : `, longest ${durationText(u.longestOutageMs)}`;
   return `uplink to the centre: ${pctText(u.availability.pct)} available, ${u.outageCount} outage(s)${longest}${causes.length ? ` (${causes.join(', ')})` : ''}`;
+}
+
+/** What each uplink outage cause of the window means and what to do, from the one cause table. */
+export function uplinkCauseNotes(u: UplinkReport): string[] {
+  return Object.keys(u.downMsByCause).flatMap((cause) => {
+    const info = causeInfo(cause);
+    return info ? [`${cause}: ${info.explanation}; next: ${info.nextStep}`] : [];
+  });
 }

@@ -1,6 +1,6 @@
 import { CAMERA_CLASSES } from '../../shared/types.js';
 import type { Report } from '../model.js';
-import { durationText, isoOf, pctText, uplinkText } from './format.js';
+import { durationText, isoOf, pctText, uplinkCauseNotes, uplinkText } from './format.js';
 import { classChartSvg, escapeXml, STATE_FILL, svgDefs, timelineSvg } from './svg.js';
 
 const CSS = `
@@ -35,6 +35,9 @@ export function reportHtml(report: Report): string {
 ${summaryTable(report)}
 ${classChartSvg(report)}
 <p class="uplink">${escapeXml(uplinkText(report.uplink))}</p>
+${uplinkCauseNotes(report.uplink)
+  .map((n) => `<p class="note">${escapeXml(n)}</p>`)
+  .join('')}
 <h2>Cameras</h2>
 ${legend()}
 ${cameraTable(report)}
