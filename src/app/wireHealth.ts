@@ -26,6 +26,7 @@ export function wireHealth(ctx: WiringContext): Service[] {
   ctx.control.route('GET', '/outages', (req) => ({
     outages: history.outages({
       cameraId: req.query.get('camera') ?? undefined,
+      kind: req.query.get('kind') ?? undefined,
       sinceMs: parseSince(req.query.get('since')),
     }),
   }));
