@@ -24,7 +24,13 @@ export interface UplinkOutageDeps {
  */
 export class UplinkOutages {
   constructor(private readonly deps: UplinkOutageDeps) {
-    const closed = deps.repo.closeLeftovers(deps.bootId, deps.clock.now());
+    let closed: OutageRow[] = [];
+    try {
+      closed = deps.repo.closeLeftovers(deps.bootId, deps.clock.now());
+    } catch (err) {
+      // The history loses an end time; the daemon must still start (closeRebootGaps retries it).
+      deps.log.error({ err }, 'could not close uplink outages left open by the previous boot');
+    }
     if (closed.length > 0)
       deps.log.info({ closed: closed.length }, 'closed uplink outages left open by the previous boot');
     for (const o of closed) this.tell(o);
