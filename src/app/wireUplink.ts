@@ -23,6 +23,8 @@ import { UplinkOutages } from './uplinkOutages.js';
 export interface UplinkWiringOptions {
   readonly handlers?: CommandHandlers;
   readonly tuning?: Partial<UplinkTuning>;
+  /** Tests: how long a session may go without the centre's state (default 10 s). */
+  readonly centreGraceMs?: number;
 }
 
 /**
@@ -92,6 +94,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     log,
     bootId: ctx.bootId,
     record,
+    centreGraceMs: options.centreGraceMs,
   });
   unsubscribe.push(
     bus.on('uplink.state', (u) => {
@@ -126,6 +129,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     },
     async stop() {
       for (const off of unsubscribe.splice(0)) off();
+      outages.stop();
       await service.stop();
     },
   };

@@ -55,7 +55,8 @@ export interface UplinkLink {
  * The uplink's own outage (kind `uplink`, issue #12). Down: no broker session, or a session while
  * the configured centre says it is not online (the same rule that makes cameras `uplink_down`).
  * Connected with the centre's state not yet heard is unknown: it neither starts nor ends an outage,
- * so the few milliseconds between CONNACK and the retained centre state are not an outage.
+ * so the few milliseconds between CONNACK and the retained centre state are not an outage (a centre
+ * that stays silent is one: app/uplinkOutages.ts opens it after a grace, dated from the connect).
  */
 export function uplinkOutageEdge(wasDown: boolean, link: UplinkLink): OutageEdge | undefined {
   return outageEdge(wasDown, uplinkLinkState(link));

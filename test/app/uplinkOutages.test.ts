@@ -50,11 +50,11 @@ function siteConfig(url: string, centreStateTopic?: string): Config {
   });
 }
 
-async function startDaemon(config: Config): Promise<Daemon> {
+async function startDaemon(config: Config, centreGraceMs?: number): Promise<Daemon> {
   const d = new Daemon({
     config,
     log: captureLog().log,
-    wirings: [wireHealth, createWireUplink({ tuning: { willDelaySeconds: 0 } })],
+    wirings: [wireHealth, createWireUplink({ tuning: { willDelaySeconds: 0 }, centreGraceMs })],
   });
   daemons.push(d);
   await d.start();
@@ -208,5 +208,24 @@ describe('uplink outages (issue #12 item 3)', () => {
       historical: true,
       endReason: 'restored',
     });
+  });
+
+  it('a configured centre that never says online is an outage from the connect on, not after a grace only', async () => {
+    broker = await Broker.start();
+    centre = await Centre.connect(broker.url);
+    const c = centre;
+    const topic = 'camgate/v1/centre/silent';
+    const beforeStart = Date.now();
+    const d = await startDaemon(siteConfig(broker.url, topic), 1000);
+    await until('connected', () => uplinkState(d) === 'connected');
+    const connected = Date.now();
+    await until('outage open', () => uplinkOutages(d).length > 0);
+    const [row] = uplinkOutages(d);
+    expect(row).toMatchObject({ cause: 'centre_offline', endedAt: null });
+    // Dated from the connect (when cameras became uplink_down), not from the end of the grace.
+    expect(row?.startedMs).toBeGreaterThanOrEqual(beforeStart);
+    expect(row?.startedMs).toBeLessThanOrEqual(connected);
+    await c.publish(topic, 'online', { qos: 1, retain: true });
+    await until('outage closed', () => uplinkOutages(d)[0]?.endReason === 'restored');
   });
 });
