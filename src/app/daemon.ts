@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import type { Config } from '../config/schema.js';
 import { type Clock, isoTs, systemClock } from '../shared/clock.js';
+import { CamgateError } from '../shared/errors.js';
 import { EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import { type Net, systemNet } from '../shared/net.js';
@@ -132,7 +133,29 @@ export class Daemon {
     log.info('camgate stopped');
   }
 
+  /**
+   * `camgate reload` and SIGHUP (issue #12): credentials are read again (a passwordFile is read per
+   * use; cached stream credentials are rebuilt), and discovery re-interrogates the site, so a camera
+   * that refused the old password comes back under the same id with its history. Settings other
+   * than passwordFile contents need a restart.
+   */
+  async reload(): Promise<{ unauthorized: string[]; rediscovered: unknown }> {
+    const ctx = this.ctx;
+    if (!ctx) throw new CamgateError('INTERNAL', 'reload before the daemon started');
+    const unauthorized = ctx.board
+      .allCameras()
+      .filter((c) => c.status === 'unauthorized')
+      .map((c) => c.cameraId);
+    ctx.log.info({ unauthorized }, 'reload: re-reading credentials and re-interrogating cameras');
+    ctx.bus.emit('credentials.reload', { at: ctx.clock.now() });
+    const rediscovered = ctx.control.has('POST', '/rediscover')
+      ? await ctx.control.invoke('POST', '/rediscover')
+      : null;
+    return { unauthorized, rediscovered };
+  }
+
   private registerCoreRoutes(ctx: WiringContext, boots: BootRepo): void {
+    ctx.control.route('POST', '/reload', () => this.reload());
     ctx.control.route('GET', '/status', () => ({
       site: { id: ctx.config.site.id, name: ctx.config.site.name },
       gateway: { id: ctx.config.gateway.id },

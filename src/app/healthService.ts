@@ -34,6 +34,8 @@ export interface HealthServiceDeps {
   readonly writes?: PendingWrites;
   /** Wall ms this boot started: where the previous boot's open outages end at the latest. */
   readonly startedAt: number;
+  /** The camera directory at start (cameras listed by earlier boots). */
+  readonly cameras?: () => readonly CameraRecord[];
 }
 
 interface Tracked {
@@ -81,6 +83,9 @@ export class HealthService implements Service {
       bus.on('recording.status', (r) => this.states.recordingStatus(r)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
     );
+    // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
+    // nothing new about them, so no inventory event would tell health.
+    for (const camera of this.deps.cameras?.() ?? []) this.interrogationEvidence(camera);
     this.states.settleAll();
     this.lastReading = { wall: clock.now(), mono: clock.monotonic() };
     this.timer = clock.setInterval(() => this.tick(), HEALTH_TICK_MS);
@@ -139,7 +144,36 @@ export class HealthService implements Service {
     if (fps === undefined) this.expectedFps.delete(id);
     else this.expectedFps.set(id, fps);
     if (this.cameras.has(id)) this.apply(id, { type: 'expectedFps', fps });
+    this.interrogationEvidence(e.camera);
     this.states.inventory(id);
+  }
+
+  /**
+   * What the last interrogation proved about a camera (issue #12: `unknown` only without evidence).
+   * An ONVIF 401 / NotAuthorized on a call discovery needs: the camera answers and refuses our
+   * password (it stayed `unknown` / `camera_offline`, and the centre sent someone for a dead
+   * camera). A camera found but not answering ONVIF, with no stream URI to watch: unreachable.
+   * Video still flowing (RTSP has its own account on some cameras) overrides both: the centre gets
+   * a picture, and the stream's own 401 or silence would say otherwise.
+   */
+  private interrogationEvidence(camera: CameraRecord): void {
+    const status = this.cameras.get(camera.id)?.state.status;
+    if (status === 'online' || status === 'degraded') return;
+    const call = onvifAuthCall(camera);
+    if (call !== undefined) {
+      this.apply(camera.id, {
+        type: 'sample',
+        kind: 'unauthorized',
+        detail: camera.problem?.message,
+        call: `onvif ${call}`,
+      });
+    } else if (camera.problem?.code === 'ONVIF_TIMEOUT' && camera.profiles.length === 0) {
+      this.apply(camera.id, {
+        type: 'sample',
+        kind: 'unreachable',
+        detail: `onvif ${camera.problem.message}`,
+      });
+    }
   }
 
   private removeCamera(id: string): void {
@@ -182,7 +216,15 @@ export class HealthService implements Service {
       tracked.sinceIso = isoTs(wallMs);
       const evidence = { detail: state.detail, stats: state.stats, expectedFps: state.expectedFps };
       const persist = (): void => {
-        history.recordTransition({ cameraId, ...t, evidence, bootId, wallMs, monoMs: mono });
+        history.recordTransition({
+          cameraId,
+          ...t,
+          stillDown: isDown(t.from) && isDown(t.to),
+          evidence,
+          bootId,
+          wallMs,
+          monoMs: mono,
+        });
       };
       // On a full disk the store holds it in memory and writes it, in order, when space returns.
       const writes = this.deps.writes;
@@ -239,6 +281,14 @@ function boardStream(state: HealthState): StreamStats {
   const stats = state.stats ?? {};
   if (!isDown(state.status)) return stats;
   return { codec: stats.codec, width: stats.width, height: stats.height };
+}
+
+/** The ONVIF call that refused our credentials at the camera's last interrogation, if that is its problem. */
+export function onvifAuthCall(camera: CameraRecord): string | undefined {
+  if (camera.problem?.code !== 'ONVIF_AUTH') return undefined;
+  // soapClient.ts / soapFault.ts messages start with the action: "GetProfiles: HTTP 401, ...".
+  const action = /^([A-Za-z0-9]+):/.exec(camera.problem.message)?.[1];
+  return action ?? 'call';
 }
 
 /** The fps the camera is configured to send; the sub profile is what the health session watches by default. */

@@ -21,11 +21,13 @@ export function wireHealth(ctx: WiringContext): Service[] {
     bootId: ctx.bootId,
     writes: ctx.store.writes,
     startedAt: ctx.startedAt,
+    cameras: () => ctx.cameras.all(),
   });
   ctx.control.route('GET', '/why/:camera', (req) => service.why(req.params.camera ?? ''));
   ctx.control.route('GET', '/outages', (req) => ({
     outages: history.outages({
       cameraId: req.query.get('camera') ?? undefined,
+      kind: req.query.get('kind') ?? undefined,
       sinceMs: parseSince(req.query.get('since')),
     }),
   }));

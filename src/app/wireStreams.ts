@@ -34,6 +34,12 @@ export function wireStreams(ctx: WiringContext): Service[] {
     else track(change.camera);
     void monitor.setTargets([...targets.values()]);
   });
+  // A corrected password (passwordFile rewritten): every target is rebuilt, and sessions whose
+  // credential changed restart with it (sameTarget compares credentials).
+  ctx.bus.on('credentials.reload', () => {
+    for (const camera of ctx.cameras.all()) track(camera);
+    void monitor.setTargets([...targets.values()]);
+  });
   ctx.control.route('POST', '/probe', async (req) => {
     const cameraId = (req.body as { camera?: unknown } | undefined)?.camera;
     if (typeof cameraId !== 'string') throw new NotFoundError('probe needs {"camera": "<id>"}');

@@ -1,8 +1,10 @@
+import type { UplinkOutageCause } from '../shared/causes.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import type { CentreState } from '../shared/types.js';
 import { OutboxRepo } from '../store/outboxRepo.js';
+import { UplinkOutageRepo } from '../store/uplinkOutageRepo.js';
 import type { CommandHandlers } from '../uplink/commands.js';
 import { EventOutbox, type RecordedEvent } from '../uplink/eventOutbox.js';
 import {
@@ -15,11 +17,14 @@ import {
 } from '../uplink/eventRules.js';
 import { UplinkService, type UplinkTuning } from '../uplink/uplinkService.js';
 import type { Wiring, WiringContext } from './modules.js';
+import { UplinkOutages } from './uplinkOutages.js';
 
 /** Handlers other modules provide (rediscover, probe, snapshot); absent ones are answered `unsupported`. */
 export interface UplinkWiringOptions {
   readonly handlers?: CommandHandlers;
   readonly tuning?: Partial<UplinkTuning>;
+  /** Tests: how long a session may go without the centre's state (default 10 s). */
+  readonly centreGraceMs?: number;
 }
 
 /**
@@ -83,7 +88,24 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     bus.on('recording.alarm', (a) => record(storageAlarmEvent(a))),
     bus.on('health.clockJump', (j) => record(clockJumpEvent(j))),
   ];
-  board.section('uplink', () => service.status());
+  const outages = new UplinkOutages({
+    repo: new UplinkOutageRepo(ctx.store.db, ctx.config.gateway.id),
+    clock: ctx.clock,
+    log,
+    bootId: ctx.bootId,
+    record,
+    centreGraceMs: options.centreGraceMs,
+  });
+  unsubscribe.push(
+    bus.on('uplink.state', (u) => {
+      try {
+        outages.onLink(u);
+      } catch (err) {
+        log.error({ err }, 'could not record an uplink outage');
+      }
+    }),
+  );
+  board.section('uplink', () => ({ ...service.status(), outage: outages.current() }));
   return {
     name: 'uplink',
     async start(signal) {
@@ -107,6 +129,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     },
     async stop() {
       for (const off of unsubscribe.splice(0)) off();
+      outages.stop();
       await service.stop();
     },
   };
@@ -115,7 +138,9 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
 /** The MQTT side: the outbox on the store, retained state from the board, link changes to health. */
 function uplinkService(ctx: WiringContext, options: UplinkWiringOptions, log: Log): UplinkService {
   const { config, clock, bus, board, store } = ctx;
-  let lastLink: { connected: boolean; centre: CentreState | undefined } | undefined;
+  let lastLink:
+    | { connected: boolean; centre: CentreState | undefined; cause?: UplinkOutageCause }
+    | undefined;
   const outbox = new EventOutbox({
     repo: new OutboxRepo(store.db, config.mqtt.outboxMaxBytes),
     log,
@@ -139,7 +164,7 @@ function uplinkService(ctx: WiringContext, options: UplinkWiringOptions, log: Lo
     // Health hears it and re-judges every camera's integration before the service republishes them.
     onLinkChange: (link) => {
       if (link.connected === lastLink?.connected && link.centre === lastLink.centre) return;
-      lastLink = { connected: link.connected, centre: link.centre };
+      lastLink = { connected: link.connected, centre: link.centre, cause: link.cause };
       bus.emit('uplink.state', { ...lastLink, at: clock.now(), detail: link.detail });
     },
   });

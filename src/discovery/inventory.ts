@@ -68,7 +68,7 @@ export function reconcile(
   const events: InventoryEvent[] = [];
   const seen = new Map<string, StoredCamera>();
   for (const i of found) {
-    let id = cameraIdFor(i, options.cameras);
+    let id = stableId(previous, i, cameraIdFor(i, options.cameras), options.cameras);
     // Two units sharing one EndpointReference (DVC, corpus ProbeMatchesSharedEndpoint*) must not collapse.
     if (seen.has(id) && seen.get(id)?.record.address !== i.target.address)
       id = `${id}-${i.target.address.replace(/\./g, '-')}`.slice(0, 64);
@@ -108,6 +108,31 @@ export function reconcile(
     if (removed) events.push({ type: 'camera.removed', camera: p.record });
   }
   return { next, events };
+}
+
+/**
+ * A camera that refused our credentials was listed without MAC or serial (GetNetworkInterfaces and
+ * GetDeviceInformation need them), so under its EndpointReference or address id. Once the password
+ * is corrected it must keep that id, or its history and the centre's view of it would move to a
+ * "new" camera (issue #12). The same goes for every later sweep: the unit at the same address with
+ * the same MAC or serial keeps the id it was first listed under. A config id always wins.
+ */
+function stableId(
+  previous: readonly StoredCamera[],
+  i: Interrogation,
+  computed: string,
+  cameras: readonly CameraConfig[],
+): string {
+  if (previous.some((p) => p.record.id === computed && !p.removed)) return computed;
+  if (configEntryFor({ address: i.target.address, serial: i.info.serial, mac: i.mac }, cameras)?.id)
+    return computed;
+  const prior = previous.find((p) => !p.removed && p.record.address === i.target.address)?.record;
+  if (!prior) return computed;
+  const same = (a?: string, b?: string): boolean =>
+    a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+  const identified = prior.mac !== undefined || prior.serial !== undefined;
+  if (same(prior.mac, i.mac) || same(prior.serial, i.info.serial)) return prior.id;
+  return !identified && prior.problem?.code === 'ONVIF_AUTH' ? prior.id : computed;
 }
 
 /** The same unit as before: same id and no differing serial or MAC (a replacement's clock is its own). */

@@ -3,6 +3,7 @@ import { isDown, streamOutageEdge } from './outage.js';
 import {
   type HealthRules,
   qualityReasons,
+  refusedReason,
   STALL_REASON,
   streamCauseOf,
   unreachableReason,
@@ -14,6 +15,7 @@ export type SampleKind =
   | 'stall'
   | 'closed'
   | 'unauthorized'
+  | 'refused'
   | 'unreachable'
   | 'paused';
 
@@ -23,6 +25,8 @@ export type HealthEvent =
       readonly kind: SampleKind;
       readonly stats?: StreamStats;
       readonly detail?: string;
+      /** `unauthorized` only: the refused call, e.g. `onvif GetProfiles` (named in the reasons). */
+      readonly call?: string;
     }
   /** Drives the time rules (stall without a `stall` sample, closed-too-long, hysteresis expiry). */
   | { readonly type: 'tick' }
@@ -152,9 +156,17 @@ function onSample(
     case 'stall':
       return goDown(withDetail, 'offline', [STALL_REASON], now, rules);
     case 'unauthorized':
-      return goDown(withDetail, 'unauthorized', ['unauthorized'], now, rules);
+      return goDown(
+        withDetail,
+        'unauthorized',
+        [e.call ? `unauthorized ${e.call}` : 'unauthorized'],
+        now,
+        rules,
+      );
     case 'unreachable':
       return goDown(withDetail, 'offline', [unreachableReason(e.detail)], now, rules);
+    case 'refused':
+      return goDown(withDetail, 'offline', [refusedReason(e.detail)], now, rules);
     case 'paused':
       // Sampled mode between samples: the last observed status holds, no stall clock runs (field
       // bug: session-limited LPR cameras watched by sampling flapped offline after every sample).

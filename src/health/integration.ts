@@ -1,3 +1,4 @@
+import { firstCause } from '../shared/causes.js';
 import type { CameraStatus, CentreState, IntegrationCause, RecordingStatus } from '../shared/types.js';
 import { streamCauseOf } from './streamQuality.js';
 
@@ -28,11 +29,12 @@ export function integrationOf(input: IntegrationInput): Integration {
   return { integrated: cause === undefined, cause };
 }
 
+/** Every broken link is collected; the cause table's chain order (shared/causes.ts) picks the first. */
 function firstBrokenLink(input: IntegrationInput): IntegrationCause | undefined {
+  const broken = new Set<IntegrationCause>();
   const stream = streamCauseOf(input.status, input.reasons);
-  if (stream !== undefined) return stream;
-  if (input.recording === 'stale') return 'recording_stale';
-  if (!input.uplinkUp) return 'uplink_down';
-  if (input.centre !== undefined && input.centre !== 'online') return 'uplink_down';
-  return undefined;
+  if (stream !== undefined) broken.add(stream);
+  if (input.recording === 'stale') broken.add('recording_stale');
+  if (!input.uplinkUp || (input.centre !== undefined && input.centre !== 'online')) broken.add('uplink_down');
+  return firstCause(broken);
 }

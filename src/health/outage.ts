@@ -1,4 +1,5 @@
-import type { CameraStatus, OutageEdge, RecordingStatus } from '../shared/types.js';
+import type { UplinkOutageCause } from '../shared/causes.js';
+import type { CameraStatus, CentreState, OutageEdge, RecordingStatus } from '../shared/types.js';
 
 /**
  * The one definition of "down" and of where an outage starts and ends. The health machine stamps
@@ -39,4 +40,36 @@ export function outageEdge(wasDown: boolean, now: 'down' | 'up' | 'unknown'): Ou
   if (!wasDown && now === 'down') return 'start';
   if (wasDown && now === 'up') return 'end';
   return undefined;
+}
+
+/** What the gateway knows of its own uplink: the broker link, and the centre's handshake where configured. */
+export interface UplinkLink {
+  readonly connected: boolean;
+  /** Undefined when no centre handshake is configured. */
+  readonly centre?: CentreState;
+  /** Why the broker link is down, while not connected. */
+  readonly cause?: UplinkOutageCause;
+}
+
+/**
+ * The uplink's own outage (kind `uplink`, issue #12). Down: no broker session, or a session while
+ * the configured centre says it is not online (the same rule that makes cameras `uplink_down`).
+ * Connected with the centre's state not yet heard is unknown: it neither starts nor ends an outage,
+ * so the few milliseconds between CONNACK and the retained centre state are not an outage (a centre
+ * that stays silent is one: app/uplinkOutages.ts opens it after a grace, dated from the connect).
+ */
+export function uplinkOutageEdge(wasDown: boolean, link: UplinkLink): OutageEdge | undefined {
+  return outageEdge(wasDown, uplinkLinkState(link));
+}
+
+export function uplinkLinkState(link: UplinkLink): 'down' | 'up' | 'unknown' {
+  if (!link.connected) return 'down';
+  if (link.centre === undefined || link.centre === 'online') return 'up';
+  return link.centre === 'unknown' ? 'unknown' : 'down';
+}
+
+/** The cause an uplink outage starting now is recorded with. */
+export function uplinkOutageCause(link: UplinkLink): UplinkOutageCause {
+  if (link.connected) return 'centre_offline';
+  return link.cause ?? 'broker_unreachable';
 }

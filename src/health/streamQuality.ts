@@ -61,6 +61,14 @@ export function unreachableReason(detail: string | undefined): string {
 
 export const STALL_REASON = 'stream_stalled';
 
+/** The camera answered, but refused the stream: `stream_refused 404` (status from the session's detail). */
+export const REFUSED_REASON = 'stream_refused';
+
+export function refusedReason(detail: string | undefined): string {
+  const status = /\b([45]\d\d)\b/.exec(detail ?? '')?.[1];
+  return status ? `${REFUSED_REASON} ${status}` : REFUSED_REASON;
+}
+
 /**
  * The stream part of the integration cause (ARCHITECTURE.md: first broken link). Works from the
  * `health.transition` payload alone, so `integration.ts` needs no access to the reducer state.
@@ -77,7 +85,8 @@ export function streamCauseOf(
     case 'unauthorized':
       return 'unauthorized';
     case 'offline':
-      return reasons.includes(STALL_REASON) ? 'stream_stalled' : 'camera_offline';
+      if (reasons.includes(STALL_REASON)) return 'stream_stalled';
+      return reasons.some((r) => r.split(' ')[0] === REFUSED_REASON) ? 'stream_refused' : 'camera_offline';
     case 'unknown':
       return 'camera_offline';
   }

@@ -1,3 +1,4 @@
+import { causeInfo } from '../shared/causes.js';
 import type { CameraStatus, RecordingStatus, StreamStats } from '../shared/types.js';
 
 /** Answer of `GET /why/:camera` and `camgate why`: the state, the reasons, and the evidence behind them. */
@@ -57,6 +58,8 @@ export function renderWhy(doc: WhyDoc): string {
     doc.integrated === true ? 'integrated' : `not integrated${doc.cause ? ` (cause: ${doc.cause})` : ''}`;
   lines.push(`camera ${doc.cameraId}: ${doc.status ?? 'unknown'} since ${doc.since ?? '?'}, ${verdict}`);
   if (doc.source === 'database') lines.push('  (daemon not running: from the history database)');
+  const info = doc.integrated === true || doc.cause === undefined ? undefined : causeInfo(doc.cause);
+  if (info) lines.push(`  means: ${info.explanation}`, `  next step: ${info.nextStep}`);
   if (doc.reasons && doc.reasons.length > 0) lines.push(`  reasons: ${doc.reasons.join(', ')}`);
   const ev = doc.evidence;
   if (ev?.lastPacketAt) lines.push(`  last packet: ${ev.lastPacketAt}`);

@@ -9,6 +9,7 @@ import type {
   SpanState,
   TimeBreakdown,
   TimelineSegment,
+  UplinkReport,
 } from './model.js';
 import { replacedSummary, replacementsByCamera } from './replaced.js';
 import { clip, contains, type Span } from './spans.js';
@@ -50,6 +51,31 @@ export function computeReport(input: ReportInput): Report {
     classes,
     total,
     replaced: replacedSummary(input, total.replaced ?? 0),
+    uplink: uplinkReport(input, window),
+  };
+}
+
+/** The gateway's uplink over the window, counted like a camera that is always present. */
+function uplinkReport(input: ReportInput, window: Span): UplinkReport {
+  const outages = input.outages.filter((o) => o.kind === 'uplink');
+  const ctx = {
+    window,
+    present: [window],
+    maintenance: input.maintenance
+      .filter((m) => m.camera === '*')
+      .map(({ fromMs, toMs }) => ({ fromMs, toMs })),
+    observed: input.observed,
+  };
+  const clipped = outages
+    .map((o) => ({ cause: o.cause, ms: clippedMs(outageSpan(o, input.nowMs), window) }))
+    .filter((o) => o.ms > 0);
+  const downMsByCause: Record<string, number> = {};
+  for (const o of clipped) downMsByCause[o.cause] = (downMsByCause[o.cause] ?? 0) + o.ms;
+  return {
+    availability: breakdown(segments(ctx, outageSpans(outages, input.nowMs))),
+    outageCount: clipped.length,
+    longestOutageMs: clipped.length ? Math.max(...clipped.map((o) => o.ms)) : null,
+    downMsByCause,
   };
 }
 

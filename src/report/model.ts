@@ -114,6 +114,21 @@ export interface Report {
   readonly total: GroupReport;
   /** Replacements (a new device under an old id or at an old address) in the window. */
   readonly replaced: ReplacedSummary;
+  /** The gateway's own uplink to the centre (outages of kind `uplink`, issue #12). */
+  readonly uplink: UplinkReport;
+}
+
+/**
+ * The site's uplink over the window: up/down/unknown time as for a camera (unknown: no daemon
+ * watching; site-wide maintenance excluded), availability = up / (up + down).
+ */
+export interface UplinkReport {
+  readonly availability: TimeBreakdown;
+  readonly outageCount: number;
+  /** Longest uplink outage, clipped to the window; null when there was none. */
+  readonly longestOutageMs: number | null;
+  /** Downtime per cause (broker_unreachable, refused, tls_failure, centre_offline), clipped to the window. */
+  readonly downMsByCause: Readonly<Record<string, number>>;
 }
 
 export type ReplacedSummary =

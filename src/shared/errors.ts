@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'RTSP_CONNECT'
   | 'RTSP_TIMEOUT'
   | 'RTSP_AUTH'
+  | 'RTSP_REFUSED'
   | 'RTSP_PROTOCOL'
   | 'RTSP_TOO_LARGE'
   | 'MQTT'

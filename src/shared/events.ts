@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { UplinkOutageCause } from './causes.js';
 import type {
   CameraRecord,
   CameraStatus,
@@ -25,7 +26,15 @@ export interface CamgateEvents {
   'stream.sample': {
     readonly cameraId: string;
     /** `paused`: a sampled-mode session ended as planned; the next sample comes after the interval. */
-    readonly kind: 'connected' | 'packets' | 'stall' | 'closed' | 'unauthorized' | 'unreachable' | 'paused';
+    readonly kind:
+      | 'connected'
+      | 'packets'
+      | 'stall'
+      | 'closed'
+      | 'unauthorized'
+      | 'refused'
+      | 'unreachable'
+      | 'paused';
     readonly stats?: StreamStats;
     readonly detail?: string;
     readonly at: number;
@@ -71,12 +80,16 @@ export interface CamgateEvents {
   /** The wall clock stepped (NTP, RTC reset) by `jumpMs` (positive: forward); `at` is after the step. */
   'health.clockJump': { readonly jumpMs: number; readonly at: number };
   /** The uplink connected or dropped, or the centre's handshake state changed. */
+  /** `camgate reload` / SIGHUP: credentials (passwordFile) may have changed; re-read them where cached. */
+  'credentials.reload': { readonly at: number };
   'uplink.state': {
     readonly connected: boolean;
     /** Undefined when no centre handshake is configured. */
     readonly centre?: CentreState;
     readonly at: number;
     readonly detail?: string;
+    /** Why the link is down, while not connected (shared/causes.ts, uplink outage causes). */
+    readonly cause?: UplinkOutageCause;
   };
   'integration.changed': {
     readonly cameraId: string;

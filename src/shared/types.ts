@@ -1,4 +1,5 @@
 /** Plain readonly data shared across modules. Only types live here. */
+import type { IntegrationCause } from './causes.js';
 
 export const CAMERA_CLASSES = ['overview', 'panoramic', 'lpr'] as const;
 export type CameraClass = (typeof CAMERA_CLASSES)[number];
@@ -21,13 +22,8 @@ export const STORAGE_ALARM_CODES = [
 ] as const;
 export type StorageAlarmCode = (typeof STORAGE_ALARM_CODES)[number];
 
-/** The first broken link in camera → stream → recording → uplink (ARCHITECTURE.md). */
-export type IntegrationCause =
-  | 'camera_offline'
-  | 'stream_stalled'
-  | 'unauthorized'
-  | 'recording_stale'
-  | 'uplink_down';
+/** The first broken link in camera → stream → recording → uplink (ARCHITECTURE.md; the table is shared/causes.ts). */
+export type { IntegrationCause } from './causes.js';
 
 export interface StreamProfile {
   readonly token: string;

@@ -25,7 +25,7 @@ export type {
 /** The health machine reports stream outages; recording and uplink outages are other modules' kinds. */
 const KIND = 'stream';
 
-const OUTAGE_COLS = `o.id, o.camera_id AS cameraId, o.kind, o.cause, o.started_at AS startedAt,
+export const OUTAGE_COLS = `o.id, o.camera_id AS cameraId, o.kind, o.cause, o.started_at AS startedAt,
   o.started_ms AS startedMs, o.ended_at AS endedAt, o.ended_ms AS endedMs, o.duration_ms AS durationMs,
   o.end_reason AS endReason, o.boot_id AS bootId, o.started_mono_ms AS startedMonoMs`;
 
@@ -80,12 +80,15 @@ export class HistoryRepo {
       if (t.outage === 'end' && open) {
         return { closed: this.closeOutage(open, 'restored', t) };
       }
+      if (t.outage === undefined && t.stillDown && open && t.cause !== undefined && t.cause !== open.cause) {
+        this.db.prepare('UPDATE outages SET cause = ? WHERE id = ?').run(t.cause, open.id);
+      }
       return {};
     })();
   }
 
   /** Closes an open outage (a removed camera, a restored one). */
-  closeOutage(open: OutageRow, reason: 'restored' | 'removed', now: HistoryNow): OutageRow {
+  closeOutage(open: OutageRow, reason: 'restored' | 'removed' | 'gap_reboot', now: HistoryNow): OutageRow {
     const duration =
       open.bootId === now.bootId && open.startedMonoMs !== null
         ? now.monoMs - open.startedMonoMs
@@ -160,17 +163,19 @@ export class HistoryRepo {
       .get(cameraId) as OutageRow | undefined;
   }
 
-  /** Outages that overlap [sinceMs, now), oldest first. */
-  outages(filter: { cameraId?: string; sinceMs?: number; limit?: number } = {}): OutageRow[] {
+  /** Outages that overlap [sinceMs, now), oldest first; `kind`: stream, recording or uplink only. */
+  outages(filter: { cameraId?: string; kind?: string; sinceMs?: number; limit?: number } = {}): OutageRow[] {
     return this.db
       .prepare(
         `SELECT ${OUTAGE_COLS} FROM outages o
           WHERE (@camera IS NULL OR camera_id = @camera)
+            AND (@kind IS NULL OR kind = @kind)
             AND (@since IS NULL OR ended_ms IS NULL OR ended_ms >= @since)
           ORDER BY started_ms, id LIMIT @limit`,
       )
       .all({
         camera: filter.cameraId ?? null,
+        kind: filter.kind ?? null,
         since: filter.sinceMs ?? null,
         limit: filter.limit ?? 10_000,
       }) as OutageRow[];

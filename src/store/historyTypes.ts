@@ -9,6 +9,12 @@ export interface TransitionInput {
   readonly cause: IntegrationCause | undefined;
   /** The transition's outage edge, as the health machine decided it (health/outage.ts). */
   readonly outage: OutageEdge | undefined;
+  /**
+   * The camera stays down (health/outage.ts `isDown`) with, maybe, a new cause: the open outage
+   * takes it (issue #12: an outage that ended when the password was fixed is `unauthorized`, even
+   * if it began as a stalled or closed session when the camera's password was changed).
+   */
+  readonly stillDown?: boolean;
   readonly evidence?: unknown;
   readonly bootId: string;
   /** Wall clock, for display and windows. */

@@ -36,6 +36,7 @@ type Kind = CamgateEvents['stream.sample']['kind'];
 const KIND_FOR: Record<CloseReason, Kind | undefined> = {
   stopped: undefined,
   unauthorized: 'unauthorized',
+  refused: 'refused',
   unreachable: 'unreachable',
   timeout: 'closed',
   protocol: 'closed',

@@ -1,9 +1,11 @@
 import type { IClientOptions } from 'mqtt';
 import { connect, type IConnackPacket, type MqttClient } from 'mqtt';
+import type { UplinkOutageCause } from '../shared/causes.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { safeUrl } from '../shared/redact.js';
+import { linkFailureCause } from './linkCause.js';
 import { raceTimeout } from './raceTimeout.js';
 import { ReconnectPolicy } from './reconnectPolicy.js';
 
@@ -13,6 +15,8 @@ export interface Session {
   readonly connack: IConnackPacket;
   /** Aborted when this session's connection closes. */
   readonly closed: AbortSignal;
+  /** Ends the session for a reason the broker gave inside it (a PUBACK refusal): the outage's cause. */
+  readonly fail: (err: Error) => void;
 }
 
 export interface ConnectionDeps {
@@ -22,7 +26,11 @@ export interface ConnectionDeps {
   /** Fresh options per attempt: the will carries the attempt's bdSeq. */
   readonly options: () => IClientOptions;
   readonly onSession: (session: Session) => void;
-  readonly onDown: (detail: string) => void;
+  /**
+   * The link is not up: an established session closed, or an attempt failed before one was made.
+   * `cause` classifies the last error (uplink outages, issue #12).
+   */
+  readonly onDown: (detail: string, cause: UplinkOutageCause, established: boolean) => void;
   /** Spread of the first reconnect after a stable session drops (mqtt.reconnectWindowSeconds). */
   readonly reconnectWindowMs?: number;
   readonly reconnectCapMs?: number;
@@ -41,6 +49,7 @@ export class BrokerConnection {
   private stopped = false;
   private readonly policy: ReconnectPolicy;
   private lastError: string | undefined;
+  private lastErr: unknown;
 
   constructor(private readonly deps: ConnectionDeps) {
     this.policy = new ReconnectPolicy({
@@ -97,7 +106,9 @@ export class BrokerConnection {
       options = this.deps.options();
     } catch (err) {
       this.deps.log.error({ err, broker }, 'cannot build MQTT client options; will retry');
-      this.scheduleRetry(err instanceof Error ? err.message : String(err));
+      const detail = err instanceof Error ? err.message : String(err);
+      this.deps.onDown(detail, linkFailureCause(err), false);
+      this.scheduleRetry(detail);
       return;
     }
     const client = connect(url, options);
@@ -109,11 +120,18 @@ export class BrokerConnection {
       established = true;
       establishedAt = this.deps.clock.monotonic();
       this.lastError = undefined;
+      this.lastErr = undefined;
       this.deps.log.info({ broker, sessionPresent: connack.sessionPresent }, 'connected to broker');
-      this.deps.onSession({ client, broker, connack, closed: closed.signal });
+      const fail = (err: Error): void => {
+        this.lastError = err.message;
+        this.lastErr = err;
+        client.end(true);
+      };
+      this.deps.onSession({ client, broker, connack, closed: closed.signal, fail });
     });
     client.on('error', (err) => {
       this.lastError = err.message;
+      this.lastErr = err;
       this.deps.log.warn(
         { err: new CamgateError('MQTT', err.message, { cause: err }), broker },
         'MQTT error',
@@ -126,7 +144,7 @@ export class BrokerConnection {
       // A stale client must not reconnect or emit: end it without waiting for anything.
       client.end(true);
       const detail = this.lastError ?? (established ? 'connection lost' : 'connect failed');
-      if (established) this.deps.onDown(detail);
+      this.deps.onDown(detail, linkFailureCause(this.lastErr), established);
       // Only a stable session's drop starts a spread window: a broker that accepts and then drops
       // us (ACL refusal, session takeover) keeps backing off instead.
       this.policy.closed(established ? this.deps.clock.monotonic() - establishedAt : undefined);

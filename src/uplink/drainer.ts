@@ -148,7 +148,7 @@ export class OutboxDrainer {
       { err: new CamgateError('MQTT', `event seq ${seq} refused: ${err.message}`, { cause: err }) },
       'broker refused an outbox event; kept for retry',
     );
-    session.client.end(true);
+    session.fail(err);
   }
 
   private flushAcks(): void {

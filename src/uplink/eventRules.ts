@@ -87,3 +87,35 @@ export function storageAlarmEvent(a: CamgateEvents['recording.alarm']): Recorded
 export function clockJumpEvent(j: CamgateEvents['health.clockJump']): RecordedEvent {
   return { type: 'clock.jump', cameraId: null, fields: { jumpMs: j.jumpMs }, priority: 1, at: j.at };
 }
+
+/** A closed uplink outage, as the store has it. */
+export interface ClosedUplinkOutage {
+  readonly cause: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly durationMs: number | null;
+  readonly endReason: string | null;
+}
+
+/**
+ * `uplink.outage`: one event per closed outage of the gateway's own uplink, with both times, so
+ * the centre can subtract it from "integrated" as `camgate report` does. It can only be sent after
+ * the outage, so it is always `historical: true` (eventFrame.ts). Priority 2: nothing retained
+ * carries it, and it is the one witness of the downtime.
+ */
+export function uplinkOutageEvent(o: ClosedUplinkOutage, at: number): RecordedEvent | undefined {
+  if (o.endedAt === null) return undefined;
+  return {
+    type: 'uplink.outage',
+    cameraId: null,
+    fields: {
+      cause: o.cause,
+      startedAt: o.startedAt,
+      endedAt: o.endedAt,
+      durationMs: o.durationMs,
+      endReason: o.endReason,
+    },
+    priority: 2,
+    at,
+  };
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INTEGRATION_CAUSES, UPLINK_OUTAGE_CAUSES } from '../shared/causes.js';
 import { CAMERA_CLASSES, CAMERA_STATUSES } from '../shared/types.js';
 
 /**
@@ -9,13 +10,7 @@ import { CAMERA_CLASSES, CAMERA_STATUSES } from '../shared/types.js';
 
 const ts = z.iso.datetime().describe('ISO-8601 UTC time the payload was built');
 
-export const INTEGRATION_CAUSES = [
-  'camera_offline',
-  'stream_stalled',
-  'unauthorized',
-  'recording_stale',
-  'uplink_down',
-] as const;
+export { INTEGRATION_CAUSES };
 
 export const statusPayload = z
   .strictObject({
@@ -77,6 +72,7 @@ export const EVENT_TYPES = [
   'store.rebuilt',
   'metrics.hourly',
   'outage.summary',
+  'uplink.outage',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -86,8 +82,36 @@ export const eventPayload = z
     seq: z.number().int().min(1).describe('strictly increasing per gateway'),
     type: z.enum(EVENT_TYPES),
     cameraId: z.string().nullable(),
-    historical: z.boolean().describe('true when replayed from the outbox after an outage'),
+    historical: z
+      .boolean()
+      .describe('true when replayed from the outbox after an outage; always true for uplink.outage'),
     ts,
+    cause: z
+      .string()
+      .optional()
+      .describe(
+        `uplink.outage: ${UPLINK_OUTAGE_CAUSES.join(' | ')} (consumers must accept causes they do not know)`,
+      ),
+    // Loose types on purpose: these names are shared by every event type, and a consumer (the
+    // centre reads with this schema) must not reject another event that happens to use one.
+    startedAt: z
+      .string()
+      .optional()
+      .describe('uplink.outage: ISO-8601 UTC, when the gateway lost its uplink'),
+    endedAt: z
+      .string()
+      .optional()
+      .describe('uplink.outage: ISO-8601 UTC, when it came back (or the daemon stopped)'),
+    durationMs: z
+      .number()
+      .nullable()
+      .optional()
+      .describe('uplink.outage: ms, monotonic within one boot, wall time minus clock steps across a reboot'),
+    endReason: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('uplink.outage: restored, or gap_reboot (ended at the last sign of life before a restart)'),
   })
   .describe('an event from the outbox; type-specific fields follow the common ones');
 

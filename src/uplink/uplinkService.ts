@@ -1,4 +1,5 @@
 import type { IClientOptions, IClientPublishOptions, IPublishPacket } from 'mqtt';
+import type { UplinkOutageCause } from '../shared/causes.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
@@ -47,6 +48,8 @@ export interface UplinkDeps {
     connected: boolean;
     centre: CentreState | undefined;
     detail?: string;
+    /** Why the link is down (not connected); absent while connected. */
+    cause?: UplinkOutageCause;
   }) => void;
   readonly tuning?: Partial<UplinkTuning>;
   readonly readFile?: (path: string) => Buffer;
@@ -97,7 +100,7 @@ export class UplinkService implements Service {
       urls: brokerUrls(deps.mqtt),
       options: () => this.nextClientOptions(),
       onSession: (s) => this.onSession(s),
-      onDown: (detail) => this.onDown(detail),
+      onDown: (detail, cause) => this.onDown(detail, cause),
       reconnectWindowMs: deps.mqtt.reconnectWindowSeconds * 1000,
     });
   }
@@ -231,10 +234,11 @@ export class UplinkService implements Service {
     });
   }
 
-  private onDown(detail: string): void {
+  /** Every failed attempt too: a link that never came up since boot is down, with its cause. */
+  private onDown(detail: string, cause: UplinkOutageCause): void {
     this.session = undefined;
     this.connectedSince = undefined;
-    this.deps.onLinkChange?.({ connected: false, centre: this.centre, detail });
+    this.deps.onLinkChange?.({ connected: false, centre: this.centre, detail, cause });
   }
 
   private subscribe(session: Session): void {

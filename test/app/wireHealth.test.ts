@@ -126,6 +126,40 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('what interrogation proved: refused ONVIF call → unauthorized, ONVIF unreachable → offline, flowing video wins (issue #12)', () => {
+    const inventory = (problem: CameraRecord['problem'], profiles: CameraRecord['profiles'] = []) =>
+      bus.emit('inventory.changed', {
+        type: 'camera.updated',
+        camera: { ...cameraRecord(profiles), problem },
+        at: clock.now(),
+      });
+    inventory({ code: 'ONVIF_TIMEOUT', message: '10.0.0.41:80 unreachable: ECONNREFUSED' });
+    expect(board.camera('cam-1')).toMatchObject({
+      status: 'offline',
+      reasons: ['connection_refused'],
+      cause: 'camera_offline',
+    });
+    inventory({
+      code: 'ONVIF_AUTH',
+      message: 'GetProfiles: Sender not authorized (env:Sender / ter:NotAuthorized)',
+    });
+    expect(board.camera('cam-1')).toMatchObject({
+      status: 'unauthorized',
+      reasons: ['unauthorized onvif GetProfiles'],
+      cause: 'unauthorized',
+    });
+    // offline → unauthorized is one outage; it now carries the cause to fix.
+    expect(new HistoryRepo(store.db).openOutage('cam-1')).toMatchObject({ cause: 'unauthorized' });
+    // Video flowing over RTSP: an ONVIF refusal alone does not take the camera down.
+    sample('connected');
+    flow(12);
+    expect(board.camera('cam-1')?.status).toBe('online');
+    inventory({ code: 'ONVIF_AUTH', message: 'GetDeviceInformation: HTTP 401, credentials refused' }, [
+      { token: 'p1', name: 'main', rtspUrl: 'rtsp://10.0.0.41/1', role: 'main' },
+    ]);
+    expect(board.camera('cam-1')?.status).toBe('online');
+  });
+
   it('a frozen stream is persisted as offline within stallSeconds + 1 s, with no stall sample at all', () => {
     sample('connected');
     flow(5);

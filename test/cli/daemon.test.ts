@@ -54,6 +54,34 @@ describe('camgate CLI and daemon (subprocess)', () => {
     expect(after.stderr).toContain('no camgate daemon is running');
   });
 
+  it('SIGHUP reloads credentials and keeps running; an edited credentials list asks for a restart (issue #12)', async () => {
+    const site = tempConfig(
+      'credentials:\n  - { match: "*", username: admin, password: "First-Secret-1" }\n' +
+        'cameras:\n  - { id: yard-1, rtsp: "rtsp://127.0.0.1:1/stream1", class: overview }\n',
+    );
+    cleanups.push(site.cleanup);
+    const daemon = await startDaemon(site.configPath);
+    cleanups.push(() => daemon.stop());
+    fs.writeFileSync(
+      site.configPath,
+      fs.readFileSync(site.configPath, 'utf8').replace('First-Secret-1', 'Second-Secret-2'),
+    );
+    daemon.child.kill('SIGHUP');
+    const deadline = Date.now() + 10_000;
+    while (!daemon.logs().includes('reload: re-reading credentials')) {
+      if (Date.now() > deadline) throw new Error(`no reload logged:\n${daemon.logs()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(daemon.logs()).toContain('credentials in the config file changed: restart camgate to use them');
+    expect(daemon.logs()).not.toMatch(/First-Secret-1|Second-Secret-2/);
+    const status = await runCli(['status', '--json', '--config', site.configPath]);
+    expect(status.code, status.stderr).toBe(0);
+    const reload = await runCli(['reload', '--config', site.configPath]);
+    expect(reload.code, reload.stderr).toBe(0);
+    expect(reload.stdout).toContain('credentials re-read');
+    expect(await daemon.stop()).toBe(0);
+  });
+
   it('refuses to start twice on one control socket', async () => {
     const site = tempConfig();
     cleanups.push(site.cleanup);

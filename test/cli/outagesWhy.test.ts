@@ -6,6 +6,7 @@ import { silentLog } from '../../src/shared/log.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
 import { HistoryRepo } from '../../src/store/historyRepo.js';
 import { Store } from '../../src/store/store.js';
+import { UplinkOutageRepo } from '../../src/store/uplinkOutageRepo.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 
@@ -90,6 +91,39 @@ describe('camgate outages / why against a database, daemon stopped', () => {
       'gate-1,stream,stream_stalled,2026-05-01T10:01:00.000Z,2026-05-01T10:02:30.000Z,90000,restored,boot-a',
       '"yard,2",stream,camera_offline,2026-05-01T11:02:30.000Z,,,,boot-a',
     ]);
+  });
+
+  it('--kind uplink lists the gateway uplink outages only (issue #12)', async () => {
+    const store = Store.open({ dir: path.join(dir, 'state'), log: silentLog() });
+    const wall = Date.UTC(2026, 4, 1, 12, 0, 0);
+    const uplink = new UplinkOutageRepo(store.db, 'nvr-1');
+    uplink.open('broker_unreachable', { bootId: 'boot-a', wallMs: wall, monoMs: 1000 });
+    uplink.close({ bootId: 'boot-a', wallMs: wall + 7_200_000, monoMs: 7_201_000 });
+    store.close();
+    const up = await cli(['outages', '--config', config, '--json', '--kind', 'uplink']);
+    expect(up.code).toBe(0);
+    expect(JSON.parse(up.out)).toEqual({
+      outages: [
+        {
+          cameraId: 'nvr-1',
+          kind: 'uplink',
+          cause: 'broker_unreachable',
+          startedAt: '2026-05-01T12:00:00.000Z',
+          endedAt: '2026-05-01T14:00:00.000Z',
+          durationMs: 7_200_000,
+          endReason: 'restored',
+          bootId: 'boot-a',
+        },
+      ],
+    });
+    const stream = await cli(['outages', '--config', config, '--json', '--kind', 'stream']);
+    expect((JSON.parse(stream.out) as { outages: { kind: string }[] }).outages.map((o) => o.kind)).toEqual([
+      'stream',
+      'stream',
+    ]);
+    const bad = await cli(['outages', '--config', config, '--kind', 'camera']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--kind must be one of stream, recording, uplink/);
   });
 
   it('--json: one document, filtered by --camera and --since', async () => {

@@ -168,3 +168,33 @@ describe('InventoryRepo (SQLite)', () => {
     store.close();
   });
 });
+
+describe('a camera first listed while it refused our credentials (issue #12)', () => {
+  const refused = (address: string) =>
+    found(
+      address,
+      {
+        mac: undefined,
+        profiles: [],
+        problem: { code: 'ONVIF_AUTH', message: 'GetDeviceInformation: HTTP 401, credentials refused' },
+      },
+      { manufacturer: undefined, model: undefined, serial: undefined },
+    );
+
+  it('keeps its id once the password is fixed and every sweep after, history stays with it', () => {
+    const first = reconcile([], [refused('10.0.0.7')], opts('t1'));
+    expect(first.events.map((e) => [e.type, e.camera.id])).toEqual([['camera.added', 'cam-epr-10.0.0.7']]);
+    const fixed = reconcile(first.next, [found('10.0.0.7')], opts('t2'));
+    expect(fixed.events.map((e) => [e.type, e.camera.id])).toEqual([['camera.updated', 'cam-epr-10.0.0.7']]);
+    expect(fixed.next[0]?.record).toMatchObject({ mac: '00:11:22:33:44:07', firstSeenAt: 't1' });
+    expect(fixed.next[0]?.record.problem).toBeUndefined();
+    expect(reconcile(fixed.next, [found('10.0.0.7')], opts('t3')).events).toEqual([]);
+  });
+
+  it('a different unit at that address is still a replacement', () => {
+    const known = reconcile([], [found('10.0.0.8')], opts('t1')).next;
+    const other = found('10.0.0.8', { mac: '00:11:22:33:44:99' }, { serial: 'SN-OTHER' });
+    const { events } = reconcile(known, [other], opts('t2'));
+    expect(events.map((e) => e.type)).toEqual(['camera.replaced']);
+  });
+});

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { initialHealthState, reduceHealth } from '../../src/health/healthMachine.js';
-import { isDown, outageEdge, recordingOutageEdge, streamOutageEdge } from '../../src/health/outage.js';
+import {
+  isDown,
+  outageEdge,
+  recordingOutageEdge,
+  streamOutageEdge,
+  uplinkLinkState,
+  uplinkOutageCause,
+  uplinkOutageEdge,
+} from '../../src/health/outage.js';
 import { CRASH_LOOP_DEFAULTS, type HealthRules } from '../../src/health/streamQuality.js';
 import {
   CAMERA_STATUSES,
@@ -104,5 +112,29 @@ describe('the health machine stamps each transition with its edge', () => {
     step('stall', 1000);
     step('packets', 2000);
     expect(edges).toEqual([undefined, 'start', 'end']);
+  });
+});
+
+describe('uplink outage edges (issue #12 item 3)', () => {
+  it.each([
+    // [was down, link, edge, state]
+    [false, { connected: false, cause: 'refused' as const }, 'start', 'down'],
+    [true, { connected: false }, undefined, 'down'],
+    [true, { connected: true }, 'end', 'up'],
+    [true, { connected: true, centre: 'online' as const }, 'end', 'up'],
+    // Connected, the centre's retained state not heard yet: neither starts nor ends an outage.
+    [true, { connected: true, centre: 'unknown' as const }, undefined, 'unknown'],
+    [false, { connected: true, centre: 'unknown' as const }, undefined, 'unknown'],
+    [false, { connected: true, centre: 'offline' as const }, 'start', 'down'],
+    [false, { connected: true }, undefined, 'up'],
+  ])('was down %s, link %o → %s', (wasDown, link, edge, state) => {
+    expect(uplinkOutageEdge(wasDown, link)).toBe(edge);
+    expect(uplinkLinkState(link)).toBe(state);
+  });
+
+  it('names the cause: the link error, or centre_offline while connected', () => {
+    expect(uplinkOutageCause({ connected: false, cause: 'tls_failure' })).toBe('tls_failure');
+    expect(uplinkOutageCause({ connected: false })).toBe('broker_unreachable');
+    expect(uplinkOutageCause({ connected: true, centre: 'offline' })).toBe('centre_offline');
   });
 });

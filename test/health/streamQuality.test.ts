@@ -3,6 +3,7 @@ import {
   CRASH_LOOP_DEFAULTS,
   type HealthRules,
   qualityReasons,
+  refusedReason,
   streamCauseOf,
   unreachableReason,
 } from '../../src/health/streamQuality.js';
@@ -68,5 +69,15 @@ describe('streamCauseOf (input of integration.ts)', () => {
     ['unknown', ['not yet observed'], 'camera_offline'],
   ] as const)('%s %j -> %s', (status, reasons, cause) => {
     expect(streamCauseOf(status, reasons)).toBe(cause);
+  });
+});
+
+describe('stream_refused (issue #12: RTSP refused other than 401)', () => {
+  it('names the status the camera answered, and is its own cause', () => {
+    expect(refusedReason('refused: server answered 404 Not Found')).toBe('stream_refused 404');
+    expect(refusedReason('refused: server answered 454 Session Not Found')).toBe('stream_refused 454');
+    expect(refusedReason(undefined)).toBe('stream_refused');
+    expect(streamCauseOf('offline', ['stream_refused 503'])).toBe('stream_refused');
+    expect(streamCauseOf('offline', ['connection_refused'])).toBe('camera_offline');
   });
 });

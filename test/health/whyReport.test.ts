@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSince } from '../../src/health/timeWindow.js';
 import { formatDuration, renderWhy, type WhyDoc } from '../../src/health/whyReport.js';
+import { INTEGRATION_CAUSE_TABLE } from '../../src/shared/causes.js';
 
 describe('renderWhy', () => {
   it('answers first, then the evidence', () => {
@@ -35,6 +36,9 @@ describe('renderWhy', () => {
     };
     expect(renderWhy(doc).split('\n')).toEqual([
       'camera gate-lpr-1: degraded since 2026-05-01T10:00:00.000Z, not integrated (cause: recording_stale)',
+      // The cause table's line and next step (shared/causes.ts), right under the verdict.
+      `  means: ${INTEGRATION_CAUSE_TABLE.recording_stale.explanation}`,
+      `  next step: ${INTEGRATION_CAUSE_TABLE.recording_stale.nextStep}`,
       '  reasons: fps_low 4.9<7.5',
       '  last packet: 2026-05-01T10:05:00.000Z',
       '  stream: H264, 1920x1080, 4.9 fps (expected 15), 2048 kbit/s, loss 0.2%, keyframe every 2 s',

@@ -91,7 +91,10 @@ describe('broker ACL', () => {
     broker = await aclBroker(fs.readFileSync(EXAMPLE_ACL, 'utf8'));
     const pwFile = path.join(broker.dir, 'wrong-password');
     fs.writeFileSync(pwFile, 'Wrong-Secret-77\n');
-    gw = makeGateway(mqttConfig({ url: broker.url, username: GW_USER, passwordFile: pwFile }));
+    const causes: (string | undefined)[] = [];
+    gw = makeGateway(mqttConfig({ url: broker.url, username: GW_USER, passwordFile: pwFile }), {
+      onLinkChange: (l) => causes.push(l.cause),
+    });
     await gw.uplink.start(new AbortController().signal);
     const g = gw;
     const c = await Centre.connect(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
@@ -104,5 +107,8 @@ describe('broker ACL', () => {
     expect(g.lines.some((l) => /Not authorized|Bad User Name or Password/i.test(l))).toBe(true);
     expect(g.lines.join('\n')).not.toContain('Wrong-Secret-77');
     expect(g.uplink.status()).toMatchObject({ state: 'disconnected' });
+    // Issue #12: the uplink outage this starts is recorded as the broker refusing us, not a dead line.
+    expect(causes.length).toBeGreaterThan(0);
+    expect(new Set(causes)).toEqual(new Set(['refused']));
   });
 });

@@ -63,7 +63,10 @@ describe('uplink over TLS', () => {
     const t = await tlsBroker(true);
     broker = t.broker;
     centre = await Centre.connect(broker.url);
-    const without = makeGateway(mqttConfig({ url: `mqtts://127.0.0.1:${t.tlsPort}`, ca: t.certs.ca }));
+    const causes: (string | undefined)[] = [];
+    const without = makeGateway(mqttConfig({ url: `mqtts://127.0.0.1:${t.tlsPort}`, ca: t.certs.ca }), {
+      onLinkChange: (l) => causes.push(l.cause),
+    });
     await without.uplink.start(new AbortController().signal);
     gw = makeGateway(
       mqttConfig({
@@ -77,6 +80,8 @@ describe('uplink over TLS', () => {
     const c = centre;
     await c.waitFor(() => c.on('/status').length >= 1, 'birth over mTLS');
     expect(without.uplink.connected).toBe(false);
+    // Issue #12: the refused handshake is an uplink outage of cause tls_failure.
+    expect(causes[0]).toBe('tls_failure');
     await without.dispose();
   });
 });

@@ -24,6 +24,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./status.js')).statusCommand,
   },
   {
+    name: 'reload',
+    summary: 're-read credentials (passwordFile) and re-interrogate cameras (the daemon; same as SIGHUP)',
+    load: async () => (await import('./reload.js')).reloadCommand,
+  },
+  {
     name: 'cameras',
     summary: 'inventory: id, address, manufacturer, model, serial, mac, class, profiles',
     load: async () => (await import('./cameras.js')).camerasCommand,

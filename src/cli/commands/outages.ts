@@ -19,6 +19,9 @@ export interface OutageOut {
   readonly bootId: string;
 }
 
+/** stream: the camera's picture; recording: its recording; uplink: the gateway's own link to the centre. */
+const OUTAGE_KINDS = ['stream', 'recording', 'uplink'] as const;
+
 const CSV_COLUMNS: readonly (keyof OutageOut)[] = [
   'cameraId',
   'kind',
@@ -36,23 +39,29 @@ const CSV_COLUMNS: readonly (keyof OutageOut)[] = [
  */
 export const outagesCommand: CliCommand = {
   name: 'outages',
-  usage: 'camgate outages [--camera ID] [--since ISO] [--json|--csv] [--config PATH]',
+  usage:
+    'camgate outages [--camera ID] [--kind stream|recording|uplink] [--since ISO] [--json|--csv] [--config PATH]',
   async run(args, io) {
     const { values } = parseCommandArgs('outages', args, {
       config: { type: 'string' },
       camera: { type: 'string' },
+      kind: { type: 'string' },
       since: { type: 'string' },
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
     });
     if (values.json && values.csv)
       throw new UsageError('camgate outages: --json and --csv exclude each other');
+    if (values.kind !== undefined && !(OUTAGE_KINDS as readonly string[]).includes(values.kind))
+      throw new UsageError(
+        `camgate outages: --kind must be one of ${OUTAGE_KINDS.join(', ')} (got '${values.kind}')`,
+      );
     const sinceMs = parseSince(values.since);
     const config = loadConfigFile(resolveConfigPath(values.config, io.env));
     const { history, close } = openHistoryReadOnly(config.storage.path);
     let rows: OutageOut[];
     try {
-      rows = history.outages({ cameraId: values.camera, sinceMs }).map(toOut);
+      rows = history.outages({ cameraId: values.camera, kind: values.kind, sinceMs }).map(toOut);
     } finally {
       close();
     }

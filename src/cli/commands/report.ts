@@ -5,7 +5,7 @@ import { computeReport } from '../../report/compute.js';
 import { buildReportInput } from '../../report/input.js';
 import type { Report } from '../../report/model.js';
 import { reportCsv } from '../../report/render/csv.js';
-import { durationText, pctText } from '../../report/render/format.js';
+import { durationText, pctText, uplinkCauseNotes, uplinkText } from '../../report/render/format.js';
 import { reportHtml } from '../../report/render/html.js';
 import { reportJson } from '../../report/render/json.js';
 import type { Span } from '../../report/spans.js';
@@ -155,7 +155,17 @@ function renderText(report: Report, tty: boolean): string {
     ]),
   );
   const head = `site ${report.site.id} · ${new Date(report.window.fromMs).toISOString()} – ${new Date(report.window.toMs).toISOString()}`;
-  const body = [head, '', cams, '', classes, '', `replaced cameras: ${report.replaced.note}`].join('\n');
+  const body = [
+    head,
+    '',
+    cams,
+    '',
+    classes,
+    '',
+    uplinkText(report.uplink),
+    ...uplinkCauseNotes(report.uplink).map((n) => `  ${n}`),
+    `replaced cameras: ${report.replaced.note}`,
+  ].join('\n');
   return `${tty ? colourPercents(body) : body}\n`;
 }
 

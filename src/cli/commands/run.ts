@@ -1,6 +1,7 @@
 import { Daemon } from '../../app/daemon.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
-import { createLog } from '../../shared/log.js';
+import type { Config } from '../../config/schema.js';
+import { createLog, type Log } from '../../shared/log.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliCommand } from '../command.js';
 
@@ -34,6 +35,12 @@ export const runCommand: CliCommand = {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
     });
+    // SIGHUP: a corrected camera password is picked up without a restart (issue #12).
+    process.on('SIGHUP', () => {
+      if (stopping) return;
+      warnIfCredentialsEdited(file, config, log);
+      daemon.reload().catch((err: unknown) => log.error({ err }, 'reload failed'));
+    });
     try {
       await daemon.start();
     } catch (err) {
@@ -47,3 +54,17 @@ export const runCommand: CliCommand = {
     return code;
   },
 };
+
+/**
+ * Only passwordFile contents are re-read by a reload; an edited `credentials:` list (an inline
+ * password, a new match) needs a restart. Say so, without naming any secret.
+ */
+function warnIfCredentialsEdited(file: string, running: Config, log: Log): void {
+  try {
+    const edited = loadConfigFile(file);
+    if (JSON.stringify(edited.credentials) !== JSON.stringify(running.credentials))
+      log.warn({ file }, 'credentials in the config file changed: restart camgate to use them');
+  } catch (err) {
+    log.warn({ err, file }, 'config file unreadable on reload; running with the loaded one');
+  }
+}

@@ -1,4 +1,5 @@
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
+import { causeInfo } from '../../shared/causes.js';
 import type { CameraStatusRow } from '../../shared/types.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
@@ -64,7 +65,16 @@ export function renderStatus(doc: StatusDoc, tty: boolean): string {
   const sections = Object.entries(doc)
     .filter(([k]) => !CORE_KEYS.has(k))
     .map(([k, v]) => `${k}: ${summarise(v)}`);
-  return [head, '', table, '', integrationLine(doc, integrated), ...sections].join('\n');
+  return [head, '', table, ...causeLegend(doc), '', integrationLine(doc, integrated), ...sections].join('\n');
+}
+
+/** One line per cause shown in the table, from the cause table: what it means and what to do. */
+function causeLegend(doc: StatusDoc): string[] {
+  const shown = new Set(doc.cameras.filter((c) => !c.integrated && c.cause).map((c) => c.cause as string));
+  return [...shown].flatMap((cause) => {
+    const info = causeInfo(cause);
+    return info ? [`  ${cause}: ${info.explanation}; next: ${info.nextStep}`] : [];
+  });
 }
 
 const CORE_KEYS = new Set([

@@ -20,7 +20,10 @@ const HEADER = [
   'missing',
 ];
 
-/** One CSV table (RFC 4180): a row per camera, then per class, then the site; empty cell = not applicable. */
+/**
+ * One CSV table (RFC 4180): a row per camera, then per class, then the site's uplink (scope `uplink`),
+ * then the site; empty cell = not applicable.
+ */
 export function reportCsv(report: Report): string {
   const rows: (string | number | null)[][] = [HEADER];
   for (const c of report.cameras) {
@@ -44,6 +47,8 @@ export function reportCsv(report: Report): string {
     ]);
   }
   for (const k of CAMERA_CLASSES) rows.push(groupRow('class', k, k, report.classes[k]));
+  // Before the site row, which stays last: consumers take the last row as the site total.
+  rows.push(uplinkRow(report));
   rows.push(groupRow('site', report.site.id, '', report.total));
   return `${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
@@ -66,6 +71,29 @@ function groupRow(scope: string, id: string, cls: string, g: GroupReport): (stri
     g.installed,
     g.replaced,
     g.missing,
+  ];
+}
+
+/** The site's uplink (issue #12): availability in `uptime_pct`, its outages and longest one. */
+function uplinkRow(report: Report): (string | number | null)[] {
+  const u = report.uplink;
+  return [
+    'uplink',
+    report.site.id,
+    '',
+    u.availability.pct,
+    null,
+    null,
+    u.outageCount,
+    seconds(u.longestOutageMs),
+    null,
+    null,
+    seconds(u.availability.unknownMs),
+    seconds(u.availability.maintenanceMs),
+    null,
+    null,
+    null,
+    null,
   ];
 }
 

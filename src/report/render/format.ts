@@ -1,3 +1,6 @@
+import { causeInfo } from '../../shared/causes.js';
+import type { UplinkReport } from '../model.js';
+
 /** Display formatting shared by the CSV, HTML and terminal renderings of a report. */
 export function isoOf(ms: number): string {
   return new Date(ms).toISOString();
@@ -16,4 +19,19 @@ export function durationText(ms: number | null): string {
   const h = Math.floor((minutes % 1440) / 60);
   const m = minutes % 60;
   return [d ? `${d}d` : '', h ? `${h}h` : '', m || (!d && !h) ? `${m}m` : ''].filter(Boolean).join(' ');
+}
+
+/** One line on the site's uplink: availability, outages, the longest, downtime per cause. */
+export function uplinkText(u: UplinkReport): string {
+  const causes = Object.entries(u.downMsByCause).map(([cause, ms]) => `${cause} ${durationText(ms)}`);
+  const longest = u.longestOutageMs === null ? '' : `, longest ${durationText(u.longestOutageMs)}`;
+  return `uplink to the centre: ${pctText(u.availability.pct)} available, ${u.outageCount} outage(s)${longest}${causes.length ? ` (${causes.join(', ')})` : ''}`;
+}
+
+/** What each uplink outage cause of the window means and what to do, from the one cause table. */
+export function uplinkCauseNotes(u: UplinkReport): string[] {
+  return Object.keys(u.downMsByCause).flatMap((cause) => {
+    const info = causeInfo(cause);
+    return info ? [`${cause}: ${info.explanation}; next: ${info.nextStep}`] : [];
+  });
 }

@@ -1,6 +1,6 @@
 import { CAMERA_CLASSES } from '../../shared/types.js';
 import type { Report } from '../model.js';
-import { durationText, isoOf, pctText } from './format.js';
+import { durationText, isoOf, pctText, uplinkCauseNotes, uplinkText } from './format.js';
 import { classChartSvg, escapeXml, STATE_FILL, svgDefs, timelineSvg } from './svg.js';
 
 const CSS = `
@@ -34,12 +34,16 @@ export function reportHtml(report: Report): string {
 <h2>Summary by class</h2>
 ${summaryTable(report)}
 ${classChartSvg(report)}
+<p class="uplink">${escapeXml(uplinkText(report.uplink))}</p>
+${uplinkCauseNotes(report.uplink)
+  .map((n) => `<p class="note">${escapeXml(n)}</p>`)
+  .join('')}
 <h2>Cameras</h2>
 ${legend()}
 ${cameraTable(report)}
 <p class="note">Uptime and integrated % = up / (up + down). Time before a camera was first seen, maintenance windows
 and time when no camgate daemon was running (reboot gaps, shown hatched) are left out of both. Integrated needs stream,
-recording (where enabled) and uplink all healthy. Longest outage is clipped to the window; MTTR is the mean duration
+recording (where enabled) and uplink all healthy: an outage of the site's uplink counts against every camera. Longest outage is clipped to the window; MTTR is the mean duration
 of outages restored in the window. Replaced = devices swapped under a camera id (new serial or MAC) or at its
 address, counted in the window. Replaced cameras: ${escapeXml(report.replaced.note)}.</p>
 </body></html>

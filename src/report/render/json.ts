@@ -19,6 +19,13 @@ export function reportJson(report: Report): unknown {
           note: report.replaced.note,
         }
       : report.replaced,
+    uplink: {
+      availabilityPct: report.uplink.availability.pct,
+      outageCount: report.uplink.outageCount,
+      longestOutageMs: report.uplink.longestOutageMs,
+      downMsByCause: report.uplink.downMsByCause,
+      availability: breakdown(report.uplink.availability),
+    },
     cameras: report.cameras.map((c) => ({
       id: c.id,
       class: c.class,

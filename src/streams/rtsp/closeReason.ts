@@ -4,6 +4,7 @@ import type { CamgateError } from '../../shared/errors.js';
 export type CloseReason =
   | 'stopped'
   | 'unauthorized'
+  | 'refused'
   | 'unreachable'
   | 'timeout'
   | 'protocol'
@@ -25,6 +26,8 @@ export function reasonFor(err: CamgateError, phase: SessionPhase): CloseReason {
   switch (err.code) {
     case 'RTSP_AUTH':
       return 'unauthorized';
+    case 'RTSP_REFUSED':
+      return 'refused';
     case 'RTSP_TIMEOUT':
       return 'timeout';
     case 'RTSP_CONNECT':

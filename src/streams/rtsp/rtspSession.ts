@@ -317,7 +317,12 @@ export class RtspSession {
   }
 }
 
+/**
+ * A 4xx/5xx answer (401 is the client's) is the camera refusing the stream: 404 wrong path, 454
+ * session not found, 503 busy / client limit (issue #12: `stream_refused`, not a dead camera).
+ */
 function expectOk(res: RtspMessage): RtspMessage {
   if (res.status >= 200 && res.status < 300) return res;
-  throw new CamgateError('RTSP_PROTOCOL', `server answered ${res.status} ${res.reason}`);
+  const code = res.status >= 400 && res.status < 600 ? 'RTSP_REFUSED' : 'RTSP_PROTOCOL';
+  throw new CamgateError(code, `server answered ${res.status} ${res.reason}`);
 }

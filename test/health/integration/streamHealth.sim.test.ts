@@ -51,7 +51,15 @@ describe('stream health against the simulator (real RTSP, real clock)', () => {
       storage: { path: path.join(dir, 'state') },
       control: { socket: path.join(dir, 'control.sock') },
       credentials: [{ match: '*', username: site.username, password: site.password }],
-      cameras: [{ id: 'sim-h1', rtsp: cam.rtspSubUrl, class: 'overview' }],
+      cameras: [
+        { id: 'sim-h1', rtsp: cam.rtspSubUrl, class: 'overview' },
+        // The same camera under a path it does not serve: it answers DESCRIBE with 404 (issue #12).
+        {
+          id: 'sim-h1-wrong-path',
+          rtsp: cam.rtspSubUrl.replace(/^(rtsp:\/\/[^/]+).*$/, '$1/no/such/stream'),
+          class: 'overview',
+        },
+      ],
       health: { stallSeconds: STALL_SECONDS, hysteresisSeconds: 1 },
     });
     daemon = new Daemon({ config, log: silentLog(), env: {}, wirings: [wireStreams, wireHealth] });
@@ -98,7 +106,19 @@ describe('stream health against the simulator (real RTSP, real clock)', () => {
     site.cameras[0]?.setFault('wrongPassword', true);
     site.cameras[0]?.setFault('freeze', true); // drop the running session so the next one must authenticate
     await until('unauthorized', () => (status() === 'unauthorized' ? true : undefined));
-    expect(history.openOutage('sim-h1')?.cause).toMatch(/stream_stalled|unauthorized/);
+    // The outage may begin as the frozen session's stall; once the camera says 401 its cause is
+    // unauthorized (issue #12: the cause to fix, not the first symptom).
+    expect(history.openOutage('sim-h1')?.cause).toBe('unauthorized');
     expect(daemon.context?.board.camera('sim-h1')?.reasons).toContain('unauthorized');
+  });
+
+  it('a camera that answers but refuses the stream (RTSP 404) is stream_refused, not camera_offline (issue #12)', async () => {
+    const row = await until('stream_refused', () => {
+      const r = daemon.context?.board.camera('sim-h1-wrong-path');
+      return r?.cause === 'stream_refused' ? r : undefined;
+    });
+    expect(row).toMatchObject({ status: 'offline', integrated: false });
+    expect(row.reasons).toContain('stream_refused 404');
+    expect(history.openOutage('sim-h1-wrong-path')?.cause).toBe('stream_refused');
   });
 });

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { integrationOf } from '../../src/health/integration.js';
+import { causeInfo, firstCause, INTEGRATION_CAUSES, UPLINK_OUTAGE_CAUSES } from '../../src/shared/causes.js';
+import { cameraStatePayload } from '../../src/uplink/payloads.js';
+
+describe('the cause table (issue #12: one definition)', () => {
+  it('lists the chain camera → stream → recording → uplink in order, stream_refused included', () => {
+    expect(INTEGRATION_CAUSES).toEqual([
+      'camera_offline',
+      'unauthorized',
+      'stream_refused',
+      'stream_stalled',
+      'recording_stale',
+      'uplink_down',
+    ]);
+    expect(UPLINK_OUTAGE_CAUSES).toEqual(['broker_unreachable', 'refused', 'tls_failure', 'centre_offline']);
+  });
+
+  it('gives every cause a one-line explanation and a next step', () => {
+    for (const cause of [...INTEGRATION_CAUSES, ...UPLINK_OUTAGE_CAUSES]) {
+      const info = causeInfo(cause);
+      expect(info?.explanation, cause).toMatch(/\w{3}/);
+      expect(info?.nextStep, cause).toMatch(/\w{3}/);
+      expect(info?.explanation, cause).not.toContain('\n');
+    }
+    expect(causeInfo('no_such_cause')).toBeUndefined();
+    expect(causeInfo('toString')).toBeUndefined();
+  });
+
+  it('is the MQTT schema enum of camera-state cause', () => {
+    const shape = cameraStatePayload.shape.cause.unwrap();
+    expect(shape.options).toEqual(INTEGRATION_CAUSES);
+  });
+
+  it('picks the first broken link by the table order', () => {
+    expect(firstCause(new Set(['uplink_down', 'recording_stale']))).toBe('recording_stale');
+    expect(firstCause(new Set())).toBeUndefined();
+    const stalledNoUplink = integrationOf({
+      status: 'offline',
+      reasons: ['stream_stalled'],
+      recording: 'stale',
+      uplinkUp: false,
+    });
+    expect(stalledNoUplink).toEqual({ integrated: false, cause: 'stream_stalled' });
+    expect(integrationOf({ status: 'online', reasons: [], recording: 'stale', uplinkUp: false }).cause).toBe(
+      'recording_stale',
+    );
+  });
+});
