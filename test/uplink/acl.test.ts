@@ -1,31 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { GATEWAY, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { GATEWAY, mqttConfig, type TestGateway } from './helpers/gateway.js';
+import type { Broker } from './helpers/mosquitto.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 const EXAMPLE_ACL = path.join(import.meta.dirname, '..', '..', 'config', 'mosquitto-acl.example');
 const GW_PASSWORD = 'gw-Secret-0042';
 
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let gw: TestGateway | undefined;
-
-afterEach(async () => {
-  const [g, c, b] = [gw, centre, broker];
-  gw = undefined;
-  centre = undefined;
-  broker = undefined;
-  // Broker first: it is the process that must never outlive the test.
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
-});
-
 /** A broker with password auth (gateway + centre users) and the given ACL text. */
 async function aclBroker(acl: string): Promise<Broker> {
-  return Broker.start({
+  return useBroker({
     extra: (dir) => {
       const pw = path.join(dir, 'passwd');
       execFileSync('mosquitto_passwd', ['-b', '-c', pw, GATEWAY, GW_PASSWORD]);
@@ -39,14 +25,14 @@ async function aclBroker(acl: string): Promise<Broker> {
 function gatewayWithPassword(b: Broker): TestGateway {
   const pwFile = path.join(b.dir, 'gw-password');
   fs.writeFileSync(pwFile, `${GW_PASSWORD}\n`);
-  return makeGateway(mqttConfig({ url: b.url, username: GATEWAY, passwordFile: pwFile }));
+  return useGateway(mqttConfig({ url: b.url, username: GATEWAY, passwordFile: pwFile }));
 }
 
 describe('broker ACL', () => {
   it('the example ACL lets a gateway publish its own topics and answer commands', async () => {
-    broker = await aclBroker(fs.readFileSync(EXAMPLE_ACL, 'utf8'));
-    centre = await Centre.connect(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
-    gw = gatewayWithPassword(broker);
+    const broker = await aclBroker(fs.readFileSync(EXAMPLE_ACL, 'utf8'));
+    const centre = await useCentre(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
+    const gw = gatewayWithPassword(broker);
     await gw.uplink.start(new AbortController().signal);
     const c = centre;
     await c.waitFor(() => c.on('/status').length >= 1 && c.on('/summary').length >= 1, 'birth and summary');
@@ -61,11 +47,11 @@ describe('broker ACL', () => {
   });
 
   it('a gateway denied by the ACL logs it, keeps its events and keeps running', async () => {
-    broker = await aclBroker(
+    const broker = await aclBroker(
       'pattern write camgate/v1/+/%u/status\npattern read camgate/v1/+/%u/cmd/+\nuser centre\ntopic read camgate/v1/#\n',
     );
-    centre = await Centre.connect(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
-    gw = gatewayWithPassword(broker);
+    const centre = await useCentre(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
+    const gw = gatewayWithPassword(broker);
     await gw.uplink.start(new AbortController().signal);
     const g = gw;
     const c = centre;
@@ -86,14 +72,13 @@ describe('broker ACL', () => {
   });
 
   it('a wrong password is logged without the password, retried with backoff, and the daemon keeps running', async () => {
-    broker = await aclBroker(fs.readFileSync(EXAMPLE_ACL, 'utf8'));
+    const broker = await aclBroker(fs.readFileSync(EXAMPLE_ACL, 'utf8'));
     const pwFile = path.join(broker.dir, 'wrong-password');
     fs.writeFileSync(pwFile, 'Wrong-Secret-77\n');
-    gw = makeGateway(mqttConfig({ url: broker.url, username: GATEWAY, passwordFile: pwFile }));
+    const gw = useGateway(mqttConfig({ url: broker.url, username: GATEWAY, passwordFile: pwFile }));
     await gw.uplink.start(new AbortController().signal);
     const g = gw;
-    const c = await Centre.connect(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
-    centre = c;
+    const c = await useCentre(broker.url.replace('mqtt://', 'mqtt://centre:centre-pw@'));
     await c.waitFor(
       () => g.lines.filter((l) => l.includes('MQTT reconnect scheduled')).length >= 2,
       'two retries',
