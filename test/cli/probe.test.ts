@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
-import { GstServer } from './helpers/gstServer.js';
-import { closedPort } from './helpers/hostileServer.js';
+import { GstServer } from '../streams/helpers/gstServer.js';
+import { closedPort } from '../streams/helpers/hostileServer.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
