@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/shared/clock.js';
-import { silentLog } from '../../src/shared/log.js';
-import { systemNet } from '../../src/shared/net.js';
-import { RtspSession, type RtspSessionOptions } from '../../src/streams/rtsp/rtspSession.js';
-import { FakeCamera, type FakeCameraOptions } from './helpers/fakeCamera.js';
+import { systemClock } from '../../../src/shared/clock.js';
+import { silentLog } from '../../../src/shared/log.js';
+import { systemNet } from '../../../src/shared/net.js';
+import { RtspSession, type RtspSessionOptions } from '../../../src/streams/rtsp/rtspSession.js';
+import { FakeCamera, type FakeCameraOptions } from '../helpers/fakeCamera.js';
 
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
 const cleanups: Array<() => Promise<unknown>> = [];

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/shared/clock.js';
-import { createLog } from '../../src/shared/log.js';
-import { systemNet } from '../../src/shared/net.js';
-import type { RtspCredential } from '../../src/streams/rtsp/rtspAuth.js';
-import { RtspSession, type RtspSessionOptions } from '../../src/streams/rtsp/rtspSession.js';
-import { GstServer } from './helpers/gstServer.js';
-import { closedPort, HostileServer, type Hostility } from './helpers/hostileServer.js';
-import { playing } from './helpers/playing.js';
+import { systemClock } from '../../../src/shared/clock.js';
+import { createLog } from '../../../src/shared/log.js';
+import { systemNet } from '../../../src/shared/net.js';
+import type { RtspCredential } from '../../../src/streams/rtsp/rtspAuth.js';
+import { RtspSession, type RtspSessionOptions } from '../../../src/streams/rtsp/rtspSession.js';
+import { GstServer } from '../helpers/gstServer.js';
+import { closedPort, HostileServer, type Hostility } from '../helpers/hostileServer.js';
+import { playing } from '../helpers/playing.js';
 
 const logLines: string[] = [];
 const log = createLog(
