@@ -10,7 +10,6 @@ import {
   statusPayload,
   summaryPayload,
 } from '../../src/uplink/payloads.js';
-import { Centre } from './helpers/centre.js';
 import { cameraRow, mqttConfig } from './helpers/gateway.js';
 import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
@@ -91,7 +90,7 @@ describe('payloads received by a real subscriber validate against the schemas', 
       byStatus: { online: 1, offline: 1 },
     });
     expect(c.on('/cameras/lpr-1/state')[0]?.retain).toBe(false); // live delivery to a subscriber, retained on the broker
-    const late = await Centre.connect(broker.url, 'camgate/v1/+/+/cameras/+/state', 'late-centre');
+    const late = await useCentre(broker.url, 'camgate/v1/+/+/cameras/+/state', 'late-centre');
     await late.waitFor(() => late.messages.length >= 2, 'retained state for a late subscriber');
     expect(late.messages.every((m) => m.retain)).toBe(true);
     await late.close();
