@@ -17,13 +17,14 @@ describe('deferCleanup', () => {
 
   it('registers steps for the end of this test', () => {
     deferCleanup(() => ran.push('dir'));
-    deferCleanup(() => ran.push('daemon'));
     deferCleanup(() => ran.push('broker'), { first: true });
+    deferCleanup(() => ran.push('daemon'));
+    deferCleanup(() => ran.push('fake-clock gateway'), { first: true });
     expect(ran).toEqual([]);
   });
 
-  it('ran them after that test: first steps, then the rest last-registered-first', () => {
-    expect(ran).toEqual(['broker', 'daemon', 'dir']);
+  it('ran them after that test: first steps, then the rest, each last-registered-first', () => {
+    expect(ran).toEqual(['fake-clock gateway', 'broker', 'daemon', 'dir']);
   });
 });
 

@@ -4,47 +4,52 @@ import { cleanupAll } from '../uplink/helpers/cleanup.js';
 
 type Step = () => Promise<unknown> | unknown;
 
-/** One scope's cleanup: `first` steps in the order given, then the rest last-registered-first. */
+/** One scope's cleanup: the `first` steps, then the rest; each group last-registered-first. */
 class Cleanups {
   private readonly first: Step[] = [];
-  private readonly stack: Step[] = [];
+  private readonly rest: Step[] = [];
 
   add(step: Step, first: boolean): void {
-    (first ? this.first : this.stack).push(step);
+    (first ? this.first : this.rest).push(step);
   }
 
   async run(): Promise<void> {
-    const steps = [...this.first.splice(0), ...this.stack.splice(0).reverse()];
+    const steps = [...this.first.splice(0).reverse(), ...this.rest.splice(0).reverse()];
     await cleanupAll(steps);
   }
 }
 
-let perTest: Cleanups | undefined;
+/** Keyed by test: a step registered in one test never runs at the end of another. */
+const perTest = new WeakMap<object, Cleanups>();
 const perFile = new Cleanups();
 
 // Registered when a test file imports this module (vitest isolates each file's module graph), so
-// a helper called from `beforeAll` still has its process stopped when the file ends.
+// a helper called from `beforeAll` (any describe's) or at module level still has its process
+// stopped when the file ends, after the file's own afterAll hooks.
 afterAll(() => perFile.run());
 
 /**
  * Runs `step` when the current test ends (pass, fail or timeout), or when the file ends if called
- * from `beforeAll`. Steps run last-registered-first (a daemon stops before its temp dir goes),
- * except `first` steps, which run before all others in the order registered: a broker must never
+ * from `beforeAll`. Steps run last-registered-first (a daemon stops before its temp dir goes);
+ * `first` steps run before all the others (same order among themselves): a broker must never
  * outlive its test, even when a later step hangs. Every step runs even if one fails; the first
  * failure is rethrown.
  */
 export function deferCleanup(step: Step, options: { first?: boolean } = {}): void {
-  if (getCurrentTest() === undefined) {
+  const test = getCurrentTest();
+  if (test === undefined) {
     perFile.add(step, options.first ?? false);
     return;
   }
-  if (!perTest) {
-    const scope = new Cleanups();
-    perTest = scope;
+  let scope = perTest.get(test);
+  if (!scope) {
+    const created = new Cleanups();
+    scope = created;
+    perTest.set(test, created);
     onTestFinished(async () => {
-      perTest = undefined;
-      await scope.run();
+      perTest.delete(test);
+      await created.run();
     });
   }
-  perTest.add(step, options.first ?? false);
+  scope.add(step, options.first ?? false);
 }

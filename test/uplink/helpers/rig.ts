@@ -8,7 +8,8 @@ import { Broker, type BrokerOptions } from './mosquitto.js';
 /**
  * The uplink test rig: each starter registers its own cleanup for the end of the test (or file,
  * from `beforeAll`), so a test file needs no fields and no `afterEach`. The broker is disposed
- * before everything else: it is the process that must never outlive the test.
+ * before everything else (only a gateway on an injected clock goes before it, see `useGateway`):
+ * it is the process that must never outlive the test.
  */
 
 /** A real Mosquitto on 127.0.0.1 (see `Broker.start`), disposed first when the test ends. */
@@ -25,9 +26,14 @@ export async function useCentre(...args: Parameters<typeof Centre.connect>): Pro
   return centre;
 }
 
-/** A gateway's uplink over a temp store (see `makeGateway`), not started; disposed when the test ends. */
+/**
+ * A gateway's uplink over a temp store (see `makeGateway`), not started; disposed when the test
+ * ends. One on an injected clock is disposed before the broker: its stop waits up to 3 s for the
+ * PUBACK of `offline` on that clock, a FakeClock never fires that timeout, and with the broker
+ * gone first a loaded box hung the hook for 30 s (heartbeat.test.ts, issue #11).
+ */
 export function useGateway(mqtt: MqttConfig, patch: Partial<UplinkDeps> = {}, dir?: string): TestGateway {
   const gateway = dir === undefined ? makeGateway(mqtt, patch) : makeGateway(mqtt, patch, dir);
-  deferCleanup(() => gateway.dispose());
+  deferCleanup(() => gateway.dispose(), { first: patch.clock !== undefined });
   return gateway;
 }
