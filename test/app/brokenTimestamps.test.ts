@@ -31,7 +31,7 @@ describe('daemon with cameras whose RTP timestamps do not advance', () => {
       GstServer.start({ source: 'raw-h264', file: clip, fps: 25, timestamps: 'backwards', loopSeconds: 1 }),
       GstServer.start({ source: 'raw-h264', file: shortGop, fps: 25, timestamps: 'valid', paramsOnly: true }),
     ]);
-    for (const s of servers) deferCleanup(() => s.kill());
+    for (const s of servers) deferCleanup(() => s.close());
     const [constant, backwards, paramsOnly] = servers;
     const broker = await useBroker();
     const centre = await useCentre(broker.url, 'camgate/v1/#', `centre-ts-${process.pid}`);

@@ -37,7 +37,7 @@ afterEach(async () => {
 
 async function serve(options: GstServerOptions): Promise<GstServer> {
   const server = await GstServer.start({ source: 'raw-h264', file: clip, fps: 25, ...options });
-  cleanups.push(() => server.kill());
+  cleanups.push(() => server.close());
   return server;
 }
 

@@ -20,6 +20,7 @@ async function startGateway(
   patch: Record<string, unknown>,
   clock: FakeClock,
 ): Promise<TestGateway> {
+  // On the FakeClock: useGateway disposes it before the broker (see there, issue #11).
   const g = useGateway(mqttConfig({ url: broker.url, ...patch }), { clock });
   await g.uplink.start(abort.signal);
   return g;
