@@ -1,78 +1,27 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlServer } from '../../src/app/control.js';
 import { renderChecks } from '../../src/cli/commands/doctor.js';
 import type { CheckResult } from '../../src/cli/doctor/check.js';
-import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { reservedPort } from '../helpers/ports.js';
 import { tempConfig } from '../helpers/tempSite.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { useBroker } from '../uplink/helpers/rig.js';
 
 interface DoctorDoc {
   ok: boolean;
   checks: CheckResult[];
 }
 
-/** A real Mosquitto on 127.0.0.1, started and stopped by its PID. */
-class Mosquitto {
-  private constructor(
-    readonly child: ChildProcess,
-    readonly port: number,
-  ) {}
-
-  static async start(dir: string, extra: string[] = []): Promise<Mosquitto> {
-    const port = await reservedPort();
-    const conf = path.join(dir, `mosquitto-${port}.conf`);
-    // As root mosquitto drops to user 'mosquitto', which cannot read our 0700 temp dir.
-    const lines = [
-      `user ${os.userInfo().username}`,
-      'allow_anonymous true',
-      `listener ${port} 127.0.0.1`,
-      ...extra,
-    ];
-    fs.writeFileSync(conf, `${lines.join('\n')}\n`);
-    const child = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}`);
-      if (await canConnect(port)) return new Mosquitto(child, port);
-      await systemClock.sleep(50);
-    }
-    throw new Error('mosquitto did not listen');
-  }
-
-  async stop(): Promise<void> {
-    const { child } = this;
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(child.pid, 'SIGTERM');
-    await exited;
-  }
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 function site(yaml: string): { dir: string; configPath: string; socket: string } {
   const t = tempConfig(yaml);
-  cleanups.push(t.cleanup);
+  deferCleanup(t.cleanup);
   return t;
 }
 
@@ -96,8 +45,7 @@ describe('camgate doctor against a real Mosquitto', () => {
   afterAll(() => shared.cleanup());
 
   it('reports the broker ok (CONNACK) while it runs, and fail with exit 1 once it is stopped', async () => {
-    const broker = await Mosquitto.start(shared.dir);
-    cleanups.push(() => broker.stop());
+    const broker = await useBroker();
     const { configPath } = site(
       `mqtt: { url: "mqtt://127.0.0.1:${broker.port}", protocolVersion: 4 }\ndiscovery: { interfaces: [lo] }\n`,
     );
@@ -151,12 +99,9 @@ describe('camgate doctor against a real Mosquitto', () => {
       { stdio: 'ignore' },
     );
     const tlsPort = await reservedPort();
-    const broker = await Mosquitto.start(shared.dir, [
-      `listener ${tlsPort} 127.0.0.1`,
-      `certfile ${cert}`,
-      `keyfile ${key}`,
-    ]);
-    cleanups.push(() => broker.stop());
+    await useBroker({
+      extra: () => [`listener ${tlsPort} 127.0.0.1`, `certfile ${cert}`, `keyfile ${key}`],
+    });
     const trusted = site(`mqtt: { url: "mqtts://127.0.0.1:${tlsPort}", ca: ${cert} }\n`);
     expect(check((await doctor(trusted.configPath)).doc, 'broker')).toMatchObject({
       status: 'ok',
@@ -177,7 +122,7 @@ describe('camgate doctor', () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((s) => sockets.push(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
+    deferCleanup(
       () =>
         new Promise<void>((resolve) => {
           for (const s of sockets) s.destroy();
@@ -241,7 +186,7 @@ describe('camgate doctor', () => {
       cameras: [{}, {}],
     }));
     await control.start();
-    cleanups.push(() => control.stop());
+    deferCleanup(() => control.stop());
     expect(check((await doctor(configPath)).doc, 'daemon')).toMatchObject({
       status: 'ok',
       detail: expect.stringContaining('camgate 9.9.9 since 2026-01-01T00:00:00.000Z, 2 cameras'),
