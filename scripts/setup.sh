@@ -9,6 +9,7 @@ DEB_PACKAGES=(
   gstreamer1.0-tools gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 python3-gi
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   vlc-bin vlc-plugin-base
+  postgresql   # the centre's PostgreSQL store is tested against a throwaway cluster (scripts/pg-temp.sh)
 )
 
 missing=()

@@ -78,4 +78,9 @@ export const commands: readonly CommandEntry[] = [
     summary: 'site handover sheet (JSON + printable HTML): inventory, integration now, SLA, box checks',
     load: async () => (await import('./acceptance.js')).acceptanceCommand,
   },
+  {
+    name: 'centre',
+    summary: 'operations centre: ingest every gateway over MQTT, region figures, dashboard, report',
+    load: async () => (await import('./centre.js')).centreCommand,
+  },
 ];

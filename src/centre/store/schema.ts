@@ -1,0 +1,94 @@
+/**
+ * The centre's tables, as Kysely sees them. One schema for SQLite and PostgreSQL: times are
+ * ISO-8601 UTC text (sorts as time in both), booleans are 0/1 integers, JSON is text.
+ */
+
+export interface GatewaysTable {
+  gateway_id: string;
+  site_id: string;
+  state: string;
+  bd_seq: number;
+  boot_id: string;
+  version: string;
+  /** When the centre learnt the current state. */
+  since: string;
+  last_seen: string;
+  first_seen: string;
+}
+
+export interface CamerasTable {
+  gateway_id: string;
+  camera_id: string;
+  site_id: string;
+  class: string;
+  status: string;
+  integrated: number;
+  cause: string | null;
+  recording_status: string;
+  since: string;
+  ts: string;
+  payload: string;
+}
+
+export interface SummariesTable {
+  gateway_id: string;
+  site_id: string;
+  ts: string;
+  payload: string;
+}
+
+export interface EventsTable {
+  gateway_id: string;
+  seq: number;
+  event_id: string;
+  site_id: string;
+  type: string;
+  camera_id: string | null;
+  ts: string;
+  historical: number;
+  payload: string;
+  received_at: string;
+}
+
+/** Gateway state changes in time: the past figure reads the state at an instant from here. */
+export interface GatewayLogTable {
+  gateway_id: string;
+  site_id: string;
+  state: string;
+  at: string;
+}
+
+/** Camera state changes in time, from retained state and from (possibly historical) events. */
+export interface CameraLogTable {
+  gateway_id: string;
+  camera_id: string;
+  site_id: string;
+  class: string;
+  status: string;
+  integrated: number;
+  cause: string | null;
+  recording_status: string;
+  /** 1 when the camera was removed at `at`. */
+  removed: number;
+  at: string;
+  /** Where the row came from: 'state' or the event type. */
+  source: string;
+}
+
+/** One figure per UTC day, taken at the day's end (today: at the last snapshot). */
+export interface DayFiguresTable {
+  day: string;
+  at: string;
+  computed_at: string;
+  payload: string;
+}
+
+export interface CentreDb {
+  gateways: GatewaysTable;
+  cameras: CamerasTable;
+  summaries: SummariesTable;
+  events: EventsTable;
+  gateway_log: GatewayLogTable;
+  camera_log: CameraLogTable;
+  day_figures: DayFiguresTable;
+}

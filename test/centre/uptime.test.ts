@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LightCamera, LightGateway } from '../../fixtures/fleet/lightGateway.js';
+import { computeUptime } from '../../src/centre/uptime.js';
+import { cleanupAll } from '../uplink/helpers/cleanup.js';
+import { Broker } from '../uplink/helpers/mosquitto.js';
+import { REGISTRY_HEAD, type RunningCentre, startCentre, tempDir, until } from './helpers.js';
+
+const T0 = Date.parse('2026-03-07T10:00:00Z');
+const HOUR = 3_600_000;
+
+describe('uptime/SLA per camera and site over a period, from the logs', () => {
+  let broker: Broker;
+  let centre: RunningCentre;
+  let g: LightGateway;
+  let now = T0;
+
+  beforeAll(async () => {
+    broker = await Broker.start();
+    centre = await startCentre({
+      url: broker.url,
+      registryCsv: `${REGISTRY_HEAD}\ns1,S1,R,D,school,2,0,0,,,\ns2,S2,R,D,school,1,0,0,,,\n`,
+      dbFile: `${tempDir()}/u.db`,
+    });
+    const cam = (id: string): LightCamera => ({
+      id,
+      class: 'overview',
+      status: 'online',
+      integrated: true,
+      cause: null,
+      recording: 'ok',
+    });
+    // The gateway's clock drives every ts, so the periods are exact.
+    g = new LightGateway({
+      url: broker.url,
+      siteId: 's1',
+      gatewayId: 's1-gw',
+      cameras: [cam('c1'), cam('c2')],
+      now: () => now,
+    });
+    await g.start();
+  }, 30_000);
+  afterAll(async () => {
+    await cleanupAll([() => g.stop(), () => centre.stop(), () => broker.dispose()]);
+  });
+
+  it('one camera down for 3 of 4 hours: 25 % working; the site stays integrated through its other camera', async () => {
+    now = T0 + HOUR;
+    const c1 = g.opts.cameras[0]!;
+    Object.assign(c1, { status: 'offline', integrated: false, cause: 'camera_offline' });
+    await g.publishCamera(c1);
+    await until(
+      () => centre.db.selectFrom('camera_log').select('at').execute(),
+      (r) => r.length === 3,
+      'three log rows',
+    );
+    const u = await computeUptime(
+      centre.db,
+      centre.registry,
+      new Date(T0).toISOString(),
+      new Date(T0 + 4 * HOUR).toISOString(),
+    );
+    const byId = Object.fromEntries(u.cameras.map((c) => [c.cameraId, c]));
+    expect(byId.c1).toMatchObject({ workingPct: 25, integratedPct: 25, unknownMs: 0 });
+    expect(byId.c2).toMatchObject({ workingPct: 100, integratedPct: 100 });
+    expect(u.sites).toEqual([
+      { siteId: 's1', integratedPct: 100 },
+      { siteId: 's2', integratedPct: 0 },
+    ]);
+    // The same period through the API the dashboard and report use.
+    const res = await fetch(
+      `http://127.0.0.1:${centre.port}/api/uptime?from=2026-03-07T10:00:00Z&to=2026-03-07T14:00:00Z`,
+    );
+    expect(((await res.json()) as typeof u).cameras).toHaveLength(2);
+  });
+});
