@@ -1,22 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Daemon } from '../../src/app/daemon.js';
+import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { cameraStatePayload } from '../../src/uplink/payloads.js';
 import { runCliInProcess } from '../helpers/cli.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
 import { GstServer } from '../streams/helpers/gstServer.js';
 import { makeRawH264 } from '../streams/helpers/rawH264.js';
-import { Centre } from '../uplink/helpers/centre.js';
-import { cleanupAll } from '../uplink/helpers/cleanup.js';
+import type { Centre } from '../uplink/helpers/centre.js';
 import { captureLog } from '../uplink/helpers/gateway.js';
-import { Broker } from '../uplink/helpers/mosquitto.js';
-
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  await cleanupAll(cleanups.splice(0).reverse());
-});
+import { useBroker, useCentre } from '../uplink/helpers/rig.js';
 
 function states(centre: Centre, cameraId: string) {
   return centre.on(`/cameras/${cameraId}/state`).map((m) => cameraStatePayload.parse(m.json));
@@ -28,8 +23,7 @@ function states(centre: Centre, cameraId: string) {
  */
 describe('daemon with cameras whose RTP timestamps do not advance', () => {
   it('reports them degraded with rtp_timestamps_invalid in MQTT state, status and why, never offline; a parameter-sets-only camera offline', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-ts-'));
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = useTempDir('camgate-ts-');
     const clip = await makeRawH264(dir, { seconds: 2, gop: 25 });
     const shortGop = await makeRawH264(dir, { seconds: 2, gop: 5 });
     const servers = await Promise.all([
@@ -37,12 +31,10 @@ describe('daemon with cameras whose RTP timestamps do not advance', () => {
       GstServer.start({ source: 'raw-h264', file: clip, fps: 25, timestamps: 'backwards', loopSeconds: 1 }),
       GstServer.start({ source: 'raw-h264', file: shortGop, fps: 25, timestamps: 'valid', paramsOnly: true }),
     ]);
-    for (const s of servers) cleanups.push(() => s.close());
+    for (const s of servers) deferCleanup(() => s.close());
     const [constant, backwards, paramsOnly] = servers;
-    const broker = await Broker.start();
-    cleanups.push(() => broker.dispose());
-    const centre = await Centre.connect(broker.url, 'camgate/v1/#', `centre-ts-${process.pid}`);
-    cleanups.push(() => centre.close());
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url, 'camgate/v1/#', `centre-ts-${process.pid}`);
     const file = path.join(dir, 'camgate.yaml');
     fs.writeFileSync(
       file,
@@ -60,9 +52,7 @@ describe('daemon with cameras whose RTP timestamps do not advance', () => {
         `  - { id: cam-params, rtsp: ${JSON.stringify(paramsOnly?.url)}, class: lpr }`,
       ].join('\n'),
     );
-    const daemon = new Daemon({ config: loadConfigFile(file), log: captureLog().log, env: {} });
-    cleanups.push(() => daemon.stop());
-    await daemon.start();
+    await startTestDaemon({ config: loadConfigFile(file), log: captureLog().log });
 
     const last = (id: string) => states(centre, id).at(-1);
     await centre.waitFor(

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Daemon } from '../../src/app/daemon.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { wireHealth } from '../../src/app/wireHealth.js';
 import { wireSnapshot } from '../../src/app/wireSnapshot.js';
 import { wireStreams } from '../../src/app/wireStreams.js';
@@ -14,6 +11,8 @@ import { HistoryRepo } from '../../src/store/historyRepo.js';
 import { InventoryRepo } from '../../src/store/inventoryRepo.js';
 import { Store } from '../../src/store/store.js';
 import { FakeClock } from '../helpers/fakeClock.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
 
 function onvif(id: string, rtspUrl: string): CameraRecord {
   return {
@@ -43,15 +42,9 @@ async function closedPort(): Promise<number> {
 /** The camera directory inside the real composition root. */
 describe('camera directory in the daemon', () => {
   let dir: string;
-  let daemon: Daemon | undefined;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-dir-'));
-  });
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    fs.rmSync(dir, { recursive: true, force: true });
+    dir = useTempDir('camgate-dir-');
   });
 
   const config = () =>
@@ -71,13 +64,7 @@ describe('camera directory in the daemon', () => {
       '2026-05-01T07:00:00.000Z',
     );
     store.close();
-    daemon = new Daemon({
-      config: config(),
-      log: silentLog(),
-      env: {},
-      wirings: [wireStreams, wireSnapshot],
-    });
-    await daemon.start();
+    const daemon = await startTestDaemon({ config: config(), wirings: [wireStreams, wireSnapshot] });
     const ctx = daemon.context;
     if (!ctx) throw new Error('daemon has no context');
     expect(ctx.board.camera('cam-persisted')).toMatchObject({ status: 'unknown', source: 'onvif' });
@@ -100,8 +87,7 @@ describe('camera directory in the daemon', () => {
 
   it('a replacement under a new id: the old id leaves board and health, its open outage ends as removed', async () => {
     const clock = new FakeClock({ wall: Date.UTC(2026, 4, 1, 6, 0, 0) });
-    daemon = new Daemon({ config: config(), log: silentLog(), clock, env: {}, wirings: [wireHealth] });
-    await daemon.start();
+    const daemon = await startTestDaemon({ config: config(), clock, wirings: [wireHealth] });
     const ctx = daemon.context;
     if (!ctx) throw new Error('daemon has no context');
     const history = new HistoryRepo(ctx.store.db);

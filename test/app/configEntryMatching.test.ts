@@ -1,13 +1,14 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type SimCamera, type SimSite, startSite } from '../../fixtures/sim/site.js';
-import { Daemon } from '../../src/app/daemon.js';
+import type { Daemon } from '../../src/app/daemon.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { silentLog } from '../../src/shared/log.js';
 import { testBase } from '../fixtures/sim/helpers.js';
+import { useTempDir } from '../helpers/tempDir.js';
 import { tempConfig } from '../helpers/tempSite.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
 import { until } from '../recording/simHelpers.js';
 
 const PASSWORD = 'entry-Secret-3';
@@ -16,7 +17,7 @@ let cfg: ReturnType<typeof tempConfig>;
 let daemon: Daemon;
 let byMac: SimCamera;
 let bySerial: SimCamera;
-const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-entries-'));
+const tempRoot = useTempDir('camgate-entries-');
 
 /** The id discovery gives a camera without a config id: from its MAC. */
 const idOf = (cam: SimCamera) => `cam-${cam.mac.replace(/:/g, '')}`;
@@ -34,6 +35,7 @@ beforeAll(async () => {
     password: PASSWORD,
     discovery: false,
   });
+  deferCleanup(() => site.stop());
   const [a, b] = site.cameras;
   if (!a || !b) throw new Error('sim cameras missing');
   byMac = a;
@@ -53,16 +55,9 @@ beforeAll(async () => {
       `  - { serial: "${b.serial}", record: true }`,
     ].join('\n'),
   );
-  daemon = new Daemon({ config: loadConfigFile(cfg.configPath), log: silentLog(), env: {} });
-  await daemon.start();
+  deferCleanup(cfg.cleanup);
+  daemon = await startTestDaemon({ config: loadConfigFile(cfg.configPath) });
 }, 60_000);
-
-afterAll(async () => {
-  await daemon?.stop();
-  await site?.stop();
-  cfg?.cleanup();
-  fs.rmSync(tempRoot, { recursive: true, force: true });
-});
 
 const row = (cam: SimCamera) => daemon.context?.board.camera(idOf(cam));
 

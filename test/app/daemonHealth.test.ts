@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Daemon } from '../../src/app/daemon.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Daemon } from '../../src/app/daemon.js';
 import { wireHealth } from '../../src/app/wireHealth.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { silentLog } from '../../src/shared/log.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { FakeClock } from '../helpers/fakeClock.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const r = await runCliInProcess(argv);
@@ -19,10 +19,9 @@ describe('daemon + health wiring + CLI', () => {
   let dir: string;
   let file: string;
   let clock: FakeClock;
-  let daemon: Daemon | undefined;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-daemon-'));
+    dir = useTempDir('camgate-daemon-');
     file = path.join(dir, 'camgate.yaml');
     fs.writeFileSync(
       file,
@@ -38,26 +37,13 @@ describe('daemon + health wiring + CLI', () => {
     clock = new FakeClock({ wall: Date.UTC(2026, 4, 1, 6, 0, 0) });
   });
 
-  afterEach(async () => {
-    await daemon?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   const startDaemon = async (): Promise<Daemon> => {
     // Health alone: the real streams wiring would dial 10.0.0.41 and race the scripted samples.
-    const d = new Daemon({
-      config: loadConfigFile(file),
-      log: silentLog(),
-      clock,
-      env: {},
-      wirings: [wireHealth],
-    });
-    await d.start();
-    return d;
+    return await startTestDaemon({ config: loadConfigFile(file), clock, wirings: [wireHealth] });
   };
 
   it('live why from the daemon, history after it stops, gap_reboot after it restarts', async () => {
-    daemon = await startDaemon();
+    const daemon = await startDaemon();
     const bus = daemon.context?.bus;
     for (let i = 0; i < 3; i++) {
       bus?.emit('stream.sample', {
@@ -84,13 +70,12 @@ describe('daemon + health wiring + CLI', () => {
     expect(JSON.parse(status.out).cameras[0]).toMatchObject({ cameraId: 'yard-1', status: 'unauthorized' });
 
     await daemon.stop();
-    daemon = undefined;
     const offline = await cli(['why', 'yard-1', '--config', file, '--json']);
     expect(offline.err).toBe('');
     expect(JSON.parse(offline.out)).toMatchObject({ source: 'database', status: 'unauthorized' });
 
     clock.advance(60_000);
-    daemon = await startDaemon();
+    await startDaemon();
     const csv = await cli(['outages', '--config', file, '--csv']);
     expect(csv.out.trimEnd().split('\n')[1]).toMatch(/^yard-1,stream,unauthorized,.*,2000,gap_reboot,/);
   });

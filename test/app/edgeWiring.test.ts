@@ -1,8 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
-import { Daemon } from '../../src/app/daemon.js';
 import { edgeProbeFor } from '../../src/app/edgeProbes.js';
 import { wireRecording } from '../../src/app/wireRecording.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -10,11 +8,11 @@ import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { systemNet } from '../../src/shared/net.js';
 import { testBase } from '../fixtures/sim/helpers.js';
-import { SIM_PASSWORD, SIM_USER, tempDir, until } from '../recording/simHelpers.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
+import { SIM_PASSWORD, SIM_USER, until } from '../recording/simHelpers.js';
 
 let site: SimSite;
-let daemon: Daemon | undefined;
-const dirs: string[] = [];
 
 beforeAll(async () => {
   site = await startSite({
@@ -27,19 +25,13 @@ beforeAll(async () => {
     password: SIM_PASSWORD,
   });
 }, 120_000);
-afterEach(async () => {
-  await daemon?.stop();
-  daemon = undefined;
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
 afterAll(() => site?.stop());
 
 describe('recording.edge wired into the daemon', () => {
   it('an inventory camera listed in recording.edge is verified from its card (credentials from config); a static RTSP one is unknown with the reason', async () => {
     const cam = site.cameras[0];
     if (!cam) throw new Error('sim camera missing');
-    const root = tempDir('camgate-edge-wire-');
-    dirs.push(root);
+    const root = useTempDir('camgate-edge-wire-');
     const config = configSchema.parse({
       site: { id: 'edge-site' },
       gateway: { id: 'gw-edge' },
@@ -53,8 +45,7 @@ describe('recording.edge wired into the daemon', () => {
         edge: [{ camera: 'yard-edge' }, { camera: 'gate-rtsp' }],
       },
     });
-    daemon = new Daemon({ config, log: silentLog(), wirings: [wireRecording] });
-    await daemon.start();
+    const daemon = await startTestDaemon({ config, wirings: [wireRecording] });
     const board = daemon.context?.board;
     const seen = new Date().toISOString();
     daemon.context?.bus.emit('inventory.changed', {

@@ -1,16 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
-import { Daemon } from '../../src/app/daemon.js';
+import type { Daemon } from '../../src/app/daemon.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { isJpeg } from '../../src/discovery/snapshot.js';
-import { silentLog } from '../../src/shared/log.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { ffmpegChildren } from '../helpers/live.js';
 import { tempConfig } from '../helpers/tempSite.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
 import { processAlive, until } from '../recording/simHelpers.js';
 
 const PASSWORD = 'snap-Secret-8';
@@ -26,6 +27,7 @@ beforeAll(async () => {
     password: PASSWORD,
     discovery: false,
   });
+  deferCleanup(() => site.stop());
   const cam = site.cameras[0];
   if (!cam) throw new Error('sim camera missing');
   const onvifPort = new URL(cam.xaddr).port;
@@ -41,15 +43,9 @@ beforeAll(async () => {
       `  - { id: refused-1, rtsp: "${cam.rtspSubUrl}" }`,
     ].join('\n'),
   );
-  daemon = new Daemon({ config: loadConfigFile(cfg.configPath), log: silentLog() });
-  await daemon.start();
+  deferCleanup(cfg.cleanup);
+  daemon = await startTestDaemon({ config: loadConfigFile(cfg.configPath) });
 }, 60_000);
-
-afterAll(async () => {
-  await daemon?.stop();
-  await site?.stop();
-  cfg?.cleanup();
-});
 
 /** What ffprobe (real, not our parser) makes of an image file. */
 function probeImage(file: string): { codec: string; width: number; height: number } {

@@ -1,37 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Daemon } from '../../src/app/daemon.js';
+import { describe, expect, it } from 'vitest';
+import type { Daemon } from '../../src/app/daemon.js';
 import { wireRecording } from '../../src/app/wireRecording.js';
 import { createWireUplink } from '../../src/app/wireUplink.js';
 import { configSchema } from '../../src/config/schema.js';
 import { eventPayload } from '../../src/uplink/payloads.js';
-import { Centre } from '../uplink/helpers/centre.js';
-import { cleanupAll } from '../uplink/helpers/cleanup.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
 import { captureLog } from '../uplink/helpers/gateway.js';
-import { Broker } from '../uplink/helpers/mosquitto.js';
+import { useBroker, useCentre } from '../uplink/helpers/rig.js';
 
 const PASSWORD = 'storage-alarm-secret-7731';
-
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let daemon: Daemon | undefined;
-let dir: string | undefined;
-
-afterEach(async () => {
-  const [d, c, b, tmp] = [daemon, centre, broker, dir];
-  daemon = undefined;
-  centre = undefined;
-  broker = undefined;
-  dir = undefined;
-  await cleanupAll([
-    () => b?.dispose(),
-    () => d?.stop(),
-    () => c?.close(),
-    () => tmp && fs.rmSync(tmp, { recursive: true, force: true }),
-  ]);
-});
 
 /** /dev/shm is another filesystem on most Linux boxes: recordings there do not share the database's disk. */
 function otherFilesystem(than: string): string | undefined {
@@ -43,8 +24,8 @@ function otherFilesystem(than: string): string | undefined {
 }
 const shm = otherFilesystem(os.tmpdir());
 
-function daemonFor(stateDir: string, recordingsDir: string, url: string): Daemon {
-  return new Daemon({
+function daemonFor(stateDir: string, recordingsDir: string, url: string): Promise<Daemon> {
+  return startTestDaemon({
     config: configSchema.parse({
       site: { id: 'korosten-01' },
       gateway: { id: 'nvr-01' },
@@ -63,9 +44,9 @@ describe('storage alarms reach the centre', () => {
   // The shared-filesystem alarm is raised inside the recording service's start(), before the
   // uplink starts: it was lost when the uplink subscribed to the bus only in its own start().
   it('an alarm raised while the daemon starts arrives as a storage.alarm event at a real broker', async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-alarm-'));
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const dir = useTempDir('camgate-alarm-');
     const pwFile = path.join(dir, 'camera-password');
     fs.writeFileSync(pwFile, `${PASSWORD}\n`);
     const config = configSchema.parse({
@@ -80,12 +61,11 @@ describe('storage alarms reach the centre', () => {
       mqtt: { url: broker.url },
     });
     const { log, lines } = captureLog();
-    daemon = new Daemon({
+    const daemon = await startTestDaemon({
       config,
       log,
       wirings: [wireRecording, createWireUplink({ tuning: { willDelaySeconds: 0 } })],
     });
-    await daemon.start();
     const c = centre;
     await c.waitFor(() => c.events().some((e) => e.type === 'storage.alarm'), 'storage.alarm event');
     const event = eventPayload.parse(c.events().find((e) => e.type === 'storage.alarm'));
@@ -107,24 +87,18 @@ describe('storage alarms reach the centre', () => {
   it.skipIf(shm === undefined)(
     'an alarm whose condition ended while the daemon was down is cleared at the next boot',
     async () => {
-      broker = await Broker.start();
-      centre = await Centre.connect(broker.url);
+      const broker = await useBroker();
+      const centre = await useCentre(broker.url);
       const c = centre;
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-alarm-'));
-      const state = dir;
-      const first = daemonFor(state, path.join(state, 'recordings'), broker.url);
-      daemon = first;
-      await first.start();
+      const state = useTempDir('camgate-alarm-');
+      const first = await daemonFor(state, path.join(state, 'recordings'), broker.url);
       await c.waitFor(() => c.events().some((e) => e.type === 'storage.alarm'), 'the raise');
       await first.stop();
-      daemon = undefined;
 
       // The technician moves recording.dir to its own disk while the daemon is stopped.
       const moved = fs.mkdtempSync(path.join(shm ?? '', 'camgate-rec-'));
       try {
-        const second = daemonFor(state, path.join(moved, 'recordings'), broker.url);
-        daemon = second;
-        await second.start();
+        const second = await daemonFor(state, path.join(moved, 'recordings'), broker.url);
         await c.waitFor(() => c.events().some((e) => e.type === 'storage.alarm.cleared'), 'the clear');
         const cleared = eventPayload.parse(c.events().find((e) => e.type === 'storage.alarm.cleared'));
         const raised = eventPayload.parse(c.events().find((e) => e.type === 'storage.alarm'));

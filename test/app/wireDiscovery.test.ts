@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LiveCameraDirectory } from '../../src/app/cameraDirectory.js';
+import { boardFollowsDirectory } from '../../src/app/boardRows.js';
+import { LiveCameraDirectory, openCameraDirectory } from '../../src/app/cameraDirectory.js';
 import { ControlServer } from '../../src/app/control.js';
 import type { WiringContext } from '../../src/app/modules.js';
 import { StatusBoard } from '../../src/app/statusBoard.js';
@@ -14,6 +15,7 @@ import { systemNet } from '../../src/shared/net.js';
 import type { CameraRecord } from '../../src/shared/types.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
 import { Store } from '../../src/store/store.js';
+import { cam, noNet, setup } from '../discovery/helpers/discoveryRig.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 
 const T0 = Date.UTC(2026, 2, 1, 10, 0, 0);
@@ -107,5 +109,58 @@ describe('wireDiscovery records inventory history', () => {
       serial: 'SN-2',
       previous_serial: 'SN-1',
     });
+  });
+});
+
+describe('wireDiscovery', () => {
+  it('keeps board rows in sync: new cameras unknown, health fields kept on update, removed rows dropped', () => {
+    const t = setup([]);
+    const board = new StatusBoard();
+    const base = {
+      config: t.config,
+      clock: t.clock,
+      log: silentLog(),
+      net: noNet,
+      bus: t.bus,
+      store: t.store,
+      control: new ControlServer({ socketPath: '/nonexistent/test.sock', log: silentLog() }),
+      board,
+      bootId: 'b',
+      version: '0',
+      startedAt: t.clock.now(),
+    };
+    // As the daemon wires it: the bus feeds the camera directory, whose cameras are the board's rows.
+    const ctx: WiringContext = { ...base, cameras: openCameraDirectory(base) };
+    boardFollowsDirectory(ctx);
+    const services = wireDiscovery(ctx);
+    expect(services.map((s) => s.name)).toEqual(['discovery']);
+    expect(ctx.control.has('GET', '/cameras')).toBe(true);
+    expect(ctx.control.has('POST', '/rediscover')).toBe(true);
+    const c = { ...cam('10.0.0.1'), problem: { code: 'ONVIF_AUTH', message: 'refused' } };
+    const record = {
+      id: 'cam-1',
+      address: '10.0.0.1',
+      source: 'onvif' as const,
+      class: 'lpr' as const,
+      ptz: false,
+      classConfidence: 1,
+      classEvidence: [],
+      profiles: [],
+      problem: c.problem,
+      firstSeenAt: 't',
+      lastSeenAt: 't',
+    };
+    t.bus.emit('inventory.changed', { type: 'camera.added', camera: record, at: 0 });
+    expect(board.camera('cam-1')).toMatchObject({
+      status: 'unknown',
+      class: 'lpr',
+      reasons: ['ONVIF_AUTH: refused'],
+    });
+    board.patchCamera('cam-1', { status: 'online', integrated: true });
+    t.bus.emit('inventory.changed', { type: 'camera.updated', camera: { ...record, model: 'X' }, at: 1 });
+    expect(board.camera('cam-1')).toMatchObject({ status: 'online', integrated: true, model: 'X' });
+    t.bus.emit('inventory.changed', { type: 'camera.removed', camera: record, at: 2 });
+    expect(board.camera('cam-1')).toBeUndefined();
+    expect(board.sectionsSnapshot()).toHaveProperty('discovery');
   });
 });

@@ -1,35 +1,21 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimSite } from '../../fixtures/sim/site.js';
-import { Daemon } from '../../src/app/daemon.js';
 import { wireRecording } from '../../src/app/wireRecording.js';
 import { configSchema } from '../../src/config/schema.js';
-import { silentLog } from '../../src/shared/log.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { ffmpegChildren } from '../helpers/live.js';
-import {
-  processAlive,
-  SIM_PASSWORD,
-  SIM_USER,
-  startRecordingSite,
-  tempDir,
-  until,
-} from '../recording/simHelpers.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
+import { processAlive, SIM_PASSWORD, SIM_USER, startRecordingSite, until } from '../recording/simHelpers.js';
 
 let site: SimSite;
-let daemon: Daemon | undefined;
-const dirs: string[] = [];
 
 beforeAll(async () => {
   site = await startRecordingSite(1, testBase(34), 18340);
 }, 120_000);
-afterEach(async () => {
-  await daemon?.stop();
-  daemon = undefined;
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
 afterAll(() => site?.stop());
 
 function getJson(socketPath: string, urlPath: string): Promise<{ status: number; body: unknown }> {
@@ -50,8 +36,7 @@ describe('recording wired into the daemon', () => {
   it('records a static camera, shows ok on the board and in status, answers why, leaves no ffmpeg behind', async () => {
     const cam = site.cameras[0];
     if (!cam) throw new Error('sim camera missing');
-    const root = tempDir('camgate-wire-');
-    dirs.push(root);
+    const root = useTempDir('camgate-wire-');
     const socket = path.join(root, 'control.sock');
     const config = configSchema.parse({
       site: { id: 'rec-site' },
@@ -68,8 +53,7 @@ describe('recording wired into the daemon', () => {
       ],
       recording: { enabled: true, dir: path.join(root, 'recordings'), segmentSeconds: 10 },
     });
-    daemon = new Daemon({ config, log: silentLog(), wirings: [wireRecording] });
-    await daemon.start();
+    const daemon = await startTestDaemon({ config, wirings: [wireRecording] });
     const board = daemon.context?.board;
     await until(
       () => (board?.camera('yard-1')?.recording.status === 'ok' ? true : undefined),
@@ -145,7 +129,6 @@ describe('recording wired into the daemon', () => {
       'one ffmpeg left',
     );
     await daemon.stop();
-    daemon = undefined;
     for (const pid of pids) expect(processAlive(pid)).toBe(false);
     expect(fs.readdirSync(path.join(root, 'recordings', 'yard-1')).length).toBeGreaterThan(0);
   }, 60_000);

@@ -1,39 +1,19 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Daemon } from '../../src/app/daemon.js';
+import { describe, expect, it } from 'vitest';
+import type { Daemon } from '../../src/app/daemon.js';
 import { wireHealth } from '../../src/app/wireHealth.js';
 import { createWireUplink } from '../../src/app/wireUplink.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { CamgateEvents } from '../../src/shared/events.js';
 import { cameraStatePayload, eventPayload, summaryPayload } from '../../src/uplink/payloads.js';
-import { Centre } from '../uplink/helpers/centre.js';
-import { cleanupAll } from '../uplink/helpers/cleanup.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
+import type { Centre } from '../uplink/helpers/centre.js';
 import { captureLog } from '../uplink/helpers/gateway.js';
-import { Broker } from '../uplink/helpers/mosquitto.js';
-
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let daemon: Daemon | undefined;
-let dir: string | undefined;
-
-afterEach(async () => {
-  const [d, c, b, tmp] = [daemon, centre, broker, dir];
-  daemon = undefined;
-  centre = undefined;
-  broker = undefined;
-  dir = undefined;
-  await cleanupAll([
-    () => b?.dispose(),
-    () => d?.stop(),
-    () => c?.close(),
-    () => tmp && fs.rmSync(tmp, { recursive: true, force: true }),
-  ]);
-});
+import { useBroker, useCentre } from '../uplink/helpers/rig.js';
 
 async function startDaemon(mqtt: Record<string, unknown>): Promise<Daemon> {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-wire-'));
+  const dir = useTempDir('camgate-wire-');
   const config = configSchema.parse({
     site: { id: 'korosten-01', planned: { overview: 12, panoramic: 2, lpr: 10 } },
     gateway: { id: 'nvr-01' },
@@ -47,13 +27,11 @@ async function startDaemon(mqtt: Record<string, unknown>): Promise<Daemon> {
     health: { stallSeconds: 120, hysteresisSeconds: 0 },
     mqtt,
   });
-  const d = new Daemon({
+  return await startTestDaemon({
     config,
     log: captureLog().log,
     wirings: [wireHealth, createWireUplink({ tuning: { willDelaySeconds: 0 } })],
   });
-  await d.start();
-  return d;
 }
 
 /** What the streams module reports; health turns it into the camera's state. */
@@ -68,9 +46,9 @@ function lastState(c: Centre, cameraId: string) {
 
 describe('wireUplink in the daemon', () => {
   it('projects board rows, computes integration, turns bus events into outbox events', async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
-    daemon = await startDaemon({ url: broker.url });
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const daemon = await startDaemon({ url: broker.url });
     const ctx = daemon.context;
     if (!ctx) throw new Error('no context');
     const c = centre;
@@ -134,9 +112,9 @@ describe('wireUplink in the daemon', () => {
   });
 
   it('with a centre handshake, cameras count as integrated only while the centre says online', async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
-    daemon = await startDaemon({ url: broker.url, centreStateTopic: 'camgate/v1/centre/state' });
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const daemon = await startDaemon({ url: broker.url, centreStateTopic: 'camgate/v1/centre/state' });
     const ctx = daemon.context;
     if (!ctx) throw new Error('no context');
     const c = centre;
@@ -156,9 +134,9 @@ describe('wireUplink in the daemon', () => {
   });
 
   it("health's clock jump reaches the centre as a clock.jump event with jumpMs", async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
-    daemon = await startDaemon({ url: broker.url });
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const daemon = await startDaemon({ url: broker.url });
     const ctx = daemon.context;
     if (!ctx) throw new Error('no context');
     const c = centre;
@@ -175,13 +153,12 @@ describe('wireUplink in the daemon', () => {
   });
 
   it('a clean stop publishes offline on the status topic', async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
-    daemon = await startDaemon({ url: broker.url });
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const daemon = await startDaemon({ url: broker.url });
     const c = centre;
     await c.waitFor(() => c.on('/status').length >= 1, 'birth');
     await daemon.stop();
-    daemon = undefined;
     await c.waitFor(
       () => c.on('/status').some((m) => (m.json as { state: string }).state === 'offline'),
       'offline',

@@ -1,14 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli, startDaemon } from '../helpers/cli.js';
 import { tempConfig } from '../helpers/tempSite.js';
-
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { deferCleanup } from '../helpers/testCleanup.js';
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(repoRoot, 'dist/src/cli/main.js'))) {
@@ -21,9 +17,9 @@ describe('camgate CLI and daemon (subprocess)', () => {
     const site = tempConfig(
       'cameras:\n  - { id: yard-1, rtsp: "rtsp://127.0.0.1:1/stream1", class: overview }\n',
     );
-    cleanups.push(site.cleanup);
+    deferCleanup(site.cleanup);
     const daemon = await startDaemon(site.configPath);
-    cleanups.push(() => daemon.stop());
+    deferCleanup(() => daemon.stop());
 
     const status = await runCli(['status', '--json', '--config', site.configPath]);
     expect(status.code, status.stderr).toBe(0);
@@ -59,9 +55,9 @@ describe('camgate CLI and daemon (subprocess)', () => {
       'credentials:\n  - { match: "*", username: admin, password: "First-Secret-1" }\n' +
         'cameras:\n  - { id: yard-1, rtsp: "rtsp://127.0.0.1:1/stream1", class: overview }\n',
     );
-    cleanups.push(site.cleanup);
+    deferCleanup(site.cleanup);
     const daemon = await startDaemon(site.configPath);
-    cleanups.push(() => daemon.stop());
+    deferCleanup(() => daemon.stop());
     fs.writeFileSync(
       site.configPath,
       fs.readFileSync(site.configPath, 'utf8').replace('First-Secret-1', 'Second-Secret-2'),
@@ -84,9 +80,9 @@ describe('camgate CLI and daemon (subprocess)', () => {
 
   it('refuses to start twice on one control socket', async () => {
     const site = tempConfig();
-    cleanups.push(site.cleanup);
+    deferCleanup(site.cleanup);
     const first = await startDaemon(site.configPath);
-    cleanups.push(() => first.stop());
+    deferCleanup(() => first.stop());
     const second = await runCli(['run', '--config', site.configPath]);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain('another camgate daemon');
@@ -94,7 +90,7 @@ describe('camgate CLI and daemon (subprocess)', () => {
 
   it('exits 2 naming the field for a bad config, 0 for a good one', async () => {
     const site = tempConfig('mqtt: { url: "http://nope" }\n');
-    cleanups.push(site.cleanup);
+    deferCleanup(site.cleanup);
     const bad = await runCli(['config', 'check', site.configPath]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('mqtt.url: must be mqtt:// or mqtts://');
@@ -116,7 +112,7 @@ describe('camgate CLI and daemon (subprocess)', () => {
 
   it('speaks the systemd notify protocol: READY, WATCHDOG, STOPPING', async () => {
     const site = tempConfig();
-    cleanups.push(site.cleanup);
+    deferCleanup(site.cleanup);
     const notifySocket = path.join(site.dir, 'notify.sock');
     // Node has no AF_UNIX datagram sockets; Debian's python3 stands in for systemd's listener.
     const listener = spawn(
@@ -128,7 +124,7 @@ describe('camgate CLI and daemon (subprocess)', () => {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    cleanups.push(() => {
+    deferCleanup(() => {
       listener.kill('SIGKILL');
     });
     let heard = '';
@@ -145,7 +141,7 @@ describe('camgate CLI and daemon (subprocess)', () => {
       NOTIFY_SOCKET: notifySocket,
       WATCHDOG_USEC: '1000000',
     });
-    cleanups.push(() => daemon.stop());
+    deferCleanup(() => daemon.stop());
     const deadline = Date.now() + 10_000;
     while (!(heard.includes('READY=1') && heard.includes('WATCHDOG=1')) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
 import { liveSourceUrl, resolveLiveTarget } from '../../src/cli/commands/live.js';
 import { loadConfigFile } from '../../src/config/load.js';
@@ -22,6 +22,7 @@ import {
   wholePes,
 } from '../helpers/live.js';
 import { tempConfig } from '../helpers/tempSite.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 
 let site: SimSite;
 beforeAll(async () => {
@@ -29,11 +30,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await site?.stop();
-});
-
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 function mainUrl(password = site.password): string {
@@ -53,7 +49,7 @@ async function session(rtspUrl = mainUrl(), over: Partial<LiveSessionDeps> = {})
     ...over,
   });
   await s.start();
-  cleanups.push(() => s.stop());
+  deferCleanup(() => s.stop());
   return s;
 }
 
@@ -66,7 +62,7 @@ async function session(rtspUrl = mainUrl(), over: Partial<LiveSessionDeps> = {})
  */
 function paddedFfmpeg(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-padded-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  deferCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'ffmpeg'); // named ffmpeg: `exec` below makes it the real one
   fs.writeFileSync(
     file,
@@ -134,7 +130,7 @@ describe('LiveSession with the site simulator', () => {
     const s = await session(mainUrl(), { maxViewerBacklog: limit, ffmpegPath: paddedFfmpeg() });
     const reading = await viewer(s.port);
     const stalled = await stalledViewer(s.port);
-    cleanups.push(() => {
+    deferCleanup(() => {
       stalled.destroy();
     });
     // The kernel's socket buffers fill first (~4 MB on loopback); then our queue, up to the limit.
@@ -198,7 +194,7 @@ describe('camgate live: the URL ffmpeg gets', () => {
 cameras:
   - { id: gate-1, rtsp: "rtsp://127.0.0.1:8554/main", class: overview }
 `);
-    cleanups.push(t.cleanup);
+    deferCleanup(t.cleanup);
     const config = loadConfigFile(t.configPath);
     const url = new URL(liveSourceUrl(config, await resolveLiveTarget(config, 'gate-1')));
     expect(decodeURIComponent(url.username)).toBe('op@site');
@@ -212,7 +208,7 @@ describe('camgate live (subprocess)', () => {
     'serves the page, and on Ctrl-C exits 0 leaving no ffmpeg behind; never prints the password',
     async () => {
       const live = await startLiveCli(site);
-      cleanups.push(live.cleanup);
+      deferCleanup(live.cleanup);
       const { child: c, port, exited } = live;
       const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
       expect(page).toContain('camgate live · gate-1');

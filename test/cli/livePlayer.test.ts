@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
@@ -17,6 +16,7 @@ import {
   sampleCanvas,
   waitForDecoded,
 } from '../helpers/liveBrowser.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 
 /**
  * The live page in a real browser (Debian's chromium driven by playwright-core): JSMpeg decodes the
@@ -32,11 +32,6 @@ describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noC
   afterAll(async () => {
     await browser?.close();
     await site?.stop();
-  });
-
-  const cleanups: (() => void | Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
   });
 
   /** A picture, not a blank canvas: testsrc2 has colour bars, gradients and moving shapes. */
@@ -58,18 +53,18 @@ describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noC
       idleGraceMs: 300,
     });
     await s.start();
-    cleanups.push(() => s.stop());
+    deferCleanup(() => s.stop());
     const url = `http://127.0.0.1:${s.port}/`;
 
     const first = await openLivePage(browser, url);
-    cleanups.push(() => first.page.close());
+    deferCleanup(() => first.page.close());
     await waitForDecoded(first.page, 25);
     const pid = await until('ffmpeg', () => s.ffmpegPid);
     expectPicture(await sampleCanvas(first.page));
 
     // Issue #7: the late joiner's JSMpeg threw "RangeError: offset is out of bounds".
     const second = await openLivePage(browser, url);
-    cleanups.push(() => second.page.close());
+    deferCleanup(() => second.page.close());
     await waitForDecoded(second.page, 25);
     expectPicture(await sampleCanvas(second.page));
     expect(ffmpegChildren(process.pid)).toEqual([pid]); // one ffmpeg for both
@@ -89,10 +84,10 @@ describe.skipIf(noChromium !== '')(`live page in chromium${noChromium ? ` (${noC
       'plays in the browser, and on Ctrl-C exits 0 with its ffmpeg gone',
       async () => {
         const live = await startLiveCli(site);
-        cleanups.push(live.cleanup);
+        deferCleanup(live.cleanup);
         const { child: c, port, exited } = live;
         const viewer = await openLivePage(browser, `http://127.0.0.1:${port}/`);
-        cleanups.push(() => viewer.page.close());
+        deferCleanup(() => viewer.page.close());
         await waitForDecoded(viewer.page, 25);
         expectPicture(await sampleCanvas(viewer.page));
         expect(viewer.errors).toEqual([]);

@@ -1,22 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ControlServer } from '../../src/app/control.js';
 import { snapshotFileName } from '../../src/cli/commands/acceptance.js';
 import { silentLog } from '../../src/shared/log.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { tempConfig } from '../helpers/tempSite.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 import { siteStore } from '../report/fixture.js';
-
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 describe('camgate acceptance', () => {
   it('writes acceptance.json and acceptance.html; open items when cameras are not integrated; exit 1', async () => {
     const t = tempConfig();
-    cleanups.push(t.cleanup);
+    deferCleanup(t.cleanup);
     siteStore(path.join(t.dir, 'state')).close();
     const control = new ControlServer({ socketPath: t.socket, log: silentLog() });
     control.route('GET', '/status', () => ({
@@ -41,7 +37,7 @@ describe('camgate acceptance', () => {
       return { cameraId: camera, source: 'onvif', bytes: jpeg.length, jpegBase64: jpeg.toString('base64') };
     });
     await control.start();
-    cleanups.push(() => control.stop());
+    deferCleanup(() => control.stop());
     const out = path.join(t.dir, 'handover');
     const r = await runCliInProcess([
       'acceptance',
@@ -94,7 +90,7 @@ describe('camgate acceptance', () => {
 
   it('--days out of range exits 2 naming the argument', async () => {
     const t = tempConfig();
-    cleanups.push(t.cleanup);
+    deferCleanup(t.cleanup);
     const r = await runCliInProcess(['acceptance', '--days', '0', '--config', t.configPath]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--days');

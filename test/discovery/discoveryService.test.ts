@@ -1,48 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { boardFollowsDirectory } from '../../src/app/boardRows.js';
-import { openCameraDirectory } from '../../src/app/cameraDirectory.js';
-import { ControlServer } from '../../src/app/control.js';
-import type { WiringContext } from '../../src/app/modules.js';
-import { StatusBoard } from '../../src/app/statusBoard.js';
-import { wireDiscovery } from '../../src/app/wireDiscovery.js';
-import { configSchema } from '../../src/config/schema.js';
-import type { DiscoveryRun } from '../../src/discovery/discover.js';
 import { DiscoveryService } from '../../src/discovery/discoveryService.js';
-import type { Interrogation } from '../../src/discovery/interrogate.js';
-import { type CamgateEvents, EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
-import type { Net } from '../../src/shared/net.js';
 import { InventoryRepo } from '../../src/store/inventoryRepo.js';
-import { Store } from '../../src/store/store.js';
-import { FakeClock } from '../helpers/fakeClock.js';
-
-/** No interfaces, no sockets: the service under test gets its devices from the injected `run`. */
-const noNet: Net = {
-  interfaces: () => ({}),
-  connect: () => {
-    throw new Error('no network in this test');
-  },
-  udp: () => {
-    throw new Error('no network in this test');
-  },
-};
-
-function cam(address: string, over: Partial<Interrogation> = {}): Interrogation {
-  return {
-    target: {
-      address,
-      xaddr: `http://${address}/onvif/device_service`,
-      endpointRef: `urn:uuid:${address}`,
-      via: 'unicast',
-    },
-    info: { manufacturer: 'DVC', model: 'DCN-BM2220LPR', serial: `S${address}` },
-    mac: `00:1c:27:00:00:${address.split('.').pop()?.padStart(2, '0')}`,
-    profiles: [],
-    clockOffsetMs: 0,
-    classification: { class: 'lpr', ptz: false, confidence: 0.85, evidence: ['model'] },
-    ...over,
-  };
-}
+import { cam, noNet, setup } from './helpers/discoveryRig.js';
 
 /** Lets pending promise callbacks (a sweep's continuation) run. */
 async function settle(): Promise<void> {
@@ -52,43 +12,6 @@ async function settle(): Promise<void> {
 async function until(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !cond(); i++) await settle();
   expect(cond()).toBe(true);
-}
-
-function setup(results: Interrogation[][], missedSweepsBeforeRemoved = 1) {
-  const clock = new FakeClock();
-  const bus = new EventBus();
-  const store = Store.open({ dir: ':memory:', log: silentLog() });
-  const config = configSchema.parse({
-    site: { id: 's', planned: { lpr: 10 } },
-    gateway: { id: 'g' },
-    discovery: { missedSweepsBeforeRemoved },
-  });
-  const events: CamgateEvents['inventory.changed'][] = [];
-  const drift: CamgateEvents['camera.clockDrift'][] = [];
-  bus.on('inventory.changed', (e) => events.push(e));
-  bus.on('camera.clockDrift', (e) => drift.push(e));
-  let sweep = 0;
-  const run = async (): Promise<DiscoveryRun> => {
-    const r = results[Math.min(sweep++, results.length - 1)] ?? [];
-    return {
-      targets: r.map((x) => x.target),
-      results: r,
-      dropped: { spoofed: 0, unsolicited: 0, malformed: 0 },
-      durationMs: 1,
-      findMs: 1,
-    };
-  };
-  const make = () =>
-    new DiscoveryService({
-      clock,
-      net: noNet,
-      log: silentLog(),
-      bus,
-      config,
-      inventory: new InventoryRepo(store.db),
-      run,
-    });
-  return { clock, bus, store, config, events, drift, make };
 }
 
 describe('DiscoveryService', () => {
@@ -224,58 +147,5 @@ describe('DiscoveryService', () => {
     expect(failing.status()).toMatchObject({ lastError: 'interface vanished' });
     expect(t.events.map((e) => e.type)).toEqual(['camera.updated']);
     await failing.stop();
-  });
-});
-
-describe('wireDiscovery', () => {
-  it('keeps board rows in sync: new cameras unknown, health fields kept on update, removed rows dropped', () => {
-    const t = setup([]);
-    const board = new StatusBoard();
-    const base = {
-      config: t.config,
-      clock: t.clock,
-      log: silentLog(),
-      net: noNet,
-      bus: t.bus,
-      store: t.store,
-      control: new ControlServer({ socketPath: '/nonexistent/test.sock', log: silentLog() }),
-      board,
-      bootId: 'b',
-      version: '0',
-      startedAt: t.clock.now(),
-    };
-    // As the daemon wires it: the bus feeds the camera directory, whose cameras are the board's rows.
-    const ctx: WiringContext = { ...base, cameras: openCameraDirectory(base) };
-    boardFollowsDirectory(ctx);
-    const services = wireDiscovery(ctx);
-    expect(services.map((s) => s.name)).toEqual(['discovery']);
-    expect(ctx.control.has('GET', '/cameras')).toBe(true);
-    expect(ctx.control.has('POST', '/rediscover')).toBe(true);
-    const c = { ...cam('10.0.0.1'), problem: { code: 'ONVIF_AUTH', message: 'refused' } };
-    const record = {
-      id: 'cam-1',
-      address: '10.0.0.1',
-      source: 'onvif' as const,
-      class: 'lpr' as const,
-      ptz: false,
-      classConfidence: 1,
-      classEvidence: [],
-      profiles: [],
-      problem: c.problem,
-      firstSeenAt: 't',
-      lastSeenAt: 't',
-    };
-    t.bus.emit('inventory.changed', { type: 'camera.added', camera: record, at: 0 });
-    expect(board.camera('cam-1')).toMatchObject({
-      status: 'unknown',
-      class: 'lpr',
-      reasons: ['ONVIF_AUTH: refused'],
-    });
-    board.patchCamera('cam-1', { status: 'online', integrated: true });
-    t.bus.emit('inventory.changed', { type: 'camera.updated', camera: { ...record, model: 'X' }, at: 1 });
-    expect(board.camera('cam-1')).toMatchObject({ status: 'online', integrated: true, model: 'X' });
-    t.bus.emit('inventory.changed', { type: 'camera.removed', camera: record, at: 2 });
-    expect(board.camera('cam-1')).toBeUndefined();
-    expect(board.sectionsSnapshot()).toHaveProperty('discovery');
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimSite } from '../../fixtures/sim/site.js';
-import { Daemon } from '../../src/app/daemon.js';
+import type { Daemon } from '../../src/app/daemon.js';
 import { createWireUplink } from '../../src/app/wireUplink.js';
 import { configSchema } from '../../src/config/schema.js';
 import { RecordingService } from '../../src/recording/recordingService.js';
@@ -11,9 +11,11 @@ import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { eventPayload } from '../../src/uplink/payloads.js';
 import { testBase } from '../fixtures/sim/helpers.js';
-import { Centre } from '../uplink/helpers/centre.js';
-import { cleanupAll } from '../uplink/helpers/cleanup.js';
-import { Broker } from '../uplink/helpers/mosquitto.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
+import type { Centre } from '../uplink/helpers/centre.js';
+import { useBroker, useCentre } from '../uplink/helpers/rig.js';
 import { SIM_PASSWORD, startRecordingSite, tempDir, until, withCredentials } from './simHelpers.js';
 
 /** A 3 MiB tmpfs: mounting needs root (CAP_SYS_ADMIN); anywhere else this test is skipped. */
@@ -29,20 +31,20 @@ function tryMountTmpfs(dir: string): string | undefined {
 
 const mountDir = tempDir('camgate-smallfs-');
 const skipReason = tryMountTmpfs(mountDir);
-const stateDir = tempDir('camgate-smallfs-state-');
+const stateDir = useTempDir('camgate-smallfs-state-');
 let site: SimSite;
 let service: RecordingService | undefined;
 /** The centre's side: a real Mosquitto, and a daemon running only the uplink wiring. */
-let broker: Broker | undefined;
 let centre: Centre | undefined;
 let daemon: Daemon | undefined;
 
 beforeAll(async () => {
   if (skipReason) return;
   site = await startRecordingSite(2, testBase(33), 18330);
-  broker = await Broker.start();
-  centre = await Centre.connect(broker.url);
-  daemon = new Daemon({
+  deferCleanup(() => site.stop());
+  const broker = await useBroker();
+  centre = await useCentre(broker.url);
+  daemon = await startTestDaemon({
     config: configSchema.parse({
       site: { id: 'korosten-01' },
       gateway: { id: 'nvr-01' },
@@ -51,21 +53,16 @@ beforeAll(async () => {
       discovery: { multicast: false },
       mqtt: { url: broker.url },
     }),
-    log: silentLog(),
     wirings: [createWireUplink({ tuning: { willDelaySeconds: 0 } })],
   });
-  await daemon.start();
 }, 120_000);
 afterEach(async () => {
   await service?.stop();
   service = undefined;
 });
-afterAll(async () => {
-  const [b, d, c] = [broker, daemon, centre];
-  await cleanupAll([() => b?.dispose(), () => d?.stop(), () => c?.close(), () => site?.stop()]);
+afterAll(() => {
   if (!skipReason) execFileSync('umount', [mountDir]);
   fs.rmSync(mountDir, { recursive: true, force: true });
-  fs.rmSync(stateDir, { recursive: true, force: true });
 });
 
 /** Storage events the centre received, as `type code [cameraId]`. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
@@ -9,6 +9,7 @@ import { systemNet } from '../../src/shared/net.js';
 import { probeStream } from '../../src/streams/probe.js';
 import { RtspSession, type SessionSample } from '../../src/streams/rtsp/rtspSession.js';
 import { StreamMonitor } from '../../src/streams/streamMonitor.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 import { GstServer, type GstServerOptions } from './helpers/gstServer.js';
 import { makeRawH264 } from './helpers/rawH264.js';
 
@@ -18,7 +19,6 @@ import { makeRawH264 } from './helpers/rawH264.js';
  * that sends only SPS/PPS/SEI/AUD (a hung encoder behind a live RTSP server).
  */
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
-const cleanups: Array<() => Promise<unknown>> = [];
 let dir: string;
 let clip: string;
 let shortGopClip: string;
@@ -31,19 +31,15 @@ beforeAll(async () => {
   shortGopClip = await makeRawH264(dir, { seconds: 2, gop: 5 });
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 async function serve(options: GstServerOptions): Promise<GstServer> {
   const server = await GstServer.start({ source: 'raw-h264', file: clip, fps: 25, ...options });
-  cleanups.push(() => server.close());
+  deferCleanup(() => server.close());
   return server;
 }
 
 function session(url: string, stallMs = 3000): RtspSession {
   const s = new RtspSession(deps, { url, stallMs, stepTimeoutMs: 5000 });
-  cleanups.push(() => s.stop());
+  deferCleanup(() => s.stop());
   s.start();
   return s;
 }
@@ -154,7 +150,7 @@ describe('RTP timestamps that do not tell time (issue #12), GStreamer rtsp-serve
       target('constant', constant.url),
       target('params', paramsOnly.url),
     ]);
-    cleanups.push(() => monitor.stop());
+    deferCleanup(() => monitor.stop());
     await monitor.start(new AbortController().signal);
     await sleep(7000);
     const of = (id: string) => seen.filter((e) => e.cameraId === id);

@@ -1,11 +1,12 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { systemNet } from '../../src/shared/net.js';
 import { StreamMonitor } from '../../src/streams/streamMonitor.js';
 import type { StreamTarget } from '../../src/streams/streamTarget.js';
 import { FakeClock } from '../helpers/fakeClock.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 import { SampleRecorder } from './helpers/events.js';
 
 /** Accepts and immediately hangs up, counting connections: a camera that keeps dropping us. */
@@ -28,11 +29,6 @@ async function countingServer(): Promise<{ url: string; count: () => number; clo
   };
 }
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 function target(cameraId: string, url: string): StreamTarget {
   return { cameraId, url, mode: 'continuous', intervalSeconds: 60, durationSeconds: 5 };
 }
@@ -49,21 +45,19 @@ describe('CameraSupervisor with a fake clock', () => {
   it('retries on the backoff schedule, and a replaced target stops the old loop (generation)', async () => {
     const a = await countingServer();
     const b = await countingServer();
-    cleanups.push(
-      () => a.close(),
-      () => b.close(),
-    );
+    deferCleanup(() => a.close());
+    deferCleanup(() => b.close());
     const clock = new FakeClock({ wall: 1_700_000_000_000, mono: 0 });
     const events = new EventBus();
     const recorder = new SampleRecorder(events);
-    cleanups.push(() => recorder.close());
+    deferCleanup(() => recorder.close());
     const monitor = new StreamMonitor(
       { clock, net: systemNet, log: silentLog(), events },
       { stallSeconds: 2, backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } },
       [target('cam', a.url)],
     );
     await monitor.start(new AbortController().signal);
-    cleanups.push(() => monitor.stop());
+    deferCleanup(() => monitor.stop());
     await run(clock, 100);
     expect(a.count()).toBe(1);
     await run(clock, 3000);
@@ -80,7 +74,7 @@ describe('CameraSupervisor with a fake clock', () => {
 
   it('stop() ends a loop that is sleeping in backoff', async () => {
     const a = await countingServer();
-    cleanups.push(() => a.close());
+    deferCleanup(() => a.close());
     const clock = new FakeClock({ wall: 1_700_000_000_000, mono: 0 });
     const monitor = new StreamMonitor(
       { clock, net: systemNet, log: silentLog(), events: new EventBus() },

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.js';
 import { CamgateError } from '../../src/shared/errors.js';
 import { silentLog } from '../../src/shared/log.js';
@@ -6,19 +6,15 @@ import { systemNet } from '../../src/shared/net.js';
 import { deepProbe } from '../../src/streams/ffmpeg/ffprobe.js';
 import { probeStream } from '../../src/streams/probe.js';
 import { RtspSession } from '../../src/streams/rtsp/rtspSession.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 import { GstServer } from './helpers/gstServer.js';
 import { closedPort, HostileServer } from './helpers/hostileServer.js';
 import { playing } from './helpers/playing.js';
 
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 async function gst(options: Parameters<typeof GstServer.start>[0] = {}): Promise<GstServer> {
   const server = await GstServer.start(options);
-  cleanups.push(() => server.close());
+  deferCleanup(() => server.close());
   return server;
 }
 
@@ -52,7 +48,7 @@ describe('probeStream (layered)', () => {
 
   it('names options when the server accepts but never answers', async () => {
     const server = await HostileServer.start('silent');
-    cleanups.push(() => server.close());
+    deferCleanup(() => server.close());
     const result = await probeStream(deps, { url: server.url, stepTimeoutMs: 1000 });
     expect(result).toMatchObject({ ok: false, failedLayer: 'options', reason: 'timeout' });
   });
@@ -69,7 +65,7 @@ describe('probeStream (layered)', () => {
     // A holder session keeps the shared media prepared (GStreamer cannot DESCRIBE a frozen
     // pipeline that never prerolled); then the probe joins a media that sends no RTP.
     const holder = new RtspSession(deps, { url: server.url, stallMs: 60_000 });
-    cleanups.push(() => holder.stop());
+    deferCleanup(() => holder.stop());
     holder.start();
     await playing(holder, server);
     await server.freeze();

@@ -5,16 +5,15 @@ import { silentLog } from '../../src/shared/log.js';
 import { systemNet } from '../../src/shared/net.js';
 import { StreamMonitor, type StreamMonitorOptions } from '../../src/streams/streamMonitor.js';
 import type { StreamTarget } from '../../src/streams/streamTarget.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 import { type Sample, SampleRecorder } from './helpers/events.js';
 import { GstServer } from './helpers/gstServer.js';
 import { closedPort } from './helpers/hostileServer.js';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
 /** This test's GStreamer servers: a recorder's waits fail at once, with its stderr, if one dies. */
 const servers: GstServer[] = [];
 afterEach(async () => {
   servers.length = 0;
-  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 function target(cameraId: string, url: string, extra: Partial<StreamTarget> = {}): StreamTarget {
@@ -37,15 +36,15 @@ async function monitor(targets: StreamTarget[], options: Partial<StreamMonitorOp
   );
   const ac = new AbortController();
   await m.start(ac.signal);
-  cleanups.push(() => m.stop());
-  cleanups.push(() => recorder.close());
+  deferCleanup(() => m.stop());
+  deferCleanup(() => recorder.close());
   return { m, recorder };
 }
 
 async function gst(options: Parameters<typeof GstServer.start>[0] = {}): Promise<GstServer> {
   const server = await GstServer.start(options);
   servers.push(server);
-  cleanups.push(() => server.close());
+  deferCleanup(() => server.close());
   return server;
 }
 
@@ -157,7 +156,7 @@ describe('StreamMonitor supervision', () => {
     const url = `rtsp://127.0.0.1:${await closedPort()}/x`;
     const events = new EventBus();
     const recorder = new SampleRecorder(events);
-    cleanups.push(() => recorder.close());
+    deferCleanup(() => recorder.close());
     events.on('stream.sample', () => {
       throw new Error('subscriber bug');
     });
@@ -167,7 +166,7 @@ describe('StreamMonitor supervision', () => {
       [target('down', url)],
     );
     await m.start(new AbortController().signal);
-    cleanups.push(() => m.stop());
+    deferCleanup(() => m.stop());
     await recorder.next((s) => s.kind === 'unreachable', 2000);
     await recorder.next((s) => s.kind === 'unreachable', 2000, recorder.samples.length);
   });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RecorderSupervisor } from '../../src/recording/recorderSupervisor.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { EventBus } from '../../src/shared/events.js';
@@ -12,6 +12,7 @@ import { RtspSession } from '../../src/streams/rtsp/rtspSession.js';
 import { StreamMonitor } from '../../src/streams/streamMonitor.js';
 import { cliBuilt, runCli, startDaemon } from '../helpers/cli.js';
 import { tempConfig } from '../helpers/tempSite.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 import { captureLog } from '../uplink/helpers/gateway.js';
 import { SampleRecorder } from './helpers/events.js';
 import { VlcServer } from './helpers/vlcServer.js';
@@ -21,11 +22,6 @@ import { VlcServer } from './helpers/vlcServer.js';
  * RTP/AVP/TCP, as RFC 2326 11.4.17 allows) is watched over UDP everywhere camgate touches it.
  * VLC is a second RTSP implementation beside GStreamer's, run as the unprivileged test user.
  */
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 let vlc: VlcServer;
 beforeAll(async () => {
   vlc = await VlcServer.start({ width: 640, height: 360, fps: 25, seconds: 120 });
@@ -48,14 +44,14 @@ describe('a UDP-only camera (VLC)', () => {
   it('monitor: online over UDP with fps, zero loss and jitter; a SIGSTOP is a stall within stallSeconds + 1 s; SIGCONT recovers', async () => {
     const events = new EventBus();
     const recorder = new SampleRecorder(events);
-    cleanups.push(() => recorder.close());
+    deferCleanup(() => recorder.close());
     const monitor = new StreamMonitor(
       { clock: systemClock, net: systemNet, log: silentLog(), events },
       { stallSeconds: 2, stepTimeoutMs: 3000, backoff: { initialMs: 200, maxMs: 1000, jitter: 0.2 } },
       [{ cameraId: 'vlc-1', url: vlc.url, mode: 'continuous', intervalSeconds: 60, durationSeconds: 5 }],
     );
     await monitor.start(new AbortController().signal);
-    cleanups.push(() => monitor.stop());
+    deferCleanup(() => monitor.stop());
     const connected = await recorder.next((s) => s.kind === 'connected', 15_000);
     expect(connected.stats).toMatchObject({ codec: 'h264', width: 640, height: 360, transport: 'udp' });
     expect(monitor.transportOf('vlc-1')).toBe('udp');
@@ -95,7 +91,7 @@ describe('a UDP-only camera (VLC)', () => {
   it('recording: with nothing learnt the recorder tries TCP, is refused, and records over UDP', async () => {
     const recorderLog = captureLog();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-vlc-rec-'));
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    deferCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
     const supervisor = new RecorderSupervisor(
       {
         cameraId: 'vlc-1',
@@ -113,7 +109,7 @@ describe('a UDP-only camera (VLC)', () => {
       { clock: systemClock, log: recorderLog.log },
     );
     supervisor.start();
-    cleanups.push(() => supervisor.stop());
+    deferCleanup(() => supervisor.stop());
     const deadline = Date.now() + 30_000;
     while (!((supervisor.state().lastProgress?.frame ?? 0) > 25)) {
       if (Date.now() > deadline)
@@ -149,9 +145,9 @@ describe('a UDP-only camera (VLC)', () => {
       const site = tempConfig(
         `health: { stallSeconds: 2, hysteresisSeconds: 0 }\ncameras:\n  - { id: vlc-1, rtsp: "${vlc.url}", class: overview }\n`,
       );
-      cleanups.push(site.cleanup);
+      deferCleanup(site.cleanup);
       const daemon = await startDaemon(site.configPath);
-      cleanups.push(() => daemon.stop());
+      deferCleanup(() => daemon.stop());
       const camera = async () => {
         const r = await runCli(['status', '--json', '--config', site.configPath]);
         const doc = JSON.parse(r.stdout) as {

@@ -1,29 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commandResponsePayload } from '../../src/uplink/payloads.js';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { GATEWAY, makeGateway, mqttConfig, SITE, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
+import type { Centre } from './helpers/centre.js';
+import { GATEWAY, mqttConfig, SITE } from './helpers/gateway.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let gw: TestGateway | undefined;
 const CMD = `camgate/v1/${SITE}/${GATEWAY}/cmd/`;
 
-afterEach(async () => {
-  const [g, c, b] = [gw, centre, broker];
-  gw = undefined;
-  centre = undefined;
-  broker = undefined;
-  // Broker first: it is the process that must never outlive the test.
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
-});
-
 async function setup(): Promise<{ c: Centre; ran: string[] }> {
-  broker = await Broker.start();
-  centre = await Centre.connect(broker.url);
+  const broker = await useBroker();
+  const centre = await useCentre(broker.url);
   const ran: string[] = [];
-  gw = makeGateway(mqttConfig({ url: broker.url }), {
+  const gw = useGateway(mqttConfig({ url: broker.url }), {
     handlers: {
       snapshot: async (args) => {
         ran.push(`snapshot:${String(args.cameraId)}`);

@@ -1,29 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CamgateEvents } from '../../src/shared/events.js';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
-import { Broker, freePort } from './helpers/mosquitto.js';
-
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let gw: TestGateway | undefined;
-
-afterEach(async () => {
-  const [g, c, b] = [gw, centre, broker];
-  gw = undefined;
-  centre = undefined;
-  broker = undefined;
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
-});
+import { mqttConfig } from './helpers/gateway.js';
+import { freePort } from './helpers/mosquitto.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 describe('broker list', () => {
   it('tries url, then urls in turn, and reports link changes', async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
     const dead = `mqtt://127.0.0.1:${await freePort()}`;
     const links: Array<{ connected: boolean }> = [];
-    gw = makeGateway(mqttConfig({ url: dead, urls: [broker.url] }), {
+    const gw = useGateway(mqttConfig({ url: dead, urls: [broker.url] }), {
       onLinkChange: (l) => links.push({ connected: l.connected }),
     });
     await gw.uplink.start(new AbortController().signal);

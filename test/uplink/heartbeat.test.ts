@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.js';
 import { cameraStatePayload, metricsPayload, summaryPayload } from '../../src/uplink/payloads.js';
 import { FakeClock } from '../helpers/fakeClock.js';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
+import type { Centre } from './helpers/centre.js';
+import { mqttConfig, type TestGateway } from './helpers/gateway.js';
+import type { Broker } from './helpers/mosquitto.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 /**
  * The periodic publishes (heartbeat republish of retained state, metrics) run on the uplink's
@@ -13,27 +13,15 @@ import { Broker } from './helpers/mosquitto.js';
  */
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 
-let broker: Broker | undefined;
-const centres: Centre[] = [];
-let gw: TestGateway | undefined;
 const abort = new AbortController();
 
-afterEach(async () => {
-  const [g, b] = [gw, broker];
-  gw = undefined;
-  broker = undefined;
-  const cs = centres.splice(0);
-  // Gateway before broker here: its stop waits at most 3 s for the PUBACK of `offline` on the
-  // uplink's clock, and this FakeClock never fires that timeout; with the broker gone first a
-  // loaded box hung the hook for 30 s (fresh-clone run, issue #11). cleanupAll still stops the
-  // broker if the gateway step fails.
-  await cleanupAll([() => g?.dispose(), () => b?.dispose(), ...cs.map((c) => () => c.close())]);
-});
-
-async function startGateway(patch: Record<string, unknown>, clock: FakeClock): Promise<TestGateway> {
-  if (!broker) throw new Error('no broker');
-  const g = makeGateway(mqttConfig({ url: broker.url, ...patch }), { clock });
-  gw = g;
+async function startGateway(
+  broker: Broker,
+  patch: Record<string, unknown>,
+  clock: FakeClock,
+): Promise<TestGateway> {
+  // On the FakeClock: useGateway disposes it before the broker (see there, issue #11).
+  const g = useGateway(mqttConfig({ url: broker.url, ...patch }), { clock });
   await g.uplink.start(abort.signal);
   return g;
 }
@@ -49,11 +37,10 @@ async function flush(g: TestGateway, c: Centre, marker: number): Promise<void> {
 
 describe('heartbeat republish (mqtt.heartbeatSeconds)', () => {
   it('republishes every camera state and the summary each heartbeat, and not before', async () => {
-    broker = await Broker.start();
-    const c = await Centre.connect(broker.url);
-    centres.push(c);
+    const broker = await useBroker();
+    const c = await useCentre(broker.url);
     const clock = new FakeClock({ wall: T0 });
-    const g = await startGateway({ heartbeatSeconds: 60, metricsSeconds: 3600 }, clock);
+    const g = await startGateway(broker, { heartbeatSeconds: 60, metricsSeconds: 3600 }, clock);
     await c.waitFor(
       () => c.on('/cameras/cam-1/state').length >= 1 && c.on('/summary').length >= 1,
       'birth state',
@@ -83,11 +70,10 @@ describe('heartbeat republish (mqtt.heartbeatSeconds)', () => {
 
 describe('metrics (mqtt.metricsSeconds)', () => {
   it('are published each interval, QoS 0, with an MQTT 5 message expiry of twice the interval', async () => {
-    broker = await Broker.start();
-    const c = await Centre.connect(broker.url);
-    centres.push(c);
+    const broker = await useBroker();
+    const c = await useCentre(broker.url);
     const clock = new FakeClock({ wall: T0 });
-    await startGateway({ heartbeatSeconds: 86_400, metricsSeconds: 30 }, clock);
+    await startGateway(broker, { heartbeatSeconds: 86_400, metricsSeconds: 30 }, clock);
     await c.waitFor(() => c.on('/status').length >= 1, 'birth');
     expect(c.on('/metrics')).toHaveLength(0);
     clock.advance(30_000);
@@ -106,14 +92,13 @@ describe('metrics (mqtt.metricsSeconds)', () => {
 
   it('a figure older than its expiry is never delivered to a consumer that was offline (stale figures are dropped)', async () => {
     // QoS 0 is queued for offline persistent sessions only with this option; the expiry then decides.
-    broker = await Broker.start({ extra: () => ['queue_qos0_messages true'] });
+    const broker = await useBroker({ extra: () => ['queue_qos0_messages true'] });
     const url = broker.url;
-    const offline = await Centre.connect(url, 'camgate/v1/+/+/metrics', `centre-offline-${process.pid}`);
-    const observer = await Centre.connect(url, 'camgate/v1/+/+/metrics', `centre-observer-${process.pid}`);
-    centres.push(observer);
+    const offline = await useCentre(url, 'camgate/v1/+/+/metrics', `centre-offline-${process.pid}`);
+    const observer = await useCentre(url, 'camgate/v1/+/+/metrics', `centre-observer-${process.pid}`);
     const clock = new FakeClock({ wall: T0 });
     // metricsSeconds 5: the expiry is 10 s.
-    const g = await startGateway({ heartbeatSeconds: 86_400, metricsSeconds: 5 }, clock);
+    const g = await startGateway(broker, { heartbeatSeconds: 86_400, metricsSeconds: 5 }, clock);
     await offline.waitFor(() => g.uplink.connected, 'gateway connected');
     await offline.close();
 
@@ -129,8 +114,7 @@ describe('metrics (mqtt.metricsSeconds)', () => {
     const fresh = tsOf(T0 + 10_000);
     await observer.waitFor(() => seen(observer, fresh), 'the fresh figure reached the broker');
 
-    const back = await Centre.connect(url, 'camgate/v1/+/+/metrics', `centre-offline-${process.pid}`);
-    centres.push(back);
+    const back = await useCentre(url, 'camgate/v1/+/+/metrics', `centre-offline-${process.pid}`);
     await back.waitFor(() => seen(back, fresh), 'the queued fresh figure');
     // Queued messages arrive in order: had the stale one survived, it would have come first.
     expect(seen(back, stale)).toBe(false);

@@ -1,49 +1,30 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Centre, dedupe } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { Broker } from './helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/tempDir.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { dedupe } from './helpers/centre.js';
+import { useBroker, useCentre } from './helpers/rig.js';
 
 const SCRIPT = path.join(import.meta.dirname, 'fixtures', 'uplinkProcess.ts');
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-const children: ChildProcess[] = [];
-let dir: string | undefined;
-
-afterEach(async () => {
-  const [c, b, d] = [centre, broker, dir];
-  centre = undefined;
-  broker = undefined;
-  dir = undefined;
-  const kills = children.splice(0).map((child) => () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGKILL');
-    }
-  });
-  await cleanupAll([
-    ...kills,
-    () => b?.dispose(),
-    () => c?.close(),
-    () => d && fs.rmSync(d, { recursive: true, force: true }),
-  ]);
-});
 
 function runUplink(db: string, url: string, count: number, rate: number): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, db, url, String(count), String(rate)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  children.push(child);
+  deferCleanup(() => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      process.kill(child.pid, 'SIGKILL');
+    }
+  });
   return child;
 }
 
 describe('kill -9 mid-replay', () => {
   it('resumes after a restart with nothing lost, and the LWT reports the gateway lost', async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-kill-'));
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const dir = useTempDir('camgate-kill-');
     const total = 20_000;
     const c = centre;
     const first = runUplink(dir, broker.url, total, 2000);

@@ -1,22 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { statusPayload } from '../../src/uplink/payloads.js';
-import { Centre, dedupe } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
-
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let gw: TestGateway | undefined;
-
-afterEach(async () => {
-  const [g, c, b] = [gw, centre, broker];
-  gw = undefined;
-  centre = undefined;
-  broker = undefined;
-  // Broker first: it is the process that must never outlive the test.
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
-});
+import { dedupe } from './helpers/centre.js';
+import { mqttConfig, type TestGateway } from './helpers/gateway.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 function recordOutage(g: TestGateway, n: number): void {
   for (let i = 0; i < n; i += 1) {
@@ -31,9 +17,9 @@ function recordOutage(g: TestGateway, n: number): void {
 
 describe.each([4, 5] as const)('uplink across a broker outage (MQTT protocol %i)', (protocolVersion) => {
   it('delivers every event once after dedupe, seq contiguous, backlog historical, birth first', async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
-    gw = makeGateway(mqttConfig({ url: broker.url, protocolVersion }));
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const gw = useGateway(mqttConfig({ url: broker.url, protocolVersion }));
     await gw.uplink.start(new AbortController().signal);
     const g = gw;
     const c = centre;

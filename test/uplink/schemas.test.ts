@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { payloadJsonSchemas } from '../../src/uplink/jsonSchemas.js';
 import {
@@ -10,25 +10,10 @@ import {
   statusPayload,
   summaryPayload,
 } from '../../src/uplink/payloads.js';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { cameraRow, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
+import { cameraRow, mqttConfig } from './helpers/gateway.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 const SCHEMA_DIR = path.join(import.meta.dirname, '..', '..', 'docs', 'schemas');
-
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let gw: TestGateway | undefined;
-
-afterEach(async () => {
-  const [g, c, b] = [gw, centre, broker];
-  gw = undefined;
-  centre = undefined;
-  broker = undefined;
-  // Broker first: it is the process that must never outlive the test.
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
-});
 
 describe('docs/schemas', () => {
   it('match the zod payload schemas (regenerate with CAMGATE_WRITE_SCHEMAS=1)', () => {
@@ -44,9 +29,11 @@ describe('docs/schemas', () => {
 
 describe('payloads received by a real subscriber validate against the schemas', () => {
   it('status, camera state, summary, events and metrics', async () => {
-    broker = await Broker.start();
-    centre = await Centre.connect(broker.url);
-    gw = makeGateway(mqttConfig({ url: broker.url }), { planned: { overview: 12, panoramic: 2, lpr: 10 } });
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const gw = useGateway(mqttConfig({ url: broker.url }), {
+      planned: { overview: 12, panoramic: 2, lpr: 10 },
+    });
     gw.cameras.set(
       'lpr-1',
       cameraRow('lpr-1', {
@@ -103,7 +90,7 @@ describe('payloads received by a real subscriber validate against the schemas', 
       byStatus: { online: 1, offline: 1 },
     });
     expect(c.on('/cameras/lpr-1/state')[0]?.retain).toBe(false); // live delivery to a subscriber, retained on the broker
-    const late = await Centre.connect(broker.url, 'camgate/v1/+/+/cameras/+/state', 'late-centre');
+    const late = await useCentre(broker.url, 'camgate/v1/+/+/cameras/+/state', 'late-centre');
     await late.waitFor(() => late.messages.length >= 2, 'retained state for a late subscriber');
     expect(late.messages.every((m) => m.retain)).toBe(true);
     await late.close();

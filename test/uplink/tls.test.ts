@@ -1,30 +1,16 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Centre } from './helpers/centre.js';
+import { describe, expect, it } from 'vitest';
 import { makeCerts } from './helpers/certs.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { GATEWAY, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
-
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let gw: TestGateway | undefined;
-
-afterEach(async () => {
-  const [g, c, b] = [gw, centre, broker];
-  gw = undefined;
-  centre = undefined;
-  broker = undefined;
-  // Broker first: it is the process that must never outlive the test.
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
-});
+import { GATEWAY, mqttConfig } from './helpers/gateway.js';
+import type { Broker } from './helpers/mosquitto.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 /** Plain listener for the test's centre; a TLS listener (optionally requiring a client certificate) for the gateway. */
 async function tlsBroker(
   requireCertificate: boolean,
 ): Promise<{ broker: Broker; tlsPort: number; certs: ReturnType<typeof makeCerts> }> {
   let certs: ReturnType<typeof makeCerts> | undefined;
-  const b = await Broker.start({
+  const b = await useBroker({
     extraPortCount: 1,
     extra: (dir) => {
       certs = makeCerts(path.join(dir, 'certs'), GATEWAY);
@@ -50,9 +36,9 @@ async function tlsBroker(
 describe('uplink over TLS', () => {
   it('connects with server TLS (ca only) and publishes its birth', async () => {
     const t = await tlsBroker(false);
-    broker = t.broker;
-    centre = await Centre.connect(broker.url);
-    gw = makeGateway(mqttConfig({ url: `mqtts://127.0.0.1:${t.tlsPort}`, ca: t.certs.ca }));
+    const broker = t.broker;
+    const centre = await useCentre(broker.url);
+    const gw = useGateway(mqttConfig({ url: `mqtts://127.0.0.1:${t.tlsPort}`, ca: t.certs.ca }));
     await gw.uplink.start(new AbortController().signal);
     const c = centre;
     await c.waitFor(() => c.on('/status').length >= 1, 'birth over TLS');
@@ -61,14 +47,14 @@ describe('uplink over TLS', () => {
 
   it('connects with mutual TLS and is refused without a client certificate', async () => {
     const t = await tlsBroker(true);
-    broker = t.broker;
-    centre = await Centre.connect(broker.url);
+    const broker = t.broker;
+    const centre = await useCentre(broker.url);
     const causes: (string | undefined)[] = [];
-    const without = makeGateway(mqttConfig({ url: `mqtts://127.0.0.1:${t.tlsPort}`, ca: t.certs.ca }), {
+    const without = useGateway(mqttConfig({ url: `mqtts://127.0.0.1:${t.tlsPort}`, ca: t.certs.ca }), {
       onLinkChange: (l) => causes.push(l.cause),
     });
     await without.uplink.start(new AbortController().signal);
-    gw = makeGateway(
+    const gw = useGateway(
       mqttConfig({
         url: `mqtts://127.0.0.1:${t.tlsPort}`,
         ca: t.certs.ca,

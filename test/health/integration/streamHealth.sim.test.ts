@@ -1,16 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../../fixtures/sim/site.js';
-import { Daemon } from '../../../src/app/daemon.js';
+import type { Daemon } from '../../../src/app/daemon.js';
 import { wireHealth } from '../../../src/app/wireHealth.js';
 import { wireStreams } from '../../../src/app/wireStreams.js';
 import { validateConfig } from '../../../src/config/load.js';
 import { systemClock } from '../../../src/shared/clock.js';
-import { silentLog } from '../../../src/shared/log.js';
 import { HistoryRepo } from '../../../src/store/historyRepo.js';
 import { testBase } from '../../fixtures/sim/helpers.js';
+import { useTempDir } from '../../helpers/tempDir.js';
+import { deferCleanup } from '../../helpers/testCleanup.js';
+import { startTestDaemon } from '../../helpers/testDaemon.js';
 
 const STALL_SECONDS = 2;
 
@@ -42,9 +42,10 @@ describe('stream health against the simulator (real RTSP, real clock)', () => {
       discovery: false,
       baseAddress: testBase(91),
     });
+    deferCleanup(() => site.stop());
     const cam = site.cameras[0];
     if (!cam) throw new Error('no simulated camera');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-health-sim-'));
+    dir = useTempDir('camgate-health-sim-');
     const config = validateConfig({
       site: { id: 'sim-site' },
       gateway: { id: 'nvr-sim' },
@@ -62,17 +63,10 @@ describe('stream health against the simulator (real RTSP, real clock)', () => {
       ],
       health: { stallSeconds: STALL_SECONDS, hysteresisSeconds: 1 },
     });
-    daemon = new Daemon({ config, log: silentLog(), env: {}, wirings: [wireStreams, wireHealth] });
-    await daemon.start();
+    daemon = await startTestDaemon({ config, wirings: [wireStreams, wireHealth] });
     const ctx = daemon.context;
     if (!ctx) throw new Error('daemon has no context');
     history = new HistoryRepo(ctx.store.db);
-  });
-
-  afterAll(async () => {
-    await daemon?.stop();
-    await site?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const status = () => daemon.context?.board.camera('sim-h1')?.status;

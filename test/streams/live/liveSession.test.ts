@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/shared/clock.js';
 import { silentLog } from '../../../src/shared/log.js';
 import { LiveSession, type LiveSessionDeps } from '../../../src/streams/live/liveSession.js';
@@ -15,6 +15,7 @@ import {
   upgradeStatus,
   viewer,
 } from '../../helpers/live.js';
+import { deferCleanup } from '../../helpers/testCleanup.js';
 
 /**
  * LiveSession without a camera: a stand-in ffmpeg (this Node, no network) that writes no video and,
@@ -61,7 +62,7 @@ async function openConnection(port: number): Promise<{ upgrade(): Promise<string
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  cleanups.push(() => {
+  deferCleanup(() => {
     socket.destroy();
   });
   let head = '';
@@ -88,11 +89,6 @@ async function openConnection(port: number): Promise<{ upgrade(): Promise<string
   };
 }
 
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 async function session(over: Partial<LiveSessionDeps> = {}): Promise<LiveSession> {
   const s = new LiveSession({
     clock: systemClock,
@@ -106,7 +102,7 @@ async function session(over: Partial<LiveSessionDeps> = {}): Promise<LiveSession
     ...over,
   });
   await s.start();
-  cleanups.push(() => s.stop());
+  deferCleanup(() => s.stop());
   return s;
 }
 

@@ -1,27 +1,23 @@
 import dgram from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/shared/clock.js';
-import { silentLog } from '../../src/shared/log.js';
-import { systemNet } from '../../src/shared/net.js';
-import { RtspSession, type RtspSessionOptions } from '../../src/streams/rtsp/rtspSession.js';
-import { UdpPortPool } from '../../src/streams/rtsp/udpPortPool.js';
-import { FakeCamera, type FakeCameraOptions } from './helpers/fakeCamera.js';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/shared/clock.js';
+import { silentLog } from '../../../src/shared/log.js';
+import { systemNet } from '../../../src/shared/net.js';
+import { RtspSession, type RtspSessionOptions } from '../../../src/streams/rtsp/rtspSession.js';
+import { UdpPortPool } from '../../../src/streams/rtsp/udpPortPool.js';
+import { deferCleanup } from '../../helpers/testCleanup.js';
+import { FakeCamera, type FakeCameraOptions } from '../helpers/fakeCamera.js';
 
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 async function camera(options: FakeCameraOptions): Promise<FakeCamera> {
   const cam = await FakeCamera.start({ udpOnly: true, ...options });
-  cleanups.push(() => cam.close());
+  deferCleanup(() => cam.close());
   return cam;
 }
 
 function session(options: RtspSessionOptions): RtspSession {
   const s = new RtspSession(deps, { stepTimeoutMs: 3000, stallMs: 2000, ...options });
-  cleanups.push(() => s.stop());
+  deferCleanup(() => s.stop());
   s.start();
   return s;
 }
@@ -39,7 +35,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function spoofer(): Promise<{ send: (port: number, seq: number) => void; close: () => void }> {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  cleanups.push(async () => sock.close());
+  deferCleanup(async () => sock.close());
   return {
     send: (port, seq) => {
       const b = Buffer.alloc(16);
@@ -111,7 +107,7 @@ describe('RtspSession over UDP against a scripted UDP-only camera', () => {
     const flood = setInterval(() => {
       for (let i = 0; i < 100; i++) other.send(clientPort, i);
     }, 50);
-    cleanups.push(async () => clearInterval(flood));
+    deferCleanup(async () => clearInterval(flood));
     const t0 = Date.now();
     expect(await s.closed).toBe('protocol');
     clearInterval(flood);

@@ -1,25 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/shared/clock.js';
-import { silentLog } from '../../src/shared/log.js';
-import { systemNet } from '../../src/shared/net.js';
-import { RtspSession, type RtspSessionOptions } from '../../src/streams/rtsp/rtspSession.js';
-import { FakeCamera, type FakeCameraOptions } from './helpers/fakeCamera.js';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/shared/clock.js';
+import { silentLog } from '../../../src/shared/log.js';
+import { systemNet } from '../../../src/shared/net.js';
+import { RtspSession, type RtspSessionOptions } from '../../../src/streams/rtsp/rtspSession.js';
+import { deferCleanup } from '../../helpers/testCleanup.js';
+import { FakeCamera, type FakeCameraOptions } from '../helpers/fakeCamera.js';
 
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
 async function camera(options: FakeCameraOptions): Promise<FakeCamera> {
   const cam = await FakeCamera.start(options);
-  cleanups.push(() => cam.close());
+  deferCleanup(() => cam.close());
   return cam;
 }
 
 function session(options: RtspSessionOptions): RtspSession {
   const s = new RtspSession(deps, { stepTimeoutMs: 3000, stallMs: 2000, ...options });
-  cleanups.push(() => s.stop());
+  deferCleanup(() => s.stop());
   s.start();
   return s;
 }

@@ -1,13 +1,14 @@
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/shared/clock.js';
-import { createLog } from '../../src/shared/log.js';
-import { systemNet } from '../../src/shared/net.js';
-import type { RtspCredential } from '../../src/streams/rtsp/rtspAuth.js';
-import { RtspSession, type RtspSessionOptions } from '../../src/streams/rtsp/rtspSession.js';
-import { GstServer } from './helpers/gstServer.js';
-import { closedPort, HostileServer, type Hostility } from './helpers/hostileServer.js';
-import { playing } from './helpers/playing.js';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/shared/clock.js';
+import { createLog } from '../../../src/shared/log.js';
+import { systemNet } from '../../../src/shared/net.js';
+import type { RtspCredential } from '../../../src/streams/rtsp/rtspAuth.js';
+import { RtspSession, type RtspSessionOptions } from '../../../src/streams/rtsp/rtspSession.js';
+import { deferCleanup } from '../../helpers/testCleanup.js';
+import { GstServer } from '../helpers/gstServer.js';
+import { closedPort, HostileServer, type Hostility } from '../helpers/hostileServer.js';
+import { playing } from '../helpers/playing.js';
 
 const logLines: string[] = [];
 const log = createLog(
@@ -20,28 +21,23 @@ const log = createLog(
   }),
 );
 const deps = { clock: systemClock, net: systemNet, log };
-const cleanups: Array<() => Promise<unknown>> = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 function session(options: RtspSessionOptions): RtspSession {
   const s = new RtspSession(deps, { stepTimeoutMs: 3000, stallMs: 1500, ...options });
-  cleanups.push(() => s.stop());
+  deferCleanup(() => s.stop());
   s.start();
   return s;
 }
 
 async function gst(options: Parameters<typeof GstServer.start>[0] = {}): Promise<GstServer> {
   const server = await GstServer.start(options);
-  cleanups.push(() => server.close());
+  deferCleanup(() => server.close());
   return server;
 }
 
 async function hostile(kind: Hostility): Promise<HostileServer> {
   const server = await HostileServer.start(kind);
-  cleanups.push(() => server.close());
+  deferCleanup(() => server.close());
   return server;
 }
 

@@ -1,15 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from '../helpers/cli.js';
-import { GstServer } from './helpers/gstServer.js';
-import { closedPort } from './helpers/hostileServer.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { GstServer } from '../streams/helpers/gstServer.js';
+import { closedPort } from '../streams/helpers/hostileServer.js';
 
 // A config path that does not exist in the environment: the probe of a URL needs no config.
 const env = { CAMGATE_CONFIG: undefined };
@@ -17,7 +13,7 @@ const env = { CAMGATE_CONFIG: undefined };
 describe('camgate probe', () => {
   it('exits 0 and prints every layer as JSON for a healthy stream', async () => {
     const server = await GstServer.start();
-    cleanups.push(() => server.close());
+    deferCleanup(() => server.close());
     const { code, stdout } = await runCliInProcess(['probe', server.url, '--json'], env);
     expect(code).toBe(0);
     const doc = JSON.parse(stdout) as { ok: boolean; layers: { layer: string }[]; stream: { codec: string } };
@@ -49,9 +45,9 @@ describe('camgate probe', () => {
 
   it('resolves a configured camera id and answers Digest with the config credential', async () => {
     const server = await GstServer.start({ user: 'viewer', password: 'from-config' });
-    cleanups.push(() => server.close());
+    deferCleanup(() => server.close());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-probe-'));
-    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    deferCleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'camgate.yaml');
     fs.writeFileSync(
       file,
