@@ -110,15 +110,17 @@ describe('Store: a healthy database is never thrown away', () => {
       usedDatabase(dir, 3, 0, 1);
       fs.chmodSync(dir, 0o755);
       fs.chmodSync(path.join(dir, DB_FILE), 0o600);
-      // Open as nobody (65534) in a child: root bypasses permission checks.
+      // Open as nobody (65534) in a child: root bypasses permission checks. The child loads the
+      // code as root and only then drops to nobody, so the checkout need not be world-readable
+      // (a fresh clone under a 0700 mktemp directory is not).
       const script = `
       import { Store } from ${JSON.stringify(path.resolve('src/store/store.ts'))};
       import { silentLog } from ${JSON.stringify(path.resolve('src/shared/log.ts'))};
+      process.setgid(65534);
+      process.setuid(65534);
       try { Store.open({ dir: ${JSON.stringify(dir)}, log: silentLog() }); console.log('opened'); }
       catch (e) { console.log(e.code + ' ' + e.message); }`;
       const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-        uid: 65534,
-        gid: 65534,
         encoding: 'utf8',
         cwd: process.cwd(),
       });
