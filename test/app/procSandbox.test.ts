@@ -18,11 +18,29 @@ import { camgateBin, cliBuilt, repoRoot, runCli } from '../helpers/cli.js';
 const NOBODY = 65534;
 const OTHER_USER = 65533;
 const PASSWORD = 'Proc-Secret-77';
-const canRun =
+const canSandbox =
   process.getuid?.() === 0 &&
   cliBuilt &&
   spawnSync('unshare', ['--version']).status === 0 &&
   spawnSync('setpriv', ['--version']).status === 0;
+/**
+ * The daemon runs as nobody from this checkout, as the service user runs it from /usr/lib: a clone
+ * inside a 0700 directory (`git clone . "$(mktemp -d)"`) cannot be read by nobody, and then this
+ * test cannot run; it says so instead of failing on a permission of the test machine.
+ */
+const nobodyReadsCheckout =
+  canSandbox &&
+  spawnSync('setpriv', [
+    `--reuid=${NOBODY}`,
+    `--regid=${NOBODY}`,
+    '--clear-groups',
+    'sh',
+    '-c',
+    `test -r "${camgateBin}" && test -r "${path.join(repoRoot, 'node_modules', 'better-sqlite3', 'package.json')}"`,
+  ]).status === 0;
+if (canSandbox && !nobodyReadsCheckout)
+  console.warn(`procSandbox skipped: uid ${NOBODY} cannot read the checkout at ${repoRoot} (a 0700 parent)`);
+const canRun = canSandbox && nobodyReadsCheckout;
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
