@@ -96,16 +96,6 @@ describe('stream health against the simulator (real RTSP, real clock)', () => {
     expect(outage?.durationMs).toBeGreaterThan(0);
   });
 
-  it('a changed camera password is unauthorized, not offline', async () => {
-    site.cameras[0]?.setFault('wrongPassword', true);
-    site.cameras[0]?.setFault('freeze', true); // drop the running session so the next one must authenticate
-    await until('unauthorized', () => (status() === 'unauthorized' ? true : undefined));
-    // The outage may begin as the frozen session's stall; once the camera says 401 its cause is
-    // unauthorized (issue #12: the cause to fix, not the first symptom).
-    expect(history.openOutage('sim-h1')?.cause).toBe('unauthorized');
-    expect(daemon.context?.board.camera('sim-h1')?.reasons).toContain('unauthorized');
-  });
-
   it('a camera that answers but refuses the stream (RTSP 404) is stream_refused, not camera_offline (issue #12)', async () => {
     // The verdict needs one refused DESCRIBE after the supervisor's backoff; a loaded box missed a
     // 20 s bound once (earlier attempts timing out first), so wait longer and say what was seen.
@@ -124,4 +114,16 @@ describe('stream health against the simulator (real RTSP, real clock)', () => {
     expect(row.reasons).toContain('stream_refused 404');
     expect(history.openOutage('sim-h1-wrong-path')?.cause).toBe('stream_refused');
   }, 60_000);
+
+  // Last: it changes the simulated camera's password for good, and the wrong-path camera above
+  // is the same simulated camera (its DESCRIBE would get 401 before the path is looked up).
+  it('a changed camera password is unauthorized, not offline', async () => {
+    site.cameras[0]?.setFault('wrongPassword', true);
+    site.cameras[0]?.setFault('freeze', true); // drop the running session so the next one must authenticate
+    await until('unauthorized', () => (status() === 'unauthorized' ? true : undefined));
+    // The outage may begin as the frozen session's stall; once the camera says 401 its cause is
+    // unauthorized (issue #12: the cause to fix, not the first symptom).
+    expect(history.openOutage('sim-h1')?.cause).toBe('unauthorized');
+    expect(daemon.context?.board.camera('sim-h1')?.reasons).toContain('unauthorized');
+  });
 });
