@@ -1,30 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
-
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let gw: TestGateway | undefined;
-
-afterEach(async () => {
-  const [g, c, b] = [gw, centre, broker];
-  gw = undefined;
-  centre = undefined;
-  broker = undefined;
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
-});
+import { describe, expect, it } from 'vitest';
+import { mqttConfig } from './helpers/gateway.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 describe('outbox drain failure', () => {
   // Regression: `void this.drainer.run(session)` — a database error while reading the backlog became
   // an unhandled rejection (a crash under Node's default, a silently dead drain otherwise).
   it('a database error in the drain is logged and the session is ended and retried, nothing unhandled', async () => {
-    broker = await Broker.start();
-    const c = await Centre.connect(broker.url);
-    centre = c;
-    const g = makeGateway(mqttConfig({ url: broker.url, protocolVersion: 5 }));
-    gw = g;
+    const broker = await useBroker();
+    const c = await useCentre(broker.url);
+    const g = useGateway(mqttConfig({ url: broker.url, protocolVersion: 5 }));
     await g.uplink.start(new AbortController().signal);
     const births = (): number =>
       c.on('/status').filter((m) => (m.json as { state: string }).state === 'online').length;
