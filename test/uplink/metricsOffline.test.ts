@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { MetricsAggregate } from '../../src/uplink/metricsAggregate.js';
 import { eventPayload } from '../../src/uplink/payloads.js';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { cameraRow, makeGateway, mqttConfig, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
+import { cameraRow, mqttConfig } from './helpers/gateway.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 const T = (hhmm: string): number => Date.parse(`2026-12-05T${hhmm}:00Z`);
 const cam = (cameraId: string, fps: number | null, bitrateKbps: number | null, lossPct: number | null) => ({
@@ -50,27 +48,14 @@ describe('MetricsAggregate (pure)', () => {
   });
 });
 
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-let gw: TestGateway | undefined;
-afterEach(async () => {
-  const [g, c, b] = [gw, centre, broker];
-  gw = undefined;
-  centre = undefined;
-  broker = undefined;
-  await cleanupAll([() => b?.dispose(), () => g?.dispose(), () => c?.close()]);
-});
-
 describe('metrics while offline (real Mosquitto)', () => {
   // Regression: metrics are QoS 0 and were dropped while the uplink was down.
   it('are kept as metrics.hourly aggregates (priority 0) and replayed after the outage', async () => {
-    broker = await Broker.start();
-    const c = await Centre.connect(broker.url);
-    centre = c;
+    const broker = await useBroker();
+    const c = await useCentre(broker.url);
     let wall = T('10:50');
     const clock: Clock = { ...systemClock, now: () => wall };
-    const g = makeGateway(mqttConfig({ url: broker.url, protocolVersion: 5 }), { clock });
-    gw = g;
+    const g = useGateway(mqttConfig({ url: broker.url, protocolVersion: 5 }), { clock });
     await g.uplink.start(new AbortController().signal);
     await c.waitFor(() => c.on('/status').length >= 1, 'birth');
     await broker.stop();
