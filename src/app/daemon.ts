@@ -12,6 +12,7 @@ import { summaryPayload } from '../uplink/statePayloads.js';
 import { boardFollowsDirectory } from './boardRows.js';
 import { openCameraDirectory } from './cameraDirectory.js';
 import { ControlServer, removeStaleSocket } from './control.js';
+import { LoopDelayMonitor } from './loopDelay.js';
 import { wirings as defaultWirings, type Wiring, type WiringContext } from './modules.js';
 import { SdNotifier } from './sdNotify.js';
 import { StatusBoard } from './statusBoard.js';
@@ -87,7 +88,7 @@ export class Daemon {
     const services: Service[] = [];
     for (const wire of this.deps.wirings ?? defaultWirings) services.push(...wire(ctx));
     this.registerCoreRoutes(ctx, boots);
-    services.push(control);
+    services.push(new LoopDelayMonitor({ clock, board }), control);
     for (const service of services) {
       // SIGTERM while starting: what started is stopped by the shutdown, nothing more starts.
       if (this.stopping) return;

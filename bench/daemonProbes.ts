@@ -1,0 +1,131 @@
+/**
+ * What `bench/daemon.ts` asks the running daemon: its status over the control socket, stall
+ * latency from a freeze to the persisted transition row, `camgate status --json` latency, and the
+ * retained camera states after a broker restart (with the daemon's own event-loop figures).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { connect } from 'mqtt';
+import { controlRequest } from '../src/cli/controlClient.js';
+import type { Broker } from '../test/uplink/helpers/mosquitto.js';
+import { percentile, repoRoot, sleep } from './daemonRig.js';
+
+interface StatusDoc {
+  cameras: { cameraId: string; status: string }[];
+  eventLoop?: { maxMs: number; perSecond: { at: string; maxMs: number }[] };
+}
+
+export async function controlStatus(socket: string): Promise<StatusDoc> {
+  return (await controlRequest(socket, 'GET', '/status', undefined, 30_000)) as StatusDoc;
+}
+
+/** Polls until `n` cameras are online; returns how many were when it gave up. */
+export async function waitOnline(socket: string, n: number, timeoutMs: number): Promise<number> {
+  const end = performance.now() + timeoutMs;
+  let online = 0;
+  for (;;) {
+    try {
+      online = (await controlStatus(socket)).cameras.filter((c) => c.status === 'online').length;
+    } catch {
+      // The daemon is still starting (no control socket yet): poll on.
+      online = 0;
+    }
+    if (online >= n || performance.now() > end) return online;
+    await sleep(1000);
+  }
+}
+
+const median = (xs: number[]): number => Math.round(percentile(xs, 50));
+
+/** Median of 5 runs: the real CLI process (`bin/camgate.js status --json`), and the API request alone. */
+export async function statusLatency(bin: string, configPath: string, socket: string) {
+  const cli: number[] = [];
+  const api: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((ok, fail) => {
+      const child = spawn(process.execPath, [bin, 'status', '--json', '--config', configPath], {
+        cwd: repoRoot,
+        stdio: 'ignore',
+      });
+      child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`status exited ${code}`))));
+    });
+    cli.push(performance.now() - t0);
+    const t1 = performance.now();
+    await controlStatus(socket);
+    api.push(performance.now() - t1);
+  }
+  return { cliMs: median(cli), apiMs: median(api) };
+}
+
+/**
+ * Freezes every stream at once and polls the daemon's SQLite (read-only, every 100 ms) for each
+ * camera's first transition away from online; latency = first sight − freeze command.
+ */
+export async function stalls(stateDir: string, n: number, freeze: () => Promise<void>) {
+  const db = new Database(join(stateDir, 'camgate.db'), { readonly: true, fileMustExist: true });
+  try {
+    const from = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM transitions').get() as { m: number }).m;
+    const query = db.prepare(
+      "SELECT DISTINCT camera_id AS c FROM transitions WHERE id > ? AND from_status = 'online' AND to_status <> 'online'",
+    );
+    const seen = new Map<string, number>();
+    const t0 = performance.now();
+    await freeze();
+    while (seen.size < n && performance.now() - t0 < 60_000) {
+      const now = performance.now();
+      for (const { c } of query.all(from) as { c: string }[]) if (!seen.has(c)) seen.set(c, now - t0);
+      await sleep(100);
+    }
+    const ms = [...seen.values()];
+    return { p50: Math.round(percentile(ms, 50)), p95: Math.round(percentile(ms, 95)), detected: ms.length };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Restarts the broker (no persistence: every retained state is gone) and times, on a subscriber
+ * that reconnects every 100 ms, the daemon's birth and then all `n` camera states; reads the
+ * daemon's per-second event-loop maxima over that span.
+ */
+export async function reconnect(broker: Broker, socket: string, n: number) {
+  const sub = connect(broker.url, {
+    clientId: `bench-sub-${process.pid}`,
+    reconnectPeriod: 100,
+    clean: true,
+  });
+  const states = new Set<string>();
+  let upAt = 0;
+  let birthAt = 0;
+  let lastAt = 0;
+  sub.on('message', (topic, payload) => {
+    if (!upAt) return;
+    if (topic.endsWith('/status') && !birthAt && String(payload).includes('"online"'))
+      birthAt = performance.now();
+    if (topic.includes('/cameras/') && topic.endsWith('/state')) {
+      states.add(topic);
+      lastAt = performance.now();
+    }
+  });
+  sub.on('connect', () => sub.subscribe('camgate/v1/bench-site/gw-bench/#', { qos: 1 }));
+  await new Promise((ok) => sub.once('connect', ok));
+  await sleep(2000);
+  await broker.stop();
+  await sleep(3000);
+  const wallUp = Date.now();
+  await broker.launch();
+  upAt = performance.now();
+  while ((states.size < n || !birthAt) && performance.now() - upAt < 120_000) await sleep(100);
+  await sleep(1500);
+  const loop = (await controlStatus(socket)).eventLoop;
+  sub.end(true);
+  const during = (loop?.perSecond ?? []).filter((s) => Date.parse(s.at) >= wallUp - 1000);
+  return {
+    birthAfterBrokerUpS: birthAt ? Number(((birthAt - upAt) / 1000).toFixed(2)) : null,
+    statesAfterBirthS: birthAt && lastAt ? Number(((lastAt - birthAt) / 1000).toFixed(2)) : null,
+    states: states.size,
+    loopMaxMs: Math.max(0, ...during.map((s) => s.maxMs)),
+  };
+}

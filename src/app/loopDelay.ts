@@ -1,0 +1,53 @@
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
+import type { Service } from '../shared/service.js';
+import type { StatusBoard } from './statusBoard.js';
+
+/** Sampling timer of the histogram: coarse on purpose, a block worth reporting is ≥ 50 ms (#14). */
+const RESOLUTION_MS = 20;
+const SECONDS_KEPT = 120;
+
+export interface LoopDelaySecond {
+  readonly at: string;
+  readonly maxMs: number;
+}
+
+/**
+ * How long the event loop was blocked, per second, for the last two minutes: the `eventLoop`
+ * section of `camgate status --json`. Issue #14 asks that publishing 1,024 camera states after a
+ * broker reconnect never blocks the loop for more than 50 ms; this is how the bench (and an
+ * operator) sees it on the shipped daemon instead of a debug build.
+ */
+export class LoopDelayMonitor implements Service {
+  readonly name = 'loopDelay';
+  private histogram: IntervalHistogram | undefined;
+  private timer: TimerHandle | undefined;
+  private readonly seconds: LoopDelaySecond[] = [];
+
+  constructor(private readonly deps: { readonly clock: Clock; readonly board: StatusBoard }) {}
+
+  async start(): Promise<void> {
+    const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+    histogram.enable();
+    this.histogram = histogram;
+    this.timer = this.deps.clock.setInterval(() => this.roll(histogram), 1000);
+    this.deps.board.section('eventLoop', () => ({
+      resolutionMs: RESOLUTION_MS,
+      maxMs: Math.max(0, ...this.seconds.map((s) => s.maxMs)),
+      perSecond: this.seconds,
+    }));
+  }
+
+  async stop(): Promise<void> {
+    this.timer?.cancel();
+    this.histogram?.disable();
+  }
+
+  private roll(histogram: IntervalHistogram): void {
+    // The histogram records nanoseconds of delay beyond the sampling interval; 0 samples → max 0.
+    const maxMs = histogram.count > 0 ? Math.round(histogram.max / 1e6) : 0;
+    histogram.reset();
+    this.seconds.push({ at: isoTs(this.deps.clock.now()), maxMs });
+    if (this.seconds.length > SECONDS_KEPT) this.seconds.shift();
+  }
+}
