@@ -6,7 +6,9 @@
  * eight clients of one GStreamer RTSP server (fixtures/gst/rtsp_server.py).
  * Usage: npx tsx bench/daemon.ts [--n 0,64,256,1024] [--ffmpeg-max 256] [--stall-seconds 3]
  *        [--window 10] [--reconnect-from 1024] [--bin bin/camgate.js]
- *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs)
+ *        [--cpu-prof DIR]
+ *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs;
+ *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR)
  * Memory: PSS of the daemon's process tree (/proc/PID/smaps_rollup); CPU: utime+stime of the same
  * processes over the window, % of one core. Latencies (stall, status, reconnect) are wall-clock on
  * a shared box and vary with its load.
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     'reconnect-from': { type: 'string', default: '1024' },
     gst: { type: 'string', default: '8' },
     bin: { type: 'string', default: 'bin/camgate.js' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const STALL_S = Number(values['stall-seconds']);
@@ -115,7 +118,12 @@ async function runN(n: number): Promise<Row> {
     cameras: src.cameras,
   });
   const socket = join(dir, 'control.sock');
-  const daemon = startDaemon(BIN, configPath);
+  const profile = values['cpu-prof'];
+  const daemon = startDaemon(
+    BIN,
+    configPath,
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profile)}`] : [],
+  );
   const pid = daemon.pid ?? 0;
   try {
     const t0 = performance.now();

@@ -128,8 +128,8 @@ export function writeConfig(
 }
 
 /** `camgate run` from bin/ (the built dist/ beside it), as systemd would run it. */
-export function startDaemon(bin: string, configPath: string): ChildProcess {
-  const child = spawn(process.execPath, [bin, 'run', '--config', configPath], {
+export function startDaemon(bin: string, configPath: string, nodeFlags: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, bin, 'run', '--config', configPath], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -86,7 +86,7 @@ export class Daemon {
     this.ctx = ctx;
     boardFollowsDirectory(ctx);
     const services: Service[] = [];
-    for (const wire of this.deps.wirings ?? defaultWirings) services.push(...wire(ctx));
+    for (const wire of this.deps.wirings ?? defaultWirings) services.push(...(await wire(ctx)));
     this.registerCoreRoutes(ctx, boots);
     services.push(new LoopDelayMonitor({ clock, board }), control);
     for (const service of services) {

@@ -32,6 +32,8 @@ export interface HealthServiceDeps {
   readonly bootId: string;
   /** The store's disk-full guard: transitions wait in memory while the database's disk is full. */
   readonly writes?: PendingWrites;
+  /** One commit for the writes of `fn` (`Store.batch`): a tick that stalls 1,024 cameras (#14). */
+  readonly batch?: <T>(fn: () => T) => T;
   /** Wall ms this boot started: where the previous boot's open outages end at the latest. */
   readonly startedAt: number;
   /** The camera directory at start (cameras listed by earlier boots). */
@@ -197,7 +199,11 @@ export class HealthService implements Service {
       );
       bus.emit('health.clockJump', { jumpMs: jump, at: reading.wall });
     }
-    for (const id of this.cameras.keys()) this.apply(id, { type: 'tick' });
+    const all = (): void => {
+      for (const id of this.cameras.keys()) this.apply(id, { type: 'tick' });
+    };
+    if (this.deps.batch) this.deps.batch(all);
+    else all();
   }
 
   /**

@@ -18,8 +18,10 @@ export interface WiringContext extends AppContext {
 /**
  * Each module contributes its services here, in start order (inventory before streams before
  * health before uplink). `app/` is the only place that connects one module's events to another.
+ * A wiring whose code only some configurations need imports it when it runs and returns a promise
+ * (recording: #14, the idle daemon carried the recorder and fluent-ffmpeg with recording off).
  */
-export type Wiring = (ctx: WiringContext) => Service[];
+export type Wiring = (ctx: WiringContext) => Service[] | Promise<Service[]>;
 
 export const wirings: readonly Wiring[] = [
   wireDiscovery,

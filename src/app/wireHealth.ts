@@ -20,6 +20,7 @@ export function wireHealth(ctx: WiringContext): Service[] {
     rules: { ...ctx.config.health, ...CRASH_LOOP_DEFAULTS },
     bootId: ctx.bootId,
     writes: ctx.store.writes,
+    batch: (fn) => ctx.store.batch(fn),
     startedAt: ctx.startedAt,
     cameras: () => ctx.cameras.all(),
   });

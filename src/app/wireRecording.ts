@@ -1,20 +1,25 @@
 import { ownRecordingWanted, recordingWanted } from '../recording/recordingPlans.js';
-import { RecordingService } from '../recording/recordingService.js';
 import type { Service } from '../shared/service.js';
-import { RecordingRepo } from '../store/recordingRepo.js';
-import { probeSegment } from '../streams/ffmpeg/recorderProbe.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
-import { recordingPlanner } from './recordingPlanner.js';
-import { loadStorageAlarms, saveStorageAlarmsOnChange } from './savedStorageAlarms.js';
 
 /**
  * Recording: one service for the site, for the cameras in the directory; status goes to the
- * board, gaps to the outages table, storage to `status.recording`.
+ * board, gaps to the outages table, storage to `status.recording`. Its code (the recorder,
+ * fluent-ffmpeg, the edge probes) loads only when the config asks for recording (#14).
  */
-export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
+export const wireRecording: Wiring = async (ctx: WiringContext): Promise<Service[]> => {
   const { config } = ctx;
   if (!recordingWanted(config)) return [];
+  const [{ RecordingService }, { RecordingRepo }, { probeSegment }, { recordingPlanner }, saved] =
+    await Promise.all([
+      import('../recording/recordingService.js'),
+      import('../store/recordingRepo.js'),
+      import('../streams/ffmpeg/recorderProbe.js'),
+      import('./recordingPlanner.js'),
+      import('./savedStorageAlarms.js'),
+    ]);
+  const { loadStorageAlarms, saveStorageAlarmsOnChange } = saved;
   const repo = new RecordingRepo(ctx.store.db, ctx.bootId);
   const closed = repo.closeLeftovers(ctx.clock.now());
   if (closed > 0) ctx.log.info({ closed }, 'closed recording gaps left open by the previous boot');

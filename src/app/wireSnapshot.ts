@@ -7,7 +7,6 @@ import { CamgateError } from '../shared/errors.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { type FfmpegTransport, otherTransport } from '../streams/ffmpeg/rtspTransport.js';
-import { grabFrame } from '../streams/ffmpeg/snapshot.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 
@@ -112,6 +111,8 @@ async function snapshotOf(
   if (!profile)
     throw new CamgateError('SNAPSHOT', `${camera.id}: no snapshot URI and no stream (${fallbackReason})`);
   try {
+    // fluent-ffmpeg and its helpers load with the first stream frame asked for, not with the daemon (#14).
+    const { grabFrame } = await import('../streams/ffmpeg/snapshot.js');
     const jpeg = await grabFrame(
       { clock: ctx.clock },
       {

@@ -25,7 +25,7 @@ export function wireStreams(ctx: WiringContext): Service[] {
   };
   for (const camera of ctx.cameras.all()) track(camera);
   const monitor = new StreamMonitor(
-    { clock: ctx.clock, net: ctx.net, log, events: ctx.bus },
+    { clock: ctx.clock, net: ctx.net, log, events: ctx.bus, aroundTick: (fire) => ctx.store.batch(fire) },
     { stallSeconds: ctx.config.health.stallSeconds, udpPortRange: ctx.config.streams.udpPortRange },
     [...targets.values()],
   );

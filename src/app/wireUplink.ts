@@ -106,6 +106,17 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     }),
   );
   board.section('uplink', () => ({ ...service.status(), outage: outages.current() }));
+  // One summary for the cameras that changed together: the health tick settles a mass stall of
+  // 1,024 cameras in one task, and each summary reads every row (#14).
+  let summaryQueued = false;
+  const summarySoon = (): void => {
+    if (summaryQueued) return;
+    summaryQueued = true;
+    queueMicrotask(() => {
+      summaryQueued = false;
+      service.publishSummary();
+    });
+  };
   return {
     name: 'uplink',
     async start(signal) {
@@ -122,7 +133,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
         // Health announces every change of what the centre sees of a camera, once the board holds it.
         bus.on('camera.state', (s) => {
           service.publishCamera(s.cameraId);
-          service.publishSummary();
+          summarySoon();
         }),
       );
       await service.start(signal);
@@ -141,8 +152,10 @@ function uplinkService(ctx: WiringContext, options: UplinkWiringOptions, log: Lo
   let lastLink:
     | { connected: boolean; centre: CentreState | undefined; cause?: UplinkOutageCause }
     | undefined;
+  const repo = new OutboxRepo(store.db, config.mqtt.outboxMaxBytes);
+  store.writes.onRollback(() => repo.recount());
   const outbox = new EventOutbox({
-    repo: new OutboxRepo(store.db, config.mqtt.outboxMaxBytes),
+    repo,
     log,
     onAppend: () => service.drainer.wake(),
     writes: store.writes,
@@ -158,6 +171,7 @@ function uplinkService(ctx: WiringContext, options: UplinkWiringOptions, log: Lo
     outbox,
     kv: store,
     cameras: () => board.allCameras(),
+    camera: (id) => board.camera(id),
     planned: config.site.planned,
     handlers: options.handlers ?? controlHandlers(ctx),
     tuning: options.tuning,

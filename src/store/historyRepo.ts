@@ -34,7 +34,19 @@ export const OUTAGE_COLS = `o.id, o.camera_id AS cameraId, o.kind, o.cause, o.st
  * figures are computed from these rows by report/compute.ts alone (`camgate report`).
  */
 export class HistoryRepo {
+  /** Prepared once: a mass stall records 1,024 transitions in one go (#14). */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Db) {}
+
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   /**
    * One SQLite transaction: the transition row plus the outage its edge opens or closes. The edge
@@ -44,44 +56,40 @@ export class HistoryRepo {
     // STRICT INTEGER columns: performance.now() is fractional, and a REAL there is a write error.
     const t = { ...input, wallMs: Math.round(input.wallMs), monoMs: Math.round(input.monoMs) };
     return this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO transitions (camera_id, at, at_ms, from_status, to_status, reasons_json, evidence_json, boot_id)
+      this.prepare(
+        `INSERT INTO transitions (camera_id, at, at_ms, from_status, to_status, reasons_json, evidence_json, boot_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          t.cameraId,
-          isoTs(t.wallMs),
-          t.wallMs,
-          t.from,
-          t.to,
-          JSON.stringify(t.reasons),
-          t.evidence === undefined ? null : JSON.stringify(t.evidence),
-          t.bootId,
-        );
+      ).run(
+        t.cameraId,
+        isoTs(t.wallMs),
+        t.wallMs,
+        t.from,
+        t.to,
+        JSON.stringify(t.reasons),
+        t.evidence === undefined ? null : JSON.stringify(t.evidence),
+        t.bootId,
+      );
       const open = this.openOutage(t.cameraId);
       if (t.outage === 'start' && !open) {
-        const id = this.db
-          .prepare(
-            `INSERT INTO outages (camera_id, kind, cause, started_at, started_ms, started_mono_ms, boot_id)
+        const id = this.prepare(
+          `INSERT INTO outages (camera_id, kind, cause, started_at, started_ms, started_mono_ms, boot_id)
              VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            t.cameraId,
-            KIND,
-            t.cause ?? 'camera_offline',
-            isoTs(t.wallMs),
-            t.wallMs,
-            t.monoMs,
-            t.bootId,
-          ).lastInsertRowid;
+        ).run(
+          t.cameraId,
+          KIND,
+          t.cause ?? 'camera_offline',
+          isoTs(t.wallMs),
+          t.wallMs,
+          t.monoMs,
+          t.bootId,
+        ).lastInsertRowid;
         return { opened: this.outageById(Number(id)) };
       }
       if (t.outage === 'end' && open) {
         return { closed: this.closeOutage(open, 'restored', t) };
       }
       if (t.outage === undefined && t.stillDown && open && t.cause !== undefined && t.cause !== open.cause) {
-        this.db.prepare('UPDATE outages SET cause = ? WHERE id = ?').run(t.cause, open.id);
+        this.prepare('UPDATE outages SET cause = ? WHERE id = ?').run(t.cause, open.id);
       }
       return {};
     })();
@@ -93,9 +101,9 @@ export class HistoryRepo {
       open.bootId === now.bootId && open.startedMonoMs !== null
         ? now.monoMs - open.startedMonoMs
         : this.wallDuration(open, now.wallMs);
-    this.db
-      .prepare('UPDATE outages SET ended_at = ?, ended_ms = ?, duration_ms = ?, end_reason = ? WHERE id = ?')
-      .run(isoTs(now.wallMs), Math.round(now.wallMs), Math.max(0, Math.round(duration)), reason, open.id);
+    this.prepare(
+      'UPDATE outages SET ended_at = ?, ended_ms = ?, duration_ms = ?, end_reason = ? WHERE id = ?',
+    ).run(isoTs(now.wallMs), Math.round(now.wallMs), Math.max(0, Math.round(duration)), reason, open.id);
     return this.outageById(open.id);
   }
 
@@ -107,20 +115,16 @@ export class HistoryRepo {
   closeRebootGaps(bootId: string, startedWallMs: number): RebootGapResult | undefined {
     return this.db.transaction(() => {
       const boots = new BootRepo(this.db);
-      const stale = this.db
-        .prepare(
-          `SELECT ${OUTAGE_COLS}, b.last_alive_ms AS lastAliveMs FROM outages o
+      const stale = this.prepare(
+        `SELECT ${OUTAGE_COLS}, b.last_alive_ms AS lastAliveMs FROM outages o
              LEFT JOIN boots b USING (boot_id) WHERE o.ended_at IS NULL AND o.boot_id != ?`,
-        )
-        .all(bootId) as (OutageRow & { lastAliveMs: number | null })[];
+      ).all(bootId) as (OutageRow & { lastAliveMs: number | null })[];
       const closed = stale.map((o) => {
         const endMs = Math.max(o.startedMs, o.lastAliveMs ?? startedWallMs);
         const duration = this.wallDuration(o, endMs);
-        this.db
-          .prepare(
-            "UPDATE outages SET ended_at = ?, ended_ms = ?, duration_ms = ?, end_reason = 'gap_reboot' WHERE id = ?",
-          )
-          .run(isoTs(endMs), endMs, duration, o.id);
+        this.prepare(
+          "UPDATE outages SET ended_at = ?, ended_ms = ?, duration_ms = ?, end_reason = 'gap_reboot' WHERE id = ?",
+        ).run(isoTs(endMs), endMs, duration, o.id);
         return this.outageById(o.id);
       });
       const prev = boots.previous(bootId);
@@ -131,76 +135,66 @@ export class HistoryRepo {
         toMs: startedWallMs,
         clean: prev.stoppedAt !== null,
       };
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO reboot_gaps (boot_id, previous_boot_id, from_ms, to_ms, clean, open_outages)
+      this.prepare(
+        `INSERT OR IGNORE INTO reboot_gaps (boot_id, previous_boot_id, from_ms, to_ms, clean, open_outages)
            VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(bootId, gap.previousBootId, gap.fromMs, Math.round(gap.toMs), gap.clean ? 1 : 0, closed.length);
+      ).run(bootId, gap.previousBootId, gap.fromMs, Math.round(gap.toMs), gap.clean ? 1 : 0, closed.length);
       return { ...gap, closed };
     })();
   }
 
   recordClockJump(bootId: string, wallMs: number, monoMs: number, jumpMs: number): void {
-    this.db
-      .prepare('INSERT INTO clock_jumps (boot_id, at, at_ms, at_mono_ms, jump_ms) VALUES (?, ?, ?, ?, ?)')
-      .run(bootId, isoTs(wallMs), Math.round(wallMs), Math.round(monoMs), Math.round(jumpMs));
+    this.prepare(
+      'INSERT INTO clock_jumps (boot_id, at, at_ms, at_mono_ms, jump_ms) VALUES (?, ?, ?, ?, ?)',
+    ).run(bootId, isoTs(wallMs), Math.round(wallMs), Math.round(monoMs), Math.round(jumpMs));
   }
 
   clockJumps(limit = 100): ClockJumpRow[] {
-    return this.db
-      .prepare('SELECT boot_id AS bootId, at, jump_ms AS jumpMs FROM clock_jumps ORDER BY id DESC LIMIT ?')
-      .all(limit) as ClockJumpRow[];
+    return this.prepare(
+      'SELECT boot_id AS bootId, at, jump_ms AS jumpMs FROM clock_jumps ORDER BY id DESC LIMIT ?',
+    ).all(limit) as ClockJumpRow[];
   }
 
   /** The camera's open stream outage; recording and uplink outages in the same table are not ours. */
   openOutage(cameraId: string): OutageRow | undefined {
-    return this.db
-      .prepare(
-        `SELECT ${OUTAGE_COLS} FROM outages o
+    return this.prepare(
+      `SELECT ${OUTAGE_COLS} FROM outages o
           WHERE camera_id = ? AND kind = '${KIND}' AND ended_at IS NULL ORDER BY id DESC LIMIT 1`,
-      )
-      .get(cameraId) as OutageRow | undefined;
+    ).get(cameraId) as OutageRow | undefined;
   }
 
   /** Outages that overlap [sinceMs, now), oldest first; `kind`: stream, recording or uplink only. */
   outages(filter: { cameraId?: string; kind?: string; sinceMs?: number; limit?: number } = {}): OutageRow[] {
-    return this.db
-      .prepare(
-        `SELECT ${OUTAGE_COLS} FROM outages o
+    return this.prepare(
+      `SELECT ${OUTAGE_COLS} FROM outages o
           WHERE (@camera IS NULL OR camera_id = @camera)
             AND (@kind IS NULL OR kind = @kind)
             AND (@since IS NULL OR ended_ms IS NULL OR ended_ms >= @since)
           ORDER BY started_ms, id LIMIT @limit`,
-      )
-      .all({
-        camera: filter.cameraId ?? null,
-        kind: filter.kind ?? null,
-        since: filter.sinceMs ?? null,
-        limit: filter.limit ?? 10_000,
-      }) as OutageRow[];
+    ).all({
+      camera: filter.cameraId ?? null,
+      kind: filter.kind ?? null,
+      since: filter.sinceMs ?? null,
+      limit: filter.limit ?? 10_000,
+    }) as OutageRow[];
   }
 
   transitions(cameraId: string, limit = 10): TransitionRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT id, camera_id AS cameraId, at, from_status AS "from", to_status AS "to", reasons_json AS reasonsJson,
+    const rows = this.prepare(
+      `SELECT id, camera_id AS cameraId, at, from_status AS "from", to_status AS "to", reasons_json AS reasonsJson,
                 boot_id AS bootId
            FROM transitions WHERE camera_id = ? ORDER BY id DESC LIMIT ?`,
-      )
-      .all(cameraId, limit) as (Omit<TransitionRow, 'reasons'> & { reasonsJson: string })[];
+    ).all(cameraId, limit) as (Omit<TransitionRow, 'reasons'> & { reasonsJson: string })[];
     return rows.map(({ reasonsJson, ...r }) => ({ ...r, reasons: parseReasons(reasonsJson) }));
   }
 
   /** Whether the camera has any history here (or is in the persisted inventory). */
   knowsCamera(cameraId: string): boolean {
-    const row = this.db
-      .prepare(
-        `SELECT 1 AS ok WHERE EXISTS (SELECT 1 FROM transitions WHERE camera_id = @id)
+    const row = this.prepare(
+      `SELECT 1 AS ok WHERE EXISTS (SELECT 1 FROM transitions WHERE camera_id = @id)
             OR EXISTS (SELECT 1 FROM outages WHERE camera_id = @id)
             OR EXISTS (SELECT 1 FROM cameras WHERE id = @id)`,
-      )
-      .get({ id: cameraId });
+    ).get({ id: cameraId });
     return row !== undefined;
   }
 
@@ -209,16 +203,14 @@ export class HistoryRepo {
    * boot after it started, so a step is not counted as down time.
    */
   private wallDuration(o: OutageRow, endWallMs: number): number {
-    const row = this.db
-      .prepare(
-        'SELECT COALESCE(SUM(jump_ms), 0) AS steps FROM clock_jumps WHERE boot_id = ? AND at_mono_ms >= ?',
-      )
-      .get(o.bootId, o.startedMonoMs ?? 0) as { steps: number };
+    const row = this.prepare(
+      'SELECT COALESCE(SUM(jump_ms), 0) AS steps FROM clock_jumps WHERE boot_id = ? AND at_mono_ms >= ?',
+    ).get(o.bootId, o.startedMonoMs ?? 0) as { steps: number };
     return Math.max(0, endWallMs - o.startedMs - row.steps);
   }
 
   private outageById(id: number): OutageRow {
-    const row = this.db.prepare(`SELECT ${OUTAGE_COLS} FROM outages o WHERE id = ?`).get(id) as
+    const row = this.prepare(`SELECT ${OUTAGE_COLS} FROM outages o WHERE id = ?`).get(id) as
       | OutageRow
       | undefined;
     if (!row) throw new CamgateError('INTERNAL', `outage ${id} vanished inside its own transaction`);

@@ -83,12 +83,9 @@ export class OutboxRepo {
     private readonly db: Db,
     private readonly maxBytes: number,
   ) {
-    const agg = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outbox').get() as {
-      n: number;
-      b: number;
-    };
-    this.totalRows = agg.n;
-    this.totalBytes = agg.b;
+    this.totalRows = 0;
+    this.totalBytes = 0;
+    this.recount();
     this.insertStmt = db.prepare(
       `INSERT INTO outbox (event_id, type, camera_id, payload, bytes, priority, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -139,6 +136,19 @@ export class OutboxRepo {
       this.totalBytes = bytes;
       throw err;
     }
+  }
+
+  /**
+   * Reads the running totals from the table again: after a batch (`PendingWrites.batch`) whose
+   * commit failed, appends that counted themselves inside it were rolled back.
+   */
+  recount(): void {
+    const agg = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM outbox').get() as {
+      n: number;
+      b: number;
+    };
+    this.totalRows = agg.n;
+    this.totalBytes = agg.b;
   }
 
   /** Highest seq still in the outbox, 0 when empty. */

@@ -127,6 +127,11 @@ export class Store {
       .run(key, value);
   }
 
+  /** Many writes, one commit: see `PendingWrites.batch`. */
+  batch<T>(fn: () => T): T {
+    return this.writes.batch(this.db, fn);
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
     if (!this.closed) this.highWaterFile?.close();

@@ -13,6 +13,8 @@ export interface StreamMonitorDeps {
   readonly net: Net;
   readonly log: Log;
   readonly events: EventBus;
+  /** Runs each shared tick (every session's stall check and sample): `Store.batch` in the daemon. */
+  readonly aroundTick?: (fire: () => void) => void;
 }
 
 export interface StreamMonitorOptions extends Partial<SupervisorOptions> {
@@ -52,7 +54,12 @@ export class StreamMonitor implements Service {
   ) {
     const tickMs = options.tickMs ?? Math.min(250, (options.stallSeconds * 1000) / 8);
     const log = deps.log.child({ module: 'streams' });
-    this.ticker = new Ticker(deps.clock, tickMs, (err) => log.error({ err }, 'stream tick failed'));
+    this.ticker = new Ticker(
+      deps.clock,
+      tickMs,
+      (err) => log.error({ err }, 'stream tick failed'),
+      deps.aroundTick,
+    );
     const { udpPortRange, ...rest } = options;
     this.options = { ...DEFAULTS, ...rest, stallMs: options.stallSeconds * 1000 };
     this.udpPorts = new UdpPortPool(deps.net, udpPortRange);

@@ -15,11 +15,16 @@ export class Ticker {
     private readonly onError: (err: unknown) => void = (err) => {
       throw err;
     },
+    /**
+     * Runs each tick (all listeners, synchronously): the daemon passes its store's batch, so what
+     * one tick finds (1,024 stalls at once) is committed together, not with 1,024 fsyncs (#14).
+     */
+    private readonly around: (fire: () => void) => void = (fire) => fire(),
   ) {}
 
   add(fn: (nowMs: number) => void): () => void {
     this.listeners.add(fn);
-    this.timer ??= this.clock.setInterval(() => this.fire(), this.periodMs);
+    this.timer ??= this.clock.setInterval(() => this.around(() => this.fire()), this.periodMs);
     return () => {
       this.listeners.delete(fn);
       if (this.listeners.size === 0) {

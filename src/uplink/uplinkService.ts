@@ -41,6 +41,8 @@ export interface UplinkDeps {
   readonly outbox: EventOutbox;
   readonly kv: { getKv(key: string): string | undefined; setKv(key: string, value: string): void };
   readonly cameras: () => readonly CameraStatusRow[];
+  /** One camera's row without reading them all (a mass stall republishes 1,024 cameras one by one). */
+  readonly camera?: (cameraId: string) => CameraStatusRow | undefined;
   readonly planned?: PlannedCounts;
   readonly handlers?: CommandHandlers;
   /** Called when the link or the centre's state changes, before the service republishes state. */
@@ -142,7 +144,9 @@ export class UplinkService implements Service {
   }
 
   publishCamera(cameraId: string): void {
-    const row = this.deps.cameras().find((r) => r.cameraId === cameraId);
+    const row = this.deps.camera
+      ? this.deps.camera(cameraId)
+      : this.deps.cameras().find((r) => r.cameraId === cameraId);
     if (row) this.publish(this.topics.cameraState(cameraId), cameraStatePayload(row, this.nowIso()), 1, true);
   }
 

@@ -37,6 +37,7 @@ export class RtspSession {
   readonly closed: Promise<CloseReason>;
   private resolveClosed!: (reason: CloseReason) => void;
   private currentPhase: SessionPhase = 'idle';
+  private reason: CloseReason | undefined;
   private error: CamgateError | undefined;
   private client: RtspClient | undefined;
   private socket: Socket | undefined;
@@ -81,6 +82,11 @@ export class RtspSession {
   /** Why the session closed, when it closed on an error. */
   get closeError(): CamgateError | undefined {
     return this.error;
+  }
+
+  /** Why the session closed, from the `closed` phase on (what `closed` resolves with). */
+  get closeReason(): CloseReason | undefined {
+    return this.reason;
   }
 
   /** The RTP transport SETUP settled on; undefined before. */
@@ -305,6 +311,7 @@ export class RtspSession {
     if (this.currentPhase === 'closed') return;
     const phase = this.currentPhase;
     this.error = err;
+    this.reason = reason;
     this.currentPhase = 'closed';
     this.untick?.();
     this.untick = undefined;
