@@ -14,6 +14,7 @@ import { type HourlyMetrics, MetricsAggregate } from './metricsAggregate.js';
 import type { StatusPayload } from './payloads.js';
 import { raceTimeout } from './raceTimeout.js';
 import { cameraStatePayload, metricsPayload, type PlannedCounts, summaryPayload } from './statePayloads.js';
+import { StatePublisher } from './statePublisher.js';
 import { type Topics, topicsFor } from './topics.js';
 
 export interface UplinkTuning {
@@ -80,6 +81,7 @@ export class UplinkService implements Service {
   private connectedSince: number | undefined;
   /** Metrics sampled while offline, folded into hourly aggregates for the outbox. */
   private readonly offlineMetrics = new MetricsAggregate();
+  private readonly states: StatePublisher;
 
   constructor(private readonly deps: UplinkDeps) {
     this.topics = topicsFor(deps.siteId, deps.gatewayId);
@@ -95,6 +97,11 @@ export class UplinkService implements Service {
         replayRatePerSecond: this.tuning.replayRatePerSecond,
         ackBatch: 256,
       },
+    });
+    this.states = new StatePublisher({
+      clock: deps.clock,
+      ids: () => deps.cameras().map((r) => r.cameraId),
+      publishOne: (id) => this.publishCamera(id),
     });
     this.connection = new BrokerConnection({
       clock: deps.clock,
@@ -118,7 +125,7 @@ export class UplinkService implements Service {
   async start(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => this.abort.abort(signal.reason), { once: true });
     const { clock, mqtt } = this.deps;
-    this.timers.push(clock.setInterval(() => this.publishAllState(), mqtt.heartbeatSeconds * 1000));
+    this.timers.push(clock.setInterval(() => void this.publishAllState(), mqtt.heartbeatSeconds * 1000));
     this.timers.push(clock.setInterval(() => this.publishMetrics(), mqtt.metricsSeconds * 1000));
     this.connection.start();
   }
@@ -164,17 +171,15 @@ export class UplinkService implements Service {
     );
   }
 
-  publishAllState(): void {
-    for (const row of this.deps.cameras()) {
-      this.publish(this.topics.cameraState(row.cameraId), cameraStatePayload(row, this.nowIso()), 1, true);
-    }
-    this.publishSummary();
+  /** Every camera's retained state, in slices (`StatePublisher`), then the summary. */
+  async publishAllState(): Promise<void> {
+    if (await this.states.publishAll()) this.publishSummary();
   }
 
   /** Birth again plus all retained state (the `rebirth` command; the centre lost its retained view). */
   async rebirth(): Promise<{ bdSeq: number }> {
     this.publish(this.topics.status, this.statusPayload('online'), 1, true);
-    this.publishAllState();
+    await this.publishAllState();
     return { bdSeq: this.bdSeq };
   }
 
@@ -227,10 +232,13 @@ export class UplinkService implements Service {
     this.deps.onLinkChange?.({ connected: true, centre: this.centre });
     // Order matters: birth, then current retained state, then the backlog (drainer).
     this.publish(this.topics.status, this.statusPayload('online'), 1, true);
-    this.publishAllState();
     // The offline hours (the current partial one too) join the backlog the drain is about to send.
     this.recordHours(this.offlineMetrics.take(this.deps.clock.now(), true));
-    this.drainer.run(session).catch((err: unknown) => {
+    const drain = async (): Promise<void> => {
+      await this.publishAllState();
+      if (!session.closed.aborted) await this.drainer.run(session);
+    };
+    drain().catch((err: unknown) => {
       // The backlog read failed (the database, not the link): the rows stay, and ending the session
       // retries through the reconnect backoff instead of leaving a connected uplink that never drains.
       this.deps.log.error({ err }, 'outbox drain failed; ending the session to retry');
@@ -299,7 +307,7 @@ export class UplinkService implements Service {
     this.deps.log.info({ centre: state }, 'centre state changed');
     this.centre = state;
     this.deps.onLinkChange?.({ connected: this.connected, centre: state });
-    this.publishAllState();
+    void this.publishAllState();
   }
 
   publishMetrics(): void {

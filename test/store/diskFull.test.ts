@@ -123,4 +123,50 @@ describe.skipIf(!isRoot)('database disk fills and frees (real tmpfs)', () => {
     expect(boots.alive('boot-1', now)).toBe(true);
     store.close();
   }, 60_000);
+
+  it('a batch (one commit for many writes, issue #14) whose commit fails on a full disk loses nothing', () => {
+    const dir = smallDisk();
+    let now = Date.UTC(2026, 11, 5, 10);
+    const store = Store.open({ dir, log: silentLog(), now: () => now });
+    cleanups.push(() => store.close());
+    const repo = new OutboxRepo(store.db, 256_000_000);
+    store.writes.onRollback(() => repo.recount());
+    const outbox = new EventOutbox({
+      repo,
+      log: silentLog(),
+      onAppend: () => undefined,
+      writes: store.writes,
+    });
+    const filler = fill(dir);
+    // Batches of 64 kept events, as one stream tick finding 64 stalls: the WAL write of a COMMIT
+    // is what hits the full disk, after every insert in it succeeded as a savepoint.
+    for (let b = 0; b < 40; b += 1)
+      store.batch(() => {
+        for (let i = 0; i < 64; i += 1) {
+          const n = b * 64 + i;
+          outbox.record({
+            type: 'outage.start',
+            cameraId: `cam-${n}`,
+            fields: { n, pad: 'x'.repeat(300) },
+            at: now,
+          });
+          now += 10;
+        }
+      });
+    expect(store.writes.state().diskFull).toBe(true);
+    fs.rmSync(filler);
+    expect(store.healthy()).toBe(true);
+    expect(store.writes.state()).toMatchObject({ diskFull: false, pending: 0, lost: 0 });
+    const rows = store.db
+      .prepare("SELECT payload FROM outbox WHERE type = 'outage.start' ORDER BY seq")
+      .all() as {
+      payload: string;
+    }[];
+    expect(rows.map((r) => (JSON.parse(r.payload) as { n: number }).n)).toEqual(
+      Array.from({ length: 320 }, (_, n) => n),
+    );
+    // The running totals were re-read after each rolled-back batch, not counted twice.
+    const agg = store.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number };
+    expect(repo.depth).toBe(agg.n);
+  }, 60_000);
 });
