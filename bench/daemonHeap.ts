@@ -66,19 +66,18 @@ async function snapshotWith(count: number, shards: SimShard[], broker: Broker) {
     const online = await waitOnline(join(dir, 'control.sock'), count, 120_000);
     await sleep(10_000);
     daemon.kill('SIGUSR2');
-    let file: string | undefined;
-    for (let i = 0; i < 600 && !file; i++) {
-      await sleep(500);
+    // Written in chunks with no end marker but the JSON's own end: parse until it is whole.
+    for (let i = 0; i < 600; i++) {
+      await sleep(1000);
       const found = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
-      // Written in one go by the daemon; wait until its size is stable.
-      if (found) {
-        const a = readFileSync(join(dir, found)).length;
-        await sleep(1000);
-        if (readFileSync(join(dir, found)).length === a) file = join(dir, found);
+      if (!found) continue;
+      try {
+        return { online, summary: summarize(join(dir, found)) };
+      } catch (err) {
+        if (!(err instanceof SyntaxError)) throw err;
       }
     }
-    if (!file) throw new Error('no heap snapshot written');
-    return { online, summary: summarize(file) };
+    throw new Error('no heap snapshot written');
   } finally {
     await stopChild(daemon);
     rmSync(dir, { recursive: true, force: true });
