@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { configEntryFor } from '../config/cameraEntry.js';
 import type { Config } from '../config/schema.js';
 import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
@@ -19,6 +20,7 @@ import {
   reconcile,
   type StoredCamera,
 } from './inventory.js';
+import { CapTracker, capInventory } from './inventoryCap.js';
 
 /** Where the inventory lives; `store/inventoryRepo.ts` implements it (discovery never sees SQL). */
 export interface InventoryStore {
@@ -78,9 +80,13 @@ export class DiscoveryService implements Service {
   private announced = false;
   private readonly gate: HelloGate;
   private capWarned = false;
+  private readonly cap: CapTracker;
+  /** Hellos from new devices not interrogated because the cap held (not distinct: a flood counts). */
+  private hellosAtCap = 0;
 
   constructor(private readonly deps: DiscoveryServiceDeps) {
     const h = deps.config.discovery.hello;
+    this.cap = new CapTracker(deps.config.discovery.maxCameras);
     this.gate = new HelloGate({
       perSourceMs: h.perSourceSeconds * 1000,
       globalPerMinute: h.perMinute,
@@ -148,6 +154,8 @@ export class DiscoveryService implements Service {
       hellos: { ...this.gate.stats(), droppedBeforeParse: this.listener?.dropped ?? 0 },
       maxCameras: this.deps.config.discovery.maxCameras,
       capReached: cameras.length >= this.deps.config.discovery.maxCameras,
+      capIgnored: this.cap.state().ignored,
+      hellosIgnoredAtCap: this.hellosAtCap,
     };
   }
 
@@ -254,6 +262,7 @@ export class DiscoveryService implements Service {
           'inventory cap reached; Hellos from new devices ignored',
         );
       this.capWarned = true;
+      this.hellosAtCap += 1;
       return;
     }
     // Rate-limited per source and overall, one at a time per device: a Hello flood must not become
@@ -308,6 +317,17 @@ export class DiscoveryService implements Service {
     }
   }
 
+  /** `discovery.cap` when the cap is crossed (either way) or more devices were left out. */
+  private reportCap(active: number, ignored: readonly string[], now: number): void {
+    const { changed, edge, state } = this.cap.update(active, ignored);
+    // Every sweep of a site over the cap leaves the same devices out: news only when the count grows.
+    if (ignored.length > 0 && changed)
+      this.deps.log.warn({ ...state, left: ignored.length }, 'inventory cap: new cameras left out');
+    if (edge === 'cleared') this.capWarned = false;
+    if (edge) this.deps.log.info({ ...state, edge }, `inventory cap ${edge}`);
+    if (changed) this.deps.bus.emit('discovery.cap', { ...state, ...(edge ? { edge } : {}), at: now });
+  }
+
   private prune(now: number): void {
     const days = this.deps.config.discovery.removedRetentionDays;
     const pruned = this.deps.inventory.pruneRemoved?.(isoTs(now - days * 86_400_000)) ?? 0;
@@ -318,12 +338,20 @@ export class DiscoveryService implements Service {
     const { clock, bus, config } = this.deps;
     const now = clock.now();
     const nowIso = isoTs(now);
-    const { next, events } = reconcile(this.deps.inventory.all(), results, {
+    const previous = this.deps.inventory.all();
+    const reconciled = reconcile(previous, results, {
       cameras: config.cameras,
       nowIso,
       missedSweepsBeforeRemoved: config.discovery.missedSweepsBeforeRemoved,
       partial,
     });
+    const { next, events, ignored } = capInventory(
+      reconciled,
+      previous,
+      config.discovery.maxCameras,
+      (c) =>
+        configEntryFor({ address: c.address, serial: c.serial, mac: c.mac }, config.cameras) !== undefined,
+    );
     this.deps.inventory.saveAll(next, nowIso);
     if (!partial) this.prune(now);
     for (const e of events) {
@@ -335,6 +363,7 @@ export class DiscoveryService implements Service {
     }
     if (!partial) this.announcePersisted(next, new Set(events.map((e) => e.camera.id)));
     this.reportDrift(next, results, nowIso, now);
+    this.reportCap(next.filter((c) => !c.removed).length, ignored, now);
     const count = (t: InventoryEvent['type']): number => events.filter((e) => e.type === t).length;
     return {
       at: nowIso,

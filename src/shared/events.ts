@@ -22,6 +22,20 @@ export interface CamgateEvents {
     readonly previous?: CameraRecord;
     readonly at: number;
   };
+  /**
+   * The inventory cap (`discovery.maxCameras`): emitted when it is reached or cleared (`edge`, once
+   * per crossing) and when more new devices were left out while it holds (no `edge`).
+   */
+  'discovery.cap': {
+    readonly maxCameras: number;
+    readonly reached: boolean;
+    /** Active cameras in the inventory. */
+    readonly cameras: number;
+    /** Distinct new devices left out since the cap was reached (on `cleared`: in that episode). */
+    readonly ignored: number;
+    readonly edge?: 'reached' | 'cleared';
+    readonly at: number;
+  };
   'camera.clockDrift': { readonly cameraId: string; readonly offsetMs: number; readonly at: number };
   'stream.sample': {
     readonly cameraId: string;

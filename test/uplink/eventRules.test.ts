@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../src/uplink/eventOutbox.js';
 import {
   clockDriftEvent,
   clockJumpEvent,
+  discoveryCapEvent,
   inventoryEvent,
   outageEvent,
   recordingEvent,
@@ -218,5 +219,30 @@ describe('camera clock drift as an outbox event', () => {
       priority: 0,
       at: AT,
     });
+  });
+});
+
+describe('the inventory cap as outbox events (#13 item 9)', () => {
+  const cap = { maxCameras: 2, cameras: 2, ignored: 3, at: RAISED_AT };
+  it('a crossing is discovery.cap_reached / discovery.cap_cleared, gateway-wide, kept over everything', () => {
+    expect(discoveryCapEvent({ ...cap, reached: true, edge: 'reached' })).toEqual({
+      type: 'discovery.cap_reached',
+      cameraId: null,
+      fields: { maxCameras: 2, cameras: 2, ignored: 3, seen: 5 },
+      priority: 2,
+      at: RAISED_AT,
+    });
+    expect(
+      discoveryCapEvent({ ...cap, cameras: 1, reached: false, edge: 'cleared', at: CLEARED_AT }),
+    ).toMatchObject({
+      type: 'discovery.cap_cleared',
+      fields: { maxCameras: 2, cameras: 1, ignored: 3, seen: 4 },
+      priority: 2,
+      at: CLEARED_AT,
+    });
+  });
+
+  it('more devices left out while the cap holds are no event (the retained summary tells the count)', () => {
+    expect(discoveryCapEvent({ ...cap, reached: true })).toBeUndefined();
   });
 });
