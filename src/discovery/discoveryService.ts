@@ -9,6 +9,7 @@ import type { Net } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { type DiscoveryRun, discover, interrogateTargets } from './discover.js';
+import { DriftReport } from './driftReport.js';
 import { HelloGate } from './helloGate.js';
 import { HelloListener } from './helloListener.js';
 import { probeInterfaces } from './interfaces.js';
@@ -55,11 +56,6 @@ export interface SweepSummary {
  */
 export const EMPTY_SWEEP_RETRY_MS = 10_000;
 
-/** Clock drift beyond this is reported (`camera.clockDrift`): WS-Security and evidence timestamps depend on it. */
-export const CLOCK_DRIFT_MS = 5000;
-/** A drift that lasts is reported again after this long. */
-const DRIFT_REMINDER_MS = 86_400_000;
-
 /**
  * Periodic rediscovery (every `discovery.intervalSeconds`), Hello-triggered interrogation between
  * sweeps, and the persisted inventory. Emits `inventory.changed` and `camera.clockDrift`.
@@ -69,8 +65,7 @@ export class DiscoveryService implements Service {
   private timer: TimerHandle | undefined;
   private retry: TimerHandle | undefined;
   private retryDelayMs = EMPTY_SWEEP_RETRY_MS;
-  /** Last drift reported per camera. */
-  private readonly drifts = new Map<string, { offsetMs: number; at: number }>();
+  private readonly drift: DriftReport;
   private listener: HelloListener | undefined;
   private running: Promise<SweepSummary> | undefined;
   private last: SweepSummary | undefined;
@@ -87,6 +82,7 @@ export class DiscoveryService implements Service {
   constructor(private readonly deps: DiscoveryServiceDeps) {
     const h = deps.config.discovery.hello;
     this.cap = new CapTracker(deps.config.discovery.maxCameras);
+    this.drift = new DriftReport((d) => deps.bus.emit('camera.clockDrift', d));
     this.gate = new HelloGate({
       perSourceMs: h.perSourceSeconds * 1000,
       globalPerMinute: h.perMinute,
@@ -287,36 +283,6 @@ export class DiscoveryService implements Service {
     }
   }
 
-  /**
-   * `camera.clockDrift` for offsets measured in this sweep (a kept offset is no news), once per
-   * drift: again when it moves by more than the threshold, or as a daily reminder while it lasts,
-   * not on every sweep (288 events a day per camera at the default interval).
-   */
-  private reportDrift(
-    next: readonly StoredCamera[],
-    results: readonly Interrogation[],
-    nowIso: string,
-    now: number,
-  ): void {
-    const measured = new Set(
-      results.filter((r) => r.clockOffsetMs !== undefined).map((r) => r.target.address),
-    );
-    for (const c of next) {
-      const offset = c.record.clockOffsetMs;
-      const id = c.record.id;
-      if (c.removed || c.record.lastSeenAt !== nowIso || !measured.has(c.record.address)) continue;
-      if (offset === undefined || Math.abs(offset) <= CLOCK_DRIFT_MS) {
-        this.drifts.delete(id);
-        continue;
-      }
-      const prev = this.drifts.get(id);
-      if (prev && Math.abs(offset - prev.offsetMs) <= CLOCK_DRIFT_MS && now - prev.at < DRIFT_REMINDER_MS)
-        continue;
-      this.drifts.set(id, { offsetMs: offset, at: now });
-      this.deps.bus.emit('camera.clockDrift', { cameraId: id, offsetMs: offset, at: now });
-    }
-  }
-
   /** `discovery.cap` when the cap is crossed (either way) or more devices were left out. */
   private reportCap(active: number, ignored: readonly string[], now: number): void {
     const { changed, edge, state } = this.cap.update(active, ignored);
@@ -362,7 +328,7 @@ export class DiscoveryService implements Service {
       bus.emit('inventory.changed', { ...e, at: now });
     }
     if (!partial) this.announcePersisted(next, new Set(events.map((e) => e.camera.id)));
-    this.reportDrift(next, results, nowIso, now);
+    this.drift.report(next, results, nowIso, now);
     this.reportCap(next.filter((c) => !c.removed).length, ignored, now);
     const count = (t: InventoryEvent['type']): number => events.filter((e) => e.type === t).length;
     return {
