@@ -59,16 +59,18 @@ valid_id() {
 # init` leaves it). Checked, not set: on 2.0.11 `setDefaultACLAccess` answers success and changes
 # nothing. Receiving stays allowed by default there, which is harmless: a client receives only
 # what it could subscribe to.
-defaults=$(ctrl getDefaultACLAccess 2>/dev/null) || {
-  echo "$0: mosquitto_ctrl could not reach the broker's dynamic-security plugin" >&2
-  exit 1
-}
-for acl in publishClientSend subscribe; do
-  printf '%s\n' "$defaults" | grep -Eq "^$acl +: deny" || {
-    echo "$0: the broker's default $acl access is not deny; per-gateway roles would not bind" >&2
+check_defaults() {
+  defaults=$(ctrl getDefaultACLAccess 2>/dev/null) || {
+    echo "$0: mosquitto_ctrl could not reach the broker's dynamic-security plugin" >&2
     exit 1
   }
-done
+  for acl in publishClientSend subscribe; do
+    printf '%s\n' "$defaults" | grep -Eq "^$acl +: deny" || {
+      echo "$0: the broker's default $acl access is not deny; per-gateway roles would not bind" >&2
+      exit 1
+    }
+  done
+}
 
 case "$mode" in
 gateway)
@@ -77,6 +79,7 @@ gateway)
     echo "$0: site and gateway ids must be one topic level (no / + #): '$1' '$2'" >&2
     exit 2
   }
+  check_defaults
   user="$1/$2"
   role="gateway:$user"
   base="camgate/v1/$user"
@@ -95,6 +98,7 @@ gateway)
   ;;
 centre)
   [ "$#" -le 1 ] || usage
+  check_defaults
   user=${1:-centre}
   ctrl createRole centre
   ctrl addRoleACL centre subscribePattern "camgate/v1/#" allow

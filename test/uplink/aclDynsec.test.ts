@@ -25,17 +25,29 @@ const pw = (name: string) => `pw-${name.replace('/', '-')}-7`;
  * dynsec init` (an admin, default deny), then config/mosquitto-dynsec-gateway.sh for the centre and
  * one role per gateway (Mosquitto 2.0's plugin has no %u). Three sites share the gateway id nvr-01.
  */
-async function dynsecSite(): Promise<{ broker: Broker; centre: Centre; ctrl: string[] }> {
-  const broker = await useBroker({
+async function dynsecBroker(defaults: Record<string, boolean> = {}): Promise<Broker> {
+  return await useBroker({
     extra: (dir) => {
       // What an operator does once, offline: an admin and the plugin's default-deny file.
       const file = path.join(dir, 'dynamic-security.json');
       execFileSync('mosquitto_ctrl', ['dynsec', 'init', file, 'admin', ADMIN_PW], { stdio: 'ignore' });
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { defaultACLAccess: Record<string, boolean> };
+      Object.assign(doc.defaultACLAccess, defaults);
+      fs.writeFileSync(file, JSON.stringify(doc));
       return ['allow_anonymous false', `plugin ${PLUGIN}`, `plugin_opt_config_file ${file}`];
     },
     persistence: false,
   });
-  const ctrl = ['-h', '127.0.0.1', '-p', String(broker.port), '-u', 'admin', '-P', ADMIN_PW];
+}
+
+const ctrlOptions = (broker: Broker): string[] => [
+  ...['-h', '127.0.0.1', '-p', String(broker.port)],
+  ...['-u', 'admin', '-P', ADMIN_PW],
+];
+
+async function dynsecSite(): Promise<{ broker: Broker; centre: Centre; ctrl: string[] }> {
+  const broker = await dynsecBroker();
+  const ctrl = ctrlOptions(broker);
   const script = async (...args: string[]): Promise<string> => {
     const child = run('sh', [SCRIPT, ...ctrl, ...args]);
     // createClient prompts for the password: an empty answer leaves none (set below).
@@ -149,6 +161,25 @@ describe.skipIf(!fs.existsSync(PLUGIN))(
       expect(
         centre.on(`${B}/${GATEWAY}/status`).map((s) => (s.json as { state: string }).state),
       ).not.toContain('lost');
+    }, 60_000);
+
+    it('the script refuses a broker whose default lets clients subscribe, and ids that are not one topic level', async () => {
+      const broker = await dynsecBroker({ subscribe: true });
+      const outcome = (...args: string[]) =>
+        run('sh', [SCRIPT, ...ctrlOptions(broker), ...args]).then(
+          () => ({ code: 0, stderr: '' }),
+          (err: { code?: number; stderr?: string }) => ({ code: err.code, stderr: err.stderr ?? '' }),
+        );
+      const open = await outcome('gateway', A, GATEWAY);
+      expect(open.code).toBe(1);
+      expect(open.stderr).toContain('default subscribe access is not deny');
+      const bad = await outcome('gateway', 'site/a', GATEWAY);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('one topic level');
+      // Nothing was made on the open broker.
+      const roles = await run('mosquitto_ctrl', [...ctrlOptions(broker), 'dynsec', 'listRoles']);
+      expect(roles.stdout).toContain('admin');
+      expect(roles.stdout).not.toContain('gateway:');
     }, 60_000);
   },
 );
