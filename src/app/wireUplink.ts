@@ -21,6 +21,9 @@ import { UplinkService, type UplinkTuning } from '../uplink/uplinkService.js';
 import type { Wiring, WiringContext } from './modules.js';
 import { UplinkOutages } from './uplinkOutages.js';
 
+/** What the centre was last told of the inventory cap (`reached` or `clear`), across restarts. */
+const CAP_TOLD_KEY = 'uplink.inventoryCapTold';
+
 /** Handlers other modules provide (rediscover, probe, snapshot); absent ones are answered `unsupported`. */
 export interface UplinkWiringOptions {
   readonly handlers?: CommandHandlers;
@@ -96,7 +99,16 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     bus.on('discovery.cap', (c) => {
       // A clear carries the episode's count for its event; the standing state has none left out.
       cap.current = { maxCameras: c.maxCameras, reached: c.reached, ignored: c.reached ? c.ignored : 0 };
-      record(discoveryCapEvent(c));
+      try {
+        const event = discoveryCapEvent(c, ctx.store.getKv(CAP_TOLD_KEY) === 'reached');
+        if (event) {
+          service.record(event);
+          ctx.store.setKv(CAP_TOLD_KEY, c.reached ? 'reached' : 'clear');
+        }
+      } catch (err) {
+        // The database (a full disk): not marked as told, so the next pass or boot tries again.
+        log.error({ err }, 'could not record the inventory cap event');
+      }
       service.publishSummary();
     }),
   ];

@@ -59,10 +59,12 @@ const MAX_IGNORED_TRACKED = 10_000;
 
 /**
  * The cap's state across sweeps: reached when the inventory holds `maxCameras` or more, cleared
- * when it falls below. `update` says whether anything the centre sees changed and whether the cap
- * was crossed (`edge`), so the alarm is raised once per crossing, not on every sweep.
+ * when it falls below. `update` says whether anything the centre sees changed (always, the first
+ * time: the state as this process finds it) and whether the cap was crossed in this process
+ * (`edge`), so the alarm is raised once per crossing, not on every sweep.
  */
 export class CapTracker {
+  private updated = false;
   private reached = false;
   private cameras = 0;
   private readonly ignoredIds = new Set<string>();
@@ -91,9 +93,11 @@ export class CapTracker {
     }
     const after = this.state();
     const changed =
+      !this.updated ||
       before.reached !== after.reached ||
       before.ignored !== after.ignored ||
       (reached && before.cameras !== after.cameras);
+    this.updated = true;
     return { changed, edge, state: edge === 'cleared' ? { ...after, ignored: episodeIgnored } : after };
   }
 

@@ -23,8 +23,9 @@ export interface CamgateEvents {
     readonly at: number;
   };
   /**
-   * The inventory cap (`discovery.maxCameras`): emitted when it is reached or cleared (`edge`, once
-   * per crossing) and when more new devices were left out while it holds (no `edge`).
+   * The inventory cap (`discovery.maxCameras`): emitted after the first sweep or Hello of this
+   * process (the state as found), when it is reached or cleared (`edge`, once per crossing in this
+   * process) and when more new devices were left out while it holds.
    */
   'discovery.cap': {
     readonly maxCameras: number;

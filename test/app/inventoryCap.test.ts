@@ -16,7 +16,7 @@ const PASSWORD = 'cap-Secret-9';
  * the operations centre must hear the cap once when it is reached and once when it clears.
  */
 describe('the inventory cap reaches the centre (simulator, real daemon, real Mosquitto)', () => {
-  it('3 cameras, cap 2: one discovery.cap_reached, summary.inventoryCap, no repeat per sweep; cleared below', async () => {
+  it('3 cameras, cap 2: one discovery.cap_reached, summary.inventoryCap, no repeat per sweep or restart; cleared below', async () => {
     const base = testBase(137);
     const site = await startSite({
       cameras: [{ kind: 'overview' }, { kind: 'overview' }, { kind: 'overview' }],
@@ -38,9 +38,7 @@ describe('the inventory cap reaches the centre (simulator, real daemon, real Mos
       ].join('\n'),
     );
     deferCleanup(cfg.cleanup);
-    const daemon = await startTestDaemon({ config: loadConfigFile(cfg.configPath) });
-    const control = daemon.context?.control;
-    if (!control) throw new Error('daemon has no control server');
+    const first = await startTestDaemon({ config: loadConfigFile(cfg.configPath) });
     const events = (type: string) => centre.events().filter((e) => e.type === type);
     const lastSummary = () => {
       const s = centre.on('/cap-site/gw-test/summary').at(-1);
@@ -53,6 +51,15 @@ describe('the inventory cap reaches the centre (simulator, real daemon, real Mos
     expect(reached).toMatchObject({ cameraId: null, maxCameras: 2, cameras: 2 });
     expect(reached.seen).toBe(2 + Number(reached.ignored));
 
+    // A restart finds the cap still reached: the centre was told, so no second raise.
+    await first.stop();
+    const daemon = await startTestDaemon({ config: loadConfigFile(cfg.configPath) });
+    const control = daemon.context?.control;
+    if (!control) throw new Error('daemon has no control server');
+    const births = () =>
+      new Set(centre.on('/cap-site/gw-test/status').map((m) => (m.json as { bootId: string }).bootId));
+    await centre.waitFor(() => births().size === 2, 'the second boot online');
+
     // More sweeps find the same three: no second alarm, nothing added, the third counted once.
     await control.invoke('POST', '/rediscover', undefined);
     await control.invoke('POST', '/rediscover', undefined);
@@ -63,6 +70,11 @@ describe('the inventory cap reaches the centre (simulator, real daemon, real Mos
     expect(lastSummary()?.inventoryCap).toEqual({ maxCameras: 2, reached: true, ignored: 1 });
     const sections = daemon.context?.board.sectionsSnapshot() as { discovery: Record<string, unknown> };
     expect(sections.discovery).toMatchObject({ maxCameras: 2, capReached: true, capIgnored: 1 });
+    // Everything the second boot recorded has been delivered before counting.
+    const uplink = () =>
+      (daemon.context?.board.sectionsSnapshot() as { uplink: { outboxDepth: number; inflight: number } })
+        .uplink;
+    await centre.waitFor(() => uplink().outboxDepth === 0 && uplink().inflight === 0, 'the outbox drained');
     expect(events('discovery.cap_reached')).toHaveLength(1);
     expect(events('camera.added')).toHaveLength(2);
     expect(events('discovery.cap_cleared')).toHaveLength(0);

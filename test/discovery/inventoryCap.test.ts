@@ -83,6 +83,8 @@ describe('capInventory (#13 item 9: the inventory holds at most discovery.maxCam
 describe('CapTracker: once per crossing, cleared below the cap', () => {
   it('raises on reaching, says nothing on a sweep that changes nothing, counts distinct ignored, clears below', () => {
     const t = new CapTracker(2);
+    // The first pass always tells the state as found (a restart may find it changed).
+    expect(t.update(1, [])).toMatchObject({ changed: true, edge: undefined, state: { reached: false } });
     expect(t.update(1, [])).toMatchObject({ changed: false, edge: undefined });
     expect(t.update(2, ['x'])).toEqual({
       changed: true,

@@ -224,8 +224,8 @@ describe('camera clock drift as an outbox event', () => {
 
 describe('the inventory cap as outbox events (#13 item 9)', () => {
   const cap = { maxCameras: 2, cameras: 2, ignored: 3, at: RAISED_AT };
-  it('a crossing is discovery.cap_reached / discovery.cap_cleared, gateway-wide, kept over everything', () => {
-    expect(discoveryCapEvent({ ...cap, reached: true, edge: 'reached' })).toEqual({
+  it('a crossing of what the centre was told is discovery.cap_reached / _cleared, gateway-wide, kept over everything', () => {
+    expect(discoveryCapEvent({ ...cap, reached: true, edge: 'reached' }, false)).toEqual({
       type: 'discovery.cap_reached',
       cameraId: null,
       fields: { maxCameras: 2, cameras: 2, ignored: 3, seen: 5 },
@@ -233,7 +233,7 @@ describe('the inventory cap as outbox events (#13 item 9)', () => {
       at: RAISED_AT,
     });
     expect(
-      discoveryCapEvent({ ...cap, cameras: 1, reached: false, edge: 'cleared', at: CLEARED_AT }),
+      discoveryCapEvent({ ...cap, cameras: 1, reached: false, edge: 'cleared', at: CLEARED_AT }, true),
     ).toMatchObject({
       type: 'discovery.cap_cleared',
       fields: { maxCameras: 2, cameras: 1, ignored: 3, seen: 4 },
@@ -242,7 +242,17 @@ describe('the inventory cap as outbox events (#13 item 9)', () => {
     });
   });
 
-  it('more devices left out while the cap holds are no event (the retained summary tells the count)', () => {
-    expect(discoveryCapEvent({ ...cap, reached: true })).toBeUndefined();
+  it('no event when the centre already knows: more devices left out, or the same state after a restart', () => {
+    expect(discoveryCapEvent({ ...cap, reached: true }, true)).toBeUndefined();
+    // A restart finds the cap still reached: this process calls it an edge, the centre was told.
+    expect(discoveryCapEvent({ ...cap, reached: true, edge: 'reached' }, true)).toBeUndefined();
+    expect(discoveryCapEvent({ ...cap, reached: false, ignored: 0 }, false)).toBeUndefined();
+  });
+
+  it('a restart that finds the cap cleared (a higher cap, cameras gone) clears a raise sent before it', () => {
+    expect(discoveryCapEvent({ ...cap, cameras: 1, ignored: 0, reached: false }, true)).toMatchObject({
+      type: 'discovery.cap_cleared',
+      fields: { maxCameras: 2, cameras: 1, ignored: 0, seen: 1 },
+    });
   });
 });
