@@ -71,9 +71,10 @@ describe('the inventory cap reaches the centre (simulator, real daemon, real Mos
     const sections = daemon.context?.board.sectionsSnapshot() as { discovery: Record<string, unknown> };
     expect(sections.discovery).toMatchObject({ maxCameras: 2, capReached: true, capIgnored: 1 });
     // Everything the second boot recorded has been delivered before counting.
+    const board = daemon.context?.board;
+    if (!board) throw new Error('daemon has no board');
     const uplink = () =>
-      (daemon.context?.board.sectionsSnapshot() as { uplink: { outboxDepth: number; inflight: number } })
-        .uplink;
+      (board.sectionsSnapshot() as { uplink: { outboxDepth: number; inflight: number } }).uplink;
     await centre.waitFor(() => uplink().outboxDepth === 0 && uplink().inflight === 0, 'the outbox drained');
     expect(events('discovery.cap_reached')).toHaveLength(1);
     expect(events('camera.added')).toHaveLength(2);
