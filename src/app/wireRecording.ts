@@ -4,9 +4,10 @@ import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 
 /**
- * Recording: one service for the site, for the cameras in the directory; status goes to the
- * board, gaps to the outages table, storage to `status.recording`. Its code (the recorder,
- * fluent-ffmpeg, the edge probes) loads only when the config asks for recording (#14).
+ * Recording: one service for the site, for the cameras in the directory; its `recording.status`
+ * reaches the board through health's CameraStates (the one writer of a camera's state), gaps go
+ * to the outages table, storage to `status.recording`. Its code (the recorder, fluent-ffmpeg, the
+ * edge probes) loads only when the config asks for recording (#14).
  */
 export const wireRecording: Wiring = async (ctx: WiringContext): Promise<Service[]> => {
   const { config } = ctx;
@@ -47,9 +48,6 @@ export const wireRecording: Wiring = async (ctx: WiringContext): Promise<Service
       probe: (file) => probeSegment(file),
     },
   );
-  ctx.bus.on('recording.status', (e) => {
-    ctx.board.patchCamera(e.cameraId, { recording: { status: e.status, lastSegmentAt: e.lastSegmentAt } });
-  });
   saveStorageAlarmsOnChange(ctx, () => service.storageReport().alarms);
   ctx.cameras.subscribe((change) => {
     const { camera } = change;
