@@ -155,4 +155,15 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`drop table if exists periods`.execute(db);
     },
   },
+  '0003_meta': {
+    async up(db: Kysely<unknown>) {
+      await createTable(db, 'meta', [
+        ['key', 'text', 'pk'],
+        ['value', 'text'],
+      ]);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table if exists meta`.execute(db);
+    },
+  },
 };

@@ -99,6 +99,12 @@ export interface PeriodsTable {
   detail: string | null;
 }
 
+/** The centre's own bookkeeping (`pruned_before`: the raw-history horizon, store/prune.ts). */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
 export interface CentreDb {
   gateways: GatewaysTable;
   cameras: CamerasTable;
@@ -108,4 +114,5 @@ export interface CentreDb {
   camera_log: CameraLogTable;
   day_figures: DayFiguresTable;
   periods: PeriodsTable;
+  meta: MetaTable;
 }
