@@ -7,6 +7,9 @@ import type { CameraLogTable, CentreDb } from './schema.js';
 
 type Trx = Kysely<CentreDb>;
 
+/** Past days one period may mark for recomputation. */
+const MAX_PAST_DAYS = 400;
+
 export interface BatchResult {
   readonly applied: number;
   readonly duplicates: number;
@@ -31,8 +34,14 @@ export async function applyBatch(
   let duplicates = 0;
   let staleLost = 0;
   const note = (at: string, to = at): void => {
-    // Every past day the span touches (a period may cover several days; bounded by today).
-    for (let day = at.slice(0, 10); day < today && day <= to.slice(0, 10); day = nextDay(day)) past.add(day);
+    // Every past day the span touches, up to yesterday: at most MAX_PAST_DAYS, the latest, so a
+    // span from a gateway whose clock said 1970 is stored but cannot set off years of recomputing.
+    const last = to.slice(0, 10);
+    const floor = new Date(Date.parse(`${last}T00:00:00Z`) - MAX_PAST_DAYS * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const first = [at.slice(0, 10), floor].sort()[1]!;
+    for (let day = first; day < today && day <= last; day = nextDay(day)) past.add(day);
   };
   await writeTransaction(db, async (trx) => {
     // Retained camera states in bulk first: an event of this batch (always its last item, as the
