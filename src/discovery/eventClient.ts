@@ -1,11 +1,10 @@
 import type { Element } from '@xmldom/xmldom';
-import { parseServices } from './deviceParsers.js';
+import { parseEventTopics, parseServices } from './deviceParsers.js';
 import {
   type PullMessagesResult,
   type PullPointSubscription,
   parsePullMessages,
   parseSubscription,
-  parseTopicSet,
   WSNT,
 } from './eventParsers.js';
 import { rewriteHost } from './onvifDevice.js';
@@ -47,7 +46,7 @@ export class EventClient {
         signal,
       },
     );
-    return parseTopicSet(resp);
+    return parseEventTopics(resp);
   }
 
   /** Without a filter: topic expressions differ between vendors, so matching is ours (plateTopics.ts). */

@@ -1,51 +1,20 @@
 import type { Element } from '@xmldom/xmldom';
 import { CamgateError } from '../shared/errors.js';
-import { child, children, descendant, elementChildren, NS, text } from './xml.js';
+import { child, children, descendant, NS, text } from './xml.js';
 
 /**
- * Event-service responses (ONVIF Core §9, WS-BaseNotification). Input is the response element
- * inside the SOAP Body. Topic names come out as `prefix:Seg/Seg/Seg`, with the ONVIF topic
- * namespace always written `tns1:` (cameras bind it to any prefix) and vendor namespaces kept under
- * the prefix the camera used (`tnshik:`, `tnsaxis:`): topic matching compares segment names, not prefixes.
+ * PullPoint responses (ONVIF Core §9.3, WS-BaseNotification); GetEventProperties is read by
+ * `deviceParsers.ts` `parseEventTopics`. Input is the response element inside the SOAP Body. A
+ * message's topic comes out as `prefix:Seg/Seg/Seg` with the ONVIF topic namespace always written
+ * `tns1:` (cameras bind it to any prefix) and vendor prefixes as the camera wrote them
+ * (`tnshik:Vehicle`): topic matching compares segment names, not prefixes.
  */
 
 export const WSNT = 'http://docs.oasis-open.org/wsn/b-2';
 const WSA = [NS.wsa2005, NS.wsa2004] as const;
 
-/** A topic tree deeper than this, or with more topics, is not a camera's (bounded work on bad input). */
-const MAX_TOPIC_DEPTH = 12;
-const MAX_TOPICS = 2000;
-/** One PullMessages answer is cut at this many messages; the rest would be a flood, not plates. */
+/** One PullPoint answer is cut at this many messages; the rest would be a flood, not plates. */
 export const MAX_MESSAGES = 1000;
-
-/** GetEventProperties → every topic of its TopicSet that describes a message (leaf topics). */
-export function parseTopicSet(resp: Element): string[] {
-  const set = child(resp, NS.wstop, 'TopicSet');
-  if (!set) return [];
-  const out = new Set<string>();
-  const walk = (el: Element, path: readonly string[], depth: number): void => {
-    if (depth > MAX_TOPIC_DEPTH || out.size >= MAX_TOPICS) return;
-    const kids = elementChildren(el);
-    const topicKids = kids.filter((k) => k.localName !== 'MessageDescription');
-    // A topic is reported when it describes a message or has no sub-topics (some firmware omits
-    // the MessageDescription, e.g. agsh mock-ups); the DVC capture repeats the same root as
-    // siblings (`<tns1:Configuration>` ×9), hence the Set.
-    if (path.length > 0 && (kids.length !== topicKids.length || topicKids.length === 0)) {
-      out.add(path.join('/'));
-    }
-    for (const k of topicKids) walk(k, [...path, segmentName(k, path.length === 0)], depth + 1);
-  };
-  walk(set, [], 0);
-  return [...out];
-}
-
-/** The first segment carries the namespace prefix; the ONVIF topic namespace is always `tns1`. */
-function segmentName(el: Element, root: boolean): string {
-  const local = el.localName ?? '';
-  if (el.namespaceURI === NS.topics) return root ? `tns1:${local}` : local;
-  if (!el.namespaceURI) return local;
-  return `${el.prefix ?? 'ns'}:${local}`;
-}
 
 export interface PullPointSubscription {
   /** The subscription manager's address as the camera wrote it (its host may need rewriting). */

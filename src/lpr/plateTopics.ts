@@ -24,9 +24,14 @@ export const DEFAULT_PLATE_TOPICS: readonly string[] = [
   '*/PlateRecognition*',
 ];
 
-/** A prefix-free, lower-case form of a topic or pattern: `tns1:RuleEngine/X` → `ruleengine/x`. */
+/**
+ * A prefix-free, lower-case form of a topic or pattern: `tns1:RuleEngine/X` → `ruleengine/x`.
+ * A vendor root as GetEventProperties gives it (`{http://www.axis.com/2009/event/topics}Name`,
+ * deviceParsers.ts) loses its namespace URI the same way.
+ */
 function bare(topic: string): string {
   return topic
+    .replace(/^\{[^}]*\}/, '')
     .split('/')
     .map((seg) => seg.slice(seg.indexOf(':') + 1))
     .join('/')

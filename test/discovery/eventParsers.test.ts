@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  normaliseTopic,
-  parsePullMessages,
-  parseSubscription,
-  parseTopicSet,
-} from '../../src/discovery/eventParsers.js';
+import { parseEventTopics } from '../../src/discovery/deviceParsers.js';
+import { normaliseTopic, parsePullMessages, parseSubscription } from '../../src/discovery/eventParsers.js';
 import { NS, parseXml, soapBody } from '../../src/discovery/xml.js';
 import { PlateTopics } from '../../src/lpr/plateTopics.js';
 import { CamgateError } from '../../src/shared/errors.js';
@@ -15,15 +11,15 @@ function response(file: string) {
   const body = soapBody(parseXml(corpus(file)));
   const first = body.firstChild;
   for (let n = first; n; n = n.nextSibling)
-    if (n.nodeType === 1) return n as Parameters<typeof parseTopicSet>[0];
+    if (n.nodeType === 1) return n as Parameters<typeof parseEventTopics>[0];
   throw new Error(`no response in ${file}`);
 }
 
 const DVC = 'dvc-dcn-bm2220lpr';
 
-describe('GetEventProperties topic sets (real captures)', () => {
+describe('GetEventProperties topic sets (real captures) and plate matching', () => {
   it('the DVC LPR unit lists motion, device and recording topics, and no plate topic', () => {
-    const topics = parseTopicSet(response(`${DVC}/events.GetEventProperties.xml`));
+    const topics = parseEventTopics(response(`${DVC}/events.GetEventProperties.xml`));
     expect(topics).toContain('tns1:VideoSource/MotionAlarm');
     expect(topics).toContain('tns1:RuleEngine/CellMotionDetector/Motion');
     expect(topics).toContain('tns1:Device/Trigger/DigitalInput');
@@ -39,9 +35,9 @@ describe('GetEventProperties topic sets (real captures)', () => {
     'pelco-d6230l/events/GetEventProperties.Response.xml',
     'mixed-ex_onvif/get_event_properties.xml',
   ])('%s: topics parse, none is taken for a plate read', (file) => {
-    const topics = parseTopicSet(response(file));
+    const topics = parseEventTopics(response(file));
     expect(topics.length).toBeGreaterThan(3);
-    for (const t of topics) expect(t).toMatch(/^[A-Za-z0-9]+:[A-Za-z]/);
+    for (const t of topics) expect(t).toMatch(/^([A-Za-z0-9]+:|\{[^}]+\})[A-Za-z]/);
     expect(PlateTopics.withExtra([]).select(topics)).toEqual([]);
   });
 });

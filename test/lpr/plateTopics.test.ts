@@ -44,3 +44,15 @@ describe('PlateTopics', () => {
     expect(t.match('tns1:Plates/AAB')).toBeUndefined();
   });
 });
+
+describe('PlateTopics on vendor roots as GetEventProperties gives them', () => {
+  it('{namespace}Root/... is matched by segment names', () => {
+    const t = PlateTopics.withExtra([]);
+    expect(
+      t.match('{http://www.axis.com/2009/event/topics}CameraApplicationPlatform/LicensePlateVerifier/LPV'),
+    ).toBeDefined();
+    expect(
+      t.match('{http://www.axis.com/2009/event/topics}CameraApplicationPlatform/VMD/Camera1Profile1'),
+    ).toBeUndefined();
+  });
+});
