@@ -1,16 +1,10 @@
 import { integrationOf } from '../health/integration.js';
+import { foldLpr, type StreamState } from '../health/lprFold.js';
 import { recordingOutageEdge } from '../health/outage.js';
 import type { Clock } from '../shared/clock.js';
 import { isoTs } from '../shared/clock.js';
 import type { CamgateEvents, EventBus } from '../shared/events.js';
-import {
-  type CameraStatus,
-  type CameraStatusRow,
-  type CentreState,
-  LPR_NO_READS,
-  type LprView,
-  type RecordingStatus,
-} from '../shared/types.js';
+import type { CameraStatusRow, CentreState, LprView, RecordingStatus } from '../shared/types.js';
 import type { StatusBoard } from './statusBoard.js';
 
 /** The part of a row the stream's health machine decides. */
@@ -34,10 +28,7 @@ export class CameraStates {
   /** The last recording status heard per camera, kept even while the camera is off the board. */
   private readonly recording = new Map<string, RecordingStatus>();
   /** The stream's own status and reasons per camera, before the LPR verdict is laid over them. */
-  private readonly streamView = new Map<
-    string,
-    { status: CameraStatus; reasons: readonly string[]; since: string }
-  >();
+  private readonly streamView = new Map<string, StreamState>();
   /** The last LPR verdict per camera (lpr/lprService.ts). */
   private readonly lprView = new Map<string, LprView>();
   /** When the LPR verdict last changed a camera's status (its `since` while it does). */
@@ -129,19 +120,10 @@ export class CameraStates {
     this.announce(e.cameraId);
   }
 
-  /** The stream's status and reasons with the LPR verdict laid over them. */
+  /** The stream's status and reasons with the LPR verdict laid over them (health/lprFold.ts). */
   private overlay(cameraId: string): Partial<Pick<CameraStatusRow, 'status' | 'reasons' | 'since'>> {
     const stream = this.streamView.get(cameraId);
-    if (!stream) return {};
-    const noReads = this.lprView.get(cameraId)?.status === 'no_reads';
-    const reasons = stream.reasons.filter((r) => r !== LPR_NO_READS);
-    if (!noReads) return { status: stream.status, reasons, since: stream.since };
-    // Only a camera that streams is judged on its reads: an offline one has its own cause.
-    const delivering = stream.status === 'online' || stream.status === 'degraded';
-    const since = stream.status === 'online' ? (this.lprSince.get(cameraId) ?? stream.since) : stream.since;
-    return delivering
-      ? { status: 'degraded', reasons: [...reasons, LPR_NO_READS], since }
-      : { status: stream.status, reasons, since: stream.since };
+    return stream ? foldLpr(stream, this.lprView.get(cameraId), this.lprSince.get(cameraId)) : {};
   }
 
   /** The uplink's link or the centre's handshake changed: every camera's integration may have. */

@@ -18,6 +18,12 @@ import type { WiringContext } from './modules.js';
 export function wireLpr(ctx: WiringContext): Service[] {
   const config = ctx.config.lpr;
   if (!config.enabled) return [];
+  // `camgate reload` / SIGHUP: the next exchange of every camera builds its client with the
+  // credential as config (or its passwordFile) says now. The bus lives as long as this wiring.
+  const credentials = { generation: 0 };
+  ctx.bus.on('credentials.reload', () => {
+    credentials.generation += 1;
+  });
   const service = new LprService({
     clock: ctx.clock,
     log: ctx.log,
@@ -26,7 +32,7 @@ export function wireLpr(ctx: WiringContext): Service[] {
     repo: new LprRepo(ctx.store.db),
     writes: ctx.store.writes,
     cameras: ctx.cameras,
-    eventsFor: (camera) => eventSourceFor(ctx, camera),
+    eventsFor: (camera) => eventSourceFor(ctx, camera, credentials),
   });
   ctx.board.section('lpr', () => ({
     cameras: ctx.cameras
@@ -38,11 +44,31 @@ export function wireLpr(ctx: WiringContext): Service[] {
 }
 
 /**
- * The event client of one camera. The credential is read when the session starts (a changed
- * passwordFile is picked up on the next re-subscribe after `camgate reload` re-runs discovery).
- * One exchange is cut at the long-poll plus 10 s, and at `lpr.maxResponseBytes`.
+ * The event client of one camera. Its SOAP client holds the credential it was built with; it is
+ * rebuilt on the first exchange after a `credentials.reload`. One exchange is cut at the long-poll
+ * plus 10 s, and at `lpr.maxResponseBytes`.
  */
-function eventSourceFor(ctx: WiringContext, camera: CameraRecord): EventSource {
+function eventSourceFor(
+  ctx: WiringContext,
+  camera: CameraRecord,
+  credentials: { readonly generation: number },
+): EventSource {
+  let client: SoapClient | undefined;
+  let builtAt = -1;
+  const soap = (): SoapClient => {
+    if (!client || builtAt !== credentials.generation) {
+      builtAt = credentials.generation;
+      client = soapClientFor(ctx, camera);
+    }
+    return client;
+  };
+  return new EventClient(
+    { call: (url, action, body, opts) => soap().call(url, action, body, opts) },
+    camera.address,
+  );
+}
+
+function soapClientFor(ctx: WiringContext, camera: CameraRecord): SoapClient {
   const { lpr } = ctx.config;
   const deps = { clock: ctx.clock, net: ctx.net };
   const soap: SoapClient = new SoapClient(deps, {
@@ -63,5 +89,5 @@ function eventSourceFor(ctx: WiringContext, camera: CameraRecord): EventSource {
       return cameraMs === undefined ? undefined : cameraMs - (before + ctx.clock.now()) / 2;
     },
   });
-  return new EventClient(soap, camera.address);
+  return soap;
 }

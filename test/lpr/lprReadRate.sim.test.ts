@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SimCamera, type SimSite, startSite } from '../../fixtures/sim/site.js';
 import type { Daemon } from '../../src/app/daemon.js';
@@ -6,6 +8,7 @@ import type { WhyDoc } from '../../src/health/whyReport.js';
 import { renderWhy } from '../../src/health/whyReport.js';
 import { cameraStatePayload, eventPayload } from '../../src/uplink/payloads.js';
 import { testBase } from '../fixtures/sim/helpers.js';
+import { useTempDir } from '../helpers/tempDir.js';
 import { tempConfig } from '../helpers/tempSite.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
 import { startTestDaemon } from '../helpers/testDaemon.js';
@@ -22,6 +25,7 @@ const PASSWORD = 'lpr-Secret-5';
 let site: SimSite;
 let daemon: Daemon;
 let centre: Centre;
+let badSecret: string;
 
 function cam(id: string): SimCamera {
   const c = site.cameras.find((x) => x.id === id);
@@ -72,10 +76,14 @@ beforeAll(async () => {
   const broker = await useBroker();
   centre = await useCentre(broker.url);
   const entries = site.cameras.map((c) => `  - { id: ${c.id}, address: ${c.address}, onvifPort: 18720 }`);
+  const secrets = useTempDir('camgate-lpr-secret-');
+  badSecret = path.join(secrets, 'bad.pw');
+  fs.writeFileSync(badSecret, PASSWORD);
   const cfg = tempConfig(
     [
       `mqtt: { url: "${broker.url}" }`,
       'credentials:',
+      `  - { match: bad, username: admin, passwordFile: "${badSecret}" }`,
       `  - { match: "*", username: admin, password: "${PASSWORD}" }`,
       'cameras:',
       ...entries,
@@ -155,4 +163,20 @@ describe('LPR read rate through the daemon, the simulator and Mosquitto', () => 
     },
     150_000,
   );
+
+  it('a changed camera password shows as an ONVIF_AUTH error; after the passwordFile is fixed and reloaded it reads again', async () => {
+    await centre.waitFor(() => state('bad')?.lpr?.status === 'ok', 'bad reading first', 60_000);
+    cam('bad').setFault('wrongPassword', true);
+    await centre.waitFor(() => state('bad')?.lpr?.status === 'error', 'bad refused', 30_000);
+    expect(daemon.context?.board.camera('bad')?.lpr?.detail).toContain('ONVIF_AUTH');
+    fs.writeFileSync(badSecret, `${PASSWORD}-changed`);
+    daemon.context?.bus.emit('credentials.reload', { at: Date.now() });
+    await centre.waitFor(
+      () => state('bad')?.lpr?.status === 'ok',
+      'bad reading with the new password',
+      90_000,
+    );
+    expect(JSON.stringify(centre.on('/'))).not.toContain(PASSWORD);
+    cam('bad').setFault('wrongPassword', false);
+  }, 150_000);
 });
