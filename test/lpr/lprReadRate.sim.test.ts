@@ -179,4 +179,18 @@ describe('LPR read rate through the daemon, the simulator and Mosquitto', () => 
     expect(JSON.stringify(centre.on('/'))).not.toContain(PASSWORD);
     cam('bad').setFault('wrongPassword', false);
   }, 150_000);
+
+  it('a camera reboot loses its subscription: marked error while it is down, re-subscribed and reading after it is back', async () => {
+    await centre.waitFor(() => gateLive()?.status === 'ok', 'gate reading', 60_000);
+    cam('gate').setFault('stop', true);
+    await centre.waitFor(() => gateLive()?.status === 'error', 'gate down', 30_000);
+    cam('gate').setFault('stop', false);
+    const back = Date.now();
+    // Backoff after failures is at most 60 s (jittered); the sim's subscription ids start again at 1.
+    await centre.waitFor(
+      () => gateLive()?.status === 'ok' && Date.parse(gateLive()?.lastReadAt ?? '') > back,
+      'gate re-subscribed and reading',
+      90_000,
+    );
+  }, 150_000);
 });
