@@ -1,8 +1,10 @@
 import { integrationOf } from '../health/integration.js';
+import { foldLpr, type StreamState } from '../health/lprFold.js';
 import { recordingOutageEdge } from '../health/outage.js';
 import type { Clock } from '../shared/clock.js';
+import { isoTs } from '../shared/clock.js';
 import type { CamgateEvents, EventBus } from '../shared/events.js';
-import type { CameraStatusRow, CentreState, RecordingStatus } from '../shared/types.js';
+import type { CameraStatusRow, CentreState, LprView, RecordingStatus } from '../shared/types.js';
 import type { StatusBoard } from './statusBoard.js';
 
 /** The part of a row the stream's health machine decides. */
@@ -25,6 +27,12 @@ export class CameraStates {
   };
   /** The last recording status heard per camera, kept even while the camera is off the board. */
   private readonly recording = new Map<string, RecordingStatus>();
+  /** The stream's own status and reasons per camera, before the LPR verdict is laid over them. */
+  private readonly streamView = new Map<string, StreamState>();
+  /** The last LPR verdict per camera (lpr/lprService.ts). */
+  private readonly lprView = new Map<string, LprView>();
+  /** When the LPR verdict last changed a camera's status (its `since` while it does). */
+  private readonly lprSince = new Map<string, string>();
 
   constructor(private readonly deps: { board: StatusBoard; bus: EventBus; clock: Clock }) {}
 
@@ -37,7 +45,17 @@ export class CameraStates {
     patch: StreamPatch,
     transitions: readonly CamgateEvents['health.transition'][],
   ): void {
-    this.deps.board.patchCamera(cameraId, patch);
+    const row = this.deps.board.camera(cameraId);
+    const prev = this.streamView.get(cameraId);
+    const status = patch.status ?? prev?.status ?? row?.status;
+    if (status !== undefined) {
+      this.streamView.set(cameraId, {
+        status,
+        reasons: patch.reasons ?? prev?.reasons ?? row?.reasons ?? [],
+        since: patch.since ?? prev?.since ?? row?.since ?? isoTs(this.deps.clock.now()),
+      });
+    }
+    this.deps.board.patchCamera(cameraId, { ...patch, ...this.overlay(cameraId) });
     const changed = this.settle(cameraId);
     for (const t of transitions) this.deps.bus.emit('health.transition', t);
     if (transitions.length > 0 || changed) this.announce(cameraId);
@@ -61,6 +79,51 @@ export class CameraStates {
       at: e.at,
     });
     this.announce(e.cameraId);
+  }
+
+  /**
+   * An LPR camera's read-rate verdict (issue #17). `no_reads` makes a camera whose stream is
+   * online `degraded` with the reason `lpr_no_reads`: the centre still gets a picture (integrated),
+   * but the camera does not do its job. The first read clears it.
+   */
+  lpr(e: CamgateEvents['lpr.status']): void {
+    const { board, bus, clock } = this.deps;
+    const row = board.camera(e.cameraId);
+    const from = this.lprView.get(e.cameraId)?.status;
+    const view: LprView = {
+      status: e.status,
+      readsLastHour: e.readsLastHour,
+      topic: e.topic,
+      ...(e.lastReadAt !== undefined ? { lastReadAt: e.lastReadAt } : {}),
+      ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    };
+    this.lprView.set(e.cameraId, view);
+    if (!row) return;
+    if (!this.streamView.has(e.cameraId))
+      this.streamView.set(e.cameraId, { status: row.status, reasons: row.reasons, since: row.since });
+    if ((from === 'no_reads') !== (e.status === 'no_reads'))
+      this.lprSince.set(e.cameraId, isoTs(clock.now()));
+    board.patchCamera(e.cameraId, { lpr: view, ...this.overlay(e.cameraId) });
+    this.settle(e.cameraId);
+    if (from !== e.status) {
+      bus.emit('health.lpr', {
+        cameraId: e.cameraId,
+        from,
+        to: e.status,
+        readsLastHour: e.readsLastHour,
+        topic: e.topic,
+        silentPeriods: e.silentPeriods,
+        lastReadAt: e.lastReadAt,
+        at: e.at,
+      });
+    }
+    this.announce(e.cameraId);
+  }
+
+  /** The stream's status and reasons with the LPR verdict laid over them (health/lprFold.ts). */
+  private overlay(cameraId: string): Partial<Pick<CameraStatusRow, 'status' | 'reasons' | 'since'>> {
+    const stream = this.streamView.get(cameraId);
+    return stream ? foldLpr(stream, this.lprView.get(cameraId), this.lprSince.get(cameraId)) : {};
   }
 
   /** The uplink's link or the centre's handshake changed: every camera's integration may have. */

@@ -83,6 +83,7 @@ export class HealthService implements Service {
       bus.on('stream.sample', (s) => this.onSample(s)),
       bus.on('inventory.changed', (e) => this.onInventory(e)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
+      bus.on('lpr.status', (l) => this.states.lpr(l)),
     );
     // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
     // nothing new about them, so no inventory event would tell health.

@@ -104,7 +104,7 @@ export class CameraSupervisor {
   private async run(gen: number, signal: AbortSignal): Promise<void> {
     while (gen === this.generation && !signal.aborted) {
       const startedAt = this.deps.clock.monotonic();
-      const { reason, playedAt, reported } = await this.runSession(gen);
+      const { reason, playedAt, reported, answered } = await this.runSession(gen);
       if (gen !== this.generation) return;
       const now = this.deps.clock.monotonic();
       const sampledStop = this.target.mode === 'sampled' && reason === 'stopped';
@@ -112,7 +112,11 @@ export class CameraSupervisor {
       if (sampledStop) this.emit('paused', undefined, `sampled: next in ${this.target.intervalSeconds}s`);
       else if (!reported) this.report(reason, undefined);
       const stable = playedAt !== undefined && now - playedAt >= this.options.crashLoop.stableMs;
-      this.quickFailures = stable || sampledStop ? 0 : this.quickFailures + 1;
+      // The crash loop is about a camera that answers and fails at once. One that never took the
+      // connection (refused, unreachable, no SYN-ACK) costs one connect per backoff step: pausing it
+      // for crashLoop.pauseMs would only report its return minutes late (a false outage).
+      if (stable || sampledStop) this.quickFailures = 0;
+      else if (answered) this.quickFailures += 1;
       try {
         await this.deps.clock.sleep(this.delayAfter(sampledStop, now - startedAt), signal);
       } catch {
@@ -131,9 +135,14 @@ export class CameraSupervisor {
     return Math.max(delay, pauseMs);
   }
 
-  private async runSession(
-    gen: number,
-  ): Promise<{ reason: CloseReason; playedAt?: number; reported: boolean }> {
+  private async runSession(gen: number): Promise<{
+    reason: CloseReason;
+    playedAt?: number;
+    /** Health already heard of the end (from the session's `closed` phase, inside its tick). */
+    reported: boolean;
+    /** The camera took the TCP connection (the session got past connecting). */
+    answered: boolean;
+  }> {
     let playedAt: number | undefined;
     let reported = false;
     let untick: (() => void) | undefined;
@@ -194,7 +203,7 @@ export class CameraSupervisor {
     if (reason !== 'stopped') {
       this.log.warn({ reason, err: session.closeError }, 'stream session closed');
     }
-    return { reason, playedAt, reported };
+    return { reason, playedAt, reported, answered: session.closedIn !== 'connecting' };
   }
 
   /** config tcp/udp: that one only; auto: what played last time first, TCP before UDP when unknown. */

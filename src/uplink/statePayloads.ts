@@ -29,6 +29,16 @@ export function cameraStatePayload(row: CameraStatusRow, nowIso: string): Camera
     recording: { status: row.recording.status, lastSegmentAt: row.recording.lastSegmentAt ?? null },
     integrated: row.integrated,
     cause: row.cause ?? null,
+    ...(row.lpr
+      ? {
+          lpr: {
+            status: row.lpr.status,
+            readsLastHour: row.lpr.readsLastHour,
+            topic: row.lpr.topic,
+            lastReadAt: row.lpr.lastReadAt ?? null,
+          },
+        }
+      : {}),
     ts: nowIso,
   };
 }

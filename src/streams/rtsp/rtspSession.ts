@@ -38,6 +38,7 @@ export class RtspSession {
   private resolveClosed!: (reason: CloseReason) => void;
   private currentPhase: SessionPhase = 'idle';
   private reason: CloseReason | undefined;
+  private closedInPhase: SessionPhase | undefined;
   private error: CamgateError | undefined;
   private client: RtspClient | undefined;
   private socket: Socket | undefined;
@@ -77,6 +78,11 @@ export class RtspSession {
 
   get phase(): SessionPhase {
     return this.currentPhase;
+  }
+
+  /** The phase the session was in when it closed (undefined while open). */
+  get closedIn(): SessionPhase | undefined {
+    return this.closedInPhase;
   }
 
   /** Why the session closed, when it closed on an error. */
@@ -310,6 +316,7 @@ export class RtspSession {
   private finish(reason: CloseReason, err: CamgateError | undefined): void {
     if (this.currentPhase === 'closed') return;
     const phase = this.currentPhase;
+    this.closedInPhase = phase;
     this.error = err;
     this.reason = reason;
     this.currentPhase = 'closed';
