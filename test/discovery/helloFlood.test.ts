@@ -67,6 +67,7 @@ function percentiles(ms: readonly number[]): { n: number; p50: number; p95: numb
 type Status = {
   cameras: Array<{ cameraId: string; status: string }>;
   discovery: { hellos: Record<string, number> };
+  eventLoop: { perSecond: Array<{ at: string; maxMs: number }> };
 };
 const real = (s: Status | undefined) => s?.cameras.find((c) => c.cameraId === 'real-1');
 
@@ -141,6 +142,7 @@ describe.skipIf(!isRoot || !cliBuilt)(
         await systemClock.sleep(200);
       }
 
+      const floodFrom = new Date().toISOString();
       const flood = inNs(ns, [process.execPath, '--import', 'tsx', FLOOD, '10000', '500', '10000', '15000']);
       const floodOut = lines(flood);
       const floodDone = new Promise<void>((resolve) => flood.once('exit', () => resolve()));
@@ -164,21 +166,30 @@ describe.skipIf(!isRoot || !cliBuilt)(
         connections: number;
         interrogated: number;
       };
-      const hellos = (await status()).discovery.hellos;
+      const after = await status();
+      const hellos = after.discovery.hellos;
+      // The daemon's own measure (status --json eventLoop): its longest block in each second of the flood.
+      const blocks = after.eventLoop.perSecond.filter((x) => x.at >= floodFrom).map((x) => x.maxMs);
+      const loop = percentiles(blocks);
       process.stderr.write(
-        `hello flood: ${JSON.stringify({ ...figures, control: percentiles(latencies), quiet: percentiles(quiet), boardSize, hellos })}\n`,
+        `hello flood: ${JSON.stringify({ ...figures, control: percentiles(latencies), quiet: percentiles(quiet), loop, boardSize, hellos })}\n`,
       );
       expect(figures.sent).toBe(10_000);
       // 25 s of flood and listening: at most 20 admitted per minute, i.e. 20 (a second minute would allow 40).
       expect(figures.interrogated).toBeGreaterThan(0);
       expect(figures.interrogated).toBeLessThanOrEqual(20);
       expect(hellos.admit).toBeLessThanOrEqual(20);
-      // Timing goals belong in bench/: here a generous bound on a shared 2-core box, against the
-      // same requests just before the flood (a neighbouring test file at load 25 alone pushed p95
-      // to 463 ms once); the figures (p50/p95/max, quoted in the report) are printed above.
+      // Responsive: the typical answer under the flood stays under 200 ms, and the daemon's loop
+      // is never blocked for long. Tails measured from a client on a shared 2-core box are the
+      // box's, not the daemon's (a neighbouring test file pushed p95 to 202–463 ms with p50 7 ms
+      // and loop blocks far below): bounded loosely here, against the same requests before the
+      // flood; the figures are printed above.
       const lat = percentiles(latencies);
       const calm = percentiles(quiet);
-      expect(lat.p95).toBeLessThan(Math.max(200, 4 * calm.p95));
+      expect(lat.p50).toBeLessThan(200);
+      expect(loop.n).toBeGreaterThanOrEqual(5);
+      expect(loop.p95).toBeLessThan(200);
+      expect(lat.p95).toBeLessThan(Math.max(500, 4 * calm.p95));
       // A daemon blocked by the flood shows as seconds; one late answer on a loaded box as < 1 s.
       expect(lat.max).toBeLessThan(Math.max(2000, 4 * calm.max));
       expect(
