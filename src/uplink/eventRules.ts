@@ -120,7 +120,7 @@ export function discoveryCapEvent(
     cameraId: null,
     fields: {
       maxCameras: c.maxCameras,
-      cameras: c.cameras,
+      inventoryCameras: c.cameras,
       ignored: c.ignored,
       seen: c.cameras + c.ignored,
     },

@@ -134,7 +134,8 @@ export const eventPayload = z
       .optional()
       .describe('uplink.outage: restored, or gap_reboot (ended at the last sign of life before a restart)'),
     maxCameras: z.number().optional().describe('discovery.cap_reached / _cleared: discovery.maxCameras'),
-    cameras: z
+    // Not `cameras`: metrics.hourly's `cameras` is an array, and one name must keep one type here.
+    inventoryCameras: z
       .number()
       .optional()
       .describe('discovery.cap_reached / _cleared: cameras in the inventory at the crossing'),

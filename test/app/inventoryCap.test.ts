@@ -48,7 +48,7 @@ describe('the inventory cap reaches the centre (simulator, real daemon, real Mos
     await centre.waitFor(() => events('discovery.cap_reached').length > 0, 'discovery.cap_reached', 60_000);
     const reached = eventPayload.parse(events('discovery.cap_reached')[0]);
     // All three answer the first sweep on an idle box (ignored 1); a slow third one is counted later.
-    expect(reached).toMatchObject({ cameraId: null, maxCameras: 2, cameras: 2 });
+    expect(reached).toMatchObject({ cameraId: null, maxCameras: 2, inventoryCameras: 2 });
     expect(reached.seen).toBe(2 + Number(reached.ignored));
 
     // A restart finds the cap still reached: the centre was told, so no second raise.
@@ -87,7 +87,7 @@ describe('the inventory cap reaches the centre (simulator, real daemon, real Mos
     await control.invoke('POST', '/rediscover', undefined);
     await centre.waitFor(() => events('discovery.cap_cleared').length > 0, 'discovery.cap_cleared', 30_000);
     const cleared = eventPayload.parse(events('discovery.cap_cleared')[0]);
-    expect(cleared).toMatchObject({ cameraId: null, maxCameras: 2, cameras: 1, ignored: 1 });
+    expect(cleared).toMatchObject({ cameraId: null, maxCameras: 2, inventoryCameras: 1, ignored: 1 });
     expect(Number(cleared.seq)).toBeGreaterThan(Number(reached.seq));
     await centre.waitFor(
       () => lastSummary()?.inventoryCap?.reached === false,

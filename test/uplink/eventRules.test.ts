@@ -268,7 +268,7 @@ describe('the inventory cap as outbox events (#13 item 9)', () => {
     expect(discoveryCapEvent({ ...cap, reached: true, edge: 'reached' }, false)).toEqual({
       type: 'discovery.cap_reached',
       cameraId: null,
-      fields: { maxCameras: 2, cameras: 2, ignored: 3, seen: 5 },
+      fields: { maxCameras: 2, inventoryCameras: 2, ignored: 3, seen: 5 },
       priority: 2,
       at: RAISED_AT,
     });
@@ -276,7 +276,7 @@ describe('the inventory cap as outbox events (#13 item 9)', () => {
       discoveryCapEvent({ ...cap, cameras: 1, reached: false, edge: 'cleared', at: CLEARED_AT }, true),
     ).toMatchObject({
       type: 'discovery.cap_cleared',
-      fields: { maxCameras: 2, cameras: 1, ignored: 3, seen: 4 },
+      fields: { maxCameras: 2, inventoryCameras: 1, ignored: 3, seen: 4 },
       priority: 2,
       at: CLEARED_AT,
     });
@@ -292,7 +292,7 @@ describe('the inventory cap as outbox events (#13 item 9)', () => {
   it('a restart that finds the cap cleared (a higher cap, cameras gone) clears a raise sent before it', () => {
     expect(discoveryCapEvent({ ...cap, cameras: 1, ignored: 0, reached: false }, true)).toMatchObject({
       type: 'discovery.cap_cleared',
-      fields: { maxCameras: 2, cameras: 1, ignored: 0, seen: 1 },
+      fields: { maxCameras: 2, inventoryCameras: 1, ignored: 0, seen: 1 },
     });
   });
 });
