@@ -2,7 +2,7 @@ import { integrationOf } from '../health/integration.js';
 import { recordingOutageEdge } from '../health/outage.js';
 import type { Clock } from '../shared/clock.js';
 import type { CamgateEvents, EventBus } from '../shared/events.js';
-import type { CameraStatusRow, CentreState, RecordingStatus } from '../shared/types.js';
+import type { CameraStatusRow, CentreState, PictureView, RecordingStatus } from '../shared/types.js';
 import type { StatusBoard } from './statusBoard.js';
 
 /** The part of a row the stream's health machine decides. */
@@ -25,6 +25,10 @@ export class CameraStates {
   };
   /** The last recording status heard per camera, kept even while the camera is off the board. */
   private readonly recording = new Map<string, RecordingStatus>();
+  /** The health machine's own view per camera, before the picture verdict is folded in. */
+  private readonly streams = new Map<string, StreamPatch>();
+  /** The picture checks' verdict per camera (issue #17). */
+  private readonly pictures = new Map<string, PictureView>();
 
   constructor(private readonly deps: { board: StatusBoard; bus: EventBus; clock: Clock }) {}
 
@@ -37,7 +41,8 @@ export class CameraStates {
     patch: StreamPatch,
     transitions: readonly CamgateEvents['health.transition'][],
   ): void {
-    this.deps.board.patchCamera(cameraId, patch);
+    this.streams.set(cameraId, { ...this.streams.get(cameraId), ...patch });
+    this.deps.board.patchCamera(cameraId, this.composed(cameraId) ?? patch);
     const changed = this.settle(cameraId);
     for (const t of transitions) this.deps.bus.emit('health.transition', t);
     if (transitions.length > 0 || changed) this.announce(cameraId);
@@ -61,6 +66,28 @@ export class CameraStates {
       at: e.at,
     });
     this.announce(e.cameraId);
+  }
+
+  /**
+   * The picture checks judged a camera. Raised reasons make a camera whose stream is online
+   * `degraded` with those reasons (and not integrated, health/integration.ts); the centre hears
+   * of raises and clears as `health.picture`, and of every verdict in the retained state.
+   */
+  picture(cameraId: string, view: PictureView, at: number): void {
+    const before = this.pictures.get(cameraId);
+    this.pictures.set(cameraId, view);
+    this.deps.board.patchCamera(cameraId, { ...this.composed(cameraId), picture: view });
+    this.settle(cameraId);
+    const was = before?.reasons ?? [];
+    if (was.length !== view.reasons.length || was.some((r, i) => r !== view.reasons[i]))
+      this.deps.bus.emit('health.picture', { cameraId, from: was, to: view.reasons, at });
+    this.announce(cameraId);
+  }
+
+  /** The camera left the directory: its picture verdict goes with it. */
+  forget(cameraId: string): void {
+    this.pictures.delete(cameraId);
+    this.streams.delete(cameraId);
   }
 
   /** The uplink's link or the centre's handshake changed: every camera's integration may have. */
@@ -96,6 +123,25 @@ export class CameraStates {
     board.patchCamera(cameraId, { integrated: next.integrated, cause: next.cause });
     bus.emit('integration.changed', { cameraId, ...next, at: clock.now() });
     return true;
+  }
+
+  /**
+   * The stream's view with the picture's folded in: a raised picture reason turns an online
+   * stream `degraded` (since the picture went bad) and is appended to the stream's reasons. A
+   * camera whose stream is down keeps the stream's view: its picture was not judged.
+   */
+  private composed(cameraId: string): StreamPatch | undefined {
+    const stream = this.streams.get(cameraId);
+    if (!stream) return undefined;
+    const picture = this.pictures.get(cameraId);
+    const up = stream.status === 'online' || stream.status === 'degraded';
+    if (!picture || picture.reasons.length === 0 || !up) return stream;
+    return {
+      ...stream,
+      status: 'degraded',
+      reasons: [...(stream.reasons ?? []), ...picture.reasons],
+      since: stream.status === 'online' ? (picture.since ?? stream.since) : stream.since,
+    };
   }
 
   private announce(cameraId: string): void {

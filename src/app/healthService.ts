@@ -82,6 +82,7 @@ export class HealthService implements Service {
       bus.on('inventory.changed', (e) => this.onInventory(e)),
       bus.on('recording.status', (r) => this.states.recordingStatus(r)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
+      bus.on('picture.verdict', (p) => this.states.picture(p.cameraId, p.view, p.at)),
     );
     // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
     // nothing new about them, so no inventory event would tell health.
@@ -181,6 +182,7 @@ export class HealthService implements Service {
     if (open) this.deps.history.closeOutage(open, 'removed', this.now());
     this.cameras.delete(id);
     this.expectedFps.delete(id);
+    this.states.forget(id);
   }
 
   private tick(): void {

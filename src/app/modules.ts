@@ -4,6 +4,7 @@ import type { AppContext } from './context.js';
 import type { StatusBoard } from './statusBoard.js';
 import { wireDiscovery } from './wireDiscovery.js';
 import { wireHealth } from './wireHealth.js';
+import { wirePicture } from './wirePicture.js';
 import { wireRecording } from './wireRecording.js';
 import { wireSnapshot } from './wireSnapshot.js';
 import { wireStreams } from './wireStreams.js';
@@ -27,5 +28,6 @@ export const wirings: readonly Wiring[] = [
   wireSnapshot,
   wireRecording,
   wireHealth,
+  wirePicture,
   wireUplink,
 ];

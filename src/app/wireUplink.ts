@@ -12,6 +12,7 @@ import {
   clockJumpEvent,
   inventoryEvent,
   outageEvent,
+  pictureEvent,
   recordingEvent,
   storageAlarmEvent,
 } from '../uplink/eventRules.js';
@@ -112,6 +113,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
       unsubscribe.push(
         bus.on('health.transition', (t) => record(outageEvent(t))),
         bus.on('health.recording', (r) => record(recordingEvent(r))),
+        bus.on('health.picture', (p) => record(pictureEvent(p))),
         bus.on('camera.clockDrift', (d) => record(clockDriftEvent(d))),
         bus.on('inventory.changed', (e) => {
           record(inventoryEvent(e));

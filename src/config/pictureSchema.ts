@@ -39,7 +39,13 @@ const thresholds = z.strictObject({
     .min(0)
     .max(255)
     .optional()
-    .describe('frozen when the mean luma difference to the previous sample is at most this'),
+    .describe('a block whose mean luma difference to the previous sample is at most this is unchanged'),
+  frozenMinShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('frozen (while the stream advances) when at least this share of blocks is unchanged'),
   nightChroma: z
     .number()
     .min(0)

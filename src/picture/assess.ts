@@ -1,14 +1,7 @@
-import { correlation, type PictureMeasures } from './measures.js';
+import { PICTURE_REASONS, type PictureReason } from '../shared/types.js';
+import { type PictureMeasures, viewCorrelation } from './measures.js';
 
-/** The reasons a picture check gives, as they appear in `reasons` of the camera state. */
-export const PICTURE_REASONS = [
-  'picture_dark',
-  'picture_covered',
-  'picture_blurred',
-  'view_changed',
-  'picture_frozen',
-] as const;
-export type PictureReason = (typeof PICTURE_REASONS)[number];
+export { PICTURE_REASONS, type PictureReason };
 
 /** Day (colour) or night (IR, monochrome): each has its own reference. */
 export type PictureMode = 'day' | 'night';
@@ -27,20 +20,23 @@ export interface PictureThresholds {
   readonly blurRatio: number;
   /** Correlation with the reference's grid below this is a changed view. */
   readonly viewMinCorrelation: number;
-  /** Mean luma difference to the previous sample at or below this is frozen (stream advancing). */
+  /** A block whose mean luma difference to the previous sample is at most this is unchanged. */
   readonly frozenMaxDifference: number;
+  /** Frozen (while the stream advances) when at least this share of blocks is unchanged. */
+  readonly frozenMinShare: number;
   /** Mean chroma below this is a monochrome (IR night) picture. */
   readonly nightChroma: number;
 }
 
 export const DEFAULT_THRESHOLDS: PictureThresholds = {
   darkLuma: 24,
-  darkRatio: 0.3,
+  darkRatio: 0.4,
   coveredContrast: 6,
   coveredRatio: 0.2,
-  blurRatio: 0.45,
-  viewMinCorrelation: 0.55,
-  frozenMaxDifference: 0.25,
+  blurRatio: 0.6,
+  viewMinCorrelation: 0.5,
+  frozenMaxDifference: 0.3,
+  frozenMinShare: 0.9,
   nightChroma: 3,
 };
 
@@ -61,8 +57,8 @@ export interface SampleInput {
   readonly measures: PictureMeasures;
   /** The reference of the sample's mode, if one is learnt. */
   readonly reference: PictureReference | undefined;
-  /** Mean luma difference to the previous sample; undefined for the first one. */
-  readonly difference: number | undefined;
+  /** Share of blocks unchanged since the previous sample (measures.ts unchangedShare); undefined for the first. */
+  readonly unchanged: number | undefined;
   /** The stream health says frames advance (online or degraded): a repeated picture is then frozen. */
   readonly streamAdvancing: boolean;
 }
@@ -79,15 +75,21 @@ export function modeOf(m: PictureMeasures, t: PictureThresholds): PictureMode {
 export function assessSample(input: SampleInput, t: PictureThresholds): PictureReason[] {
   const { measures: m, reference: ref } = input;
   const reasons: PictureReason[] = [];
-  if (input.streamAdvancing && input.difference !== undefined && input.difference <= t.frozenMaxDifference)
+  if (input.streamAdvancing && input.unchanged !== undefined && input.unchanged >= t.frozenMinShare)
     reasons.push('picture_frozen');
-  const dark = m.meanLuma < t.darkLuma || (ref !== undefined && m.meanLuma < ref.meanLuma * t.darkRatio);
-  if (dark) return ['picture_dark', ...reasons];
-  const covered =
+  const flat =
     m.contrast < t.coveredContrast || (ref !== undefined && m.contrast < ref.contrast * t.coveredRatio);
-  if (covered) return ['picture_covered', ...reasons];
+  // A flat picture that is also dim is dark (a dead sensor, black paint, a hand at night), not
+  // "covered": a black frame is monochrome, so it is judged in night mode, often before any
+  // night reference exists to compare its brightness with.
+  const dark =
+    m.meanLuma < t.darkLuma ||
+    (ref !== undefined && m.meanLuma < ref.meanLuma * t.darkRatio) ||
+    (flat && m.meanLuma < 2 * t.darkLuma);
+  if (dark) return ['picture_dark', ...reasons];
+  if (flat) return ['picture_covered', ...reasons];
   if (ref === undefined) return reasons;
-  const view = correlation(m.grid, ref.grid);
+  const view = viewCorrelation(m.grid, ref.grid);
   if (view !== undefined && view < t.viewMinCorrelation) reasons.unshift('view_changed');
   else if (m.sharpness < ref.sharpness * t.blurRatio) reasons.unshift('picture_blurred');
   return reasons;

@@ -27,7 +27,11 @@ export interface PictureMeasures {
   readonly meanLuma: number;
   /** Standard deviation of luma: near 0 for a lens covered by one flat colour. */
   readonly contrast: number;
-  /** RMS of the Laplacian over (contrast + 1): edge energy, independent of gain and offset. */
+  /**
+   * RMS of the Laplacian of the half-size (64×36) luma over (contrast + 1): edge energy,
+   * independent of gain and offset. At half size night sensor noise (added after the optics, so
+   * not blurred with the scene) no longer hides a blurred scene's lost edges.
+   */
   readonly sharpness: number;
   /** Mean |U−128| + |V−128|: near 0 for an IR (monochrome) night picture. */
   readonly chroma: number;
@@ -61,18 +65,34 @@ export function measure(t: Thumbnail): PictureMeasures {
   const n = y.length;
   const meanLuma = sum / n;
   const contrast = Math.sqrt(Math.max(0, sumSq / n - meanLuma * meanLuma));
-  let lapSq = 0;
-  for (let r = 1; r < h - 1; r++) {
-    for (let c = 1; c < w - 1; c++) {
-      const i = r * w + c;
-      const lap = 4 * at(y, i) - at(y, i - 1) - at(y, i + 1) - at(y, i - w) - at(y, i + w);
-      lapSq += lap * lap;
-    }
-  }
-  const sharpness = Math.sqrt(lapSq / ((w - 2) * (h - 2))) / (contrast + 1);
+  const sharpness = laplacianRms(halfSize(y, w, h), w / 2, h / 2) / (contrast + 1);
   let chromaSum = 0;
   for (let i = 0; i < t.u.length; i++) chromaSum += Math.abs(at(t.u, i) - 128) + Math.abs(at(t.v, i) - 128);
   return { meanLuma, contrast, sharpness, chroma: chromaSum / t.u.length, grid: blockGrid(t) };
+}
+
+function halfSize(y: Uint8Array, w: number, h: number): Float64Array {
+  const hw = w / 2;
+  const out = new Float64Array(hw * (h / 2));
+  for (let r = 0; r < h / 2; r++) {
+    for (let c = 0; c < hw; c++) {
+      const i = 2 * r * w + 2 * c;
+      out[r * hw + c] = (at(y, i) + at(y, i + 1) + at(y, i + w) + at(y, i + w + 1)) / 4;
+    }
+  }
+  return out;
+}
+
+function laplacianRms(p: Float64Array, w: number, h: number): number {
+  let sum = 0;
+  for (let r = 1; r < h - 1; r++) {
+    for (let c = 1; c < w - 1; c++) {
+      const i = r * w + c;
+      const lap = 4 * at(p, i) - at(p, i - 1) - at(p, i + 1) - at(p, i - w) - at(p, i + w);
+      sum += lap * lap;
+    }
+  }
+  return Math.sqrt(sum / ((w - 2) * (h - 2)));
 }
 
 function blockGrid(t: Thumbnail): number[] {
@@ -91,10 +111,29 @@ function blockGrid(t: Thumbnail): number[] {
 }
 
 /**
- * Normalised cross-correlation of two grids, −1…1: the same scene under other lighting (gain and
- * offset) stays near 1, another view drops towards 0. Undefined when either grid is flat (a
+ * How well a sample's view matches the reference's: the normalised cross-correlation of the two
+ * grids' block-to-block differences, −1…1. The same scene under other lighting (gain and offset)
+ * stays near 1; a shifted or turned view drops towards 0. Differences rather than the block
+ * means themselves, because a scene with a smooth brightness slope (sky to ground) still
+ * correlates with itself shifted by a third of the frame. Undefined when either grid is flat (a
  * covered or black picture has no structure to compare).
  */
+export function viewCorrelation(a: readonly number[], b: readonly number[]): number | undefined {
+  return correlation(gridDifferences(a), gridDifferences(b));
+}
+
+function gridDifferences(g: readonly number[]): number[] {
+  const d: number[] = [];
+  for (let r = 0; r < GRID_ROWS; r++)
+    for (let c = 0; c + 1 < GRID_COLS; c++)
+      d.push((g[r * GRID_COLS + c + 1] ?? 0) - (g[r * GRID_COLS + c] ?? 0));
+  for (let r = 0; r + 1 < GRID_ROWS; r++)
+    for (let c = 0; c < GRID_COLS; c++)
+      d.push((g[(r + 1) * GRID_COLS + c] ?? 0) - (g[r * GRID_COLS + c] ?? 0));
+  return d;
+}
+
+/** Normalised cross-correlation, −1…1; undefined when either side is flat. */
 export function correlation(a: readonly number[], b: readonly number[]): number | undefined {
   if (a.length !== b.length || a.length === 0) return undefined;
   const ma = mean(a);
@@ -122,7 +161,31 @@ export function lumaDifference(a: Uint8Array, b: Uint8Array): number {
   return d / a.length;
 }
 
-function at(a: Uint8Array, i: number): number {
+/**
+ * Share (0–1) of the grid's blocks whose mean absolute luma difference to the previous sample is at
+ * most `maxDifference`. A frozen picture keeps nearly every block (the burnt-in clock of the
+ * camera's OSD still ticks in one corner); live sensor noise moves every block a little.
+ */
+export function unchangedShare(a: Uint8Array, b: Uint8Array, maxDifference: number): number {
+  if (a.length !== b.length || a.length !== THUMB_WIDTH * THUMB_HEIGHT) return 0;
+  const bw = THUMB_WIDTH / GRID_COLS;
+  const bh = THUMB_HEIGHT / GRID_ROWS;
+  let unchanged = 0;
+  for (let gr = 0; gr < GRID_ROWS; gr++) {
+    for (let gc = 0; gc < GRID_COLS; gc++) {
+      let d = 0;
+      for (let r = gr * bh; r < (gr + 1) * bh; r++)
+        for (let c = gc * bw; c < (gc + 1) * bw; c++) {
+          const i = r * THUMB_WIDTH + c;
+          d += Math.abs(at(a, i) - at(b, i));
+        }
+      if (d / (bw * bh) <= maxDifference) unchanged += 1;
+    }
+  }
+  return unchanged / (GRID_COLS * GRID_ROWS);
+}
+
+function at(a: ArrayLike<number>, i: number): number {
   return a[i] ?? 0;
 }
 

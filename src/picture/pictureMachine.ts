@@ -1,3 +1,4 @@
+import type { PictureStatus } from '../shared/types.js';
 import {
   assessSample,
   learnable,
@@ -9,10 +10,15 @@ import {
   type PictureReference,
   type PictureThresholds,
 } from './assess.js';
-import { correlation, lumaDifference, measure, type PictureMeasures, type Thumbnail } from './measures.js';
+import {
+  measure,
+  type PictureMeasures,
+  type Thumbnail,
+  unchangedShare,
+  viewCorrelation,
+} from './measures.js';
 
-/** `learning`: no reference yet for the current mode (only dark, covered and frozen are judged). */
-export type PictureStatus = 'unknown' | 'learning' | 'ok' | 'degraded';
+export type { PictureStatus };
 
 export interface PictureRules extends PictureThresholds {
   /** Bad samples in a row that raise a reason (a passing truck is one sample). */
@@ -30,8 +36,8 @@ export interface PictureLastSample {
   readonly measures: Omit<PictureMeasures, 'grid'>;
   /** Correlation with the mode's reference grid, when both have structure. */
   readonly correlation: number | undefined;
-  /** Mean luma difference to the previous sample. */
-  readonly difference: number | undefined;
+  /** Share of blocks unchanged since the previous sample (1: frozen). */
+  readonly unchanged: number | undefined;
   /** What this one sample showed, before hysteresis. */
   readonly reasons: readonly PictureReason[];
 }
@@ -94,8 +100,10 @@ export function reducePicture(
   const measures = measure(e.thumbnail);
   const mode = modeOf(measures, rules);
   const reference = s.references[mode];
-  const difference = s.previousLuma ? lumaDifference(s.previousLuma, e.thumbnail.y) : undefined;
-  const seen = assessSample({ measures, reference, difference, streamAdvancing: e.streamAdvancing }, rules);
+  const unchanged = s.previousLuma
+    ? unchangedShare(s.previousLuma, e.thumbnail.y, rules.frozenMaxDifference)
+    : undefined;
+  const seen = assessSample({ measures, reference, unchanged, streamAdvancing: e.streamAdvancing }, rules);
   const { learning, references, learnt } = learn(s, mode, measures, seen, atIso, rules);
   const streaks = nextStreaks(s.streaks, seen);
   const reasons = PICTURE_REASONS.filter((r) => {
@@ -115,8 +123,8 @@ export function reducePicture(
       at: atIso,
       mode,
       measures: scalar,
-      correlation: reference ? correlation(measures.grid, reference.grid) : undefined,
-      difference,
+      correlation: reference ? viewCorrelation(measures.grid, reference.grid) : undefined,
+      unchanged,
       reasons: seen,
     },
     checkedAt: atIso,

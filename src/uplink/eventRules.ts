@@ -31,6 +31,20 @@ export function recordingEvent(r: CamgateEvents['health.recording']): RecordedEv
   };
 }
 
+/**
+ * `picture.degraded` whenever the raised picture reasons change to a non-empty set (a new reason
+ * joining is news too), `picture.ok` when the last one clears (issue #17).
+ */
+export function pictureEvent(p: CamgateEvents['health.picture']): RecordedEvent | undefined {
+  if (p.to.length === 0 && p.from.length === 0) return undefined;
+  return {
+    type: p.to.length > 0 ? 'picture.degraded' : 'picture.ok',
+    cameraId: p.cameraId,
+    fields: { reasons: [...p.to], previousReasons: [...p.from] },
+    at: p.at,
+  };
+}
+
 /** `camera.added` / `camera.replaced` / `camera.removed` with the identity; routine updates are not news. */
 export function inventoryEvent(e: CamgateEvents['inventory.changed']): RecordedEvent | undefined {
   if (e.type === 'camera.updated') return undefined;

@@ -4,12 +4,13 @@ import { causeInfo, firstCause, INTEGRATION_CAUSES, UPLINK_OUTAGE_CAUSES } from 
 import { cameraStatePayload } from '../../src/uplink/payloads.js';
 
 describe('the cause table (issue #12: one definition)', () => {
-  it('lists the chain camera → stream → recording → uplink in order, stream_refused included', () => {
+  it('lists the chain camera → stream → picture → recording → uplink in order, stream_refused included', () => {
     expect(INTEGRATION_CAUSES).toEqual([
       'camera_offline',
       'unauthorized',
       'stream_refused',
       'stream_stalled',
+      'picture_degraded',
       'recording_stale',
       'uplink_down',
     ]);

@@ -1,0 +1,113 @@
+import { credentialFor } from '../config/credentials.js';
+import { fetchSnapshot } from '../discovery/snapshot.js';
+import { THUMB_HEIGHT, THUMB_WIDTH, type Thumbnail, thumbnailOf } from '../picture/measures.js';
+import { PictureService } from '../picture/pictureService.js';
+import { withCredentials } from '../recording/recordingPlans.js';
+import { CamgateError } from '../shared/errors.js';
+import type { Service } from '../shared/service.js';
+import type { CameraRecord } from '../shared/types.js';
+import { PictureRepo } from '../store/pictureRepo.js';
+import type { FfmpegTransport } from '../streams/ffmpeg/rtspTransport.js';
+import { reduceToThumbnail } from '../streams/ffmpeg/thumbnail.js';
+import { NotFoundError } from './control.js';
+import type { Wiring, WiringContext } from './modules.js';
+
+/**
+ * Picture checks (issue #17): the PictureService samples each camera's picture (its ONVIF snapshot
+ * URI, else one keyframe of its sub-stream, reduced by ffmpeg to a thumbnail) and its verdicts
+ * reach CameraStates as `picture.verdict`. Routes: `GET /picture/:camera` (measures for
+ * `camgate why`) and `POST /picture/reset` (`camgate picture reset`).
+ */
+export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
+  const config = ctx.config.picture;
+  const repo = new PictureRepo(ctx.store.db, ctx.bootId);
+  const log = ctx.log.child({ module: 'picture' });
+  const learnt = new Map<string, FfmpegTransport>();
+  ctx.bus.on('stream.sample', (s) => {
+    if (s.stats?.transport) learnt.set(s.cameraId, s.stats.transport);
+  });
+  const service = new PictureService({
+    clock: ctx.clock,
+    log: ctx.log,
+    bus: ctx.bus,
+    config,
+    store: repo,
+    cameras: () => ctx.cameras.all(),
+    streamAdvancing: (id) => {
+      const status = ctx.board.camera(id)?.status;
+      return status === 'online' || status === 'degraded';
+    },
+    sample: (camera, signal) => sampleThumbnail(ctx, camera, signal, learnt.get(camera.id) ?? 'tcp'),
+  });
+  ctx.control.route('GET', '/picture/:camera', (req) => {
+    const id = req.params.camera ?? '';
+    if (!ctx.cameras.get(id)) throw new NotFoundError(`unknown camera ${id}`);
+    const s = service.state(id);
+    return {
+      cameraId: id,
+      enabled: config.enabled,
+      intervalMinutes: config.intervalMinutes,
+      status: s?.status ?? 'unknown',
+      reasons: s?.reasons ?? [],
+      checkedAt: s?.checkedAt ?? null,
+      last: s?.last ?? null,
+      lastError: s?.lastError ?? null,
+      references: Object.values(s?.references ?? repo.references(id)).map(({ grid: _g, ...r }) => r),
+    };
+  });
+  ctx.control.route('POST', '/picture/reset', (req) => {
+    const id = (req.body as { camera?: unknown } | undefined)?.camera;
+    if (typeof id !== 'string') throw new NotFoundError('picture reset needs {"camera": "<id>"}');
+    if (!ctx.cameras.get(id)) throw new NotFoundError(`unknown camera ${id}`);
+    return { cameraId: id, ...service.reset(id) };
+  });
+  if (!config.enabled) {
+    log.info('picture checks disabled (picture.enabled: false)');
+    return [];
+  }
+  ctx.board.section('picture', () => service.stats());
+  return [service];
+};
+
+/** The snapshot URI first (the camera encodes it; no stream decoding here), else one sub-stream keyframe. */
+async function sampleThumbnail(
+  ctx: WiringContext,
+  camera: CameraRecord,
+  signal: AbortSignal,
+  transport: FfmpegTransport,
+): Promise<Thumbnail> {
+  const { timeoutSeconds, maxSnapshotBytes } = ctx.config.picture;
+  const timeoutMs = timeoutSeconds * 1000;
+  const credential = credentialFor(ctx.config, { id: camera.id, address: camera.address });
+  const reduce = async (source: Parameters<typeof reduceToThumbnail>[1]['source']): Promise<Thumbnail> => {
+    const run = await reduceToThumbnail(
+      { clock: ctx.clock },
+      { source, width: THUMB_WIDTH, height: THUMB_HEIGHT, timeoutMs, signal },
+    );
+    return thumbnailOf(run.raw);
+  };
+  let why = 'no ONVIF snapshot URI';
+  if (camera.snapshotUri) {
+    try {
+      const jpeg = await fetchSnapshot(
+        { clock: ctx.clock, net: ctx.net },
+        { url: camera.snapshotUri, credential, deadlineMs: timeoutMs, maxBytes: maxSnapshotBytes, signal },
+      );
+      return await reduce({ kind: 'jpeg', jpeg });
+    } catch (err) {
+      if (signal.aborted) throw err;
+      why = err instanceof Error ? err.message : String(err);
+    }
+  }
+  const profile =
+    camera.profiles.find((p) => p.role === 'sub') ??
+    camera.profiles.find((p) => p.role === 'main') ??
+    camera.profiles[0];
+  if (!profile) throw new CamgateError('SNAPSHOT', `${camera.id}: ${why} and no stream to sample`);
+  try {
+    return await reduce({ kind: 'rtsp', url: withCredentials(profile.rtspUrl, credential), transport });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new CamgateError('SNAPSHOT', `${camera.id}: ${why}; sub-stream keyframe: ${msg}`, { cause: err });
+  }
+}
