@@ -8,7 +8,11 @@ export class PictureQueue {
   private readonly busy = new Set<string>();
   private peak = 0;
 
-  constructor(private limit: number) {}
+  constructor(
+    private limit: number,
+    /** A job that rejects is reported here; its slot is freed either way. */
+    private readonly onError: (key: string, err: unknown) => void,
+  ) {}
 
   /** The cap follows the camera count; running jobs above a lowered cap finish. */
   setLimit(limit: number): void {
@@ -48,11 +52,13 @@ export class PictureQueue {
       if (!job) return;
       this.busy.add(job.key);
       this.peak = Math.max(this.peak, this.busy.size);
-      // Jobs handle their own errors (pictureService logs them); this only frees the slot.
-      void job.run().finally(() => {
-        this.busy.delete(job.key);
-        this.pump();
-      });
+      job
+        .run()
+        .catch((err: unknown) => this.onError(job.key, err))
+        .finally(() => {
+          this.busy.delete(job.key);
+          this.pump();
+        });
     }
   }
 }

@@ -59,7 +59,9 @@ export class PictureService implements Service {
 
   constructor(private readonly deps: PictureServiceDeps) {
     this.log = deps.log.child({ module: 'picture' });
-    this.queue = new PictureQueue(1);
+    this.queue = new PictureQueue(1, (cameraId, err) =>
+      this.log.error({ err, cameraId }, 'picture check failed unexpectedly'),
+    );
   }
 
   get intervalMs(): number {

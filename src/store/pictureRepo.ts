@@ -1,5 +1,8 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { PictureMode, PictureReference } from '../picture/assess.js';
-import type { Db } from './store.js';
+import { CamgateError } from '../shared/errors.js';
+import { DB_FILE, type Db } from './store.js';
 
 export interface PictureDegradedRow {
   readonly cameraId: string;
@@ -93,5 +96,26 @@ function parseReference(json: string): PictureReference | undefined {
   } catch (err) {
     if (err instanceof SyntaxError) return undefined;
     throw err;
+  }
+}
+
+/**
+ * `camgate picture reset` while no daemon runs: the references are deleted in the database
+ * directly (the daemon reads them at start). A database older than migration 006 has none.
+ */
+export function clearPictureReferencesOffline(dir: string, cameraId: string): number {
+  const file = path.join(dir, DB_FILE);
+  let db: Db;
+  try {
+    db = new Database(file, { fileMustExist: true });
+  } catch (err) {
+    throw new CamgateError('STORE_OPEN', `cannot open ${file} (has the daemon run here?)`, { cause: err });
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if ((db.pragma('user_version', { simple: true }) as number) < 6) return 0;
+    return new PictureRepo(db, 'cli').clearReferences(cameraId);
+  } finally {
+    db.close();
   }
 }
