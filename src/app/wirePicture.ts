@@ -1,14 +1,16 @@
 import { credentialFor } from '../config/credentials.js';
 import { fetchSnapshot } from '../discovery/snapshot.js';
+import { JpegBatcher } from '../picture/jpegBatcher.js';
 import { THUMB_HEIGHT, THUMB_WIDTH, type Thumbnail, thumbnailOf } from '../picture/measures.js';
 import { PictureService } from '../picture/pictureService.js';
+import { Slots } from '../picture/slots.js';
 import { withCredentials } from '../recording/recordingPlans.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { PictureRepo } from '../store/pictureRepo.js';
 import type { FfmpegTransport } from '../streams/ffmpeg/rtspTransport.js';
-import { reduceToThumbnail } from '../streams/ffmpeg/thumbnail.js';
+import { reduceToThumbnail, type ThumbnailSource } from '../streams/ffmpeg/thumbnail.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 
@@ -23,9 +25,21 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
   const repo = new PictureRepo(ctx.store.db, ctx.bootId);
   const log = ctx.log.child({ module: 'picture' });
   const learnt = new Map<string, FfmpegTransport>();
+  // Ends batched ffmpeg runs in flight when the daemon stops (the service aborts its own samples).
+  const abort = new AbortController();
   ctx.bus.on('stream.sample', (s) => {
     if (s.stats?.transport) learnt.set(s.cameraId, s.stats.transport);
   });
+  const slots = new Slots(1);
+  const batcher = new JpegBatcher({
+    clock: ctx.clock,
+    slots,
+    reduce: (jpegs) => reduceThumbnails(ctx, { kind: 'jpeg', jpegs }, abort.signal),
+    maxBatch: JPEGS_PER_FFMPEG,
+    // A verdict may wait 5 % of the interval (30 s at the default 10 min) for others to share ffmpeg.
+    maxWaitMs: () => Math.min(30_000, config.intervalMinutes * 60_000 * 0.05),
+  });
+  const sampler: Sampler = { clock: ctx.clock, net: ctx.net, config: ctx.config, slots, batcher };
   const service = new PictureService({
     clock: ctx.clock,
     log: ctx.log,
@@ -37,7 +51,9 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
       const status = ctx.board.camera(id)?.status;
       return status === 'online' || status === 'degraded';
     },
-    sample: (camera, signal) => sampleThumbnail(ctx, camera, signal, learnt.get(camera.id) ?? 'tcp'),
+    sample: (camera, signal) => sampleThumbnail(sampler, camera, signal, learnt.get(camera.id) ?? 'tcp'),
+    ffmpegSlots: slots,
+    samplesPerSlot: JPEGS_PER_FFMPEG,
   });
   ctx.control.route('GET', '/picture/:camera', (req) => {
     const id = req.params.camera ?? '';
@@ -66,34 +82,59 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
     return [];
   }
   ctx.board.section('picture', () => service.stats());
-  return [service];
+  return [
+    service,
+    {
+      name: 'picture-ffmpeg',
+      start: async () => undefined,
+      stop: async () => abort.abort(new Error('daemon stopping')),
+    },
+  ];
 };
 
-/** The snapshot URI first (the camera encodes it; no stream decoding here), else one sub-stream keyframe. */
-async function sampleThumbnail(
-  ctx: WiringContext,
+/** JPEGs one ffmpeg run reduces at most. */
+const JPEGS_PER_FFMPEG = 16;
+
+/** What sampling needs: time, sockets, config (credentials, limits), the ffmpeg slots and the JPEG batcher. */
+export interface Sampler extends Pick<WiringContext, 'clock' | 'net' | 'config'> {
+  readonly slots: Slots;
+  readonly batcher: JpegBatcher;
+}
+
+export async function reduceThumbnails(
+  ctx: Pick<WiringContext, 'clock' | 'config'>,
+  source: ThumbnailSource,
+  signal: AbortSignal,
+): Promise<readonly Buffer[]> {
+  const timeoutMs = ctx.config.picture.timeoutSeconds * 1000;
+  const run = await reduceToThumbnail(
+    { clock: ctx.clock },
+    { source, width: THUMB_WIDTH, height: THUMB_HEIGHT, timeoutMs, signal },
+  );
+  return run.raws;
+}
+
+/**
+ * The snapshot URI first (the camera encodes it; its JPEG joins a batch for ffmpeg), else one
+ * keyframe of the sub-stream (one ffmpeg of its own, in a slot).
+ */
+export async function sampleThumbnail(
+  s: Sampler,
   camera: CameraRecord,
   signal: AbortSignal,
   transport: FfmpegTransport,
 ): Promise<Thumbnail> {
-  const { timeoutSeconds, maxSnapshotBytes } = ctx.config.picture;
+  const { timeoutSeconds, maxSnapshotBytes } = s.config.picture;
   const timeoutMs = timeoutSeconds * 1000;
-  const credential = credentialFor(ctx.config, { id: camera.id, address: camera.address });
-  const reduce = async (source: Parameters<typeof reduceToThumbnail>[1]['source']): Promise<Thumbnail> => {
-    const run = await reduceToThumbnail(
-      { clock: ctx.clock },
-      { source, width: THUMB_WIDTH, height: THUMB_HEIGHT, timeoutMs, signal },
-    );
-    return thumbnailOf(run.raw);
-  };
+  const credential = credentialFor(s.config, { id: camera.id, address: camera.address });
   let why = 'no ONVIF snapshot URI';
   if (camera.snapshotUri) {
     try {
       const jpeg = await fetchSnapshot(
-        { clock: ctx.clock, net: ctx.net },
+        { clock: s.clock, net: s.net },
         { url: camera.snapshotUri, credential, deadlineMs: timeoutMs, maxBytes: maxSnapshotBytes, signal },
       );
-      return await reduce({ kind: 'jpeg', jpeg });
+      return thumbnailOf(await s.batcher.reduce(jpeg));
     } catch (err) {
       if (signal.aborted) throw err;
       why = err instanceof Error ? err.message : String(err);
@@ -105,7 +146,10 @@ async function sampleThumbnail(
     camera.profiles[0];
   if (!profile) throw new CamgateError('SNAPSHOT', `${camera.id}: ${why} and no stream to sample`);
   try {
-    return await reduce({ kind: 'rtsp', url: withCredentials(profile.rtspUrl, credential), transport });
+    const url = withCredentials(profile.rtspUrl, credential);
+    const [raw] = await s.slots.run(() => reduceThumbnails(s, { kind: 'rtsp', url, transport }, signal));
+    if (!raw) throw new CamgateError('FFMPEG', 'no thumbnail');
+    return thumbnailOf(raw);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     throw new CamgateError('SNAPSHOT', `${camera.id}: ${why}; sub-stream keyframe: ${msg}`, { cause: err });

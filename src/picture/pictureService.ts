@@ -10,6 +10,7 @@ import type { Thumbnail } from './measures.js';
 import { initialPictureState, type PictureState, reducePicture } from './pictureMachine.js';
 import { PictureQueue } from './pictureQueue.js';
 import { rulesFor } from './rules.js';
+import type { Slots } from './slots.js';
 
 /** Where references and degraded periods are kept (store/pictureRepo.ts). */
 export interface PictureStore {
@@ -32,6 +33,10 @@ export interface PictureServiceDeps {
   readonly streamAdvancing: (cameraId: string) => boolean;
   /** One thumbnail of the camera's picture (snapshot URI, else one keyframe of its sub-stream). */
   readonly sample: (camera: CameraRecord, signal: AbortSignal) => Promise<Thumbnail>;
+  /** The ffmpeg processes the sampler may run: one per `camerasPerFfmpeg` cameras. */
+  readonly ffmpegSlots: Slots;
+  /** Samples one ffmpeg slot may serve at once (JPEGs reduced in one batch). */
+  readonly samplesPerSlot: number;
 }
 
 interface Tracked {
@@ -86,14 +91,23 @@ export class PictureService implements Service {
     return this.tracked.get(cameraId)?.state;
   }
 
-  stats(): { samples: number; failures: number; running: number; queued: number; peakRunning: number } {
-    const q = this.queue;
+  stats(): {
+    samples: number;
+    failures: number;
+    inFlight: number;
+    queued: number;
+    ffmpegLimit: number;
+    ffmpegPeak: number;
+  } {
+    const { queue: q } = this;
+    const slots = this.deps.ffmpegSlots;
     return {
       samples: this.samples,
       failures: this.failures,
-      running: q.running,
+      inFlight: q.running,
       queued: q.queued,
-      peakRunning: q.peakRunning,
+      ffmpegLimit: slots.limit,
+      ffmpegPeak: slots.peakUsed,
     };
   }
 
@@ -108,7 +122,9 @@ export class PictureService implements Service {
 
   private tick(): void {
     const cameras = this.deps.cameras();
-    this.queue.setLimit(Math.floor(cameras.length / this.deps.config.camerasPerFfmpeg));
+    const ffmpegs = Math.max(1, Math.floor(cameras.length / this.deps.config.camerasPerFfmpeg));
+    this.deps.ffmpegSlots.setLimit(ffmpegs);
+    this.queue.setLimit(ffmpegs * this.deps.samplesPerSlot);
     const now = this.deps.clock.monotonic();
     const present = new Set<string>();
     for (const camera of cameras) {

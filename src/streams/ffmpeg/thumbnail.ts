@@ -4,9 +4,13 @@ import { CamgateError } from '../../shared/errors.js';
 import { redactText } from '../../shared/redact.js';
 import type { FfmpegTransport } from './rtspTransport.js';
 
-/** Where the one picture comes from: JPEG bytes we fetched, or one keyframe of an RTSP stream. */
+/**
+ * Where the pictures come from: JPEGs we fetched (several at once: one ffmpeg start costs far
+ * more than decoding a small JPEG, so snapshots are reduced in batches), or one keyframe of an
+ * RTSP stream.
+ */
 export type ThumbnailSource =
-  | { readonly kind: 'jpeg'; readonly jpeg: Buffer }
+  | { readonly kind: 'jpeg'; readonly jpegs: readonly Buffer[] }
   | { readonly kind: 'rtsp'; readonly url: string; readonly transport: FfmpegTransport };
 
 export interface ThumbnailOptions {
@@ -19,19 +23,23 @@ export interface ThumbnailOptions {
 }
 
 export interface ThumbnailRun {
-  readonly raw: Buffer;
-  /** CPU time ffmpeg used (user + system), for the bench. */
-  readonly cpuMs: number | undefined;
+  /** One raw thumbnail per input picture, in order. */
+  readonly raws: readonly Buffer[];
 }
 
 /**
- * ffmpeg reduces one picture to a raw yuv420p thumbnail of exactly width×height (area averaging:
- * every source pixel counts, sensor noise averages out). For a stream only one keyframe is
- * decoded (`-skip_frame nokey`: nothing else is decoded at all), over an explicit transport with
- * an I/O timeout. A hard deadline kills ffmpeg; output beyond one thumbnail is refused.
+ * ffmpeg reduces pictures to raw yuv420p thumbnails of exactly width×height (area averaging:
+ * every source pixel counts, sensor noise averages out). JPEGs go in concatenated on stdin, one
+ * thumbnail comes out per JPEG (the scale filter follows size changes between them); a JPEG
+ * ffmpeg cannot decode makes the count wrong, and the whole batch is refused (the caller then
+ * reduces them one by one). For a stream only one keyframe is decoded (`-skip_frame nokey`:
+ * nothing else is decoded at all), over an explicit transport with an I/O timeout. A hard
+ * deadline kills ffmpeg; output beyond the expected thumbnails is refused.
  */
 export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): Promise<ThumbnailRun> {
-  const expected = o.width * o.height * 1.5;
+  const one = o.width * o.height * 1.5;
+  const count = o.source.kind === 'jpeg' ? o.source.jpegs.length : 1;
+  const expected = one * count;
   const input =
     o.source.kind === 'jpeg'
       ? ['-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0']
@@ -44,7 +52,8 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
     // A stream needs no stdin (ffmpeg would otherwise read keystrokes from it).
     ...(o.source.kind === 'rtsp' ? ['-nostdin'] : []),
     ...input,
-    ...['-frames:v', '1', '-an', '-vf', `scale=${o.width}:${o.height}:flags=area,format=yuv420p`],
+    ...(o.source.kind === 'rtsp' ? ['-frames:v', '1'] : []),
+    ...['-an', '-vf', `scale=${o.width}:${o.height}:flags=area,format=yuv420p`],
     ...['-f', 'rawvideo', 'pipe:1'],
   ];
   return new Promise<ThumbnailRun>((resolve, reject) => {
@@ -63,7 +72,8 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
         reject(err);
         return;
       }
-      resolve({ raw: Buffer.concat(chunks), cpuMs: undefined });
+      const all = Buffer.concat(chunks);
+      resolve({ raws: Array.from({ length: count }, (_, i) => all.subarray(i * one, (i + 1) * one)) });
     };
     const onAbort = (): void => finish(new CamgateError('FFMPEG', 'thumbnail aborted'));
     const timer = deps.clock.setTimeout(
@@ -86,7 +96,12 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
       if (size === expected) finish(undefined);
       else {
         const why = redactText(stderr.trim().split('\n').slice(-2).join(' ')) || `exit ${code}`;
-        finish(new CamgateError('FFMPEG', `ffmpeg gave ${size} of ${expected} thumbnail bytes: ${why}`));
+        finish(
+          new CamgateError(
+            'FFMPEG',
+            `ffmpeg gave ${size} of ${expected} thumbnail bytes (${count} pictures): ${why}`,
+          ),
+        );
       }
     });
     // A JPEG goes in on stdin. ffmpeg refusing it early gives EPIPE here; its stderr, which says
@@ -94,7 +109,7 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
     child.stdin.on('error', (err) => {
       stderr ||= err.message;
     });
-    if (o.source.kind === 'jpeg') child.stdin.end(o.source.jpeg);
+    if (o.source.kind === 'jpeg') child.stdin.end(Buffer.concat([...o.source.jpegs]));
     else child.stdin.end();
   });
 }
