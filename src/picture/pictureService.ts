@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { PictureConfig } from '../config/pictureSchema.js';
 import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
 import type { EventBus } from '../shared/events.js';
@@ -64,6 +65,8 @@ export class PictureService implements Service {
 
   constructor(private readonly deps: PictureServiceDeps) {
     this.log = deps.log.child({ module: 'picture' });
+    // Every sample in flight (up to 16 per ffmpeg slot) listens on this one signal.
+    setMaxListeners(0, this.abort.signal);
     this.queue = new PictureQueue(1, (cameraId, err) =>
       this.log.error({ err, cameraId }, 'picture check failed unexpectedly'),
     );
