@@ -10,7 +10,8 @@ dir=${2:?directory}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bin/initdb" ] || { echo "pg-temp: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /: the postgres user cannot enter a checkout inside a 0700 directory (a mktemp clone).
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 case "$cmd" in
   start)

@@ -80,7 +80,6 @@ export class HealthService implements Service {
     this.unsubscribe.push(
       bus.on('stream.sample', (s) => this.onSample(s)),
       bus.on('inventory.changed', (e) => this.onInventory(e)),
-      bus.on('recording.status', (r) => this.states.recordingStatus(r)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
       bus.on('picture.verdict', (p) => this.states.picture(p.cameraId, p.view, p.at)),
     );
@@ -97,6 +96,16 @@ export class HealthService implements Service {
         ? { from: isoTs(this.rebootGap.fromMs), to: isoTs(this.rebootGap.toMs), clean: this.rebootGap.clean }
         : null,
     }));
+  }
+
+  /**
+   * Recording statuses, heard from wiring time on, not from start(): the recording service reports
+   * each camera's first status (`off` for a camera not recorded, an edge camera it cannot verify)
+   * during its own start(), which runs before this one. CameraStates missed those, and the board
+   * was right only because wireRecording wrote them too.
+   */
+  hearRecording(): void {
+    this.unsubscribe.push(this.deps.bus.on('recording.status', (r) => this.states.recordingStatus(r)));
   }
 
   async stop(): Promise<void> {

@@ -23,6 +23,7 @@ export function wireHealth(ctx: WiringContext): Service[] {
     startedAt: ctx.startedAt,
     cameras: () => ctx.cameras.all(),
   });
+  service.hearRecording();
   ctx.control.route('GET', '/why/:camera', (req) => service.why(req.params.camera ?? ''));
   ctx.control.route('GET', '/outages', (req) => ({
     outages: history.outages({

@@ -9,8 +9,9 @@ import { recordingPlanner } from './recordingPlanner.js';
 import { loadStorageAlarms, saveStorageAlarmsOnChange } from './savedStorageAlarms.js';
 
 /**
- * Recording: one service for the site, for the cameras in the directory; status goes to the
- * board, gaps to the outages table, storage to `status.recording`.
+ * Recording: one service for the site, for the cameras in the directory; its `recording.status`
+ * reaches the board through health's CameraStates (the one writer of a camera's state), gaps go
+ * to the outages table, storage to `status.recording`.
  */
 export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
   const { config } = ctx;
@@ -42,9 +43,6 @@ export const wireRecording: Wiring = (ctx: WiringContext): Service[] => {
       probe: (file) => probeSegment(file),
     },
   );
-  ctx.bus.on('recording.status', (e) => {
-    ctx.board.patchCamera(e.cameraId, { recording: { status: e.status, lastSegmentAt: e.lastSegmentAt } });
-  });
   saveStorageAlarmsOnChange(ctx, () => service.storageReport().alarms);
   ctx.cameras.subscribe((change) => {
     const { camera } = change;

@@ -10,15 +10,20 @@ import { EventOutbox, type RecordedEvent } from '../uplink/eventOutbox.js';
 import {
   clockDriftEvent,
   clockJumpEvent,
+  discoveryCapEvent,
   inventoryEvent,
   outageEvent,
   pictureEvent,
   recordingEvent,
   storageAlarmEvent,
 } from '../uplink/eventRules.js';
+import type { SummaryPayload } from '../uplink/payloads.js';
 import { UplinkService, type UplinkTuning } from '../uplink/uplinkService.js';
 import type { Wiring, WiringContext } from './modules.js';
 import { UplinkOutages } from './uplinkOutages.js';
+
+/** What the centre was last told of the inventory cap (`reached` or `clear`), across restarts. */
+const CAP_TOLD_KEY = 'uplink.inventoryCapTold';
 
 /** Handlers other modules provide (rediscover, probe, snapshot); absent ones are answered `unsupported`. */
 export interface UplinkWiringOptions {
@@ -72,7 +77,10 @@ export function snapshotHandler(max: number, take: CommandHandlers[string]): Com
 function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service {
   const { bus, board } = ctx;
   const log = ctx.log.child({ module: 'uplink' });
-  const service = uplinkService(ctx, options, log);
+  const cap: InventoryCapView = {
+    current: { maxCameras: ctx.config.discovery.maxCameras, reached: false, ignored: 0 },
+  };
+  const service = uplinkService(ctx, options, log, cap);
   /** A failed append is logged, not thrown into the emitter of someone else's event. */
   const record = (event: RecordedEvent | undefined): void => {
     if (event === undefined) return;
@@ -88,6 +96,22 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
   const unsubscribe: Array<() => void> = [
     bus.on('recording.alarm', (a) => record(storageAlarmEvent(a))),
     bus.on('health.clockJump', (j) => record(clockJumpEvent(j))),
+    // The first sweep runs in discovery's start, before the uplink's: a cap reached there is kept.
+    bus.on('discovery.cap', (c) => {
+      // A clear carries the episode's count for its event; the standing state has none left out.
+      cap.current = { maxCameras: c.maxCameras, reached: c.reached, ignored: c.reached ? c.ignored : 0 };
+      try {
+        const event = discoveryCapEvent(c, ctx.store.getKv(CAP_TOLD_KEY) === 'reached');
+        if (event) {
+          service.record(event);
+          ctx.store.setKv(CAP_TOLD_KEY, c.reached ? 'reached' : 'clear');
+        }
+      } catch (err) {
+        // The database (a full disk): not marked as told, so the next pass or boot tries again.
+        log.error({ err }, 'could not record the inventory cap event');
+      }
+      service.publishSummary();
+    }),
   ];
   const outages = new UplinkOutages({
     repo: new UplinkOutageRepo(ctx.store.db, ctx.config.gateway.id),
@@ -138,7 +162,17 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
 }
 
 /** The MQTT side: the outbox on the store, retained state from the board, link changes to health. */
-function uplinkService(ctx: WiringContext, options: UplinkWiringOptions, log: Log): UplinkService {
+/** The inventory cap as discovery last told it on the bus; the summary reads it. */
+interface InventoryCapView {
+  current: NonNullable<SummaryPayload['inventoryCap']>;
+}
+
+function uplinkService(
+  ctx: WiringContext,
+  options: UplinkWiringOptions,
+  log: Log,
+  cap: InventoryCapView,
+): UplinkService {
   const { config, clock, bus, board, store } = ctx;
   let lastLink:
     | { connected: boolean; centre: CentreState | undefined; cause?: UplinkOutageCause }
@@ -161,6 +195,7 @@ function uplinkService(ctx: WiringContext, options: UplinkWiringOptions, log: Lo
     kv: store,
     cameras: () => board.allCameras(),
     planned: config.site.planned,
+    inventoryCap: () => cap.current,
     handlers: options.handlers ?? controlHandlers(ctx),
     tuning: options.tuning,
     // Health hears it and re-judges every camera's integration before the service republishes them.

@@ -252,7 +252,7 @@ const discovery = z.strictObject({
     .max(100_000)
     .default(2048)
     .describe(
-      'inventory cap: a Hello from a new device is not interrogated once this many cameras are known',
+      'inventory cap: once this many cameras are known, new devices are left out (a Hello is not even interrogated) and discovery.cap_reached is sent',
     ),
 });
 

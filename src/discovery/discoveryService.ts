@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { configEntryFor } from '../config/cameraEntry.js';
 import type { Config } from '../config/schema.js';
 import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
@@ -8,6 +9,7 @@ import type { Net } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { type DiscoveryRun, discover, interrogateTargets } from './discover.js';
+import { DriftReport } from './driftReport.js';
 import { HelloGate } from './helloGate.js';
 import { HelloListener } from './helloListener.js';
 import { probeInterfaces } from './interfaces.js';
@@ -19,6 +21,7 @@ import {
   reconcile,
   type StoredCamera,
 } from './inventory.js';
+import { CapTracker, capInventory } from './inventoryCap.js';
 
 /** Where the inventory lives; `store/inventoryRepo.ts` implements it (discovery never sees SQL). */
 export interface InventoryStore {
@@ -53,11 +56,6 @@ export interface SweepSummary {
  */
 export const EMPTY_SWEEP_RETRY_MS = 10_000;
 
-/** Clock drift beyond this is reported (`camera.clockDrift`): WS-Security and evidence timestamps depend on it. */
-export const CLOCK_DRIFT_MS = 5000;
-/** A drift that lasts is reported again after this long. */
-const DRIFT_REMINDER_MS = 86_400_000;
-
 /**
  * Periodic rediscovery (every `discovery.intervalSeconds`), Hello-triggered interrogation between
  * sweeps, and the persisted inventory. Emits `inventory.changed` and `camera.clockDrift`.
@@ -67,8 +65,7 @@ export class DiscoveryService implements Service {
   private timer: TimerHandle | undefined;
   private retry: TimerHandle | undefined;
   private retryDelayMs = EMPTY_SWEEP_RETRY_MS;
-  /** Last drift reported per camera. */
-  private readonly drifts = new Map<string, { offsetMs: number; at: number }>();
+  private readonly drift: DriftReport;
   private listener: HelloListener | undefined;
   private running: Promise<SweepSummary> | undefined;
   private last: SweepSummary | undefined;
@@ -78,9 +75,14 @@ export class DiscoveryService implements Service {
   private announced = false;
   private readonly gate: HelloGate;
   private capWarned = false;
+  private readonly cap: CapTracker;
+  /** Hellos from new devices not interrogated because the cap held (not distinct: a flood counts). */
+  private hellosAtCap = 0;
 
   constructor(private readonly deps: DiscoveryServiceDeps) {
     const h = deps.config.discovery.hello;
+    this.cap = new CapTracker(deps.config.discovery.maxCameras);
+    this.drift = new DriftReport((d) => deps.bus.emit('camera.clockDrift', d));
     this.gate = new HelloGate({
       perSourceMs: h.perSourceSeconds * 1000,
       globalPerMinute: h.perMinute,
@@ -148,6 +150,8 @@ export class DiscoveryService implements Service {
       hellos: { ...this.gate.stats(), droppedBeforeParse: this.listener?.dropped ?? 0 },
       maxCameras: this.deps.config.discovery.maxCameras,
       capReached: cameras.length >= this.deps.config.discovery.maxCameras,
+      capIgnored: this.cap.state().ignored,
+      hellosIgnoredAtCap: this.hellosAtCap,
     };
   }
 
@@ -254,6 +258,7 @@ export class DiscoveryService implements Service {
           'inventory cap reached; Hellos from new devices ignored',
         );
       this.capWarned = true;
+      this.hellosAtCap += 1;
       return;
     }
     // Rate-limited per source and overall, one at a time per device: a Hello flood must not become
@@ -278,34 +283,15 @@ export class DiscoveryService implements Service {
     }
   }
 
-  /**
-   * `camera.clockDrift` for offsets measured in this sweep (a kept offset is no news), once per
-   * drift: again when it moves by more than the threshold, or as a daily reminder while it lasts,
-   * not on every sweep (288 events a day per camera at the default interval).
-   */
-  private reportDrift(
-    next: readonly StoredCamera[],
-    results: readonly Interrogation[],
-    nowIso: string,
-    now: number,
-  ): void {
-    const measured = new Set(
-      results.filter((r) => r.clockOffsetMs !== undefined).map((r) => r.target.address),
-    );
-    for (const c of next) {
-      const offset = c.record.clockOffsetMs;
-      const id = c.record.id;
-      if (c.removed || c.record.lastSeenAt !== nowIso || !measured.has(c.record.address)) continue;
-      if (offset === undefined || Math.abs(offset) <= CLOCK_DRIFT_MS) {
-        this.drifts.delete(id);
-        continue;
-      }
-      const prev = this.drifts.get(id);
-      if (prev && Math.abs(offset - prev.offsetMs) <= CLOCK_DRIFT_MS && now - prev.at < DRIFT_REMINDER_MS)
-        continue;
-      this.drifts.set(id, { offsetMs: offset, at: now });
-      this.deps.bus.emit('camera.clockDrift', { cameraId: id, offsetMs: offset, at: now });
-    }
+  /** `discovery.cap` when the cap is crossed (either way) or more devices were left out. */
+  private reportCap(active: number, ignored: readonly string[], now: number): void {
+    const { changed, edge, state } = this.cap.update(active, ignored);
+    // Every sweep of a site over the cap leaves the same devices out: news only when the count grows.
+    if (ignored.length > 0 && changed)
+      this.deps.log.warn({ ...state, left: ignored.length }, 'inventory cap: new cameras left out');
+    if (edge === 'cleared') this.capWarned = false;
+    if (edge) this.deps.log.info({ ...state, edge }, `inventory cap ${edge}`);
+    if (changed) this.deps.bus.emit('discovery.cap', { ...state, ...(edge ? { edge } : {}), at: now });
   }
 
   private prune(now: number): void {
@@ -318,12 +304,20 @@ export class DiscoveryService implements Service {
     const { clock, bus, config } = this.deps;
     const now = clock.now();
     const nowIso = isoTs(now);
-    const { next, events } = reconcile(this.deps.inventory.all(), results, {
+    const previous = this.deps.inventory.all();
+    const reconciled = reconcile(previous, results, {
       cameras: config.cameras,
       nowIso,
       missedSweepsBeforeRemoved: config.discovery.missedSweepsBeforeRemoved,
       partial,
     });
+    const { next, events, ignored } = capInventory(
+      reconciled,
+      previous,
+      config.discovery.maxCameras,
+      (c) =>
+        configEntryFor({ address: c.address, serial: c.serial, mac: c.mac }, config.cameras) !== undefined,
+    );
     this.deps.inventory.saveAll(next, nowIso);
     if (!partial) this.prune(now);
     for (const e of events) {
@@ -334,7 +328,8 @@ export class DiscoveryService implements Service {
       bus.emit('inventory.changed', { ...e, at: now });
     }
     if (!partial) this.announcePersisted(next, new Set(events.map((e) => e.camera.id)));
-    this.reportDrift(next, results, nowIso, now);
+    this.drift.report(next, results, nowIso, now);
+    this.reportCap(next.filter((c) => !c.removed).length, ignored, now);
     const count = (t: InventoryEvent['type']): number => events.filter((e) => e.type === t).length;
     return {
       at: nowIso,

@@ -24,6 +24,21 @@ export interface CamgateEvents {
     readonly previous?: CameraRecord;
     readonly at: number;
   };
+  /**
+   * The inventory cap (`discovery.maxCameras`): emitted after the first sweep or Hello of this
+   * process (the state as found), when it is reached or cleared (`edge`, once per crossing in this
+   * process) and when more new devices were left out while it holds.
+   */
+  'discovery.cap': {
+    readonly maxCameras: number;
+    readonly reached: boolean;
+    /** Active cameras in the inventory. */
+    readonly cameras: number;
+    /** Distinct new devices left out since the cap was reached (on `cleared`: in that episode). */
+    readonly ignored: number;
+    readonly edge?: 'reached' | 'cleared';
+    readonly at: number;
+  };
   'camera.clockDrift': { readonly cameraId: string; readonly offsetMs: number; readonly at: number };
   'stream.sample': {
     readonly cameraId: string;

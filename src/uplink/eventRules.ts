@@ -95,6 +95,32 @@ export function storageAlarmEvent(a: CamgateEvents['recording.alarm']): Recorded
 }
 
 /**
+ * `discovery.cap_reached` / `discovery.cap_cleared`: once per crossing of `discovery.maxCameras`,
+ * judged against what the centre was last told (`told`, kept across restarts), so a restart neither
+ * repeats a raise nor forgets the clear of a raise sent before it. More devices left out while the
+ * cap holds are told by the retained summary, not by more events. Priority 2 like the storage
+ * alarms: an evicted clear would leave a standing false alarm.
+ */
+export function discoveryCapEvent(
+  c: CamgateEvents['discovery.cap'],
+  told: boolean,
+): RecordedEvent | undefined {
+  if (c.reached === told) return undefined;
+  return {
+    type: c.reached ? 'discovery.cap_reached' : 'discovery.cap_cleared',
+    cameraId: null,
+    fields: {
+      maxCameras: c.maxCameras,
+      cameras: c.cameras,
+      ignored: c.ignored,
+      seen: c.cameras + c.ignored,
+    },
+    priority: 2,
+    at: c.at,
+  };
+}
+
+/**
  * `clock.jump`: the gateway's own wall clock stepped. Priority 1 (kept, unlike `clock.drift`):
  * the centre needs it to read the `ts` of the events around it, and nothing measures it again.
  */

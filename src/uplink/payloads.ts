@@ -85,6 +85,8 @@ export const EVENT_TYPES = [
   'metrics.hourly',
   'outage.summary',
   'uplink.outage',
+  'discovery.cap_reached',
+  'discovery.cap_cleared',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -124,6 +126,18 @@ export const eventPayload = z
       .nullable()
       .optional()
       .describe('uplink.outage: restored, or gap_reboot (ended at the last sign of life before a restart)'),
+    maxCameras: z.number().optional().describe('discovery.cap_reached / _cleared: discovery.maxCameras'),
+    cameras: z
+      .number()
+      .optional()
+      .describe('discovery.cap_reached / _cleared: cameras in the inventory at the crossing'),
+    ignored: z
+      .number()
+      .optional()
+      .describe(
+        'discovery.cap_reached: new devices left out by the sweep that reached the cap; _cleared: left out while it held',
+      ),
+    seen: z.number().optional().describe('discovery.cap_reached / _cleared: cameras + ignored'),
   })
   .describe('an event from the outbox; type-specific fields follow the common ones');
 
@@ -150,6 +164,18 @@ export const summaryPayload = z
       .optional()
       .describe('sum of byClass.*.missing; present when any class has a planned figure'),
     byClass: z.strictObject({ overview: classCount, panoramic: classCount, lpr: classCount }),
+    inventoryCap: z
+      .strictObject({
+        maxCameras: z.number().int().min(1).describe('discovery.maxCameras'),
+        reached: z.boolean().describe('the inventory holds maxCameras or more: new devices are left out'),
+        ignored: z
+          .number()
+          .int()
+          .min(0)
+          .describe('distinct new devices left out since the cap was reached (0 while not reached)'),
+      })
+      .optional()
+      .describe('the inventory cap (#13 item 9); absent from older gateways'),
     byStatus: z.strictObject({
       online: z.number().int().min(0),
       degraded: z.number().int().min(0),

@@ -46,6 +46,7 @@ export function summaryPayload(
   rows: readonly CameraStatusRow[],
   planned: PlannedCounts | undefined,
   nowIso: string,
+  inventoryCap?: SummaryPayload['inventoryCap'],
 ): SummaryPayload {
   const count = (cls: (typeof CAMERA_CLASSES)[number]) => {
     const of = rows.filter((r) => r.class === cls);
@@ -65,6 +66,7 @@ export function summaryPayload(
       ? { camerasMissing: missing.reduce<number>((sum, m) => sum + (m ?? 0), 0) }
       : {}),
     byClass,
+    ...(inventoryCap ? { inventoryCap: { ...inventoryCap } } : {}),
     byStatus,
     ts: nowIso,
   };

@@ -11,7 +11,7 @@ import { BrokerConnection, type Session } from './connection.js';
 import { OutboxDrainer } from './drainer.js';
 import type { EventOutbox, RecordedEvent } from './eventOutbox.js';
 import { type HourlyMetrics, MetricsAggregate } from './metricsAggregate.js';
-import type { StatusPayload } from './payloads.js';
+import type { StatusPayload, SummaryPayload } from './payloads.js';
 import { raceTimeout } from './raceTimeout.js';
 import { cameraStatePayload, metricsPayload, type PlannedCounts, summaryPayload } from './statePayloads.js';
 import { type Topics, topicsFor } from './topics.js';
@@ -42,6 +42,8 @@ export interface UplinkDeps {
   readonly kv: { getKv(key: string): string | undefined; setKv(key: string, value: string): void };
   readonly cameras: () => readonly CameraStatusRow[];
   readonly planned?: PlannedCounts;
+  /** The inventory cap as the summary tells it (site-level state); absent: not in the summary. */
+  readonly inventoryCap?: () => SummaryPayload['inventoryCap'];
   readonly handlers?: CommandHandlers;
   /** Called when the link or the centre's state changes, before the service republishes state. */
   readonly onLinkChange?: (link: {
@@ -154,7 +156,7 @@ export class UplinkService implements Service {
   publishSummary(): void {
     this.publish(
       this.topics.summary,
-      summaryPayload(this.deps.cameras(), this.deps.planned, this.nowIso()),
+      summaryPayload(this.deps.cameras(), this.deps.planned, this.nowIso(), this.deps.inventoryCap?.()),
       1,
       true,
     );

@@ -28,7 +28,7 @@ const idOf = (cam: SimCamera) => `cam-${cam.mac.replace(/:/g, '')}`;
  * written the way technicians write them, matched by something other than id or address.
  */
 beforeAll(async () => {
-  const base = testBase(47);
+  const base = testBase(48);
   site = await startSite({
     cameras: [{ kind: 'overview' }, { kind: 'overview' }],
     baseAddress: base,

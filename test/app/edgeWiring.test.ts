@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimSite, startSite } from '../../fixtures/sim/site.js';
 import { edgeProbeFor } from '../../src/app/edgeProbes.js';
+import { wireHealth } from '../../src/app/wireHealth.js';
 import { wireRecording } from '../../src/app/wireRecording.js';
 import { configSchema } from '../../src/config/schema.js';
 import { systemClock } from '../../src/shared/clock.js';
@@ -45,7 +46,10 @@ describe('recording.edge wired into the daemon', () => {
         edge: [{ camera: 'yard-edge' }, { camera: 'gate-rtsp' }],
       },
     });
-    const daemon = await startTestDaemon({ config, wirings: [wireRecording] });
+    // Health's CameraStates is the one writer of a camera's recording status on the board. The
+    // statuses reported during recording's start (yard-2 `off`, an edge camera it cannot verify)
+    // reached the board only through a duplicate write in wireRecording until health heard them.
+    const daemon = await startTestDaemon({ config, wirings: [wireRecording, wireHealth] });
     const board = daemon.context?.board;
     const seen = new Date().toISOString();
     daemon.context?.bus.emit('inventory.changed', {

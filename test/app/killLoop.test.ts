@@ -8,7 +8,8 @@ describe.skipIf(!cliBuilt)(
   () => {
     it('loses no committed event, reuses no seq, keeps the database sound, and rebuilds a torn file above the old seq', async () => {
       const r = await runKillLoop({ kills: 10, cameras: 3, minRunMs: 300, maxRunMs: 3500, fileOctet: 205 });
-      expect(r.runsStarted).toBeGreaterThan(0);
+      // Every even kill waits for a running daemon (test/helpers/killLoop.ts).
+      expect(r.runsStarted).toBeGreaterThanOrEqual(5);
       expect(r.quickCheckFailures).toBe(0);
       expect(r.eventsCommitted).toBeGreaterThan(0);
       expect(r.missingSeqs).toEqual([]);

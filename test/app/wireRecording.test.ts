@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimSite } from '../../fixtures/sim/site.js';
+import { wireHealth } from '../../src/app/wireHealth.js';
 import { wireRecording } from '../../src/app/wireRecording.js';
 import { configSchema } from '../../src/config/schema.js';
 import { testBase } from '../fixtures/sim/helpers.js';
@@ -53,7 +54,10 @@ describe('recording wired into the daemon', () => {
       ],
       recording: { enabled: true, dir: path.join(root, 'recordings'), segmentSeconds: 10 },
     });
-    const daemon = await startTestDaemon({ config, wirings: [wireRecording] });
+    // Health's CameraStates is the one writer of a camera's recording status on the board. The
+    // statuses reported during recording's start (yard-2 `off`, an edge camera it cannot verify)
+    // reached the board only through a duplicate write in wireRecording until health heard them.
+    const daemon = await startTestDaemon({ config, wirings: [wireRecording, wireHealth] });
     const board = daemon.context?.board;
     await until(
       () => (board?.camera('yard-1')?.recording.status === 'ok' ? true : undefined),

@@ -78,8 +78,22 @@ function site(yaml: string): { dir: string; configPath: string; socket: string }
   return t;
 }
 
-async function doctor(configPath: string): Promise<{ code: number; doc: DoctorDoc; stderr: string }> {
-  const r = await runCliInProcess(['doctor', '--json', '--timeout', '2', '--config', configPath]);
+/**
+ * Every check answers as soon as its peer does; the timeout only bounds a peer that never answers.
+ * 10 s by default, so `ffmpeg -version` on a loaded box (over 2 s at load 20) is not a timeout.
+ */
+async function doctor(
+  configPath: string,
+  timeoutSeconds = 10,
+): Promise<{ code: number; doc: DoctorDoc; stderr: string }> {
+  const r = await runCliInProcess([
+    'doctor',
+    '--json',
+    '--timeout',
+    String(timeoutSeconds),
+    '--config',
+    configPath,
+  ]);
   return { code: r.code, doc: JSON.parse(r.stdout) as DoctorDoc, stderr: r.stderr };
 }
 
@@ -189,7 +203,7 @@ describe('camgate doctor', () => {
     const addr = silent.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     const { configPath } = site(`mqtt: { url: "mqtt://127.0.0.1:${port}" }\n`);
-    const { code, doc } = await doctor(configPath);
+    const { code, doc } = await doctor(configPath, 2);
     expect(check(doc, 'broker')).toMatchObject({
       status: 'fail',
       detail: expect.stringMatching(/CONNACK|timeout/i),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DiscoveryService } from '../../src/discovery/discoveryService.js';
+import type { CamgateEvents } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { InventoryRepo } from '../../src/store/inventoryRepo.js';
 import { cam, noNet, setup } from './helpers/discoveryRig.js';
@@ -147,5 +148,46 @@ describe('DiscoveryService', () => {
     expect(failing.status()).toMatchObject({ lastError: 'interface vanished' });
     expect(t.events.map((e) => e.type)).toEqual(['camera.updated']);
     await failing.stop();
+  });
+});
+
+describe('DiscoveryService inventory cap (#13 item 9)', () => {
+  it('leaves new devices out at discovery.maxCameras and tells the bus once per crossing, not per sweep', async () => {
+    const all = [cam('10.0.0.1'), cam('10.0.0.2'), cam('10.0.0.3')];
+    // Sweeps: three devices (one too many), the same again, then only one answers.
+    const t = setup([all, all, [cam('10.0.0.1')]], 1, { maxCameras: 2 });
+    const caps: CamgateEvents['discovery.cap'][] = [];
+    t.bus.on('discovery.cap', (c) => caps.push(c));
+    const service = t.make();
+    await service.start(new AbortController().signal);
+    await service.rediscover();
+    expect(t.events.map((e) => [e.type, e.camera.address])).toEqual([
+      ['camera.added', '10.0.0.1'],
+      ['camera.added', '10.0.0.2'],
+    ]);
+    expect(service.inventory().map((c) => c.address)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(caps).toEqual([
+      { maxCameras: 2, reached: true, cameras: 2, ignored: 1, edge: 'reached', at: expect.any(Number) },
+    ]);
+    expect(service.status()).toMatchObject({ maxCameras: 2, capReached: true, capIgnored: 1 });
+
+    t.clock.advance(300_000);
+    await service.rediscover();
+    expect(caps).toHaveLength(1);
+    expect(t.events).toHaveLength(2);
+
+    t.clock.advance(300_000);
+    await service.rediscover();
+    expect(caps.at(-1)).toEqual({
+      maxCameras: 2,
+      reached: false,
+      cameras: 1,
+      ignored: 1,
+      edge: 'cleared',
+      at: expect.any(Number),
+    });
+    expect(caps).toHaveLength(2);
+    expect(service.status()).toMatchObject({ capReached: false, capIgnored: 0 });
+    await service.stop();
   });
 });

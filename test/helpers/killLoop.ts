@@ -87,6 +87,9 @@ export async function runKillLoop(opts: KillLoopOptions): Promise<KillLoopResult
     for (let k = 1; k <= opts.kills; k += 1) {
       const daemon = launch(configPath);
       const runMs = randomInt(opts.minRunMs ?? 300, (opts.maxRunMs ?? 4000) + 1);
+      // Odd kills cut the power at a random moment from launch (often mid-start on a loaded box);
+      // even kills only once the daemon runs, so every loop cuts running daemons whatever the load.
+      if (k % 2 === 0) await waitFor(() => daemon.logs().includes('camgate running'), 30_000, `start ${k}`);
       await systemClock.sleep(runMs);
       if (daemon.logs().includes('camgate running')) runsStarted += 1;
       await daemon.kill9();

@@ -222,3 +222,38 @@ for (const [name, start, subackForHash] of [
     }, 60_000);
   });
 }
+
+describe('what the example ACL file enforces, precisely (Mosquitto 2.0 acl_file: no failure SUBACK)', () => {
+  it('foreign SUBSCRIBEs are granted but deliver nothing foreign; foreign publishes (QoS 1 and 0) are never delivered', async () => {
+    broker = await aclFileBroker();
+    const { c } = await twoSites(broker);
+    const m = await intruder(broker, `evil-${process.pid}`);
+    const received: string[] = [];
+    m.on('message', (topic) => received.push(topic));
+    const own = `camgate/v1/site-c/${GATEWAY}/cmd/+`;
+    const foreign = [`camgate/v1/${OTHER_SITE}/${GATEWAY}/cmd/+`, `camgate/v1/${OTHER_SITE}/#`, '#'];
+    const granted = await m.subscribeAsync([own, ...foreign], { qos: 1 });
+    // The limitation, pinned: if a Mosquitto upgrade starts refusing these, docs/mqtt.md must change.
+    expect(granted.map((g) => g.qos)).toEqual([1, 1, 1, 1]);
+
+    const target = `camgate/v1/${OTHER_SITE}/${GATEWAY}/events`;
+    const puback = await m.publishAsync(target, 'forged-qos1', { qos: 1 }).then(
+      () => 'accepted',
+      (err: { code?: number }) => err.code,
+    );
+    expect(puback).toBe(0x87);
+    await m.publishAsync(target, 'forged-qos0', { qos: 0 });
+    await m.publishAsync(`camgate/v1/${OTHER_SITE}/${GATEWAY}/cmd/rebirth`, '{}', { qos: 0 });
+    await commandAnswered(c, OTHER_SITE, 'for-b');
+    await c.publish(`camgate/v1/site-c/${GATEWAY}/cmd/rebirth`, '{}');
+    await c.waitFor(() => received.length > 0, 'the intruder hears its own command topic');
+    await systemClock.sleep(500);
+    // Once per matching subscription (its own filter and "#"), and nothing else.
+    expect([...new Set(received)]).toEqual([`camgate/v1/site-c/${GATEWAY}/cmd/rebirth`]);
+    expect(c.messages.filter((x) => x.text.startsWith('forged'))).toEqual([]);
+    const answers = c.messages.filter((x) =>
+      x.topic.startsWith(`camgate/v1/${OTHER_SITE}/${GATEWAY}/cmd-resp/`),
+    );
+    expect(answers.map((x) => x.topic)).toEqual([`camgate/v1/${OTHER_SITE}/${GATEWAY}/cmd-resp/for-b`]);
+  }, 60_000);
+});

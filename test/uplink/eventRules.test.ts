@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../src/uplink/eventOutbox.js';
 import {
   clockDriftEvent,
   clockJumpEvent,
+  discoveryCapEvent,
   inventoryEvent,
   outageEvent,
   recordingEvent,
@@ -217,6 +218,41 @@ describe('camera clock drift as an outbox event', () => {
       fields: { offsetMs: 93_000 },
       priority: 0,
       at: AT,
+    });
+  });
+});
+
+describe('the inventory cap as outbox events (#13 item 9)', () => {
+  const cap = { maxCameras: 2, cameras: 2, ignored: 3, at: RAISED_AT };
+  it('a crossing of what the centre was told is discovery.cap_reached / _cleared, gateway-wide, kept over everything', () => {
+    expect(discoveryCapEvent({ ...cap, reached: true, edge: 'reached' }, false)).toEqual({
+      type: 'discovery.cap_reached',
+      cameraId: null,
+      fields: { maxCameras: 2, cameras: 2, ignored: 3, seen: 5 },
+      priority: 2,
+      at: RAISED_AT,
+    });
+    expect(
+      discoveryCapEvent({ ...cap, cameras: 1, reached: false, edge: 'cleared', at: CLEARED_AT }, true),
+    ).toMatchObject({
+      type: 'discovery.cap_cleared',
+      fields: { maxCameras: 2, cameras: 1, ignored: 3, seen: 4 },
+      priority: 2,
+      at: CLEARED_AT,
+    });
+  });
+
+  it('no event when the centre already knows: more devices left out, or the same state after a restart', () => {
+    expect(discoveryCapEvent({ ...cap, reached: true }, true)).toBeUndefined();
+    // A restart finds the cap still reached: this process calls it an edge, the centre was told.
+    expect(discoveryCapEvent({ ...cap, reached: true, edge: 'reached' }, true)).toBeUndefined();
+    expect(discoveryCapEvent({ ...cap, reached: false, ignored: 0 }, false)).toBeUndefined();
+  });
+
+  it('a restart that finds the cap cleared (a higher cap, cameras gone) clears a raise sent before it', () => {
+    expect(discoveryCapEvent({ ...cap, cameras: 1, ignored: 0, reached: false }, true)).toMatchObject({
+      type: 'discovery.cap_cleared',
+      fields: { maxCameras: 2, cameras: 1, ignored: 0, seen: 1 },
     });
   });
 });

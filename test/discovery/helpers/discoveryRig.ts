@@ -38,14 +38,18 @@ export function cam(address: string, over: Partial<Interrogation> = {}): Interro
 }
 
 /** A DiscoveryService over an in-memory store whose sweeps return `results` in turn (the last repeats). */
-export function setup(results: Interrogation[][], missedSweepsBeforeRemoved = 1) {
+export function setup(
+  results: Interrogation[][],
+  missedSweepsBeforeRemoved = 1,
+  discovery: Record<string, unknown> = {},
+) {
   const clock = new FakeClock();
   const bus = new EventBus();
   const store = Store.open({ dir: ':memory:', log: silentLog() });
   const config = configSchema.parse({
     site: { id: 's', planned: { lpr: 10 } },
     gateway: { id: 'g' },
-    discovery: { missedSweepsBeforeRemoved },
+    discovery: { missedSweepsBeforeRemoved, ...discovery },
   });
   const events: CamgateEvents['inventory.changed'][] = [];
   const drift: CamgateEvents['camera.clockDrift'][] = [];
