@@ -186,15 +186,18 @@ export class PictureService implements Service {
     const before = t.state;
     const step = reducePicture(before, event, atIso, rulesFor(this.deps.config, cls));
     t.state = step.state;
-    const { store, log } = this.deps;
-    if (step.learnt) {
-      store.saveReference(cameraId, step.learnt);
-      log.info({ cameraId, mode: step.learnt.mode }, 'picture reference learnt');
+    const { store } = this.deps;
+    const learnt = step.learnt;
+    if (learnt) {
+      this.persist(cameraId, 'save the reference', () => store.saveReference(cameraId, learnt));
+      this.log.info({ cameraId, mode: learnt.mode }, 'picture reference learnt');
     }
     if (step.changed) {
-      if (step.state.reasons.length > 0) store.degraded(cameraId, step.state.reasons, atIso);
-      else store.ok(cameraId, atIso);
-      log.info({ cameraId, from: before.reasons, to: step.state.reasons }, 'picture verdict changed');
+      const reasons = step.state.reasons;
+      this.persist(cameraId, 'record the verdict', () =>
+        reasons.length > 0 ? store.degraded(cameraId, reasons, atIso) : store.ok(cameraId, atIso),
+      );
+      this.log.info({ cameraId, from: before.reasons, to: reasons }, 'picture verdict changed');
     }
     const view: PictureView = {
       status: step.state.status,
@@ -207,6 +210,15 @@ export class PictureService implements Service {
   }
 
   private readonly lastSince = new Map<string, string>();
+
+  /** A store failure (a full disk) must not stop the verdict reaching the camera's state. */
+  private persist(cameraId: string, what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err, cameraId }, `picture: could not ${what}`);
+    }
+  }
 
   private rules(camera: CameraRecord) {
     return rulesFor(this.deps.config, camera.class);
