@@ -21,6 +21,7 @@ const ok =
   result.quickCheckFailures === 0 &&
   result.missingSeqs.length === 0 &&
   result.committedNotReceived === 0 &&
+  result.queuedAtOrBelowDrained === 0 &&
   result.seqCollisions === 0 &&
   (result.rebuilt?.seq ?? 0) > result.maxSeq;
 process.exit(ok ? 0 : 1);

@@ -1,8 +1,11 @@
 import { integrationOf } from '../health/integration.js';
+import { foldLpr, type StreamState } from '../health/lprFold.js';
 import { recordingOutageEdge } from '../health/outage.js';
+import { foldPicture } from '../health/pictureFold.js';
 import type { Clock } from '../shared/clock.js';
+import { isoTs } from '../shared/clock.js';
 import type { CamgateEvents, EventBus } from '../shared/events.js';
-import type { CameraStatusRow, CentreState, PictureView, RecordingStatus } from '../shared/types.js';
+import type { CameraStatusRow, CentreState, LprView, PictureView, RecordingStatus } from '../shared/types.js';
 import type { StatusBoard } from './statusBoard.js';
 
 /** The part of a row the stream's health machine decides. */
@@ -25,8 +28,12 @@ export class CameraStates {
   };
   /** The last recording status heard per camera, kept even while the camera is off the board. */
   private readonly recording = new Map<string, RecordingStatus>();
-  /** The health machine's own view per camera, before the picture verdict is folded in. */
-  private readonly streams = new Map<string, StreamPatch>();
+  /** The stream's own status and reasons per camera, before the LPR verdict is laid over them. */
+  private readonly streamView = new Map<string, StreamState>();
+  /** The last LPR verdict per camera (lpr/lprService.ts). */
+  private readonly lprView = new Map<string, LprView>();
+  /** When the LPR verdict last changed a camera's status (its `since` while it does). */
+  private readonly lprSince = new Map<string, string>();
   /** The picture checks' verdict per camera (issue #17). */
   private readonly pictures = new Map<string, PictureView>();
 
@@ -41,8 +48,17 @@ export class CameraStates {
     patch: StreamPatch,
     transitions: readonly CamgateEvents['health.transition'][],
   ): void {
-    this.streams.set(cameraId, { ...this.streams.get(cameraId), ...patch });
-    this.deps.board.patchCamera(cameraId, this.composed(cameraId) ?? patch);
+    const row = this.deps.board.camera(cameraId);
+    const prev = this.streamView.get(cameraId);
+    const status = patch.status ?? prev?.status ?? row?.status;
+    if (status !== undefined) {
+      this.streamView.set(cameraId, {
+        status,
+        reasons: patch.reasons ?? prev?.reasons ?? row?.reasons ?? [],
+        since: patch.since ?? prev?.since ?? row?.since ?? isoTs(this.deps.clock.now()),
+      });
+    }
+    this.deps.board.patchCamera(cameraId, { ...patch, ...this.overlay(cameraId) });
     const changed = this.settle(cameraId);
     for (const t of transitions) this.deps.bus.emit('health.transition', t);
     if (transitions.length > 0 || changed) this.announce(cameraId);
@@ -69,25 +85,79 @@ export class CameraStates {
   }
 
   /**
+   * An LPR camera's read-rate verdict (issue #17). `no_reads` makes a camera whose stream is
+   * online `degraded` with the reason `lpr_no_reads`: the centre still gets a picture (integrated),
+   * but the camera does not do its job. The first read clears it.
+   */
+  lpr(e: CamgateEvents['lpr.status']): void {
+    const { board, bus, clock } = this.deps;
+    const row = board.camera(e.cameraId);
+    const from = this.lprView.get(e.cameraId)?.status;
+    const view: LprView = {
+      status: e.status,
+      readsLastHour: e.readsLastHour,
+      topic: e.topic,
+      ...(e.lastReadAt !== undefined ? { lastReadAt: e.lastReadAt } : {}),
+      ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    };
+    this.lprView.set(e.cameraId, view);
+    if (!row) return;
+    if (!this.streamView.has(e.cameraId))
+      this.streamView.set(e.cameraId, { status: row.status, reasons: row.reasons, since: row.since });
+    if ((from === 'no_reads') !== (e.status === 'no_reads'))
+      this.lprSince.set(e.cameraId, isoTs(clock.now()));
+    board.patchCamera(e.cameraId, { lpr: view, ...this.overlay(e.cameraId) });
+    this.settle(e.cameraId);
+    if (from !== e.status) {
+      bus.emit('health.lpr', {
+        cameraId: e.cameraId,
+        from,
+        to: e.status,
+        readsLastHour: e.readsLastHour,
+        topic: e.topic,
+        silentPeriods: e.silentPeriods,
+        lastReadAt: e.lastReadAt,
+        at: e.at,
+      });
+    }
+    this.announce(e.cameraId);
+  }
+
+  /**
    * The picture checks judged a camera. Raised reasons make a camera whose stream is online
    * `degraded` with those reasons (and not integrated, health/integration.ts); the centre hears
    * of raises and clears as `health.picture`, and of every verdict in the retained state.
    */
   picture(cameraId: string, view: PictureView, at: number): void {
+    const { board, bus } = this.deps;
+    const row = board.camera(cameraId);
     const before = this.pictures.get(cameraId);
     this.pictures.set(cameraId, view);
-    this.deps.board.patchCamera(cameraId, { ...this.composed(cameraId), picture: view });
+    if (!row) return;
+    if (!this.streamView.has(cameraId))
+      this.streamView.set(cameraId, { status: row.status, reasons: row.reasons, since: row.since });
+    board.patchCamera(cameraId, { picture: view, ...this.overlay(cameraId) });
     this.settle(cameraId);
     const was = before?.reasons ?? [];
     if (was.length !== view.reasons.length || was.some((r, i) => r !== view.reasons[i]))
-      this.deps.bus.emit('health.picture', { cameraId, from: was, to: view.reasons, at });
+      bus.emit('health.picture', { cameraId, from: was, to: view.reasons, at });
     this.announce(cameraId);
   }
 
   /** The camera left the directory: its picture verdict goes with it. */
   forget(cameraId: string): void {
     this.pictures.delete(cameraId);
-    this.streams.delete(cameraId);
+  }
+
+  /**
+   * The stream's status and reasons with the LPR verdict (health/lprFold.ts) and then the picture
+   * verdict (health/pictureFold.ts) laid over them.
+   */
+  private overlay(cameraId: string): Partial<Pick<CameraStatusRow, 'status' | 'reasons' | 'since'>> {
+    const stream = this.streamView.get(cameraId);
+    if (!stream) return {};
+    const lpr = foldLpr(stream, this.lprView.get(cameraId), this.lprSince.get(cameraId));
+    return foldPicture(lpr, this.pictures.get(cameraId));
   }
 
   /** The uplink's link or the centre's handshake changed: every camera's integration may have. */
@@ -123,25 +193,6 @@ export class CameraStates {
     board.patchCamera(cameraId, { integrated: next.integrated, cause: next.cause });
     bus.emit('integration.changed', { cameraId, ...next, at: clock.now() });
     return true;
-  }
-
-  /**
-   * The stream's view with the picture's folded in: a raised picture reason turns an online
-   * stream `degraded` (since the picture went bad) and is appended to the stream's reasons. A
-   * camera whose stream is down keeps the stream's view: its picture was not judged.
-   */
-  private composed(cameraId: string): StreamPatch | undefined {
-    const stream = this.streams.get(cameraId);
-    if (!stream) return undefined;
-    const picture = this.pictures.get(cameraId);
-    const up = stream.status === 'online' || stream.status === 'degraded';
-    if (!picture || picture.reasons.length === 0 || !up) return stream;
-    return {
-      ...stream,
-      status: 'degraded',
-      reasons: [...(stream.reasons ?? []), ...picture.reasons],
-      since: stream.status === 'online' ? (picture.since ?? stream.since) : stream.since,
-    };
   }
 
   private announce(cameraId: string): void {

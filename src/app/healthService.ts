@@ -82,6 +82,7 @@ export class HealthService implements Service {
       bus.on('inventory.changed', (e) => this.onInventory(e)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
       bus.on('picture.verdict', (p) => this.states.picture(p.cameraId, p.view, p.at)),
+      bus.on('lpr.status', (l) => this.states.lpr(l)),
     );
     // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
     // nothing new about them, so no inventory event would tell health.

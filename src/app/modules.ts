@@ -4,6 +4,7 @@ import type { AppContext } from './context.js';
 import type { StatusBoard } from './statusBoard.js';
 import { wireDiscovery } from './wireDiscovery.js';
 import { wireHealth } from './wireHealth.js';
+import { wireLpr } from './wireLpr.js';
 import { wirePicture } from './wirePicture.js';
 import { wireRecording } from './wireRecording.js';
 import { wireSnapshot } from './wireSnapshot.js';
@@ -29,5 +30,6 @@ export const wirings: readonly Wiring[] = [
   wireRecording,
   wireHealth,
   wirePicture,
+  wireLpr,
   wireUplink,
 ];

@@ -12,6 +12,7 @@ import {
   clockJumpEvent,
   discoveryCapEvent,
   inventoryEvent,
+  lprEvent,
   outageEvent,
   pictureEvent,
   recordingEvent,
@@ -138,6 +139,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
         bus.on('health.transition', (t) => record(outageEvent(t))),
         bus.on('health.recording', (r) => record(recordingEvent(r))),
         bus.on('health.picture', (p) => record(pictureEvent(p))),
+        bus.on('health.lpr', (l) => record(lprEvent(l))),
         bus.on('camera.clockDrift', (d) => record(clockDriftEvent(d))),
         bus.on('inventory.changed', (e) => {
           record(inventoryEvent(e));

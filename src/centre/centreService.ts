@@ -8,6 +8,8 @@ import { Ingest } from './ingest.js';
 import { LivePicture } from './livePicture.js';
 import type { Figure } from './model.js';
 import type { Registry } from './registry.js';
+import { applyRetention, beforeHorizon } from './retention.js';
+import { prunedBefore } from './store/prune.js';
 import type { CentreDb } from './store/schema.js';
 
 const MAX_FIGURE_AGE_MS = 5000;
@@ -33,6 +35,8 @@ export class CentreService {
   readonly ingest: Ingest;
   private timer: TimerHandle | undefined;
   private lastDay: string | undefined;
+  /** The day retention last ran (once a day is enough: its horizon moves by whole days). */
+  private retainedDay: string | undefined;
   private readonly dirty = new Set<string>();
   private work: Promise<void> = Promise.resolve();
   private readonly log: Log;
@@ -137,14 +141,23 @@ export class CentreService {
     const today = now.slice(0, 10);
     if (this.lastDay !== undefined && this.lastDay !== today) this.dirty.add(this.lastDay);
     this.lastDay = today;
+    const horizon = await prunedBefore(this.deps.db);
     for (const day of [...this.dirty].sort()) {
       this.dirty.delete(day);
-      if (day >= today) continue;
+      // A pruned day keeps its stored figure: its logs are no longer whole (store/prune.ts).
+      if (day >= today || beforeHorizon(day, horizon)) continue;
       const d = await recomputeDay(this.deps.db, this.deps.registry, day, now, this.figureOptions);
       this.log.info({ day, pct: d.national.pct }, 'past day figure recomputed');
     }
     const f = await this.figure();
     await saveDay(this.deps.db, compact(today, f), now);
+    if (this.retainedDay !== today) {
+      await applyRetention(
+        { ...this.deps, options: this.figureOptions, rawDays: this.deps.config.retention.rawDays },
+        now,
+      );
+      this.retainedDay = today;
+    }
   }
 
   async stop(): Promise<void> {

@@ -72,6 +72,19 @@ export const centreConfigSchema = z.strictObject({
         .describe('how often today is snapshotted'),
     })
     .default({ contractWarningDays: 30, snapshotSeconds: 60 }),
+  retention: z
+    .strictObject({
+      rawDays: z
+        .number()
+        .int()
+        .min(0)
+        .max(36_500)
+        .default(0)
+        .describe(
+          'days of raw history (state logs, events) kept; older rows are pruned daily, the daily figures are kept for ever. 0: keep everything',
+        ),
+    })
+    .default({ rawDays: 0 }),
   log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).default({
     level: 'info',
   }),

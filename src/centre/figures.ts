@@ -55,7 +55,8 @@ function siteFigure(
   atMs: number,
 ): SiteFigure {
   const online = new Set(gateways.filter((g) => g.state === 'online').map((g) => g.gatewayId));
-  const counts = cameraCounts(site, cameras, online);
+  const unknown = new Set(gateways.filter((g) => g.camerasUnknown === true).map((g) => g.gatewayId));
+  const counts = cameraCounts(site, cameras, online, unknown);
   const integrated = online.size > 0 && counts.integrated.total > 0;
   const planned = counts.planned.total;
   const fullyIntegrated =
@@ -65,7 +66,7 @@ function siteFigure(
       : counts.integrated.total === counts.installed.total);
   const cameraCauses: Record<string, number> = {};
   for (const c of cameras) {
-    if (c.integrated && online.has(c.gatewayId)) continue;
+    if ((c.integrated && online.has(c.gatewayId)) || unknown.has(c.gatewayId)) continue;
     const cause = !online.has(c.gatewayId) ? 'uplink_down' : (c.cause ?? 'unknown');
     cameraCauses[cause] = (cameraCauses[cause] ?? 0) + 1;
   }
@@ -101,9 +102,17 @@ function siteCause(
   if (gateways.length === 0)
     return { cause: 'never_connected', evidence: 'no gateway of this site has ever reported' };
   if (onlineCount === 0) {
+    const dark = gateways.find((g) => g.state === 'unknown');
+    if (dark)
+      return {
+        cause: 'history_unknown',
+        evidence: `gateway ${dark.gatewayId}: ${dark.note ?? 'history lost'}`,
+      };
     const last = [...gateways].sort((a, b) => b.since.localeCompare(a.since))[0]!;
     const how = last.state === 'offline' ? 'stopped' : 'lost';
-    const lost = `gateway ${last.gatewayId} ${how} since ${last.since}`;
+    const lost = last.note
+      ? `gateway ${last.gatewayId}: ${last.note}`
+      : `gateway ${last.gatewayId} ${how} since ${last.since}`;
     if (site.contractEnd !== null && Date.parse(`${site.contractEnd}T23:59:59.999Z`) < atMs) {
       const provider = site.commsProvider ? ` with ${site.commsProvider}` : '';
       return {
@@ -127,7 +136,12 @@ function zero(): ClassCounts {
   return { overview: 0, panoramic: 0, lpr: 0, total: 0 };
 }
 
-function cameraCounts(site: Site, cameras: readonly CameraView[], online: ReadonlySet<string>): CameraCounts {
+function cameraCounts(
+  site: Site,
+  cameras: readonly CameraView[],
+  online: ReadonlySet<string>,
+  unknown: ReadonlySet<string>,
+): CameraCounts {
   const planned = zero();
   const installed = zero();
   const working = zero();
@@ -139,7 +153,8 @@ function cameraCounts(site: Site, cameras: readonly CameraView[], online: Readon
   for (const k of CAMERA_CLASSES) add(planned, k, site.planned[k]);
   for (const cam of cameras) {
     add(installed, cam.class);
-    if (WORKING.has(cam.status)) add(working, cam.class);
+    // A camera of a gateway whose history of this instant is lost is neither working nor not.
+    if (WORKING.has(cam.status) && !unknown.has(cam.gatewayId)) add(working, cam.class);
     if (cam.integrated && online.has(cam.gatewayId)) add(integrated, cam.class);
   }
   return { planned, installed, working, integrated };
@@ -156,9 +171,11 @@ function group(key: string, sites: readonly SiteFigure[]): GroupFigure {
   const causes = new Map<SiteCause, number>();
   let integrated = 0;
   let fully = 0;
+  let unknown = 0;
   for (const s of sites) {
     sumCounts(cameras, s.cameras);
     if (s.integrated) integrated += 1;
+    if (s.cause === 'history_unknown') unknown += 1;
     if (s.fullyIntegrated) fully += 1;
     if (s.cause) causes.set(s.cause, (causes.get(s.cause) ?? 0) + 1);
   }
@@ -167,7 +184,8 @@ function group(key: string, sites: readonly SiteFigure[]): GroupFigure {
     sites: sites.length,
     sitesIntegrated: integrated,
     sitesFullyIntegrated: fully,
-    pct: sites.length === 0 ? null : Math.round((integrated / sites.length) * 1000) / 10,
+    sitesUnknown: unknown,
+    pct: sites.length === unknown ? null : Math.round((integrated / (sites.length - unknown)) * 1000) / 10,
     cameras,
     causes: [...causes]
       .map(([cause, n]) => ({ cause, sites: n }))

@@ -8,6 +8,7 @@ import { daysBetween, figureAt, storedDays } from './history.js';
 import { figureMetrics } from './metrics.js';
 import type { Registry } from './registry.js';
 import { seqGaps, siteCameras } from './store/pictureRepo.js';
+import { prunedBefore } from './store/prune.js';
 import type { CentreDb } from './store/schema.js';
 import { computeUptime } from './uptime.js';
 
@@ -86,6 +87,7 @@ export class CentreHttp {
       if (at === null) return new RawJson(await centre.figureJson());
       if (!ISO.test(at))
         throw new HttpError(400, 'at must be an ISO-8601 UTC time such as 2026-03-07T12:00:00Z');
+      await this.afterHorizon(at);
       return figureAt(db, registry, at, centre.figureOptions);
     }
     if (p === '/api/summary') {
@@ -109,6 +111,7 @@ export class CentreHttp {
       if (!ISO.test(from) || !ISO.test(to) || to <= from) {
         throw new HttpError(400, 'from and to must be ISO-8601 UTC times, from before to');
       }
+      await this.afterHorizon(from);
       return computeUptime(db, registry, from, to);
     }
     if (p === '/api/gaps') return seqGaps(db);
@@ -122,6 +125,16 @@ export class CentreHttp {
       return { site: s, cameras: await siteCameras(db, id) };
     }
     throw new HttpError(404, 'not found');
+  }
+
+  /** A past instant is computed from the raw logs: refused where retention pruned them. */
+  private async afterHorizon(at: string): Promise<void> {
+    const horizon = await prunedBefore(this.deps.db);
+    if (horizon !== null && new Date(Date.parse(at)).toISOString() < horizon)
+      throw new HttpError(
+        400,
+        `the raw history before ${horizon} was pruned (retention.rawDays); the daily figures are in /api/history`,
+      );
   }
 
   private async history(url: URL): Promise<unknown> {

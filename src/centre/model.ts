@@ -2,7 +2,12 @@ import type { CameraClass } from '../shared/types.js';
 
 /** What the figures are computed from: one instant's picture of every gateway and camera. */
 
-export type GatewayState = 'online' | 'offline' | 'lost';
+/**
+ * `unknown` only in a past picture: the centre saw the gateway online but the gateway lost that
+ * stretch of its history (`store.rebuilt`), so whether its cameras were integrated is not known.
+ * A past `online` inside an `uplink.outage` the gateway reported is read as `lost`.
+ */
+export type GatewayState = 'online' | 'offline' | 'lost' | 'unknown';
 
 export interface GatewayView {
   readonly gatewayId: string;
@@ -11,6 +16,10 @@ export interface GatewayView {
   /** When the centre learnt this state (ISO). */
   readonly since: string;
   readonly lastSeen: string;
+  /** Why a past picture reads this gateway differently from the centre's own log (store/periods.ts). */
+  readonly note?: string;
+  /** Past picture inside a stretch this gateway's rebuilt database lost: its cameras' state is unknown. */
+  readonly camerasUnknown?: boolean;
 }
 
 export interface CameraView {
@@ -41,6 +50,7 @@ export const SITE_CAUSES = [
   'cameras_down',
   'recording_stale',
   'unauthorized',
+  'history_unknown',
 ] as const;
 export type SiteCause = (typeof SITE_CAUSES)[number];
 
@@ -80,7 +90,9 @@ export interface GroupFigure {
   readonly sites: number;
   readonly sitesIntegrated: number;
   readonly sitesFullyIntegrated: number;
-  /** sitesIntegrated / sites, percent with one decimal (null for no sites). */
+  /** Sites whose state at this (past) instant is not known: their gateway lost that history. */
+  readonly sitesUnknown: number;
+  /** sitesIntegrated / (sites − sitesUnknown), percent with one decimal (null for no known site). */
   readonly pct: number | null;
   readonly cameras: CameraCounts;
   /** Causes of the sites not integrated, most frequent first. */

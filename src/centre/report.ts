@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
+import { UsageError } from '../shared/errors.js';
 import type { FigureOptions } from './figures.js';
 import { compact, type DayFigure, daysBetween, figureAt, liveFigure, storedDays } from './history.js';
 import type { Figure, GroupFigure } from './model.js';
 import type { Registry } from './registry.js';
+import { prunedBefore } from './store/prune.js';
 import type { CentreDb } from './store/schema.js';
 import { computeUptime, type Uptime } from './uptime.js';
 
@@ -17,7 +19,7 @@ export interface CentreReport {
   readonly days: ReadonlyArray<DayFigure & { readonly source: 'snapshot' | 'computed' | 'live' }>;
   /** The full figure (every site with its cause, contracts) at the end of the window. */
   readonly last: Figure;
-  /** Uptime/SLA per camera and per site over the window (up to now). */
+  /** Uptime/SLA per camera and per site over the window (up to now; from the raw-history horizon if later). */
   readonly uptime: Uptime;
 }
 
@@ -52,9 +54,17 @@ export async function buildReport(
       });
   }
   const end = [window.to, today].sort()[0]!;
+  const horizon = await prunedBefore(db);
+  if (horizon !== null && `${end}T23:59:59.999Z` < horizon) {
+    throw new UsageError(
+      `the raw history before ${horizon} was pruned (retention.rawDays): the daily figures of those days are in /api/history; a report must end after it`,
+    );
+  }
   last ??= await figureAt(db, registry, `${end}T23:59:59.999Z`, options);
   const until = [`${window.to}T23:59:59.999Z`, nowIso].sort()[0]!;
-  const uptime = await computeUptime(db, registry, `${window.from}T00:00:00.000Z`, until);
+  // Uptime needs the whole log: it starts at the horizon when the window begins before it.
+  const start = [`${window.from}T00:00:00.000Z`, horizon ?? ''].sort().at(-1)!;
+  const uptime = await computeUptime(db, registry, start, until);
   return { from: window.from, to: window.to, generatedAt: nowIso, days, last, uptime };
 }
 

@@ -1,12 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { Registry } from './registry.js';
-import { pictureAt } from './store/pictureRepo.js';
+import { readSnapshot } from './store/openDb.js';
+import { type Period, periodsOverlapping } from './store/periods.js';
+import { readAt } from './store/pictureRepo.js';
 import type { CentreDb } from './store/schema.js';
 
 /**
  * Uptime/SLA for a period, per camera and per site, from the state logs: the state at the start
  * of the period, then every logged change inside it (historical events included, at their own
- * time). Time before a camera's first known state is `unknown`, not counted either way.
+ * time), and the periods gateways told afterwards (store/periods.ts):
+ * - an `uplink.outage` makes its cameras not integrated for its span (their own working state is
+ *   what the replayed history says, not the outage);
+ * - a stretch a rebuilt gateway lost (`store.rebuilt`) is unknown for its cameras, as is time
+ *   before a camera's first known state: counted neither up nor down; for its site too, where the
+ *   centre saw the gateway online (where it saw it lost, the site was certainly not integrated);
+ * - inside an `outage.summary` span a camera worked (span − downMs) / span of the time: exact over
+ *   a window that holds the whole span, pro rata over one that cuts it.
  */
 export interface CameraUptime {
   readonly siteId: string;
@@ -21,8 +30,10 @@ export interface CameraUptime {
 
 export interface SiteUptime {
   readonly siteId: string;
-  /** Share of the period the site was integrated (a gateway online and ≥ 1 camera integrated). */
+  /** Share of the known part of the period the site was integrated (a gateway online and ≥ 1 camera integrated). */
   readonly integratedPct: number;
+  /** Time the site's state is not known (its gateway lost that history). */
+  readonly unknownMs: number;
 }
 
 export interface Uptime {
@@ -32,17 +43,19 @@ export interface Uptime {
   readonly sites: readonly SiteUptime[];
 }
 
-interface Change {
-  readonly at: number;
-  readonly kind: 'gw' | 'cam';
+interface Cam {
+  readonly siteId: string;
   readonly gatewayId: string;
   readonly cameraId: string;
-  readonly siteId: string;
-  readonly online?: boolean;
-  readonly working?: boolean;
-  readonly integrated?: boolean;
-  readonly removed?: boolean;
+  readonly working: boolean;
+  readonly integrated: boolean;
+  readonly removed: boolean;
 }
+
+type Change =
+  | { readonly at: number; readonly kind: 'gw'; readonly gatewayId: string; readonly online: boolean }
+  | { readonly at: number; readonly kind: 'cam'; readonly cam: Cam }
+  | { readonly at: number; readonly kind: 'period'; readonly period: Period; readonly delta: 1 | -1 };
 
 const WORKING = new Set(['online', 'degraded']);
 const pct = (part: number, whole: number): number | null =>
@@ -54,7 +67,45 @@ export async function computeUptime(
   from: string,
   to: string,
 ): Promise<Uptime> {
-  const start = await pictureAt(db, from);
+  const { start, changes } = await readSnapshot(db, async (trx) => ({
+    start: await readAt(trx, from),
+    changes: await readChanges(trx, from, to),
+  }));
+  const sweep = new Sweep(Date.parse(from));
+  for (const g of start.gateways) sweep.online.set(g.gatewayId, g.state === 'online');
+  for (const c of start.cameras)
+    sweep.cams.set(`${c.gatewayId}/${c.cameraId}`, { ...c, working: WORKING.has(c.status), removed: false });
+  const toMs = Date.parse(to);
+  for (const ch of changes) {
+    sweep.advance(Math.max(sweep.t, Math.min(ch.at, toMs)));
+    sweep.apply(ch);
+  }
+  sweep.advance(toMs);
+  const period = toMs - Date.parse(from);
+  const cameras: CameraUptime[] = [...sweep.cams].map(([key, c]) => {
+    const a = sweep.acc.get(key);
+    return {
+      siteId: c.siteId,
+      gatewayId: c.gatewayId,
+      cameraId: c.cameraId,
+      workingPct: a ? pct(a.working, a.known) : null,
+      integratedPct: a ? pct(a.integrated, a.known) : null,
+      unknownMs: Math.round(period - (a?.known ?? 0)),
+    };
+  });
+  const sites = registry.sites.map((s) => {
+    const unknownMs = sweep.siteUnknown.get(s.id) ?? 0;
+    return {
+      siteId: s.id,
+      integratedPct: pct(sweep.siteUp.get(s.id) ?? 0, period - unknownMs) ?? 0,
+      unknownMs: Math.round(unknownMs),
+    };
+  });
+  return { from, to, cameras, sites };
+}
+
+/** Every change inside (from, to), in time order; periods open at `from` start there. */
+async function readChanges(db: Kysely<CentreDb>, from: string, to: string): Promise<Change[]> {
   const gws = await db
     .selectFrom('gateway_log')
     .selectAll()
@@ -67,93 +118,97 @@ export async function computeUptime(
     .where('at', '>', from)
     .where('at', '<', to)
     .execute();
+  const periods = await periodsOverlapping(db, from, to);
+  const fromMs = Date.parse(from);
   const changes: Change[] = [
     ...gws.map((g) => ({
       at: Date.parse(g.at),
       kind: 'gw' as const,
       gatewayId: g.gateway_id,
-      cameraId: '',
-      siteId: g.site_id,
       online: g.state === 'online',
     })),
     ...cams.map((c) => ({
       at: Date.parse(c.at),
       kind: 'cam' as const,
-      gatewayId: c.gateway_id,
-      cameraId: c.camera_id,
-      siteId: c.site_id,
-      working: WORKING.has(c.status),
-      integrated: Number(c.integrated) === 1,
-      removed: Number(c.removed) === 1,
-    })),
-  ].sort((a, b) => a.at - b.at);
-  const fromMs = Date.parse(from);
-  const toMs = Date.parse(to);
-  const online = new Map(start.gateways.map((g) => [g.gatewayId, g.state === 'online']));
-  const camState = new Map(
-    start.cameras.map((c) => [
-      `${c.gatewayId}/${c.cameraId}`,
-      {
-        siteId: c.siteId,
-        gatewayId: c.gatewayId,
-        cameraId: c.cameraId,
+      cam: {
+        siteId: c.site_id,
+        gatewayId: c.gateway_id,
+        cameraId: c.camera_id,
         working: WORKING.has(c.status),
-        integrated: c.integrated,
-        removed: false,
+        integrated: Number(c.integrated) === 1,
+        removed: Number(c.removed) === 1,
       },
+    })),
+    ...periods.flatMap((p) => [
+      { at: Math.max(fromMs, Date.parse(p.from)), kind: 'period' as const, period: p, delta: 1 as const },
+      { at: Date.parse(p.to), kind: 'period' as const, period: p, delta: -1 as const },
     ]),
-  );
-  const acc = new Map<string, { known: number; working: number; integrated: number; first: number }>();
-  const siteMs = new Map<string, number>();
-  let t = fromMs;
-  const advance = (until: number): void => {
-    const dt = until - t;
-    if (dt <= 0) return;
-    const sitesUp = new Set<string>();
-    for (const [key, c] of camState) {
-      if (c.removed) continue;
-      const a = acc.get(key) ?? { known: 0, working: 0, integrated: 0, first: t };
-      acc.set(key, a);
-      a.known += dt;
-      if (c.working) a.working += dt;
-      if (c.integrated && online.get(c.gatewayId) === true) {
-        a.integrated += dt;
-        sitesUp.add(c.siteId);
+  ];
+  // At one instant a period opens before the state changes at it and closes after them.
+  const rank = (c: Change): number => (c.kind !== 'period' ? 1 : c.delta === 1 ? 0 : 2);
+  return changes.sort((a, b) => a.at - b.at || rank(a) - rank(b));
+}
+
+/** The running state of the sweep and what it has added up so far. */
+class Sweep {
+  readonly online = new Map<string, boolean>();
+  readonly cams = new Map<string, Cam>();
+  readonly acc = new Map<string, { known: number; working: number; integrated: number }>();
+  readonly siteUp = new Map<string, number>();
+  readonly siteUnknown = new Map<string, number>();
+  /** Open periods per gateway (uplink_down, unknown) and per camera (camera_summary: its factor). */
+  private readonly down = new Map<string, number>();
+  private readonly dark = new Map<string, number>();
+  private readonly factor = new Map<string, number>();
+
+  constructor(public t: number) {}
+
+  apply(ch: Change): void {
+    if (ch.kind === 'gw') this.online.set(ch.gatewayId, ch.online);
+    else if (ch.kind === 'cam') this.cams.set(`${ch.cam.gatewayId}/${ch.cam.cameraId}`, ch.cam);
+    else {
+      const p = ch.period;
+      if (p.kind === 'uplink_down') bump(this.down, p.gatewayId, ch.delta);
+      else if (p.kind === 'unknown') bump(this.dark, p.gatewayId, ch.delta);
+      else if (ch.delta === -1) this.factor.delete(`${p.gatewayId}/${p.cameraId}`);
+      else {
+        const span = Date.parse(p.to) - Date.parse(p.from);
+        const f = span <= 0 ? 1 : Math.min(1, Math.max(0, (span - (p.downMs ?? 0)) / span));
+        this.factor.set(`${p.gatewayId}/${p.cameraId}`, f);
       }
     }
-    for (const s of sitesUp) siteMs.set(s, (siteMs.get(s) ?? 0) + dt);
-    t = until;
-  };
-  for (const ch of changes) {
-    advance(Math.min(ch.at, toMs));
-    if (ch.kind === 'gw') online.set(ch.gatewayId, ch.online === true);
-    else {
-      camState.set(`${ch.gatewayId}/${ch.cameraId}`, {
-        siteId: ch.siteId,
-        gatewayId: ch.gatewayId,
-        cameraId: ch.cameraId,
-        working: ch.working === true,
-        integrated: ch.integrated === true,
-        removed: ch.removed === true,
-      });
-    }
   }
-  advance(toMs);
-  const period = toMs - fromMs;
-  const cameras: CameraUptime[] = [...camState].map(([key, c]) => {
-    const a = acc.get(key);
-    return {
-      siteId: c.siteId,
-      gatewayId: c.gatewayId,
-      cameraId: c.cameraId,
-      workingPct: a ? pct(a.working, a.known) : null,
-      integratedPct: a ? pct(a.integrated, a.known) : null,
-      unknownMs: period - (a?.known ?? 0),
-    };
-  });
-  const sites = registry.sites.map((s) => ({
-    siteId: s.id,
-    integratedPct: pct(siteMs.get(s.id) ?? 0, period) ?? 0,
-  }));
-  return { from, to, cameras, sites };
+
+  advance(until: number): void {
+    const dt = until - this.t;
+    if (dt <= 0) return;
+    const up = new Map<string, number>();
+    const unknownSites = new Set<string>();
+    for (const [key, c] of this.cams) {
+      if (c.removed) continue;
+      const gatewayUp = this.online.get(c.gatewayId) === true && (this.down.get(c.gatewayId) ?? 0) === 0;
+      if ((this.dark.get(c.gatewayId) ?? 0) > 0) {
+        // The camera's state is not known; the site's integration only where the link was up.
+        if (gatewayUp) unknownSites.add(c.siteId);
+        continue;
+      }
+      const a = this.acc.get(key) ?? { known: 0, working: 0, integrated: 0 };
+      this.acc.set(key, a);
+      const f = this.factor.get(key) ?? 1;
+      a.known += dt;
+      if (c.working) a.working += dt * f;
+      if (c.integrated && gatewayUp) {
+        a.integrated += dt * f;
+        up.set(c.siteId, Math.max(up.get(c.siteId) ?? 0, f));
+      }
+    }
+    for (const [s, f] of up) this.siteUp.set(s, (this.siteUp.get(s) ?? 0) + dt * f);
+    for (const s of unknownSites)
+      if (!up.has(s)) this.siteUnknown.set(s, (this.siteUnknown.get(s) ?? 0) + dt);
+    this.t = until;
+  }
+}
+
+function bump(m: Map<string, number>, key: string, delta: number): void {
+  m.set(key, (m.get(key) ?? 0) + delta);
 }

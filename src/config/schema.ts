@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CAMERA_CLASSES } from '../shared/types.js';
+import { lprSection } from './lprSchema.js';
 import { pictureSchema } from './pictureSchema.js';
 
 /**
@@ -294,6 +295,7 @@ export const configSchema = z
     health: health.default(() => health.parse({})),
     recording: recording.default(() => recording.parse({})),
     picture: pictureSchema.default(() => pictureSchema.parse({})),
+    lpr: lprSection.default(() => lprSection.parse({})),
     control: z
       .strictObject({ socket: z.string().min(1).default('/run/camgate/control.sock') })
       .default({ socket: '/run/camgate/control.sock' }),

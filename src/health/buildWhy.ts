@@ -1,5 +1,5 @@
 import { isoTs } from '../shared/clock.js';
-import type { CameraStatus, CameraStatusRow } from '../shared/types.js';
+import { type CameraStatus, type CameraStatusRow, LPR_NO_READS } from '../shared/types.js';
 import type { HealthState } from './healthMachine.js';
 import { integrationOf } from './integration.js';
 import { streamCauseOf } from './streamQuality.js';
@@ -74,6 +74,7 @@ export function buildWhy(input: WhyInput): WhyDoc {
     integrated,
     cause: integrated ? undefined : causeOf(input, current),
     ...(daemon ? { evidence: evidence(input) } : {}),
+    ...(row?.lpr ? { lpr: row.lpr } : {}),
     openOutage: history.openOutage && {
       cause: history.openOutage.cause,
       startedAt: history.openOutage.startedAt,
@@ -100,6 +101,10 @@ function currentState({ daemon, history }: WhyInput): Current {
     const row = daemon.row;
     if (row && (row.picture?.reasons.length ?? 0) > 0)
       return { status: row.status, since: row.since, reasons: row.reasons };
+    // An LPR verdict laid over the stream's state (CameraStates) is only on the board row.
+    if (daemon.row?.lpr?.status === 'no_reads' && daemon.row.reasons.includes(LPR_NO_READS)) {
+      return { status: daemon.row.status, since: daemon.row.since, reasons: daemon.row.reasons };
+    }
     return {
       status: s?.status ?? row?.status ?? 'unknown',
       since: daemon.live?.sinceIso ?? row?.since,

@@ -1,5 +1,5 @@
-import { causeInfo } from '../shared/causes.js';
-import type { CameraStatus, RecordingStatus, StreamStats } from '../shared/types.js';
+import { causeInfo, degradedReasonInfo } from '../shared/causes.js';
+import type { CameraStatus, LprView, RecordingStatus, StreamStats } from '../shared/types.js';
 
 /** Answer of `GET /why/:camera` and `camgate why`: the state, the reasons, and the evidence behind them. */
 export interface WhyDoc {
@@ -20,6 +20,8 @@ export interface WhyDoc {
     readonly recording?: { readonly status: RecordingStatus; readonly lastSegmentAt?: string };
   };
   readonly openOutage?: { readonly cause: string; readonly startedAt: string; readonly durationMs: number };
+  /** LPR cameras: the plate read rate, or why it cannot be watched (no plate topic, event service failing). */
+  readonly lpr?: LprView;
   /** The recording side (`GET /recording/:camera`), when this camera's recording is verified. */
   readonly recording?: RecordingEvidence;
   readonly transitions: readonly {
@@ -61,6 +63,11 @@ export function renderWhy(doc: WhyDoc): string {
   const info = doc.integrated === true || doc.cause === undefined ? undefined : causeInfo(doc.cause);
   if (info) lines.push(`  means: ${info.explanation}`, `  next step: ${info.nextStep}`);
   if (doc.reasons && doc.reasons.length > 0) lines.push(`  reasons: ${doc.reasons.join(', ')}`);
+  for (const r of doc.reasons ?? []) {
+    const d = degradedReasonInfo(r);
+    if (d) lines.push(`  ${r} means: ${d.explanation}`, `  next step: ${d.nextStep}`);
+  }
+  if (doc.lpr) lines.push(renderLpr(doc.lpr));
   const ev = doc.evidence;
   if (ev?.lastPacketAt) lines.push(`  last packet: ${ev.lastPacketAt}`);
   if (ev?.stream && Object.keys(ev.stream).length > 0)
@@ -80,6 +87,24 @@ export function renderWhy(doc: WhyDoc): string {
     for (const t of doc.transitions) lines.push(`    ${t.at}  ${t.from} -> ${t.to}  ${t.reasons.join(', ')}`);
   }
   return lines.join('\n');
+}
+
+const LPR_WORDS: Record<LprView['status'], string> = {
+  ok: 'reading plates',
+  no_reads: 'NO plate reads in its usual reading hours',
+  learning: 'learning its usual reading hours',
+  no_topic: 'no licence-plate event topic: its read rate cannot be watched',
+  error: 'its event service fails',
+  unknown: 'not asked yet',
+};
+
+function renderLpr(l: LprView): string {
+  const parts = [`  lpr: ${LPR_WORDS[l.status]}`];
+  if (l.status !== 'no_topic' && l.status !== 'unknown') parts.push(`${l.readsLastHour} read(s) last period`);
+  if (l.topic) parts.push(`topic ${l.topic}`);
+  if (l.lastReadAt) parts.push(`last read ${l.lastReadAt}`);
+  if (l.detail) parts.push(l.detail);
+  return parts.join(', ');
 }
 
 function renderRecording(r: RecordingEvidence): string[] {

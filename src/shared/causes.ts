@@ -103,6 +103,35 @@ export const UPLINK_OUTAGE_CAUSES = Object.keys(UPLINK_OUTAGE_CAUSE_TABLE) as [
   ...UplinkOutageCause[],
 ];
 
+/** What a `degraded` reason means: the camera delivers video (integrated) but does not do its job. */
+export interface DegradedReasonInfo {
+  readonly explanation: string;
+  readonly nextStep: string;
+}
+
+/**
+ * Reasons that make a camera `degraded` without breaking integration (the centre still gets a
+ * picture), read by `camgate why` and docs/mqtt.md. The reason token is the row's `reasons` entry.
+ */
+export const DEGRADED_REASON_TABLE = {
+  lpr_no_reads: {
+    explanation:
+      'the LPR camera used to read plates in these hours and has read none for lpr.noReadPeriods of them (re-aimed, dirty, IR failed, analytics off)',
+    nextStep:
+      "look at the live picture (`camgate live CAMERA`): aim, focus, IR at night; check the camera's plate-recognition rule is enabled",
+  },
+} as const satisfies Record<string, DegradedReasonInfo>;
+
+export type DegradedReason = keyof typeof DEGRADED_REASON_TABLE;
+
+/** The explanation of a degraded reason token (`lpr_no_reads`, or with figures after a space). */
+export function degradedReasonInfo(reason: string): DegradedReasonInfo | undefined {
+  const token = reason.split(' ')[0] ?? '';
+  return Object.hasOwn(DEGRADED_REASON_TABLE, token)
+    ? DEGRADED_REASON_TABLE[token as DegradedReason]
+    : undefined;
+}
+
 /** Explanation and next step of any cause camgate writes (integration or uplink outage); undefined if unknown. */
 export function causeInfo(cause: string): CauseInfo | undefined {
   if (Object.hasOwn(INTEGRATION_CAUSE_TABLE, cause))

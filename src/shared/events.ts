@@ -5,6 +5,7 @@ import type {
   CameraStatus,
   CentreState,
   IntegrationCause,
+  LprStatus,
   OutageEdge,
   PictureReason,
   PictureView,
@@ -120,6 +121,29 @@ export interface CamgateEvents {
     readonly detail?: string;
     /** Why the link is down, while not connected (shared/causes.ts, uplink outage causes). */
     readonly cause?: UplinkOutageCause;
+  };
+  /** An LPR camera's read-rate verdict, topic or last period's count changed (lpr/lprService.ts). */
+  'lpr.status': {
+    readonly cameraId: string;
+    readonly status: LprStatus;
+    readonly readsLastHour: number;
+    readonly topic: string | null;
+    /** Reading-slot periods without a read since the last read. */
+    readonly silentPeriods: number;
+    readonly lastReadAt?: string;
+    readonly detail?: string;
+    readonly at: number;
+  };
+  /** An LPR verdict as it reached CameraStates, with the status before it (the uplink's lpr.* events). */
+  'health.lpr': {
+    readonly cameraId: string;
+    readonly from: LprStatus | undefined;
+    readonly to: LprStatus;
+    readonly readsLastHour: number;
+    readonly topic: string | null;
+    readonly silentPeriods: number;
+    readonly lastReadAt?: string;
+    readonly at: number;
   };
   'integration.changed': {
     readonly cameraId: string;

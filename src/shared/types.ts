@@ -33,6 +33,29 @@ export interface PictureView {
   readonly since?: string;
 }
 
+/**
+ * The plate read rate of an LPR camera (issue #17): `ok` reading as it normally does, `no_reads`
+ * none for `lpr.noReadPeriods` of its reading hours, `learning` not enough history yet, `no_topic`
+ * its event service offers no licence-plate topic, `error` its event service fails, `unknown` not
+ * asked yet.
+ */
+export const LPR_STATUSES = ['ok', 'no_reads', 'learning', 'no_topic', 'error', 'unknown'] as const;
+export type LprStatus = (typeof LPR_STATUSES)[number];
+
+/** What the board and the centre hold of an LPR camera's reads (MQTT `lpr`). */
+export interface LprView {
+  readonly status: LprStatus;
+  /** Reads in the last complete period (an hour unless `lpr.periodSeconds` says otherwise). */
+  readonly readsLastHour: number;
+  /** The plate topic subscribed to (or last read from), null when none. */
+  readonly topic: string | null;
+  readonly lastReadAt?: string;
+  readonly detail?: string;
+}
+
+/** Reason token (health reasons, MQTT `reasons`, `camgate why`) while an LPR camera reads no plates. */
+export const LPR_NO_READS = 'lpr_no_reads';
+
 /** Where a transition puts an outage: it starts one, ends one, or neither (health/outage.ts decides). */
 export type OutageEdge = 'start' | 'end';
 
@@ -112,6 +135,8 @@ export interface CameraStatusRow {
   readonly cause?: IntegrationCause;
   /** Picture checks (issue #17); absent until the camera's picture was first judged. */
   readonly picture?: PictureView;
+  /** LPR cameras: the plate read rate (absent for other classes). */
+  readonly lpr?: LprView;
 }
 
 export interface StreamStats {

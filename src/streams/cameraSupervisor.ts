@@ -104,7 +104,7 @@ export class CameraSupervisor {
   private async run(gen: number, signal: AbortSignal): Promise<void> {
     while (gen === this.generation && !signal.aborted) {
       const startedAt = this.deps.clock.monotonic();
-      const { reason, playedAt, error } = await this.runSession();
+      const { reason, playedAt, error, answered } = await this.runSession();
       if (gen !== this.generation) return;
       const now = this.deps.clock.monotonic();
       const sampledStop = this.target.mode === 'sampled' && reason === 'stopped';
@@ -112,7 +112,11 @@ export class CameraSupervisor {
       if (sampledStop) this.emit('paused', undefined, `sampled: next in ${this.target.intervalSeconds}s`);
       else this.report(reason, error);
       const stable = playedAt !== undefined && now - playedAt >= this.options.crashLoop.stableMs;
-      this.quickFailures = stable || sampledStop ? 0 : this.quickFailures + 1;
+      // The crash loop is about a camera that answers and fails at once. One that never took the
+      // connection (refused, unreachable, no SYN-ACK) costs one connect per backoff step: pausing it
+      // for crashLoop.pauseMs would only report its return minutes late (a false outage).
+      if (stable || sampledStop) this.quickFailures = 0;
+      else if (answered) this.quickFailures += 1;
       try {
         await this.deps.clock.sleep(this.delayAfter(sampledStop, now - startedAt), signal);
       } catch {
@@ -131,7 +135,13 @@ export class CameraSupervisor {
     return Math.max(delay, pauseMs);
   }
 
-  private async runSession(): Promise<{ reason: CloseReason; playedAt?: number; error?: CamgateError }> {
+  private async runSession(): Promise<{
+    reason: CloseReason;
+    playedAt?: number;
+    error?: CamgateError;
+    /** The camera took the TCP connection (the session got past connecting). */
+    answered: boolean;
+  }> {
     let playedAt: number | undefined;
     let untick: (() => void) | undefined;
     let lastSampleAt = 0;
@@ -184,7 +194,7 @@ export class CameraSupervisor {
     if (reason !== 'stopped') {
       this.log.warn({ reason, err: session.closeError }, 'stream session closed');
     }
-    return { reason, playedAt, error: session.closeError };
+    return { reason, playedAt, error: session.closeError, answered: session.closedIn !== 'connecting' };
   }
 
   /** config tcp/udp: that one only; auto: what played last time first, TCP before UDP when unknown. */

@@ -45,6 +45,29 @@ export function pictureEvent(p: CamgateEvents['health.picture']): RecordedEvent 
   };
 }
 
+/**
+ * `lpr.no_reads` when an LPR camera that used to read plates stops reading in its usual hours,
+ * `lpr.reading` when the first read after that arrives. Other changes of the verdict (learning,
+ * no topic, event service errors) are in the retained state only.
+ */
+export function lprEvent(l: CamgateEvents['health.lpr']): RecordedEvent | undefined {
+  const was = l.from === 'no_reads';
+  const is = l.to === 'no_reads';
+  if (was === is) return undefined;
+  return {
+    type: is ? 'lpr.no_reads' : 'lpr.reading',
+    cameraId: l.cameraId,
+    fields: {
+      status: l.to,
+      topic: l.topic,
+      readsLastHour: l.readsLastHour,
+      silentPeriods: l.silentPeriods,
+      lastReadAt: l.lastReadAt ?? null,
+    },
+    at: l.at,
+  };
+}
+
 /** `camera.added` / `camera.replaced` / `camera.removed` with the identity; routine updates are not news. */
 export function inventoryEvent(e: CamgateEvents['inventory.changed']): RecordedEvent | undefined {
   if (e.type === 'camera.updated') return undefined;

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { INTEGRATION_CAUSES, UPLINK_OUTAGE_CAUSES } from '../shared/causes.js';
-import { CAMERA_CLASSES, CAMERA_STATUSES, PICTURE_REASONS, PICTURE_STATUSES } from '../shared/types.js';
+import {
+  CAMERA_CLASSES,
+  CAMERA_STATUSES,
+  LPR_STATUSES,
+  PICTURE_REASONS,
+  PICTURE_STATUSES,
+} from '../shared/types.js';
 
 /**
  * The zod schemas of every MQTT payload (topic schema v1). They are the one source: the
@@ -62,6 +68,23 @@ export const cameraStatePayload = z
       })
       .optional()
       .describe('picture checks (added in 0.4; absent from older gateways)'),
+    lpr: z
+      .strictObject({
+        status: z
+          .enum(LPR_STATUSES)
+          .describe(
+            'ok | no_reads (none for lpr.noReadPeriods of its usual reading hours) | learning | no_topic (no licence-plate event topic) | error (event service failing) | unknown',
+          ),
+        readsLastHour: z
+          .number()
+          .int()
+          .min(0)
+          .describe('plate reads in the last complete period (an hour unless lpr.periodSeconds is changed)'),
+        topic: z.string().nullable().describe('the plate event topic read from; null when none'),
+        lastReadAt: z.iso.datetime().nullable(),
+      })
+      .optional()
+      .describe('LPR cameras only (since 0.4): the licence-plate read rate from the ONVIF event service'),
     ts,
   })
   .describe('retained per-camera state');
@@ -87,6 +110,8 @@ export const EVENT_TYPES = [
   'uplink.outage',
   'discovery.cap_reached',
   'discovery.cap_cleared',
+  'lpr.no_reads',
+  'lpr.reading',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -34,6 +34,16 @@ export function cameraStatePayload(row: CameraStatusRow, nowIso: string): Camera
       reasons: [...(row.picture?.reasons ?? [])],
       checkedAt: row.picture?.checkedAt ?? null,
     },
+    ...(row.lpr
+      ? {
+          lpr: {
+            status: row.lpr.status,
+            readsLastHour: row.lpr.readsLastHour,
+            topic: row.lpr.topic,
+            lastReadAt: row.lpr.lastReadAt ?? null,
+          },
+        }
+      : {}),
     ts: nowIso,
   };
 }

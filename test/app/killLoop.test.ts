@@ -14,6 +14,7 @@ describe.skipIf(!cliBuilt)(
       expect(r.eventsCommitted).toBeGreaterThan(0);
       expect(r.missingSeqs).toEqual([]);
       expect(r.committedNotReceived).toBe(0);
+      expect(r.queuedAtOrBelowDrained).toBe(0);
       expect(r.seqCollisions).toBe(0);
       expect(r.rebuilt?.seq).toBeGreaterThan(r.maxSeq);
       expect(r.rebuilt?.missingTo).toBeGreaterThanOrEqual(r.maxSeq);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import { LightGateway, type LightGatewayOptions } from '../../fixtures/fleet/lightGateway.js';
 import { CentreService } from '../../src/centre/centreService.js';
 import { type CentreConfig, parseCentreConfig } from '../../src/centre/config.js';
 import { CentreHttp } from '../../src/centre/http.js';
@@ -10,6 +11,7 @@ import { openCentreDb, type StoreConfig } from '../../src/centre/store/openDb.js
 import type { CentreDb } from '../../src/centre/store/schema.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLog } from '../../src/shared/log.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 
 export const REGISTRY_HEAD =
   'id,name,region,district,kind,planned_overview,planned_panoramic,planned_lpr,comms_provider,contract_end,contractor';
@@ -99,4 +101,22 @@ export async function until<T>(
     last = await probe();
   }
   return last;
+}
+
+/**
+ * `startCentre`, stopped when the test (or, from `beforeAll`, the file) ends: before the broker
+ * (`useBroker` registers it first), as an MQTT client's clean end waits for the broker.
+ */
+export async function useRunningCentre(opts: Parameters<typeof startCentre>[0]): Promise<RunningCentre> {
+  const centre = await startCentre(opts);
+  deferCleanup(() => centre.stop(), { first: true });
+  return centre;
+}
+
+/** A started light gateway, stopped (publishing `offline`) when the test ends, before the broker. */
+export async function useLightGateway(opts: LightGatewayOptions): Promise<LightGateway> {
+  const g = new LightGateway(opts);
+  deferCleanup(() => g.stop(), { first: true });
+  await g.start();
+  return g;
 }

@@ -1,11 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LightGateway } from '../../fixtures/fleet/lightGateway.js';
-import { type SimSite, startSite } from '../../fixtures/sim/site.js';
-import { testBase } from '../fixtures/sim/helpers.js';
-import { repoRoot, startDaemon } from '../helpers/cli.js';
-import { tempConfig } from '../helpers/tempSite.js';
+import { type SimSiteDaemon, startSimSiteDaemon } from '../helpers/simSiteDaemon.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
 import { REGISTRY_HEAD, type RunningCentre, removeTempDirs, startCentre, tempDir, until } from './helpers.js';
@@ -23,35 +18,21 @@ const REGISTRY = [
 ].join('\n');
 
 describe('the centre reads a real camgate daemon and the fleet together', () => {
-  let site: SimSite;
+  let sim: SimSiteDaemon | undefined;
   let broker: Broker;
-  let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;
-  let cfg: ReturnType<typeof tempConfig>;
   let centre: RunningCentre;
   const fleet: LightGateway[] = [];
+  const daemonLogs = () => sim?.daemon.logs().slice(-3000);
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(repoRoot, 'dist/src/cli/main.js')))
-      throw new Error('run `npm run build` first');
-    const base = testBase(161);
-    site = await startSite({
-      cameras: [{ kind: 'overview' }, { kind: 'panoramic' }, { kind: 'lpr' }],
-      baseAddress: base,
-      password: PASSWORD,
-      discovery: false,
-    });
     broker = await Broker.start({ persistence: false });
     centre = await startCentre({ url: broker.url, registryCsv: REGISTRY, dbFile: `${tempDir()}/real.db` });
-    cfg = tempConfig(
-      [
-        `discovery: { multicast: false, ranges: ["${base.replace(/\.\d+$/, '.0')}/28"], ports: [${site.cameras[0]?.onvifPort ?? 8080}], probeWindowSeconds: 1 }`,
-        'site: { id: korosten-01, planned: { overview: 2, panoramic: 1, lpr: 1 } }',
-        `credentials: [{ match: "*", username: admin, password: "${PASSWORD}" }]`,
-        `mqtt: { url: "${broker.url}" }`,
-        'health: { stallSeconds: 2, hysteresisSeconds: 1 }',
-      ].join('\n'),
-    );
-    daemon = await startDaemon(cfg.configPath);
+    sim = await startSimSiteDaemon({
+      fileOctet: 161,
+      siteId: 'korosten-01',
+      password: PASSWORD,
+      brokerUrl: broker.url,
+    });
     const cam = {
       id: 'c1',
       class: 'overview' as const,
@@ -81,12 +62,11 @@ describe('the centre reads a real camgate daemon and the fleet together', () => 
 
   afterAll(async () => {
     await cleanupAll([
-      () => daemon?.stop(),
+      () => sim?.daemon.stop(),
       ...fleet.map((g) => () => g.stop()),
       () => centre?.stop(),
       () => broker?.dispose(),
-      () => site?.stop(),
-      () => cfg?.cleanup(),
+      () => sim?.stop(),
       removeTempDirs,
     ]);
   });
@@ -98,7 +78,7 @@ describe('the centre reads a real camgate daemon and the fleet together', () => 
       'the real site integrated',
       60_000,
     ).catch((err: unknown) => {
-      throw new Error(`${String(err)}\ndaemon log tail:\n${daemon?.logs().slice(-3000)}`);
+      throw new Error(`${String(err)}\ndaemon log tail:\n${daemonLogs()}`);
     });
     const korosten = f.sites.find((s) => s.siteId === 'korosten-01')!;
     // Planned 2 overview, 1 panoramic, 1 lpr; the site has one of each: integrated, not fully.
@@ -113,7 +93,7 @@ describe('the centre reads a real camgate daemon and the fleet together', () => 
       causes: [{ cause: 'cameras_down', sites: 1 }],
     });
 
-    site.cameras.find((c) => c.kind === 'lpr')!.setFault('freeze', true);
+    sim!.site.cameras.find((c) => c.kind === 'lpr')!.setFault('freeze', true);
     const frozen = await until(
       () => centre.service.figure(),
       (x) => x.sites.find((s) => s.siteId === 'korosten-01')?.cameraCauses.stream_stalled === 1,

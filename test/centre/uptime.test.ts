@@ -63,8 +63,8 @@ describe('uptime/SLA per camera and site over a period, from the logs', () => {
     expect(byId.c1).toMatchObject({ workingPct: 25, integratedPct: 25, unknownMs: 0 });
     expect(byId.c2).toMatchObject({ workingPct: 100, integratedPct: 100 });
     expect(u.sites).toEqual([
-      { siteId: 's1', integratedPct: 100 },
-      { siteId: 's2', integratedPct: 0 },
+      { siteId: 's1', integratedPct: 100, unknownMs: 0 },
+      { siteId: 's2', integratedPct: 0, unknownMs: 0 },
     ]);
     // The same period through the API the dashboard and report use.
     const res = await fetch(

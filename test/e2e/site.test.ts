@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimSite, startSite } from '../../fixtures/sim/site.js';
-import { testBase } from '../fixtures/sim/helpers.js';
-import { repoRoot, runCli, startDaemon } from '../helpers/cli.js';
+import type { SimSite } from '../../fixtures/sim/site.js';
+import { runCli } from '../helpers/cli.js';
 import { launchChromium, noChromium } from '../helpers/liveBrowser.js';
-import { tempConfig } from '../helpers/tempSite.js';
+import { type SimSiteDaemon, startSimSiteDaemon } from '../helpers/simSiteDaemon.js';
 import { Centre } from '../uplink/helpers/centre.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
 
@@ -15,7 +14,6 @@ import { Broker } from '../uplink/helpers/mosquitto.js';
  * sees a frozen camera go offline with its cause and come back, and the technician's CLI agrees.
  */
 const PASSWORD = 'e2e-Secret-42';
-const STALL_SECONDS = 2;
 
 interface CameraState {
   cameraId: string;
@@ -26,43 +24,30 @@ interface CameraState {
   manufacturer?: string;
 }
 
+let sim: SimSiteDaemon;
 let site: SimSite;
 let broker: Broker;
 let centre: Centre;
-let daemon: Awaited<ReturnType<typeof startDaemon>> | undefined;
-let cfg: ReturnType<typeof tempConfig>;
+let daemon: SimSiteDaemon['daemon'] | undefined;
+let cfg: SimSiteDaemon['cfg'];
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(repoRoot, 'dist/src/cli/main.js')))
-    throw new Error('run `npm run build` first');
-  const base = testBase(60);
-  site = await startSite({
-    cameras: [{ kind: 'overview' }, { kind: 'panoramic' }, { kind: 'lpr' }],
-    baseAddress: base,
-    password: PASSWORD,
-    discovery: false,
-  });
   broker = await Broker.start({ persistence: false });
   centre = await Centre.connect(broker.url, 'camgate/v1/#', `e2e-centre-${process.pid}`);
-  const onvifPort = site.cameras[0]?.onvifPort ?? 8080;
-  cfg = tempConfig(
-    [
-      `discovery: { multicast: false, ranges: ["${base.replace(/\.\d+$/, '.0')}/28"], ports: [${onvifPort}], probeWindowSeconds: 1 }`,
-      'site: { id: e2e-site, planned: { overview: 2, panoramic: 1, lpr: 1 } }',
-      `credentials: [{ match: "*", username: admin, password: "${PASSWORD}" }]`,
-      `mqtt: { url: "${broker.url}" }`,
-      `health: { stallSeconds: ${STALL_SECONDS}, hysteresisSeconds: 1 }`,
-    ].join('\n'),
-  );
-  daemon = await startDaemon(cfg.configPath);
+  sim = await startSimSiteDaemon({
+    fileOctet: 60,
+    siteId: 'e2e-site',
+    password: PASSWORD,
+    brokerUrl: broker.url,
+  });
+  ({ site, daemon, cfg } = sim);
 }, 60_000);
 
 afterAll(async () => {
   await daemon?.stop();
   await centre?.close();
   await broker?.dispose();
-  await site?.stop();
-  cfg?.cleanup();
+  await sim?.stop();
 });
 
 function latestStates(): Map<string, CameraState> {

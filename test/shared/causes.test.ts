@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { integrationOf } from '../../src/health/integration.js';
-import { causeInfo, firstCause, INTEGRATION_CAUSES, UPLINK_OUTAGE_CAUSES } from '../../src/shared/causes.js';
+import {
+  causeInfo,
+  DEGRADED_REASON_TABLE,
+  degradedReasonInfo,
+  firstCause,
+  INTEGRATION_CAUSES,
+  UPLINK_OUTAGE_CAUSES,
+} from '../../src/shared/causes.js';
+import { LPR_NO_READS } from '../../src/shared/types.js';
 import { cameraStatePayload } from '../../src/uplink/payloads.js';
 
 describe('the cause table (issue #12: one definition)', () => {
@@ -46,5 +54,14 @@ describe('the cause table (issue #12: one definition)', () => {
     expect(integrationOf({ status: 'online', reasons: [], recording: 'stale', uplinkUp: false }).cause).toBe(
       'recording_stale',
     );
+  });
+});
+
+describe('degraded reasons (issue #17)', () => {
+  it('lpr_no_reads is explained, with or without figures after the token; a cause is not a degraded reason', () => {
+    expect(degradedReasonInfo(LPR_NO_READS)?.explanation).toMatch(/read plates/);
+    expect(degradedReasonInfo(`${LPR_NO_READS} 3`)).toBe(DEGRADED_REASON_TABLE.lpr_no_reads);
+    expect(degradedReasonInfo('camera_offline')).toBeUndefined();
+    expect(Object.keys(DEGRADED_REASON_TABLE).filter((r) => causeInfo(r) !== undefined)).toEqual([]);
   });
 });

@@ -36,8 +36,17 @@ function target(cameraId: string, url: string): StreamTarget {
 /** Advances fake time in steps, letting real socket I/O run in between. */
 async function run(clock: FakeClock, ms: number): Promise<void> {
   for (let t = 0; t < ms; t += 250) {
-    clock.advance(250);
+    clock.advance(Math.min(250, ms - t));
     await new Promise((r) => setTimeout(r, 15));
+  }
+}
+
+/** Real time until `pred` holds (socket I/O runs meanwhile), bounded: no fixed sleep to outlast. */
+async function settle(what: string, pred: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -51,6 +60,7 @@ describe('CameraSupervisor with a fake clock', () => {
     const events = new EventBus();
     const recorder = new SampleRecorder(events);
     deferCleanup(() => recorder.close());
+    const closed = () => recorder.samples.filter((s) => s.kind === 'closed').length;
     const monitor = new StreamMonitor(
       { clock, net: systemNet, log: silentLog(), events },
       { stallSeconds: 2, backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } },
@@ -58,17 +68,24 @@ describe('CameraSupervisor with a fake clock', () => {
     );
     await monitor.start(new AbortController().signal);
     deferCleanup(() => monitor.stop());
-    await run(clock, 100);
-    expect(a.count()).toBe(1);
-    await run(clock, 3000);
-    // One connection per second of fake time: the backoff, not a hot loop.
-    expect(a.count()).toBeGreaterThanOrEqual(3);
-    expect(a.count()).toBeLessThanOrEqual(5);
+    /**
+     * One backoff step: the last session's end is reported (so its backoff sleep is armed), 999 ms
+     * of fake time and 100 ms of real time bring no connection, the last millisecond brings one.
+     */
+    const step = async (server: typeof a, n: number): Promise<void> => {
+      await run(clock, 999);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(server.count(), 'no connection before the backoff is up').toBe(n - 1);
+      clock.advance(1);
+      await settle(`connection ${n}`, () => server.count() === n && closed() === a.count() + b.count());
+    };
+    await settle('first connection', () => a.count() === 1 && closed() === 1);
+    for (let n = 2; n <= 4; n += 1) await step(a, n);
+
     await monitor.setTargets([target('cam', b.url)]);
-    const before = a.count();
-    await run(clock, 5000);
-    expect(a.count()).toBe(before);
-    expect(b.count()).toBeGreaterThanOrEqual(4);
+    await settle('first connection to the new target', () => b.count() === 1 && closed() === 5);
+    for (let n = 2; n <= 4; n += 1) await step(b, n);
+    expect(a.count()).toBe(4);
     expect(recorder.samples.every((s) => s.kind === 'closed' && s.detail?.startsWith('eof'))).toBe(true);
   });
 

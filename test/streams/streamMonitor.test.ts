@@ -8,7 +8,7 @@ import type { StreamTarget } from '../../src/streams/streamTarget.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
 import { type Sample, SampleRecorder } from './helpers/events.js';
 import { GstServer } from './helpers/gstServer.js';
-import { closedPort } from './helpers/hostileServer.js';
+import { closedPort, HostileServer } from './helpers/hostileServer.js';
 
 /** This test's GStreamer servers: a recorder's waits fail at once, with its stderr, if one dies. */
 const servers: GstServer[] = [];
@@ -138,6 +138,21 @@ describe('StreamMonitor against GStreamer rtsp-server', () => {
 
 describe('StreamMonitor supervision', () => {
   it('backs off, then stops retrying quickly once the crash-loop limit is hit', async () => {
+    // A camera that takes the connection and hangs up at once: the crash loop's case.
+    const hostile = await HostileServer.start('hangUp');
+    deferCleanup(() => hostile.close());
+    const { recorder } = await monitor([target('flaky', hostile.url)], {
+      backoff: { initialMs: 20, maxMs: 50, jitter: 0 },
+      crashLoop: { limit: 3, stableMs: 10_000, pauseMs: 60_000 },
+    });
+    const closed = (s: Sample) => s.kind === 'closed';
+    await recorder.nth(closed, 3, 5000);
+    // The limit is reached: no fourth attempt within the next second (the pause is 60 s).
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(recorder.samples.filter(closed)).toHaveLength(3);
+  });
+
+  it('keeps retrying at the backoff a camera that never takes the connection (no crash-loop pause)', async () => {
     const url = `rtsp://127.0.0.1:${await closedPort()}/x`;
     const { recorder } = await monitor([target('down', url)], {
       backoff: { initialMs: 20, maxMs: 50, jitter: 0 },
@@ -145,11 +160,8 @@ describe('StreamMonitor supervision', () => {
     });
     const first = await recorder.next((s) => s.kind === 'unreachable', 2000);
     expect(first.detail).toMatch(/ECONNREFUSED/);
-    const unreachable = (s: Sample) => s.kind === 'unreachable';
-    await recorder.nth(unreachable, 3, 5000);
-    // The limit is reached: no fourth attempt within the next second (the pause is 60 s).
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(recorder.samples.filter(unreachable)).toHaveLength(3);
+    // Past the limit of 3, still retried: its return must not wait for a 60 s pause.
+    await recorder.nth((s) => s.kind === 'unreachable', 6, 5000);
   });
 
   it('keeps supervising when a stream.sample subscriber throws', async () => {

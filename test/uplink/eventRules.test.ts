@@ -7,6 +7,7 @@ import {
   clockJumpEvent,
   discoveryCapEvent,
   inventoryEvent,
+  lprEvent,
   outageEvent,
   recordingEvent,
   storageAlarmEvent,
@@ -219,6 +220,45 @@ describe('camera clock drift as an outbox event', () => {
       priority: 0,
       at: AT,
     });
+  });
+});
+
+describe('lprEvent (issue #17)', () => {
+  const base = {
+    cameraId: 'gate',
+    readsLastHour: 0,
+    topic: 'tns1:RuleEngine/Recognition/LicensePlate',
+    silentPeriods: 3,
+    at: 1_800_000_000_000,
+  };
+  it.each([
+    [undefined, 'no_reads', 'lpr.no_reads'],
+    ['ok', 'no_reads', 'lpr.no_reads'],
+    ['no_reads', 'ok', 'lpr.reading'],
+    ['no_reads', 'error', 'lpr.reading'],
+    ['no_reads', 'no_reads', undefined],
+    ['learning', 'ok', undefined],
+    ['ok', 'error', undefined],
+    [undefined, 'no_topic', undefined],
+  ] as const)('%s → %s: %s', (from, to, type) => {
+    expect(lprEvent({ ...base, from, to })?.type).toBe(type);
+  });
+
+  it('carries the verdict for the centre', () => {
+    expect(lprEvent({ ...base, from: 'ok', to: 'no_reads', lastReadAt: '2026-12-05T08:00:00.000Z' })).toEqual(
+      {
+        type: 'lpr.no_reads',
+        cameraId: 'gate',
+        fields: {
+          status: 'no_reads',
+          topic: 'tns1:RuleEngine/Recognition/LicensePlate',
+          readsLastHour: 0,
+          silentPeriods: 3,
+          lastReadAt: '2026-12-05T08:00:00.000Z',
+        },
+        at: base.at,
+      },
+    );
   });
 });
 

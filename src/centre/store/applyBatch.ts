@@ -2,9 +2,13 @@ import type { Kysely } from 'kysely';
 import type { CentreEvent, CentreStatus, IngestItem } from '../payloads.js';
 import { applyCameras } from './cameraBatch.js';
 import { writeTransaction } from './openDb.js';
+import { recordPeriod } from './periods.js';
 import type { CameraLogTable, CentreDb } from './schema.js';
 
 type Trx = Kysely<CentreDb>;
+
+/** Past days one period may mark for recomputation. */
+const MAX_PAST_DAYS = 400;
 
 export interface BatchResult {
   readonly applied: number;
@@ -29,8 +33,15 @@ export async function applyBatch(
   let applied = 0;
   let duplicates = 0;
   let staleLost = 0;
-  const note = (at: string): void => {
-    if (at.slice(0, 10) < today) past.add(at.slice(0, 10));
+  const note = (at: string, to = at): void => {
+    // Every past day the span touches, up to yesterday: at most MAX_PAST_DAYS, the latest, so a
+    // span from a gateway whose clock said 1970 is stored but cannot set off years of recomputing.
+    const last = to.slice(0, 10);
+    const floor = new Date(Date.parse(`${last}T00:00:00Z`) - MAX_PAST_DAYS * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const first = [at.slice(0, 10), floor].sort()[1]!;
+    for (let day = first; day < today && day <= last; day = nextDay(day)) past.add(day);
   };
   await writeTransaction(db, async (trx) => {
     // Retained camera states in bulk first: an event of this batch (always its last item, as the
@@ -54,7 +65,7 @@ export async function applyBatch(
       } else {
         const at = await applyEvent(trx, item.siteId, item.gatewayId, item.payload, receivedAt);
         if (at === 'duplicate') duplicates += 1;
-        else if (at) note(at);
+        else if (at) note(at.from, at.to);
       }
       applied += 1;
     }
@@ -126,14 +137,18 @@ function logBase(r: LogBase): LogBase {
   };
 }
 
-/** Stores the event once; returns 'duplicate', the time it changed a camera's past, or undefined. */
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Stores the event once; returns 'duplicate', the span of the past it changed, or undefined. */
 async function applyEvent(
   trx: Trx,
   siteId: string,
   gatewayId: string,
   e: CentreEvent,
   receivedAt: string,
-): Promise<string | 'duplicate' | undefined> {
+): Promise<{ from: string; to: string } | 'duplicate' | undefined> {
   const result = await trx
     .insertInto('events')
     .values({
@@ -151,6 +166,8 @@ async function applyEvent(
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return 'duplicate';
+  const period = await recordPeriod(trx, siteId, gatewayId, e);
+  if (period) return period;
   if (e.cameraId === null) return undefined;
   const change = cameraChange(e);
   if (!change) return undefined;
@@ -181,7 +198,7 @@ async function applyEvent(
     .insertInto('camera_log')
     .values({ ...next, removed: e.type === 'camera.removed' ? 1 : 0, at: e.ts, source: e.type })
     .execute();
-  return e.ts;
+  return { from: e.ts, to: e.ts };
 }
 
 const WORKING = new Set(['online', 'degraded']);

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { CAMERA_CLASSES, type CameraClass } from '../../shared/types.js';
 import type { CameraView, GatewayState, GatewayView, Picture } from '../model.js';
 import { readSnapshot } from './openDb.js';
+import { coalescedSeqs, type Period, periodsOverlapping } from './periods.js';
 import type { CentreDb } from './schema.js';
 
 /** Reads the picture the figures are computed from: now (current tables) or at a past instant (logs). */
@@ -89,10 +90,39 @@ function cameraView(c: CameraRow, since: string): CameraView {
  * instant read again after the replay shows the corrected state.
  */
 export function pictureAt(db: Kysely<CentreDb>, at: string): Promise<Picture> {
-  return readSnapshot(db, (trx) => readAt(trx, at));
+  return readSnapshot(db, async (trx) => {
+    const picture = await readAt(trx, at);
+    return { ...picture, gateways: overlay(picture.gateways, await periodsOverlapping(trx, at, at)) };
+  });
 }
 
-async function readAt(db: Kysely<CentreDb>, at: string): Promise<Picture> {
+/**
+ * What the gateways said afterwards about this instant: inside an uplink outage a gateway was not
+ * integrated even where the centre's log still says `online` (a will is delivered late, a stopped
+ * broker delivers none); inside a stretch its rebuilt database lost, its cameras' state is
+ * unknown, and so is the site's integration where the centre saw the gateway online.
+ */
+export function overlay(gateways: readonly GatewayView[], periods: readonly Period[]): GatewayView[] {
+  return gateways.map((g) => {
+    const mine = periods.filter((p) => p.gatewayId === g.gatewayId);
+    const down = mine.find((p) => p.kind === 'uplink_down');
+    const lost = mine.find((p) => p.kind === 'unknown');
+    let view = g;
+    if (down && g.state === 'online') {
+      const note = `uplink down from ${down.from} to ${down.to} (${down.detail ?? 'cause not given'}), as the gateway reported`;
+      view = { ...view, state: 'lost', since: down.from, note };
+    }
+    if (lost) {
+      const note = `history lost from ${lost.from} to ${lost.to} (store.rebuilt: ${lost.detail ?? 'no reason given'})`;
+      view = { ...view, camerasUnknown: true, note: view.note ? `${view.note}; ${note}` : note };
+      if (view.state === 'online') view = { ...view, state: 'unknown', since: lost.from };
+    }
+    return view;
+  });
+}
+
+/** The logged picture at an instant, before `overlay` (uptime applies the periods itself). */
+export async function readAt(db: Kysely<CentreDb>, at: string): Promise<Picture> {
   const gw = await sql<{ gateway_id: string; site_id: string; state: string; at: string }>`
     select gateway_id, site_id, state, at from (
       select gateway_id, site_id, state, at,
@@ -151,9 +181,15 @@ export async function seqGaps(db: Kysely<CentreDb>): Promise<SeqGap[]> {
     .select(['gateway_id', 'seq', 'type', 'payload'])
     .where('type', 'in', ['outbox.overflow', 'store.rebuilt'])
     .execute();
+  const folded = await coalescedSeqs(db);
   return gaps.rows.map((g) => {
     const fromSeq = Number(g.prev) + 1;
     const toSeq = Number(g.seq) - 1;
+    // An outage.summary delivers the start/end rows it folded: their seqs never come on their own.
+    const mine = folded.get(g.gateway_id);
+    const by = mine?.get(fromSeq);
+    if (by !== undefined && seqsIn(fromSeq, toSeq).every((s) => mine?.has(s)))
+      return { gatewayId: g.gateway_id, fromSeq, toSeq, coveredBy: `outage.summary#${by}` };
     const cover = explainers.find((x) => {
       if (x.gateway_id !== g.gateway_id) return false;
       const p = JSON.parse(x.payload) as Record<string, unknown>;
@@ -171,4 +207,10 @@ export async function seqGaps(db: Kysely<CentreDb>): Promise<SeqGap[]> {
       coveredBy: cover ? `${cover.type}#${cover.seq}` : null,
     };
   });
+}
+
+function seqsIn(from: number, to: number): number[] {
+  // Bounded: a folded gap is a handful of outage pairs; a wider one is not a summary's anyway.
+  if (to - from > 100_000) return [Number.NaN];
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }

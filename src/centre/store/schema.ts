@@ -83,6 +83,28 @@ export interface DayFiguresTable {
   payload: string;
 }
 
+/** Stretches of a gateway's past told after the fact (store/periods.ts), one per event. */
+export interface PeriodsTable {
+  gateway_id: string;
+  /** The seq of the event that told it. */
+  seq: number;
+  site_id: string;
+  camera_id: string | null;
+  kind: 'uplink_down' | 'unknown' | 'camera_summary';
+  from_at: string;
+  to_at: string;
+  /** camera_summary: total down time inside from..to. */
+  down_ms: number | null;
+  /** uplink_down: the cause; unknown: the reason; camera_summary: the outage count. */
+  detail: string | null;
+}
+
+/** The centre's own bookkeeping (`pruned_before`: the raw-history horizon, store/prune.ts). */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
 export interface CentreDb {
   gateways: GatewaysTable;
   cameras: CamerasTable;
@@ -91,4 +113,6 @@ export interface CentreDb {
   gateway_log: GatewayLogTable;
   camera_log: CameraLogTable;
   day_figures: DayFiguresTable;
+  periods: PeriodsTable;
+  meta: MetaTable;
 }

@@ -3,6 +3,7 @@ import { m003HealthHistory } from './003_health_history.js';
 import { m004OutboxPriority } from './004_outbox_priority.js';
 import { m005InventoryChanges } from './005_inventory_changes.js';
 import { m006Picture } from './006_picture.js';
+import { m007LprReads } from './007_lpr_reads.js';
 
 export interface Migration {
   readonly version: number;
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   m004OutboxPriority,
   m005InventoryChanges,
   m006Picture,
+  m007LprReads,
 ];

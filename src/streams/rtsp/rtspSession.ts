@@ -37,6 +37,7 @@ export class RtspSession {
   readonly closed: Promise<CloseReason>;
   private resolveClosed!: (reason: CloseReason) => void;
   private currentPhase: SessionPhase = 'idle';
+  private closedInPhase: SessionPhase | undefined;
   private error: CamgateError | undefined;
   private client: RtspClient | undefined;
   private socket: Socket | undefined;
@@ -76,6 +77,11 @@ export class RtspSession {
 
   get phase(): SessionPhase {
     return this.currentPhase;
+  }
+
+  /** The phase the session was in when it closed (undefined while open). */
+  get closedIn(): SessionPhase | undefined {
+    return this.closedInPhase;
   }
 
   /** Why the session closed, when it closed on an error. */
@@ -304,6 +310,7 @@ export class RtspSession {
   private finish(reason: CloseReason, err: CamgateError | undefined): void {
     if (this.currentPhase === 'closed') return;
     const phase = this.currentPhase;
+    this.closedInPhase = phase;
     this.error = err;
     this.currentPhase = 'closed';
     this.untick?.();

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { lprSection } from '../../src/config/lprSchema.js';
+import { LprService } from '../../src/lpr/lprService.js';
+import { type CamgateEvents, EventBus } from '../../src/shared/events.js';
+import { silentLog } from '../../src/shared/log.js';
+import type { CameraRecord } from '../../src/shared/types.js';
+import { LprRepo } from '../../src/store/lprRepo.js';
+import { Store } from '../../src/store/store.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { FakeEventSource, flush } from './fakeEventSource.js';
+
+const camera = (
+  id: string,
+  cls: CameraRecord['class'] = 'lpr',
+  xaddr: string | null = 'http://cam/onvif/device_service',
+): CameraRecord => ({
+  id,
+  address: '10.0.0.40',
+  source: xaddr ? 'onvif' : 'static',
+  xaddr: xaddr ?? undefined,
+  class: cls,
+  ptz: false,
+  classConfidence: 1,
+  classEvidence: [],
+  profiles: [],
+  firstSeenAt: '2026-12-01T00:00:00.000Z',
+  lastSeenAt: '2026-12-05T00:00:00.000Z',
+});
+
+/** One-minute periods, one slot a day, learnt after reads in 2 periods, alarm after 2 silent ones. */
+const config = lprSection.parse({
+  periodSeconds: 60,
+  periodsPerDay: 1,
+  learnDays: 10,
+  minActiveDays: 2,
+  noReadPeriods: 2,
+});
+
+function service(store: Store, clock: FakeClock, cameras: CameraRecord[]) {
+  const bus = new EventBus();
+  const heard: CamgateEvents['lpr.status'][] = [];
+  bus.on('lpr.status', (e) => heard.push(e));
+  const events = new Map<string, FakeEventSource>();
+  const svc = new LprService({
+    clock,
+    log: silentLog(),
+    bus,
+    config,
+    repo: new LprRepo(store.db),
+    cameras: { all: () => cameras, subscribe: () => () => undefined },
+    eventsFor: (c) => {
+      const e = new FakeEventSource(clock);
+      events.set(c.id, e);
+      return e;
+    },
+  });
+  deferCleanup(() => svc.stop());
+  const last = (id: string) => heard.filter((h) => h.cameraId === id).at(-1);
+  return { svc, heard, events, last };
+}
+
+/** One period of the camera's life: its pull answered with `reads` plates, the clock a period on. */
+async function period(clock: FakeClock, ev: FakeEventSource | undefined, reads: number): Promise<void> {
+  ev?.answer(reads);
+  await flush();
+  clock.advance(60_000);
+  await flush();
+}
+
+describe('LprService', () => {
+  it('learns, raises no_reads after silent periods, and a restart keeps the history (no new learning)', async () => {
+    const dir = useTempDir('camgate-lpr-svc-');
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const first = Store.open({ dir, log: silentLog() });
+    const a = service(first, clock, [camera('gate')]);
+    await a.svc.start();
+    await flush();
+    expect(a.last('gate')?.status).toBe('learning');
+    for (let i = 0; i < 3; i++) await period(clock, a.events.get('gate'), 5);
+    expect(a.last('gate')).toMatchObject({
+      status: 'ok',
+      readsLastHour: 5,
+      topic: 'tns1:RuleEngine/Recognition/LicensePlate',
+    });
+    await a.svc.stop();
+    expect(a.events.get('gate')?.log.at(-1)).toMatch(/^unsubscribe/);
+    first.close();
+
+    const second = Store.open({ dir, log: silentLog() });
+    deferCleanup(() => second.close());
+    const b = service(second, clock, [camera('gate')]);
+    await b.svc.start();
+    await flush();
+    expect(b.last('gate')?.status).toBe('ok');
+    await period(clock, b.events.get('gate'), 0);
+    expect(b.last('gate')?.status).toBe('ok');
+    await period(clock, b.events.get('gate'), 0);
+    await period(clock, b.events.get('gate'), 0);
+    expect(b.last('gate')).toMatchObject({ status: 'no_reads', readsLastHour: 0, silentPeriods: 2 });
+    b.events.get('gate')?.answer(1);
+    await flush();
+    expect(b.last('gate')?.status).toBe('ok');
+  });
+
+  it('only class lpr is watched; one without an ONVIF device service says why', async () => {
+    const store = Store.open({ dir: ':memory:', log: silentLog() });
+    deferCleanup(() => store.close());
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const s = service(store, clock, [camera('yard', 'overview'), camera('rtsp-lpr', 'lpr', null)]);
+    await s.svc.start();
+    await flush();
+    expect(s.events.has('yard')).toBe(false);
+    expect(s.last('yard')).toBeUndefined();
+    expect(s.last('rtsp-lpr')).toMatchObject({ status: 'no_topic', topic: null });
+    expect(s.last('rtsp-lpr')?.detail).toMatch(/plain RTSP/);
+  });
+
+  it('an event service that fails is marked error with its code; the verdict resumes when it answers', async () => {
+    const store = Store.open({ dir: ':memory:', log: silentLog() });
+    deferCleanup(() => store.close());
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const s = service(store, clock, [camera('gate')]);
+    await s.svc.start();
+    await flush();
+    s.events.get('gate')?.fail();
+    await flush();
+    expect(s.last('gate')).toMatchObject({ status: 'error' });
+    expect(s.last('gate')?.detail).toContain('ONVIF_FAULT');
+    clock.advance(1000);
+    await flush();
+    await flush();
+    expect(s.last('gate')?.status).toBe('learning');
+  });
+});
