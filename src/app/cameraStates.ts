@@ -1,10 +1,11 @@
 import { integrationOf } from '../health/integration.js';
 import { foldLpr, type StreamState } from '../health/lprFold.js';
 import { recordingOutageEdge } from '../health/outage.js';
+import { foldPicture } from '../health/pictureFold.js';
 import type { Clock } from '../shared/clock.js';
 import { isoTs } from '../shared/clock.js';
 import type { CamgateEvents, EventBus } from '../shared/events.js';
-import type { CameraStatusRow, CentreState, LprView, RecordingStatus } from '../shared/types.js';
+import type { CameraStatusRow, CentreState, LprView, PictureView, RecordingStatus } from '../shared/types.js';
 import type { StatusBoard } from './statusBoard.js';
 
 /** The part of a row the stream's health machine decides. */
@@ -33,6 +34,8 @@ export class CameraStates {
   private readonly lprView = new Map<string, LprView>();
   /** When the LPR verdict last changed a camera's status (its `since` while it does). */
   private readonly lprSince = new Map<string, string>();
+  /** The picture checks' verdict per camera (issue #17). */
+  private readonly pictures = new Map<string, PictureView>();
 
   constructor(private readonly deps: { board: StatusBoard; bus: EventBus; clock: Clock }) {}
 
@@ -120,10 +123,41 @@ export class CameraStates {
     this.announce(e.cameraId);
   }
 
-  /** The stream's status and reasons with the LPR verdict laid over them (health/lprFold.ts). */
+  /**
+   * The picture checks judged a camera. Raised reasons make a camera whose stream is online
+   * `degraded` with those reasons (and not integrated, health/integration.ts); the centre hears
+   * of raises and clears as `health.picture`, and of every verdict in the retained state.
+   */
+  picture(cameraId: string, view: PictureView, at: number): void {
+    const { board, bus } = this.deps;
+    const row = board.camera(cameraId);
+    const before = this.pictures.get(cameraId);
+    this.pictures.set(cameraId, view);
+    if (!row) return;
+    if (!this.streamView.has(cameraId))
+      this.streamView.set(cameraId, { status: row.status, reasons: row.reasons, since: row.since });
+    board.patchCamera(cameraId, { picture: view, ...this.overlay(cameraId) });
+    this.settle(cameraId);
+    const was = before?.reasons ?? [];
+    if (was.length !== view.reasons.length || was.some((r, i) => r !== view.reasons[i]))
+      bus.emit('health.picture', { cameraId, from: was, to: view.reasons, at });
+    this.announce(cameraId);
+  }
+
+  /** The camera left the directory: its picture verdict goes with it. */
+  forget(cameraId: string): void {
+    this.pictures.delete(cameraId);
+  }
+
+  /**
+   * The stream's status and reasons with the LPR verdict (health/lprFold.ts) and then the picture
+   * verdict (health/pictureFold.ts) laid over them.
+   */
   private overlay(cameraId: string): Partial<Pick<CameraStatusRow, 'status' | 'reasons' | 'since'>> {
     const stream = this.streamView.get(cameraId);
-    return stream ? foldLpr(stream, this.lprView.get(cameraId), this.lprSince.get(cameraId)) : {};
+    if (!stream) return {};
+    const lpr = foldLpr(stream, this.lprView.get(cameraId), this.lprSince.get(cameraId));
+    return foldPicture(lpr, this.pictures.get(cameraId));
   }
 
   /** The uplink's link or the centre's handshake changed: every camera's integration may have. */

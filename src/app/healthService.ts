@@ -83,6 +83,7 @@ export class HealthService implements Service {
       bus.on('stream.sample', (s) => this.onSample(s)),
       bus.on('inventory.changed', (e) => this.onInventory(e)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
+      bus.on('picture.verdict', (p) => this.states.picture(p.cameraId, p.view, p.at)),
       bus.on('lpr.status', (l) => this.states.lpr(l)),
     );
     // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
@@ -193,6 +194,7 @@ export class HealthService implements Service {
     if (open) this.deps.history.closeOutage(open, 'removed', this.now());
     this.cameras.delete(id);
     this.expectedFps.delete(id);
+    this.states.forget(id);
   }
 
   private tick(): void {

@@ -5,6 +5,7 @@ import type { StatusBoard } from './statusBoard.js';
 import { wireDiscovery } from './wireDiscovery.js';
 import { wireHealth } from './wireHealth.js';
 import { wireLpr } from './wireLpr.js';
+import { wirePicture } from './wirePicture.js';
 import { wireRecording } from './wireRecording.js';
 import { wireSnapshot } from './wireSnapshot.js';
 import { wireStreams } from './wireStreams.js';
@@ -30,6 +31,7 @@ export const wirings: readonly Wiring[] = [
   wireSnapshot,
   wireRecording,
   wireHealth,
+  wirePicture,
   wireLpr,
   wireUplink,
 ];

@@ -14,6 +14,7 @@ import {
   inventoryEvent,
   lprEvent,
   outageEvent,
+  pictureEvent,
   recordingEvent,
   storageAlarmEvent,
 } from '../uplink/eventRules.js';
@@ -148,6 +149,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
       unsubscribe.push(
         bus.on('health.transition', (t) => record(outageEvent(t))),
         bus.on('health.recording', (r) => record(recordingEvent(r))),
+        bus.on('health.picture', (p) => record(pictureEvent(p))),
         bus.on('health.lpr', (l) => record(lprEvent(l))),
         bus.on('camera.clockDrift', (d) => record(clockDriftEvent(d))),
         bus.on('inventory.changed', (e) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CAMERA_CLASSES } from '../shared/types.js';
 import { lprSection } from './lprSchema.js';
+import { pictureSchema } from './pictureSchema.js';
 
 /**
  * The one configuration schema: TypeScript type, validation and `config/camgate.schema.json` all
@@ -293,6 +294,7 @@ export const configSchema = z
     streams: streams.default(() => streams.parse({})),
     health: health.default(() => health.parse({})),
     recording: recording.default(() => recording.parse({})),
+    picture: pictureSchema.default(() => pictureSchema.parse({})),
     lpr: lprSection.default(() => lprSection.parse({})),
     control: z
       .strictObject({ socket: z.string().min(1).default('/run/camgate/control.sock') })

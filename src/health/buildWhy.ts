@@ -90,18 +90,25 @@ interface Current {
   readonly reasons: readonly string[];
 }
 
-/** Live state, else the board row (daemon); the last transition, else "not yet observed" (database). */
+/**
+ * Live state, else the board row (daemon); the last transition, else "not yet observed" (database).
+ * A row whose picture verdict made it degraded (app/cameraStates.ts folds it in) is what the
+ * centre sees: then the row answers, so `why` and `status` agree.
+ */
 function currentState({ daemon, history }: WhyInput): Current {
   if (daemon) {
     const s = daemon.live?.state;
+    const row = daemon.row;
+    if (row && (row.picture?.reasons.length ?? 0) > 0)
+      return { status: row.status, since: row.since, reasons: row.reasons };
     // An LPR verdict laid over the stream's state (CameraStates) is only on the board row.
     if (daemon.row?.lpr?.status === 'no_reads' && daemon.row.reasons.includes(LPR_NO_READS)) {
       return { status: daemon.row.status, since: daemon.row.since, reasons: daemon.row.reasons };
     }
     return {
-      status: s?.status ?? daemon.row?.status ?? 'unknown',
-      since: daemon.live?.sinceIso ?? daemon.row?.since,
-      reasons: s?.reasons ?? daemon.row?.reasons ?? [],
+      status: s?.status ?? row?.status ?? 'unknown',
+      since: daemon.live?.sinceIso ?? row?.since,
+      reasons: s?.reasons ?? row?.reasons ?? [],
     };
   }
   if (!history.known) return { status: 'unknown', since: undefined, reasons: ['not yet observed'] };

@@ -1,6 +1,14 @@
 import { firstCause } from '../shared/causes.js';
-import type { CameraStatus, CentreState, IntegrationCause, RecordingStatus } from '../shared/types.js';
+import {
+  type CameraStatus,
+  type CentreState,
+  type IntegrationCause,
+  PICTURE_REASONS,
+  type RecordingStatus,
+} from '../shared/types.js';
 import { streamCauseOf } from './streamQuality.js';
+
+const PICTURE_REASON_SET: ReadonlySet<string> = new Set(PICTURE_REASONS);
 
 export interface IntegrationInput {
   readonly status: CameraStatus;
@@ -22,7 +30,8 @@ export interface Integration {
  * enabled) and the uplink to the centre is up (ARCHITECTURE.md). The cause is the first broken
  * link in camera → stream → recording → uplink. The camera/stream link comes from the health
  * machine's own `streamCauseOf`, so `camgate why` and the uplink can never disagree.
- * Degraded (low fps, loss) still delivers video: the centre gets a picture, so it counts.
+ * Degraded (low fps, loss) still delivers video: the centre gets a picture, so it counts; a
+ * degraded picture (dark, covered, blurred, turned, frozen) does not.
  */
 export function integrationOf(input: IntegrationInput): Integration {
   const cause = firstBrokenLink(input);
@@ -34,6 +43,9 @@ function firstBrokenLink(input: IntegrationInput): IntegrationCause | undefined 
   const broken = new Set<IntegrationCause>();
   const stream = streamCauseOf(input.status, input.reasons);
   if (stream !== undefined) broken.add(stream);
+  // A picture nobody can use (issue #17) delivers video but not surveillance: not integrated.
+  if (input.status === 'degraded' && input.reasons.some((r) => PICTURE_REASON_SET.has(r)))
+    broken.add('picture_degraded');
   if (input.recording === 'stale') broken.add('recording_stale');
   if (!input.uplinkUp || (input.centre !== undefined && input.centre !== 'online')) broken.add('uplink_down');
   return firstCause(broken);

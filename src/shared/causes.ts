@@ -40,6 +40,13 @@ export const INTEGRATION_CAUSE_TABLE = {
     explanation: 'the stream was set up but no new video frame arrives',
     nextStep: 'reboot the camera or check its encoder settings; `camgate why CAMERA` shows the last packet',
   },
+  picture_degraded: {
+    link: 'camera',
+    explanation:
+      'video arrives but the picture is unusable: dark, covered, blurred, turned away or frozen (`reasons` say which)',
+    nextStep:
+      '`camgate why CAMERA` shows the picture measures; clean, refocus or re-aim it on site, then `camgate picture reset CAMERA` after an intentional re-aim',
+  },
   recording_stale: {
     link: 'recording',
     explanation: 'video arrives but no new recording segment has been written',

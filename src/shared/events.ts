@@ -7,6 +7,8 @@ import type {
   IntegrationCause,
   LprStatus,
   OutageEdge,
+  PictureReason,
+  PictureView,
   RecordingStatus,
   StorageAlarmCode,
   StreamStats,
@@ -73,6 +75,19 @@ export interface CamgateEvents {
     readonly outage: OutageEdge | undefined;
     readonly lastSegmentAt?: string;
     readonly detail?: string;
+    readonly at: number;
+  };
+  /** A camera's picture was judged (picture/pictureService.ts), raised reasons after hysteresis. */
+  'picture.verdict': {
+    readonly cameraId: string;
+    readonly view: PictureView;
+    readonly at: number;
+  };
+  /** Raised picture reasons changed, as CameraStates folded them in: `picture.degraded` / `picture.ok`. */
+  'health.picture': {
+    readonly cameraId: string;
+    readonly from: readonly PictureReason[];
+    readonly to: readonly PictureReason[];
     readonly at: number;
   };
   /** What the centre sees of one camera changed (status, recording, integration, identity). */

@@ -9,6 +9,30 @@ export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 export type RecordingStatus = 'ok' | 'stale' | 'off' | 'unknown';
 
+/** What a picture check can find wrong (issue #17); these tokens go into a camera's `reasons`. */
+export const PICTURE_REASONS = [
+  'picture_dark',
+  'picture_covered',
+  'picture_blurred',
+  'view_changed',
+  'picture_frozen',
+] as const;
+export type PictureReason = (typeof PICTURE_REASONS)[number];
+
+/** `learning`: no reference yet for the current (day or night) mode; `unknown`: not yet sampled. */
+export const PICTURE_STATUSES = ['unknown', 'learning', 'ok', 'degraded'] as const;
+export type PictureStatus = (typeof PICTURE_STATUSES)[number];
+
+/** The picture verdict of one camera as the board and the centre see it. */
+export interface PictureView {
+  readonly status: PictureStatus;
+  readonly reasons: readonly PictureReason[];
+  /** ISO time of the last sample judged. */
+  readonly checkedAt?: string;
+  /** ISO time the raised reasons last changed. */
+  readonly since?: string;
+}
+
 /**
  * The plate read rate of an LPR camera (issue #17): `ok` reading as it normally does, `no_reads`
  * none for `lpr.noReadPeriods` of its reading hours, `learning` not enough history yet, `no_topic`
@@ -109,6 +133,8 @@ export interface CameraStatusRow {
   readonly recording: { readonly status: RecordingStatus; readonly lastSegmentAt?: string };
   readonly integrated: boolean;
   readonly cause?: IntegrationCause;
+  /** Picture checks (issue #17); absent until the camera's picture was first judged. */
+  readonly picture?: PictureView;
   /** LPR cameras: the plate read rate (absent for other classes). */
   readonly lpr?: LprView;
 }

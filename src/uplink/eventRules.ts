@@ -32,6 +32,20 @@ export function recordingEvent(r: CamgateEvents['health.recording']): RecordedEv
 }
 
 /**
+ * `picture.degraded` whenever the raised picture reasons change to a non-empty set (a new reason
+ * joining is news too), `picture.ok` when the last one clears (issue #17).
+ */
+export function pictureEvent(p: CamgateEvents['health.picture']): RecordedEvent | undefined {
+  if (p.to.length === 0 && p.from.length === 0) return undefined;
+  return {
+    type: p.to.length > 0 ? 'picture.degraded' : 'picture.ok',
+    cameraId: p.cameraId,
+    fields: { reasons: [...p.to], previousReasons: [...p.from] },
+    at: p.at,
+  };
+}
+
+/**
  * `lpr.no_reads` when an LPR camera that used to read plates stops reading in its usual hours,
  * `lpr.reading` when the first read after that arrives. Other changes of the verdict (learning,
  * no topic, event service errors) are in the retained state only.

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { INTEGRATION_CAUSES, UPLINK_OUTAGE_CAUSES } from '../shared/causes.js';
-import { CAMERA_CLASSES, CAMERA_STATUSES, LPR_STATUSES } from '../shared/types.js';
+import {
+  CAMERA_CLASSES,
+  CAMERA_STATUSES,
+  LPR_STATUSES,
+  PICTURE_REASONS,
+  PICTURE_STATUSES,
+} from '../shared/types.js';
 
 /**
  * The zod schemas of every MQTT payload (topic schema v1). They are the one source: the
@@ -52,6 +58,16 @@ export const cameraStatePayload = z
     }),
     integrated: z.boolean(),
     cause: z.enum(INTEGRATION_CAUSES).nullable().describe('first broken link; null when integrated'),
+    picture: z
+      .strictObject({
+        status: z
+          .enum(PICTURE_STATUSES)
+          .describe('unknown: not sampled yet; learning: no reference yet for this (day/night) mode'),
+        reasons: z.array(z.enum(PICTURE_REASONS)).describe('raised after two bad samples in a row'),
+        checkedAt: z.iso.datetime().nullable().describe('when the picture was last sampled'),
+      })
+      .optional()
+      .describe('picture checks (added in 0.4; absent from older gateways)'),
     lpr: z
       .strictObject({
         status: z
@@ -83,6 +99,8 @@ export const EVENT_TYPES = [
   'clock.jump',
   'recording.stale',
   'recording.ok',
+  'picture.degraded',
+  'picture.ok',
   'outbox.overflow',
   'storage.alarm',
   'storage.alarm.cleared',

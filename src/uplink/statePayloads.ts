@@ -29,6 +29,11 @@ export function cameraStatePayload(row: CameraStatusRow, nowIso: string): Camera
     recording: { status: row.recording.status, lastSegmentAt: row.recording.lastSegmentAt ?? null },
     integrated: row.integrated,
     cause: row.cause ?? null,
+    picture: {
+      status: row.picture?.status ?? 'unknown',
+      reasons: [...(row.picture?.reasons ?? [])],
+      checkedAt: row.picture?.checkedAt ?? null,
+    },
     ...(row.lpr
       ? {
           lpr: {

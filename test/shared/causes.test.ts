@@ -12,12 +12,13 @@ import { LPR_NO_READS } from '../../src/shared/types.js';
 import { cameraStatePayload } from '../../src/uplink/payloads.js';
 
 describe('the cause table (issue #12: one definition)', () => {
-  it('lists the chain camera → stream → recording → uplink in order, stream_refused included', () => {
+  it('lists the chain camera → stream → picture → recording → uplink in order, stream_refused included', () => {
     expect(INTEGRATION_CAUSES).toEqual([
       'camera_offline',
       'unauthorized',
       'stream_refused',
       'stream_stalled',
+      'picture_degraded',
       'recording_stale',
       'uplink_down',
     ]);

@@ -54,6 +54,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./why.js')).whyCommand,
   },
   {
+    name: 'picture',
+    summary:
+      "picture checks: `picture reset CAMERA` re-learns a camera's reference after an intentional re-aim",
+    load: async () => (await import('./picture.js')).pictureCommand,
+  },
+  {
     name: 'outages',
     summary: 'outage log per camera (reads the database; works with the daemon stopped)',
     load: async () => (await import('./outages.js')).outagesCommand,

@@ -2,6 +2,7 @@ import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { buildWhy } from '../../health/buildWhy.js';
 import { type RecordingEvidence, renderWhy, type WhyDoc } from '../../health/whyReport.js';
+import { type PictureEvidence, renderPictureEvidence } from '../../picture/pictureWhy.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { openHistoryReadOnly } from '../../store/historyRepo.js';
 import { parseCommandArgs } from '../args.js';
@@ -25,11 +26,14 @@ export const whyCommand: CliCommand = {
     const declared =
       config.cameras.some((c) => c.id === cameraId) ||
       staticCameras(config.cameras, '').some((c) => c.id === cameraId);
-    const doc = await askDaemon(config.control.socket, cameraId).then(
+    const doc: WhyDoc & { picture?: PictureEvidence } = await askDaemon(config.control.socket, cameraId).then(
       (live) => live ?? fromDatabase(config.storage.path, cameraId, declared, io.clock.now()),
     );
     if (values.json) writeJson(io, doc);
-    else if (doc.found) io.stdout.write(`${renderWhy(doc)}\n`);
+    else if (doc.found) {
+      const picture = doc.picture ? renderPictureEvidence(doc.picture) : [];
+      io.stdout.write(`${[renderWhy(doc), ...picture].join('\n')}\n`);
+    }
     if (!doc.found) {
       io.stderr.write(`camgate why: camera '${cameraId}' is unknown to this gateway\n`);
       return 2;
@@ -39,11 +43,15 @@ export const whyCommand: CliCommand = {
 };
 
 /** The live answer, or undefined when no daemon listens (then the history database answers). */
-async function askDaemon(socket: string, cameraId: string): Promise<WhyDoc | undefined> {
+async function askDaemon(
+  socket: string,
+  cameraId: string,
+): Promise<(WhyDoc & { picture?: PictureEvidence }) | undefined> {
   try {
     const doc = (await controlRequest(socket, 'GET', `/why/${encodeURIComponent(cameraId)}`)) as WhyDoc;
     const recording = await askRecording(socket, cameraId);
-    return recording ? { ...doc, recording } : doc;
+    const picture = doc.found ? await askPicture(socket, cameraId) : undefined;
+    return { ...doc, ...(recording ? { recording } : {}), ...(picture ? { picture } : {}) };
   } catch (err) {
     if (err instanceof CamgateError && err.code === 'CONTROL_UNAVAILABLE' && noListener(err.cause))
       return undefined;
@@ -76,6 +84,20 @@ async function askRecording(socket: string, cameraId: string): Promise<Recording
       },
       gaps: (view.gaps ?? []).map((g) => ({ cause: g.cause, startedAt: g.startedAt, endedAt: g.endedAt })),
     };
+  } catch (err) {
+    if (err instanceof CamgateError && err.code === 'CONTROL_UNAVAILABLE') return undefined;
+    throw err;
+  }
+}
+
+/** The picture checks' measures (issue #17); absent from a daemon without the route or camera. */
+async function askPicture(socket: string, cameraId: string): Promise<PictureEvidence | undefined> {
+  try {
+    return (await controlRequest(
+      socket,
+      'GET',
+      `/picture/${encodeURIComponent(cameraId)}`,
+    )) as PictureEvidence;
   } catch (err) {
     if (err instanceof CamgateError && err.code === 'CONTROL_UNAVAILABLE') return undefined;
     throw err;

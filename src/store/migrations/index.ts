@@ -2,6 +2,7 @@ import { m001Init } from './001_init.js';
 import { m003HealthHistory } from './003_health_history.js';
 import { m004OutboxPriority } from './004_outbox_priority.js';
 import { m005InventoryChanges } from './005_inventory_changes.js';
+import { m006Picture } from './006_picture.js';
 import { m007LprReads } from './007_lpr_reads.js';
 
 export interface Migration {
@@ -20,5 +21,6 @@ export const migrations: readonly Migration[] = [
   m003HealthHistory,
   m004OutboxPriority,
   m005InventoryChanges,
+  m006Picture,
   m007LprReads,
 ];

@@ -1,0 +1,171 @@
+/**
+ * Cost of the picture checks (issue #17): `npx tsx bench/picture.ts [--cameras 256] [--compress 30]
+ * [--intervals 3]`. 256 simulated cameras run in their own process (their CPU is the cameras',
+ * not ours); this process runs the real PictureService with the daemon's own sampler (snapshot
+ * URI over HTTP with Digest, ffmpeg thumbnail, measures) and the default rules.
+ *
+ * Time compression, honestly: the interval is the default 10 min divided by `--compress`, so the
+ * samples of N intervals arrive `compress` times faster than in the field. The CPU of this process
+ * plus its ffmpeg children (utime+stime, children via /proc/self/stat cutime+cstime) is divided by
+ * the number of samples: CPU per sample. The field figure is CPU per sample × cameras per default
+ * interval. It over-estimates: the 1 s scheduler tick and the idle event loop are charged to
+ * samples `compress` times more often than in the field. Concurrency is counted twice: the
+ * queue's own peak, and a 20 ms poll of ffmpeg children in /proc.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { warmPictures } from '../fixtures/sim/simPicture.js';
+import { reduceThumbnails, type Sampler, sampleThumbnail } from '../src/app/wirePicture.js';
+import { configSchema } from '../src/config/schema.js';
+import { JpegBatcher } from '../src/picture/jpegBatcher.js';
+import { PictureService, type PictureStore } from '../src/picture/pictureService.js';
+import { Slots } from '../src/picture/slots.js';
+import { systemClock } from '../src/shared/clock.js';
+import { EventBus } from '../src/shared/events.js';
+import { silentLog } from '../src/shared/log.js';
+import { systemNet } from '../src/shared/net.js';
+import type { CameraRecord } from '../src/shared/types.js';
+import { cpuTicks, pssKb, readProc, startSimProcess } from './procStats.js';
+
+const { values } = parseArgs({
+  options: {
+    cameras: { type: 'string', default: '256' },
+    compress: { type: 'string', default: '30' },
+    intervals: { type: 'string', default: '3' },
+    base: { type: 'string', default: `127.${64 + Math.floor(Math.random() * 180)}.200.1` },
+  },
+});
+const cameras = Number(values.cameras);
+const compress = Number(values.compress);
+const intervals = Number(values.intervals);
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+const DEFAULT_INTERVAL_S = 600;
+const PASSWORD = 'bench-picture-secret';
+
+await Promise.all([warmPictures('street'), warmPictures('fractal')]);
+const sim = await startSimProcess([
+  '--cameras',
+  String(cameras),
+  '--base',
+  values.base,
+  '--no-discovery',
+  '--password',
+  PASSWORD,
+]);
+const SNAPSHOT_PATHS = ['/onvif/snapshot/101.jpg', '/axis-cgi/jpg/image.cgi', '/snapshot.JPG'];
+const CLASSES = ['overview', 'panoramic', 'lpr'] as const;
+const records: CameraRecord[] = sim.urls.map((url, i) => {
+  const address = new URL(url).hostname;
+  return {
+    id: `bench-${i}`,
+    address,
+    source: 'onvif',
+    class: CLASSES[i % 3] ?? 'overview',
+    ptz: false,
+    classConfidence: 1,
+    classEvidence: [],
+    profiles: [],
+    snapshotUri: `http://${address}:8080${SNAPSHOT_PATHS[i % 3]}`,
+    firstSeenAt: '2026-12-05T00:00:00.000Z',
+    lastSeenAt: '2026-12-05T00:00:00.000Z',
+  };
+});
+const config = configSchema.parse({
+  site: { id: 'bench' },
+  gateway: { id: 'bench' },
+  credentials: [{ match: '*', username: 'admin', password: PASSWORD }],
+  picture: { intervalMinutes: DEFAULT_INTERVAL_S / 60 / compress },
+});
+const memoryStore: PictureStore = {
+  references: () => ({}),
+  saveReference: () => undefined,
+  clearReferences: () => 0,
+  degraded: () => undefined,
+  ok: () => undefined,
+};
+const slots = new Slots(1);
+const base = { clock: systemClock, net: systemNet, config };
+const batcher = new JpegBatcher({
+  clock: systemClock,
+  slots,
+  reduce: (jpegs) => reduceThumbnails(base, { kind: 'jpeg', jpegs }, new AbortController().signal),
+  maxBatch: 16,
+  maxWaitMs: () => Math.min(30_000, config.picture.intervalMinutes * 60_000 * 0.05),
+});
+const sampler: Sampler = { ...base, slots, batcher };
+const service = new PictureService({
+  clock: systemClock,
+  log: silentLog(),
+  bus: new EventBus(),
+  config: config.picture,
+  store: memoryStore,
+  cameras: () => records,
+  streamAdvancing: () => true,
+  sample: (camera, signal) => sampleThumbnail(sampler, camera, signal, 'tcp'),
+  ffmpegSlots: slots,
+  samplesPerSlot: 16,
+});
+
+/** ffmpeg processes whose parent is this process, now. */
+function ffmpegChildren(): number[] {
+  const kids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const stat = readProc(Number(d), 'stat');
+    if (!stat || !stat.includes('(ffmpeg)')) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid === process.pid) kids.push(Number(d));
+  }
+  return kids;
+}
+/** Our own CPU plus that of reaped children (cutime + cstime), in ticks. */
+function cpuWithChildren(): number {
+  const stat = readProc(process.pid, 'stat') ?? '';
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+}
+
+const pssBefore = pssKb(process.pid);
+const cpu0 = cpuWithChildren();
+const t0 = performance.now();
+await service.start();
+let peakFfmpeg = 0;
+let peakFfmpegPss = 0;
+const poll = setInterval(() => {
+  const kids = ffmpegChildren();
+  peakFfmpeg = Math.max(peakFfmpeg, kids.length);
+  for (const k of kids) peakFfmpegPss = Math.max(peakFfmpegPss, pssKb(k));
+}, 20);
+let pssPeak = 0;
+const pssPoll = setInterval(() => {
+  pssPeak = Math.max(pssPeak, pssKb(process.pid));
+}, 500);
+await systemClock.sleep(service.intervalMs * intervals);
+await service.stop();
+clearInterval(poll);
+clearInterval(pssPoll);
+const wallS = (performance.now() - t0) / 1000;
+const cpuS = (cpuWithChildren() - cpu0) / CLK_TCK;
+const simCpuS = (cpuTicks(sim.pid) ?? 0) / CLK_TCK;
+sim.child.kill('SIGTERM');
+const st = service.stats();
+const perSample = cpuS / Math.max(1, st.samples);
+const fieldCore = (perSample * cameras) / DEFAULT_INTERVAL_S;
+console.log(
+  `cameras ${cameras}, interval ${service.intervalMs / 1000} s (default ${DEFAULT_INTERVAL_S} s / ${compress}), ${intervals} intervals in ${wallS.toFixed(0)} s`,
+);
+console.log(`samples ${st.samples}, failures ${st.failures}`);
+console.log(
+  `CPU (this process + ffmpeg children) ${cpuS.toFixed(1)} s = ${(1000 * perSample).toFixed(1)} ms per sample`,
+);
+console.log(`at the default interval: ${(100 * fieldCore).toFixed(2)}% of one core on average (goal ≤ 3%)`);
+console.log(`compressed run itself: ${((100 * cpuS) / wallS).toFixed(1)}% of one core`);
+console.log(
+  `ffmpeg at once: slots peak ${st.ffmpegPeak}, /proc poll peak ${peakFfmpeg} (limit ${st.ffmpegLimit})`,
+);
+console.log(
+  `PSS: this process ${Math.round(pssBefore / 1024)} MB before, peak ${Math.round(pssPeak / 1024)} MB during; one ffmpeg peak ${Math.round(peakFfmpegPss / 1024)} MB`,
+);
+console.log(`(simulator process, not counted: ${simCpuS.toFixed(1)} s CPU)`);
+process.exit(0);

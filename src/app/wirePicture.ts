@@ -1,0 +1,157 @@
+import { credentialFor } from '../config/credentials.js';
+import { fetchSnapshot } from '../discovery/snapshot.js';
+import { JpegBatcher } from '../picture/jpegBatcher.js';
+import { THUMB_HEIGHT, THUMB_WIDTH, type Thumbnail, thumbnailOf } from '../picture/measures.js';
+import { PictureService } from '../picture/pictureService.js';
+import { Slots } from '../picture/slots.js';
+import { withCredentials } from '../recording/recordingPlans.js';
+import { CamgateError } from '../shared/errors.js';
+import type { Service } from '../shared/service.js';
+import type { CameraRecord } from '../shared/types.js';
+import { PictureRepo } from '../store/pictureRepo.js';
+import type { FfmpegTransport } from '../streams/ffmpeg/rtspTransport.js';
+import { reduceToThumbnail, type ThumbnailSource } from '../streams/ffmpeg/thumbnail.js';
+import { NotFoundError } from './control.js';
+import type { Wiring, WiringContext } from './modules.js';
+
+/**
+ * Picture checks (issue #17): the PictureService samples each camera's picture (its ONVIF snapshot
+ * URI, else one keyframe of its sub-stream, reduced by ffmpeg to a thumbnail) and its verdicts
+ * reach CameraStates as `picture.verdict`. Routes: `GET /picture/:camera` (measures for
+ * `camgate why`) and `POST /picture/reset` (`camgate picture reset`).
+ */
+export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
+  const config = ctx.config.picture;
+  const repo = new PictureRepo(ctx.store.db, ctx.bootId);
+  const log = ctx.log.child({ module: 'picture' });
+  const learnt = new Map<string, FfmpegTransport>();
+  // Ends batched ffmpeg runs in flight when the daemon stops (the service aborts its own samples).
+  const abort = new AbortController();
+  ctx.bus.on('stream.sample', (s) => {
+    if (s.stats?.transport) learnt.set(s.cameraId, s.stats.transport);
+  });
+  const slots = new Slots(1);
+  const batcher = new JpegBatcher({
+    clock: ctx.clock,
+    slots,
+    reduce: (jpegs) => reduceThumbnails(ctx, { kind: 'jpeg', jpegs }, abort.signal),
+    maxBatch: JPEGS_PER_FFMPEG,
+    // A verdict may wait 5 % of the interval (30 s at the default 10 min) for others to share ffmpeg.
+    maxWaitMs: () => Math.min(30_000, config.intervalMinutes * 60_000 * 0.05),
+  });
+  const sampler: Sampler = { clock: ctx.clock, net: ctx.net, config: ctx.config, slots, batcher };
+  const service = new PictureService({
+    clock: ctx.clock,
+    log: ctx.log,
+    bus: ctx.bus,
+    config,
+    store: repo,
+    cameras: () => ctx.cameras.all(),
+    streamAdvancing: (id) => {
+      const status = ctx.board.camera(id)?.status;
+      return status === 'online' || status === 'degraded';
+    },
+    sample: (camera, signal) => sampleThumbnail(sampler, camera, signal, learnt.get(camera.id) ?? 'tcp'),
+    ffmpegSlots: slots,
+    samplesPerSlot: JPEGS_PER_FFMPEG,
+  });
+  ctx.control.route('GET', '/picture/:camera', (req) => {
+    const id = req.params.camera ?? '';
+    if (!ctx.cameras.get(id)) throw new NotFoundError(`unknown camera ${id}`);
+    const s = service.state(id);
+    return {
+      cameraId: id,
+      enabled: config.enabled,
+      intervalMinutes: config.intervalMinutes,
+      status: s?.status ?? 'unknown',
+      reasons: s?.reasons ?? [],
+      checkedAt: s?.checkedAt ?? null,
+      last: s?.last ?? null,
+      lastError: s?.lastError ?? null,
+      references: Object.values(s?.references ?? repo.references(id)).map(({ grid: _g, ...r }) => r),
+    };
+  });
+  ctx.control.route('POST', '/picture/reset', (req) => {
+    const id = (req.body as { camera?: unknown } | undefined)?.camera;
+    if (typeof id !== 'string') throw new NotFoundError('picture reset needs {"camera": "<id>"}');
+    if (!ctx.cameras.get(id)) throw new NotFoundError(`unknown camera ${id}`);
+    return { cameraId: id, ...service.reset(id) };
+  });
+  if (!config.enabled) {
+    log.info('picture checks disabled (picture.enabled: false)');
+    return [];
+  }
+  ctx.board.section('picture', () => service.stats());
+  return [
+    service,
+    {
+      name: 'picture-ffmpeg',
+      start: async () => undefined,
+      stop: async () => abort.abort(new Error('daemon stopping')),
+    },
+  ];
+};
+
+/** JPEGs one ffmpeg run reduces at most. */
+const JPEGS_PER_FFMPEG = 16;
+
+/** What sampling needs: time, sockets, config (credentials, limits), the ffmpeg slots and the JPEG batcher. */
+export interface Sampler extends Pick<WiringContext, 'clock' | 'net' | 'config'> {
+  readonly slots: Slots;
+  readonly batcher: JpegBatcher;
+}
+
+export async function reduceThumbnails(
+  ctx: Pick<WiringContext, 'clock' | 'config'>,
+  source: ThumbnailSource,
+  signal: AbortSignal,
+): Promise<readonly Buffer[]> {
+  const timeoutMs = ctx.config.picture.timeoutSeconds * 1000;
+  const run = await reduceToThumbnail(
+    { clock: ctx.clock },
+    { source, width: THUMB_WIDTH, height: THUMB_HEIGHT, timeoutMs, signal },
+  );
+  return run.raws;
+}
+
+/**
+ * The snapshot URI first (the camera encodes it; its JPEG joins a batch for ffmpeg), else one
+ * keyframe of the sub-stream (one ffmpeg of its own, in a slot).
+ */
+export async function sampleThumbnail(
+  s: Sampler,
+  camera: CameraRecord,
+  signal: AbortSignal,
+  transport: FfmpegTransport,
+): Promise<Thumbnail> {
+  const { timeoutSeconds, maxSnapshotBytes } = s.config.picture;
+  const timeoutMs = timeoutSeconds * 1000;
+  const credential = credentialFor(s.config, { id: camera.id, address: camera.address });
+  let why = 'no ONVIF snapshot URI';
+  if (camera.snapshotUri) {
+    try {
+      const jpeg = await fetchSnapshot(
+        { clock: s.clock, net: s.net },
+        { url: camera.snapshotUri, credential, deadlineMs: timeoutMs, maxBytes: maxSnapshotBytes, signal },
+      );
+      return thumbnailOf(await s.batcher.reduce(jpeg));
+    } catch (err) {
+      if (signal.aborted) throw err;
+      why = err instanceof Error ? err.message : String(err);
+    }
+  }
+  const profile =
+    camera.profiles.find((p) => p.role === 'sub') ??
+    camera.profiles.find((p) => p.role === 'main') ??
+    camera.profiles[0];
+  if (!profile) throw new CamgateError('SNAPSHOT', `${camera.id}: ${why} and no stream to sample`);
+  try {
+    const url = withCredentials(profile.rtspUrl, credential);
+    const [raw] = await s.slots.run(() => reduceThumbnails(s, { kind: 'rtsp', url, transport }, signal));
+    if (!raw) throw new CamgateError('FFMPEG', 'no thumbnail');
+    return thumbnailOf(raw);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new CamgateError('SNAPSHOT', `${camera.id}: ${why}; sub-stream keyframe: ${msg}`, { cause: err });
+  }
+}

@@ -1,0 +1,127 @@
+import { PICTURE_REASONS, type PictureReason } from '../shared/types.js';
+import { type PictureMeasures, viewCorrelation } from './measures.js';
+
+export { PICTURE_REASONS, type PictureReason };
+
+/** Day (colour) or night (IR, monochrome): each has its own reference. */
+export type PictureMode = 'day' | 'night';
+
+/** Per camera class thresholds (config `picture.classes`). */
+export interface PictureThresholds {
+  /** Mean luma below this is dark whatever the reference says. */
+  readonly darkLuma: number;
+  /** Mean luma below this share of the reference's is dark (an IR cut filter stuck at night). */
+  readonly darkRatio: number;
+  /** Luma standard deviation below this is covered (one flat colour). */
+  readonly coveredContrast: number;
+  /** Contrast below this share of the reference's is covered. */
+  readonly coveredRatio: number;
+  /** Sharpness below this share of the reference's is blurred. */
+  readonly blurRatio: number;
+  /** Correlation with the reference's grid below this is a changed view. */
+  readonly viewMinCorrelation: number;
+  /** A block whose mean luma difference to the previous sample is at most this is unchanged. */
+  readonly frozenMaxDifference: number;
+  /** Frozen (while the stream advances) when at least this share of blocks is unchanged. */
+  readonly frozenMinShare: number;
+  /** Mean chroma below this is a monochrome (IR night) picture. */
+  readonly nightChroma: number;
+}
+
+export const DEFAULT_THRESHOLDS: PictureThresholds = {
+  darkLuma: 24,
+  darkRatio: 0.4,
+  coveredContrast: 6,
+  coveredRatio: 0.2,
+  blurRatio: 0.6,
+  viewMinCorrelation: 0.5,
+  frozenMaxDifference: 0.3,
+  frozenMinShare: 0.9,
+  nightChroma: 3,
+};
+
+/** What a camera normally looks like in one mode, learnt from its first good samples. */
+export interface PictureReference {
+  readonly mode: PictureMode;
+  readonly meanLuma: number;
+  readonly contrast: number;
+  readonly sharpness: number;
+  readonly grid: readonly number[];
+  /** How many samples it was learnt from. */
+  readonly samples: number;
+  /** ISO time it was learnt. */
+  readonly learntAt: string;
+}
+
+export interface SampleInput {
+  readonly measures: PictureMeasures;
+  /** The reference of the sample's mode, if one is learnt. */
+  readonly reference: PictureReference | undefined;
+  /** Share of blocks unchanged since the previous sample (measures.ts unchangedShare); undefined for the first. */
+  readonly unchanged: number | undefined;
+  /** The stream health says frames advance (online or degraded): a repeated picture is then frozen. */
+  readonly streamAdvancing: boolean;
+}
+
+export function modeOf(m: PictureMeasures, t: PictureThresholds): PictureMode {
+  return m.chroma < t.nightChroma ? 'night' : 'day';
+}
+
+/**
+ * Pure: the faults one sample shows, before hysteresis. Dark wins over covered (a black picture is
+ * also flat) and both over blur and view (no structure left to judge). Without a reference only
+ * the absolute checks (dark, covered, frozen) apply.
+ */
+export function assessSample(input: SampleInput, t: PictureThresholds): PictureReason[] {
+  const { measures: m, reference: ref } = input;
+  const reasons: PictureReason[] = [];
+  if (input.streamAdvancing && input.unchanged !== undefined && input.unchanged >= t.frozenMinShare)
+    reasons.push('picture_frozen');
+  const flat =
+    m.contrast < t.coveredContrast || (ref !== undefined && m.contrast < ref.contrast * t.coveredRatio);
+  // A flat picture that is also dim is dark (a dead sensor, black paint, a hand at night), not
+  // "covered": a black frame is monochrome, so it is judged in night mode, often before any
+  // night reference exists to compare its brightness with.
+  const dark =
+    m.meanLuma < t.darkLuma ||
+    (ref !== undefined && m.meanLuma < ref.meanLuma * t.darkRatio) ||
+    (flat && m.meanLuma < 2 * t.darkLuma);
+  if (dark) return ['picture_dark', ...reasons];
+  if (flat) return ['picture_covered', ...reasons];
+  if (ref === undefined) return reasons;
+  const view = viewCorrelation(m.grid, ref.grid);
+  if (view !== undefined && view < t.viewMinCorrelation) reasons.unshift('view_changed');
+  else if (m.sharpness < ref.sharpness * t.blurRatio) reasons.unshift('picture_blurred');
+  return reasons;
+}
+
+/** A sample fit to learn a reference from: nothing wrong that needs no reference. */
+export function learnable(reasons: readonly PictureReason[]): boolean {
+  return reasons.length === 0;
+}
+
+/** The reference learnt from a few good samples of one mode: grid averaged, the rest by median. */
+export function learnReference(
+  mode: PictureMode,
+  samples: readonly PictureMeasures[],
+  learntAt: string,
+): PictureReference {
+  const first = samples[0];
+  if (!first) throw new Error('learnReference needs at least one sample');
+  const grid = first.grid.map((_, i) => median(samples.map((s) => s.grid[i] ?? 0)));
+  return {
+    mode,
+    meanLuma: median(samples.map((s) => s.meanLuma)),
+    contrast: median(samples.map((s) => s.contrast)),
+    sharpness: median(samples.map((s) => s.sharpness)),
+    grid,
+    samples: samples.length,
+    learntAt,
+  };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}

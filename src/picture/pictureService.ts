@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import type { PictureConfig } from '../config/pictureSchema.js';
+import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
+import type { EventBus } from '../shared/events.js';
+import type { Log } from '../shared/log.js';
+import type { Service } from '../shared/service.js';
+import type { CameraRecord, PictureView } from '../shared/types.js';
+import type { PictureMode, PictureReference } from './assess.js';
+import type { Thumbnail } from './measures.js';
+import { initialPictureState, type PictureState, reducePicture } from './pictureMachine.js';
+import { PictureQueue } from './pictureQueue.js';
+import { rulesFor } from './rules.js';
+import type { Slots } from './slots.js';
+
+/** Where references and degraded periods are kept (store/pictureRepo.ts). */
+export interface PictureStore {
+  references(cameraId: string): Partial<Record<PictureMode, PictureReference>>;
+  saveReference(cameraId: string, ref: PictureReference): void;
+  clearReferences(cameraId: string): number;
+  degraded(cameraId: string, reasons: readonly string[], atIso: string): void;
+  ok(cameraId: string, atIso: string): void;
+}
+
+export interface PictureServiceDeps {
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly bus: EventBus;
+  readonly config: PictureConfig;
+  readonly store: PictureStore;
+  /** The site's cameras now (the camera directory). */
+  readonly cameras: () => readonly CameraRecord[];
+  /** The stream health says frames advance: a camera whose stream is down is not sampled. */
+  readonly streamAdvancing: (cameraId: string) => boolean;
+  /** One thumbnail of the camera's picture (snapshot URI, else one keyframe of its sub-stream). */
+  readonly sample: (camera: CameraRecord, signal: AbortSignal) => Promise<Thumbnail>;
+  /** The ffmpeg processes the sampler may run: one per `camerasPerFfmpeg` cameras. */
+  readonly ffmpegSlots: Slots;
+  /** Samples one ffmpeg slot may serve at once (JPEGs reduced in one batch). */
+  readonly samplesPerSlot: number;
+}
+
+interface Tracked {
+  state: PictureState;
+  /** Monotonic ms the next sample is due. */
+  due: number;
+}
+
+/**
+ * Picture checks, off the hot path (issue #17): every camera is sampled once per interval, at an
+ * offset of the interval fixed by its id so a site's cameras are spread over it, through a queue
+ * that runs at most one sample per `camerasPerFfmpeg` cameras. Each verdict goes out as
+ * `picture.verdict` (CameraStates folds it into the camera's state); a failed sample is logged and
+ * changes nothing.
+ */
+export class PictureService implements Service {
+  readonly name = 'picture';
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly queue: PictureQueue;
+  private readonly abort = new AbortController();
+  private readonly log: Log;
+  private timer: TimerHandle | undefined;
+  private samples = 0;
+  private failures = 0;
+
+  constructor(private readonly deps: PictureServiceDeps) {
+    this.log = deps.log.child({ module: 'picture' });
+    // Every sample in flight (up to 16 per ffmpeg slot) listens on this one signal.
+    setMaxListeners(0, this.abort.signal);
+    this.queue = new PictureQueue(1, (cameraId, err) =>
+      this.log.error({ err, cameraId }, 'picture check failed unexpectedly'),
+    );
+  }
+
+  get intervalMs(): number {
+    return this.deps.config.intervalMinutes * 60_000;
+  }
+
+  async start(): Promise<void> {
+    // Ticks fine enough to keep each camera near its slot; at most once a second.
+    const tickMs = Math.min(1000, Math.max(50, this.intervalMs / 20));
+    this.timer = this.deps.clock.setInterval(() => this.tick(), tickMs);
+  }
+
+  async stop(): Promise<void> {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.queue.clear();
+    this.abort.abort(new Error('daemon stopping'));
+  }
+
+  /** The live state of one camera (`camgate why`). */
+  state(cameraId: string): PictureState | undefined {
+    return this.tracked.get(cameraId)?.state;
+  }
+
+  stats(): {
+    samples: number;
+    failures: number;
+    inFlight: number;
+    queued: number;
+    ffmpegLimit: number;
+    ffmpegPeak: number;
+  } {
+    const { queue: q } = this;
+    const slots = this.deps.ffmpegSlots;
+    return {
+      samples: this.samples,
+      failures: this.failures,
+      inFlight: q.running,
+      queued: q.queued,
+      ffmpegLimit: slots.limit,
+      ffmpegPeak: slots.peakUsed,
+    };
+  }
+
+  /** `camgate picture reset CAMERA`: forget the references; the next good samples teach new ones. */
+  reset(cameraId: string): { cleared: number } {
+    const cleared = this.deps.store.clearReferences(cameraId);
+    const t = this.tracked.get(cameraId);
+    if (t) this.apply(cameraId, t, { type: 'reset' });
+    this.log.info({ cameraId, cleared }, 'picture reference reset');
+    return { cleared };
+  }
+
+  private tick(): void {
+    const cameras = this.deps.cameras();
+    const ffmpegs = Math.max(1, Math.floor(cameras.length / this.deps.config.camerasPerFfmpeg));
+    this.deps.ffmpegSlots.setLimit(ffmpegs);
+    this.queue.setLimit(ffmpegs * this.deps.samplesPerSlot);
+    const now = this.deps.clock.monotonic();
+    const present = new Set<string>();
+    for (const camera of cameras) {
+      present.add(camera.id);
+      const t = this.tracked.get(camera.id) ?? this.track(camera.id, now);
+      if (now < t.due) continue;
+      t.due += this.intervalMs * Math.max(1, Math.ceil((now - t.due + 1) / this.intervalMs));
+      if (!this.deps.streamAdvancing(camera.id)) continue;
+      this.queue.push(camera.id, () => this.sampleOne(camera, t));
+    }
+    for (const id of this.tracked.keys()) if (!present.has(id)) this.tracked.delete(id);
+  }
+
+  private track(cameraId: string, now: number): Tracked {
+    const t: Tracked = {
+      state: initialPictureState(this.deps.store.references(cameraId)),
+      due: now + staggerOf(cameraId) * this.intervalMs,
+    };
+    this.tracked.set(cameraId, t);
+    return t;
+  }
+
+  private async sampleOne(camera: CameraRecord, t: Tracked): Promise<void> {
+    try {
+      const thumbnail = await this.deps.sample(camera, this.abort.signal);
+      if (this.abort.signal.aborted) return;
+      this.samples += 1;
+      // Re-read after the sample: the stream may have stalled meanwhile (then nothing is frozen).
+      this.apply(
+        camera.id,
+        t,
+        { type: 'sample', thumbnail, streamAdvancing: this.deps.streamAdvancing(camera.id) },
+        camera,
+      );
+    } catch (err) {
+      if (this.abort.signal.aborted) return;
+      this.failures += 1;
+      this.log.warn({ err, cameraId: camera.id }, 'picture sample failed');
+      t.state = reducePicture(
+        t.state,
+        { type: 'failed', error: errorText(err) },
+        this.isoNow(),
+        this.rules(camera),
+      ).state;
+    }
+  }
+
+  private apply(
+    cameraId: string,
+    t: Tracked,
+    event: Parameters<typeof reducePicture>[1],
+    camera?: CameraRecord,
+  ): void {
+    const atIso = this.isoNow();
+    const cls = camera?.class ?? this.deps.cameras().find((c) => c.id === cameraId)?.class ?? 'overview';
+    const before = t.state;
+    const step = reducePicture(before, event, atIso, rulesFor(this.deps.config, cls));
+    t.state = step.state;
+    const { store } = this.deps;
+    const learnt = step.learnt;
+    if (learnt) {
+      this.persist(cameraId, 'save the reference', () => store.saveReference(cameraId, learnt));
+      this.log.info({ cameraId, mode: learnt.mode }, 'picture reference learnt');
+    }
+    if (step.changed) {
+      const reasons = step.state.reasons;
+      this.persist(cameraId, 'record the verdict', () =>
+        reasons.length > 0 ? store.degraded(cameraId, reasons, atIso) : store.ok(cameraId, atIso),
+      );
+      this.log.info({ cameraId, from: before.reasons, to: reasons }, 'picture verdict changed');
+    }
+    const view: PictureView = {
+      status: step.state.status,
+      reasons: step.state.reasons,
+      checkedAt: step.state.checkedAt,
+      since: step.changed ? atIso : (this.lastSince.get(cameraId) ?? atIso),
+    };
+    this.lastSince.set(cameraId, view.since ?? atIso);
+    this.deps.bus.emit('picture.verdict', { cameraId, view, at: this.deps.clock.now() });
+  }
+
+  private readonly lastSince = new Map<string, string>();
+
+  /** A store failure (a full disk) must not stop the verdict reaching the camera's state. */
+  private persist(cameraId: string, what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err, cameraId }, `picture: could not ${what}`);
+    }
+  }
+
+  private rules(camera: CameraRecord) {
+    return rulesFor(this.deps.config, camera.class);
+  }
+
+  private isoNow(): string {
+    return isoTs(this.deps.clock.now());
+  }
+}
+
+/** 0…1 from the camera id: the same slot in every interval and across restarts. */
+export function staggerOf(cameraId: string): number {
+  return createHash('sha1').update(cameraId).digest().readUInt32BE(0) / 0x1_0000_0000;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

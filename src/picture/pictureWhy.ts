@@ -1,0 +1,46 @@
+import type { PictureMode, PictureReference } from './assess.js';
+import type { PictureLastSample } from './pictureMachine.js';
+
+/** Answer of `GET /picture/:camera` (wirePicture.ts): what `camgate why` shows of the picture. */
+export interface PictureEvidence {
+  readonly cameraId: string;
+  readonly enabled: boolean;
+  readonly intervalMinutes: number;
+  readonly status: string;
+  readonly reasons: readonly string[];
+  readonly checkedAt: string | null;
+  readonly last: PictureLastSample | null;
+  readonly lastError: string | null;
+  readonly references: readonly Omit<PictureReference, 'grid'>[];
+}
+
+const f = (n: number | undefined, digits = 1): string => (n === undefined ? '?' : n.toFixed(digits));
+
+/** The picture lines of `camgate why`: verdict, the last sample's measures beside its reference. */
+export function renderPictureEvidence(p: PictureEvidence): string[] {
+  if (!p.enabled) return ['  picture: checks disabled (picture.enabled: false)'];
+  const reasons = p.reasons.length > 0 ? ` (${p.reasons.join(', ')})` : '';
+  const lines = [
+    `  picture: ${p.status}${reasons}, checked ${p.checkedAt ?? 'never'} (every ${p.intervalMinutes} min)`,
+  ];
+  if (p.lastError) lines.push(`    last sample failed: ${p.lastError}`);
+  const last = p.last;
+  if (last) {
+    const ref = p.references.find((r) => r.mode === last.mode);
+    const m = last.measures;
+    const vs = (v: number, r: number | undefined, digits = 1): string =>
+      r === undefined ? f(v, digits) : `${f(v, digits)} (reference ${f(r, digits)})`;
+    lines.push(
+      `    last sample (${last.mode}): ${last.reasons.length ? last.reasons.join(', ') : 'nothing wrong'}`,
+      `    mean luma ${vs(m.meanLuma, ref?.meanLuma)}, contrast ${vs(m.contrast, ref?.contrast)}, sharpness ${vs(m.sharpness, ref?.sharpness, 2)}`,
+      `    view correlation ${last.correlation === undefined ? 'n/a' : f(last.correlation, 2)}, unchanged since previous ${last.unchanged === undefined ? 'n/a' : `${Math.round(last.unchanged * 100)}%`}`,
+    );
+  }
+  const modes: PictureMode[] = ['day', 'night'];
+  const refs = modes.map((mode) => {
+    const r = p.references.find((x) => x.mode === mode);
+    return r ? `${mode} learnt ${r.learntAt} from ${r.samples} samples` : `${mode} not learnt yet`;
+  });
+  lines.push(`    references: ${refs.join('; ')}`);
+  return lines;
+}

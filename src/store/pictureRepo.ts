@@ -1,0 +1,121 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { PictureMode, PictureReference } from '../picture/assess.js';
+import { CamgateError } from '../shared/errors.js';
+import { DB_FILE, type Db } from './store.js';
+
+export interface PictureDegradedRow {
+  readonly cameraId: string;
+  readonly reasons: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+}
+
+/** Picture references and degraded periods (migration 006). */
+export class PictureRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly bootId: string,
+  ) {}
+
+  references(cameraId: string): Partial<Record<PictureMode, PictureReference>> {
+    const rows = this.db
+      .prepare('SELECT mode, reference FROM picture_references WHERE camera_id = ?')
+      .all(cameraId) as { mode: string; reference: string }[];
+    const out: Partial<Record<PictureMode, PictureReference>> = {};
+    for (const row of rows) {
+      const ref = parseReference(row.reference);
+      if (ref && (row.mode === 'day' || row.mode === 'night')) out[row.mode] = ref;
+    }
+    return out;
+  }
+
+  saveReference(cameraId: string, ref: PictureReference): void {
+    this.db
+      .prepare(
+        `INSERT INTO picture_references (camera_id, mode, reference, learnt_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (camera_id, mode) DO UPDATE SET reference = excluded.reference, learnt_at = excluded.learnt_at`,
+      )
+      .run(cameraId, ref.mode, JSON.stringify(ref), ref.learntAt);
+  }
+
+  /** `camgate picture reset`: the camera learns again from its next good samples. */
+  clearReferences(cameraId: string): number {
+    return this.db.prepare('DELETE FROM picture_references WHERE camera_id = ?').run(cameraId).changes;
+  }
+
+  /** Opens a degraded period unless one is open. */
+  degraded(cameraId: string, reasons: readonly string[], atIso: string): void {
+    if (this.open(cameraId)) return;
+    this.db
+      .prepare('INSERT INTO picture_degraded (camera_id, reasons, started_at, boot_id) VALUES (?, ?, ?, ?)')
+      .run(cameraId, reasons.join(' '), atIso, this.bootId);
+  }
+
+  /** Closes the open period, if any. */
+  ok(cameraId: string, atIso: string): void {
+    this.db
+      .prepare('UPDATE picture_degraded SET ended_at = ? WHERE camera_id = ? AND ended_at IS NULL')
+      .run(atIso, cameraId);
+  }
+
+  /** Periods overlapping [fromIso, toIso), oldest first (open ones with endedAt null). */
+  periods(fromIso: string, toIso: string): PictureDegradedRow[] {
+    return this.db
+      .prepare(
+        `SELECT camera_id AS cameraId, reasons, started_at AS startedAt, ended_at AS endedAt
+         FROM picture_degraded WHERE started_at < ? AND (ended_at IS NULL OR ended_at > ?)
+         ORDER BY started_at`,
+      )
+      .all(toIso, fromIso) as PictureDegradedRow[];
+  }
+
+  private open(cameraId: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM picture_degraded WHERE camera_id = ? AND ended_at IS NULL')
+        .get(cameraId) !== undefined
+    );
+  }
+}
+
+/** A stored reference that no longer parses (hand-edited database) is relearnt, not fatal. */
+function parseReference(json: string): PictureReference | undefined {
+  try {
+    const v = JSON.parse(json) as Partial<PictureReference>;
+    if (
+      (v.mode === 'day' || v.mode === 'night') &&
+      typeof v.meanLuma === 'number' &&
+      typeof v.contrast === 'number' &&
+      typeof v.sharpness === 'number' &&
+      Array.isArray(v.grid) &&
+      v.grid.every((x) => typeof x === 'number')
+    )
+      return v as PictureReference;
+    return undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * `camgate picture reset` while no daemon runs: the references are deleted in the database
+ * directly (the daemon reads them at start). A database older than migration 006 has none.
+ */
+export function clearPictureReferencesOffline(dir: string, cameraId: string): number {
+  const file = path.join(dir, DB_FILE);
+  let db: Db;
+  try {
+    db = new Database(file, { fileMustExist: true });
+  } catch (err) {
+    throw new CamgateError('STORE_OPEN', `cannot open ${file} (has the daemon run here?)`, { cause: err });
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if ((db.pragma('user_version', { simple: true }) as number) < 6) return 0;
+    return new PictureRepo(db, 'cli').clearReferences(cameraId);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import type { Clock } from '../../shared/clock.js';
+import { CamgateError } from '../../shared/errors.js';
+import { redactText } from '../../shared/redact.js';
+import type { FfmpegTransport } from './rtspTransport.js';
+
+/**
+ * Where the pictures come from: JPEGs we fetched (several at once: one ffmpeg start costs far
+ * more than decoding a small JPEG, so snapshots are reduced in batches), or one keyframe of an
+ * RTSP stream.
+ */
+export type ThumbnailSource =
+  | { readonly kind: 'jpeg'; readonly jpegs: readonly Buffer[] }
+  | { readonly kind: 'rtsp'; readonly url: string; readonly transport: FfmpegTransport };
+
+export interface ThumbnailOptions {
+  readonly source: ThumbnailSource;
+  readonly width: number;
+  readonly height: number;
+  readonly timeoutMs: number;
+  readonly ffmpegPath?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ThumbnailRun {
+  /** One raw thumbnail per input picture, in order. */
+  readonly raws: readonly Buffer[];
+}
+
+/**
+ * ffmpeg reduces pictures to raw yuv420p thumbnails of exactly width×height (area averaging:
+ * every source pixel counts, sensor noise averages out). JPEGs go in concatenated on stdin, one
+ * thumbnail comes out per JPEG (the scale filter follows size changes between them); a JPEG
+ * ffmpeg cannot decode makes the count wrong, and the whole batch is refused (the caller then
+ * reduces them one by one). For a stream only one keyframe is decoded (`-skip_frame nokey`:
+ * nothing else is decoded at all), over an explicit transport with an I/O timeout. A hard
+ * deadline kills ffmpeg; output beyond the expected thumbnails is refused.
+ */
+export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): Promise<ThumbnailRun> {
+  const one = o.width * o.height * 1.5;
+  const count = o.source.kind === 'jpeg' ? o.source.jpegs.length : 1;
+  const expected = one * count;
+  const input =
+    o.source.kind === 'jpeg'
+      ? ['-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0']
+      : [
+          ...['-skip_frame', 'nokey', '-rtsp_transport', o.source.transport],
+          ...['-timeout', String(o.timeoutMs * 1000), '-an', '-i', o.source.url],
+        ];
+  const args = [
+    ...['-hide_banner', '-loglevel', 'error', '-threads', '1', '-filter_threads', '1'],
+    // A stream needs no stdin (ffmpeg would otherwise read keystrokes from it).
+    ...(o.source.kind === 'rtsp' ? ['-nostdin'] : []),
+    ...input,
+    ...(o.source.kind === 'rtsp' ? ['-frames:v', '1'] : []),
+    ...['-an', '-vf', `scale=${o.width}:${o.height}:flags=area,format=yuv420p`],
+    ...['-f', 'rawvideo', 'pipe:1'],
+  ];
+  return new Promise<ThumbnailRun>((resolve, reject) => {
+    const child = spawn(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    let settled = false;
+    const finish = (err: Error | undefined): void => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      o.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        child.kill('SIGKILL');
+        reject(err);
+        return;
+      }
+      const all = Buffer.concat(chunks);
+      resolve({ raws: Array.from({ length: count }, (_, i) => all.subarray(i * one, (i + 1) * one)) });
+    };
+    const onAbort = (): void => finish(new CamgateError('FFMPEG', 'thumbnail aborted'));
+    const timer = deps.clock.setTimeout(
+      () => finish(new CamgateError('RTSP_TIMEOUT', `no thumbnail within ${o.timeoutMs} ms`)),
+      o.timeoutMs,
+    );
+    if (o.signal?.aborted) return onAbort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (err) => finish(new CamgateError('FFMPEG', `ffmpeg did not start: ${err.message}`)));
+    child.stdout.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > expected) finish(new CamgateError('FFMPEG', `thumbnail exceeds ${expected} bytes`));
+      else chunks.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      // The last 2 kB are enough to say why; the URL (with its password) is redacted below.
+      stderr = (stderr + c.toString('utf8')).slice(-2048);
+    });
+    child.on('close', (code) => {
+      if (size === expected) finish(undefined);
+      else {
+        const why = redactText(stderr.trim().split('\n').slice(-2).join(' ')) || `exit ${code}`;
+        finish(
+          new CamgateError(
+            'FFMPEG',
+            `ffmpeg gave ${size} of ${expected} thumbnail bytes (${count} pictures): ${why}`,
+          ),
+        );
+      }
+    });
+    // A JPEG goes in on stdin. ffmpeg refusing it early gives EPIPE here; its stderr, which says
+    // why, is what 'close' reports, so the pipe error is only kept as a fallback explanation.
+    child.stdin.on('error', (err) => {
+      stderr ||= err.message;
+    });
+    if (o.source.kind === 'jpeg') child.stdin.end(Buffer.concat([...o.source.jpegs]));
+    else child.stdin.end();
+  });
+}

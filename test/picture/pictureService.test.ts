@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { pictureSchema } from '../../src/config/pictureSchema.js';
+import { THUMB_BYTES, type Thumbnail, thumbnailOf } from '../../src/picture/measures.js';
+import { PictureService, type PictureStore } from '../../src/picture/pictureService.js';
+import { Slots } from '../../src/picture/slots.js';
+import { EventBus } from '../../src/shared/events.js';
+import { silentLog } from '../../src/shared/log.js';
+import type { CameraRecord } from '../../src/shared/types.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+
+const camera = (id: string): CameraRecord => ({
+  id,
+  address: '10.0.0.1',
+  source: 'static',
+  class: 'overview',
+  ptz: false,
+  classConfidence: 1,
+  classEvidence: [],
+  profiles: [],
+  firstSeenAt: '2026-12-05T00:00:00.000Z',
+  lastSeenAt: '2026-12-05T00:00:00.000Z',
+});
+
+function flat(level: number): Thumbnail {
+  const raw = new Uint8Array(THUMB_BYTES).fill(128);
+  raw.fill(level, 0, (THUMB_BYTES * 2) / 3);
+  return thumbnailOf(raw);
+}
+
+const store: PictureStore = {
+  references: () => ({}),
+  saveReference: () => undefined,
+  clearReferences: () => 0,
+  degraded: () => undefined,
+  ok: () => undefined,
+};
+
+describe('PictureService: staggered, bounded sampling (issue #17)', () => {
+  it('samples each advancing camera once per interval at its own offset; skips stalled ones; a failure changes nothing', async () => {
+    const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
+    const bus = new EventBus();
+    const cameras = ['a', 'b', 'c', 'stalled', 'broken'].map(camera);
+    const sampled: { id: string; at: number }[] = [];
+    const verdicts: string[] = [];
+    bus.on('picture.verdict', (v) =>
+      verdicts.push(`${v.cameraId} ${v.view.status} ${v.view.reasons.join('+')}`),
+    );
+    const service = new PictureService({
+      clock,
+      log: silentLog(),
+      bus,
+      config: pictureSchema.parse({ intervalMinutes: 1 }),
+      store,
+      cameras: () => cameras,
+      streamAdvancing: (id) => id !== 'stalled',
+      sample: async (cam) => {
+        sampled.push({ id: cam.id, at: clock.monotonic() });
+        if (cam.id === 'broken') throw new Error('snapshot: HTTP 500');
+        return flat(4);
+      },
+      ffmpegSlots: new Slots(1),
+      samplesPerSlot: 16,
+    });
+    await service.start();
+    for (let s = 0; s < 180; s++) {
+      clock.advance(1000);
+      await new Promise((r) => setImmediate(r));
+    }
+    await service.stop();
+    const times = (id: string) => sampled.filter((x) => x.id === id).map((x) => x.at);
+    for (const id of ['a', 'b', 'c', 'broken']) {
+      const t = times(id);
+      expect(t.length, id).toBe(3);
+      expect((t[1] ?? 0) - (t[0] ?? 0), id).toBeCloseTo(60_000, -4);
+    }
+    expect(times('stalled')).toEqual([]);
+    // Spread over the first interval by id (a tick is 1 s, so two ids may share a second).
+    const firsts = ['a', 'b', 'c', 'broken'].map((id) => times(id)[0] ?? 0);
+    expect(new Set(firsts).size).toBeGreaterThanOrEqual(3);
+    for (const t of firsts) expect(t).toBeLessThanOrEqual(61_000);
+    // The same black picture sample after sample: dark at the second, also frozen at the third
+    // (the stream advances); a failing camera reports nothing.
+    expect(verdicts.filter((v) => v.startsWith('a '))).toEqual([
+      'a learning ',
+      'a degraded picture_dark',
+      'a degraded picture_dark+picture_frozen',
+    ]);
+    expect(verdicts.some((v) => v.startsWith('broken'))).toBe(false);
+    expect(service.stats()).toMatchObject({ samples: 9, failures: 3 });
+  });
+});

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import type { SimFault } from '../../fixtures/sim/faults.js';
+import { warmPictures } from '../../fixtures/sim/simPicture.js';
+import { startSite } from '../../fixtures/sim/site.js';
+import { loadConfigFile } from '../../src/config/load.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { cameraStatePayload, eventPayload } from '../../src/uplink/payloads.js';
+import { testBase } from '../fixtures/sim/helpers.js';
+import { tempConfig } from '../helpers/tempSite.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import { startTestDaemon } from '../helpers/testDaemon.js';
+import type { Centre } from '../uplink/helpers/centre.js';
+import { captureLog } from '../uplink/helpers/gateway.js';
+import { useBroker, useCentre } from '../uplink/helpers/rig.js';
+
+/** A short interval so the test runs in minutes: 6 s (the default is 10 min). */
+const INTERVAL_MS = 6_000;
+/**
+ * Two bad samples in a row raise a reason, so a fault shows within two intervals; frozen within
+ * three (its first frozen sample still differs from the live one before it: only the second and
+ * third are "unchanged"). The slack is for a loaded box's ffmpeg.
+ */
+const SLACK_MS = 8_000;
+const within = (reason: string): number => (reason === 'picture_frozen' ? 3 : 2) * INTERVAL_MS + SLACK_MS;
+const WITHIN_MS = 2 * INTERVAL_MS + SLACK_MS;
+
+function lastState(centre: Centre, cameraId: string) {
+  const msgs = centre.on(`/cameras/${cameraId}/state`);
+  const last = msgs[msgs.length - 1];
+  return last ? cameraStatePayload.parse(last.json) : undefined;
+}
+
+async function waitState(
+  centre: Centre,
+  cameraId: string,
+  pred: (s: NonNullable<ReturnType<typeof lastState>>) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<number> {
+  const t0 = systemClock.monotonic();
+  await centre.waitFor(
+    () => {
+      const s = lastState(centre, cameraId);
+      return s !== undefined && pred(s);
+    },
+    `${cameraId}: ${what}`,
+    timeoutMs,
+  );
+  return systemClock.monotonic() - t0;
+}
+
+describe('picture checks end to end: simulator → daemon → real Mosquitto (issue #17)', () => {
+  it('each picture fault shows in the MQTT state within two intervals and clears when switched off', async () => {
+    // Every picture the simulated cameras can serve is made before the clock starts.
+    await Promise.all([warmPictures('street'), warmPictures('fractal')]);
+    const base = testBase(97);
+    const site = await startSite({
+      cameras: [
+        { kind: 'overview', id: 'street', scene: 'street' },
+        { kind: 'overview', id: 'fractal', scene: 'fractal' },
+      ],
+      baseAddress: base,
+      discovery: false,
+    });
+    deferCleanup(() => site.stop());
+    const broker = await useBroker();
+    const centre = await useCentre(broker.url);
+    const cfg = tempConfig(
+      [
+        `mqtt: { url: "${broker.url}" }`,
+        `credentials: [{ match: "*", username: ${site.username}, password: ${site.password} }]`,
+        `picture: { intervalMinutes: ${INTERVAL_MS / 60_000} }`,
+        'cameras:',
+        ...site.cameras.map(
+          (c) => `  - { id: pic-${c.id}, address: ${c.address}, onvifPort: ${c.onvifPort} }`,
+        ),
+      ].join('\n'),
+    );
+    deferCleanup(cfg.cleanup);
+    const { log, lines } = captureLog();
+    const daemon = await startTestDaemon({ config: loadConfigFile(cfg.configPath), log });
+    // On a timeout, what the daemon saw of the picture says why (measures, last error, log).
+    const evidence = async (id: string): Promise<string> =>
+      `${JSON.stringify(await daemon.context?.control.invoke('GET', `/picture/${id}`))}\n${lines
+        .filter((l) => l.includes('picture'))
+        .slice(-10)
+        .join('\n')}`;
+    const waitFor = async (...args: Parameters<typeof waitState>): Promise<number> => {
+      try {
+        return await waitState(...args);
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n${await evidence(args[1])}`, { cause: err });
+      }
+    };
+
+    // Learning: three good samples make the reference; the camera is online and integrated.
+    for (const id of ['pic-street', 'pic-fractal'])
+      await waitFor(centre, id, (s) => s.picture?.status === 'ok', 'reference learnt', 90_000);
+    const healthy = lastState(centre, 'pic-street');
+    expect(healthy).toMatchObject({ status: 'online', integrated: true, picture: { reasons: [] } });
+
+    const plan: [string, SimFault, string][] = [
+      ['street', 'pictureBlack', 'picture_dark'],
+      ['fractal', 'pictureCovered', 'picture_covered'],
+      ['street', 'pictureBlurred', 'picture_blurred'],
+      ['fractal', 'pictureShifted', 'view_changed'],
+      ['street', 'pictureFrozen', 'picture_frozen'],
+      ['fractal', 'pictureBlurred', 'picture_blurred'],
+    ];
+    const timings: string[] = [];
+    for (const [simId, fault, reason] of plan) {
+      const cam = site.cameras.find((c) => c.id === simId);
+      if (!cam) throw new Error(`no sim camera ${simId}`);
+      const id = `pic-${simId}`;
+      cam.setFault(fault, true);
+      const raisedMs = await waitState(
+        centre,
+        id,
+        (s) => s.picture?.reasons.includes(reason as never) ?? false,
+        `${reason} raised`,
+        within(reason),
+      );
+      const bad = lastState(centre, id);
+      expect(bad).toMatchObject({ status: 'degraded', integrated: false, cause: 'picture_degraded' });
+      expect(bad?.reasons).toContain(reason);
+      expect(bad?.picture?.reasons).toEqual([reason]);
+      cam.setFault(fault, false);
+      const clearedMs = await waitState(
+        centre,
+        id,
+        (s) => s.picture?.reasons.length === 0,
+        `${reason} cleared`,
+        WITHIN_MS,
+      );
+      expect(lastState(centre, id)).toMatchObject({ status: 'online', integrated: true, cause: null });
+      timings.push(
+        `${fault}: raised ${Math.round(raisedMs / 100) / 10} s, cleared ${Math.round(clearedMs / 100) / 10} s`,
+      );
+    }
+    await centre.waitFor(
+      () => centre.events().filter((e) => e.type === 'picture.degraded').length >= plan.length,
+      'a picture.degraded event per fault',
+    );
+    const events = centre.events().map((e) => eventPayload.parse(e));
+    for (const [simId, , reason] of plan) {
+      expect(
+        events.some(
+          (e) =>
+            e.type === 'picture.degraded' &&
+            e.cameraId === `pic-${simId}` &&
+            (e.reasons as string[]).includes(reason),
+        ),
+      ).toBe(true);
+    }
+    await centre.waitFor(
+      () => centre.events().filter((e) => e.type === 'picture.ok').length >= plan.length,
+      'a picture.ok event per cleared fault',
+    );
+    for (const m of centre.messages) expect(m.text).not.toContain(site.password);
+    console.log(`picture e2e (interval ${INTERVAL_MS / 1000} s): ${timings.join('; ')}`);
+  }, 400_000);
+});
