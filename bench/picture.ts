@@ -113,7 +113,7 @@ function ffmpegChildren(): number[] {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     const stat = readProc(Number(d), 'stat');
-    if (!stat || !stat.includes('(ffmpeg)')) continue;
+    if (!stat?.includes('(ffmpeg)')) continue;
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     if (ppid === process.pid) kids.push(Number(d));
   }
