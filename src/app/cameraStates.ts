@@ -144,9 +144,12 @@ export class CameraStates {
     this.announce(cameraId);
   }
 
-  /** The camera left the directory: its picture verdict goes with it. */
+  /** The camera left the directory: its picture and LPR verdicts and stream view go with it. */
   forget(cameraId: string): void {
     this.pictures.delete(cameraId);
+    this.lprView.delete(cameraId);
+    this.lprSince.delete(cameraId);
+    this.streamView.delete(cameraId);
   }
 
   /**
