@@ -153,15 +153,12 @@ export class PictureService implements Service {
   private async sampleOne(camera: CameraRecord, t: Tracked): Promise<void> {
     try {
       const thumbnail = await this.deps.sample(camera, this.abort.signal);
+      const second = await this.secondGrab(camera);
       if (this.abort.signal.aborted) return;
       this.samples += 1;
-      // Re-read after the sample: the stream may have stalled meanwhile (then nothing is frozen).
-      this.apply(
-        camera.id,
-        t,
-        { type: 'sample', thumbnail, streamAdvancing: this.deps.streamAdvancing(camera.id) },
-        camera,
-      );
+      // Re-read after the grabs: the stream may have stalled meanwhile (then nothing is frozen).
+      const streamAdvancing = this.deps.streamAdvancing(camera.id);
+      this.apply(camera.id, t, { type: 'sample', thumbnail, second, streamAdvancing }, camera);
     } catch (err) {
       if (this.abort.signal.aborted) return;
       this.failures += 1;
@@ -172,6 +169,22 @@ export class PictureService implements Service {
         this.isoNow(),
         this.rules(camera),
       ).state;
+    }
+  }
+
+  /**
+   * The check's second grab, a few seconds after the first, so frozen is judged within the check
+   * (pictureMachine.ts frozenEvidence). If it fails the check still counts, judged on the first.
+   */
+  private async secondGrab(camera: CameraRecord): Promise<Thumbnail | undefined> {
+    const { clock, sample } = this.deps;
+    const signal = this.abort.signal;
+    try {
+      await clock.sleep(pairGapMs(this.intervalMs), signal);
+      return await sample(camera, signal);
+    } catch (err) {
+      if (!signal.aborted) this.log.debug({ err, cameraId: camera.id }, 'picture second grab failed');
+      return undefined;
     }
   }
 
@@ -227,6 +240,14 @@ export class PictureService implements Service {
   private isoNow(): string {
     return isoTs(this.deps.clock.now());
   }
+}
+
+/**
+ * Seconds between a check's two grabs: longer than a snapshot cache or a slow camera's frame
+ * period (3 s at the default 10 min), shorter for the short intervals of tests.
+ */
+export function pairGapMs(intervalMs: number): number {
+  return Math.min(3000, Math.max(500, intervalMs / 200));
 }
 
 /** 0…1 from the camera id: the same slot in every interval and across restarts. */
