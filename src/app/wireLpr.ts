@@ -10,6 +10,7 @@ import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { LprNoReadsRepo } from '../store/lprNoReadsRepo.js';
 import { LprRepo } from '../store/lprRepo.js';
+import type { Db } from '../store/store.js';
 import type { WiringContext } from './modules.js';
 
 /**
@@ -51,7 +52,7 @@ export function wireLpr(ctx: WiringContext): Service[] {
  * verdict becomes `no_reads`, ended when it becomes anything else. A store failure (a full disk)
  * is logged; the live verdict does not depend on it.
  */
-function recordNoReads(ctx: WiringContext): void {
+export function recordNoReads(ctx: Pick<WiringContext, 'bus' | 'log' | 'bootId'> & { store: { db: Db } }): void {
   const repo = new LprNoReadsRepo(ctx.store.db, ctx.bootId);
   const log = ctx.log.child({ module: 'lpr' });
   const last = new Map<string, boolean>();
