@@ -152,13 +152,26 @@ export class PictureService implements Service {
 
   private async sampleOne(camera: CameraRecord, t: Tracked): Promise<void> {
     try {
-      const thumbnail = await this.deps.sample(camera, this.abort.signal);
-      const second = await this.secondGrab(camera);
+      // The second grab starts `pairGapMs` after the first, not after its thumbnail is made: both
+      // JPEGs then mostly share one batched ffmpeg run, and a check lasts one reduction, not two.
+      const first = { failed: false };
+      const second = this.secondGrab(camera, first);
+      const thumbnail = await this.deps.sample(camera, this.abort.signal).catch((err: unknown) => {
+        first.failed = true;
+        throw err;
+      });
+      if (this.abort.signal.aborted) return;
+      const secondThumbnail = await second;
       if (this.abort.signal.aborted) return;
       this.samples += 1;
       // Re-read after the grabs: the stream may have stalled meanwhile (then nothing is frozen).
       const streamAdvancing = this.deps.streamAdvancing(camera.id);
-      this.apply(camera.id, t, { type: 'sample', thumbnail, second, streamAdvancing }, camera);
+      this.apply(
+        camera.id,
+        t,
+        { type: 'sample', thumbnail, second: secondThumbnail, streamAdvancing },
+        camera,
+      );
     } catch (err) {
       if (this.abort.signal.aborted) return;
       this.failures += 1;
@@ -174,13 +187,19 @@ export class PictureService implements Service {
 
   /**
    * The check's second grab, a few seconds after the first, so frozen is judged within the check
-   * (pictureMachine.ts frozenEvidence). If it fails the check still counts, judged on the first.
+   * (pictureMachine.ts frozenEvidence). Never rejects: if it fails the check still counts, judged
+   * on the first grab.
    */
-  private async secondGrab(camera: CameraRecord): Promise<Thumbnail | undefined> {
+  private async secondGrab(
+    camera: CameraRecord,
+    first: { readonly failed: boolean },
+  ): Promise<Thumbnail | undefined> {
     const { clock, sample } = this.deps;
     const signal = this.abort.signal;
     try {
       await clock.sleep(pairGapMs(this.intervalMs), signal);
+      // A camera whose first grab already failed is not asked again in this check.
+      if (first.failed) return undefined;
       return await sample(camera, signal);
     } catch (err) {
       if (!signal.aborted) this.log.debug({ err, cameraId: camera.id }, 'picture second grab failed');
