@@ -262,11 +262,12 @@ export class PictureService implements Service {
 }
 
 /**
- * Seconds between a check's two grabs: longer than a snapshot cache or a slow camera's frame
- * period (3 s at the default 10 min), shorter for the short intervals of tests.
+ * Time between a check's two grabs: longer than a snapshot cache or a slow camera's frame period
+ * (3 s at the default 10 min), shorter for short intervals (tests), and shorter than the JPEG
+ * batcher's wait (5 % of the interval, wirePicture.ts) so both JPEGs share one ffmpeg run.
  */
 export function pairGapMs(intervalMs: number): number {
-  return Math.min(3000, Math.max(500, intervalMs / 200));
+  return Math.min(3000, Math.max(250, intervalMs / 200));
 }
 
 /** 0…1 from the camera id: the same slot in every interval and across restarts. */
