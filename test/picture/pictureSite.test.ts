@@ -6,6 +6,7 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { cameraStatePayload, eventPayload } from '../../src/uplink/payloads.js';
 import { testBase } from '../fixtures/sim/helpers.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { tempConfig } from '../helpers/tempSite.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
 import { startTestDaemon } from '../helpers/testDaemon.js';
@@ -173,6 +174,32 @@ describe('picture checks end to end: simulator → daemon → real Mosquitto (is
       'a picture.ok event per cleared fault',
     );
     for (const m of centre.messages) expect(m.text).not.toContain(site.password);
+    // The report reads the daemon's own database (written while it runs): each camera's fault
+    // shows as picture-degraded time under its reason, and that time is not integrated.
+    const today = new Date().toISOString().slice(0, 10);
+    const rep = await runCliInProcess([
+      'report',
+      '--from',
+      today,
+      '--to',
+      today,
+      '--json',
+      '--config',
+      cfg.configPath,
+    ]);
+    expect(rep.stderr).toBe('');
+    const doc = JSON.parse(rep.stdout) as {
+      cameras: {
+        id: string;
+        picture: { degradedMs: number; byReasonMs: Record<string, number> } | null;
+        integrated: { downMs: number };
+      }[];
+    };
+    for (const [simId, , , reason] of plan) {
+      const c = doc.cameras.find((x) => x.id === `pic-${simId}`);
+      expect(c?.picture?.byReasonMs[reason], `${simId} ${reason} time`).toBeGreaterThan(0);
+      expect(c?.integrated.downMs, simId).toBeGreaterThanOrEqual(c?.picture?.degradedMs ?? 1);
+    }
     console.log(`picture e2e (interval ${INTERVAL_MS / 1000} s): ${timings.join('; ')}`);
   }, 400_000);
 });
