@@ -33,15 +33,16 @@ export function whyHtml(
 <h1>Why · ${t(doc.cameraId)}</h1>
 <p>generated ${t(generatedAt)} · from the ${doc.source === 'daemon' ? 'running daemon' : 'history database (daemon not running)'}</p>
 <h2>Evidence</h2><pre>${t(whyText)}</pre>
-${measuresTable(picture)}
+${measuresTable(picture, doc.source)}
 <h2>Pictures</h2>
 ${pictures ? picturePairHtml(doc.cameraId, pictures) : '<p class="warn">no pictures: the daemon is not running (the latest sample lives in its memory)</p>'}
 </body></html>
 `;
 }
 
-function measuresTable(p: PictureEvidence | undefined): string {
-  if (!p) return '<h2>Picture measures</h2><p class="warn">no picture checks from this daemon</p>';
+function measuresTable(p: PictureEvidence | undefined, source: WhyDoc['source']): string {
+  if (!p)
+    return `<h2>Picture measures</h2><p class="warn">${source === 'daemon' ? 'no picture checks from this daemon' : 'none: the measures live in the running daemon'}</p>`;
   const last = p.last;
   if (!last) return `<h2>Picture measures</h2><p>status ${e(p.status)}: no sample yet</p>`;
   const ref = p.references.find((r) => r.mode === last.mode);
