@@ -12,6 +12,7 @@ import type { AcceptanceDoc } from '../../src/report/acceptance/acceptance.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
+import { launchChromium, noChromium } from '../helpers/liveBrowser.js';
 import { tempConfig } from '../helpers/tempSite.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
 import { startTestDaemon } from '../helpers/testDaemon.js';
@@ -133,7 +134,9 @@ describe('picture references at handover (issue #17): simulator → daemon → c
 
     // Handover: the new aim becomes the reference; the black camera is refused, and says so.
     const out = path.join(cfg.dir, 'pack');
+    const t0 = systemClock.monotonic();
     const r = await runCliInProcess(['acceptance', '--out', out, '--json', '--config', cfg.configPath]);
+    console.log(`acceptance with 3 handover references: ${Math.round(systemClock.monotonic() - t0)} ms`);
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout) as AcceptanceDoc;
     const refOf = (id: string) => doc.cameras.find((c) => c.id === id)?.pictureReference;
@@ -212,6 +215,27 @@ describe('picture references at handover (issue #17): simulator → daemon → c
     expect(whyImgs).toHaveLength(2);
     for (const img of whyImgs) expect(img).toMatchObject({ codec: 'png', width: 128, height: 72 });
     expect(whyPage).not.toContain(site.password);
+
+    // A browser shows them too: every picture of both pages decoded at 128×72 (skipped only
+    // without chromium; the ffprobe decoding above holds regardless).
+    if (!noChromium) {
+      const browser = await launchChromium();
+      try {
+        const tab = await browser.newPage();
+        for (const [file, count] of [
+          [path.join(out, 'acceptance.html'), 5],
+          [page, 2],
+        ] as const) {
+          await tab.goto(`file://${file}`);
+          const sizes = (await tab.evaluate(
+            "[...document.querySelectorAll('.pair img')].map((i) => i.complete ? i.naturalWidth + 'x' + i.naturalHeight : 'not loaded')",
+          )) as string[];
+          expect(sizes).toEqual(Array(count).fill('128x72'));
+        }
+      } finally {
+        await browser.close();
+      }
+    }
 
     // `picture reset` after an intentional re-aim: the handover reference goes, a new one is learnt.
     const reset = await runCliInProcess(['picture', 'reset', 'pic-fractal-b', '--config', cfg.configPath]);
