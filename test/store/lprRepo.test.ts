@@ -32,6 +32,7 @@ describe('LprRepo (migration 007)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-lpr-repo-'));
     deferCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
     const first = Store.open({ dir, log: silentLog() });
+    // At least the LPR migration (007); later migrations add to it.
     expect(first.schemaVersion).toBeGreaterThanOrEqual(7);
     new LprRepo(first.db).add('gate', H, 5 * H, 7);
     first.close();
