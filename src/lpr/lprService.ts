@@ -207,14 +207,19 @@ export class LprService implements Service {
     const v = readRateVerdict(periods, now, this.rules);
     // After a restart only the period of the last read is known, not its minute.
     const lastRead = w.lastReadAt ?? v.lastReadPeriod;
+    // A camera that stopped reading stays `no_reads` while its event service fails or reconnects
+    // (the failure goes in `detail`): only a read ends it. Otherwise one pull timeout would clear
+    // the alarm and send the centre an `lpr.reading` for a plate nobody read.
     const status: LprStatus =
       w.session === 'noTopic'
         ? 'no_topic'
-        : w.session === 'failed'
-          ? 'error'
-          : w.session === 'connecting'
-            ? 'unknown'
-            : v.status;
+        : v.status === 'no_reads'
+          ? 'no_reads'
+          : w.session === 'failed'
+            ? 'error'
+            : w.session === 'connecting'
+              ? 'unknown'
+              : v.status;
     const next: CamgateEvents['lpr.status'] = {
       cameraId: w.camera.id,
       status,
@@ -222,6 +227,7 @@ export class LprService implements Service {
       topic: w.topic,
       silentPeriods: v.silentPeriods,
       lastReadAt: lastRead === undefined ? undefined : isoTs(lastRead),
+      ...(status === 'no_reads' && v.noReadsSince !== undefined ? { since: v.noReadsSince } : {}),
       detail: w.detail,
       at: now,
     };

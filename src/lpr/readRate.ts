@@ -36,6 +36,11 @@ export interface ReadRateVerdict {
   readonly readingSlots: readonly number[];
   /** Wall ms of the last read we know of (start of its period when only the count is stored). */
   readonly lastReadPeriod?: number;
+  /**
+   * While `no_reads`: when it began (the end of the `noReadPeriods`-th silent reading-slot period),
+   * from the stored periods, so a daemon restart or a re-subscription does not move it.
+   */
+  readonly noReadsSince?: number;
 }
 
 export function periodStart(ms: number, rules: Pick<ReadRateRules, 'periodMs'>): number {
@@ -65,11 +70,17 @@ export function readRateVerdict(
   const base = { readsLastPeriod, readingSlots, lastReadPeriod: lastRead?.start };
   if (!lastRead || readingSlots.length === 0) return { status: 'learning', silentPeriods: 0, ...base };
   const slots = new Set(readingSlots);
-  const silentPeriods = complete.filter(
+  const silent = complete.filter(
     (p) => p.start > lastRead.start && p.reads === 0 && slots.has(slotOf(p.start, rules)),
-  ).length;
-  const status = silentPeriods >= rules.noReadPeriods ? 'no_reads' : 'ok';
-  return { status, silentPeriods, ...base };
+  );
+  const raisedBy = silent[rules.noReadPeriods - 1];
+  if (!raisedBy) return { status: 'ok', silentPeriods: silent.length, ...base };
+  return {
+    status: 'no_reads',
+    silentPeriods: silent.length,
+    noReadsSince: raisedBy.start + rules.periodMs,
+    ...base,
+  };
 }
 
 /** Slots with a read on at least `minActiveDays` distinct days of the `learnDays` up to `until`. */

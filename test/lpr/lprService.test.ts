@@ -104,6 +104,30 @@ describe('LprService', () => {
     expect(b.last('gate')?.status).toBe('ok');
   });
 
+  it('review #1: a no_reads camera whose pull times out or re-subscribes stays no_reads (error in detail), since unmoved', async () => {
+    const store = Store.open({ dir: ':memory:', log: silentLog() });
+    deferCleanup(() => store.close());
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const s = service(store, clock, [camera('gate')]);
+    await s.svc.start();
+    await flush();
+    for (let i = 0; i < 3; i++) await period(clock, s.events.get('gate'), 5);
+    for (let i = 0; i < 3; i++) await period(clock, s.events.get('gate'), 0);
+    const raised = s.last('gate');
+    expect(raised).toMatchObject({ status: 'no_reads' });
+    expect(raised?.since).toBeDefined();
+    s.events.get('gate')?.fail();
+    await flush();
+    expect(s.last('gate')).toMatchObject({ status: 'no_reads', since: raised?.since });
+    expect(s.last('gate')?.detail).toContain('ONVIF_FAULT');
+    clock.advance(1000);
+    await flush();
+    await flush();
+    const after = s.heard.slice(s.heard.indexOf(raised as CamgateEvents['lpr.status']));
+    expect(new Set(after.map((h) => h.status))).toEqual(new Set(['no_reads']));
+    expect(s.last('gate')).toMatchObject({ status: 'no_reads', since: raised?.since, detail: undefined });
+  });
+
   it('only class lpr is watched; one without an ONVIF device service says why', async () => {
     const store = Store.open({ dir: ':memory:', log: silentLog() });
     deferCleanup(() => store.close());

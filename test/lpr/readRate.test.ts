@@ -48,7 +48,11 @@ describe('readRateVerdict', () => {
     expect(readRateVerdict(stopped, at(3, 10), rules)).toMatchObject({
       status: 'no_reads',
       silentPeriods: 3,
+      noReadsSince: at(3, 10),
     });
+    // Later silent hours do not move when it began (a restart recomputes the same since).
+    stopped.push({ start: at(3, 10), reads: 0 });
+    expect(readRateVerdict(stopped, at(3, 11), rules).noReadsSince).toBe(at(3, 10));
   });
 
   it('night hours in between neither count nor reset the silence', () => {
