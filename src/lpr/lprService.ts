@@ -8,7 +8,14 @@ import type { LprRepo } from '../store/lprRepo.js';
 import type { PendingWrites } from '../store/pendingWrites.js';
 import { PlateTopics } from './plateTopics.js';
 import { type EventSource, PullPointSession, type SessionReport } from './pullPointSession.js';
-import { historyMs, periodStart, type ReadRateRules, readRateVerdict } from './readRate.js';
+import {
+  historyMs,
+  keepFrom,
+  periodStart,
+  type ReadPeriod,
+  type ReadRateRules,
+  readRateVerdict,
+} from './readRate.js';
 
 /** The camera directory as this service reads it (app/cameraDirectory.ts, structurally). */
 export interface LprCameras {
@@ -190,12 +197,17 @@ export class LprService implements Service {
     const now = this.deps.clock.now();
     if (now - this.lastPrune < this.rules.periodMs) return;
     this.lastPrune = now;
-    // Kept well beyond the learning window: a camera silent for a week still knows its hours.
-    const keep = 4 * historyMs(this.rules);
-    for (const w of this.watched.values())
-      for (const s of w.periods.keys()) if (s < now - keep) w.periods.delete(s);
+    // Kept well beyond the learning window, and never the last read with the hours learnt before
+    // it (readRate.ts keepFrom): a camera silent for weeks still knows its hours and stays no_reads.
+    // The store is pruned to the oldest any camera still needs.
+    let oldest = now - 4 * historyMs(this.rules);
+    for (const w of this.watched.values()) {
+      const from = keepFrom(periodList(w.periods), now, this.rules);
+      for (const s of w.periods.keys()) if (s < from) w.periods.delete(s);
+      oldest = Math.min(oldest, from);
+    }
     try {
-      this.deps.repo.prune(now - keep);
+      this.deps.repo.prune(oldest);
     } catch (err) {
       this.log.warn({ err }, 'lpr: could not prune old read counts');
     }
@@ -203,8 +215,7 @@ export class LprService implements Service {
 
   private judge(w: Watched): void {
     const now = this.deps.clock.now();
-    const periods = [...w.periods].map(([start, reads]) => ({ start, reads }));
-    const v = readRateVerdict(periods, now, this.rules);
+    const v = readRateVerdict(periodList(w.periods), now, this.rules);
     // After a restart only the period of the last read is known, not its minute.
     const lastRead = w.lastReadAt ?? v.lastReadPeriod;
     // A camera that stopped reading stays `no_reads` while its event service fails or reconnects
@@ -249,15 +260,17 @@ export class LprService implements Service {
     this.deps.bus.emit('lpr.status', next);
   }
 
+  /** Everything stored for the camera: the store is pruned to what the verdict needs (tick). */
   private load(cameraId: string): Map<number, number> {
-    const since = this.deps.clock.now() - 4 * historyMs(this.rules);
     try {
-      return new Map(
-        this.deps.repo.periods(cameraId, this.rules.periodMs, since).map((p) => [p.start, p.reads]),
-      );
+      return new Map(this.deps.repo.periods(cameraId, this.rules.periodMs, 0).map((p) => [p.start, p.reads]));
     } catch (err) {
       this.log.error({ err, cameraId }, 'lpr: could not read the stored read counts; starting afresh');
       return new Map();
     }
   }
+}
+
+function periodList(periods: ReadonlyMap<number, number>): ReadPeriod[] {
+  return [...periods].map(([start, reads]) => ({ start, reads }));
 }

@@ -105,3 +105,16 @@ function learnSlots(sorted: readonly ReadPeriod[], until: number, rules: ReadRat
 export function historyMs(rules: ReadRateRules): number {
   return (rules.learnDays + 1) * rules.periodMs * rules.periodsPerDay;
 }
+
+/**
+ * The oldest period start worth keeping: four learning windows back, and never past the learning
+ * window of the last read. Without the latter a camera silent for longer than the kept span lost
+ * its last read and its learnt hours, fell back to `learning` and its alarm cleared by itself.
+ */
+export function keepFrom(periods: Iterable<ReadPeriod>, now: number, rules: ReadRateRules): number {
+  let lastRead: number | undefined;
+  for (const p of periods)
+    if (p.reads > 0 && (lastRead === undefined || p.start > lastRead)) lastRead = p.start;
+  const span = now - 4 * historyMs(rules);
+  return lastRead === undefined ? span : Math.min(span, lastRead - historyMs(rules));
+}

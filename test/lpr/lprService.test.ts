@@ -128,6 +128,33 @@ describe('LprService', () => {
     expect(s.last('gate')).toMatchObject({ status: 'no_reads', since: raised?.since, detail: undefined });
   });
 
+  it('review #3: an alarm does not clear by itself when the silence outlasts the kept history (and a restart keeps it)', async () => {
+    const dir = useTempDir('camgate-lpr-prune-');
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const first = Store.open({ dir, log: silentLog() });
+    const a = service(first, clock, [camera('gate')]);
+    await a.svc.start();
+    await flush();
+    for (let i = 0; i < 3; i++) await period(clock, a.events.get('gate'), 5);
+    // History kept is 4 × (learnDays + 1) = 44 one-period "days": 60 silent ones outlast it.
+    for (let i = 0; i < 60; i++) await period(clock, a.events.get('gate'), 0);
+    const seen = a.heard.filter((h) => h.cameraId === 'gate').map((h) => h.status);
+    expect(seen.slice(seen.indexOf('ok'))).not.toContain('learning');
+    expect(a.last('gate')).toMatchObject({ status: 'no_reads' });
+    expect(a.last('gate')?.lastReadAt).toBeDefined();
+    await a.svc.stop();
+    first.close();
+
+    const second = Store.open({ dir, log: silentLog() });
+    deferCleanup(() => second.close());
+    const b = service(second, clock, [camera('gate')]);
+    await b.svc.start();
+    await flush();
+    clock.advance(15_000);
+    await flush();
+    expect(b.last('gate')).toMatchObject({ status: 'no_reads', lastReadAt: a.last('gate')?.lastReadAt });
+  });
+
   it('only class lpr is watched; one without an ONVIF device service says why', async () => {
     const store = Store.open({ dir: ':memory:', log: silentLog() });
     deferCleanup(() => store.close());
