@@ -134,7 +134,12 @@ export class PullPointSession {
         const r = await events.renew(sub.address, tuning.subscriptionSeconds, signal);
         expiresAt = granted(r.currentTime, r.terminationTime);
       }
+      const asked = clock.monotonic();
       const r = await events.pull(sub.address, tuning.pullTimeoutSeconds, tuning.messageLimit, signal);
+      // Some cameras ignore Timeout and answer an empty PullMessages at once: without a pause that
+      // is back-to-back SOAP calls. An empty answer waits out half the long-poll before the next.
+      const early = (tuning.pullTimeoutSeconds * 1000) / 2 - (clock.monotonic() - asked);
+      if (r.messages.length === 0 && early > 0) await clock.sleep(early, signal);
       if (r.terminationTime !== undefined && r.currentTime !== undefined)
         expiresAt = granted(r.currentTime, r.terminationTime);
       // Initialized messages restate a property at subscription time; a plate read is a new event.

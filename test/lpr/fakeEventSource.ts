@@ -35,8 +35,15 @@ export class FakeEventSource implements EventSource {
     const cam = this.clock.now() + this.skewMs;
     return { address: `http://cam/sub_${this.sub}`, currentTime: cam, terminationTime: cam + this.grantMs };
   }
+  /** The next this many pulls are answered at once with no message (a camera ignoring Timeout). */
+  instantEmpty = 0;
+
   pull(url: string, _t: number, _l: number, signal?: AbortSignal): Promise<Pulled> {
     this.log.push(`pull ${url.slice(-5)}`);
+    if (this.instantEmpty > 0) {
+      this.instantEmpty -= 1;
+      return Promise.resolve({ messages: [] });
+    }
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       signal?.addEventListener('abort', () => reject(new CamgateError('ONVIF_TIMEOUT', 'aborted')), {

@@ -84,6 +84,23 @@ describe('PullPointSession', () => {
     await s.done;
   });
 
+  it('review #4: a camera answering empty pulls at once (ignoring Timeout) is not polled back to back', async () => {
+    const s = start();
+    s.events.instantEmpty = 100;
+    await flush();
+    await flush();
+    const pulls = () => s.events.log.filter((l) => l.startsWith('pull')).length;
+    expect(pulls()).toBe(1);
+    // Half the 10 s long-poll between empty answers: 10 more in 50 s, not a hundred at once.
+    for (let i = 0; i < 10; i++) {
+      s.clock.advance(5000);
+      await flush();
+    }
+    expect(pulls()).toBe(11);
+    s.ctrl.abort();
+    await s.done;
+  });
+
   it('stop unsubscribes the live subscription', async () => {
     const s = start();
     await flush();
