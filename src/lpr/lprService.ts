@@ -16,6 +16,7 @@ import {
   type ReadRateRules,
   readRateVerdict,
 } from './readRate.js';
+import { addWatched } from './watchedTime.js';
 
 /** The camera directory as this service reads it (app/cameraDirectory.ts, structurally). */
 export interface LprCameras {
@@ -48,6 +49,10 @@ interface Watched {
   detail?: string;
   lastReadAt?: number;
   last?: CamgateEvents['lpr.status'];
+  /** Since when (wall, monotonic) the subscription is known up and not yet counted as watched time. */
+  upMark?: { wall: number; mono: number };
+  /** Watched ms of periods not yet observed (the current one, mostly). */
+  readonly watchedMs: Map<number, number>;
 }
 
 /**
@@ -115,6 +120,7 @@ export class LprService implements Service {
       camera,
       abort: new AbortController(),
       periods: this.load(camera.id),
+      watchedMs: new Map(),
       session: 'connecting',
       topic: null,
     };
@@ -158,6 +164,7 @@ export class LprService implements Service {
 
   private onReport(w: Watched, r: SessionReport): void {
     if (!this.watched.has(w.camera.id)) return;
+    if (r.type !== 'pulled') w.upMark = undefined;
     if (r.type === 'noTopic') {
       w.session = 'noTopic';
       w.topic = null;
@@ -166,16 +173,32 @@ export class LprService implements Service {
       w.session = 'subscribed';
       w.topic = r.plateTopics[0] ?? null;
       w.detail = undefined;
+      w.upMark = { wall: this.deps.clock.now(), mono: this.deps.clock.monotonic() };
     } else if (r.type === 'failed') {
       w.session = 'failed';
       w.detail = `${r.code}: ${r.message}`;
     } else {
       const now = this.deps.clock.now();
-      this.count(w, periodStart(now, this.rules), r.reads);
+      this.watch(w, now);
+      if (r.reads > 0) this.count(w, periodStart(now, this.rules), r.reads);
       if (r.reads > 0) w.lastReadAt = now;
       if (r.topic) w.topic = r.topic;
     }
     this.judge(w);
+  }
+
+  /**
+   * A pull came back: the subscription was up since the last mark (watchedTime.ts). The span is
+   * bounded by the monotonic clock, so a wall-clock step adds no watched time.
+   */
+  private watch(w: Watched, now: number): void {
+    const mono = this.deps.clock.monotonic();
+    const mark = w.upMark;
+    w.upMark = { wall: now, mono };
+    if (!mark || now <= mark.wall) return;
+    const from = Math.max(mark.wall, now - (mono - mark.mono));
+    for (const start of addWatched(w.watchedMs, from, now, this.rules))
+      if (!w.periods.has(start)) this.count(w, start, 0);
   }
 
   /** The period is observed; its reads go to the store (a full disk drops them, the verdict goes on from memory). */

@@ -1,7 +1,8 @@
 /**
  * The read-rate verdict of one LPR camera, pure. Reads are counted per period (an hour by default,
- * `lpr.periodSeconds`); a period is only counted when the camera's event subscription was up
- * during it ("observed"), so an unreachable camera is never taken for one that reads nothing.
+ * `lpr.periodSeconds`); a period is only counted ("observed") when a plate was read in it or the
+ * camera's event subscription was up for at least 80% of it (watchedTime.ts), so an unreachable
+ * camera is never taken for one that reads nothing.
  *
  * Normal hours are learnt from the camera itself: period slot k of the day (`periodsPerDay`) is a
  * reading slot when the camera read at least one plate in it on at least `minActiveDays` of the

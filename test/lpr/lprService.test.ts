@@ -155,6 +155,41 @@ describe('LprService', () => {
     expect(b.last('gate')).toMatchObject({ status: 'no_reads', lastReadAt: a.last('gate')?.lastReadAt });
   });
 
+  it('review #5: a period watched only at its end (daemon up at 50 s of 60) is not a silent period; a fully watched one is', async () => {
+    const dir = useTempDir('camgate-lpr-partial-');
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const first = Store.open({ dir, log: silentLog() });
+    const a = service(first, clock, [camera('gate')]);
+    await a.svc.start();
+    await flush();
+    for (let i = 0; i < 3; i++) await period(clock, a.events.get('gate'), 5);
+    await a.svc.stop();
+    first.close();
+
+    clock.advance(50_000);
+    const second = Store.open({ dir, log: silentLog() });
+    deferCleanup(() => second.close());
+    const b = service(second, clock, [camera('gate')]);
+    await b.svc.start();
+    await flush();
+    b.events.get('gate')?.answer(0);
+    await flush();
+    clock.advance(10_000);
+    await flush();
+    // The period just ended was watched for 10 s of 60: unobserved, not silence.
+    b.events.get('gate')?.answer(0);
+    await flush();
+    clock.advance(60_000);
+    await flush();
+    expect(b.svc.status('gate')).toMatchObject({ status: 'ok', silentPeriods: 0 });
+    b.events.get('gate')?.answer(0);
+    await flush();
+    clock.advance(1000);
+    await flush();
+    // (status(): a changed silentPeriods alone is not announced on the bus.)
+    expect(b.svc.status('gate')).toMatchObject({ status: 'ok', silentPeriods: 1 });
+  });
+
   it('only class lpr is watched; one without an ONVIF device service says why', async () => {
     const store = Store.open({ dir: ':memory:', log: silentLog() });
     deferCleanup(() => store.close());
