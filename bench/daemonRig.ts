@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cpuTicks, pssKb, readProc } from './procStats.js';
@@ -30,25 +31,35 @@ export function processTree(root: number): number[] {
 export interface Figures {
   pssMb: number;
   cpuPct: number;
+  /** CPU of `root` alone (the daemon's node process, without its ffmpeg children). */
+  rootCpuPct?: number;
   processes: number;
+  /** The box's 1-minute load average at the end of the window (the box is shared). */
+  load1: number;
 }
 
 /** PSS summed over the processes at the end of the window; CPU of those alive through it. */
-export async function measure(pids: () => number[], windowMs: number): Promise<Figures> {
+export async function measure(pids: () => number[], windowMs: number, root?: number): Promise<Figures> {
   const before = new Map(pids().map((p) => [p, cpuTicks(p)]));
   await sleep(windowMs);
   let ticks = 0;
+  let rootTicks = 0;
   const after = pids();
   for (const pid of after) {
     const a = before.get(pid);
     const b = cpuTicks(pid);
-    if (a !== undefined && b !== undefined) ticks += b - a;
+    if (a === undefined || b === undefined) continue;
+    ticks += b - a;
+    if (pid === root) rootTicks = b - a;
   }
   const pss = after.reduce((sum, pid) => sum + pssKb(pid), 0);
+  const pct = (t: number): number => (t / TICKS_PER_S / (windowMs / 1000)) * 100;
   return {
     pssMb: pss / 1024,
-    cpuPct: (ticks / TICKS_PER_S / (windowMs / 1000)) * 100,
+    cpuPct: pct(ticks),
+    ...(root !== undefined ? { rootCpuPct: pct(rootTicks) } : {}),
     processes: after.length,
+    load1: loadavg()[0] ?? 0,
   };
 }
 

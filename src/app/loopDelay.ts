@@ -10,6 +10,8 @@ const SECONDS_KEPT = 120;
 export interface LoopDelaySecond {
   readonly at: string;
   readonly maxMs: number;
+  /** 99th percentile of the loop delay samples in that second. */
+  readonly p99Ms: number;
 }
 
 /**
@@ -46,8 +48,9 @@ export class LoopDelayMonitor implements Service {
   private roll(histogram: IntervalHistogram): void {
     // The histogram records nanoseconds of delay beyond the sampling interval; 0 samples → max 0.
     const maxMs = histogram.count > 0 ? Math.round(histogram.max / 1e6) : 0;
+    const p99Ms = histogram.count > 0 ? Math.round(histogram.percentile(99) / 1e6) : 0;
     histogram.reset();
-    this.seconds.push({ at: isoTs(this.deps.clock.now()), maxMs });
+    this.seconds.push({ at: isoTs(this.deps.clock.now()), maxMs, p99Ms });
     if (this.seconds.length > SECONDS_KEPT) this.seconds.shift();
   }
 }
