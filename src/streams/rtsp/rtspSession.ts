@@ -167,6 +167,7 @@ export class RtspSession {
         (sock) => {
           this.socket = sock;
         },
+        (chunk) => this.client?.receive(chunk),
       );
       if (this.currentPhase === 'closed') return;
       this.client = new RtspClient(socket, {
