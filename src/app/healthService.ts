@@ -13,6 +13,7 @@ import { type Clock, isoTs } from '../shared/clock.js';
 import type { CamgateEvents, EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
+import { SlicedPass } from '../shared/slicedPass.js';
 import type { CameraRecord } from '../shared/types.js';
 import type { HistoryRepo, RebootGapResult } from '../store/historyRepo.js';
 import type { PendingWrites } from '../store/pendingWrites.js';
@@ -24,6 +25,9 @@ import type { StatusBoard } from './statusBoard.js';
 export const HEALTH_TICK_MS = 500;
 
 export { expectedFpsOf, onvifAuthCall } from './healthInputs.js';
+
+/** Longest run of camera ticks in one task (the event loop must not block > 50 ms, #14). */
+const TICK_SLICE_MS = 8;
 
 export interface HealthServiceDeps {
   readonly clock: Clock;
@@ -66,10 +70,18 @@ export class HealthService implements Service {
   private lastReading: ClockReading | undefined;
   private clockJumps = 0;
   private rebootGap: RebootGapResult | undefined;
+  /** Every camera's tick, in slices that each commit once (#14: 1,024 cameras in one task blocked the loop). */
+  private readonly pass: SlicedPass<string>;
 
   constructor(private readonly deps: HealthServiceDeps) {
     this.log = deps.log.child({ module: 'health' });
     this.states = new CameraStates({ board: deps.board, bus: deps.bus, clock: deps.clock });
+    const batch = deps.batch;
+    this.pass = new SlicedPass(deps.clock, {
+      budgetMs: TICK_SLICE_MS,
+      around: batch ? (fire) => batch(fire) : undefined,
+      onError: (err) => this.log.error({ err }, 'health tick failed'),
+    });
   }
 
   async start(): Promise<void> {
@@ -117,6 +129,7 @@ export class HealthService implements Service {
   async stop(): Promise<void> {
     this.timer?.cancel();
     this.timer = undefined;
+    this.pass.cancel();
     for (const off of this.unsubscribe.splice(0)) off();
   }
 
@@ -214,11 +227,11 @@ export class HealthService implements Service {
       );
       bus.emit('health.clockJump', { jumpMs: jump, at: reading.wall });
     }
-    const all = (): void => {
-      for (const id of this.cameras.keys()) this.apply(id, { type: 'tick' });
-    };
-    if (this.deps.batch) this.deps.batch(all);
-    else all();
+    this.pass.run(
+      [...this.cameras.keys()],
+      (id) => this.apply(id, { type: 'tick' }),
+      (id) => this.cameras.has(id),
+    );
   }
 
   /**
