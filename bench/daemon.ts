@@ -10,8 +10,9 @@
  *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs;
  *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR)
  * Memory: PSS of the daemon's process tree (/proc/PID/smaps_rollup); CPU: utime+stime of the same
- * processes over the window, % of one core. Latencies (stall, status, reconnect) are wall-clock on
- * a shared box and vary with its load.
+ * processes over the window, plus the children the daemon reaped in it (cutime+cstime: picture
+ * checks' ffmpeg), % of one core; the 1-minute load average is printed with each figure.
+ * Latencies (stall, status, reconnect) are wall-clock on a shared box and vary with its load.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,7 +133,7 @@ async function runN(n: number): Promise<Row> {
     await sleep(n > 0 ? 5000 : 3000);
     const camgate = await measure(() => processTree(pid), WINDOW_MS, pid);
     say(
-      `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
+      `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
     );
     const row: Row = { n, online, camgate, status: await statusLatency(BIN, configPath, socket) };
     if (n > 0) {
@@ -169,11 +170,11 @@ async function runN(n: number): Promise<Row> {
 function table(rows: Row[]): string {
   const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed(d));
   const head =
-    '| N | online | camgate PSS MB | camgate CPU % (node alone) | ffmpeg fleet PSS MB | ffmpeg fleet CPU % | memory ratio | CPU ratio | load 1 min (camgate/fleet) | stall p50/p95 ms* | status --json CLI/API ms* | reconnect: birth→all states s*, loop max / p99 ms |';
+    '| N | online | camgate PSS MB | camgate CPU % (node alone / reaped ffmpeg children) | ffmpeg fleet PSS MB | ffmpeg fleet CPU % | memory ratio | CPU ratio | load 1 min (camgate/fleet) | stall p50/p95 ms* | status --json CLI/API ms* | reconnect: birth→all states s*, loop max / p99 ms |';
   const lines = rows.map((r) => {
     const ff = r.ffmpeg;
     const rc = r.reconnect;
-    return `| ${r.n} | ${r.online}/${r.n} | ${f(r.camgate.pssMb)} | ${f(r.camgate.cpuPct)} (${f(r.camgate.rootCpuPct)}) | ${ff ? `${f(ff.pssMb)} (${ff.alive} alive)` : (r.ffmpegSkipped ?? '–')} | ${f(ff?.cpuPct)} | ${ff ? f(ff.pssMb / r.camgate.pssMb) : '–'} | ${ff ? f(ff.cpuPct / r.camgate.cpuPct) : '–'} | ${f(r.camgate.load1)}/${f(ff?.load1)} | ${r.stall ? `${r.stall.p50}/${r.stall.p95} (${r.stall.detected})` : '–'} | ${r.status ? `${r.status.cliMs}/${r.status.apiMs}` : '–'} | ${rc ? `${f(rc.statesAfterBirthS ?? undefined, 2)} (${rc.states}), ${rc.loopMaxMs} / ${rc.loopP99Ms}` : '–'} |`;
+    return `| ${r.n} | ${r.online}/${r.n} | ${f(r.camgate.pssMb)} | ${f(r.camgate.cpuPct)} (${f(r.camgate.rootCpuPct)} / ${f(r.camgate.reapedCpuPct)}) | ${ff ? `${f(ff.pssMb)} (${ff.alive} alive)` : (r.ffmpegSkipped ?? '–')} | ${f(ff?.cpuPct)} | ${ff ? f(ff.pssMb / r.camgate.pssMb) : '–'} | ${ff ? f(ff.cpuPct / r.camgate.cpuPct) : '–'} | ${f(r.camgate.load1)}/${f(ff?.load1)} | ${r.stall ? `${r.stall.p50}/${r.stall.p95} (${r.stall.detected})` : '–'} | ${r.status ? `${r.status.cliMs}/${r.status.apiMs}` : '–'} | ${rc ? `${f(rc.statesAfterBirthS ?? undefined, 2)} (${rc.states}), ${rc.loopMaxMs} / ${rc.loopP99Ms}` : '–'} |`;
   });
   return [head, `|${'---|'.repeat(12)}`, ...lines].join('\n');
 }
