@@ -23,6 +23,9 @@ export type { CloseReason, SessionPhase } from './closeReason.js';
 export type { RtspSessionDeps, RtspSessionOptions, SessionSample } from './rtspSessionOptions.js';
 export type { RtpTransport } from './transportSetup.js';
 
+/** The shared tick runs every ≤ 250 ms; a gap of four periods is a blocked event loop. */
+const LATE_TICK_MS = 1000;
+
 /**
  * One RTSP health session: OPTIONS → DESCRIBE (auth) → SETUP (video only; TCP interleaved, or
  * RTP/AVP over UDP with RTCP receiver reports when the camera refuses TCP) → PLAY, keepalive
@@ -49,6 +52,7 @@ export class RtspSession {
   private keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
   private nextKeepaliveAt = 0;
   private playingSince = 0;
+  private lastTickAt = 0;
   private readonly target: ReturnType<typeof splitRtspUrl>;
   private readonly log: Log;
 
@@ -139,7 +143,11 @@ export class RtspSession {
   tick(nowMs: number): void {
     if (this.currentPhase !== 'playing') return;
     const stallMs = this.options.stallMs ?? 5000;
-    if (nowMs - this.lastFrameAt > stallMs) {
+    const late = nowMs - this.lastTickAt > LATE_TICK_MS;
+    this.lastTickAt = nowMs;
+    // A tick this late means the event loop was blocked: the packets of that time still wait unread
+    // in the socket. Judged at the next tick, after a read, or every camera stalls at once (#14).
+    if (nowMs - this.lastFrameAt > stallMs && !late) {
       this.finish(
         'stall',
         new CamgateError('RTSP_TIMEOUT', `no new video frame for ${stallMs} ms${this.media?.note() ?? ''}`),
@@ -231,6 +239,7 @@ export class RtspSession {
     this.stats = new RtpStats(presentation.video.codec, presentation.video.clockRate);
     const now = this.deps.clock.monotonic();
     this.playingSince = now;
+    this.lastTickAt = now;
     this.scheduleKeepalive(now);
     this.media?.tick(now);
     const ticker = this.options.ticker ?? new Ticker(this.deps.clock, 250);
