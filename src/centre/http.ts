@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Log } from '../shared/log.js';
 import type { CentreService } from './centreService.js';
 import { DASHBOARD_HTML } from './dashboardPage.js';
-import { daysBetween, figureAt, storedDays } from './history.js';
+import { figureAt, storedDays } from './history.js';
 import { figureMetrics } from './metrics.js';
 import type { Registry } from './registry.js';
 import { seqGaps, siteCameras } from './store/pictureRepo.js';
@@ -97,7 +97,7 @@ export class CentreHttp {
     }
     const region = /^\/api\/regions\/([^/]+)$/.exec(p);
     if (region) {
-      const name = decodeURIComponent(region[1]!);
+      const name = decodeSegment(region[1]!);
       const f = await centre.figure();
       const group = f.regions.find((r) => r.key === name);
       if (!group) throw new HttpError(404, `no region '${name.slice(0, 64)}'`);
@@ -118,7 +118,7 @@ export class CentreHttp {
     if (p === '/api/stats') return { ...centre.ingest.stats, figureMs: centre.lastFigureMs };
     const site = /^\/api\/sites\/([^/]+)$/.exec(p);
     if (site) {
-      const id = decodeURIComponent(site[1]!);
+      const id = decodeSegment(site[1]!);
       const f = await centre.figure();
       const s = f.sites.find((x) => x.siteId === id) ?? f.unregistered.find((x) => x.siteId === id);
       if (!s) throw new HttpError(404, `no site '${id.slice(0, 64)}'`);
@@ -142,7 +142,9 @@ export class CentreHttp {
     const from = url.searchParams.get('from') ?? today;
     const to = url.searchParams.get('to') ?? today;
     if (!DAY.test(from) || !DAY.test(to)) throw new HttpError(400, 'from and to must be dates YYYY-MM-DD');
-    if (daysBetween(from, to).length > 3660) throw new HttpError(400, 'at most ten years at once');
+    // Counted, not listed: a request for years 0001–9999 must not build millions of day strings first.
+    const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+    if (!(days <= 3660)) throw new HttpError(400, 'at most ten years at once');
     return storedDays(this.deps.db, from, to);
   }
 
@@ -152,6 +154,15 @@ export class CentreHttp {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** A path segment as text; a malformed `%` escape is the client's mistake (400), not ours (500). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'malformed percent-escape in the path');
   }
 }
 

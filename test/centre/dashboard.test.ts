@@ -118,6 +118,15 @@ describe.skipIf(noChromium !== '')(
       expect((await fetch(`${base}/api/sites/nope`)).status).toBe(404);
       expect((await fetch(`${base}/api/figure?at=yesterday`)).status).toBe(400);
       expect((await fetch(`${base}/api/figure`, { method: 'POST' })).status).toBe(405);
+      // Bad requests are the client's (400), answered at once: a malformed escape, all of history.
+      expect((await fetch(`${base}/api/sites/%E0%A4%A`)).status).toBe(400);
+      expect((await fetch(`${base}/api/regions/%`)).status).toBe(400);
+      const allTime = await fetch(`${base}/api/history?from=0001-01-01&to=9999-12-31`);
+      expect([allTime.status, await allTime.text()]).toEqual([
+        400,
+        expect.stringContaining('at most ten years'),
+      ]);
+      expect((await fetch(`${base}/api/history?from=2016-01-01&to=2025-12-31`)).status).toBe(200);
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('camgate_centre_sites{region="West Kazakhstan"} 2');
     });
