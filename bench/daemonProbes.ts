@@ -13,7 +13,7 @@ import { percentile, repoRoot, sleep } from './daemonRig.js';
 
 interface StatusDoc {
   cameras: { cameraId: string; status: string }[];
-  eventLoop?: { maxMs: number; perSecond: { at: string; maxMs: number }[] };
+  eventLoop?: { maxMs: number; perSecond: { at: string; maxMs: number; p99Ms?: number }[] };
 }
 
 export async function controlStatus(socket: string): Promise<StatusDoc> {
@@ -127,5 +127,7 @@ export async function reconnect(broker: Broker, socket: string, n: number) {
     statesAfterBirthS: birthAt && lastAt ? Number(((lastAt - birthAt) / 1000).toFixed(2)) : null,
     states: states.size,
     loopMaxMs: Math.max(0, ...during.map((s) => s.maxMs)),
+    /** The worst second's 99th percentile of loop delay (how often, not only how long). */
+    loopP99Ms: Math.max(0, ...during.map((s) => s.p99Ms ?? 0)),
   };
 }
