@@ -49,26 +49,46 @@ export async function statusLatency(bin: string, configPath: string, socket: str
   const cli: number[] = [];
   const api: number[] = [];
   let bytes = 0;
+  const failures: string[] = [];
   for (let i = 0; i < STATUS_RUNS; i++) {
     const t0 = performance.now();
-    bytes = await new Promise<number>((ok, fail) => {
-      const child = spawn(process.execPath, [bin, 'status', '--json', '--config', configPath], {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      let out = 0;
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.length;
-      });
-      child.once('close', (code) => (code === 0 ? ok(out) : fail(new Error(`status exited ${code}`))));
-    });
-    cli.push(performance.now() - t0);
+    const run = await statusProcess(bin, configPath);
+    if (run.code === 0) {
+      cli.push(performance.now() - t0);
+      bytes = run.bytes;
+    } else failures.push(`exit ${run.code}: ${run.stderr.trim().slice(-200)}`);
     const t1 = performance.now();
     await controlStatus(socket);
     api.push(performance.now() - t1);
   }
   const p95 = (xs: number[]): number => Math.round(percentile(xs, 95));
-  return { cliMs: median(cli), apiMs: median(api), cliP95Ms: p95(cli), apiP95Ms: p95(api), bytes };
+  return {
+    cliMs: median(cli),
+    apiMs: median(api),
+    cliP95Ms: p95(cli),
+    apiP95Ms: p95(api),
+    bytes,
+    ...(failures.length > 0 ? { failures } : {}),
+  };
+}
+
+/** One `camgate status --json` process; its stdout read through a pipe and counted, not kept. */
+function statusProcess(bin: string, configPath: string) {
+  return new Promise<{ code: number | null; bytes: number; stderr: string }>((ok) => {
+    const child = spawn(process.execPath, [bin, 'status', '--json', '--config', configPath], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let bytes = 0;
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      bytes += c.length;
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += String(c);
+    });
+    child.once('close', (code) => ok({ code, bytes, stderr }));
+  });
 }
 
 /**
