@@ -45,6 +45,7 @@ const UNSURE_LINE = /^(?:%|---|\.\.\.|\t|\?|<<|["'{[]|control\b(?!:))/;
 /** What a column-0 line of a block-mapping config is: a `key:` or an item of the sequence above it. */
 const TOP_KEY = /^[A-Za-z_][A-Za-z0-9_-]*:(?:\s|$)/;
 const TOP_ITEM = /^-(?:\s|$)/;
+const OPEN_KEY = /^[^:]+:\s*(?:#.*)?$/;
 
 /** Pure part of the light read (table-tested against the full parse). */
 export function controlSocketFromText(text: string): string | undefined {
@@ -52,12 +53,14 @@ export function controlSocketFromText(text: string): string | undefined {
   const lines = text.split(/\r?\n/);
   let at = -1;
   let keys = 0;
+  let open = false; // the last top-level key has no value on its line: column-0 `- ` items may follow
   for (const [i, line] of lines.entries()) {
     if (UNSURE_LINE.test(line)) return undefined;
     if (line === '' || /^\s/.test(line) || line.startsWith('#')) continue;
-    if (TOP_ITEM.test(line) && keys > 0) continue;
+    if (TOP_ITEM.test(line) && open) continue;
     if (!TOP_KEY.test(line)) return undefined; // not a block mapping at the root, or a column-0 continuation
     keys++;
+    open = OPEN_KEY.test(line);
     if (line.startsWith('control:')) {
       if (at >= 0) return undefined; // a duplicate key: the full parse names it
       at = i;
