@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
-import { cliBuilt, runCli, runCliInProcess } from '../helpers/cli.js';
+import { camgateBin, cliBuilt, runCli, runCliInProcess } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { startTestDaemon } from '../helpers/testDaemon.js';
 
@@ -81,6 +82,27 @@ describe('status, reload and cameras read control.socket the light way (#14)', (
       expect(urls).toContain('/src/cli/commands/status.js');
       expect(urls).not.toMatch(/node_modules\/(yaml|zod|pino)\//);
       expect(urls).not.toContain('/src/config/schema.js');
+    },
+  );
+
+  it.runIf(cliBuilt)(
+    'a reader that closes the pipe early (`status --json | head`) is not a crash',
+    async () => {
+      const dir = useTempDir('camgate-light-');
+      const file = writeConfig(dir, `control: { socket: ${path.join(dir, 'control.sock')} }`);
+      await startTestDaemon({ config: loadConfigFile(file) });
+      const child = spawn(process.execPath, [camgateBin, 'status', '--json', '--config', file], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // Closed before the CLI has started: its first write meets EPIPE.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += String(c);
+      });
+      const code = await new Promise<number | null>((ok) => child.once('close', ok));
+      expect(stderr).not.toContain('fatal');
+      expect(code).toBe(0);
     },
   );
 });
