@@ -67,7 +67,7 @@ export async function statusLatency(bin: string, configPath: string, socket: str
     }
   }
   const p95 = (xs: number[]): number => Math.round(percentile(xs, 95));
-  return {
+  const figures = {
     cliMs: median(cli),
     apiMs: median(api),
     cliP95Ms: p95(cli),
@@ -75,6 +75,9 @@ export async function statusLatency(bin: string, configPath: string, socket: str
     bytes,
     ...(failures.length > 0 ? { failures } : {}),
   };
+  // Printed at once: a later phase of the run (stall, reconnect) may not survive a loaded box.
+  process.stderr.write(`status --json: ${JSON.stringify(figures)}\n`);
+  return figures;
 }
 
 /** One `camgate status --json` process; its stdout read through a pipe and counted, not kept. */
