@@ -10,18 +10,13 @@ import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import { type DiscoveryRun, discover, interrogateTargets } from './discover.js';
 import { DriftReport } from './driftReport.js';
-import { HelloGate } from './helloGate.js';
+import { HelloIntake } from './helloIntake.js';
 import { HelloListener } from './helloListener.js';
 import { probeInterfaces } from './interfaces.js';
 import type { DiscoveredTarget, Interrogation } from './interrogate.js';
-import {
-  type ClassCounts,
-  classCounts,
-  type InventoryEvent,
-  reconcile,
-  type StoredCamera,
-} from './inventory.js';
+import { type ClassCounts, classCounts, reconcile, type StoredCamera } from './inventory.js';
 import { CapTracker, capInventory } from './inventoryCap.js';
+import { type SweepSummary, sweepSummary } from './sweepSummary.js';
 
 /** Where the inventory lives; `store/inventoryRepo.ts` implements it (discovery never sees SQL). */
 export interface InventoryStore {
@@ -40,14 +35,6 @@ export interface DiscoveryServiceDeps {
   readonly inventory: InventoryStore;
   /** Injected so tests can replace the network part; defaults to `discover`. */
   readonly run?: (targets?: readonly DiscoveredTarget[]) => Promise<DiscoveryRun>;
-}
-
-export interface SweepSummary {
-  readonly at: string;
-  readonly durationMs: number;
-  readonly found: number;
-  readonly problems: number;
-  readonly events: Readonly<Record<InventoryEvent['type'], number>>;
 }
 
 /**
@@ -73,20 +60,17 @@ export class DiscoveryService implements Service {
   private readonly abort = new AbortController();
   /** Whether the persisted inventory has been announced since this process started. */
   private announced = false;
-  private readonly gate: HelloGate;
-  private capWarned = false;
+  private readonly hellos: HelloIntake;
   private readonly cap: CapTracker;
-  /** Hellos from new devices not interrogated because the cap held (not distinct: a flood counts). */
-  private hellosAtCap = 0;
 
   constructor(private readonly deps: DiscoveryServiceDeps) {
-    const h = deps.config.discovery.hello;
     this.cap = new CapTracker(deps.config.discovery.maxCameras);
     this.drift = new DriftReport((d) => deps.bus.emit('camera.clockDrift', d));
-    this.gate = new HelloGate({
-      perSourceMs: h.perSourceSeconds * 1000,
-      globalPerMinute: h.perMinute,
-      maxInFlight: h.maxInFlight,
+    this.hellos = new HelloIntake({
+      ...deps,
+      inventory: () => this.inventory(),
+      sweeping: () => this.running !== undefined,
+      interrogate: (target) => this.interrogateOne(target),
     });
     // Every request of a sweep (up to 128 hosts in flight, 64 interrogations) listens on this one
     // signal: that is the design, not a leak, so Node's default warning at 11 would only mislead.
@@ -101,9 +85,11 @@ export class DiscoveryService implements Service {
       { interfaces: d.multicast ? probeInterfaces(this.deps.net, d.interfaces) : [], ranges: d.ranges },
       {
         hello: (t) =>
-          void this.onHello(t).catch((err: unknown) =>
-            this.deps.log.warn({ err, address: t.address }, 'Hello handling failed'),
-          ),
+          void this.hellos
+            .onHello(t)
+            .catch((err: unknown) =>
+              this.deps.log.warn({ err, address: t.address }, 'Hello handling failed'),
+            ),
         bye: (epr, from) => this.deps.log.info({ endpointRef: epr, from }, 'WS-Discovery Bye'),
       },
     );
@@ -147,11 +133,11 @@ export class DiscoveryService implements Service {
       lastError: this.lastError ?? null,
       byClass: this.counts(),
       problems: cameras.filter((c) => c.problem).map((c) => ({ id: c.id, address: c.address, ...c.problem })),
-      hellos: { ...this.gate.stats(), droppedBeforeParse: this.listener?.dropped ?? 0 },
+      hellos: { ...this.hellos.verdicts(), droppedBeforeParse: this.listener?.dropped ?? 0 },
       maxCameras: this.deps.config.discovery.maxCameras,
       capReached: cameras.length >= this.deps.config.discovery.maxCameras,
       capIgnored: this.cap.state().ignored,
-      hellosIgnoredAtCap: this.hellosAtCap,
+      hellosIgnoredAtCap: this.hellos.ignoredAtCap(),
     };
   }
 
@@ -245,42 +231,16 @@ export class DiscoveryService implements Service {
     }
   }
 
-  private async onHello(target: DiscoveredTarget): Promise<void> {
-    const known = this.inventory().some(
-      (c) => c.address === target.address && c.endpointRef === target.endpointRef,
-    );
-    if (known || this.running) return;
+  /** A new device's Hello, admitted by `HelloIntake`: interrogated and applied as a partial sweep. */
+  private async interrogateOne(target: DiscoveredTarget): Promise<void> {
     const c = this.deps.config;
-    if (this.inventory().length >= c.discovery.maxCameras) {
-      if (!this.capWarned)
-        this.deps.log.error(
-          { maxCameras: c.discovery.maxCameras },
-          'inventory cap reached; Hellos from new devices ignored',
-        );
-      this.capWarned = true;
-      this.hellosAtCap += 1;
-      return;
-    }
-    // Rate-limited per source and overall, one at a time per device: a Hello flood must not become
-    // an interrogation flood (each one sends credentials).
-    const key = `${target.address}|${target.endpointRef ?? ''}`;
-    const verdict = this.gate.admit(target.address, key, this.deps.clock.monotonic());
-    if (verdict !== 'admit') {
-      this.deps.log.debug({ address: target.address, verdict }, 'Hello not interrogated');
-      return;
-    }
-    this.deps.log.info({ address: target.address }, 'WS-Discovery Hello from a new device');
-    try {
-      const results = await interrogateTargets(this.deps, [target], {
-        discovery: c.discovery,
-        cameras: c.cameras,
-        credentials: c.credentials,
-        signal: this.abort.signal,
-      });
-      this.apply(results, true, 0);
-    } finally {
-      this.gate.done(key);
-    }
+    const results = await interrogateTargets(this.deps, [target], {
+      discovery: c.discovery,
+      cameras: c.cameras,
+      credentials: c.credentials,
+      signal: this.abort.signal,
+    });
+    this.apply(results, true, 0);
   }
 
   /** `discovery.cap` when the cap is crossed (either way) or more devices were left out. */
@@ -289,7 +249,7 @@ export class DiscoveryService implements Service {
     // Every sweep of a site over the cap leaves the same devices out: news only when the count grows.
     if (ignored.length > 0 && changed)
       this.deps.log.warn({ ...state, left: ignored.length }, 'inventory cap: new cameras left out');
-    if (edge === 'cleared') this.capWarned = false;
+    if (edge === 'cleared') this.hellos.capCleared();
     if (edge) this.deps.log.info({ ...state, edge }, `inventory cap ${edge}`);
     if (changed) this.deps.bus.emit('discovery.cap', { ...state, ...(edge ? { edge } : {}), at: now });
   }
@@ -330,18 +290,6 @@ export class DiscoveryService implements Service {
     if (!partial) this.announcePersisted(next, new Set(events.map((e) => e.camera.id)));
     this.drift.report(next, results, nowIso, now);
     this.reportCap(next.filter((c) => !c.removed).length, ignored, now);
-    const count = (t: InventoryEvent['type']): number => events.filter((e) => e.type === t).length;
-    return {
-      at: nowIso,
-      durationMs,
-      found: results.length,
-      problems: results.filter((r) => r.problem).length,
-      events: {
-        'camera.added': count('camera.added'),
-        'camera.replaced': count('camera.replaced'),
-        'camera.removed': count('camera.removed'),
-        'camera.updated': count('camera.updated'),
-      },
-    };
+    return sweepSummary(results, events, nowIso, durationMs);
   }
 }

@@ -2,11 +2,11 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { camgateBin, cliBuilt, repoRoot, runCli } from '../helpers/cli.js';
+import { useSimProcess } from '../helpers/simProcess.js';
 
 /**
  * What systemd does for `ProtectProc=invisible` and `ProcSubset=pid` (systemd/camgate.service):
@@ -47,36 +47,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startSim(base: string): Promise<{ rtsp: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'fixtures/sim/main.ts',
-      '--cameras',
-      '1',
-      '--base',
-      base,
-      '--no-discovery',
-      '--password',
-      PASSWORD,
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  cleanups.push(() => stop(child));
-  const lines: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`sim exited early with ${code}`)));
-    createInterface({ input: child.stdout }).on('line', (l) => {
-      lines.push(l);
-      if (l === 'ready') resolve();
-    });
-  });
-  const cam = JSON.parse(lines[0] ?? '{}') as { rtspMainUrl: string };
-  return { rtsp: cam.rtspMainUrl };
-}
-
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -104,7 +74,17 @@ describe.skipIf(!canRun)(
   'the daemon under ProtectProc=invisible + ProcSubset=pid (root, unshare, built CLI)',
   () => {
     it('records a camera as before, and no other local user can read the camera password from /proc', async () => {
-      const sim = await startSim(testBase(203));
+      const [simCam] = (
+        await useSimProcess([
+          '--cameras',
+          '1',
+          '--base',
+          testBase(203),
+          '--no-discovery',
+          '--password',
+          PASSWORD,
+        ])
+      ).cameras;
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-proc-'));
       cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
       fs.chmodSync(dir, 0o777);
@@ -119,7 +99,7 @@ describe.skipIf(!canRun)(
           'discovery: { multicast: false, probeWindowSeconds: 1 }',
           'mqtt: { url: "mqtt://127.0.0.1:1" }',
           `recording: { enabled: true, dir: ${dir}/rec, segmentSeconds: 10 }`,
-          `cameras: [{ id: cam-1, rtsp: "${sim.rtsp}", class: overview }]`,
+          `cameras: [{ id: cam-1, rtsp: "${simCam?.rtspMainUrl}", class: overview }]`,
           `credentials: [{ match: cam-1, username: admin, password: ${PASSWORD} }]`,
         ].join('\n'),
       );

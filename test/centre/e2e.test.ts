@@ -156,18 +156,9 @@ describe.skipIf(!cliBuilt)('centre end to end: fleet → Mosquitto → camgate c
 
   it('camgate centre report gives the same figure as json, csv and html', async () => {
     const today = new Date(systemClock.now()).toISOString().slice(0, 10);
-    const json = await runCli([
-      'centre',
-      'report',
-      '--from',
-      today,
-      '--to',
-      today,
-      '--format',
-      'json',
-      '--config',
-      config,
-    ]);
+    const report = (format: string) =>
+      runCli(['centre', 'report', '--from', today, '--to', today, '--format', format, '--config', config]);
+    const json = await report('json');
     expect(json.stderr).toBe('');
     expect(json.code).toBe(0);
     const r = JSON.parse(json.stdout) as {
@@ -176,35 +167,13 @@ describe.skipIf(!cliBuilt)('centre end to end: fleet → Mosquitto → camgate c
     expect(r.days).toHaveLength(1);
     expect(r.days[0]).toMatchObject({ source: 'live', national: { sites: 41, sitesIntegrated: 21 } });
     for (const g of r.days[0]!.regions) expect(shape(g).causes).toEqual(expected.regions[g.key]?.causes);
-    const csv = await runCli([
-      'centre',
-      'report',
-      '--from',
-      today,
-      '--to',
-      today,
-      '--format',
-      'csv',
-      '--config',
-      config,
-    ]);
+    const csv = await report('csv');
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^day,region,sites,sites_integrated/);
     expect(lines).toContain(
       `${today},West Kazakhstan,15,5,3,33.3,60,48,18,13,0,5,contract_expired:4 never_connected:3 cameras_down:1 gateway_lost:1 unauthorized:1`,
     );
-    const html = await runCli([
-      'centre',
-      'report',
-      '--from',
-      today,
-      '--to',
-      today,
-      '--format',
-      'html',
-      '--config',
-      config,
-    ]);
+    const html = await report('html');
     expect(html.stdout).toContain('21 of 41 sites integrated (51.2%)');
     const bad = await runCli(['centre', 'report', '--from', '2026-02-30', '--to', today, '--config', config]);
     expect(bad.code).toBe(2);

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { LightGateway, type LightGatewayOptions } from '../../fixtures/fleet/lightGateway.js';
+import {
+  type LightCamera,
+  LightGateway,
+  type LightGatewayOptions,
+} from '../../fixtures/fleet/lightGateway.js';
 import { CentreService } from '../../src/centre/centreService.js';
 import { type CentreConfig, parseCentreConfig } from '../../src/centre/config.js';
 import { CentreHttp } from '../../src/centre/http.js';
@@ -119,4 +123,9 @@ export async function useLightGateway(opts: LightGatewayOptions): Promise<LightG
   deferCleanup(() => g.stop(), { first: true });
   await g.start();
   return g;
+}
+
+/** A camera as a healthy gateway reports it: online, integrated, recording. */
+export function onlineCam(id: string): LightCamera {
+  return { id, class: 'overview', status: 'online', integrated: true, cause: null, recording: 'ok' };
 }

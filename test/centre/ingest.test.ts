@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LightCamera, LightGateway } from '../../fixtures/fleet/lightGateway.js';
 import { figureAt } from '../../src/centre/history.js';
 import type { StoreConfig } from '../../src/centre/store/openDb.js';
@@ -7,7 +7,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
 import { REGISTRY_HEAD, type RunningCentre, removeTempDirs, startCentre, tempDir, until } from './helpers.js';
-import { noPostgres, TempPostgres } from './pg.js';
+import { STORES, useStores } from './pg.js';
 
 const REGISTRY = [
   REGISTRY_HEAD,
@@ -27,13 +27,7 @@ function cams(spec: Array<[string, LightCamera['class'], boolean, string | null]
   }));
 }
 
-let pgServer: TempPostgres | undefined;
-beforeAll(async () => {
-  if (!noPostgres) pgServer = await TempPostgres.start();
-}, 60_000);
-afterAll(() => pgServer?.stop());
-
-const STORES = [{ driver: 'sqlite' }, ...(noPostgres ? [] : [{ driver: 'postgres' }])] as const;
+const freshStore = useStores();
 
 describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ driver }) => {
   let broker: Broker;
@@ -56,8 +50,7 @@ describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ 
   });
 
   /** A new empty store of this driver: a SQLite file, or a fresh PostgreSQL database. */
-  const store = async (name: string): Promise<StoreConfig> =>
-    driver === 'sqlite' ? { driver, path: `${dir}/${name}.db` } : pgServer!.fresh();
+  const store = async (name: string): Promise<StoreConfig> => freshStore(driver, `${dir}/${name}.db`);
 
   const gw = (siteId: string, gatewayId: string, c: LightCamera[]): LightGateway => {
     const g = new LightGateway({ url: broker.url, siteId, gatewayId, cameras: c });

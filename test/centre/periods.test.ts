@@ -1,14 +1,19 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LightCamera, LightGateway } from '../../fixtures/fleet/lightGateway.js';
 import { figureAt } from '../../src/centre/history.js';
-import type { StoreConfig } from '../../src/centre/store/openDb.js';
 import { seqGaps } from '../../src/centre/store/pictureRepo.js';
 import { computeUptime } from '../../src/centre/uptime.js';
 import { useTempDir } from '../helpers/tempDir.js';
-import { deferCleanup } from '../helpers/testCleanup.js';
 import { useBroker } from '../uplink/helpers/rig.js';
-import { REGISTRY_HEAD, type RunningCentre, until, useLightGateway, useRunningCentre } from './helpers.js';
-import { noPostgres, TempPostgres } from './pg.js';
+import {
+  onlineCam,
+  REGISTRY_HEAD,
+  type RunningCentre,
+  until,
+  useLightGateway,
+  useRunningCentre,
+} from './helpers.js';
+import { STORES, useStores } from './pg.js';
 
 /**
  * What a gateway tells afterwards about its past (docs/mqtt.md), through a real Mosquitto into
@@ -30,32 +35,13 @@ const REGISTRY = [
   'nc-1,Never connected,South,S1,school,1,0,0,,,',
 ].join('\n');
 
-const cam = (id: string): LightCamera => ({
-  id,
-  class: 'overview',
-  status: 'online',
-  integrated: true,
-  cause: null,
-  recording: 'ok',
-});
-
-let pgServer: TempPostgres | undefined;
-beforeAll(async () => {
-  if (noPostgres) return;
-  pgServer = await TempPostgres.start();
-  deferCleanup(() => pgServer?.stop());
-}, 60_000);
-
-const STORES = [{ driver: 'sqlite' }, ...(noPostgres ? [] : [{ driver: 'postgres' }])] as const;
+const freshStore = useStores();
 
 describe.each(STORES)('periods told after the fact, into $driver', ({ driver }) => {
   /** A broker, a centre on this store, and light gateways whose clock stands at `T0`. */
   async function setUp() {
     const broker = await useBroker();
-    const store: StoreConfig =
-      driver === 'sqlite'
-        ? { driver, path: `${useTempDir('camgate-centre-')}/p.db` }
-        : await pgServer!.fresh();
+    const store = await freshStore(driver, `${useTempDir('camgate-centre-')}/p.db`);
     const centre = await useRunningCentre({ url: broker.url, registryCsv: REGISTRY, dbFile: '', store });
     const gateway = (site: string, c: LightCamera[]): Promise<LightGateway> =>
       useLightGateway({ url: broker.url, siteId: site, gatewayId: `${site}-gw`, cameras: c, now: () => T0 });
@@ -71,7 +57,7 @@ describe.each(STORES)('periods told after the fact, into $driver', ({ driver }) 
 
   it('uplink.outage: those hours are not integrated, the cameras are not down for them, and a replayed camera outage is', async () => {
     const { centre, gateway } = await setUp();
-    const g = await gateway('up-1', [cam('c1'), cam('c2')]);
+    const g = await gateway('up-1', [onlineCam('c1'), onlineCam('c2')]);
     await until(
       () => centre.service.figure(),
       (f) => f.national.sitesIntegrated === 1,
@@ -140,7 +126,7 @@ describe.each(STORES)('periods told after the fact, into $driver', ({ driver }) 
 
   it('store.rebuilt: the stretch the gateway lost is unknown, not up and not down, and its seq gap is explained', async () => {
     const { centre, gateway } = await setUp();
-    const g = await gateway('rb-1', [cam('c1')]);
+    const g = await gateway('rb-1', [onlineCam('c1')]);
     await until(
       () => centre.service.figure(),
       (f) => f.sites.some((s) => s.siteId === 'rb-1' && s.integrated),
@@ -201,7 +187,7 @@ describe.each(STORES)('periods told after the fact, into $driver', ({ driver }) 
 
   it('outage.summary: the folded down time counts exactly, and the folded seqs are delivered through it', async () => {
     const { centre, gateway } = await setUp();
-    const g = await gateway('fl-1', [cam('c1')]);
+    const g = await gateway('fl-1', [onlineCam('c1')]);
     await until(
       () => centre.service.figure(),
       (f) => f.sites.some((s) => s.siteId === 'fl-1' && s.integrated),

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { beforeAll } from 'vitest';
 import type { StoreConfig } from '../../src/centre/store/openDb.js';
 import { repoRoot } from '../helpers/cli.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 import { freePort } from '../uplink/helpers/mosquitto.js';
 
 const SCRIPT = path.join(repoRoot, 'scripts/pg-temp.sh');
@@ -43,4 +45,26 @@ export class TempPostgres {
     execFileSync('bash', [SCRIPT, 'stop', this.dir]);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Every store driver the centre is tested on here: SQLite always, PostgreSQL where installed. */
+export type StoreDriver = 'sqlite' | 'postgres';
+export const STORES: ReadonlyArray<{ driver: StoreDriver }> = [
+  { driver: 'sqlite' },
+  ...(noPostgres ? [] : [{ driver: 'postgres' as const }]),
+];
+
+/**
+ * One throwaway PostgreSQL for the calling test file (started in `beforeAll`, stopped when the
+ * file ends; none where PostgreSQL is not installed). Returns `fresh(driver, dbFile)`: a new empty
+ * store of that driver, the SQLite file `dbFile` or a fresh PostgreSQL database.
+ */
+export function useStores(): (driver: StoreDriver, dbFile: string) => Promise<StoreConfig> {
+  let server: TempPostgres | undefined;
+  beforeAll(async () => {
+    if (noPostgres) return;
+    server = await TempPostgres.start();
+    deferCleanup(() => server?.stop());
+  }, 60_000);
+  return async (driver, dbFile) => (driver === 'sqlite' ? { driver, path: dbFile } : server!.fresh());
 }

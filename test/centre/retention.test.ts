@@ -1,16 +1,13 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { LightCamera } from '../../fixtures/fleet/lightGateway.js';
+import { describe, expect, it } from 'vitest';
 import { figureAt } from '../../src/centre/history.js';
 import { buildReport } from '../../src/centre/report.js';
 import { applyRetention } from '../../src/centre/retention.js';
-import type { StoreConfig } from '../../src/centre/store/openDb.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLog } from '../../src/shared/log.js';
 import { useTempDir } from '../helpers/tempDir.js';
-import { deferCleanup } from '../helpers/testCleanup.js';
 import { useBroker } from '../uplink/helpers/rig.js';
-import { REGISTRY_HEAD, until, useLightGateway, useRunningCentre } from './helpers.js';
-import { noPostgres, TempPostgres } from './pg.js';
+import { onlineCam, REGISTRY_HEAD, until, useLightGateway, useRunningCentre } from './helpers.js';
+import { STORES, useStores } from './pg.js';
 
 /**
  * Retention of the raw history through the real centre: a gateway on its own clock reports in
@@ -22,38 +19,19 @@ const T0 = Date.parse('2026-03-07T10:00:00Z');
 const HOUR = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 const REGISTRY = `${REGISTRY_HEAD}\ns1,S1,R,D,school,2,0,0,,,\n`;
-const cam = (id: string): LightCamera => ({
-  id,
-  class: 'overview',
-  status: 'online',
-  integrated: true,
-  cause: null,
-  recording: 'ok',
-});
-
-let pgServer: TempPostgres | undefined;
-beforeAll(async () => {
-  if (noPostgres) return;
-  pgServer = await TempPostgres.start();
-  deferCleanup(() => pgServer?.stop());
-}, 60_000);
-
-const STORES = [{ driver: 'sqlite' }, ...(noPostgres ? [] : [{ driver: 'postgres' }])] as const;
+const freshStore = useStores();
 
 describe.each(STORES)('retention of the raw history, $driver', ({ driver }) => {
   it('prunes rows older than rawDays, keeps each last state and the daily figures, refuses instants before the horizon', async () => {
     const broker = await useBroker();
-    const store: StoreConfig =
-      driver === 'sqlite'
-        ? { driver, path: `${useTempDir('camgate-centre-')}/r.db` }
-        : await pgServer!.fresh();
+    const store = await freshStore(driver, `${useTempDir('camgate-centre-')}/r.db`);
     const centre = await useRunningCentre({ url: broker.url, registryCsv: REGISTRY, dbFile: '', store });
     let now = T0;
     const g = await useLightGateway({
       url: broker.url,
       siteId: 's1',
       gatewayId: 's1-gw',
-      cameras: [cam('c1'), cam('c2')],
+      cameras: [onlineCam('c1'), onlineCam('c2')],
       now: () => now,
     });
     await until(

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LightCamera, LightGateway } from '../../fixtures/fleet/lightGateway.js';
+import { LightGateway } from '../../fixtures/fleet/lightGateway.js';
 import { computeUptime } from '../../src/centre/uptime.js';
 import { cleanupAll } from '../uplink/helpers/cleanup.js';
 import { Broker } from '../uplink/helpers/mosquitto.js';
-import { REGISTRY_HEAD, type RunningCentre, removeTempDirs, startCentre, tempDir, until } from './helpers.js';
+import {
+  onlineCam,
+  REGISTRY_HEAD,
+  type RunningCentre,
+  removeTempDirs,
+  startCentre,
+  tempDir,
+  until,
+} from './helpers.js';
 
 const T0 = Date.parse('2026-03-07T10:00:00Z');
 const HOUR = 3_600_000;
@@ -21,20 +29,12 @@ describe('uptime/SLA per camera and site over a period, from the logs', () => {
       registryCsv: `${REGISTRY_HEAD}\ns1,S1,R,D,school,2,0,0,,,\ns2,S2,R,D,school,1,0,0,,,\n`,
       dbFile: `${tempDir()}/u.db`,
     });
-    const cam = (id: string): LightCamera => ({
-      id,
-      class: 'overview',
-      status: 'online',
-      integrated: true,
-      cause: null,
-      recording: 'ok',
-    });
     // The gateway's clock drives every ts, so the periods are exact.
     g = new LightGateway({
       url: broker.url,
       siteId: 's1',
       gatewayId: 's1-gw',
-      cameras: [cam('c1'), cam('c2')],
+      cameras: [onlineCam('c1'), onlineCam('c2')],
       now: () => now,
     });
     await g.start();

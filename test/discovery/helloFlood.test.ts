@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { controlRequest } from '../../src/cli/controlClient.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { camgateBin, cliBuilt, repoRoot } from '../helpers/cli.js';
+import { useSimProcess } from '../helpers/simProcess.js';
 
 const isRoot = process.getuid?.() === 0;
 const FLOOD = path.join(import.meta.dirname, 'fixtures', 'helloFlood.ts');
@@ -81,27 +82,14 @@ describe.skipIf(!isRoot || !cliBuilt)(
       execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'multicast', 'on', 'up']);
       execFileSync('ip', ['-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'lo']);
 
-      const sim = inNs(ns, [
-        process.execPath,
-        '--import',
-        'tsx',
-        'fixtures/sim/main.ts',
-        '--cameras',
-        '1',
-        '--base',
-        '127.0.5.1',
-        '--no-discovery',
-        '--password',
-        'Flood-Cam-1',
-      ]);
-      const simOut = lines(sim);
-      await until(
-        'sim ready',
-        () => simOut.includes('ready'),
-        30_000,
-        () => simOut.join('\n'),
-      );
-      const cam = JSON.parse(simOut[0] ?? '{}') as { rtspMainUrl: string };
+      const [cam] = (
+        await useSimProcess(
+          ['--cameras', '1', '--base', '127.0.5.1', '--no-discovery', '--password', 'Flood-Cam-1'],
+          {
+            ns,
+          },
+        )
+      ).cameras;
 
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-flood-'));
       steps.push(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -117,7 +105,7 @@ describe.skipIf(!isRoot || !cliBuilt)(
           'discovery: { interfaces: [lo], multicast: true, ports: [80], probeWindowSeconds: 1, hello: { perSourceSeconds: 600, perMinute: 20, maxInFlight: 4 } }',
           'mqtt: { url: "mqtt://127.0.0.1:1" }',
           'health: { stallSeconds: 3, hysteresisSeconds: 0 }',
-          `cameras: [{ id: real-1, rtsp: "${cam.rtspMainUrl}", class: overview }]`,
+          `cameras: [{ id: real-1, rtsp: "${cam?.rtspMainUrl}", class: overview }]`,
           'credentials: [{ match: real-1, username: admin, password: Flood-Cam-1 }]',
         ].join('\n'),
       );

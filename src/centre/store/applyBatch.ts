@@ -3,7 +3,7 @@ import type { CentreEvent, CentreStatus, IngestItem } from '../payloads.js';
 import { applyCameras } from './cameraBatch.js';
 import { writeTransaction } from './openDb.js';
 import { recordPeriod } from './periods.js';
-import type { CameraLogTable, CentreDb } from './schema.js';
+import { type CameraStateColumns, type CentreDb, cameraStateColumns } from './schema.js';
 
 type Trx = Kysely<CentreDb>;
 
@@ -122,21 +122,6 @@ async function applyStatus(
   return 'changed';
 }
 
-type LogBase = Omit<CameraLogTable, 'removed' | 'at' | 'source'>;
-
-function logBase(r: LogBase): LogBase {
-  return {
-    gateway_id: r.gateway_id,
-    camera_id: r.camera_id,
-    site_id: r.site_id,
-    class: r.class,
-    status: r.status,
-    integrated: r.integrated,
-    cause: r.cause,
-    recording_status: r.recording_status,
-  };
-}
-
 function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
@@ -181,8 +166,8 @@ async function applyEvent(
     .orderBy('at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const base: LogBase = prev
-    ? logBase(prev)
+  const base: CameraStateColumns = prev
+    ? cameraStateColumns(prev)
     : {
         gateway_id: gatewayId,
         camera_id: e.cameraId,
@@ -204,7 +189,7 @@ async function applyEvent(
 const WORKING = new Set(['online', 'degraded']);
 
 /** How an event moves a camera's state; events that do not are left to the retained state. */
-function cameraChange(e: CentreEvent): ((b: LogBase) => LogBase) | undefined {
+function cameraChange(e: CentreEvent): ((b: CameraStateColumns) => CameraStateColumns) | undefined {
   const to = typeof e.to === 'string' ? e.to : undefined;
   switch (e.type) {
     case 'outage.start':

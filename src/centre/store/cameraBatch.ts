@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CentreCameraState } from '../payloads.js';
-import type { CameraLogTable, CamerasTable, CentreDb } from './schema.js';
+import { type CameraLogTable, type CamerasTable, type CentreDb, cameraStateColumns } from './schema.js';
 
 export interface CameraItem {
   readonly siteId: string;
@@ -25,19 +25,7 @@ function sameState(a: Row, b: Row): boolean {
 }
 
 function logRow(r: Row, removed: number, at: string): CameraLogTable {
-  return {
-    gateway_id: r.gateway_id,
-    camera_id: r.camera_id,
-    site_id: r.site_id,
-    class: r.class,
-    status: r.status,
-    integrated: r.integrated,
-    cause: r.cause,
-    recording_status: r.recording_status,
-    removed,
-    at,
-    source: 'state',
-  };
+  return { ...cameraStateColumns(r), removed, at, source: 'state' };
 }
 
 /**

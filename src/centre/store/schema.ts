@@ -16,7 +16,8 @@ export interface GatewaysTable {
   first_seen: string;
 }
 
-export interface CamerasTable {
+/** A camera's state as the centre keeps it: its current row and every row of its log. */
+export interface CameraStateColumns {
   gateway_id: string;
   camera_id: string;
   site_id: string;
@@ -25,6 +26,23 @@ export interface CamerasTable {
   integrated: number;
   cause: string | null;
   recording_status: string;
+}
+
+/** The state columns of a camera row or log row, without the rest (for a new log row). */
+export function cameraStateColumns(r: CameraStateColumns): CameraStateColumns {
+  return {
+    gateway_id: r.gateway_id,
+    camera_id: r.camera_id,
+    site_id: r.site_id,
+    class: r.class,
+    status: r.status,
+    integrated: r.integrated,
+    cause: r.cause,
+    recording_status: r.recording_status,
+  };
+}
+
+export interface CamerasTable extends CameraStateColumns {
   since: string;
   ts: string;
   payload: string;
@@ -59,15 +77,7 @@ export interface GatewayLogTable {
 }
 
 /** Camera state changes in time, from retained state and from (possibly historical) events. */
-export interface CameraLogTable {
-  gateway_id: string;
-  camera_id: string;
-  site_id: string;
-  class: string;
-  status: string;
-  integrated: number;
-  cause: string | null;
-  recording_status: string;
+export interface CameraLogTable extends CameraStateColumns {
   /** 1 when the camera was removed at `at`. */
   removed: number;
   at: string;
