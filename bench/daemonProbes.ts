@@ -50,7 +50,12 @@ export async function statusLatency(bin: string, configPath: string, socket: str
   const api: number[] = [];
   let bytes = 0;
   const failures: string[] = [];
+  // The floor on this box right now: a bare `node -e 0` process, timed between the samples.
+  const bare: number[] = [];
   for (let i = 0; i < STATUS_RUNS; i++) {
+    const tb = performance.now();
+    await new Promise((ok) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).once('close', ok));
+    bare.push(performance.now() - tb);
     const t0 = performance.now();
     const run = await statusProcess(bin, configPath);
     if (run.code === 0) {
@@ -73,6 +78,8 @@ export async function statusLatency(bin: string, configPath: string, socket: str
     cliP95Ms: p95(cli),
     apiP95Ms: p95(api),
     bytes,
+    bareNodeMs: median(bare),
+    bareNodeP95Ms: p95(bare),
     ...(failures.length > 0 ? { failures } : {}),
   };
   // Printed at once: a later phase of the run (stall, reconnect) may not survive a loaded box.
