@@ -2,9 +2,11 @@ import { credentialFor } from '../config/credentials.js';
 import { fetchSnapshot } from '../discovery/snapshot.js';
 import { JpegBatcher } from '../picture/jpegBatcher.js';
 import { THUMB_HEIGHT, THUMB_WIDTH, type Thumbnail, thumbnailOf } from '../picture/measures.js';
+import { PictureAlbum } from '../picture/pictureAlbum.js';
 import { PictureService } from '../picture/pictureService.js';
 import { Slots } from '../picture/slots.js';
 import { withCredentials } from '../recording/recordingPlans.js';
+import { isoTs } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
@@ -13,12 +15,14 @@ import type { FfmpegTransport } from '../streams/ffmpeg/rtspTransport.js';
 import { reduceToThumbnail, type ThumbnailSource } from '../streams/ffmpeg/thumbnail.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
+import { routePictureAlbum } from './pictureAlbumRoutes.js';
 
 /**
  * Picture checks (issue #17): the PictureService samples each camera's picture (its ONVIF snapshot
  * URI, else one keyframe of its sub-stream, reduced by ffmpeg to a thumbnail) and its verdicts
  * reach CameraStates as `picture.verdict`. Routes: `GET /picture/:camera` (measures for
- * `camgate why`) and `POST /picture/reset` (`camgate picture reset`).
+ * `camgate why`), `POST /picture/reset` (`camgate picture reset`), and the pictures' own
+ * (pictureAlbumRoutes.ts: the latest sample and the references as thumbnails, handover references).
  */
 export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
   const config = ctx.config.picture;
@@ -40,18 +44,34 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
     maxWaitMs: () => Math.min(30_000, config.intervalMinutes * 60_000 * 0.05),
   });
   const sampler: Sampler = { clock: ctx.clock, net: ctx.net, config: ctx.config, slots, batcher };
+  // `camgate acceptance` asks for pictures one or two at a time: no waiting for a batch to fill.
+  const now: Sampler = {
+    ...sampler,
+    batcher: new JpegBatcher({
+      clock: ctx.clock,
+      slots,
+      reduce: (jpegs) => reduceThumbnails(ctx, { kind: 'jpeg', jpegs }, abort.signal),
+      maxBatch: JPEGS_PER_FFMPEG,
+      maxWaitMs: () => 0,
+    }),
+  };
+  const album = new PictureAlbum(() => new Set(ctx.cameras.all().map((c) => c.id)));
   const service = new PictureService({
     clock: ctx.clock,
     log: ctx.log,
     bus: ctx.bus,
     config,
-    store: repo,
+    store: album.storeFor(repo),
     cameras: () => ctx.cameras.all(),
     streamAdvancing: (id) => {
       const status = ctx.board.camera(id)?.status;
       return status === 'online' || status === 'degraded';
     },
-    sample: (camera, signal) => sampleThumbnail(sampler, camera, signal, learnt.get(camera.id) ?? 'tcp'),
+    sample: async (camera, signal) => {
+      const thumbnail = await sampleThumbnail(sampler, camera, signal, learnt.get(camera.id) ?? 'tcp');
+      album.record(camera.id, thumbnail, isoTs(ctx.clock.now()));
+      return thumbnail;
+    },
     ffmpegSlots: slots,
     samplesPerSlot: JPEGS_PER_FFMPEG,
   });
@@ -59,6 +79,7 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
     const id = req.params.camera ?? '';
     if (!ctx.cameras.get(id)) throw new NotFoundError(`unknown camera ${id}`);
     const s = service.state(id);
+    const sources = new Map(repo.pictures(id).map((p) => [p.mode, p.source]));
     return {
       cameraId: id,
       enabled: config.enabled,
@@ -68,8 +89,20 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
       checkedAt: s?.checkedAt ?? null,
       last: s?.last ?? null,
       lastError: s?.lastError ?? null,
-      references: Object.values(s?.references ?? repo.references(id)).map(({ grid: _g, ...r }) => r),
+      references: Object.values(s?.references ?? repo.references(id)).map(({ grid: _g, ...r }) => ({
+        ...r,
+        source: sources.get(r.mode) ?? 'learnt',
+      })),
+      latestAt: album.latestOf(id)?.at ?? null,
     };
+  });
+  routePictureAlbum({
+    ctx,
+    config,
+    album,
+    repo,
+    service,
+    sampleNow: (camera) => sampleThumbnail(now, camera, abort.signal, learnt.get(camera.id) ?? 'tcp'),
   });
   ctx.control.route('POST', '/picture/reset', (req) => {
     const id = (req.body as { camera?: unknown } | undefined)?.camera;

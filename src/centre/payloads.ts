@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { cameraStatePayload, eventPayload, statusPayload, summaryPayload } from '../uplink/payloads.js';
+import { tolerant } from './tolerant.js';
 
 /**
  * The published payload schemas (src/uplink/payloads.ts), read the way a consumer must read a
- * versioned interface: additive changes are accepted. Extra fields pass, a newer gateway's
- * camera `cause` (e.g. `stream_refused`) is kept as its own string, and unknown event types are
- * stored as they come (docs/mqtt.md: "Consumers must accept unknown types and extra fields").
+ * versioned interface (`tolerant`): additive changes are accepted at every depth. Extra fields
+ * pass, a newer gateway's camera `cause` (e.g. `stream_refused`), picture reason or class is kept
+ * as its own string, and unknown event types are stored as they come.
  */
-export const centreStatus = statusPayload.loose();
-export const centreCameraState = cameraStatePayload.extend({ cause: z.string().nullable() }).loose();
-export const centreSummary = summaryPayload.loose();
-export const centreEvent = eventPayload.extend({ type: z.string().min(1).max(64) });
+export const centreStatus = tolerant(statusPayload);
+export const centreCameraState = tolerant(cameraStatePayload);
+export const centreSummary = tolerant(summaryPayload);
+export const centreEvent = tolerant(eventPayload.extend({ type: z.string().min(1).max(64) }));
 
 export type CentreStatus = z.infer<typeof centreStatus>;
 export type CentreCameraState = z.infer<typeof centreCameraState>;

@@ -1,8 +1,8 @@
+import { streamCauseOf } from '../shared/causes.js';
 import { isoTs } from '../shared/clock.js';
 import { type CameraStatus, type CameraStatusRow, LPR_NO_READS } from '../shared/types.js';
 import type { HealthState } from './healthMachine.js';
 import { integrationOf } from './integration.js';
-import { streamCauseOf } from './streamQuality.js';
 import type { WhyDoc } from './whyReport.js';
 
 /** The history's open outage of the camera, as the outages table has it. */

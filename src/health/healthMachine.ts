@@ -1,13 +1,7 @@
+import { STALL_REASON, streamCauseOf } from '../shared/causes.js';
 import type { CameraStatus, IntegrationCause, OutageEdge, StreamStats } from '../shared/types.js';
 import { isDown, streamOutageEdge } from './outage.js';
-import {
-  type HealthRules,
-  qualityReasons,
-  refusedReason,
-  STALL_REASON,
-  streamCauseOf,
-  unreachableReason,
-} from './streamQuality.js';
+import { type HealthRules, qualityReasons, refusedReason, unreachableReason } from './streamQuality.js';
 
 export type SampleKind =
   | 'connected'

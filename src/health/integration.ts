@@ -1,4 +1,4 @@
-import { firstCause } from '../shared/causes.js';
+import { firstCause, streamCauseOf } from '../shared/causes.js';
 import {
   type CameraStatus,
   type CentreState,
@@ -6,7 +6,6 @@ import {
   PICTURE_REASONS,
   type RecordingStatus,
 } from '../shared/types.js';
-import { streamCauseOf } from './streamQuality.js';
 
 const PICTURE_REASON_SET: ReadonlySet<string> = new Set(PICTURE_REASONS);
 

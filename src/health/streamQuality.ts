@@ -1,9 +1,5 @@
-import {
-  type CameraStatus,
-  type IntegrationCause,
-  RTP_TIMESTAMPS_INVALID,
-  type StreamStats,
-} from '../shared/types.js';
+import { REFUSED_REASON } from '../shared/causes.js';
+import { RTP_TIMESTAMPS_INVALID, type StreamStats } from '../shared/types.js';
 
 /** The thresholds of the `health` config section plus crash-loop limits (not user-tunable yet). */
 export interface HealthRules {
@@ -59,37 +55,9 @@ export function unreachableReason(detail: string | undefined): string {
   return 'unreachable';
 }
 
-export const STALL_REASON = 'stream_stalled';
-
-/** The camera answered, but refused the stream: `stream_refused 404` (status from the session's detail). */
-export const REFUSED_REASON = 'stream_refused';
-
 export function refusedReason(detail: string | undefined): string {
   const status = /\b([45]\d\d)\b/.exec(detail ?? '')?.[1];
   return status ? `${REFUSED_REASON} ${status}` : REFUSED_REASON;
-}
-
-/**
- * The stream part of the integration cause (ARCHITECTURE.md: first broken link). Works from the
- * `health.transition` payload alone, so `integration.ts` needs no access to the reducer state.
- * `unknown` counts as offline: a camera never seen streaming cannot be counted as integrated.
- */
-export function streamCauseOf(
-  status: CameraStatus,
-  reasons: readonly string[],
-): IntegrationCause | undefined {
-  switch (status) {
-    case 'online':
-    case 'degraded':
-      return undefined;
-    case 'unauthorized':
-      return 'unauthorized';
-    case 'offline':
-      if (reasons.includes(STALL_REASON)) return 'stream_stalled';
-      return reasons.some((r) => r.split(' ')[0] === REFUSED_REASON) ? 'stream_refused' : 'camera_offline';
-    case 'unknown':
-      return 'camera_offline';
-  }
 }
 
 function fmt(n: number): string {

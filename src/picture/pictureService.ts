@@ -123,6 +123,22 @@ export class PictureService implements Service {
     return { cleared };
   }
 
+  /**
+   * `camgate acceptance`: the reference taken at handover replaces every earlier one (the other
+   * mode's included: it was learnt before the handover aim). Raised reasons are cleared as by a
+   * reset; the other mode is learnt from the next good samples.
+   */
+  adoptReference(cameraId: string, ref: PictureReference): void {
+    this.deps.store.clearReferences(cameraId);
+    this.deps.store.saveReference(cameraId, ref);
+    const t = this.tracked.get(cameraId);
+    if (t) {
+      this.apply(cameraId, t, { type: 'reset' });
+      t.state = { ...t.state, references: { [ref.mode]: ref } };
+    }
+    this.log.info({ cameraId, mode: ref.mode }, 'picture reference taken at handover');
+  }
+
   private tick(): void {
     const cameras = this.deps.cameras();
     const ffmpegs = Math.max(1, Math.floor(cameras.length / this.deps.config.camerasPerFfmpeg));

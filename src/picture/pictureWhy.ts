@@ -1,4 +1,5 @@
 import type { PictureMode, PictureReference } from './assess.js';
+import type { ReferenceSource } from './pictureAlbum.js';
 import type { PictureLastSample } from './pictureMachine.js';
 
 /** Answer of `GET /picture/:camera` (wirePicture.ts): what `camgate why` shows of the picture. */
@@ -11,7 +12,9 @@ export interface PictureEvidence {
   readonly checkedAt: string | null;
   readonly last: PictureLastSample | null;
   readonly lastError: string | null;
-  readonly references: readonly Omit<PictureReference, 'grid'>[];
+  readonly references: readonly (Omit<PictureReference, 'grid'> & { readonly source?: ReferenceSource })[];
+  /** When the latest sample's thumbnail was taken (kept in the daemon's memory); absent from older daemons. */
+  readonly latestAt?: string | null;
 }
 
 const f = (n: number | undefined, digits = 1): string => (n === undefined ? '?' : n.toFixed(digits));
@@ -39,8 +42,24 @@ export function renderPictureEvidence(p: PictureEvidence): string[] {
   const modes: PictureMode[] = ['day', 'night'];
   const refs = modes.map((mode) => {
     const r = p.references.find((x) => x.mode === mode);
-    return r ? `${mode} learnt ${r.learntAt} from ${r.samples} samples` : `${mode} not learnt yet`;
+    if (!r) return `${mode} not learnt yet`;
+    return r.source === 'acceptance'
+      ? `${mode} taken at handover (camgate acceptance) ${r.learntAt}`
+      : `${mode} learnt ${r.learntAt} from ${r.samples} samples`;
   });
-  lines.push(`    references: ${refs.join('; ')}`);
+  lines.push(`    references: ${refs.join('; ')}`, `    ${picturesLine(p)}`);
   return lines;
+}
+
+/** Where the pictures are: `why --html` shows the latest sample beside the reference. */
+function picturesLine(p: PictureEvidence): string {
+  const html = `camgate why ${p.cameraId} --html`;
+  const latest = p.latestAt ? `the latest sample (${p.latestAt})` : undefined;
+  if (p.references.length === 0)
+    return latest
+      ? `pictures: no reference yet; ${latest} as a picture: ${html}`
+      : 'pictures: no reference yet and no sample since the daemon started';
+  return latest
+    ? `pictures: ${latest} beside the reference: ${html}`
+    : `pictures: the reference (no sample since the daemon started): ${html}`;
 }

@@ -1,3 +1,5 @@
+import type { CameraStatus } from './types.js';
+
 /**
  * The one cause table (issue #12): every reason camgate gives for a camera that is not integrated,
  * and for an outage of the uplink, with its place in the "first broken link" chain, one line a
@@ -139,4 +141,33 @@ export function causeInfo(cause: string): CauseInfo | undefined {
   if (Object.hasOwn(UPLINK_OUTAGE_CAUSE_TABLE, cause))
     return UPLINK_OUTAGE_CAUSE_TABLE[cause as UplinkOutageCause];
   return undefined;
+}
+
+export const STALL_REASON = 'stream_stalled';
+
+/** The camera answered, but refused the stream: `stream_refused 404` (status from the session's detail). */
+export const REFUSED_REASON = 'stream_refused';
+
+/**
+ * The stream part of the integration cause (ARCHITECTURE.md: first broken link). Works from the
+ * `health.transition` payload alone, so `integration.ts` needs no access to the reducer state,
+ * and the centre gives a replayed `outage.start` (`to`, `reasons`) the cause the gateway gave.
+ * `unknown` counts as offline: a camera never seen streaming cannot be counted as integrated.
+ */
+export function streamCauseOf(
+  status: CameraStatus,
+  reasons: readonly string[],
+): IntegrationCause | undefined {
+  switch (status) {
+    case 'online':
+    case 'degraded':
+      return undefined;
+    case 'unauthorized':
+      return 'unauthorized';
+    case 'offline':
+      if (reasons.includes(STALL_REASON)) return 'stream_stalled';
+      return reasons.some((r) => r.split(' ')[0] === REFUSED_REASON) ? 'stream_refused' : 'camera_offline';
+    case 'unknown':
+      return 'camera_offline';
+  }
 }

@@ -11,7 +11,18 @@ export interface PictureDegradedRow {
   readonly endedAt: string | null;
 }
 
-/** Picture references and degraded periods (migration 006). */
+/** Where a reference came from: taken at handover (`camgate acceptance`) or learnt from good samples. */
+export type ReferenceSource = 'acceptance' | 'learnt';
+
+export interface ReferencePictureRow {
+  readonly mode: PictureMode;
+  readonly source: ReferenceSource;
+  readonly takenAt: string;
+  /** Raw yuv420p thumbnail; null for a reference learnt before migration 008. */
+  readonly thumbnail: Buffer | null;
+}
+
+/** Picture references (with their thumbnails, migration 008) and degraded periods (migration 006). */
 export class PictureRepo {
   constructor(
     private readonly db: Db,
@@ -37,6 +48,31 @@ export class PictureRepo {
          ON CONFLICT (camera_id, mode) DO UPDATE SET reference = excluded.reference, learnt_at = excluded.learnt_at`,
       )
       .run(cameraId, ref.mode, JSON.stringify(ref), ref.learntAt);
+  }
+
+  /**
+   * The thumbnail a reference stands for and where it came from (migration 008); set right after
+   * `saveReference`, on the row it wrote. A row without one (learnt before 008) keeps NULL.
+   */
+  setPicture(cameraId: string, mode: PictureMode, source: ReferenceSource, thumbnail: Uint8Array): void {
+    this.db
+      .prepare('UPDATE picture_references SET source = ?, thumbnail = ? WHERE camera_id = ? AND mode = ?')
+      .run(source, Buffer.from(thumbnail), cameraId, mode);
+  }
+
+  /** Each reference's source, time and thumbnail (raw yuv420p), day first. */
+  pictures(cameraId: string): ReferencePictureRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT mode, source, learnt_at AS takenAt, thumbnail FROM picture_references
+         WHERE camera_id = ? ORDER BY mode`,
+      )
+      .all(cameraId) as { mode: string; source: string; takenAt: string; thumbnail: Buffer | null }[];
+    return rows.flatMap((r) =>
+      (r.mode === 'day' || r.mode === 'night') && (r.source === 'learnt' || r.source === 'acceptance')
+        ? [{ mode: r.mode, source: r.source, takenAt: r.takenAt, thumbnail: r.thumbnail }]
+        : [],
+    );
   }
 
   /** `camgate picture reset`: the camera learns again from its next good samples. */

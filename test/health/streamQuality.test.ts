@@ -4,9 +4,9 @@ import {
   type HealthRules,
   qualityReasons,
   refusedReason,
-  streamCauseOf,
   unreachableReason,
 } from '../../src/health/streamQuality.js';
+import { streamCauseOf } from '../../src/shared/causes.js';
 
 const RULES: HealthRules = {
   stallSeconds: 3,

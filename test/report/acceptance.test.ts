@@ -6,6 +6,7 @@ import {
   type LiveCameraState,
 } from '../../src/report/acceptance/acceptance.js';
 import { acceptanceHtml } from '../../src/report/acceptance/html.js';
+import type { CameraPictures } from '../../src/report/acceptance/picturesHtml.js';
 import { computeReport } from '../../src/report/compute.js';
 import { buildReportInput } from '../../src/report/input.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
@@ -104,5 +105,60 @@ describe('computeAcceptance', () => {
     expect(html).not.toContain('<cam>');
     expect(html).toContain('Site owner (name, signature, date)');
     expect(html).toContain('@media print');
+  });
+  it('picture references at handover: a refused or failed one is an open item; the sheet says which camera got one and shows its pictures (issue #17)', () => {
+    const base = input({
+      cameras: [camera('cam-a', 'overview'), camera('cam-b', 'lpr'), camera('cam-c', 'overview')],
+    });
+    const doc = computeAcceptance({
+      ...base,
+      live: [online('cam-a'), online('cam-b'), online('cam-c')],
+      pictureReferences: new Map([
+        ['cam-a', { status: 'taken', mode: 'day', takenAt: iso(24) }],
+        [
+          'cam-b',
+          {
+            status: 'refused',
+            reason: 'picture bad at handover (picture_dark; mean luma 3.0, contrast 0.4)',
+          },
+        ],
+        ['cam-c', { status: 'unavailable', reason: 'picture checks disabled (picture.enabled: false)' }],
+      ]),
+    });
+    expect(doc.openItems).toEqual([
+      'cam-b: no picture reference (picture bad at handover (picture_dark; mean luma 3.0, contrast 0.4))',
+    ]);
+    expect(doc.cameras[0]?.pictureReference).toEqual({ status: 'taken', mode: 'day', takenAt: iso(24) });
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    const pictures = new Map<string, CameraPictures>([
+      [
+        'cam-a',
+        {
+          latest: { at: iso(23), dataUri: png },
+          references: [{ mode: 'day', source: 'acceptance', takenAt: iso(24), dataUri: png }],
+          referencesWithoutPicture: [],
+        },
+      ],
+      ['cam-b', { latest: { at: iso(23), dataUri: png }, references: [], referencesWithoutPicture: [] }],
+      [
+        'cam-c',
+        {
+          latest: null,
+          references: [],
+          referencesWithoutPicture: [],
+          error: 'this daemon does not serve pictures (upgrade it)',
+        },
+      ],
+    ]);
+    const html = acceptanceHtml(doc, pictures);
+    expect(html).toContain('Picture checks: references and latest samples');
+    expect(html).toContain(`picture reference taken at handover (day) ${iso(24)}`);
+    expect(html).toContain('picture reference NOT taken: picture bad at handover (picture_dark');
+    expect(html).toContain('no reference yet');
+    expect(html).toContain('day reference · taken at handover');
+    expect(html).toContain('no picture-check pictures (this daemon does not serve pictures (upgrade it))');
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(3);
+    // Without a daemon nothing was asked: no section at all.
+    expect(acceptanceHtml(computeAcceptance({ ...base, live: undefined }))).not.toContain('Picture checks');
   });
 });

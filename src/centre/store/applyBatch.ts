@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { streamCauseOf } from '../../shared/causes.js';
+import { CAMERA_STATUSES, type CameraStatus } from '../../shared/types.js';
 import type { CentreEvent, CentreStatus, IngestItem } from '../payloads.js';
 import { applyCameras } from './cameraBatch.js';
 import { writeTransaction } from './openDb.js';
@@ -187,18 +189,20 @@ async function applyEvent(
 }
 
 const WORKING = new Set(['online', 'degraded']);
+const isCameraStatus = (s: string): s is CameraStatus => (CAMERA_STATUSES as readonly string[]).includes(s);
 
 /** How an event moves a camera's state; events that do not are left to the retained state. */
 function cameraChange(e: CentreEvent): ((b: CameraStateColumns) => CameraStateColumns) | undefined {
   const to = typeof e.to === 'string' ? e.to : undefined;
   switch (e.type) {
-    case 'outage.start':
-      return (b) => ({
-        ...b,
-        status: to ?? 'offline',
-        integrated: 0,
-        cause: to === 'unauthorized' ? 'unauthorized' : 'camera_offline',
-      });
+    case 'outage.start': {
+      // The gateway's own rule on the event's `to` and `reasons`: a stall stays `stream_stalled`,
+      // a refused stream `stream_refused`, in the past figures as it was in the live ones.
+      const reasons = Array.isArray(e.reasons) ? e.reasons.filter((r) => typeof r === 'string') : [];
+      const status = to !== undefined && isCameraStatus(to) ? to : 'offline';
+      const cause = streamCauseOf(status, reasons) ?? 'camera_offline';
+      return (b) => ({ ...b, status: to ?? 'offline', integrated: 0, cause });
+    }
     case 'outage.end':
       return (b) => {
         const status = to ?? 'online';

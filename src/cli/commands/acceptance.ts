@@ -13,8 +13,10 @@ import {
   computeAcceptance,
   type HandoverCamera,
   type LiveCameraState,
+  type PictureReferenceOutcome,
 } from '../../report/acceptance/acceptance.js';
 import { acceptanceHtml } from '../../report/acceptance/html.js';
+import type { CameraPictures } from '../../report/acceptance/picturesHtml.js';
 import { computeReport } from '../../report/compute.js';
 import { buildReportInput } from '../../report/input.js';
 import type { Clock } from '../../shared/clock.js';
@@ -25,21 +27,25 @@ import { parseCommandArgs } from '../args.js';
 import { type CliCommand, type CliIo, writeJson } from '../command.js';
 import { controlRequest } from '../controlClient.js';
 import { runDoctor } from '../doctor/doctor.js';
+import { fetchCameraPictures } from '../pictureImages.js';
 import { type Progress, progressLine } from '../progress.js';
 import { colour } from '../table.js';
+import { takeReferences } from './acceptancePictures.js';
 
 const DAY_MS = 86_400_000;
 
 export const acceptanceCommand: CliCommand = {
   name: 'acceptance',
   usage:
-    'camgate acceptance [--config PATH] [--out DIR] [--days N] [--json]\n' +
-    '  writes DIR/acceptance.json and DIR/acceptance.html (DIR defaults to .); exit 1 when not accepted',
+    'camgate acceptance [--config PATH] [--out DIR] [--days N] [--keep-references] [--json]\n' +
+    '  writes DIR/acceptance.json and DIR/acceptance.html (DIR defaults to .); exit 1 when not accepted\n' +
+    "  takes each camera's picture now as its picture-check reference (--keep-references: keep the earlier ones)",
   async run(args, io) {
     const { values } = parseCommandArgs('acceptance', args, {
       config: { type: 'string' },
       out: { type: 'string' },
       days: { type: 'string' },
+      'keep-references': { type: 'boolean' },
       json: { type: 'boolean' },
     });
     const days = Number(values.days ?? '1');
@@ -50,9 +56,12 @@ export const acceptanceCommand: CliCommand = {
     const dir = values.out ?? '.';
     fs.mkdirSync(dir, { recursive: true });
     const progress = progressLine(io, !values.json);
-    const doc = await gather(config, configPath, io, days, progress, dir).finally(() => progress.done());
+    const keep = values['keep-references'] === true;
+    const { doc, pictures } = await gather(config, configPath, io, { days, keep }, progress, dir).finally(
+      () => progress.done(),
+    );
     fs.writeFileSync(path.join(dir, 'acceptance.json'), `${JSON.stringify(doc, null, 2)}\n`);
-    fs.writeFileSync(path.join(dir, 'acceptance.html'), acceptanceHtml(doc));
+    fs.writeFileSync(path.join(dir, 'acceptance.html'), acceptanceHtml(doc, pictures));
     if (values.json) writeJson(io, doc);
     else io.stdout.write(`${summary(doc, dir, io.isTty)}\n`);
     return doc.accepted ? 0 : 1;
@@ -63,10 +72,10 @@ async function gather(
   config: Readonly<Config>,
   configPath: string,
   io: Pick<CliIo, 'env' | 'clock'>,
-  days: number,
+  { days, keep }: { days: number; keep: boolean },
   progress: Progress,
   dir: string,
-): Promise<AcceptanceDoc> {
+): Promise<{ doc: AcceptanceDoc; pictures: ReadonlyMap<string, CameraPictures> | undefined }> {
   progress.update('acceptance: reading the site history');
   const nowMs = io.clock.now();
   const window = { fromMs: nowMs - days * DAY_MS, toMs: nowMs };
@@ -110,15 +119,27 @@ async function gather(
     liveState(config),
     runDoctor(configPath, io.env, 3000, io.clock),
   ]);
+  const statuses = new Map((live ?? []).map((c) => [c.cameraId, c.status]));
   const snapshots = live
-    ? await takePictures(
-        { config, clock: io.clock, dir },
-        cameras,
-        new Map(live.map((c) => [c.cameraId, c.status])),
-        (done) => progress.update(`acceptance: pictures ${done}/${cameras.length}`),
+    ? await takePictures({ config, clock: io.clock, dir }, cameras, statuses, (done) =>
+        progress.update(`acceptance: pictures ${done}/${cameras.length}`),
       )
     : undefined;
-  return computeAcceptance({
+  const pictureReferences = live
+    ? keep
+      ? new Map(cameras.map((c) => [c.id, KEPT]))
+      : await takeReferences(config, cameras, statuses, (done) =>
+          progress.update(`acceptance: picture references ${done}/${cameras.length}`),
+        )
+    : undefined;
+  // After the references: the sheet shows the reference the checks use from now on.
+  const pictures = live
+    ? await fetchCameraPictures(
+        { socket: config.control.socket, clock: io.clock },
+        cameras.map((c) => c.id),
+      )
+    : undefined;
+  const doc = computeAcceptance({
     site: { id: config.site.id, name: config.site.name },
     gatewayId: config.gateway.id,
     version: VERSION,
@@ -128,8 +149,15 @@ async function gather(
     report: computeReport(buildReportInput(config, rows, window, nowMs)),
     checks: doctor.results.map(({ name, status, detail }) => ({ name, status, detail })),
     snapshots,
+    pictureReferences,
   });
+  return { doc, pictures };
 }
+
+const KEPT: PictureReferenceOutcome = {
+  status: 'kept',
+  reason: '--keep-references: the earlier reference stays',
+};
 
 /**
  * One picture per camera from the daemon (`POST /snapshot`), written beside the sheet as
@@ -211,6 +239,17 @@ function summary(doc: AcceptanceDoc, dir: string, tty: boolean): string {
     `site ${doc.site.id} · gateway ${doc.gatewayId} · ${verdict}`,
     ...perClass,
     ...doc.openItems.map((i) => `  - ${i}`),
+    ...referenceSummary(doc),
     `wrote ${path.join(dir, 'acceptance.json')} and ${path.join(dir, 'acceptance.html')}`,
   ].join('\n');
+}
+
+/** One line: how many cameras got a handover picture reference (the misses are open items). */
+function referenceSummary(doc: AcceptanceDoc): string[] {
+  const counts = new Map<string, number>();
+  for (const c of doc.cameras)
+    if (c.pictureReference)
+      counts.set(c.pictureReference.status, (counts.get(c.pictureReference.status) ?? 0) + 1);
+  if (counts.size === 0) return [];
+  return [`picture references: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`];
 }

@@ -1,26 +1,37 @@
+import fs from 'node:fs';
 import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { buildWhy } from '../../health/buildWhy.js';
 import { type RecordingEvidence, renderWhy, type WhyDoc } from '../../health/whyReport.js';
 import { type PictureEvidence, renderPictureEvidence } from '../../picture/pictureWhy.js';
+import { whyHtml } from '../../picture/pictureWhyHtml.js';
+import { isoTs } from '../../shared/clock.js';
 import { CamgateError, UsageError } from '../../shared/errors.js';
 import { openHistoryReadOnly } from '../../store/historyRepo.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
 import { controlRequest } from '../controlClient.js';
+import { fetchCameraPictures } from '../pictureImages.js';
 
 export const whyCommand: CliCommand = {
   name: 'why',
-  usage: 'camgate why CAMERA [--config PATH] [--json]',
+  usage: 'camgate why CAMERA [--config PATH] [--json | --html [--out FILE]]',
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       'why',
       args,
-      { config: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        config: { type: 'string' },
+        json: { type: 'boolean' },
+        html: { type: 'boolean' },
+        out: { type: 'string' },
+      },
       true,
     );
     const [cameraId, ...extra] = positionals;
     if (!cameraId || extra.length > 0) throw new UsageError(`usage: ${this.usage}`);
+    if (values.html && values.json) throw new UsageError('camgate why: --html and --json exclude each other');
+    if (values.out !== undefined && !values.html) throw new UsageError('camgate why: --out needs --html');
     const config = loadConfigFile(resolveConfigPath(values.config, io.env));
     // Static cameras without an `id` get a derived one (rtsp-host-port); ask the same function.
     const declared =
@@ -29,11 +40,22 @@ export const whyCommand: CliCommand = {
     const doc: WhyDoc & { picture?: PictureEvidence } = await askDaemon(config.control.socket, cameraId).then(
       (live) => live ?? fromDatabase(config.storage.path, cameraId, declared, io.clock.now()),
     );
+    const text = (): string =>
+      [renderWhy(doc), ...(doc.picture ? renderPictureEvidence(doc.picture) : [])].join('\n');
     if (values.json) writeJson(io, doc);
-    else if (doc.found) {
-      const picture = doc.picture ? renderPictureEvidence(doc.picture) : [];
-      io.stdout.write(`${[renderWhy(doc), ...picture].join('\n')}\n`);
-    }
+    else if (doc.found && values.html) {
+      const pictures =
+        doc.source === 'daemon'
+          ? (await fetchCameraPictures({ socket: config.control.socket, clock: io.clock }, [cameraId])).get(
+              cameraId,
+            )
+          : undefined;
+      const page = whyHtml(doc, text(), doc.picture, pictures, isoTs(io.clock.now()));
+      if (values.out) {
+        fs.writeFileSync(values.out, page);
+        io.stderr.write(`camgate why: wrote ${values.out}\n`);
+      } else io.stdout.write(page);
+    } else if (doc.found) io.stdout.write(`${text()}\n`);
     if (!doc.found) {
       io.stderr.write(`camgate why: camera '${cameraId}' is unknown to this gateway\n`);
       return 2;

@@ -46,7 +46,18 @@ export interface AcceptanceInput {
   readonly checks: readonly BoxCheck[];
   /** Pictures taken for the sheet, by camera id (only when the daemon answered). */
   readonly snapshots?: ReadonlyMap<string, CameraSnapshot>;
+  /** Picture references taken at handover, by camera id (only when the daemon answered). */
+  readonly pictureReferences?: ReadonlyMap<string, PictureReferenceOutcome>;
 }
+
+/**
+ * What became of the camera's picture reference at handover (issue #17): taken now; refused
+ * because the picture is itself bad (dark, covered); failed (no picture); unavailable (checks
+ * disabled, an older daemon); or kept (`--keep-references`: the earlier reference stays).
+ */
+export type PictureReferenceOutcome =
+  | { readonly status: 'taken'; readonly mode: 'day' | 'night'; readonly takenAt: string }
+  | { readonly status: 'refused' | 'failed' | 'unavailable' | 'kept'; readonly reason: string };
 
 /** The camera's picture in the pack: a JPEG file beside the sheet, or why there is none. */
 export type CameraSnapshot =
@@ -62,6 +73,7 @@ export interface AcceptanceCamera extends HandoverCamera {
   readonly uptimePct: number | null;
   readonly outages: number;
   readonly snapshot: CameraSnapshot | null;
+  readonly pictureReference: PictureReferenceOutcome | null;
 }
 
 export interface AcceptanceDoc {
@@ -97,6 +109,10 @@ export function computeAcceptance(input: AcceptanceInput): AcceptanceDoc {
     if (!c.serial && !c.mac) open.push(`${c.id}: no serial number or MAC recorded`);
     // The picture is how the owner checks aim and field of view at handover.
     if (c.snapshot && 'error' in c.snapshot) open.push(`${c.id}: no picture (${c.snapshot.error})`);
+    // A camera without a handover reference would learn whatever it sees next, a fault included.
+    const ref = c.pictureReference;
+    if (ref && (ref.status === 'refused' || ref.status === 'failed'))
+      open.push(`${c.id}: no picture reference (${ref.reason})`);
   }
   const classes = Object.fromEntries(
     CAMERA_CLASSES.map((k) => {
@@ -145,5 +161,6 @@ function handoverRow(
     uptimePct: sla?.uptime.pct ?? null,
     outages: sla?.outageCount ?? 0,
     snapshot: input.snapshots?.get(c.id) ?? null,
+    pictureReference: input.pictureReferences?.get(c.id) ?? null,
   };
 }

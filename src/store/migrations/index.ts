@@ -4,6 +4,7 @@ import { m004OutboxPriority } from './004_outbox_priority.js';
 import { m005InventoryChanges } from './005_inventory_changes.js';
 import { m006Picture } from './006_picture.js';
 import { m007LprReads } from './007_lpr_reads.js';
+import { m008PictureReferencePictures } from './008_picture_reference_pictures.js';
 
 export interface Migration {
   readonly version: number;
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   m005InventoryChanges,
   m006Picture,
   m007LprReads,
+  m008PictureReferencePictures,
 ];

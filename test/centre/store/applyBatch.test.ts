@@ -43,4 +43,49 @@ describe('applyBatch with periods', () => {
       { kind: 'uplink_down', from: '1970-01-01T00:00:00.000Z', detail: 'broker_unreachable' },
     ]);
   });
+
+  it('a replayed outage.start keeps the gateway cause: stalled, refused, unauthorized, else offline', async () => {
+    const db = await openCentreDb({ driver: 'sqlite', path: ':memory:' });
+    deferCleanup(() => db.destroy());
+    const starts: Array<[string, string, string[]]> = [
+      ['c1', 'offline', ['stream_stalled']],
+      ['c2', 'offline', ['stream_refused 404']],
+      ['c3', 'unauthorized', ['onvif_auth']],
+      ['c4', 'offline', ['connect_timeout']],
+      ['c5', 'maintenance', []],
+    ];
+    await applyBatch(
+      db,
+      starts.map(([cameraId, to, reasons], i) => ({
+        kind: 'event' as const,
+        siteId: 's1',
+        gatewayId: 'gw',
+        payload: {
+          eventId: `01JZZZZZZZZZZZZZZZZZZZZZZ${i}`,
+          seq: i + 1,
+          type: 'outage.start',
+          cameraId,
+          historical: true,
+          ts: '2026-12-04T10:00:00.000Z',
+          from: 'online',
+          to,
+          reasons,
+          kind: 'stream',
+        },
+      })),
+      '2026-12-05T12:00:00.000Z',
+    );
+    const log = await db
+      .selectFrom('camera_log')
+      .select(['camera_id', 'status', 'cause'])
+      .orderBy('camera_id')
+      .execute();
+    expect(log).toEqual([
+      { camera_id: 'c1', status: 'offline', cause: 'stream_stalled' },
+      { camera_id: 'c2', status: 'offline', cause: 'stream_refused' },
+      { camera_id: 'c3', status: 'unauthorized', cause: 'unauthorized' },
+      { camera_id: 'c4', status: 'offline', cause: 'camera_offline' },
+      { camera_id: 'c5', status: 'maintenance', cause: 'camera_offline' },
+    ]);
+  });
 });
