@@ -10,8 +10,9 @@
  *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs;
  *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR)
  * Memory: PSS of the daemon's process tree (/proc/PID/smaps_rollup); CPU: utime+stime of the same
- * processes over the window, % of one core. Latencies (stall, status, reconnect) are wall-clock on
- * a shared box and vary with its load.
+ * processes over the window, plus the children the daemon reaped in it (cutime+cstime: picture
+ * checks' ffmpeg), % of one core; the 1-minute load average is printed with each figure.
+ * Latencies (stall, status, reconnect) are wall-clock on a shared box and vary with its load.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,8 +131,10 @@ async function runN(n: number): Promise<Row> {
     const online = await waitOnline(socket, n, 120_000 + n * 100);
     say(`N=${n}: ${online}/${n} online after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await sleep(n > 0 ? 5000 : 3000);
-    const camgate = await measure(() => processTree(pid), WINDOW_MS);
-    say(`N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} %`);
+    const camgate = await measure(() => processTree(pid), WINDOW_MS, pid);
+    say(
+      `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
+    );
     const row: Row = { n, online, camgate, status: await statusLatency(BIN, configPath, socket) };
     if (n > 0) {
       row.stall = await stalls(join(dir, 'state'), n, () => src.freeze(true));
@@ -150,6 +153,9 @@ async function runN(n: number): Promise<Row> {
       const alive = () => fleet.filter((c) => c.exitCode === null).map((c) => c.pid ?? 0);
       const figures = await measure(alive, WINDOW_MS);
       row.ffmpeg = { ...figures, alive: figures.processes };
+      say(
+        `N=${n}: fleet PSS ${figures.pssMb.toFixed(1)} MB CPU ${figures.cpuPct.toFixed(1)} % load ${figures.load1.toFixed(1)}`,
+      );
       await Promise.all(fleet.map((c) => stopChild(c, 'SIGKILL')));
     } else if (n > 0) row.ffmpegSkipped = `N > --ffmpeg-max ${values['ffmpeg-max']}`;
     return row;
@@ -164,13 +170,13 @@ async function runN(n: number): Promise<Row> {
 function table(rows: Row[]): string {
   const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed(d));
   const head =
-    '| N | online | camgate PSS MB | camgate CPU % | ffmpeg fleet PSS MB | ffmpeg fleet CPU % | memory ratio | CPU ratio | stall p50/p95 ms* | status --json CLI/API ms* | reconnect: birth→all states s*, loop max ms |';
+    '| N | online | camgate PSS MB | camgate CPU % (node alone / reaped ffmpeg children) | ffmpeg fleet PSS MB | ffmpeg fleet CPU % | memory ratio | CPU ratio | load 1 min (camgate/fleet) | stall p50/p95 ms* | status --json CLI/API ms* | reconnect: birth→all states s*, loop max / p99 ms |';
   const lines = rows.map((r) => {
     const ff = r.ffmpeg;
     const rc = r.reconnect;
-    return `| ${r.n} | ${r.online}/${r.n} | ${f(r.camgate.pssMb)} | ${f(r.camgate.cpuPct)} | ${ff ? `${f(ff.pssMb)} (${ff.alive} alive)` : (r.ffmpegSkipped ?? '–')} | ${f(ff?.cpuPct)} | ${ff ? f(ff.pssMb / r.camgate.pssMb) : '–'} | ${ff ? f(ff.cpuPct / r.camgate.cpuPct) : '–'} | ${r.stall ? `${r.stall.p50}/${r.stall.p95} (${r.stall.detected})` : '–'} | ${r.status ? `${r.status.cliMs}/${r.status.apiMs}` : '–'} | ${rc ? `${f(rc.statesAfterBirthS ?? undefined, 2)} (${rc.states}), ${rc.loopMaxMs}` : '–'} |`;
+    return `| ${r.n} | ${r.online}/${r.n} | ${f(r.camgate.pssMb)} | ${f(r.camgate.cpuPct)} (${f(r.camgate.rootCpuPct)} / ${f(r.camgate.reapedCpuPct)}) | ${ff ? `${f(ff.pssMb)} (${ff.alive} alive)` : (r.ffmpegSkipped ?? '–')} | ${f(ff?.cpuPct)} | ${ff ? f(ff.pssMb / r.camgate.pssMb) : '–'} | ${ff ? f(ff.cpuPct / r.camgate.cpuPct) : '–'} | ${f(r.camgate.load1)}/${f(ff?.load1)} | ${r.stall ? `${r.stall.p50}/${r.stall.p95} (${r.stall.detected})` : '–'} | ${r.status ? `${r.status.cliMs}/${r.status.apiMs}` : '–'} | ${rc ? `${f(rc.statesAfterBirthS ?? undefined, 2)} (${rc.states}), ${rc.loopMaxMs} / ${rc.loopP99Ms}` : '–'} |`;
   });
-  return [head, `|${'---|'.repeat(11)}`, ...lines].join('\n');
+  return [head, `|${'---|'.repeat(12)}`, ...lines].join('\n');
 }
 
 const rows: Row[] = [];

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cpuTicks, pssKb, readProc } from './procStats.js';
@@ -29,26 +30,53 @@ export function processTree(root: number): number[] {
 
 export interface Figures {
   pssMb: number;
+  /** Every process of the tree, and the children `root` reaped in the window (ffmpeg thumbnails). */
   cpuPct: number;
+  /** CPU of `root` alone (the daemon's node process). */
+  rootCpuPct?: number;
+  /** Of `cpuPct`: the children `root` started and reaped within the window (cutime + cstime). */
+  reapedCpuPct?: number;
   processes: number;
+  /** The box's 1-minute load average at the end of the window (the box is shared). */
+  load1: number;
 }
 
-/** PSS summed over the processes at the end of the window; CPU of those alive through it. */
-export async function measure(pids: () => number[], windowMs: number): Promise<Figures> {
+/** cutime + cstime: CPU of the children a process has waited for. */
+function reapedTicks(pid: number): number {
+  const stat = readProc(pid, 'stat');
+  if (stat === undefined) return 0;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[13]) + Number(fields[14]);
+}
+
+/**
+ * PSS summed over the processes at the end of the window; CPU of those alive through it, plus
+ * what `root`'s short-lived children (started and reaped inside the window) used: the daemon's
+ * picture checks run ffmpeg for seconds at a time, which a tree snapshot at both ends misses.
+ */
+export async function measure(pids: () => number[], windowMs: number, root?: number): Promise<Figures> {
   const before = new Map(pids().map((p) => [p, cpuTicks(p)]));
+  const reaped0 = root === undefined ? 0 : reapedTicks(root);
   await sleep(windowMs);
   let ticks = 0;
+  let rootTicks = 0;
   const after = pids();
   for (const pid of after) {
     const a = before.get(pid);
     const b = cpuTicks(pid);
-    if (a !== undefined && b !== undefined) ticks += b - a;
+    if (a === undefined || b === undefined) continue;
+    ticks += b - a;
+    if (pid === root) rootTicks = b - a;
   }
+  const reaped = root === undefined ? 0 : reapedTicks(root) - reaped0;
   const pss = after.reduce((sum, pid) => sum + pssKb(pid), 0);
+  const pct = (t: number): number => (t / TICKS_PER_S / (windowMs / 1000)) * 100;
   return {
     pssMb: pss / 1024,
-    cpuPct: (ticks / TICKS_PER_S / (windowMs / 1000)) * 100,
+    cpuPct: pct(ticks + reaped),
+    ...(root !== undefined ? { rootCpuPct: pct(rootTicks), reapedCpuPct: pct(reaped) } : {}),
     processes: after.length,
+    load1: loadavg()[0] ?? 0,
   };
 }
 

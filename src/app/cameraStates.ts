@@ -104,7 +104,10 @@ export class CameraStates {
     if (!row) return;
     if (!this.streamView.has(e.cameraId))
       this.streamView.set(e.cameraId, { status: row.status, reasons: row.reasons, since: row.since });
-    if ((from === 'no_reads') !== (e.status === 'no_reads'))
+    // `since` of a no_reads verdict is when the silence began by the stored periods (a restart
+    // keeps it); without it, when the verdict changed.
+    if (e.status === 'no_reads' && e.since !== undefined) this.lprSince.set(e.cameraId, isoTs(e.since));
+    else if ((from === 'no_reads') !== (e.status === 'no_reads'))
       this.lprSince.set(e.cameraId, isoTs(clock.now()));
     board.patchCamera(e.cameraId, { lpr: view, ...this.overlay(e.cameraId) });
     this.settle(e.cameraId);

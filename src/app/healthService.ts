@@ -13,14 +13,21 @@ import { type Clock, isoTs } from '../shared/clock.js';
 import type { CamgateEvents, EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
-import type { CameraRecord, StreamStats } from '../shared/types.js';
+import { SlicedPass } from '../shared/slicedPass.js';
+import type { CameraRecord } from '../shared/types.js';
 import type { HistoryRepo, RebootGapResult } from '../store/historyRepo.js';
 import type { PendingWrites } from '../store/pendingWrites.js';
 import { CameraStates } from './cameraStates.js';
+import { boardStream, expectedFpsOf, onvifAuthCall } from './healthInputs.js';
 import type { StatusBoard } from './statusBoard.js';
 
 /** Half a second: a stall is persisted within stallSeconds + 0.5 s of the last packet. */
 export const HEALTH_TICK_MS = 500;
+
+export { expectedFpsOf, onvifAuthCall } from './healthInputs.js';
+
+/** Longest run of camera ticks in one task (the event loop must not block > 50 ms, #14). */
+const TICK_SLICE_MS = 8;
 
 export interface HealthServiceDeps {
   readonly clock: Clock;
@@ -63,10 +70,18 @@ export class HealthService implements Service {
   private lastReading: ClockReading | undefined;
   private clockJumps = 0;
   private rebootGap: RebootGapResult | undefined;
+  /** Every camera's tick, in slices that each commit once (#14: 1,024 cameras in one task blocked the loop). */
+  private readonly pass: SlicedPass<string>;
 
   constructor(private readonly deps: HealthServiceDeps) {
     this.log = deps.log.child({ module: 'health' });
     this.states = new CameraStates({ board: deps.board, bus: deps.bus, clock: deps.clock });
+    const batch = deps.batch;
+    this.pass = new SlicedPass(deps.clock, {
+      budgetMs: TICK_SLICE_MS,
+      around: batch ? (fire) => batch(fire) : undefined,
+      onError: (err) => this.log.error({ err }, 'health tick failed'),
+    });
   }
 
   async start(): Promise<void> {
@@ -114,6 +129,7 @@ export class HealthService implements Service {
   async stop(): Promise<void> {
     this.timer?.cancel();
     this.timer = undefined;
+    this.pass.cancel();
     for (const off of this.unsubscribe.splice(0)) off();
   }
 
@@ -211,11 +227,11 @@ export class HealthService implements Service {
       );
       bus.emit('health.clockJump', { jumpMs: jump, at: reading.wall });
     }
-    const all = (): void => {
-      for (const id of this.cameras.keys()) this.apply(id, { type: 'tick' });
-    };
-    if (this.deps.batch) this.deps.batch(all);
-    else all();
+    this.pass.run(
+      [...this.cameras.keys()],
+      (id) => this.apply(id, { type: 'tick' }),
+      (id) => this.cameras.has(id),
+    );
   }
 
   /**
@@ -289,29 +305,4 @@ export class HealthService implements Service {
     const { clock, bootId } = this.deps;
     return { bootId, wallMs: clock.now(), monoMs: clock.monotonic() };
   }
-}
-
-/**
- * While a camera is down its last fps/bitrate/loss are history, not state: the centre would read
- * "25 fps" on an offline camera. Codec and resolution stay (they identify the stream); `why` keeps all.
- */
-function boardStream(state: HealthState): StreamStats {
-  const stats = state.stats ?? {};
-  if (!isDown(state.status)) return stats;
-  return { codec: stats.codec, width: stats.width, height: stats.height };
-}
-
-/** The ONVIF call that refused our credentials at the camera's last interrogation, if that is its problem. */
-export function onvifAuthCall(camera: CameraRecord): string | undefined {
-  if (camera.problem?.code !== 'ONVIF_AUTH') return undefined;
-  // soapClient.ts / soapFault.ts messages start with the action: "GetProfiles: HTTP 401, ...".
-  const action = /^([A-Za-z0-9]+):/.exec(camera.problem.message)?.[1];
-  return action ?? 'call';
-}
-
-/** The fps the camera is configured to send; the sub profile is what the health session watches by default. */
-export function expectedFpsOf(camera: CameraRecord): number | undefined {
-  const withFps = camera.profiles.filter((p) => p.fps !== undefined && p.fps > 0);
-  const pick = withFps.find((p) => p.role === 'sub') ?? withFps.find((p) => p.role === 'main') ?? withFps[0];
-  return pick?.fps;
 }

@@ -174,12 +174,12 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
   };
 }
 
-/** The MQTT side: the outbox on the store, retained state from the board, link changes to health. */
 /** The inventory cap as discovery last told it on the bus; the summary reads it. */
 interface InventoryCapView {
   current: NonNullable<SummaryPayload['inventoryCap']>;
 }
 
+/** The MQTT side: the outbox on the store, retained state from the board, link changes to health. */
 function uplinkService(
   ctx: WiringContext,
   options: UplinkWiringOptions,

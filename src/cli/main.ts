@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { createRequire } from 'node:module';
 import { systemClock } from '../shared/clock.js';
 import { CamgateError, UsageError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
@@ -63,6 +63,9 @@ export interface CrashTarget {
   exit(code: number): never;
 }
 
+// pino is loaded only by commands that log (the daemon): `status` must not pay for it (#14).
+const requireCjs = createRequire(import.meta.url);
+
 /** Exit code of a crash: the runtime-failure code, so systemd's Restart=on-failure restarts us. */
 export const CRASH_EXIT_CODE = 1;
 
@@ -80,6 +83,7 @@ export function installCrashHandlers(
   useLog(log: Log): void;
 } {
   let log: Log | undefined;
+  let streamSym: symbol | undefined;
   let crashing = false;
   const crash = (kind: 'uncaughtException' | 'unhandledRejection', err: unknown): void => {
     if (crashing) return;
@@ -87,7 +91,7 @@ export function installCrashHandlers(
     try {
       if (log) {
         log.fatal({ err, kind }, `${kind}: exiting for a clean restart`);
-        flushSync(log);
+        flushSync(log, streamSym);
       } else {
         const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
         stderr.write(`camgate: fatal ${kind}: ${redactText(text)}\n`);
@@ -101,13 +105,16 @@ export function installCrashHandlers(
   return {
     useLog(l) {
       log = l;
+      // The caller built `l` with pino, so this is its cached module: nothing loads at crash time.
+      streamSym = (requireCjs('pino') as typeof import('pino')).pino.symbols.streamSym;
     },
   };
 }
 
 /** pino writes asynchronously; the fatal line must be on disk before exit() drops the buffer. */
-function flushSync(log: Log): void {
-  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+function flushSync(log: Log, streamSym: symbol | undefined): void {
+  if (streamSym === undefined) return;
+  const stream = (log as unknown as Record<symbol, unknown>)[streamSym] as
     | { flushSync?: () => void }
     | undefined;
   try {

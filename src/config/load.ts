@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import { CamgateError, UsageError } from '../shared/errors.js';
 import { type Config, configSchema } from './schema.js';
 
-export const DEFAULT_CONFIG_PATH = '/etc/camgate/camgate.yaml';
+// Path resolution lives in the light module so `status` can use it without loading yaml and zod.
+export { DEFAULT_CONFIG_PATH, resolveConfigPath } from './lightRead.js';
 
 export interface ConfigIssue {
   readonly path: string;
@@ -21,11 +22,6 @@ export class ConfigError extends UsageError {
     );
     this.issues = issues;
   }
-}
-
-/** `--config`, then `$CAMGATE_CONFIG`, then the system path. */
-export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env.CAMGATE_CONFIG ?? DEFAULT_CONFIG_PATH;
 }
 
 export function loadConfigFile(file: string): Readonly<Config> {

@@ -2,9 +2,14 @@ import { z } from 'zod';
 
 /**
  * The `lpr` section (issue #17 item 3): the licence-plate read rate of LPR cameras through their
- * ONVIF event service. Periods are an hour and a day by default; `periodSeconds` and
- * `periodsPerDay` may be shortened for a pilot or a test (the verdict is the same arithmetic).
+ * ONVIF event service. Periods are an hour and a day by default; `periodSeconds` ×
+ * `periodsPerDay` must make a day (86400 s), except for test rigs with periods of 60 s or less
+ * (the verdict is the same arithmetic).
  */
+const DAY_SECONDS = 86_400;
+/** Longer periods are real ones: `periodsPerDay` of them must make a day. */
+const MAX_TEST_PERIOD_SECONDS = 60;
+
 export const lprSection = z
   .strictObject({
     enabled: z.boolean().default(true).describe('watch the plate reads of cameras of class lpr'),
@@ -28,7 +33,9 @@ export const lprSection = z
       .min(1)
       .max(1440)
       .default(24)
-      .describe('periods in one daily cycle: the hours in which a camera normally reads are learnt per slot'),
+      .describe(
+        'periods in one daily cycle: the hours in which a camera normally reads are learnt per slot; periodSeconds × periodsPerDay must be 86400 (periods of 60 s or less: test rigs, any cycle)',
+      ),
     learnDays: z
       .number()
       .int()
@@ -82,6 +89,16 @@ export const lprSection = z
   .refine((l) => l.minActiveDays <= l.learnDays, {
     message: 'minActiveDays must not exceed learnDays',
     path: ['minActiveDays'],
-  });
+  })
+  // The reading hours are learnt per slot of a day: 1800 s periods with the default 24 slots
+  // learnt a 12-hour "day". Periods of a minute or less are test and demo rigs (the simulator
+  // end-to-end test runs 2 s periods, one a "day"): their cycle may be shorter than a day.
+  .refine(
+    (l) => l.periodSeconds <= MAX_TEST_PERIOD_SECONDS || l.periodSeconds * l.periodsPerDay === DAY_SECONDS,
+    {
+      message: `periodSeconds × periodsPerDay must be ${DAY_SECONDS} (a day) unless periodSeconds is at most ${MAX_TEST_PERIOD_SECONDS} (a test rig)`,
+      path: ['periodsPerDay'],
+    },
+  );
 
 export type LprConfig = z.output<typeof lprSection>;

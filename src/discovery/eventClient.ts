@@ -1,15 +1,16 @@
-import type { Element } from '@xmldom/xmldom';
 import { parseEventTopics, parseServices } from './deviceParsers.js';
 import {
   type PullMessagesResult,
   type PullPointSubscription,
   parsePullMessages,
+  parseRenew,
   parseSubscription,
+  type RenewResult,
   WSNT,
 } from './eventParsers.js';
 import { rewriteHost } from './onvifDevice.js';
 import type { SoapClient } from './soapClient.js';
-import { child, NS, text } from './xml.js';
+import { NS } from './xml.js';
 
 /** The one method of SoapClient the event calls need (tests may pass a recording wrapper). */
 export type SoapCaller = Pick<SoapClient, 'call'>;
@@ -76,17 +77,14 @@ export class EventClient {
     return parsePullMessages(await this.soap.call(subscriptionUrl, 'PullMessages', body, { signal }));
   }
 
-  /** The new termination time the camera granted, when it says. */
+  /** The new termination time the camera granted and its clock when it answered, when it says. */
   async renew(
     subscriptionUrl: string,
     terminationSeconds: number,
     signal?: AbortSignal,
-  ): Promise<number | undefined> {
+  ): Promise<RenewResult> {
     const body = `<Renew xmlns="${WSNT}"><TerminationTime>PT${terminationSeconds}S</TerminationTime></Renew>`;
-    const resp: Element = await this.soap.call(subscriptionUrl, 'Renew', body, { signal });
-    const t = text(child(resp, WSNT, 'TerminationTime'));
-    const ms = t === undefined ? Number.NaN : Date.parse(t);
-    return Number.isFinite(ms) ? ms : undefined;
+    return parseRenew(await this.soap.call(subscriptionUrl, 'Renew', body, { signal }));
   }
 
   async unsubscribe(subscriptionUrl: string, signal?: AbortSignal): Promise<void> {

@@ -39,6 +39,20 @@ export function parseSubscription(resp: Element): PullPointSubscription {
   };
 }
 
+export interface RenewResult {
+  /** The camera's clock when it answered: the granted end is on that clock, not ours. */
+  readonly currentTime?: number;
+  readonly terminationTime?: number;
+}
+
+/** Renew → the new termination time and the camera's current time (WS-BaseNotification §6.1.2). */
+export function parseRenew(resp: Element): RenewResult {
+  return {
+    currentTime: time(child(resp, WSNT, 'CurrentTime')),
+    terminationTime: time(child(resp, WSNT, 'TerminationTime')),
+  };
+}
+
 export interface EventMessage {
   /** `tns1:RuleEngine/CellMotionDetector/Motion` (see the module comment on prefixes). */
   readonly topic: string;

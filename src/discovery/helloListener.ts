@@ -14,10 +14,6 @@ export interface HelloHandlers {
 }
 
 /**
- * Passive WS-Discovery listener between sweeps: a camera that boots sends Hello, one that shuts
- * down cleanly sends Bye. Same validation as ProbeMatches (XAddr on the sender or in `ranges`).
- */
-/**
  * Datagrams parsed per second, all sources together, and per source. Hellos are rare (a camera
  * booting); a flood is cut here, before the XML parse that would otherwise take the event loop
  * (10,000 Hellos in 10 s held the control API for 450 ms).
@@ -27,6 +23,10 @@ const PARSED_PER_SECOND = 50;
 const PER_SOURCE_PER_SECOND = 3;
 const MAX_SOURCES = 4096;
 
+/**
+ * Passive WS-Discovery listener between sweeps: a camera that boots sends Hello, one that shuts
+ * down cleanly sends Bye. Same validation as ProbeMatches (XAddr on the sender or in `ranges`).
+ */
 export class HelloListener {
   private socket: dgram.Socket | undefined;
   private windowStart = 0;

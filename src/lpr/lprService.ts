@@ -8,7 +8,15 @@ import type { LprRepo } from '../store/lprRepo.js';
 import type { PendingWrites } from '../store/pendingWrites.js';
 import { PlateTopics } from './plateTopics.js';
 import { type EventSource, PullPointSession, type SessionReport } from './pullPointSession.js';
-import { historyMs, periodStart, type ReadRateRules, readRateVerdict } from './readRate.js';
+import {
+  historyMs,
+  keepFrom,
+  periodStart,
+  type ReadPeriod,
+  type ReadRateRules,
+  readRateVerdict,
+} from './readRate.js';
+import { addWatched } from './watchedTime.js';
 
 /** The camera directory as this service reads it (app/cameraDirectory.ts, structurally). */
 export interface LprCameras {
@@ -41,6 +49,10 @@ interface Watched {
   detail?: string;
   lastReadAt?: number;
   last?: CamgateEvents['lpr.status'];
+  /** Since when (wall, monotonic) the subscription is known up and not yet counted as watched time. */
+  upMark?: { wall: number; mono: number };
+  /** Watched ms of periods not yet observed (the current one, mostly). */
+  readonly watchedMs: Map<number, number>;
 }
 
 /**
@@ -108,6 +120,7 @@ export class LprService implements Service {
       camera,
       abort: new AbortController(),
       periods: this.load(camera.id),
+      watchedMs: new Map(),
       session: 'connecting',
       topic: null,
     };
@@ -151,6 +164,7 @@ export class LprService implements Service {
 
   private onReport(w: Watched, r: SessionReport): void {
     if (!this.watched.has(w.camera.id)) return;
+    if (r.type !== 'pulled') w.upMark = undefined;
     if (r.type === 'noTopic') {
       w.session = 'noTopic';
       w.topic = null;
@@ -159,16 +173,32 @@ export class LprService implements Service {
       w.session = 'subscribed';
       w.topic = r.plateTopics[0] ?? null;
       w.detail = undefined;
+      w.upMark = { wall: this.deps.clock.now(), mono: this.deps.clock.monotonic() };
     } else if (r.type === 'failed') {
       w.session = 'failed';
       w.detail = `${r.code}: ${r.message}`;
     } else {
       const now = this.deps.clock.now();
-      this.count(w, periodStart(now, this.rules), r.reads);
+      this.watch(w, now);
+      if (r.reads > 0) this.count(w, periodStart(now, this.rules), r.reads);
       if (r.reads > 0) w.lastReadAt = now;
       if (r.topic) w.topic = r.topic;
     }
     this.judge(w);
+  }
+
+  /**
+   * A pull came back: the subscription was up since the last mark (watchedTime.ts). The span is
+   * bounded by the monotonic clock, so a wall-clock step adds no watched time.
+   */
+  private watch(w: Watched, now: number): void {
+    const mono = this.deps.clock.monotonic();
+    const mark = w.upMark;
+    w.upMark = { wall: now, mono };
+    if (!mark || now <= mark.wall) return;
+    const from = Math.max(mark.wall, now - (mono - mark.mono));
+    for (const start of addWatched(w.watchedMs, from, now, this.rules))
+      if (!w.periods.has(start)) this.count(w, start, 0);
   }
 
   /** The period is observed; its reads go to the store (a full disk drops them, the verdict goes on from memory). */
@@ -190,12 +220,17 @@ export class LprService implements Service {
     const now = this.deps.clock.now();
     if (now - this.lastPrune < this.rules.periodMs) return;
     this.lastPrune = now;
-    // Kept well beyond the learning window: a camera silent for a week still knows its hours.
-    const keep = 4 * historyMs(this.rules);
-    for (const w of this.watched.values())
-      for (const s of w.periods.keys()) if (s < now - keep) w.periods.delete(s);
+    // Kept well beyond the learning window, and never the last read with the hours learnt before
+    // it (readRate.ts keepFrom): a camera silent for weeks still knows its hours and stays no_reads.
+    // The store is pruned to the oldest any camera still needs.
+    let oldest = now - 4 * historyMs(this.rules);
+    for (const w of this.watched.values()) {
+      const from = keepFrom(periodList(w.periods), now, this.rules);
+      for (const s of w.periods.keys()) if (s < from) w.periods.delete(s);
+      oldest = Math.min(oldest, from);
+    }
     try {
-      this.deps.repo.prune(now - keep);
+      this.deps.repo.prune(oldest);
     } catch (err) {
       this.log.warn({ err }, 'lpr: could not prune old read counts');
     }
@@ -203,18 +238,22 @@ export class LprService implements Service {
 
   private judge(w: Watched): void {
     const now = this.deps.clock.now();
-    const periods = [...w.periods].map(([start, reads]) => ({ start, reads }));
-    const v = readRateVerdict(periods, now, this.rules);
+    const v = readRateVerdict(periodList(w.periods), now, this.rules);
     // After a restart only the period of the last read is known, not its minute.
     const lastRead = w.lastReadAt ?? v.lastReadPeriod;
+    // A camera that stopped reading stays `no_reads` while its event service fails or reconnects
+    // (the failure goes in `detail`): only a read ends it. Otherwise one pull timeout would clear
+    // the alarm and send the centre an `lpr.reading` for a plate nobody read.
     const status: LprStatus =
       w.session === 'noTopic'
         ? 'no_topic'
-        : w.session === 'failed'
-          ? 'error'
-          : w.session === 'connecting'
-            ? 'unknown'
-            : v.status;
+        : v.status === 'no_reads'
+          ? 'no_reads'
+          : w.session === 'failed'
+            ? 'error'
+            : w.session === 'connecting'
+              ? 'unknown'
+              : v.status;
     const next: CamgateEvents['lpr.status'] = {
       cameraId: w.camera.id,
       status,
@@ -222,6 +261,7 @@ export class LprService implements Service {
       topic: w.topic,
       silentPeriods: v.silentPeriods,
       lastReadAt: lastRead === undefined ? undefined : isoTs(lastRead),
+      ...(status === 'no_reads' && v.noReadsSince !== undefined ? { since: v.noReadsSince } : {}),
       detail: w.detail,
       at: now,
     };
@@ -243,15 +283,17 @@ export class LprService implements Service {
     this.deps.bus.emit('lpr.status', next);
   }
 
+  /** Everything stored for the camera: the store is pruned to what the verdict needs (tick). */
   private load(cameraId: string): Map<number, number> {
-    const since = this.deps.clock.now() - 4 * historyMs(this.rules);
     try {
-      return new Map(
-        this.deps.repo.periods(cameraId, this.rules.periodMs, since).map((p) => [p.start, p.reads]),
-      );
+      return new Map(this.deps.repo.periods(cameraId, this.rules.periodMs, 0).map((p) => [p.start, p.reads]));
     } catch (err) {
       this.log.error({ err, cameraId }, 'lpr: could not read the stored read counts; starting afresh');
       return new Map();
     }
   }
+}
+
+function periodList(periods: ReadonlyMap<number, number>): ReadPeriod[] {
+  return [...periods].map(([start, reads]) => ({ start, reads }));
 }

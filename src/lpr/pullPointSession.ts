@@ -23,11 +23,12 @@ export interface EventSource {
     terminationTime?: number;
     messages: readonly { topic: string; operation?: string }[];
   }>;
+  /** The granted end and the camera's clock when it answered (both on the camera's clock). */
   renew(
     subscriptionUrl: string,
     terminationSeconds: number,
     signal?: AbortSignal,
-  ): Promise<number | undefined>;
+  ): Promise<{ currentTime?: number; terminationTime?: number }>;
   unsubscribe(subscriptionUrl: string, signal?: AbortSignal): Promise<void>;
 }
 
@@ -128,10 +129,17 @@ export class PullPointSession {
     const margin = (tuning.pullTimeoutSeconds + 10) * 1000;
     for (;;) {
       if (expiresAt - clock.monotonic() < margin) {
-        const end = await events.renew(sub.address, tuning.subscriptionSeconds, signal);
-        expiresAt = end === undefined ? granted() : granted(clock.now(), end);
+        // The granted end is on the camera's clock: measure it from the camera's CurrentTime, never
+        // ours (a camera an hour ahead was otherwise never renewed again and its subscription lapsed).
+        const r = await events.renew(sub.address, tuning.subscriptionSeconds, signal);
+        expiresAt = granted(r.currentTime, r.terminationTime);
       }
+      const asked = clock.monotonic();
       const r = await events.pull(sub.address, tuning.pullTimeoutSeconds, tuning.messageLimit, signal);
+      // Some cameras ignore Timeout and answer an empty PullMessages at once: without a pause that
+      // is back-to-back SOAP calls. An empty answer waits out half the long-poll before the next.
+      const early = (tuning.pullTimeoutSeconds * 1000) / 2 - (clock.monotonic() - asked);
+      if (r.messages.length === 0 && early > 0) await clock.sleep(early, signal);
       if (r.terminationTime !== undefined && r.currentTime !== undefined)
         expiresAt = granted(r.currentTime, r.terminationTime);
       // Initialized messages restate a property at subscription time; a plate read is a new event.

@@ -1,7 +1,8 @@
 /**
  * The read-rate verdict of one LPR camera, pure. Reads are counted per period (an hour by default,
- * `lpr.periodSeconds`); a period is only counted when the camera's event subscription was up
- * during it ("observed"), so an unreachable camera is never taken for one that reads nothing.
+ * `lpr.periodSeconds`); a period is only counted ("observed") when a plate was read in it or the
+ * camera's event subscription was up for at least 80% of it (watchedTime.ts), so an unreachable
+ * camera is never taken for one that reads nothing.
  *
  * Normal hours are learnt from the camera itself: period slot k of the day (`periodsPerDay`) is a
  * reading slot when the camera read at least one plate in it on at least `minActiveDays` of the
@@ -36,6 +37,11 @@ export interface ReadRateVerdict {
   readonly readingSlots: readonly number[];
   /** Wall ms of the last read we know of (start of its period when only the count is stored). */
   readonly lastReadPeriod?: number;
+  /**
+   * While `no_reads`: when it began (the end of the `noReadPeriods`-th silent reading-slot period),
+   * from the stored periods, so a daemon restart or a re-subscription does not move it.
+   */
+  readonly noReadsSince?: number;
 }
 
 export function periodStart(ms: number, rules: Pick<ReadRateRules, 'periodMs'>): number {
@@ -65,11 +71,17 @@ export function readRateVerdict(
   const base = { readsLastPeriod, readingSlots, lastReadPeriod: lastRead?.start };
   if (!lastRead || readingSlots.length === 0) return { status: 'learning', silentPeriods: 0, ...base };
   const slots = new Set(readingSlots);
-  const silentPeriods = complete.filter(
+  const silent = complete.filter(
     (p) => p.start > lastRead.start && p.reads === 0 && slots.has(slotOf(p.start, rules)),
-  ).length;
-  const status = silentPeriods >= rules.noReadPeriods ? 'no_reads' : 'ok';
-  return { status, silentPeriods, ...base };
+  );
+  const raisedBy = silent[rules.noReadPeriods - 1];
+  if (!raisedBy) return { status: 'ok', silentPeriods: silent.length, ...base };
+  return {
+    status: 'no_reads',
+    silentPeriods: silent.length,
+    noReadsSince: raisedBy.start + rules.periodMs,
+    ...base,
+  };
 }
 
 /** Slots with a read on at least `minActiveDays` distinct days of the `learnDays` up to `until`. */
@@ -93,4 +105,17 @@ function learnSlots(sorted: readonly ReadPeriod[], until: number, rules: ReadRat
 /** How far back the verdict needs history: the learning window before a last read long ago is kept too. */
 export function historyMs(rules: ReadRateRules): number {
   return (rules.learnDays + 1) * rules.periodMs * rules.periodsPerDay;
+}
+
+/**
+ * The oldest period start worth keeping: four learning windows back, and never past the learning
+ * window of the last read. Without the latter a camera silent for longer than the kept span lost
+ * its last read and its learnt hours, fell back to `learning` and its alarm cleared by itself.
+ */
+export function keepFrom(periods: Iterable<ReadPeriod>, now: number, rules: ReadRateRules): number {
+  let lastRead: number | undefined;
+  for (const p of periods)
+    if (p.reads > 0 && (lastRead === undefined || p.start > lastRead)) lastRead = p.start;
+  const span = now - 4 * historyMs(rules);
+  return lastRead === undefined ? span : Math.min(span, lastRead - historyMs(rules));
 }

@@ -131,6 +131,8 @@ export interface CamgateEvents {
     /** Reading-slot periods without a read since the last read. */
     readonly silentPeriods: number;
     readonly lastReadAt?: string;
+    /** While `no_reads`: wall ms it began, from the stored periods (survives a daemon restart). */
+    readonly since?: number;
     readonly detail?: string;
     readonly at: number;
   };

@@ -15,11 +15,6 @@ export interface RecordedEvent {
 /** Below this share of the cap the overflow alarm re-arms (hysteresis: one alarm per episode). */
 const REARM_RATIO = 0.9;
 
-/**
- * The write side of the outbox with the cap policy's alarm: when an append had to evict rows,
- * one `outbox.overflow` event (priority 2, kept over everything) records what was lost, and the
- * `dropped` counter grows. The centre sees the seq gap explained instead of silence.
- */
 export interface EventOutboxDeps {
   readonly repo: OutboxRepo;
   readonly log: Log;
@@ -28,6 +23,11 @@ export interface EventOutboxDeps {
   readonly writes?: PendingWrites;
 }
 
+/**
+ * The write side of the outbox with the cap policy's alarm: when an append had to evict rows,
+ * one `outbox.overflow` event (priority 2, kept over everything) records what was lost, and the
+ * `dropped` counter grows. The centre sees the seq gap explained instead of silence.
+ */
 export class EventOutbox {
   private droppedTotal = 0;
   private overflowing = false;

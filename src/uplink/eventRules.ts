@@ -47,15 +47,16 @@ export function pictureEvent(p: CamgateEvents['health.picture']): RecordedEvent 
 
 /**
  * `lpr.no_reads` when an LPR camera that used to read plates stops reading in its usual hours,
- * `lpr.reading` when the first read after that arrives. Other changes of the verdict (learning,
- * no topic, event service errors) are in the retained state only.
+ * `lpr.reading` when the first read after that arrives (`no_reads` → `ok`, nothing else: a camera
+ * leaving `no_reads` for an error, no topic or learning has read no plate). Other changes of the
+ * verdict are in the retained state only.
  */
 export function lprEvent(l: CamgateEvents['health.lpr']): RecordedEvent | undefined {
-  const was = l.from === 'no_reads';
-  const is = l.to === 'no_reads';
-  if (was === is) return undefined;
+  const raised = l.to === 'no_reads' && l.from !== 'no_reads';
+  const cleared = l.from === 'no_reads' && l.to === 'ok';
+  if (!raised && !cleared) return undefined;
   return {
-    type: is ? 'lpr.no_reads' : 'lpr.reading',
+    type: raised ? 'lpr.no_reads' : 'lpr.reading',
     cameraId: l.cameraId,
     fields: {
       status: l.to,

@@ -28,11 +28,12 @@ function setup() {
   bus.on('health.lpr', (e) => lprHeard.push(e));
   const announced: string[] = [];
   bus.on('camera.state', (e) => announced.push(e.cameraId));
-  const lpr = (status: LprStatus, readsLastHour = 0) =>
+  const lpr = (status: LprStatus, readsLastHour = 0, since?: number) =>
     states.lpr({
       cameraId: 'gate',
       status,
       readsLastHour,
+      ...(since !== undefined ? { since } : {}),
       topic: 'tns1:RuleEngine/Recognition/LicensePlate',
       silentPeriods: 0,
       at: clock.now(),
@@ -95,6 +96,14 @@ describe('CameraStates: the LPR verdict laid over the stream state (issue #17)',
       reasons: ['lpr_no_reads'],
       integrated: true,
     });
+  });
+
+  it('review #1: a no_reads verdict carries when the silence began; a restart (fresh CameraStates) keeps that since', () => {
+    const t = setup();
+    t.stream('online');
+    const since = Date.UTC(2026, 11, 5, 6);
+    t.lpr('no_reads', 0, since);
+    expect(t.board.camera('gate')).toMatchObject({ status: 'degraded', since: '2026-12-05T06:00:00.000Z' });
   });
 
   it('a verdict that only changes the count re-announces the camera without an lpr event', () => {

@@ -18,6 +18,8 @@ export class FakeEventSource implements EventSource {
   constructor(
     private readonly clock: FakeClock,
     private readonly grantMs = 60_000,
+    /** The camera's clock minus ours (an hour ahead unless a test says otherwise). */
+    private readonly skewMs = 3_600_000,
   ) {}
 
   async serviceUrl(): Promise<string> {
@@ -29,12 +31,19 @@ export class FakeEventSource implements EventSource {
   async subscribe(): Promise<{ address: string; currentTime: number; terminationTime: number }> {
     this.sub += 1;
     this.log.push(`subscribe ${this.sub}`);
-    // The camera's clock is an hour off ours: only the granted span may be used.
-    const cam = this.clock.now() + 3_600_000;
+    // The camera's clock is off ours: only the granted span may be used.
+    const cam = this.clock.now() + this.skewMs;
     return { address: `http://cam/sub_${this.sub}`, currentTime: cam, terminationTime: cam + this.grantMs };
   }
+  /** The next this many pulls are answered at once with no message (a camera ignoring Timeout). */
+  instantEmpty = 0;
+
   pull(url: string, _t: number, _l: number, signal?: AbortSignal): Promise<Pulled> {
     this.log.push(`pull ${url.slice(-5)}`);
+    if (this.instantEmpty > 0) {
+      this.instantEmpty -= 1;
+      return Promise.resolve({ messages: [] });
+    }
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       signal?.addEventListener('abort', () => reject(new CamgateError('ONVIF_TIMEOUT', 'aborted')), {
@@ -42,9 +51,11 @@ export class FakeEventSource implements EventSource {
       });
     });
   }
-  async renew(url: string): Promise<number> {
+  async renew(url: string): Promise<{ currentTime: number; terminationTime: number }> {
     this.log.push(`renew ${url.slice(-5)}`);
-    return this.clock.now() + this.grantMs;
+    // Skewed as subscribe is: the granted end is on the camera's clock.
+    const cam = this.clock.now() + this.skewMs;
+    return { currentTime: cam, terminationTime: cam + this.grantMs };
   }
   async unsubscribe(url: string): Promise<void> {
     this.log.push(`unsubscribe ${url.slice(-5)}`);

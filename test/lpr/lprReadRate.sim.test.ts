@@ -118,6 +118,19 @@ describe('LPR read rate through the daemon, the simulator and Mosquitto', () => 
     expect(text).toContain('lpr_no_reads');
     expect(text).toMatch(/NO plate reads/);
 
+    // Review #1: an event-service failure while no plate is read is no read: the camera stays
+    // no_reads (the code in detail), no lpr.reading, since unmoved, and no second lpr.no_reads.
+    const since = state('gate')?.since;
+    const row = () => daemon.context?.board.camera('gate')?.lpr;
+    cam('gate').setPullAnswer('garbage');
+    await centre.waitFor(() => (row()?.detail ?? '').includes('ONVIF_MALFORMED'), 'gate pull fails', 30_000);
+    expect(row()?.status).toBe('no_reads');
+    cam('gate').setPullAnswer('normal');
+    await centre.waitFor(() => row()?.detail === undefined, 'gate re-subscribed', 30_000);
+    expect(state('gate')).toMatchObject({ status: 'degraded', since, lpr: { status: 'no_reads' } });
+    expect(events('lpr.reading', 'gate')).toHaveLength(0);
+    expect(events('lpr.no_reads', 'gate')).toHaveLength(1);
+
     cam('gate').setPlateRate(120);
     await centre.waitFor(() => state('gate')?.lpr?.status === 'ok', 'reads resumed', 30_000);
     expect(state('gate')?.status).toBe('online');

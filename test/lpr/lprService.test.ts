@@ -104,6 +104,92 @@ describe('LprService', () => {
     expect(b.last('gate')?.status).toBe('ok');
   });
 
+  it('review #1: a no_reads camera whose pull times out or re-subscribes stays no_reads (error in detail), since unmoved', async () => {
+    const store = Store.open({ dir: ':memory:', log: silentLog() });
+    deferCleanup(() => store.close());
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const s = service(store, clock, [camera('gate')]);
+    await s.svc.start();
+    await flush();
+    for (let i = 0; i < 3; i++) await period(clock, s.events.get('gate'), 5);
+    for (let i = 0; i < 3; i++) await period(clock, s.events.get('gate'), 0);
+    const raised = s.last('gate');
+    expect(raised).toMatchObject({ status: 'no_reads' });
+    expect(raised?.since).toBeDefined();
+    s.events.get('gate')?.fail();
+    await flush();
+    expect(s.last('gate')).toMatchObject({ status: 'no_reads', since: raised?.since });
+    expect(s.last('gate')?.detail).toContain('ONVIF_FAULT');
+    clock.advance(1000);
+    await flush();
+    await flush();
+    const after = s.heard.slice(s.heard.indexOf(raised as CamgateEvents['lpr.status']));
+    expect(new Set(after.map((h) => h.status))).toEqual(new Set(['no_reads']));
+    expect(s.last('gate')).toMatchObject({ status: 'no_reads', since: raised?.since, detail: undefined });
+  });
+
+  it('review #3: an alarm does not clear by itself when the silence outlasts the kept history (and a restart keeps it)', async () => {
+    const dir = useTempDir('camgate-lpr-prune-');
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const first = Store.open({ dir, log: silentLog() });
+    const a = service(first, clock, [camera('gate')]);
+    await a.svc.start();
+    await flush();
+    for (let i = 0; i < 3; i++) await period(clock, a.events.get('gate'), 5);
+    // History kept is 4 × (learnDays + 1) = 44 one-period "days": 60 silent ones outlast it.
+    for (let i = 0; i < 60; i++) await period(clock, a.events.get('gate'), 0);
+    const seen = a.heard.filter((h) => h.cameraId === 'gate').map((h) => h.status);
+    expect(seen.slice(seen.indexOf('ok'))).not.toContain('learning');
+    expect(a.last('gate')).toMatchObject({ status: 'no_reads' });
+    expect(a.last('gate')?.lastReadAt).toBeDefined();
+    await a.svc.stop();
+    first.close();
+
+    const second = Store.open({ dir, log: silentLog() });
+    deferCleanup(() => second.close());
+    const b = service(second, clock, [camera('gate')]);
+    await b.svc.start();
+    await flush();
+    clock.advance(15_000);
+    await flush();
+    expect(b.last('gate')).toMatchObject({ status: 'no_reads', lastReadAt: a.last('gate')?.lastReadAt });
+  });
+
+  it('review #5: a period watched only at its end (daemon up at 50 s of 60) is not a silent period; a fully watched one is', async () => {
+    const dir = useTempDir('camgate-lpr-partial-');
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
+    const first = Store.open({ dir, log: silentLog() });
+    const a = service(first, clock, [camera('gate')]);
+    await a.svc.start();
+    await flush();
+    for (let i = 0; i < 3; i++) await period(clock, a.events.get('gate'), 5);
+    await a.svc.stop();
+    first.close();
+
+    clock.advance(50_000);
+    const second = Store.open({ dir, log: silentLog() });
+    deferCleanup(() => second.close());
+    const b = service(second, clock, [camera('gate')]);
+    await b.svc.start();
+    await flush();
+    b.events.get('gate')?.answer(0);
+    await flush();
+    clock.advance(10_000);
+    await flush();
+    // The period just ended was watched for 10 s of 60: unobserved, not silence.
+    b.events.get('gate')?.answer(0);
+    await flush();
+    clock.advance(60_000);
+    await flush();
+    expect(b.svc.status('gate')).toMatchObject({ status: 'ok', silentPeriods: 0 });
+    b.events.get('gate')?.answer(0);
+    await flush();
+    clock.advance(1000);
+    await flush();
+    // (status(): a changed silentPeriods alone is not announced on the bus.)
+    expect(b.svc.status('gate')).toMatchObject({ status: 'ok', silentPeriods: 1 });
+  });
+
   it('only class lpr is watched; one without an ONVIF device service says why', async () => {
     const store = Store.open({ dir: ':memory:', log: silentLog() });
     deferCleanup(() => store.close());

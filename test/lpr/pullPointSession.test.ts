@@ -5,9 +5,9 @@ import { silentLog } from '../../src/shared/log.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 import { FakeEventSource, flush } from './fakeEventSource.js';
 
-function start(grantMs = 60_000) {
+function start(grantMs = 60_000, skewMs?: number) {
   const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
-  const events = new FakeEventSource(clock, grantMs);
+  const events = new FakeEventSource(clock, grantMs, skewMs);
   const reports: SessionReport[] = [];
   const session = new PullPointSession({
     clock,
@@ -45,21 +45,27 @@ describe('PullPointSession', () => {
     await s.done;
   });
 
-  it('renews before the granted lifetime runs out (camera clock an hour off), never re-subscribes while healthy', async () => {
-    const s = start();
-    await flush();
-    for (let i = 0; i < 12; i++) {
-      s.clock.advance(10_000);
-      s.events.answer(0);
+  it.each([
+    ['ahead', 3_600_000],
+    ['behind', -3_600_000],
+  ])(
+    'renews before the granted lifetime runs out (camera clock an hour %s, in Renew too: review #2), never re-subscribes while healthy',
+    async (_dir, skew) => {
+      const s = start(60_000, skew);
       await flush();
-    }
-    // 120 s of pulls on a 60 s subscription: renewed whenever < 20 s (pull timeout + 10 s) remained,
-    // at 50 s and 100 s, each for another 60 s: it never lapsed.
-    expect(s.events.log.filter((l) => l.startsWith('renew'))).toHaveLength(2);
-    expect(s.events.log.filter((l) => l.startsWith('subscribe'))).toEqual(['subscribe 1']);
-    s.ctrl.abort();
-    await s.done;
-  });
+      for (let i = 0; i < 12; i++) {
+        s.clock.advance(10_000);
+        s.events.answer(0);
+        await flush();
+      }
+      // 120 s of pulls on a 60 s subscription: renewed whenever < 20 s (pull timeout + 10 s) remained,
+      // at 50 s and 100 s, each for another 60 s: it never lapsed.
+      expect(s.events.log.filter((l) => l.startsWith('renew'))).toHaveLength(2);
+      expect(s.events.log.filter((l) => l.startsWith('subscribe'))).toEqual(['subscribe 1']);
+      s.ctrl.abort();
+      await s.done;
+    },
+  );
 
   it('a lost subscription (camera rebooted) is reported and re-created after the backoff', async () => {
     const s = start();
@@ -74,6 +80,23 @@ describe('PullPointSession', () => {
     expect(s.events.log.filter((l) => l.startsWith('subscribe'))).toEqual(['subscribe 1', 'subscribe 2']);
     expect(s.reports.at(-1)).toMatchObject({ type: 'subscribed' });
     expect(s.events.pending).toBe(1);
+    s.ctrl.abort();
+    await s.done;
+  });
+
+  it('review #4: a camera answering empty pulls at once (ignoring Timeout) is not polled back to back', async () => {
+    const s = start();
+    s.events.instantEmpty = 100;
+    await flush();
+    await flush();
+    const pulls = () => s.events.log.filter((l) => l.startsWith('pull')).length;
+    expect(pulls()).toBe(1);
+    // Half the 10 s long-poll between empty answers: 10 more in 50 s, not a hundred at once.
+    for (let i = 0; i < 10; i++) {
+      s.clock.advance(5000);
+      await flush();
+    }
+    expect(pulls()).toBe(11);
     s.ctrl.abort();
     await s.done;
   });

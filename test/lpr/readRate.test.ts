@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type ReadPeriod, type ReadRateRules, readRateVerdict } from '../../src/lpr/readRate.js';
+import {
+  historyMs,
+  keepFrom,
+  type ReadPeriod,
+  type ReadRateRules,
+  readRateVerdict,
+} from '../../src/lpr/readRate.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -48,7 +54,11 @@ describe('readRateVerdict', () => {
     expect(readRateVerdict(stopped, at(3, 10), rules)).toMatchObject({
       status: 'no_reads',
       silentPeriods: 3,
+      noReadsSince: at(3, 10),
     });
+    // Later silent hours do not move when it began (a restart recomputes the same since).
+    stopped.push({ start: at(3, 10), reads: 0 });
+    expect(readRateVerdict(stopped, at(3, 11), rules).noReadsSince).toBe(at(3, 10));
   });
 
   it('night hours in between neither count nor reset the silence', () => {
@@ -90,5 +100,22 @@ describe('readRateVerdict', () => {
     ];
     expect(readRateVerdict(p.slice(0, 3), base + 6000, r).status).toBe('ok');
     expect(readRateVerdict(p, base + 8000, r)).toMatchObject({ status: 'no_reads', readsLastPeriod: 0 });
+  });
+
+  it('review #3: keepFrom never drops the last read nor the hours learnt before it', () => {
+    const periods = [
+      ...gate(3),
+      ...Array.from({ length: 60 * 24 }, (_, i) => ({ start: at(3, 0) + i * H, reads: 0 })),
+    ];
+    const now = at(63, 0);
+    const from = keepFrom(periods, now, rules);
+    expect(from).toBeLessThanOrEqual(at(2, 18) - historyMs(rules));
+    const kept = periods.filter((p) => p.start >= from);
+    expect(readRateVerdict(kept, now, rules)).toMatchObject({
+      status: 'no_reads',
+      lastReadPeriod: at(2, 18),
+    });
+    // A camera that never read keeps only the usual span.
+    expect(keepFrom([{ start: at(0, 1), reads: 0 }], now, rules)).toBe(now - 4 * historyMs(rules));
   });
 });

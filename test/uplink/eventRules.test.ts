@@ -235,7 +235,11 @@ describe('lprEvent (issue #17)', () => {
     [undefined, 'no_reads', 'lpr.no_reads'],
     ['ok', 'no_reads', 'lpr.no_reads'],
     ['no_reads', 'ok', 'lpr.reading'],
-    ['no_reads', 'error', 'lpr.reading'],
+    // Review #1: leaving no_reads for anything but ok is no read (a pull timeout, a restart).
+    ['no_reads', 'error', undefined],
+    ['no_reads', 'unknown', undefined],
+    ['no_reads', 'learning', undefined],
+    ['no_reads', 'no_topic', undefined],
     ['no_reads', 'no_reads', undefined],
     ['learning', 'ok', undefined],
     ['ok', 'error', undefined],

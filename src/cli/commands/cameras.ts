@@ -1,7 +1,6 @@
-import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
-import { controlRequest } from '../controlClient.js';
+import { requestDaemon } from '../controlClient.js';
 import { formatTable } from '../table.js';
 
 interface InventoryRow {
@@ -25,8 +24,7 @@ export const camerasCommand: CliCommand = {
       config: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const config = loadConfigFile(resolveConfigPath(values.config, io.env));
-    const doc = (await controlRequest(config.control.socket, 'GET', '/cameras')) as {
+    const doc = (await requestDaemon({ flag: values.config, env: io.env }, 'GET', '/cameras')) as {
       cameras: InventoryRow[];
     };
     if (values.json) {

@@ -1,7 +1,6 @@
-import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
-import { controlRequest } from '../controlClient.js';
+import { requestDaemon } from '../controlClient.js';
 
 interface ReloadDoc {
   readonly unauthorized: readonly string[];
@@ -19,8 +18,7 @@ export const reloadCommand: CliCommand = {
       config: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const config = loadConfigFile(resolveConfigPath(values.config, io.env));
-    const doc = (await controlRequest(config.control.socket, 'POST', '/reload')) as ReloadDoc;
+    const doc = (await requestDaemon({ flag: values.config, env: io.env }, 'POST', '/reload')) as ReloadDoc;
     if (values.json) writeJson(io, doc);
     else {
       const which = doc.unauthorized.length ? `: ${doc.unauthorized.join(', ')}` : '';

@@ -1,9 +1,8 @@
-import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { causeInfo } from '../../shared/causes.js';
 import type { CameraStatusRow } from '../../shared/types.js';
 import { parseCommandArgs } from '../args.js';
 import { type CliCommand, writeJson } from '../command.js';
-import { controlRequest } from '../controlClient.js';
+import { requestDaemon } from '../controlClient.js';
 import { colour, formatTable } from '../table.js';
 
 interface StatusDoc {
@@ -23,8 +22,7 @@ export const statusCommand: CliCommand = {
       config: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const config = loadConfigFile(resolveConfigPath(values.config, io.env));
-    const doc = (await controlRequest(config.control.socket, 'GET', '/status')) as StatusDoc;
+    const doc = (await requestDaemon({ flag: values.config, env: io.env }, 'GET', '/status')) as StatusDoc;
     if (values.json) {
       writeJson(io, doc);
       return 0;

@@ -104,3 +104,13 @@ export class RtspAuthenticator {
     return `Digest ${parts.join(', ')}`;
   }
 }
+
+/** The configured credential, else the URL's userinfo (for which Basic auth is not allowed). */
+export function credentialOf(
+  configured: RtspCredential | undefined,
+  url: { username?: string; password?: string },
+): RtspCredential | undefined {
+  if (configured) return configured;
+  const { username, password } = url;
+  return username !== undefined ? { username, password: password ?? '', allowBasic: false } : undefined;
+}

@@ -37,7 +37,8 @@ export class RtspClient implements RtspSink {
     private readonly options: RtspClientOptions,
   ) {
     this.parser = new RtspParser(options.limits ?? DEFAULT_LIMITS);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // With the system Net the bytes come through `receive` (the socket's onData); a fake emits 'data'.
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) =>
       this.end(new CamgateError('RTSP_CONNECT', `socket error: ${err.message}`, { cause: err })),
     );
@@ -104,7 +105,8 @@ export class RtspClient implements RtspSink {
     });
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes read from the socket; `chunk` may be a view that is reused after the call. */
+  receive(chunk: Buffer): void {
     if (this.ended) return;
     try {
       this.parser.push(chunk, this);

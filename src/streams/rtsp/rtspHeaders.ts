@@ -20,6 +20,12 @@ export function parseSession(value: string | undefined): SessionHeader | undefin
   return { id, timeoutSeconds };
 }
 
+/** Keepalive period: half the server's session timeout (RFC 2326 12.37), at most every 30 s. */
+export function keepaliveIntervalMs(session: SessionHeader | undefined): number {
+  const timeoutS = session?.timeoutSeconds ?? 60;
+  return Math.min(30_000, Math.max(1000, (timeoutS * 1000) / 2));
+}
+
 export interface TransportHeader {
   readonly tcp: boolean;
   readonly interleaved?: readonly [number, number];

@@ -1,3 +1,5 @@
+import { CamgateError } from '../../shared/errors.js';
+
 /** One RTSP response or server-to-client request, headers kept in arrival order. */
 export interface RtspMessage {
   readonly kind: 'response' | 'request';
@@ -40,4 +42,14 @@ export function cseqOf(message: RtspMessage): number | undefined {
   const raw = message.headers.get('cseq')?.trim();
   if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
   return Number(raw);
+}
+
+/**
+ * A 4xx/5xx answer (401 is the client's) is the camera refusing the stream: 404 wrong path, 454
+ * session not found, 503 busy / client limit (issue #12: `stream_refused`, not a dead camera).
+ */
+export function expectOk(res: RtspMessage): RtspMessage {
+  if (res.status >= 200 && res.status < 300) return res;
+  const code = res.status >= 400 && res.status < 600 ? 'RTSP_REFUSED' : 'RTSP_PROTOCOL';
+  throw new CamgateError(code, `server answered ${res.status} ${res.reason}`);
 }

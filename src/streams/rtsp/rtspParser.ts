@@ -41,10 +41,19 @@ export class RtspParser {
 
   push(chunk: Buffer, sink: RtspSink): void {
     if (this.failed) throw this.failed;
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const pending = this.pending;
     this.pending = undefined;
+    let buf = chunk;
     let pos = 0;
     try {
+      if (pending) {
+        pos = this.completeFrame(pending, chunk, sink);
+        if (pos === chunk.length) return;
+        if (pos < 0) {
+          buf = Buffer.concat([pending, chunk]);
+          pos = 0;
+        }
+      }
       while (pos < buf.length) {
         const used = this.parseOne(buf, pos, sink);
         if (used === 0) break;
@@ -55,9 +64,28 @@ export class RtspParser {
         err instanceof CamgateError ? err : new CamgateError('RTSP_PROTOCOL', 'parse failed', { cause: err });
       throw this.failed;
     }
-    // Only the unparsed tail (usually part of one RTP packet) is kept, copied: a view would pin the
-    // whole 64 KiB socket read, for every one of hundreds of streams.
-    if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos));
+    // Only the unparsed tail (usually part of one RTP packet) is kept, copied: `chunk` may be the
+    // socket's shared read buffer, and a view would pin a whole 64 KiB read for each of hundreds of streams.
+    if (pos < buf.length) this.pending = pos === 0 && buf !== chunk ? buf : Buffer.from(buf.subarray(pos));
+  }
+
+  /**
+   * The usual split: the tail of the last read began an interleaved frame. Only that frame is
+   * joined, not the whole new read (often many packets); returns the bytes of `chunk` used (all of
+   * them when the frame is still incomplete: then it is kept pending), or -1 when the pending bytes
+   * need the general path (an RTSP message, a frame header cut short).
+   */
+  private completeFrame(pending: Buffer, chunk: Buffer, sink: RtspSink): number {
+    if (pending.length < 4 || pending[0] !== DOLLAR) return -1;
+    const length = pending.readUInt16BE(2);
+    const need = 4 + length - pending.length;
+    if (need > chunk.length) {
+      this.pending = Buffer.concat([pending, chunk]);
+      return chunk.length;
+    }
+    const frame = Buffer.concat([pending, chunk.subarray(0, need)], 4 + length);
+    sink.onInterleaved(frame[1] as number, frame, 4, length);
+    return need;
   }
 
   /** Bytes consumed, 0 when more input is needed. */

@@ -1,31 +1,30 @@
 import type { Socket } from 'node:net';
 import { CamgateError, errorMessage } from '../../shared/errors.js';
 import type { Log } from '../../shared/log.js';
-import type { StreamStats } from '../../shared/types.js';
 import { Ticker } from '../ticker.js';
 import { type CloseReason, reasonFor, type SessionPhase } from './closeReason.js';
 import type { VideoParams } from './h264Sps.js';
 import { NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
 import { type Presentation, paramsFromRtpPacket, parsePresentation } from './presentation.js';
 import { RtpStats } from './rtpStats.js';
-import type { RtspCredential } from './rtspAuth.js';
+import { credentialOf } from './rtspAuth.js';
 import { RtspClient } from './rtspClient.js';
-import { parsePublic, parseSession, type SessionHeader } from './rtspHeaders.js';
-import type { RtspMessage } from './rtspMessage.js';
+import { keepaliveIntervalMs, parsePublic, parseSession, type SessionHeader } from './rtspHeaders.js';
+import { expectOk } from './rtspMessage.js';
 import { splitRtspUrl } from './rtspRequest.js';
 import type { RtspSessionDeps, RtspSessionOptions, SessionSample } from './rtspSessionOptions.js';
+import { takeSessionSample } from './sessionSample.js';
 import { connectWithDeadline } from './tcpConnect.js';
 import { type RtpTransport, type SetupResult, setupVideo } from './transportSetup.js';
-import { UdpMedia, udpPeer } from './udpMedia.js';
+import { UDP_BUDGET_PER_SECOND, UDP_FLOOD_SECONDS, UdpMedia, udpPeer } from './udpMedia.js';
 import { type UdpPortPair, UdpPortPool } from './udpPortPool.js';
 
 export type { CloseReason, SessionPhase } from './closeReason.js';
 export type { RtspSessionDeps, RtspSessionOptions, SessionSample } from './rtspSessionOptions.js';
 export type { RtpTransport } from './transportSetup.js';
 
-/** Handled RTP packets per second per UDP socket: ~100 Mbit/s of 1400-byte packets, 50× a 4K camera. */
-const UDP_BUDGET_PER_SECOND = 10_000;
-const UDP_FLOOD_SECONDS = 3;
+/** The shared tick runs every ≤ 250 ms; a gap of four periods is a blocked event loop. */
+const LATE_TICK_MS = 1000;
 
 /**
  * One RTSP health session: OPTIONS → DESCRIBE (auth) → SETUP (video only; TCP interleaved, or
@@ -53,6 +52,7 @@ export class RtspSession {
   private keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
   private nextKeepaliveAt = 0;
   private playingSince = 0;
+  private lastTickAt = 0;
   private readonly target: ReturnType<typeof splitRtspUrl>;
   private readonly log: Log;
 
@@ -136,29 +136,18 @@ export class RtspSession {
   takeSample(nowMs: number): SessionSample | undefined {
     const video = this.presentationValue?.video;
     if (!this.stats || !video) return undefined;
-    const window = this.stats.takeWindow(nowMs);
-    const params = this.videoParams;
-    const stats: StreamStats = {
-      codec: video.codec === 'other' ? video.encoding.toLowerCase() : video.codec,
-      width: params?.width,
-      height: params?.height,
-      fps: window.fps ?? video.sdpFramerate,
-      bitrateKbps: window.bitrateKbps,
-      lossPct: window.lossPct,
-      // Jitter compares timestamps with arrival; with unusable timestamps there is nothing to compare.
-      jitterMs: window.timestampFault === undefined ? window.jitterMs : undefined,
-      keyframeIntervalS: window.keyframeIntervalS,
-      transport: this.transportValue,
-      timestampFault: window.timestampFault,
-    };
-    return { stats, window };
+    return takeSessionSample(this.stats, video, this.videoParams, this.transportValue, nowMs);
   }
 
   /** Stall and keepalive checks, driven by the shared ticker. */
   tick(nowMs: number): void {
     if (this.currentPhase !== 'playing') return;
     const stallMs = this.options.stallMs ?? 5000;
-    if (nowMs - this.lastFrameAt > stallMs) {
+    const late = nowMs - this.lastTickAt > LATE_TICK_MS;
+    this.lastTickAt = nowMs;
+    // A tick this late means the event loop was blocked: the packets of that time still wait unread
+    // in the socket. Judged at the next tick, after a read, or every camera stalls at once (#14).
+    if (nowMs - this.lastFrameAt > stallMs && !late) {
       this.finish(
         'stall',
         new CamgateError('RTSP_TIMEOUT', `no new video frame for ${stallMs} ms${this.media?.note() ?? ''}`),
@@ -186,11 +175,12 @@ export class RtspSession {
         (sock) => {
           this.socket = sock;
         },
+        (chunk) => this.client?.receive(chunk),
       );
       if (this.currentPhase === 'closed') return;
       this.client = new RtspClient(socket, {
         clock: this.deps.clock,
-        credential: this.credential(),
+        credential: credentialOf(this.options.credential, this.target),
         limits: this.options.limits,
         onInterleaved: (channel, data, offset, length) => this.onInterleaved(channel, data, offset, length),
         onEnd: (err) => this.finish(err ? reasonFor(err, this.currentPhase) : 'eof', err),
@@ -249,6 +239,7 @@ export class RtspSession {
     this.stats = new RtpStats(presentation.video.codec, presentation.video.clockRate);
     const now = this.deps.clock.monotonic();
     this.playingSince = now;
+    this.lastTickAt = now;
     this.scheduleKeepalive(now);
     this.media?.tick(now);
     const ticker = this.options.ticker ?? new Ticker(this.deps.clock, 250);
@@ -296,15 +287,7 @@ export class RtspSession {
   }
 
   private scheduleKeepalive(nowMs: number): void {
-    // Half the server's session timeout (RFC 2326 12.37), at most every 30 s.
-    const timeoutS = this.session?.timeoutSeconds ?? 60;
-    this.nextKeepaliveAt = nowMs + Math.min(30_000, Math.max(1000, (timeoutS * 1000) / 2));
-  }
-
-  private credential(): RtspCredential | undefined {
-    if (this.options.credential) return this.options.credential;
-    const { username, password } = this.target;
-    return username !== undefined ? { username, password: password ?? '', allowBasic: false } : undefined;
+    this.nextKeepaliveAt = nowMs + keepaliveIntervalMs(this.session);
   }
 
   private setPhase(phase: SessionPhase): void {
@@ -329,14 +312,4 @@ export class RtspSession {
     this.options.onPhase?.('closed');
     this.resolveClosed(reason);
   }
-}
-
-/**
- * A 4xx/5xx answer (401 is the client's) is the camera refusing the stream: 404 wrong path, 454
- * session not found, 503 busy / client limit (issue #12: `stream_refused`, not a dead camera).
- */
-function expectOk(res: RtspMessage): RtspMessage {
-  if (res.status >= 200 && res.status < 300) return res;
-  const code = res.status >= 400 && res.status < 600 ? 'RTSP_REFUSED' : 'RTSP_PROTOCOL';
-  throw new CamgateError(code, `server answered ${res.status} ${res.reason}`);
 }

@@ -6,15 +6,17 @@ import type { Net } from '../../shared/net.js';
 /**
  * Opens a TCP connection through the injected Net, failing with RTSP_CONNECT after `timeoutMs`
  * (a camera behind a dead uplink drops SYNs: the OS timeout would be minutes). `onSocket` gets
- * the socket at once so a caller can destroy it while the connect is still pending.
+ * the socket at once so a caller can destroy it while the connect is still pending; `onData` gets
+ * what it reads as views valid only during the call (see Net's `onData`).
  */
 export function connectWithDeadline(
   deps: { net: Net; clock: Clock },
   target: { host: string; port: number },
   timeoutMs: number,
   onSocket: (socket: Socket) => void,
+  onData?: (chunk: Buffer) => void,
 ): Promise<Socket> {
-  const socket = deps.net.connect({ host: target.host, port: target.port });
+  const socket = deps.net.connect({ host: target.host, port: target.port, onData });
   onSocket(socket);
   return new Promise((resolve, reject) => {
     const timer = deps.clock.setTimeout(() => {

@@ -88,7 +88,8 @@ describe('ONVIF PullPoint client against the simulator', () => {
     const quiet = await ev.pull(sub.address, 2, 100);
     expect(quiet.messages.filter((m) => plates.match(m.topic))).toEqual([]);
     const renewed = await ev.renew(sub.address, 120);
-    expect(renewed).toBeGreaterThan(Date.now() + 100_000);
+    expect(renewed.terminationTime).toBeGreaterThan(Date.now() + 100_000);
+    expect(Math.abs((renewed.currentTime ?? 0) - Date.now())).toBeLessThan(5_000);
     await ev.unsubscribe(sub.address);
     await expect(ev.pull(sub.address, 1, 10)).rejects.toThrow(/ResourceUnknown|no such subscription/);
     gate.setPlateRate(120);

@@ -62,6 +62,37 @@ describe('RtspParser', () => {
     }
   });
 
+  it('gives the same result when every read lands in one reused buffer, cut into 1..40-byte pieces (#14)', () => {
+    // The daemon reads every socket into one shared buffer: whatever the parser keeps between
+    // reads must be its own copy, or the next read overwrites the frame it is completing.
+    const big = Array.from({ length: 300 }, (_, i) => i & 0xff);
+    const stream = Buffer.concat([
+      frame(0, big),
+      OK,
+      frame(0, [1, 2]),
+      frame(1, big.slice(0, 57)),
+      frame(0, big),
+    ]);
+    const expected = collect(new RtspParser(), [stream]);
+    const shared = Buffer.alloc(64);
+    for (let seed = 1; seed <= 40; seed++) {
+      const parser = new RtspParser();
+      const out: Item[] = [];
+      const sink = {
+        onMessage: (m: RtspMessage) => out.push({ type: 'msg', status: m.status }),
+        onInterleaved: (channel: number, data: Buffer, offset: number, length: number) =>
+          out.push({ type: 'rtp', channel, payload: data.toString('hex', offset, offset + length) }),
+      };
+      for (let pos = 0, step = 0; pos < stream.length; pos += step) {
+        step = Math.min(stream.length - pos, 1 + ((pos * 7 + seed * 13) % seed) + (seed % 5));
+        stream.copy(shared, 0, pos, pos + step);
+        parser.push(shared.subarray(0, step), sink);
+        shared.fill(0xee);
+      }
+      expect(out, `seed ${seed}`).toEqual(expected);
+    }
+  });
+
   it('skips stray CRLF between messages (GW Security, Longse)', () => {
     expect(
       collect(new RtspParser(), [Buffer.concat([Buffer.from('\r\n'), OK, Buffer.from('\r\n'), OK])]),

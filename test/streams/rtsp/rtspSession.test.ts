@@ -72,6 +72,22 @@ describe('RtspSession against GStreamer rtsp-server', () => {
     expect(Date.now() - frozenAt).toBeLessThan(1500 + 1000);
   });
 
+  it('a blocked event loop longer than stallMs is not a stall: the packets wait in the socket (#14)', async () => {
+    // Field case: a daemon of 1,024 cameras blocked for 3.8 s (GC, a long commit); its next tick
+    // found every stream silent and tore all 1,024 sessions down at once.
+    const server = await gst({ fps: 15 });
+    const s = session({ url: server.url });
+    await playing(s, server);
+    await sleep(500);
+    const until = performance.now() + 2500;
+    while (performance.now() < until) {
+      // Busy on purpose: nothing else runs, as in a long GC pause.
+    }
+    await sleep(1000);
+    expect(s.phase).toBe('playing');
+    expect(performance.now() - s.lastFrameAt).toBeLessThan(1000);
+  });
+
   it('closes with eof when the server process dies', async () => {
     const server = await gst();
     const s = session({ url: server.url });
