@@ -52,7 +52,9 @@ export function wireLpr(ctx: WiringContext): Service[] {
  * verdict becomes `no_reads`, ended when it becomes anything else. A store failure (a full disk)
  * is logged; the live verdict does not depend on it.
  */
-export function recordNoReads(ctx: Pick<WiringContext, 'bus' | 'log' | 'bootId'> & { store: { db: Db } }): void {
+export function recordNoReads(
+  ctx: Pick<WiringContext, 'bus' | 'log' | 'bootId'> & { store: { db: Db } },
+): void {
   const repo = new LprNoReadsRepo(ctx.store.db, ctx.bootId);
   const log = ctx.log.child({ module: 'lpr' });
   const last = new Map<string, boolean>();
