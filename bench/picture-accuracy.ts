@@ -16,7 +16,7 @@ const started = performance.now();
 const results = await evaluate(cases, rulesFor(pictureSchema.parse({}), 'overview'));
 const pct = (a: number, b: number): string => (b === 0 ? '—' : `${((100 * a) / b).toFixed(1)}%`);
 console.log(
-  `labelled set: ${cases.length} cases, ${cases.reduce((n, c) => n + c.samples.length, 0)} samples`,
+  `labelled set: ${cases.length} cases, ${cases.reduce((n, c) => n + c.samples.length, 0)} checks of two grabs`,
 );
 console.log('| fault | precision | recall (clear) | recall (weak) |');
 console.log('|---|---|---|---|');

@@ -91,7 +91,7 @@ const batcher = new JpegBatcher({
   slots,
   reduce: (jpegs) => reduceThumbnails(base, { kind: 'jpeg', jpegs }, new AbortController().signal),
   maxBatch: 16,
-  maxWaitMs: () => Math.min(30_000, config.picture.intervalMinutes * 60_000 * 0.05),
+  maxWaitMs: () => Math.min(30_000, Math.max(1000, config.picture.intervalMinutes * 60_000 * 0.05)),
 });
 const sampler: Sampler = { ...base, slots, batcher };
 const service = new PictureService({

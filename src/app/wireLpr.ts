@@ -5,9 +5,12 @@ import { rewriteHost } from '../discovery/onvifDevice.js';
 import { SoapClient } from '../discovery/soapClient.js';
 import { LprService } from '../lpr/lprService.js';
 import type { EventSource } from '../lpr/pullPointSession.js';
+import { isoTs } from '../shared/clock.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
+import { LprNoReadsRepo } from '../store/lprNoReadsRepo.js';
 import { LprRepo } from '../store/lprRepo.js';
+import type { Db } from '../store/store.js';
 import type { WiringContext } from './modules.js';
 
 /**
@@ -34,6 +37,7 @@ export function wireLpr(ctx: WiringContext): Service[] {
     cameras: ctx.cameras,
     eventsFor: (camera) => eventSourceFor(ctx, camera, credentials),
   });
+  recordNoReads(ctx);
   ctx.board.section('lpr', () => ({
     cameras: ctx.cameras
       .all()
@@ -41,6 +45,31 @@ export function wireLpr(ctx: WiringContext): Service[] {
       .map((c) => service.status(c.id) ?? { cameraId: c.id, status: 'unknown' }),
   }));
   return [service];
+}
+
+/**
+ * Keeps the `lpr_no_reads` periods for `camgate report` (migration 009): opened when a camera's
+ * verdict becomes `no_reads`, ended when it becomes anything else. A store failure (a full disk)
+ * is logged; the live verdict does not depend on it.
+ */
+export function recordNoReads(
+  ctx: Pick<WiringContext, 'bus' | 'log' | 'bootId'> & { store: { db: Db } },
+): void {
+  const repo = new LprNoReadsRepo(ctx.store.db, ctx.bootId);
+  const log = ctx.log.child({ module: 'lpr' });
+  const last = new Map<string, boolean>();
+  ctx.bus.on('lpr.status', (e) => {
+    const noReads = e.status === 'no_reads';
+    if (last.get(e.cameraId) === noReads) return;
+    last.set(e.cameraId, noReads);
+    const atIso = isoTs(e.at);
+    try {
+      if (noReads) repo.noReads(e.cameraId, atIso);
+      else repo.reading(e.cameraId, atIso);
+    } catch (err) {
+      log.error({ err, cameraId: e.cameraId }, 'lpr: could not record the no-reads period');
+    }
+  });
 }
 
 /**

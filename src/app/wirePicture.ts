@@ -41,7 +41,9 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
     reduce: (jpegs) => reduceThumbnails(ctx, { kind: 'jpeg', jpegs }, abort.signal),
     maxBatch: JPEGS_PER_FFMPEG,
     // A verdict may wait 5 % of the interval (30 s at the default 10 min) for others to share ffmpeg.
-    maxWaitMs: () => Math.min(30_000, config.intervalMinutes * 60_000 * 0.05),
+    // At least 1 s: a check's two grabs (pictureService.ts pairGapMs) then share a run at short
+    // intervals too.
+    maxWaitMs: () => Math.min(30_000, Math.max(1000, config.intervalMinutes * 60_000 * 0.05)),
   });
   const sampler: Sampler = { clock: ctx.clock, net: ctx.net, config: ctx.config, slots, batcher };
   // `camgate acceptance` asks for pictures one or two at a time: no waiting for a batch to fill.

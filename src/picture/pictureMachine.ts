@@ -36,8 +36,13 @@ export interface PictureLastSample {
   readonly measures: Omit<PictureMeasures, 'grid'>;
   /** Correlation with the mode's reference grid, when both have structure. */
   readonly correlation: number | undefined;
-  /** Share of blocks unchanged since the previous sample (1: frozen). */
+  /**
+   * Share of blocks unchanged between the check's two grabs a few seconds apart (1: frozen); when
+   * the second grab failed, since the previous check.
+   */
   readonly unchanged: number | undefined;
+  /** Share of blocks unchanged since the previous check's last grab. */
+  readonly unchangedSincePrevious?: number | undefined;
   /** What this one sample showed, before hysteresis. */
   readonly reasons: readonly PictureReason[];
 }
@@ -50,6 +55,7 @@ export interface PictureState {
   readonly learning: Readonly<Partial<Record<PictureMode, readonly PictureMeasures[]>>>;
   /** Consecutive samples showing (bad) or not showing (good) each reason. */
   readonly streaks: Readonly<Partial<Record<PictureReason, { bad: number; good: number }>>>;
+  /** Luma of the previous check's last grab. */
   readonly previousLuma: Uint8Array | undefined;
   readonly last: PictureLastSample | undefined;
   readonly checkedAt: string | undefined;
@@ -57,7 +63,13 @@ export interface PictureState {
 }
 
 export type PictureEvent =
-  | { readonly type: 'sample'; readonly thumbnail: Thumbnail; readonly streamAdvancing: boolean }
+  | {
+      readonly type: 'sample';
+      readonly thumbnail: Thumbnail;
+      /** A second grab of the same check a few seconds later (undefined: it failed). */
+      readonly second?: Thumbnail | undefined;
+      readonly streamAdvancing: boolean;
+    }
   | { readonly type: 'failed'; readonly error: string }
   | { readonly type: 'reset' };
 
@@ -100,12 +112,10 @@ export function reducePicture(
   const measures = measure(e.thumbnail);
   const mode = modeOf(measures, rules);
   const reference = s.references[mode];
-  const unchanged = s.previousLuma
-    ? unchangedShare(s.previousLuma, e.thumbnail.y, rules.frozenMaxDifference)
-    : undefined;
+  const { unchanged, sincePrevious, frozenContinues } = frozenEvidence(s, e, rules);
   const seen = assessSample({ measures, reference, unchanged, streamAdvancing: e.streamAdvancing }, rules);
   const { learning, references, learnt } = learn(s, mode, measures, seen, atIso, rules);
-  const streaks = nextStreaks(s.streaks, seen);
+  const streaks = nextStreaks(s.streaks, seen, frozenContinues);
   const reasons = PICTURE_REASONS.filter((r) => {
     const k = streaks[r];
     const wasRaised = s.reasons.includes(r);
@@ -118,13 +128,14 @@ export function reducePicture(
     references,
     learning,
     streaks,
-    previousLuma: Uint8Array.from(e.thumbnail.y),
+    previousLuma: Uint8Array.from((e.second ?? e.thumbnail).y),
     last: {
       at: atIso,
       mode,
       measures: scalar,
       correlation: reference ? viewCorrelation(measures.grid, reference.grid) : undefined,
       unchanged,
+      unchangedSincePrevious: sincePrevious,
       reasons: seen,
     },
     checkedAt: atIso,
@@ -132,6 +143,27 @@ export function reducePicture(
   };
   const changed = reasons.length !== s.reasons.length || reasons.some((r, i) => r !== s.reasons[i]);
   return { state, learnt, changed };
+}
+
+/**
+ * Frozen is judged within one check (issue #17: raised within two intervals like every fault): its
+ * two grabs a few seconds apart show the same picture while the stream's frames advance. A live
+ * still scene's grabs differ by sensor noise; a frozen picture's are identical but for a ticking
+ * burnt-in clock. The frozen streak grows only while the picture also stayed the same since the
+ * previous check, so two unchanged checks in a row are the same picture minutes apart: a live
+ * scene so quiet that its grabs match (heavy temporal noise reduction) still drifts with the
+ * light between checks. Without a second grab, the previous check is the comparison, as before.
+ */
+function frozenEvidence(
+  s: PictureState,
+  e: Extract<PictureEvent, { type: 'sample' }>,
+  rules: PictureRules,
+): { unchanged: number | undefined; sincePrevious: number | undefined; frozenContinues: boolean } {
+  const share = (a: Uint8Array, b: Uint8Array): number => unchangedShare(a, b, rules.frozenMaxDifference);
+  const sincePrevious = s.previousLuma ? share(s.previousLuma, e.thumbnail.y) : undefined;
+  if (!e.second) return { unchanged: sincePrevious, sincePrevious, frozenContinues: true };
+  const frozenContinues = sincePrevious === undefined || sincePrevious >= rules.frozenMinShare;
+  return { unchanged: share(e.thumbnail.y, e.second.y), sincePrevious, frozenContinues };
 }
 
 function learn(
@@ -154,11 +186,14 @@ function learn(
 function nextStreaks(
   prev: PictureState['streaks'],
   seen: readonly PictureReason[],
+  frozenContinues: boolean,
 ): Partial<Record<PictureReason, { bad: number; good: number }>> {
   const next: Partial<Record<PictureReason, { bad: number; good: number }>> = {};
   for (const r of PICTURE_REASONS) {
     const k = prev[r] ?? { bad: 0, good: 0 };
-    next[r] = seen.includes(r) ? { bad: k.bad + 1, good: 0 } : { bad: 0, good: k.good + 1 };
+    // A frozen check showing another picture than the previous one starts a new streak.
+    const bad = r === 'picture_frozen' && !frozenContinues ? 1 : k.bad + 1;
+    next[r] = seen.includes(r) ? { bad, good: 0 } : { bad: 0, good: k.good + 1 };
   }
   return next;
 }

@@ -168,14 +168,24 @@ export class PictureService implements Service {
 
   private async sampleOne(camera: CameraRecord, t: Tracked): Promise<void> {
     try {
-      const thumbnail = await this.deps.sample(camera, this.abort.signal);
+      // The second grab starts `pairGapMs` after the first, not after its thumbnail is made: both
+      // JPEGs then mostly share one batched ffmpeg run, and a check lasts one reduction, not two.
+      const first = { failed: false };
+      const second = this.secondGrab(camera, first);
+      const thumbnail = await this.deps.sample(camera, this.abort.signal).catch((err: unknown) => {
+        first.failed = true;
+        throw err;
+      });
+      if (this.abort.signal.aborted) return;
+      const secondThumbnail = await second;
       if (this.abort.signal.aborted) return;
       this.samples += 1;
-      // Re-read after the sample: the stream may have stalled meanwhile (then nothing is frozen).
+      // Re-read after the grabs: the stream may have stalled meanwhile (then nothing is frozen).
+      const streamAdvancing = this.deps.streamAdvancing(camera.id);
       this.apply(
         camera.id,
         t,
-        { type: 'sample', thumbnail, streamAdvancing: this.deps.streamAdvancing(camera.id) },
+        { type: 'sample', thumbnail, second: secondThumbnail, streamAdvancing },
         camera,
       );
     } catch (err) {
@@ -188,6 +198,28 @@ export class PictureService implements Service {
         this.isoNow(),
         this.rules(camera),
       ).state;
+    }
+  }
+
+  /**
+   * The check's second grab, a few seconds after the first, so frozen is judged within the check
+   * (pictureMachine.ts frozenEvidence). Never rejects: if it fails the check still counts, judged
+   * on the first grab.
+   */
+  private async secondGrab(
+    camera: CameraRecord,
+    first: { readonly failed: boolean },
+  ): Promise<Thumbnail | undefined> {
+    const { clock, sample } = this.deps;
+    const signal = this.abort.signal;
+    try {
+      await clock.sleep(pairGapMs(this.intervalMs), signal);
+      // A camera whose first grab already failed is not asked again in this check.
+      if (first.failed) return undefined;
+      return await sample(camera, signal);
+    } catch (err) {
+      if (!signal.aborted) this.log.debug({ err, cameraId: camera.id }, 'picture second grab failed');
+      return undefined;
     }
   }
 
@@ -243,6 +275,15 @@ export class PictureService implements Service {
   private isoNow(): string {
     return isoTs(this.deps.clock.now());
   }
+}
+
+/**
+ * Time between a check's two grabs: longer than a snapshot cache or a slow camera's frame period
+ * (3 s at the default 10 min), shorter for short intervals (tests), and shorter than the JPEG
+ * batcher's wait (5 % of the interval, wirePicture.ts) so both JPEGs share one ffmpeg run.
+ */
+export function pairGapMs(intervalMs: number): number {
+  return Math.min(3000, Math.max(250, intervalMs / 200));
 }
 
 /** 0…1 from the camera id: the same slot in every interval and across restarts. */

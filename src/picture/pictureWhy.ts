@@ -36,7 +36,7 @@ export function renderPictureEvidence(p: PictureEvidence): string[] {
     lines.push(
       `    last sample (${last.mode}): ${last.reasons.length ? last.reasons.join(', ') : 'nothing wrong'}`,
       `    mean luma ${vs(m.meanLuma, ref?.meanLuma)}, contrast ${vs(m.contrast, ref?.contrast)}, sharpness ${vs(m.sharpness, ref?.sharpness, 2)}`,
-      `    view correlation ${last.correlation === undefined ? 'n/a' : f(last.correlation, 2)}, unchanged since previous ${last.unchanged === undefined ? 'n/a' : `${Math.round(last.unchanged * 100)}%`}`,
+      `    view correlation ${last.correlation === undefined ? 'n/a' : f(last.correlation, 2)}, unchanged between the check's grabs ${last.unchanged === undefined ? 'n/a' : `${Math.round(last.unchanged * 100)}%`}`,
     );
   }
   const modes: PictureMode[] = ['day', 'night'];

@@ -13,6 +13,7 @@ import type {
 } from './model.js';
 import { replacedSummary, replacementsByCamera } from './replaced.js';
 import { clip, contains, type Span } from './spans.js';
+import { groupSum, lprNoReadsMs, pictureTime, verdictSpans } from './verdicts.js';
 
 /**
  * The SLA report, from plain data only (no clock, no I/O): the same input gives the same numbers.
@@ -20,7 +21,9 @@ import { clip, contains, type Span } from './spans.js';
  * Each camera's window is cut into segments, in order of precedence: `absent` (before the camera
  * was first seen or after it was removed: not held against it), `maintenance` (config windows),
  * `unknown` (no daemon was running: reboot gaps are not uptime), `down` (an outage of the kind
- * measured), else `up`. Percentages are up / (up + down).
+ * measured), else `up`. Percentages are up / (up + down). Integrated also counts the time the
+ * picture checks held the camera degraded as down (cause `picture_degraded`, not integrated, as
+ * the daemon says live); `lpr_no_reads` time is reported apart and stays integrated.
  */
 export function computeReport(input: ReportInput): Report {
   const window = effectiveWindow(input);
@@ -107,7 +110,11 @@ function cameraReport(
   // The uplink is the gateway's, not a camera's: an uplink outage breaks integration of every camera.
   const uplink = input.outages.filter((o) => o.kind === 'uplink');
   const timeline = segments(ctx, outageSpans(stream, input.nowMs));
-  const integratedDown = [...stream, ...(camera.recording ? recording : []), ...uplink];
+  const integratedDown = [
+    ...outageSpans([...stream, ...(camera.recording ? recording : []), ...uplink], input.nowMs),
+    ...verdictSpans(input.picture, camera.id, input.nowMs),
+  ];
+  const cut = (down: readonly Span[]) => segments(ctx, down);
   const inScope = present ?? { fromMs: window.fromMs, toMs: window.fromMs };
   const counted = stream.filter((o) => clip(outageSpan(o, input.nowMs), inScope) !== undefined);
   const restored = stream.filter(
@@ -121,7 +128,7 @@ function cameraReport(
     id: camera.id,
     class: camera.class,
     uptime: breakdown(timeline),
-    integrated: breakdown(segments(ctx, outageSpans(integratedDown, input.nowMs))),
+    integrated: breakdown(segments(ctx, integratedDown)),
     recording: camera.recording ? breakdown(segments(ctx, outageSpans(recording, input.nowMs))) : null,
     outageCount: counted.length,
     longestOutageMs: counted.length
@@ -134,6 +141,8 @@ function cameraReport(
     installedAtEnd:
       camera.firstSeenMs < window.toMs && (camera.removedMs === null || camera.removedMs >= window.toMs),
     timeline,
+    picture: pictureTime(input, camera, cut),
+    lprNoReadsMs: lprNoReadsMs(input, camera, cut),
   };
 }
 
@@ -229,5 +238,13 @@ function groupReport(
     outageCount: cameras.reduce((s, c) => s + c.outageCount, 0),
     restoredCameras: cameras.filter((c) => c.restored).length,
     replaced: input.inventory ? cameras.reduce((s, c) => s + (c.replaced ?? 0), 0) : null,
+    pictureDegradedMs: groupSum(
+      cameras.map((c) => c.picture?.degradedMs ?? null),
+      input.picture !== undefined,
+    ),
+    lprNoReadsMs: groupSum(
+      cameras.map((c) => c.lprNoReadsMs),
+      input.lprNoReads !== undefined,
+    ),
   };
 }

@@ -6,6 +6,7 @@ import type {
   InventoryHistoryRows,
   ReportCameraRow,
   ReportOutageRow,
+  VerdictPeriodRow,
 } from '../store/reportRepo.js';
 import type {
   InventoryChangeEvent,
@@ -13,6 +14,7 @@ import type {
   ReportCamera,
   ReportInput,
   ReportOutage,
+  VerdictPeriod,
 } from './model.js';
 import type { Span } from './spans.js';
 
@@ -24,6 +26,10 @@ export interface ReportRows {
   readonly boots: readonly BootSpanRow[];
   /** Absent: the database does not track inventory changes. */
   readonly inventory?: InventoryHistoryRows;
+  /** Picture-degraded periods; absent: the database predates them. */
+  readonly picture?: readonly VerdictPeriodRow[] | undefined;
+  /** lpr_no_reads periods; absent: the database predates them. */
+  readonly lprNoReads?: readonly VerdictPeriodRow[] | undefined;
 }
 
 type ReportConfig = Pick<Config, 'site' | 'cameras' | 'recording' | 'maintenance'>;
@@ -73,7 +79,26 @@ export function buildReportInput(
     })),
     observed: rows.boots.map((b) => ({ fromMs: b.startedMs, toMs: Math.max(b.startedMs, b.lastAliveMs) })),
     ...(rows.inventory ? { inventory: toHistory(rows.inventory) } : {}),
+    ...(rows.picture ? { picture: toPeriods(rows.picture, rows.boots) } : {}),
+    ...(rows.lprNoReads ? { lprNoReads: toPeriods(rows.lprNoReads, rows.boots) } : {}),
   };
+}
+
+/**
+ * A period ends where its boot stopped watching at the latest: one a crash left open does not run
+ * on through the next boots (the next boot opens its own when the verdict holds again).
+ */
+function toPeriods(rows: readonly VerdictPeriodRow[], boots: ReportRows['boots']): VerdictPeriod[] {
+  const lastAlive = new Map(boots.flatMap((b) => (b.bootId ? [[b.bootId, b.lastAliveMs] as const] : [])));
+  return rows.flatMap((r): VerdictPeriod[] => {
+    const fromMs = Date.parse(r.startedAt);
+    const ended = r.endedAt === null ? null : Date.parse(r.endedAt);
+    const bootEnd = lastAlive.get(r.bootId);
+    const toMs = bootEnd === undefined ? ended : Math.min(ended ?? bootEnd, bootEnd);
+    if (Number.isNaN(fromMs) || (toMs !== null && Number.isNaN(toMs))) return [];
+    const reasons = r.reasons.split(' ').filter((x) => x.length > 0);
+    return [{ cameraId: r.cameraId, reasons, fromMs, toMs: toMs === null ? null : Math.max(fromMs, toMs) }];
+  });
 }
 
 function toHistory(rows: InventoryHistoryRows): InventoryHistory {

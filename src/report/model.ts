@@ -14,6 +14,20 @@ export interface ReportInput {
   readonly observed: readonly Span[];
   /** Recorded inventory changes; absent when the database does not track them. */
   readonly inventory?: InventoryHistory;
+  /** Periods the picture checks held cameras degraded; absent when the database predates them (006). */
+  readonly picture?: readonly VerdictPeriod[];
+  /** Periods LPR cameras read no plates; absent when the database predates their recording (009). */
+  readonly lprNoReads?: readonly VerdictPeriod[];
+}
+
+/** A period a live verdict held: picture degraded (with its reasons) or lpr_no_reads. */
+export interface VerdictPeriod {
+  readonly cameraId: string;
+  /** Picture reasons raised during the period (picture_dark, ...); empty for lpr_no_reads. */
+  readonly reasons: readonly string[];
+  readonly fromMs: number;
+  /** null while it lasts (counted up to now). */
+  readonly toMs: number | null;
 }
 
 export interface InventoryHistory {
@@ -88,6 +102,23 @@ export interface CameraReport {
   readonly replaced: number | null;
   readonly installedAtEnd: boolean;
   readonly timeline: readonly TimelineSegment[];
+  /** Time the picture checks held the camera degraded; null when the database does not track it. */
+  readonly picture: PictureTime | null;
+  /**
+   * Time an LPR camera read no plates (`lpr_no_reads`: degraded, still integrated); null for a
+   * camera that is not LPR and never was, or when the database does not track it.
+   */
+  readonly lprNoReadsMs: number | null;
+}
+
+/**
+ * Picture-degraded time, observed and outside maintenance like every other figure. It counts as
+ * not integrated (cause `picture_degraded`, as the daemon says live); reasons may overlap, so
+ * `byReasonMs` can sum to more than `degradedMs`.
+ */
+export interface PictureTime {
+  readonly degradedMs: number;
+  readonly byReasonMs: Readonly<Record<string, number>>;
 }
 
 export interface GroupReport {
@@ -103,6 +134,10 @@ export interface GroupReport {
   readonly restoredCameras: number;
   /** Replacements in the window summed over the group's cameras; null when not tracked. */
   readonly replaced: number | null;
+  /** Picture-degraded time summed over the group's cameras; null when not tracked. */
+  readonly pictureDegradedMs: number | null;
+  /** lpr_no_reads time summed over the group's cameras; null when not tracked. */
+  readonly lprNoReadsMs: number | null;
 }
 
 export interface Report {

@@ -80,12 +80,21 @@ export class PictureRepo {
     return this.db.prepare('DELETE FROM picture_references WHERE camera_id = ?').run(cameraId).changes;
   }
 
-  /** Opens a degraded period unless one is open. */
+  /**
+   * Opens a degraded period unless this boot has one open with these reasons; other reasons end
+   * the open one and start the next, so the report can count time per reason. A period of an
+   * earlier boot (a crash left it open) is not continued: the report ends it with its boot.
+   */
   degraded(cameraId: string, reasons: readonly string[], atIso: string): void {
-    if (this.open(cameraId)) return;
-    this.db
-      .prepare('INSERT INTO picture_degraded (camera_id, reasons, started_at, boot_id) VALUES (?, ?, ?, ?)')
-      .run(cameraId, reasons.join(' '), atIso, this.bootId);
+    const text = reasons.join(' ');
+    const open = this.open(cameraId);
+    if (open?.reasons === text) return;
+    this.db.transaction(() => {
+      if (open) this.db.prepare('UPDATE picture_degraded SET ended_at = ? WHERE id = ?').run(atIso, open.id);
+      this.db
+        .prepare('INSERT INTO picture_degraded (camera_id, reasons, started_at, boot_id) VALUES (?, ?, ?, ?)')
+        .run(cameraId, text, atIso, this.bootId);
+    })();
   }
 
   /** Closes the open period, if any. */
@@ -106,12 +115,12 @@ export class PictureRepo {
       .all(toIso, fromIso) as PictureDegradedRow[];
   }
 
-  private open(cameraId: string): boolean {
-    return (
-      this.db
-        .prepare('SELECT 1 FROM picture_degraded WHERE camera_id = ? AND ended_at IS NULL')
-        .get(cameraId) !== undefined
-    );
+  private open(cameraId: string): { id: number; reasons: string } | undefined {
+    return this.db
+      .prepare(
+        'SELECT id, reasons FROM picture_degraded WHERE camera_id = ? AND boot_id = ? AND ended_at IS NULL',
+      )
+      .get(cameraId, this.bootId) as { id: number; reasons: string } | undefined;
   }
 }
 

@@ -48,6 +48,17 @@ export interface InventoryHistoryRows {
 export interface BootSpanRow {
   readonly startedMs: number;
   readonly lastAliveMs: number;
+  readonly bootId?: string;
+}
+
+/** A period a camera's picture was degraded (006) or an LPR camera read nothing (009). */
+export interface VerdictPeriodRow {
+  readonly cameraId: string;
+  /** Space-separated reasons (picture); '' for lpr_no_reads. */
+  readonly reasons: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly bootId: string;
 }
 
 /**
@@ -105,8 +116,43 @@ export class ReportRepo {
   /** Each daemon run from start to its last watchdog tick: the time camgate was watching. */
   boots(): BootSpanRow[] {
     return this.db
-      .prepare('SELECT started_ms AS startedMs, last_alive_ms AS lastAliveMs FROM boots ORDER BY started_ms')
+      .prepare(
+        'SELECT started_ms AS startedMs, last_alive_ms AS lastAliveMs, boot_id AS bootId FROM boots ORDER BY started_ms',
+      )
       .all() as BootSpanRow[];
+  }
+
+  /**
+   * Picture-degraded periods overlapping [fromIso, toIso) (migration 006), or undefined when the
+   * database predates picture checks.
+   */
+  pictureDegraded(fromIso: string, toIso: string): VerdictPeriodRow[] | undefined {
+    if (!this.hasTable('picture_degraded')) return undefined;
+    return this.db
+      .prepare(
+        `SELECT camera_id AS cameraId, reasons, started_at AS startedAt, ended_at AS endedAt, boot_id AS bootId
+           FROM picture_degraded WHERE started_at < @to AND (ended_at IS NULL OR ended_at > @from)
+          ORDER BY started_at, id`,
+      )
+      .all({ from: fromIso, to: toIso }) as VerdictPeriodRow[];
+  }
+
+  /** `lpr_no_reads` periods overlapping [fromIso, toIso) (migration 009), or undefined before it. */
+  lprNoReads(fromIso: string, toIso: string): VerdictPeriodRow[] | undefined {
+    if (!this.hasTable('lpr_no_reads')) return undefined;
+    return this.db
+      .prepare(
+        `SELECT camera_id AS cameraId, '' AS reasons, started_at AS startedAt, ended_at AS endedAt, boot_id AS bootId
+           FROM lpr_no_reads WHERE started_at < @to AND (ended_at IS NULL OR ended_at > @from)
+          ORDER BY started_at, id`,
+      )
+      .all({ from: fromIso, to: toIso }) as VerdictPeriodRow[];
+  }
+
+  private hasTable(name: string): boolean {
+    return (
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined
+    );
   }
 
   /**

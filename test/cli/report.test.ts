@@ -68,7 +68,9 @@ describe('camgate report', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('\u001b[');
     const line = r.stdout.split('\n').find((l) => l.startsWith('cam-a'));
-    expect(line).toMatch(/^cam-a\s+overview\s+90\.00%\s+80\.00%\s+n\/a\s+2\s+1h\s+1h\s+2h\s+yes$/);
+    // PICTURE 0s (tracked, none), LPR NO READS empty (not an LPR camera).
+    expect(line).toMatch(/^cam-a\s+overview\s+90\.00%\s+80\.00%\s+n\/a\s+2\s+1h\s+1h\s+2h\s+yes\s+0s$/);
+    expect(r.stdout).toContain('picture degraded (counted as not integrated): 0 camera(s), 0s in all');
   });
 
   it('--format csv --out FILE writes one row per camera, class and site', async () => {
@@ -87,11 +89,13 @@ describe('camgate report', () => {
     expect(r.code).toBe(0);
     const lines = fs.readFileSync(out, 'utf8').trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^scope,id,class,uptime_pct,/);
-    expect(lines[0]).toMatch(/,installed,replaced,missing$/);
-    expect(lines).toContain('camera,cam-a,overview,90,80,,2,3600,3600,yes,7200,7200,,1,2,');
+    expect(lines[0]).toMatch(
+      /,installed,replaced,missing,picture_degraded_s,picture_reasons,lpr_no_reads_s$/,
+    );
+    expect(lines).toContain('camera,cam-a,overview,90,80,,2,3600,3600,yes,7200,7200,,1,2,,0,,');
     expect(lines.filter((l) => l.startsWith('class,'))).toHaveLength(3);
-    expect(lines).toContain('class,lpr,lpr,100,78.571,92.857,0,,,0,,,,1,1,');
-    expect(lines.at(-1)).toMatch(/^site,test-site,.*,3,3,$/);
+    expect(lines).toContain('class,lpr,lpr,100,78.571,92.857,0,,,0,,,,1,1,,0,,0');
+    expect(lines.at(-1)).toMatch(/^site,test-site,.*,3,3,,0,,0$/);
   });
 
   it.each([

@@ -59,6 +59,16 @@ function run(state: PictureState, t: Thumbnail, streamAdvancing = true) {
   );
 }
 
+/** One check of two grabs a few seconds apart. */
+function pair(state: PictureState, first: Thumbnail, second: Thumbnail, streamAdvancing = true) {
+  return reducePicture(
+    state,
+    { type: 'sample', thumbnail: first, second, streamAdvancing },
+    '2026-12-05T10:00:00.000Z',
+    RULES,
+  );
+}
+
 function learnt(): PictureState {
   let s = initialPictureState();
   for (const seed of [1, 2, 3, 4]) s = run(s, thumb(scene(), { seed })).state;
@@ -117,7 +127,7 @@ describe('the picture machine', () => {
     expect(s).toMatchObject({ status: 'ok', reasons: [] });
   });
 
-  it('covered (flat, lit), blurred, turned and frozen each raise their own reason', () => {
+  it('covered (flat, lit), blurred, turned and frozen (no second grab: judged against the previous check) each raise their own reason', () => {
     const cases: [string, (i: number) => Thumbnail][] = [
       ['picture_covered', (i) => thumb(() => 120, { seed: 20 + i })],
       ['picture_blurred', (i) => thumb((x, y) => 80 + 0.3 * x + 0.2 * y, { seed: 30 + i, noise: 0.5 })],
@@ -129,6 +139,50 @@ describe('the picture machine', () => {
       for (let i = 0; i < 3; i++) s = run(s, make(i)).state;
       expect(s.reasons, reason).toEqual([reason]);
     }
+  });
+
+  it('frozen is judged within each check: two identical grabs raise it at the second check (issue #17: within two intervals)', () => {
+    let s = learnt();
+    const frozen = thumb(scene(), { seed: 50 });
+    // A burnt-in clock still ticks in one corner block over the frozen picture.
+    const ticked = (n: number): Thumbnail => {
+      const t = thumb(scene(), { seed: 50 });
+      t.y.fill(n * 40, 0, 6);
+      return t;
+    };
+    const first = pair(s, frozen, ticked(1));
+    expect(first.state.last).toMatchObject({ reasons: ['picture_frozen'] });
+    expect(first.state.reasons).toEqual([]);
+    const second = pair(first.state, ticked(2), ticked(3));
+    expect(second.changed).toBe(true);
+    expect(second.state).toMatchObject({ status: 'degraded', reasons: ['picture_frozen'] });
+    expect(second.state.last?.unchanged).toBeGreaterThan(0.99);
+    s = pair(second.state, thumb(scene(), { seed: 51 }), thumb(scene(), { seed: 52 })).state;
+    s = pair(s, thumb(scene(), { seed: 53 }), thumb(scene(), { seed: 54 })).state;
+    expect(s).toMatchObject({ status: 'ok', reasons: [] });
+  });
+
+  it('a live still scene is not frozen: its grabs differ by faint sensor noise', () => {
+    let s = learnt();
+    for (let i = 0; i < 4; i++)
+      s = pair(
+        s,
+        thumb(scene(), { seed: 90 + 2 * i, noise: 0.6 }),
+        thumb(scene(), { seed: 91 + 2 * i, noise: 0.6 }),
+      ).state;
+    expect(s.last?.unchanged).toBeLessThan(0.9);
+    expect(s.reasons).toEqual([]);
+  });
+
+  it('grabs that match within each check but not across checks (the light drifts between them) are not frozen', () => {
+    let s = learnt();
+    for (let i = 0; i < 4; i++) {
+      const quiet = thumb(scene(1, 2 * i), { seed: 95, noise: 0 });
+      s = pair(s, quiet, quiet).state;
+      expect(s.last?.reasons).toContain('picture_frozen');
+    }
+    expect(s.last?.unchangedSincePrevious).toBeLessThan(0.1);
+    expect(s.reasons).toEqual([]);
   });
 
   it('a repeated picture is not frozen while the stream itself is stalled (that is the stream’s fault)', () => {

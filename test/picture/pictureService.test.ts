@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
 import { THUMB_BYTES, type Thumbnail, thumbnailOf } from '../../src/picture/measures.js';
-import { PictureService, type PictureStore } from '../../src/picture/pictureService.js';
+import { PictureService, type PictureStore, pairGapMs } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
@@ -67,7 +67,20 @@ describe('PictureService: staggered, bounded sampling (issue #17)', () => {
       await new Promise((r) => setImmediate(r));
     }
     await service.stop();
-    const times = (id: string) => sampled.filter((x) => x.id === id).map((x) => x.at);
+    // Each check grabs twice, the second a few seconds after the first (frozen is judged within it).
+    const grabs = (id: string) => sampled.filter((x) => x.id === id).map((x) => x.at);
+    // A check whose first grab fails takes no second.
+    const times = (id: string) => grabs(id).filter((_, i) => id === 'broken' || i % 2 === 0);
+    for (const id of ['a', 'b', 'c']) {
+      const g = grabs(id);
+      expect(g.length, id).toBe(6);
+      for (let i = 0; i < 6; i += 2) {
+        // The fake clock steps 1 s at a time.
+        const gap = (g[i + 1] ?? 0) - (g[i] ?? 0);
+        expect(gap, id).toBeGreaterThanOrEqual(pairGapMs(60_000));
+        expect(gap, id).toBeLessThanOrEqual(pairGapMs(60_000) + 1000);
+      }
+    }
     for (const id of ['a', 'b', 'c', 'broken']) {
       const t = times(id);
       expect(t.length, id).toBe(3);
@@ -78,11 +91,11 @@ describe('PictureService: staggered, bounded sampling (issue #17)', () => {
     const firsts = ['a', 'b', 'c', 'broken'].map((id) => times(id)[0] ?? 0);
     expect(new Set(firsts).size).toBeGreaterThanOrEqual(3);
     for (const t of firsts) expect(t).toBeLessThanOrEqual(61_000);
-    // The same black picture sample after sample: dark at the second, also frozen at the third
-    // (the stream advances); a failing camera reports nothing.
+    // The same black picture grab after grab: dark and frozen (the stream advances) both at the
+    // second check; a failing camera reports nothing.
     expect(verdicts.filter((v) => v.startsWith('a '))).toEqual([
       'a learning ',
-      'a degraded picture_dark',
+      'a degraded picture_dark+picture_frozen',
       'a degraded picture_dark+picture_frozen',
     ]);
     expect(verdicts.some((v) => v.startsWith('broken'))).toBe(false);

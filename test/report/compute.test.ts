@@ -100,6 +100,9 @@ describe('computeReport over a hand-built site database', () => {
       outageCount: 3,
       restoredCameras: 1,
       replaced: 2,
+      // Rows without picture or no-reads periods: not tracked.
+      pictureDegradedMs: null,
+      lprNoReadsMs: null,
     });
     expect(r.classes.panoramic).toMatchObject({ planned: 2, installed: 0, missing: 2, cameras: 1 });
     expect(r.classes.lpr).toMatchObject({ planned: 10, installed: 1, missing: 9, recordingPct: 92.857 });

@@ -109,7 +109,7 @@ describe('camgate report counts the uplink (issue #12 item 3)', () => {
     const json = reportJson(r) as { uplink: Record<string, unknown> };
     expect(json.uplink).toMatchObject({ availabilityPct: 65, outageCount: 2, longestOutageMs: 3 * D });
     const lines = reportCsv(r).trim().split('\r\n');
-    expect(lines.at(-2)).toBe('uplink,s1,,65,,,2,259200,,,0,0,,,,');
+    expect(lines.at(-2)).toBe('uplink,s1,,65,,,2,259200,,,0,0,,,,,,,');
     expect(lines.at(-1)).toMatch(/^site,s1,/);
     // Text and HTML explain each cause from the one cause table.
     expect(uplinkText(r.uplink)).toBe(

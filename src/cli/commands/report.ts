@@ -5,7 +5,14 @@ import { computeReport } from '../../report/compute.js';
 import { buildReportInput } from '../../report/input.js';
 import type { Report } from '../../report/model.js';
 import { reportCsv } from '../../report/render/csv.js';
-import { durationText, pctText, uplinkCauseNotes, uplinkText } from '../../report/render/format.js';
+import {
+  durationText,
+  lprNoReadsText,
+  pctText,
+  uplinkCauseNotes,
+  uplinkText,
+  verdictLines,
+} from '../../report/render/format.js';
 import { reportHtml } from '../../report/render/html.js';
 import { reportJson } from '../../report/render/json.js';
 import type { Span } from '../../report/spans.js';
@@ -47,6 +54,14 @@ export const reportCommand: CliCommand = {
         boots: repo.boots(),
         staticCameras: staticCameras(config.cameras, new Date(window.fromMs).toISOString()),
         inventory: repo.inventoryChanges(
+          new Date(window.fromMs).toISOString(),
+          new Date(window.toMs).toISOString(),
+        ),
+        picture: repo.pictureDegraded(
+          new Date(window.fromMs).toISOString(),
+          new Date(window.toMs).toISOString(),
+        ),
+        lprNoReads: repo.lprNoReads(
           new Date(window.fromMs).toISOString(),
           new Date(window.toMs).toISOString(),
         ),
@@ -122,6 +137,8 @@ function renderText(report: Report, tty: boolean): string {
       'MTTR',
       'UNKNOWN',
       'RESTORED',
+      'PICTURE',
+      'LPR NO READS',
     ],
     report.cameras.map((c) => [
       c.id,
@@ -134,6 +151,8 @@ function renderText(report: Report, tty: boolean): string {
       durationText(c.mttrMs),
       durationText(c.uptime.unknownMs),
       c.restored ? 'yes' : '',
+      c.picture === null ? '-' : durationText(c.picture.degradedMs),
+      lprNoReadsText(c, report.total.lprNoReadsMs !== null),
     ]),
   );
   const groups = [
@@ -164,6 +183,7 @@ function renderText(report: Report, tty: boolean): string {
     '',
     uplinkText(report.uplink),
     ...uplinkCauseNotes(report.uplink).map((n) => `  ${n}`),
+    ...verdictLines(report),
     `replaced cameras: ${report.replaced.note}`,
   ].join('\n');
   return `${tty ? colourPercents(body) : body}\n`;

@@ -18,11 +18,14 @@ const HEADER = [
   'installed',
   'replaced',
   'missing',
+  'picture_degraded_s',
+  'picture_reasons',
+  'lpr_no_reads_s',
 ];
 
 /**
  * One CSV table (RFC 4180): a row per camera, then per class, then the site's uplink (scope `uplink`),
- * then the site; empty cell = not applicable.
+ * then the site; empty cell = not applicable. Columns are only ever added at the end.
  */
 export function reportCsv(report: Report): string {
   const rows: (string | number | null)[][] = [HEADER];
@@ -44,6 +47,9 @@ export function reportCsv(report: Report): string {
       c.installedAtEnd ? 1 : 0,
       c.replaced,
       null,
+      seconds(c.picture?.degradedMs ?? null),
+      reasonsCell(c.picture?.byReasonMs),
+      seconds(c.lprNoReadsMs),
     ]);
   }
   for (const k of CAMERA_CLASSES) rows.push(groupRow('class', k, k, report.classes[k]));
@@ -71,6 +77,9 @@ function groupRow(scope: string, id: string, cls: string, g: GroupReport): (stri
     g.installed,
     g.replaced,
     g.missing,
+    seconds(g.pictureDegradedMs),
+    null,
+    seconds(g.lprNoReadsMs),
   ];
 }
 
@@ -94,7 +103,18 @@ function uplinkRow(report: Report): (string | number | null)[] {
     null,
     null,
     null,
+    null,
+    null,
+    null,
   ];
+}
+
+/** "picture_dark=120;picture_frozen=30" (seconds per reason). */
+function reasonsCell(byReasonMs: Readonly<Record<string, number>> | undefined): string | null {
+  if (!byReasonMs) return null;
+  return Object.entries(byReasonMs)
+    .map(([r, ms]) => `${r}=${Math.round(ms / 1000)}`)
+    .join(';');
 }
 
 function seconds(ms: number | null): number | null {

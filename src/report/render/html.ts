@@ -1,6 +1,14 @@
 import { CAMERA_CLASSES } from '../../shared/types.js';
 import type { Report } from '../model.js';
-import { durationText, isoOf, pctText, uplinkCauseNotes, uplinkText } from './format.js';
+import {
+  durationText,
+  isoOf,
+  lprNoReadsText,
+  pctText,
+  pictureText,
+  uplinkCauseNotes,
+  uplinkText,
+} from './format.js';
 import { classChartSvg, escapeXml, STATE_FILL, svgDefs, timelineSvg } from './svg.js';
 
 const CSS = `
@@ -45,7 +53,9 @@ ${cameraTable(report)}
 and time when no camgate daemon was running (reboot gaps, shown hatched) are left out of both. Integrated needs stream,
 recording (where enabled) and uplink all healthy: an outage of the site's uplink counts against every camera. Longest outage is clipped to the window; MTTR is the mean duration
 of outages restored in the window. Replaced = devices swapped under a camera id (new serial or MAC) or at its
-address, counted in the window. Replaced cameras: ${escapeXml(report.replaced.note)}.</p>
+address, counted in the window. Picture degraded = time the sampled picture checks held the camera dark, covered,
+blurred, turned or frozen (by reason): it counts as not integrated, as the daemon reports it live. LPR no reads = time
+an LPR camera read no plates when it normally does: degraded, but still integrated. Replaced cameras: ${escapeXml(report.replaced.note)}.</p>
 </body></html>
 `;
 }
@@ -65,9 +75,9 @@ function cameraTable(report: Report): string {
   if (report.cameras.length === 0) return '<p>No cameras in the inventory for this window.</p>';
   const rows = report.cameras.map(
     (c) =>
-      `<tr><td>${escapeXml(c.id)}</td><td>${c.class}</td><td class="num">${pctText(c.uptime.pct)}</td><td class="num">${pctText(c.integrated.pct)}</td><td class="num">${pctText(c.recording?.pct ?? null)}</td><td class="num">${c.outageCount}</td><td class="num">${durationText(c.longestOutageMs)}</td><td class="num">${durationText(c.mttrMs)}</td><td>${c.restored ? 'yes' : ''}</td><td class="num">${c.replaced ?? '-'}</td><td class="tl">${timelineSvg(c, report.window)}</td></tr>`,
+      `<tr><td>${escapeXml(c.id)}</td><td>${c.class}</td><td class="num">${pctText(c.uptime.pct)}</td><td class="num">${pctText(c.integrated.pct)}</td><td class="num">${pctText(c.recording?.pct ?? null)}</td><td class="num">${c.outageCount}</td><td class="num">${durationText(c.longestOutageMs)}</td><td class="num">${durationText(c.mttrMs)}</td><td>${c.restored ? 'yes' : ''}</td><td class="num">${c.replaced ?? '-'}</td><td>${escapeXml(pictureText(c.picture))}</td><td class="num">${lprNoReadsText(c, report.total.lprNoReadsMs !== null)}</td><td class="tl">${timelineSvg(c, report.window)}</td></tr>`,
   );
-  return `<table class="cameras"><thead><tr><th>camera</th><th>class</th><th class="num">uptime</th><th class="num">integrated</th><th class="num">recording</th><th class="num">outages</th><th class="num">longest</th><th class="num">MTTR</th><th>restored</th><th class="num">replaced</th><th>timeline</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="cameras"><thead><tr><th>camera</th><th>class</th><th class="num">uptime</th><th class="num">integrated</th><th class="num">recording</th><th class="num">outages</th><th class="num">longest</th><th class="num">MTTR</th><th>restored</th><th class="num">replaced</th><th>picture degraded</th><th class="num">LPR no reads</th><th>timeline</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function legend(): string {

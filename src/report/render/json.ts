@@ -42,6 +42,8 @@ export function reportJson(report: Report): unknown {
       integrated: breakdown(c.integrated),
       recording: breakdown(c.recording),
       timeline: c.timeline.map((s) => ({ from: isoOf(s.fromMs), to: isoOf(s.toMs), state: s.state })),
+      picture: c.picture && { degradedMs: c.picture.degradedMs, byReasonMs: { ...c.picture.byReasonMs } },
+      lprNoReadsMs: c.lprNoReadsMs,
     })),
   };
 }

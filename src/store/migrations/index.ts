@@ -5,6 +5,7 @@ import { m005InventoryChanges } from './005_inventory_changes.js';
 import { m006Picture } from './006_picture.js';
 import { m007LprReads } from './007_lpr_reads.js';
 import { m008PictureReferencePictures } from './008_picture_reference_pictures.js';
+import { m009LprNoReads } from './009_lpr_no_reads.js';
 
 export interface Migration {
   readonly version: number;
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   m006Picture,
   m007LprReads,
   m008PictureReferencePictures,
+  m009LprNoReads,
 ];
