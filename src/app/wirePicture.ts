@@ -1,9 +1,9 @@
 import { credentialFor } from '../config/credentials.js';
 import { fetchSnapshot } from '../discovery/snapshot.js';
 import { JpegBatcher } from '../picture/jpegBatcher.js';
-import { THUMB_HEIGHT, THUMB_WIDTH, type Thumbnail, thumbnailOf } from '../picture/measures.js';
+import { THUMB_HEIGHT, THUMB_WIDTH, thumbnailOf } from '../picture/measures.js';
 import { PictureAlbum } from '../picture/pictureAlbum.js';
-import { PictureService } from '../picture/pictureService.js';
+import { type PictureGrab, PictureService } from '../picture/pictureService.js';
 import { Slots } from '../picture/slots.js';
 import { withCredentials } from '../recording/recordingPlans.js';
 import { isoTs } from '../shared/clock.js';
@@ -70,9 +70,9 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
       return status === 'online' || status === 'degraded';
     },
     sample: async (camera, signal) => {
-      const thumbnail = await sampleThumbnail(sampler, camera, signal, learnt.get(camera.id) ?? 'tcp');
-      album.record(camera.id, thumbnail, isoTs(ctx.clock.now()));
-      return thumbnail;
+      const grab = await sampleThumbnail(sampler, camera, signal, learnt.get(camera.id) ?? 'tcp', 2);
+      album.record(camera.id, grab.thumbnail, isoTs(ctx.clock.now()));
+      return grab;
     },
     ffmpegSlots: slots,
     samplesPerSlot: JPEGS_PER_FFMPEG,
@@ -104,7 +104,8 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
     album,
     repo,
     service,
-    sampleNow: (camera) => sampleThumbnail(now, camera, abort.signal, learnt.get(camera.id) ?? 'tcp'),
+    sampleNow: async (camera) =>
+      (await sampleThumbnail(now, camera, abort.signal, learnt.get(camera.id) ?? 'tcp', 1)).thumbnail,
   });
   ctx.control.route('POST', '/picture/reset', (req) => {
     const id = (req.body as { camera?: unknown } | undefined)?.camera;
@@ -150,15 +151,17 @@ export async function reduceThumbnails(
 }
 
 /**
- * The snapshot URI first (the camera encodes it; its JPEG joins a batch for ffmpeg), else one
- * keyframe of the sub-stream (one ffmpeg of its own, in a slot).
+ * The snapshot URI first (the camera encodes it; its JPEG joins a batch for ffmpeg), else
+ * `keyframes` keyframes of the sub-stream in one ffmpeg of its own, in a slot (two for a
+ * picture check: its second grab comes with the first).
  */
 export async function sampleThumbnail(
   s: Sampler,
   camera: CameraRecord,
   signal: AbortSignal,
   transport: FfmpegTransport,
-): Promise<Thumbnail> {
+  keyframes: 1 | 2 = 1,
+): Promise<PictureGrab> {
   const { timeoutSeconds, maxSnapshotBytes } = s.config.picture;
   const timeoutMs = timeoutSeconds * 1000;
   const credential = credentialFor(s.config, { id: camera.id, address: camera.address });
@@ -169,7 +172,7 @@ export async function sampleThumbnail(
         { clock: s.clock, net: s.net },
         { url: camera.snapshotUri, credential, deadlineMs: timeoutMs, maxBytes: maxSnapshotBytes, signal },
       );
-      return thumbnailOf(await s.batcher.reduce(jpeg));
+      return { thumbnail: thumbnailOf(await s.batcher.reduce(jpeg)) };
     } catch (err) {
       if (signal.aborted) throw err;
       why = err instanceof Error ? err.message : String(err);
@@ -182,9 +185,11 @@ export async function sampleThumbnail(
   if (!profile) throw new CamgateError('SNAPSHOT', `${camera.id}: ${why} and no stream to sample`);
   try {
     const url = withCredentials(profile.rtspUrl, credential);
-    const [raw] = await s.slots.run(() => reduceThumbnails(s, { kind: 'rtsp', url, transport }, signal));
+    const [raw, next] = await s.slots.run(() =>
+      reduceThumbnails(s, { kind: 'rtsp', url, transport, keyframes }, signal),
+    );
     if (!raw) throw new CamgateError('FFMPEG', 'no thumbnail');
-    return thumbnailOf(raw);
+    return { thumbnail: thumbnailOf(raw), ...(next ? { next: thumbnailOf(next) } : {}) };
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     throw new CamgateError('SNAPSHOT', `${camera.id}: ${why}; sub-stream keyframe: ${msg}`, { cause: err });

@@ -32,12 +32,22 @@ export interface PictureServiceDeps {
   readonly cameras: () => readonly CameraRecord[];
   /** The stream health says frames advance: a camera whose stream is down is not sampled. */
   readonly streamAdvancing: (cameraId: string) => boolean;
-  /** One thumbnail of the camera's picture (snapshot URI, else one keyframe of its sub-stream). */
-  readonly sample: (camera: CameraRecord, signal: AbortSignal) => Promise<Thumbnail>;
+  /** The camera's picture now (snapshot URI, else keyframes of its sub-stream). */
+  readonly sample: (camera: CameraRecord, signal: AbortSignal) => Promise<PictureGrab>;
   /** The ffmpeg processes the sampler may run: one per `camerasPerFfmpeg` cameras. */
   readonly ffmpegSlots: Slots;
   /** Samples one ffmpeg slot may serve at once (JPEGs reduced in one batch). */
   readonly samplesPerSlot: number;
+}
+
+/** One grab of a camera's picture. */
+export interface PictureGrab {
+  readonly thumbnail: Thumbnail;
+  /**
+   * A later picture from the same grab (the sub-stream's next keyframe): the check's second grab
+   * at no extra ffmpeg start. A snapshot has none; the check then fetches a second one.
+   */
+  readonly next?: Thumbnail;
 }
 
 interface Tracked {
@@ -170,12 +180,24 @@ export class PictureService implements Service {
     try {
       // The second grab starts `pairGapMs` after the first, not after its thumbnail is made: both
       // JPEGs then mostly share one batched ffmpeg run, and a check lasts one reduction, not two.
-      const first = { failed: false };
-      const second = this.secondGrab(camera, first);
-      const thumbnail = await this.deps.sample(camera, this.abort.signal).catch((err: unknown) => {
-        first.failed = true;
-        throw err;
-      });
+      // A stream grab brings its second picture along (`next`): no second ffmpeg start for it.
+      const firstRun = this.deps.sample(camera, this.abort.signal);
+      const first: { failed?: boolean; next?: Thumbnail } = {};
+      firstRun.then(
+        (g) => {
+          first.next = g.next;
+        },
+        () => {
+          first.failed = true;
+        },
+      );
+      const second = camera.snapshotUri
+        ? this.secondGrab(camera, first)
+        : firstRun.then(
+            (g) => g.next,
+            () => undefined,
+          );
+      const { thumbnail } = await firstRun;
       if (this.abort.signal.aborted) return;
       const secondThumbnail = await second;
       if (this.abort.signal.aborted) return;
@@ -208,15 +230,17 @@ export class PictureService implements Service {
    */
   private async secondGrab(
     camera: CameraRecord,
-    first: { readonly failed: boolean },
+    first: { readonly failed?: boolean; readonly next?: Thumbnail },
   ): Promise<Thumbnail | undefined> {
     const { clock, sample } = this.deps;
     const signal = this.abort.signal;
     try {
       await clock.sleep(pairGapMs(this.intervalMs), signal);
-      // A camera whose first grab already failed is not asked again in this check.
+      // A camera whose first grab already failed is not asked again in this check; one whose
+      // snapshot failed and whose stream gave two pictures instead has its second already.
       if (first.failed) return undefined;
-      return await sample(camera, signal);
+      if (first.next) return first.next;
+      return (await sample(camera, signal)).thumbnail;
     } catch (err) {
       if (!signal.aborted) this.log.debug({ err, cameraId: camera.id }, 'picture second grab failed');
       return undefined;

@@ -8,9 +8,11 @@ import { silentLog } from '../../src/shared/log.js';
 import type { CameraRecord } from '../../src/shared/types.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 
+/** A camera with a snapshot URI: each check grabs it twice, `pairGapMs` apart. */
 const camera = (id: string): CameraRecord => ({
   id,
   address: '10.0.0.1',
+  snapshotUri: 'http://10.0.0.1/snapshot.jpg',
   source: 'static',
   class: 'overview',
   ptz: false,
@@ -56,7 +58,7 @@ describe('PictureService: staggered, bounded sampling (issue #17)', () => {
       sample: async (cam) => {
         sampled.push({ id: cam.id, at: clock.monotonic() });
         if (cam.id === 'broken') throw new Error('snapshot: HTTP 500');
-        return flat(4);
+        return { thumbnail: flat(4) };
       },
       ffmpegSlots: new Slots(1),
       samplesPerSlot: 16,
@@ -100,5 +102,46 @@ describe('PictureService: staggered, bounded sampling (issue #17)', () => {
     ]);
     expect(verdicts.some((v) => v.startsWith('broken'))).toBe(false);
     expect(service.stats()).toMatchObject({ samples: 9, failures: 3 });
+  });
+
+  it('a camera without a snapshot URI is grabbed once per check: its stream grab brings the second picture (next keyframe) along', async () => {
+    const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
+    const bus = new EventBus();
+    const streamOnly = ['s1', 's2'].map((id) => ({ ...camera(id), snapshotUri: undefined }));
+    const calls: string[] = [];
+    const verdicts: string[] = [];
+    bus.on('picture.verdict', (v) =>
+      verdicts.push(`${v.cameraId} ${v.view.status} ${v.view.reasons.join('+')}`),
+    );
+    const service = new PictureService({
+      clock,
+      log: silentLog(),
+      bus,
+      config: pictureSchema.parse({ intervalMinutes: 1 }),
+      store,
+      cameras: () => streamOnly,
+      streamAdvancing: () => true,
+      // s1's encoder repeats one picture; s2's stream gave only one keyframe before its deadline.
+      sample: async (cam) => {
+        calls.push(cam.id);
+        return cam.id === 's1' ? { thumbnail: flat(4), next: flat(4) } : { thumbnail: flat(4) };
+      },
+      ffmpegSlots: new Slots(1),
+      samplesPerSlot: 16,
+    });
+    await service.start();
+    for (let s = 0; s < 180; s++) {
+      clock.advance(1000);
+      await new Promise((r) => setImmediate(r));
+    }
+    await service.stop();
+    expect(calls.filter((c) => c === 's1')).toHaveLength(3);
+    expect(calls.filter((c) => c === 's2')).toHaveLength(3);
+    // Frozen at the second check from the pair within each check, as with two snapshots.
+    expect(verdicts.filter((v) => v.startsWith('s1 '))).toEqual([
+      's1 learning ',
+      's1 degraded picture_dark+picture_frozen',
+      's1 degraded picture_dark+picture_frozen',
+    ]);
   });
 });

@@ -92,7 +92,8 @@ describe('camgate report over a database written by the picture service and the 
       store: new PictureRepo(store.db, 'b1'),
       cameras: () => [record('cam-a', 'overview')],
       streamAdvancing: () => true,
-      sample: async () => picture(phase(), ++grabs),
+      // A stream camera: each grab brings its second picture (the next keyframe) along.
+      sample: async () => ({ thumbnail: picture(phase(), ++grabs), next: picture(phase(), ++grabs) }),
       ffmpegSlots: new Slots(1),
       samplesPerSlot: 16,
     });

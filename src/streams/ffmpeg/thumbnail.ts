@@ -11,7 +11,17 @@ import type { FfmpegTransport } from './rtspTransport.js';
  */
 export type ThumbnailSource =
   | { readonly kind: 'jpeg'; readonly jpegs: readonly Buffer[] }
-  | { readonly kind: 'rtsp'; readonly url: string; readonly transport: FfmpegTransport };
+  | {
+      readonly kind: 'rtsp';
+      readonly url: string;
+      readonly transport: FfmpegTransport;
+      /**
+       * Keyframes to decode, one after the other (default 1). The second is the stream's next
+       * keyframe, a GOP later: the picture check's second grab, at no extra ffmpeg start. If only
+       * the first arrives before the deadline or the end, the run gives that one.
+       */
+      readonly keyframes?: 1 | 2;
+    };
 
 export interface ThumbnailOptions {
   readonly source: ThumbnailSource;
@@ -32,14 +42,16 @@ export interface ThumbnailRun {
  * every source pixel counts, sensor noise averages out). JPEGs go in concatenated on stdin, one
  * thumbnail comes out per JPEG (the scale filter follows size changes between them); a JPEG
  * ffmpeg cannot decode makes the count wrong, and the whole batch is refused (the caller then
- * reduces them one by one). For a stream only one keyframe is decoded (`-skip_frame nokey`:
- * nothing else is decoded at all), over an explicit transport with an I/O timeout. A hard
+ * reduces them one by one). For a stream only one or two keyframes are decoded (`-skip_frame
+ * nokey`: nothing else is decoded at all), over an explicit transport with an I/O timeout. A hard
  * deadline kills ffmpeg; output beyond the expected thumbnails is refused.
  */
 export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): Promise<ThumbnailRun> {
   const one = o.width * o.height * 1.5;
-  const count = o.source.kind === 'jpeg' ? o.source.jpegs.length : 1;
+  const count = o.source.kind === 'jpeg' ? o.source.jpegs.length : (o.source.keyframes ?? 1);
   const expected = one * count;
+  // A stream run that gave its first keyframe but not its second still gives the first.
+  const enough = o.source.kind === 'rtsp' ? one : expected;
   const input =
     o.source.kind === 'jpeg'
       ? ['-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0']
@@ -52,7 +64,7 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
     // A stream needs no stdin (ffmpeg would otherwise read keystrokes from it).
     ...(o.source.kind === 'rtsp' ? ['-nostdin'] : []),
     ...input,
-    ...(o.source.kind === 'rtsp' ? ['-frames:v', '1'] : []),
+    ...(o.source.kind === 'rtsp' ? ['-frames:v', String(count)] : []),
     ...['-an', '-vf', `scale=${o.width}:${o.height}:flags=area,format=yuv420p`],
     ...['-f', 'rawvideo', 'pipe:1'],
   ];
@@ -73,13 +85,16 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
         return;
       }
       const all = Buffer.concat(chunks);
-      resolve({ raws: Array.from({ length: count }, (_, i) => all.subarray(i * one, (i + 1) * one)) });
+      const n = Math.floor(all.length / one);
+      resolve({ raws: Array.from({ length: n }, (_, i) => all.subarray(i * one, (i + 1) * one)) });
     };
     const onAbort = (): void => finish(new CamgateError('FFMPEG', 'thumbnail aborted'));
-    const timer = deps.clock.setTimeout(
-      () => finish(new CamgateError('RTSP_TIMEOUT', `no thumbnail within ${o.timeoutMs} ms`)),
-      o.timeoutMs,
-    );
+    const timer = deps.clock.setTimeout(() => {
+      if (size >= enough) {
+        child.kill('SIGKILL');
+        finish(undefined);
+      } else finish(new CamgateError('RTSP_TIMEOUT', `no thumbnail within ${o.timeoutMs} ms`));
+    }, o.timeoutMs);
     if (o.signal?.aborted) return onAbort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (err) => finish(new CamgateError('FFMPEG', `ffmpeg did not start: ${err.message}`)));
@@ -93,7 +108,7 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
       stderr = (stderr + c.toString('utf8')).slice(-2048);
     });
     child.on('close', (code) => {
-      if (size === expected) finish(undefined);
+      if (size === expected || (size >= enough && size % one === 0)) finish(undefined);
       else {
         const why = redactText(stderr.trim().split('\n').slice(-2).join(' ')) || `exit ${code}`;
         finish(
