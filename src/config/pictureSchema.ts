@@ -39,7 +39,9 @@ const thresholds = z.strictObject({
     .min(0)
     .max(255)
     .optional()
-    .describe('a block whose mean luma difference to the previous sample is at most this is unchanged'),
+    .describe(
+      "a block whose mean luma difference between the check's two grabs is at most this is unchanged",
+    ),
   frozenMinShare: z
     .number()
     .min(0)
