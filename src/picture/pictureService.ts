@@ -6,7 +6,7 @@ import type { EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord, PictureView } from '../shared/types.js';
-import type { PictureMode, PictureReference } from './assess.js';
+import { PICTURE_REASONS, type PictureMode, type PictureReference } from './assess.js';
 import type { Thumbnail } from './measures.js';
 import { initialPictureState, type PictureState, reducePicture } from './pictureMachine.js';
 import { PictureQueue } from './pictureQueue.js';
@@ -20,6 +20,11 @@ export interface PictureStore {
   clearReferences(cameraId: string): number;
   degraded(cameraId: string, reasons: readonly string[], atIso: string): void;
   ok(cameraId: string, atIso: string): void;
+  /**
+   * The reasons of the camera's open degraded period, which a restarted daemon carries on from
+   * (the store opens this boot's own period with them); undefined when none is open.
+   */
+  resume?(cameraId: string, atIso: string): { reasons: readonly string[]; since: string } | undefined;
 }
 
 export interface PictureServiceDeps {
@@ -167,12 +172,30 @@ export class PictureService implements Service {
     for (const id of this.tracked.keys()) if (!present.has(id)) this.tracked.delete(id);
   }
 
+  /**
+   * A camera's first sight in this run: its references, and the verdict it had when the daemon
+   * last stopped. A restart does not forget a bad picture: the open degraded period's reasons are
+   * raised again at once (the camera stays not integrated, and the centre, which heard
+   * `picture.degraded` before, hears nothing new), and the next checks clear them as usual.
+   */
   private track(cameraId: string, now: number): Tracked {
     const t: Tracked = {
       state: initialPictureState(this.deps.store.references(cameraId)),
       due: now + staggerOf(cameraId) * this.intervalMs,
     };
     this.tracked.set(cameraId, t);
+    let open: { reasons: readonly string[]; since: string } | undefined;
+    this.persist(cameraId, 'read the open degraded period', () => {
+      open = this.deps.store.resume?.(cameraId, this.isoNow());
+    });
+    const reasons = PICTURE_REASONS.filter((r) => open?.reasons.includes(r));
+    if (open && reasons.length > 0) {
+      t.state = { ...t.state, status: 'degraded', reasons };
+      this.lastSince.set(cameraId, open.since);
+      const view: PictureView = { status: 'degraded', reasons, checkedAt: undefined, since: open.since };
+      this.deps.bus.emit('picture.verdict', { cameraId, view, at: this.deps.clock.now(), resumed: true });
+      this.log.info({ cameraId, reasons, since: open.since }, 'picture verdict resumed from the store');
+    }
     return t;
   }
 
