@@ -130,7 +130,9 @@ export class CameraStates {
    * The picture checks judged a camera. Raised reasons make a camera whose stream is online
    * `degraded` with those reasons (and not integrated, health/integration.ts); the centre hears
    * of raises and clears as `health.picture`, and of every verdict in the retained state. A verdict
-   * `resumed` after a restart was announced before it: it is no raise.
+   * `resumed` after a restart was announced before it: it is no raise. The verdict is kept while
+   * the stream is down (the fold ignores it then); when the stream comes back, the picture checks
+   * judge it again at once (pictureService.ts recheck) rather than at the camera's next slot.
    */
   picture(cameraId: string, view: PictureView, at: number, resumed = false): void {
     const { board, bus } = this.deps;
