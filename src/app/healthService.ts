@@ -107,7 +107,7 @@ export class HealthService implements Service {
       bus.on('stream.sample', (s) => this.onSample(s)),
       bus.on('inventory.changed', (e) => this.onInventory(e)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
-      bus.on('picture.verdict', (p) => this.states.picture(p.cameraId, p.view, p.at)),
+      bus.on('picture.verdict', (p) => this.states.picture(p.cameraId, p.view, p.at, p.resumed)),
       bus.on('lpr.status', (l) => this.states.lpr(l)),
     );
     // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
