@@ -41,7 +41,7 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
     reduce: (jpegs) => reduceThumbnails(ctx, { kind: 'jpeg', jpegs }, abort.signal),
     maxBatch: JPEGS_PER_FFMPEG,
     // A verdict may wait 5 % of the interval (30 s at the default 10 min) for others to share ffmpeg.
-    // At least 1 s: a check's two grabs (pictureService.ts pairGapMs) then share a run at short
+    // At least 1 s: a check's two grabs (checkGrabs.ts pairGapMs) then share a run at short
     // intervals too.
     maxWaitMs: () => Math.min(30_000, Math.max(1000, config.intervalMinutes * 60_000 * 0.05)),
   });

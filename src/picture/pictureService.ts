@@ -7,6 +7,7 @@ import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord, PictureView } from '../shared/types.js';
 import { PICTURE_REASONS, type PictureMode, type PictureReference } from './assess.js';
+import { grabCheck } from './checkGrabs.js';
 import type { Thumbnail } from './measures.js';
 import { initialPictureState, type PictureState, reducePicture } from './pictureMachine.js';
 import { PictureQueue } from './pictureQueue.js';
@@ -243,28 +244,12 @@ export class PictureService implements Service {
 
   private async sampleOne(camera: CameraRecord, t: Tracked): Promise<void> {
     try {
-      // The second grab starts `pairGapMs` after the first, not after its thumbnail is made: both
-      // JPEGs then mostly share one batched ffmpeg run, and a check lasts one reduction, not two.
-      // A stream grab brings its second picture along (`next`): no second ffmpeg start for it.
-      const firstRun = this.deps.sample(camera, this.abort.signal);
-      const first: { failed?: boolean; next?: Thumbnail } = {};
-      firstRun.then(
-        (g) => {
-          first.next = g.next;
-        },
-        () => {
-          first.failed = true;
-        },
+      const { thumbnail, second: secondThumbnail } = await grabCheck(
+        { ...this.deps, log: this.log },
+        camera,
+        this.abort.signal,
+        this.intervalMs,
       );
-      const second = camera.snapshotUri
-        ? this.secondGrab(camera, first)
-        : firstRun.then(
-            (g) => g.next,
-            () => undefined,
-          );
-      const { thumbnail } = await firstRun;
-      if (this.abort.signal.aborted) return;
-      const secondThumbnail = await second;
       if (this.abort.signal.aborted) return;
       this.samples += 1;
       // Re-read after the grabs: the stream may have stalled meanwhile (then nothing is frozen).
@@ -285,30 +270,6 @@ export class PictureService implements Service {
         this.isoNow(),
         this.rules(camera),
       ).state;
-    }
-  }
-
-  /**
-   * The check's second grab, a few seconds after the first, so frozen is judged within the check
-   * (pictureMachine.ts frozenEvidence). Never rejects: if it fails the check still counts, judged
-   * on the first grab.
-   */
-  private async secondGrab(
-    camera: CameraRecord,
-    first: { readonly failed?: boolean; readonly next?: Thumbnail },
-  ): Promise<Thumbnail | undefined> {
-    const { clock, sample } = this.deps;
-    const signal = this.abort.signal;
-    try {
-      await clock.sleep(pairGapMs(this.intervalMs), signal);
-      // A camera whose first grab already failed is not asked again in this check; one whose
-      // snapshot failed and whose stream gave two pictures instead has its second already.
-      if (first.failed) return undefined;
-      if (first.next) return first.next;
-      return (await sample(camera, signal)).thumbnail;
-    } catch (err) {
-      if (!signal.aborted) this.log.debug({ err, cameraId: camera.id }, 'picture second grab failed');
-      return undefined;
     }
   }
 
@@ -364,15 +325,6 @@ export class PictureService implements Service {
   private isoNow(): string {
     return isoTs(this.deps.clock.now());
   }
-}
-
-/**
- * Time between a check's two grabs: longer than a snapshot cache or a slow camera's frame period
- * (3 s at the default 10 min), shorter for short intervals (tests), and shorter than the JPEG
- * batcher's wait (5 % of the interval, wirePicture.ts) so both JPEGs share one ffmpeg run.
- */
-export function pairGapMs(intervalMs: number): number {
-  return Math.min(3000, Math.max(250, intervalMs / 200));
 }
 
 /**

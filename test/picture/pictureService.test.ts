@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
+import { pairGapMs } from '../../src/picture/checkGrabs.js';
 import { THUMB_BYTES, type Thumbnail, thumbnailOf } from '../../src/picture/measures.js';
-import { PictureService, type PictureStore, pairGapMs } from '../../src/picture/pictureService.js';
+import { PictureService, type PictureStore } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
