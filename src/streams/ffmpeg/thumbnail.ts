@@ -64,7 +64,10 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
     // A stream needs no stdin (ffmpeg would otherwise read keystrokes from it).
     ...(o.source.kind === 'rtsp' ? ['-nostdin'] : []),
     ...input,
-    ...(o.source.kind === 'rtsp' ? ['-frames:v', String(count)] : []),
+    // Passthrough: ffmpeg's default constant frame rate for rawvideo filled the GOP between the
+    // two keyframes with a copy of the first, so the second "grab" was the first again (ffmpeg
+    // 5.1+ spelling; -vsync is deprecated).
+    ...(o.source.kind === 'rtsp' ? ['-frames:v', String(count), '-fps_mode', 'passthrough'] : []),
     ...['-an', '-vf', `scale=${o.width}:${o.height}:flags=area,format=yuv420p`],
     ...['-f', 'rawvideo', 'pipe:1'],
   ];

@@ -46,4 +46,21 @@ describe('reduceToThumbnail from an RTSP sub-stream (real ffmpeg, simulator)', (
     },
     60_000,
   );
+
+  it('the second thumbnail is the next keyframe, not a copy of the first', async () => {
+    // The simulated scene moves between keyframes a GOP (1 s) apart; a frame-rate filler copy
+    // of the first keyframe would be byte-identical and make every stream-path check "frozen".
+    const run = await reduceToThumbnail(
+      { clock: systemClock },
+      {
+        source: { kind: 'rtsp', url: url(), transport: 'tcp', keyframes: 2 },
+        width: THUMB_WIDTH,
+        height: THUMB_HEIGHT,
+        timeoutMs: 20_000,
+      },
+    );
+    const [first, second] = run.raws;
+    if (!first || !second) throw new Error(`expected two thumbnails, got ${run.raws.length}`);
+    expect(first.equals(second)).toBe(false);
+  }, 60_000);
 });
