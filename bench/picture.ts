@@ -128,17 +128,22 @@ function ffmpegChildren(): number[] {
   }
   return kids;
 }
-/** Our own CPU plus that of reaped children (cutime + cstime), in ticks. */
-function cpuWithChildren(): number {
+/** Our own CPU (utime + stime) and that of reaped children (cutime + cstime), in ticks. */
+function cpuSplit(): { own: number; children: number } {
   const stat = readProc(process.pid, 'stat') ?? '';
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  return { own: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
+}
+function cpuWithChildren(): number {
+  const { own, children } = cpuSplit();
+  return own + children;
 }
 
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const loadBefore = load();
 const pssBefore = pssKb(process.pid);
 const cpu0 = cpuWithChildren();
+const children0 = cpuSplit().children;
 const t0 = performance.now();
 await service.start();
 let peakFfmpeg = 0;
@@ -168,6 +173,7 @@ clearInterval(pssPoll);
 const wallS = (performance.now() - t0) / 1000;
 const loadAfter = load();
 const cpuS = (cpuWithChildren() - cpu0) / CLK_TCK;
+const childrenS = (cpuSplit().children - children0) / CLK_TCK;
 const simCpuS = (cpuTicks(sim.pid) ?? 0) / CLK_TCK;
 sim.child.kill('SIGTERM');
 const st = service.stats();
@@ -179,6 +185,9 @@ console.log(
 console.log(`samples ${st.samples}, failures ${st.failures}`);
 console.log(
   `CPU (this process + ffmpeg children) ${cpuS.toFixed(1)} s = ${(1000 * perSample).toFixed(1)} ms per sample`,
+);
+console.log(
+  `of which ffmpeg children ${childrenS.toFixed(1)} s (${((1000 * childrenS) / Math.max(1, st.samples)).toFixed(1)} ms per sample), this process ${(cpuS - childrenS).toFixed(1)} s`,
 );
 console.log(`at the default interval: ${(100 * fieldCore).toFixed(2)}% of one core on average (goal ≤ 3%)`);
 console.log(`compressed run itself: ${((100 * cpuS) / wallS).toFixed(1)}% of one core`);
@@ -199,6 +208,7 @@ console.log(
     failures: st.failures,
     cpuMsPerSample: Math.round(1000 * perSample * 10) / 10,
     fieldCorePct: Math.round(10000 * fieldCore) / 100,
+    ffmpegMsPerSample: Math.round((10000 * childrenS) / Math.max(1, st.samples)) / 10,
     ffmpegPeak: Math.max(st.ffmpegPeak, peakFfmpeg),
     ffmpegLimit: st.ffmpegLimit,
     pssPeakMb: Math.round(pssPeak / 1024),

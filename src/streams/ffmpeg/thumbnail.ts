@@ -57,6 +57,10 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
       ? ['-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0']
       : [
           ...['-skip_frame', 'nokey', '-rtsp_transport', o.source.transport],
+          // Probe nothing beyond the SDP: the default 5 s analysis held the camera's RTSP session
+          // and an ffmpeg slot ~4 s longer per check (bench/pictureRtspArgs.ts), and the decoder
+          // takes SPS/PPS from the stream itself when the SDP has no sprop-parameter-sets.
+          ...['-probesize', '32', '-analyzeduration', '0'],
           ...['-timeout', String(o.timeoutMs * 1000), '-an', '-i', o.source.url],
         ];
   const args = [
