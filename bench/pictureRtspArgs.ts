@@ -34,16 +34,22 @@ interface Variant {
   readonly in: readonly string[];
   /** Output options (after `-i`). */
   readonly out?: readonly string[];
+  /** Scaler flags (thumbnail.ts: area averaging). */
+  readonly scale?: string;
 }
 const PROBE = ['-probesize', '32', '-analyzeduration', '0'];
+const PASS = ['-fps_mode', 'passthrough'];
 const VARIANTS: Record<string, Variant> = {
-  base: { in: [] },
+  // thumbnail.ts before this bench: 5 s of probing, constant frame rate (second grab a copy).
+  before: { in: [] },
   probe: { in: PROBE },
-  nobuffer: { in: ['-fflags', 'nobuffer'] },
-  lowdelay: { in: ['-flags', 'low_delay'] },
-  nodata: { in: ['-sn', '-dn'] },
-  passthrough: { in: [], out: ['-fps_mode', 'passthrough'] },
-  probe_passthrough: { in: PROBE, out: ['-fps_mode', 'passthrough'] },
+  passthrough: { in: [], out: PASS },
+  // thumbnail.ts now: the two above.
+  now: { in: PROBE, out: PASS },
+  now_nobuffer: { in: [...PROBE, '-fflags', 'nobuffer'], out: PASS },
+  now_lowdelay: { in: [...PROBE, '-flags', 'low_delay'], out: PASS },
+  now_nodata: { in: [...PROBE, '-sn', '-dn'], out: PASS },
+  now_bilinear: { in: PROBE, out: PASS, scale: 'fast_bilinear' },
 };
 
 function argsOf(url: string, v: Variant): string[] {
@@ -53,7 +59,14 @@ function argsOf(url: string, v: Variant): string[] {
     ...v.in,
     ...['-i', url, '-frames:v', '2'],
     ...(v.out ?? []),
-    ...['-an', '-vf', `scale=${W}:${H}:flags=area,format=yuv420p`, '-f', 'rawvideo', 'pipe:1'],
+    ...[
+      '-an',
+      '-vf',
+      `scale=${W}:${H}:flags=${v.scale ?? 'area'},format=yuv420p`,
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ],
   ];
 }
 
