@@ -129,9 +129,12 @@ export class CameraStates {
   /**
    * The picture checks judged a camera. Raised reasons make a camera whose stream is online
    * `degraded` with those reasons (and not integrated, health/integration.ts); the centre hears
-   * of raises and clears as `health.picture`, and of every verdict in the retained state.
+   * of raises and clears as `health.picture`, and of every verdict in the retained state. A verdict
+   * `resumed` after a restart was announced before it: it is no raise. The verdict is kept while
+   * the stream is down (the fold ignores it then); when the stream comes back, the picture checks
+   * judge it again at once (pictureService.ts recheck) rather than at the camera's next slot.
    */
-  picture(cameraId: string, view: PictureView, at: number): void {
+  picture(cameraId: string, view: PictureView, at: number, resumed = false): void {
     const { board, bus } = this.deps;
     const row = board.camera(cameraId);
     const before = this.pictures.get(cameraId);
@@ -141,7 +144,7 @@ export class CameraStates {
       this.streamView.set(cameraId, { status: row.status, reasons: row.reasons, since: row.since });
     board.patchCamera(cameraId, { picture: view, ...this.overlay(cameraId) });
     this.settle(cameraId);
-    const was = before?.reasons ?? [];
+    const was = before?.reasons ?? (resumed ? view.reasons : []);
     if (was.length !== view.reasons.length || was.some((r, i) => r !== view.reasons[i]))
       bus.emit('health.picture', { cameraId, from: was, to: view.reasons, at });
     this.announce(cameraId);

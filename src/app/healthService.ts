@@ -18,7 +18,14 @@ import type { CameraRecord } from '../shared/types.js';
 import type { HistoryRepo, RebootGapResult } from '../store/historyRepo.js';
 import type { PendingWrites } from '../store/pendingWrites.js';
 import { CameraStates } from './cameraStates.js';
-import { boardStream, expectedFpsOf, onvifAuthCall } from './healthInputs.js';
+import {
+  boardStream,
+  expectedFpsOf,
+  interrogationDetail,
+  onvifAuthCall,
+  onvifUnreachable,
+  withInterrogation,
+} from './healthInputs.js';
 import type { StatusBoard } from './statusBoard.js';
 
 /** Half a second: a stall is persisted within stallSeconds + 0.5 s of the last packet. */
@@ -63,6 +70,8 @@ export class HealthService implements Service {
   readonly name = 'health';
   private readonly cameras = new Map<string, Tracked>();
   private readonly expectedFps = new Map<string, number>();
+  /** Each camera's last interrogation problem, as `why` evidence (it need not change the status). */
+  private readonly interrogationProblems = new Map<string, string>();
   private readonly states: CameraStates;
   private readonly log: Log;
   private readonly unsubscribe: (() => void)[] = [];
@@ -98,7 +107,7 @@ export class HealthService implements Service {
       bus.on('stream.sample', (s) => this.onSample(s)),
       bus.on('inventory.changed', (e) => this.onInventory(e)),
       bus.on('uplink.state', (u) => this.states.uplink(u)),
-      bus.on('picture.verdict', (p) => this.states.picture(p.cameraId, p.view, p.at)),
+      bus.on('picture.verdict', (p) => this.states.picture(p.cameraId, p.view, p.at, p.resumed)),
       bus.on('lpr.status', (l) => this.states.lpr(l)),
     );
     // Cameras listed before this boot whose last interrogation was refused: the next sweep finds
@@ -144,7 +153,7 @@ export class HealthService implements Service {
     const tracked = this.cameras.get(cameraId);
     const row = board.camera(cameraId);
     const known = tracked !== undefined || row !== undefined || history.knowsCamera(cameraId);
-    return buildWhy({
+    const doc = buildWhy({
       cameraId,
       now: this.now(),
       daemon: { live: tracked && { state: tracked.state, sinceIso: tracked.sinceIso }, row },
@@ -154,6 +163,7 @@ export class HealthService implements Service {
         openOutage: known ? history.openOutage(cameraId) : undefined,
       },
     });
+    return withInterrogation(doc, this.interrogationProblems.get(cameraId));
   }
 
   private onSample(s: CamgateEvents['stream.sample']): void {
@@ -181,11 +191,16 @@ export class HealthService implements Service {
    * What the last interrogation proved about a camera (issue #12: `unknown` only without evidence).
    * An ONVIF 401 / NotAuthorized on a call discovery needs: the camera answers and refuses our
    * password (it stayed `unknown` / `camera_offline`, and the centre sent someone for a dead
-   * camera). A camera found but not answering ONVIF, with no stream URI to watch: unreachable.
-   * Video still flowing (RTSP has its own account on some cameras) overrides both: the centre gets
-   * a picture, and the stream's own 401 or silence would say otherwise.
+   * camera). A camera found but never answering ONVIF, with no stream URI to watch: unreachable.
+   * A camera that answered some calls and timed out on a later one (GetProfiles on a loaded camera)
+   * is not offline: it stays as its stream says, the timeout only shows in `why`. Video still
+   * flowing (RTSP has its own account on some cameras) overrides all of it: the centre gets a
+   * picture, and the stream's own 401 or silence would say otherwise.
    */
   private interrogationEvidence(camera: CameraRecord): void {
+    const detail = interrogationDetail(camera);
+    if (detail === undefined) this.interrogationProblems.delete(camera.id);
+    else this.interrogationProblems.set(camera.id, detail);
     const status = this.cameras.get(camera.id)?.state.status;
     if (status === 'online' || status === 'degraded') return;
     const call = onvifAuthCall(camera);
@@ -196,11 +211,11 @@ export class HealthService implements Service {
         detail: camera.problem?.message,
         call: `onvif ${call}`,
       });
-    } else if (camera.problem?.code === 'ONVIF_TIMEOUT' && camera.profiles.length === 0) {
+    } else if (onvifUnreachable(camera)) {
       this.apply(camera.id, {
         type: 'sample',
         kind: 'unreachable',
-        detail: `onvif ${camera.problem.message}`,
+        detail: `onvif ${camera.problem?.message}`,
       });
     }
   }
@@ -210,6 +225,7 @@ export class HealthService implements Service {
     if (open) this.deps.history.closeOutage(open, 'removed', this.now());
     this.cameras.delete(id);
     this.expectedFps.delete(id);
+    this.interrogationProblems.delete(id);
     this.states.forget(id);
   }
 

@@ -89,6 +89,7 @@ export class PictureAlbum {
       clearReferences: (id) => inner.clearReferences(id),
       degraded: (id, reasons, at) => inner.degraded(id, reasons, at),
       ok: (id, at) => inner.ok(id, at),
+      resume: (id, at) => inner.resume?.(id, at),
       saveReference: (id, ref) => {
         inner.saveReference(id, ref);
         // `camgate acceptance` saves through here too, then marks the row with its own picture.

@@ -6,7 +6,7 @@ import type { EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import type { CameraRecord, PictureView } from '../shared/types.js';
-import type { PictureMode, PictureReference } from './assess.js';
+import { PICTURE_REASONS, type PictureMode, type PictureReference } from './assess.js';
 import type { Thumbnail } from './measures.js';
 import { initialPictureState, type PictureState, reducePicture } from './pictureMachine.js';
 import { PictureQueue } from './pictureQueue.js';
@@ -20,6 +20,11 @@ export interface PictureStore {
   clearReferences(cameraId: string): number;
   degraded(cameraId: string, reasons: readonly string[], atIso: string): void;
   ok(cameraId: string, atIso: string): void;
+  /**
+   * The reasons of the camera's open degraded period, which a restarted daemon carries on from
+   * (the store opens this boot's own period with them); undefined when none is open.
+   */
+  resume?(cameraId: string, atIso: string): { reasons: readonly string[]; since: string } | undefined;
 }
 
 export interface PictureServiceDeps {
@@ -54,6 +59,12 @@ interface Tracked {
   state: PictureState;
   /** Monotonic ms the next sample is due. */
   due: number;
+  /** The stream did not advance at the last tick (its picture could not be judged). */
+  down: boolean;
+  /** Checks still to run soon after the stream came back with raised reasons (see recheck). */
+  rechecks: number;
+  /** Monotonic ms the next of those is due. */
+  recheckAt: number;
 }
 
 /**
@@ -159,21 +170,75 @@ export class PictureService implements Service {
     for (const camera of cameras) {
       present.add(camera.id);
       const t = this.tracked.get(camera.id) ?? this.track(camera.id, now);
+      const advancing = this.deps.streamAdvancing(camera.id);
+      this.recheck(camera, t, now, advancing);
       if (now < t.due) continue;
       t.due += this.intervalMs * Math.max(1, Math.ceil((now - t.due + 1) / this.intervalMs));
-      if (!this.deps.streamAdvancing(camera.id)) continue;
+      if (!advancing) continue;
       this.queue.push(camera.id, () => this.sampleOne(camera, t));
     }
     for (const id of this.tracked.keys()) if (!present.has(id)) this.tracked.delete(id);
   }
 
+  /**
+   * A camera's first sight in this run: its references, and the verdict it had when the daemon
+   * last stopped. A restart does not forget a bad picture: the open degraded period's reasons are
+   * raised again at once (the camera stays not integrated, and the centre, which heard
+   * `picture.degraded` before, hears nothing new), and the next checks clear them as usual.
+   */
   private track(cameraId: string, now: number): Tracked {
     const t: Tracked = {
       state: initialPictureState(this.deps.store.references(cameraId)),
       due: now + staggerOf(cameraId) * this.intervalMs,
+      down: false,
+      rechecks: 0,
+      recheckAt: 0,
     };
     this.tracked.set(cameraId, t);
+    let open: { reasons: readonly string[]; since: string } | undefined;
+    this.persist(cameraId, 'read the open degraded period', () => {
+      open = this.deps.store.resume?.(cameraId, this.isoNow());
+    });
+    const reasons = PICTURE_REASONS.filter((r) => open?.reasons.includes(r));
+    if (open && reasons.length > 0) {
+      t.state = { ...t.state, status: 'degraded', reasons };
+      this.lastSince.set(cameraId, open.since);
+      const view: PictureView = { status: 'degraded', reasons, checkedAt: undefined, since: open.since };
+      this.deps.bus.emit('picture.verdict', { cameraId, view, at: this.deps.clock.now(), resumed: true });
+      this.log.info({ cameraId, reasons, since: open.since }, 'picture verdict resumed from the store');
+    }
     return t;
+  }
+
+  /**
+   * A camera is not sampled while its stream is down, and its raised reasons are kept meanwhile
+   * (a covered camera must not pass for integrated because its stream dropped). When the stream
+   * comes back with reasons raised, the verdict is stale (the lens may have been cleaned during
+   * the power cut): it is judged again at once, `clearAfter` checks `recheckGapMs` apart, instead of
+   * at the camera's next slots up to two intervals later. Until the first of them the camera keeps
+   * its last verdict; the checks clear or confirm it as any others do (hysteresis unchanged).
+   */
+  private recheck(camera: CameraRecord, t: Tracked, now: number, advancing: boolean): void {
+    if (!advancing) {
+      t.down = true;
+      return;
+    }
+    if (t.down) {
+      t.down = false;
+      if (t.state.reasons.length > 0) {
+        t.rechecks = this.rules(camera).clearAfter;
+        t.recheckAt = now;
+        this.log.info(
+          { cameraId: camera.id, reasons: t.state.reasons },
+          'stream back: picture re-checked now',
+        );
+      }
+    }
+    if (t.rechecks === 0 || now < t.recheckAt) return;
+    // A check still running (or queued) goes first: this one is tried at the next tick.
+    if (!this.queue.push(camera.id, () => this.sampleOne(camera, t))) return;
+    t.rechecks -= 1;
+    t.recheckAt = now + recheckGapMs(this.intervalMs);
   }
 
   private async sampleOne(camera: CameraRecord, t: Tracked): Promise<void> {
@@ -308,6 +373,15 @@ export class PictureService implements Service {
  */
 export function pairGapMs(intervalMs: number): number {
   return Math.min(3000, Math.max(250, intervalMs / 200));
+}
+
+/**
+ * Time between the re-checks after a stream came back (pictureService.ts recheck): 1 min at the
+ * default 10 min interval, so a cleaned camera is cleared within about two minutes; a tenth of the
+ * interval for short ones.
+ */
+export function recheckGapMs(intervalMs: number): number {
+  return Math.min(60_000, intervalMs / 10);
 }
 
 /** 0…1 from the camera id: the same slot in every interval and across restarts. */

@@ -82,6 +82,8 @@ export interface CamgateEvents {
     readonly cameraId: string;
     readonly view: PictureView;
     readonly at: number;
+    /** Carried over from before a restart (the store's open degraded period): no news to the centre. */
+    readonly resumed?: boolean;
   };
   /** Raised picture reasons changed, as CameraStates folded them in: `picture.degraded` / `picture.ok`. */
   'health.picture': {

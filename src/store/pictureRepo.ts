@@ -97,6 +97,25 @@ export class PictureRepo {
     })();
   }
 
+  /**
+   * The degraded period still open for this camera, newest first, for a restarted daemon to carry
+   * on from (pictureService.ts track): the reasons the centre last heard, and since when. A period
+   * of an earlier boot (a crash or a stop left it open) stays as it is — the report ends it with
+   * its boot — and this boot opens its own with the same reasons from `atIso`, as `degraded` would.
+   */
+  resume(cameraId: string, atIso: string): { reasons: string[]; since: string } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT reasons, started_at AS startedAt FROM picture_degraded
+         WHERE camera_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1`,
+      )
+      .get(cameraId) as { reasons: string; startedAt: string } | undefined;
+    if (!row) return undefined;
+    const reasons = row.reasons.split(' ').filter((r) => r.length > 0);
+    if (reasons.length > 0) this.degraded(cameraId, reasons, atIso);
+    return { reasons, since: row.startedAt };
+  }
+
   /** Closes the open period, if any. */
   ok(cameraId: string, atIso: string): void {
     this.db

@@ -34,6 +34,20 @@ describe('picture-degraded and lpr_no_reads periods (issue #17: the report count
     ]);
   });
 
+  it('resume: the newest open period’s reasons; an earlier boot’s is left open and this boot opens its own once', () => {
+    store = Store.open({ dir: ':memory:', log: silentLog() });
+    const first = new PictureRepo(store.db, 'b1');
+    expect(first.resume('cam', 't0')).toBeUndefined();
+    first.degraded('cam', ['picture_dark', 'picture_frozen'], 't1');
+    const next = new PictureRepo(store.db, 'b2');
+    expect(next.resume('cam', 't5')).toEqual({ reasons: ['picture_dark', 'picture_frozen'], since: 't1' });
+    expect(next.resume('cam', 't6')).toEqual({ reasons: ['picture_dark', 'picture_frozen'], since: 't5' });
+    expect(rows(store, 'picture_degraded')).toMatchObject([
+      { started_at: 't1', ended_at: null, boot_id: 'b1' },
+      { started_at: 't5', ended_at: null, boot_id: 'b2' },
+    ]);
+  });
+
   it('a period a crash left open is not continued by the next boot, which opens its own', () => {
     store = Store.open({ dir: ':memory:', log: silentLog() });
     new PictureRepo(store.db, 'b1').degraded('cam', ['picture_covered'], 't1');

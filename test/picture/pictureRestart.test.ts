@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CameraStates } from '../../src/app/cameraStates.js';
+import { StatusBoard } from '../../src/app/statusBoard.js';
+import { pictureSchema } from '../../src/config/pictureSchema.js';
+import {
+  THUMB_BYTES,
+  THUMB_HEIGHT,
+  THUMB_WIDTH,
+  type Thumbnail,
+  thumbnailOf,
+} from '../../src/picture/measures.js';
+import { PictureService } from '../../src/picture/pictureService.js';
+import { Slots } from '../../src/picture/slots.js';
+import { EventBus } from '../../src/shared/events.js';
+import { silentLog } from '../../src/shared/log.js';
+import type { CameraRecord } from '../../src/shared/types.js';
+import { PictureRepo } from '../../src/store/pictureRepo.js';
+import { Store } from '../../src/store/store.js';
+import { pictureEvent } from '../../src/uplink/eventRules.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+
+const camera: CameraRecord = {
+  id: 'cam-1',
+  address: '10.0.0.1',
+  snapshotUri: 'http://10.0.0.1/snapshot.jpg',
+  source: 'static',
+  class: 'overview',
+  ptz: false,
+  classConfidence: 1,
+  classEvidence: [],
+  profiles: [],
+  firstSeenAt: '2026-12-05T00:00:00.000Z',
+  lastSeenAt: '2026-12-05T00:00:00.000Z',
+};
+
+/** Luma from `f`, seeded noise (each grab differs: a live picture, not a frozen one). */
+function thumb(f: (x: number, y: number) => number, seed: number): Thumbnail {
+  const raw = new Uint8Array(THUMB_BYTES);
+  let s = seed * 2654435761;
+  for (let y = 0; y < THUMB_HEIGHT; y++)
+    for (let x = 0; x < THUMB_WIDTH; x++) {
+      s = (s * 1103515245 + 12345) >>> 0;
+      raw[y * THUMB_WIDTH + x] = Math.max(0, Math.min(255, Math.round(f(x, y) + (s / 2 ** 32 - 0.5) * 6)));
+    }
+  raw.fill(168, THUMB_WIDTH * THUMB_HEIGHT);
+  return thumbnailOf(raw);
+}
+const scene = (x: number, y: number) => 50 + (Math.floor(x / 16) % 2 === 0 ? 60 : 0) + y;
+const dark = () => 6;
+
+/**
+ * One daemon run on the store in `dir`: a real SQLite file, a PictureService and the CameraStates
+ * it reports to, the stream online. `picture` is what the camera shows.
+ */
+function boot(dir: string, bootId: string, clock: FakeClock) {
+  const store = Store.open({ dir, log: silentLog() });
+  const bus = new EventBus();
+  const board = new StatusBoard();
+  const states = new CameraStates({ board, bus, clock });
+  board.upsertCamera({
+    cameraId: camera.id,
+    address: camera.address,
+    class: 'overview',
+    source: 'static',
+    status: 'unknown',
+    since: '2026-12-05T09:00:00.000Z',
+    reasons: [],
+    stream: {},
+    recording: { status: 'off' },
+    integrated: false,
+  });
+  states.uplink({ connected: true, at: clock.now() });
+  states.stream(camera.id, { status: 'online', since: '2026-12-05T09:00:00.000Z', reasons: [] }, []);
+  const centre: string[] = [];
+  bus.on('health.picture', (p) => centre.push(pictureEvent(p)?.type ?? '-'));
+  bus.on('picture.verdict', (p) => states.picture(p.cameraId, p.view, p.at, p.resumed));
+  const run = { picture: dark as (x: number, y: number) => number, seed: 0 };
+  const service = new PictureService({
+    clock,
+    log: silentLog(),
+    bus,
+    config: pictureSchema.parse({ intervalMinutes: 1 }),
+    store: new PictureRepo(store.db, bootId),
+    cameras: () => [camera],
+    streamAdvancing: () => true,
+    sample: async () => {
+      run.seed += 1;
+      return { thumbnail: thumb(run.picture, run.seed) };
+    },
+    ffmpegSlots: new Slots(1),
+    samplesPerSlot: 16,
+  });
+  const rows = () =>
+    store.db
+      .prepare('SELECT reasons, ended_at AS endedAt, boot_id AS bootId FROM picture_degraded ORDER BY id')
+      .all();
+  return { store, board, service, centre, run, rows };
+}
+
+async function seconds(clock: FakeClock, n: number): Promise<void> {
+  for (let s = 0; s < n; s++) {
+    clock.advance(1000);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('a restart keeps the picture verdict (issue #17)', () => {
+  it('a bad picture stays raised across a restart without a second picture.degraded; two good checks then clear it and close the period', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-picture-restart-'));
+    deferCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
+
+    const first = boot(dir, 'b1', clock);
+    await first.service.start();
+    await seconds(clock, 180);
+    expect(first.board.camera(camera.id)).toMatchObject({ integrated: false, cause: 'picture_degraded' });
+    expect(first.centre).toEqual(['picture.degraded']);
+    await first.service.stop();
+    first.store.close();
+
+    // The daemon restarts; the camera still shows a dark picture.
+    const second = boot(dir, 'b2', clock);
+    deferCleanup(() => second.store.close());
+    await second.service.start();
+    await seconds(clock, 1);
+    // Before its first check, the camera is what it was: not integrated, the same reasons.
+    expect(second.board.camera(camera.id)).toMatchObject({
+      status: 'degraded',
+      reasons: ['picture_dark'],
+      integrated: false,
+      cause: 'picture_degraded',
+    });
+    await seconds(clock, 180);
+    expect(second.board.camera(camera.id)).toMatchObject({ integrated: false, cause: 'picture_degraded' });
+    // The centre heard `picture.degraded` before the restart: nothing new since.
+    expect(second.centre).toEqual([]);
+    expect(second.rows()).toEqual([
+      { reasons: 'picture_dark', endedAt: null, bootId: 'b1' },
+      { reasons: 'picture_dark', endedAt: null, bootId: 'b2' },
+    ]);
+
+    // The lens is cleaned: two good checks clear it as usual.
+    second.run.picture = scene;
+    await seconds(clock, 180);
+    expect(second.board.camera(camera.id)).toMatchObject({ status: 'online', reasons: [], integrated: true });
+    expect(second.centre).toEqual(['picture.ok']);
+    expect(second.rows()).toMatchObject([
+      { bootId: 'b1', endedAt: expect.any(String) },
+      { bootId: 'b2', endedAt: expect.any(String) },
+    ]);
+    await second.service.stop();
+  });
+
+  it('a period left open whose picture is fine after the restart is closed by two good checks (picture.ok)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-picture-restart-'));
+    deferCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
+    const setup = Store.open({ dir, log: silentLog() });
+    new PictureRepo(setup.db, 'b1').degraded(camera.id, ['picture_covered'], '2026-12-05T09:00:00.000Z');
+    setup.close();
+
+    const next = boot(dir, 'b2', clock);
+    deferCleanup(() => next.store.close());
+    next.run.picture = scene;
+    await next.service.start();
+    await seconds(clock, 180);
+    expect(next.centre).toEqual(['picture.ok']);
+    expect(next.rows()).toEqual([
+      { reasons: 'picture_covered', endedAt: expect.any(String), bootId: 'b1' },
+      { reasons: 'picture_covered', endedAt: expect.any(String), bootId: 'b2' },
+    ]);
+    expect(next.board.camera(camera.id)).toMatchObject({ status: 'online', integrated: true });
+    await next.service.stop();
+  });
+});

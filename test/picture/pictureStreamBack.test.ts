@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { CameraStates } from '../../src/app/cameraStates.js';
+import { StatusBoard } from '../../src/app/statusBoard.js';
+import { pictureSchema } from '../../src/config/pictureSchema.js';
+import {
+  THUMB_BYTES,
+  THUMB_HEIGHT,
+  THUMB_WIDTH,
+  type Thumbnail,
+  thumbnailOf,
+} from '../../src/picture/measures.js';
+import { PictureService } from '../../src/picture/pictureService.js';
+import { Slots } from '../../src/picture/slots.js';
+import { EventBus } from '../../src/shared/events.js';
+import { silentLog } from '../../src/shared/log.js';
+import type { CameraRecord } from '../../src/shared/types.js';
+import { PictureRepo } from '../../src/store/pictureRepo.js';
+import { Store } from '../../src/store/store.js';
+import { pictureEvent } from '../../src/uplink/eventRules.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+
+const camera: CameraRecord = {
+  id: 'cam-7',
+  address: '10.0.0.7',
+  snapshotUri: 'http://10.0.0.7/snapshot.jpg',
+  source: 'static',
+  class: 'overview',
+  ptz: false,
+  classConfidence: 1,
+  classEvidence: [],
+  profiles: [],
+  firstSeenAt: '2026-12-05T00:00:00.000Z',
+  lastSeenAt: '2026-12-05T00:00:00.000Z',
+};
+
+/** Luma from `f`, seeded noise (each grab differs: a live picture, not a frozen one). */
+function thumb(f: (x: number, y: number) => number, seed: number): Thumbnail {
+  const raw = new Uint8Array(THUMB_BYTES);
+  let s = seed * 2654435761;
+  for (let y = 0; y < THUMB_HEIGHT; y++)
+    for (let x = 0; x < THUMB_WIDTH; x++) {
+      s = (s * 1103515245 + 12345) >>> 0;
+      raw[y * THUMB_WIDTH + x] = Math.max(0, Math.min(255, Math.round(f(x, y) + (s / 2 ** 32 - 0.5) * 6)));
+    }
+  raw.fill(168, THUMB_WIDTH * THUMB_HEIGHT);
+  return thumbnailOf(raw);
+}
+const scene = (x: number, y: number) => 50 + (Math.floor(x / 16) % 2 === 0 ? 60 : 0) + y;
+const dark = () => 6;
+
+async function minutes(clock: FakeClock, n: number): Promise<void> {
+  for (let s = 0; s < n * 60; s++) {
+    clock.advance(1000);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('a stream that comes back has its picture judged again at once (issue #17)', () => {
+  it('a camera cleaned while its stream was down is cleared within minutes of the stream’s return, not at its next slots', async () => {
+    const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
+    const store = Store.open({ dir: ':memory:', log: silentLog() });
+    deferCleanup(() => store.close());
+    const bus = new EventBus();
+    const board = new StatusBoard();
+    const states = new CameraStates({ board, bus, clock });
+    board.upsertCamera({
+      cameraId: camera.id,
+      address: camera.address,
+      class: 'overview',
+      source: 'static',
+      status: 'unknown',
+      since: '2026-12-05T09:00:00.000Z',
+      reasons: [],
+      stream: {},
+      recording: { status: 'off' },
+      integrated: false,
+    });
+    states.uplink({ connected: true, at: clock.now() });
+    const stream = (up: boolean) =>
+      states.stream(
+        camera.id,
+        up
+          ? { status: 'online', since: new Date(clock.now()).toISOString(), reasons: [] }
+          : { status: 'offline', since: new Date(clock.now()).toISOString(), reasons: ['stream_stalled'] },
+        [],
+      );
+    stream(true);
+    const centre: string[] = [];
+    bus.on('health.picture', (p) => centre.push(pictureEvent(p)?.type ?? '-'));
+    bus.on('picture.verdict', (p) => states.picture(p.cameraId, p.view, p.at, p.resumed));
+    let picture: (x: number, y: number) => number = dark;
+    let seed = 0;
+    const service = new PictureService({
+      clock,
+      log: silentLog(),
+      bus,
+      // The default interval: 10 minutes.
+      config: pictureSchema.parse({}),
+      store: new PictureRepo(store.db, 'b1'),
+      cameras: () => [camera],
+      streamAdvancing: () => {
+        const status = board.camera(camera.id)?.status;
+        return status === 'online' || status === 'degraded';
+      },
+      sample: async () => {
+        seed += 1;
+        return { thumbnail: thumb(picture, seed) };
+      },
+      ffmpegSlots: new Slots(1),
+      samplesPerSlot: 16,
+    });
+    await service.start();
+    deferCleanup(() => service.stop());
+    await minutes(clock, 31);
+    expect(board.camera(camera.id)).toMatchObject({ reasons: ['picture_dark'], cause: 'picture_degraded' });
+    expect(centre).toEqual(['picture.degraded']);
+
+    // A power cut: the stream is down for 45 minutes; the lens is cleaned meanwhile.
+    stream(false);
+    await minutes(clock, 1);
+    expect(board.camera(camera.id)).toMatchObject({ status: 'offline', cause: 'stream_stalled' });
+    picture = scene;
+    await minutes(clock, 44);
+
+    stream(true);
+    // Until the first fresh check the camera keeps its last verdict (a covered camera must not
+    // pass for integrated because its stream dropped).
+    expect(board.camera(camera.id)).toMatchObject({ status: 'degraded', cause: 'picture_degraded' });
+    // Two checks a minute apart (`picture.clearAfter` 2); the next slot was up to 10 minutes away.
+    await minutes(clock, 3);
+    expect(board.camera(camera.id)).toMatchObject({ status: 'online', reasons: [], integrated: true });
+    expect(centre).toEqual(['picture.degraded', 'picture.ok']);
+  });
+});
