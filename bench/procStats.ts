@@ -32,6 +32,8 @@ export interface SimProcess {
   readonly pid: number;
   /** Each camera's main RTSP URL, as the simulator printed it. */
   readonly urls: string[];
+  /** Each camera's sub-stream RTSP URL, in the same order. */
+  readonly subUrls: string[];
 }
 
 /**
@@ -43,13 +45,18 @@ export async function startSimProcess(args: readonly string[]): Promise<SimProce
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const urls: string[] = [];
+  const subUrls: string[] = [];
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
     lines.on('line', (line) => {
       if (line === 'ready') resolve();
-      else urls.push((JSON.parse(line) as { rtspMainUrl: string }).rtspMainUrl);
+      else {
+        const camera = JSON.parse(line) as { rtspMainUrl: string; rtspSubUrl: string };
+        urls.push(camera.rtspMainUrl);
+        subUrls.push(camera.rtspSubUrl);
+      }
     });
   });
-  return { child, pid: child.pid ?? 0, urls };
+  return { child, pid: child.pid ?? 0, urls, subUrls };
 }

@@ -57,6 +57,10 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
       ? ['-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0']
       : [
           ...['-skip_frame', 'nokey', '-rtsp_transport', o.source.transport],
+          // Probe nothing beyond the SDP: the default 5 s analysis held the camera's RTSP session
+          // and an ffmpeg slot ~4 s longer per check (bench/pictureRtspArgs.ts), and the decoder
+          // takes SPS/PPS from the stream itself when the SDP has no sprop-parameter-sets.
+          ...['-probesize', '32', '-analyzeduration', '0'],
           ...['-timeout', String(o.timeoutMs * 1000), '-an', '-i', o.source.url],
         ];
   const args = [
@@ -64,7 +68,10 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
     // A stream needs no stdin (ffmpeg would otherwise read keystrokes from it).
     ...(o.source.kind === 'rtsp' ? ['-nostdin'] : []),
     ...input,
-    ...(o.source.kind === 'rtsp' ? ['-frames:v', String(count)] : []),
+    // Passthrough: ffmpeg's default constant frame rate for rawvideo filled the GOP between the
+    // two keyframes with a copy of the first, so the second "grab" was the first again (ffmpeg
+    // 5.1+ spelling; -vsync is deprecated).
+    ...(o.source.kind === 'rtsp' ? ['-frames:v', String(count), '-fps_mode', 'passthrough'] : []),
     ...['-an', '-vf', `scale=${o.width}:${o.height}:flags=area,format=yuv420p`],
     ...['-f', 'rawvideo', 'pipe:1'],
   ];
