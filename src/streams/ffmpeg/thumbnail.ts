@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import type { Clock } from '../../shared/clock.js';
 import { CamgateError } from '../../shared/errors.js';
-import { redactText } from '../../shared/redact.js';
+import { runFfmpegBounded } from './boundedRun.js';
 import type { FfmpegTransport } from './rtspTransport.js';
 
 /**
@@ -46,7 +45,7 @@ export interface ThumbnailRun {
  * nokey`: nothing else is decoded at all), over an explicit transport with an I/O timeout. A hard
  * deadline kills ffmpeg; output beyond the expected thumbnails is refused.
  */
-export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): Promise<ThumbnailRun> {
+export async function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): Promise<ThumbnailRun> {
   const one = o.width * o.height * 1.5;
   const count = o.source.kind === 'jpeg' ? o.source.jpegs.length : (o.source.keyframes ?? 1);
   const expected = one * count;
@@ -75,63 +74,23 @@ export function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): 
     ...['-an', '-vf', `scale=${o.width}:${o.height}:flags=area,format=yuv420p`],
     ...['-f', 'rawvideo', 'pipe:1'],
   ];
-  return new Promise<ThumbnailRun>((resolve, reject) => {
-    const child = spawn(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let stderr = '';
-    let settled = false;
-    const finish = (err: Error | undefined): void => {
-      if (settled) return;
-      settled = true;
-      timer.cancel();
-      o.signal?.removeEventListener('abort', onAbort);
-      if (err) {
-        child.kill('SIGKILL');
-        reject(err);
-        return;
-      }
-      const all = Buffer.concat(chunks);
-      const n = Math.floor(all.length / one);
-      resolve({ raws: Array.from({ length: n }, (_, i) => all.subarray(i * one, (i + 1) * one)) });
-    };
-    const onAbort = (): void => finish(new CamgateError('FFMPEG', 'thumbnail aborted'));
-    const timer = deps.clock.setTimeout(() => {
-      if (size >= enough) {
-        child.kill('SIGKILL');
-        finish(undefined);
-      } else finish(new CamgateError('RTSP_TIMEOUT', `no thumbnail within ${o.timeoutMs} ms`));
-    }, o.timeoutMs);
-    if (o.signal?.aborted) return onAbort();
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (err) => finish(new CamgateError('FFMPEG', `ffmpeg did not start: ${err.message}`)));
-    child.stdout.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > expected) finish(new CamgateError('FFMPEG', `thumbnail exceeds ${expected} bytes`));
-      else chunks.push(c);
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      // The last 2 kB are enough to say why; the URL (with its password) is redacted below.
-      stderr = (stderr + c.toString('utf8')).slice(-2048);
-    });
-    child.on('close', (code) => {
-      if (size === expected || (size >= enough && size % one === 0)) finish(undefined);
-      else {
-        const why = redactText(stderr.trim().split('\n').slice(-2).join(' ')) || `exit ${code}`;
-        finish(
-          new CamgateError(
-            'FFMPEG',
-            `ffmpeg gave ${size} of ${expected} thumbnail bytes (${count} pictures): ${why}`,
-          ),
-        );
-      }
-    });
-    // A JPEG goes in on stdin. ffmpeg refusing it early gives EPIPE here; its stderr, which says
-    // why, is what 'close' reports, so the pipe error is only kept as a fallback explanation.
-    child.stdin.on('error', (err) => {
-      stderr ||= err.message;
-    });
-    if (o.source.kind === 'jpeg') child.stdin.end(Buffer.concat([...o.source.jpegs]));
-    else child.stdin.end();
+  const run = await runFfmpegBounded(deps, {
+    args,
+    ffmpegPath: o.ffmpegPath,
+    stdin: o.source.kind === 'jpeg' ? Buffer.concat([...o.source.jpegs]) : undefined,
+    maxBytes: expected,
+    timeoutMs: o.timeoutMs,
+    signal: o.signal,
+    what: 'thumbnail',
+    keepOnTimeout: enough,
+    timeoutCode: 'RTSP_TIMEOUT',
   });
+  const size = run.stdout.length;
+  if (!(run.timedOut || size === expected || (size >= enough && size % one === 0)))
+    throw new CamgateError(
+      'FFMPEG',
+      `ffmpeg gave ${size} of ${expected} thumbnail bytes (${count} pictures): ${run.why || `exit ${run.code}`}`,
+    );
+  const n = Math.floor(size / one);
+  return { raws: Array.from({ length: n }, (_, i) => run.stdout.subarray(i * one, (i + 1) * one)) };
 }

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import type { Clock } from '../../shared/clock.js';
 import { CamgateError } from '../../shared/errors.js';
+import { runFfmpegBounded } from './boundedRun.js';
 
 export interface PngOptions {
   readonly width: number;
@@ -20,7 +20,7 @@ const MAX_PNG_BYTES = 4 * 1024 * 1024;
  * one by one would cost minutes). PNGs come out back to back on stdout and are split by their
  * chunks (length-prefixed, ending in IEND), so no byte pattern inside one can cut it.
  */
-export function thumbnailsToPng(
+export async function thumbnailsToPng(
   deps: { clock: Clock },
   raws: readonly Uint8Array[],
   o: PngOptions,
@@ -28,67 +28,26 @@ export function thumbnailsToPng(
   const one = o.width * o.height * 1.5;
   const bad = raws.findIndex((r) => r.length !== one);
   if (bad >= 0)
-    return Promise.reject(
-      new CamgateError('FFMPEG', `picture ${bad} has ${raws[bad]?.length} bytes, expected ${one}`),
-    );
-  if (raws.length === 0) return Promise.resolve([]);
+    throw new CamgateError('FFMPEG', `picture ${bad} has ${raws[bad]?.length} bytes, expected ${one}`);
+  if (raws.length === 0) return [];
   const args = [
     ...['-hide_banner', '-loglevel', 'error', '-threads', '1'],
     ...['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${o.width}x${o.height}`, '-i', 'pipe:0'],
     ...['-f', 'image2pipe', '-c:v', 'png', 'pipe:1'],
   ];
-  return new Promise<Buffer[]>((resolve, reject) => {
-    const child = spawn(o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let stderr = '';
-    let settled = false;
-    const finish = (err: Error | undefined): void => {
-      if (settled) return;
-      settled = true;
-      timer.cancel();
-      if (err) {
-        child.kill('SIGKILL');
-        reject(err);
-        return;
-      }
-      try {
-        const pngs = splitPngs(Buffer.concat(chunks));
-        if (pngs.length !== raws.length)
-          throw new CamgateError('FFMPEG', `ffmpeg gave ${pngs.length} PNGs for ${raws.length} pictures`);
-        resolve(pngs);
-      } catch (e) {
-        reject(e);
-      }
-    };
-    const timer = deps.clock.setTimeout(
-      () => finish(new CamgateError('FFMPEG', `no PNGs within ${o.timeoutMs} ms`)),
-      o.timeoutMs,
-    );
-    child.on('error', (err) => finish(new CamgateError('FFMPEG', `ffmpeg did not start: ${err.message}`)));
-    child.stdout.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_PNG_BYTES * raws.length) finish(new CamgateError('FFMPEG', 'PNG output too large'));
-      else chunks.push(c);
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr = (stderr + c.toString('utf8')).slice(-2048);
-    });
-    child.on('close', (code) => {
-      if (code === 0) finish(undefined);
-      else
-        finish(
-          new CamgateError(
-            'FFMPEG',
-            `ffmpeg (PNG) exit ${code}: ${stderr.trim().split('\n').slice(-2).join(' ')}`,
-          ),
-        );
-    });
-    child.stdin.on('error', (err) => {
-      stderr ||= err.message;
-    });
-    child.stdin.end(Buffer.concat(raws.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength))));
+  const run = await runFfmpegBounded(deps, {
+    args,
+    ffmpegPath: o.ffmpegPath,
+    stdin: Buffer.concat(raws.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength))),
+    maxBytes: MAX_PNG_BYTES * raws.length,
+    timeoutMs: o.timeoutMs,
+    what: 'PNGs',
   });
+  if (run.code !== 0) throw new CamgateError('FFMPEG', `ffmpeg (PNG) exit ${run.code}: ${run.why}`);
+  const pngs = splitPngs(run.stdout);
+  if (pngs.length !== raws.length)
+    throw new CamgateError('FFMPEG', `ffmpeg gave ${pngs.length} PNGs for ${raws.length} pictures`);
+  return pngs;
 }
 
 /** Back-to-back PNG files, split on their chunk structure (PNG spec §5.3: length, type, data, CRC). */

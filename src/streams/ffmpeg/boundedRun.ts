@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import type { Clock } from '../../shared/clock.js';
+import { CamgateError, type ErrorCode } from '../../shared/errors.js';
+import { redactText } from '../../shared/redact.js';
+
+export interface BoundedRunOptions {
+  readonly args: readonly string[];
+  readonly ffmpegPath?: string;
+  /** Written to stdin, which is then closed; without it stdin is closed at once. */
+  readonly stdin?: Buffer;
+  /** More output than this kills ffmpeg: the run fails. */
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** What the run makes, for its errors ("thumbnail", "PNGs"). */
+  readonly what: string;
+  /** At the deadline, output of at least this many bytes is kept (ffmpeg killed) instead of failing. */
+  readonly keepOnTimeout?: number;
+  /** The code of a deadline error: `RTSP_TIMEOUT` where a camera is slow, else `FFMPEG`. */
+  readonly timeoutCode?: ErrorCode;
+}
+
+export interface BoundedRun {
+  readonly stdout: Buffer;
+  /** ffmpeg's exit code; null when it was killed at the deadline with enough output. */
+  readonly code: number | null;
+  /** The last lines of ffmpeg's stderr, redacted (a stream URL carries its password). */
+  readonly why: string;
+  readonly timedOut: boolean;
+}
+
+/**
+ * One ffmpeg run of ours that must not hang or flood the daemon (thumbnails for the picture
+ * checks, PNGs for the pages): a hard deadline, a cap on stdout, an abort signal, SIGKILL on any
+ * of them. It resolves with what ffmpeg wrote and how it ended; whether that is the expected
+ * output is the caller's judgement. It rejects when ffmpeg cannot start, is aborted, writes too
+ * much, or reaches the deadline without `keepOnTimeout` bytes.
+ */
+export function runFfmpegBounded(deps: { clock: Clock }, o: BoundedRunOptions): Promise<BoundedRun> {
+  return new Promise<BoundedRun>((resolve, reject) => {
+    const child = spawn(o.ffmpegPath ?? 'ffmpeg', [...o.args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    let settled = false;
+    const why = (): string => redactText(stderr.trim().split('\n').slice(-2).join(' '));
+    const finish = (err: Error | undefined, code: number | null = null, timedOut = false): void => {
+      if (settled) return;
+      settled = true;
+      timer.cancel();
+      o.signal?.removeEventListener('abort', onAbort);
+      if (err || timedOut) child.kill('SIGKILL');
+      if (err) reject(err);
+      else resolve({ stdout: Buffer.concat(chunks), code, why: why(), timedOut });
+    };
+    const onAbort = (): void => finish(new CamgateError('FFMPEG', `${o.what} aborted`));
+    const timer = deps.clock.setTimeout(() => {
+      if (o.keepOnTimeout !== undefined && size >= o.keepOnTimeout) finish(undefined, null, true);
+      else finish(new CamgateError(o.timeoutCode ?? 'FFMPEG', `no ${o.what} within ${o.timeoutMs} ms`));
+    }, o.timeoutMs);
+    if (o.signal?.aborted) return onAbort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (err) => finish(new CamgateError('FFMPEG', `ffmpeg did not start: ${err.message}`)));
+    child.stdout.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > o.maxBytes) finish(new CamgateError('FFMPEG', `${o.what} exceeds ${o.maxBytes} bytes`));
+      else chunks.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      // The last 2 kB are enough to say why.
+      stderr = (stderr + c.toString('utf8')).slice(-2048);
+    });
+    child.on('close', (code) => finish(undefined, code));
+    // ffmpeg refusing its input early gives EPIPE here; its stderr, which says why, is what the
+    // caller reports, so the pipe error is only kept as a fallback explanation.
+    child.stdin.on('error', (err) => {
+      stderr ||= err.message;
+    });
+    child.stdin.end(o.stdin);
+  });
+}
