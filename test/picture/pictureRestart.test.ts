@@ -5,52 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { CameraStates } from '../../src/app/cameraStates.js';
 import { StatusBoard } from '../../src/app/statusBoard.js';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
-import {
-  THUMB_BYTES,
-  THUMB_HEIGHT,
-  THUMB_WIDTH,
-  type Thumbnail,
-  thumbnailOf,
-} from '../../src/picture/measures.js';
 import { PictureService } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
-import type { CameraRecord } from '../../src/shared/types.js';
 import { PictureRepo } from '../../src/store/pictureRepo.js';
 import { Store } from '../../src/store/store.js';
 import { pictureEvent } from '../../src/uplink/eventRules.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
+import { dark, noisyThumb, scene, snapshotCamera } from './helpers.js';
 
-const camera: CameraRecord = {
-  id: 'cam-1',
-  address: '10.0.0.1',
-  snapshotUri: 'http://10.0.0.1/snapshot.jpg',
-  source: 'static',
-  class: 'overview',
-  ptz: false,
-  classConfidence: 1,
-  classEvidence: [],
-  profiles: [],
-  firstSeenAt: '2026-12-05T00:00:00.000Z',
-  lastSeenAt: '2026-12-05T00:00:00.000Z',
-};
-
-/** Luma from `f`, seeded noise (each grab differs: a live picture, not a frozen one). */
-function thumb(f: (x: number, y: number) => number, seed: number): Thumbnail {
-  const raw = new Uint8Array(THUMB_BYTES);
-  let s = seed * 2654435761;
-  for (let y = 0; y < THUMB_HEIGHT; y++)
-    for (let x = 0; x < THUMB_WIDTH; x++) {
-      s = (s * 1103515245 + 12345) >>> 0;
-      raw[y * THUMB_WIDTH + x] = Math.max(0, Math.min(255, Math.round(f(x, y) + (s / 2 ** 32 - 0.5) * 6)));
-    }
-  raw.fill(168, THUMB_WIDTH * THUMB_HEIGHT);
-  return thumbnailOf(raw);
-}
-const scene = (x: number, y: number) => 50 + (Math.floor(x / 16) % 2 === 0 ? 60 : 0) + y;
-const dark = () => 6;
+const camera = snapshotCamera('cam-1');
 
 /**
  * One daemon run on the store in `dir`: a real SQLite file, a PictureService and the CameraStates
@@ -89,7 +55,7 @@ function boot(dir: string, bootId: string, clock: FakeClock) {
     streamAdvancing: () => true,
     sample: async () => {
       run.seed += 1;
-      return { thumbnail: thumb(run.picture, run.seed) };
+      return { thumbnail: noisyThumb(run.picture, run.seed) };
     },
     ffmpegSlots: new Slots(1),
     samplesPerSlot: 16,

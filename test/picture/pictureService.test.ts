@@ -6,23 +6,10 @@ import { PictureService, type PictureStore } from '../../src/picture/pictureServ
 import { Slots } from '../../src/picture/slots.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
-import type { CameraRecord } from '../../src/shared/types.js';
 import { FakeClock } from '../helpers/fakeClock.js';
+import { snapshotCamera } from './helpers.js';
 
-/** A camera with a snapshot URI: each check grabs it twice, `pairGapMs` apart. */
-const camera = (id: string): CameraRecord => ({
-  id,
-  address: '10.0.0.1',
-  snapshotUri: 'http://10.0.0.1/snapshot.jpg',
-  source: 'static',
-  class: 'overview',
-  ptz: false,
-  classConfidence: 1,
-  classEvidence: [],
-  profiles: [],
-  firstSeenAt: '2026-12-05T00:00:00.000Z',
-  lastSeenAt: '2026-12-05T00:00:00.000Z',
-});
+const camera = (id: string) => snapshotCamera(id);
 
 function flat(level: number): Thumbnail {
   const raw = new Uint8Array(THUMB_BYTES).fill(128);
