@@ -1,3 +1,5 @@
+import { CameraStates } from '../../src/app/cameraStates.js';
+import { StatusBoard } from '../../src/app/statusBoard.js';
 import {
   THUMB_BYTES,
   THUMB_HEIGHT,
@@ -5,6 +7,8 @@ import {
   type Thumbnail,
   thumbnailOf,
 } from '../../src/picture/measures.js';
+import type { Clock } from '../../src/shared/clock.js';
+import { EventBus } from '../../src/shared/events.js';
 import type { CameraRecord } from '../../src/shared/types.js';
 
 /** A static camera with a snapshot URI: each picture check grabs it twice, `pairGapMs` apart. */
@@ -40,3 +44,27 @@ export function noisyThumb(f: (x: number, y: number) => number, seed: number): T
 /** A striped daylight scene, and a black one. */
 export const scene = (x: number, y: number): number => 50 + (Math.floor(x / 16) % 2 === 0 ? 60 : 0) + y;
 export const dark = (): number => 6;
+
+/**
+ * The board, bus and CameraStates of a daemon with one camera on the board (status `unknown`,
+ * recording off) and its uplink connected: what the picture verdict folds into.
+ */
+export function statesWithCamera(clock: Clock, cameraId: string, address: string) {
+  const bus = new EventBus();
+  const board = new StatusBoard();
+  const states = new CameraStates({ board, bus, clock });
+  board.upsertCamera({
+    cameraId,
+    address,
+    class: 'overview',
+    source: 'static',
+    status: 'unknown',
+    since: '2026-12-05T09:00:00.000Z',
+    reasons: [],
+    stream: {},
+    recording: { status: 'off' },
+    integrated: false,
+  });
+  states.uplink({ connected: true, at: clock.now() });
+  return { bus, board, states };
+}

@@ -2,19 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CameraStates } from '../../src/app/cameraStates.js';
-import { StatusBoard } from '../../src/app/statusBoard.js';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
 import { PictureService } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
-import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { PictureRepo } from '../../src/store/pictureRepo.js';
 import { Store } from '../../src/store/store.js';
 import { pictureEvent } from '../../src/uplink/eventRules.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
-import { dark, noisyThumb, scene, snapshotCamera } from './helpers.js';
+import { dark, noisyThumb, scene, snapshotCamera, statesWithCamera } from './helpers.js';
 
 const camera = snapshotCamera('cam-1');
 
@@ -24,22 +21,7 @@ const camera = snapshotCamera('cam-1');
  */
 function boot(dir: string, bootId: string, clock: FakeClock) {
   const store = Store.open({ dir, log: silentLog() });
-  const bus = new EventBus();
-  const board = new StatusBoard();
-  const states = new CameraStates({ board, bus, clock });
-  board.upsertCamera({
-    cameraId: camera.id,
-    address: camera.address,
-    class: 'overview',
-    source: 'static',
-    status: 'unknown',
-    since: '2026-12-05T09:00:00.000Z',
-    reasons: [],
-    stream: {},
-    recording: { status: 'off' },
-    integrated: false,
-  });
-  states.uplink({ connected: true, at: clock.now() });
+  const { bus, board, states } = statesWithCamera(clock, camera.id, camera.address);
   states.stream(camera.id, { status: 'online', since: '2026-12-05T09:00:00.000Z', reasons: [] }, []);
   const centre: string[] = [];
   bus.on('health.picture', (p) => centre.push(pictureEvent(p)?.type ?? '-'));

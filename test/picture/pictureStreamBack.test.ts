@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CameraStates } from '../../src/app/cameraStates.js';
-import { StatusBoard } from '../../src/app/statusBoard.js';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
 import { PictureService } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
-import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { PictureRepo } from '../../src/store/pictureRepo.js';
 import { Store } from '../../src/store/store.js';
 import { pictureEvent } from '../../src/uplink/eventRules.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
-import { dark, noisyThumb, scene, snapshotCamera } from './helpers.js';
+import { dark, noisyThumb, scene, snapshotCamera, statesWithCamera } from './helpers.js';
 
 const camera = snapshotCamera('cam-7', '10.0.0.7');
 
@@ -27,22 +24,7 @@ describe('a stream that comes back has its picture judged again at once (issue #
     const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
     const store = Store.open({ dir: ':memory:', log: silentLog() });
     deferCleanup(() => store.close());
-    const bus = new EventBus();
-    const board = new StatusBoard();
-    const states = new CameraStates({ board, bus, clock });
-    board.upsertCamera({
-      cameraId: camera.id,
-      address: camera.address,
-      class: 'overview',
-      source: 'static',
-      status: 'unknown',
-      since: '2026-12-05T09:00:00.000Z',
-      reasons: [],
-      stream: {},
-      recording: { status: 'off' },
-      integrated: false,
-    });
-    states.uplink({ connected: true, at: clock.now() });
+    const { bus, board, states } = statesWithCamera(clock, camera.id, camera.address);
     const stream = (up: boolean) =>
       states.stream(
         camera.id,
