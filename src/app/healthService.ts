@@ -1,6 +1,7 @@
 import { buildWhy } from '../health/buildWhy.js';
 import { type ClockReading, detectClockJump } from '../health/clockJump.js';
 import {
+  blockedBefore,
   type HealthEvent,
   type HealthState,
   initialHealthState,
@@ -58,6 +59,8 @@ interface Tracked {
   state: HealthState;
   /** Wall time of the last transition, for display (`since` in status and MQTT). */
   sinceIso: string;
+  /** Monotonic ms of this camera's last tick: a late one means the loop was blocked. */
+  tickAt?: number;
 }
 
 /**
@@ -259,7 +262,12 @@ export class HealthService implements Service {
     const mono = clock.monotonic();
     const tracked = this.cameras.get(cameraId) ?? this.track(cameraId, mono);
     const before = tracked.state;
-    const { state, transitions } = reduceHealth(before, event, mono, this.deps.rules);
+    const e =
+      event.type === 'tick'
+        ? { type: 'tick' as const, blockedMs: blockedBefore(tracked.tickAt, mono) }
+        : event;
+    if (event.type === 'tick') tracked.tickAt = mono;
+    const { state, transitions } = reduceHealth(before, e, mono, this.deps.rules);
     tracked.state = state;
     const wallMs = clock.now();
     for (const t of transitions) {

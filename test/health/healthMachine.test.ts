@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  blockedBefore,
   type HealthEvent,
   type HealthState,
   healthReducer,
@@ -101,6 +102,33 @@ const cases: readonly Case[] = [
     status: 'offline',
     reasons: ['stream_stalled'],
     cause: 'stream_stalled',
+  },
+  {
+    name: 'a tick after a 3.5 s event-loop block does not count the block: no stall from unread packets (#14)',
+    steps: [
+      ...UP,
+      [1, pk(GOOD)],
+      [1.5, TICK],
+      [5, { type: 'tick', blockedMs: 3500 }],
+      [5.5, TICK],
+      [6, pk(GOOD)],
+    ],
+    transitions: ['unknown>online@0'],
+    status: 'online',
+  },
+  {
+    name: 'a stall across a block is judged stallSeconds after the last packet plus the block',
+    steps: [
+      ...UP,
+      [1, pk(GOOD)],
+      [1.5, TICK],
+      [5, { type: 'tick', blockedMs: 3500 }],
+      [7.4, TICK],
+      [7.5, TICK],
+    ],
+    transitions: ['unknown>online@0', 'online>offline@7.5'],
+    status: 'offline',
+    reasons: ['stream_stalled'],
   },
   {
     name: 'connected but no RTP ever: stalled after stallSeconds',
@@ -436,6 +464,13 @@ describe('healthMachine', () => {
     expect(after.state.detail).toBeUndefined();
     const kept = run([...UP, [1, ev('unreachable', 'ECONNREFUSED')], [2, ev('closed')]]);
     expect(kept.state.detail).toBe('ECONNREFUSED');
+  });
+
+  it('blockedBefore: a tick more than 1.5 s after the last is a blocked loop, the whole gap', () => {
+    expect(blockedBefore(undefined, 10_000)).toBe(0);
+    expect(blockedBefore(9_500, 10_000)).toBe(0);
+    expect(blockedBefore(8_500, 10_000)).toBe(0);
+    expect(blockedBefore(6_500, 10_000)).toBe(3_500);
   });
 
   it('healthReducer binds the rules into the (state, event, now) shape', () => {
