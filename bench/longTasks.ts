@@ -98,6 +98,11 @@ const rel = (us: number): string =>
 console.log(
   `${tasks.length} tasks ≥ ${values['min-ms']} ms in the profile; ${inWindow.length} in the window${fromUs === undefined ? '' : ` (${rel(fromUs)} + ${values['span-s']} s)`}`,
 );
+const onCpuOf = (k: Task): number => k.samples.reduce((sum, s) => sum + Math.min(s.us, 3 * interval), 0);
+const ms = (us: number): string => (us / 1000).toFixed(1);
+console.log(
+  `longest in the window: ${ms(Math.max(0, ...inWindow.map((k) => k.endUs - k.startUs)))} ms wall, ${ms(Math.max(0, ...inWindow.map(onCpuOf)))} ms sampled on CPU`,
+);
 for (const k of inWindow) {
   const self = new Map<string, number>();
   const project = new Map<string, number>();
@@ -117,7 +122,7 @@ for (const k of inWindow) {
       .join('\n');
   // A gap between samples far over the sampling interval: the process was not running (a loaded
   // box), which the wall duration includes and the process's own work does not.
-  const onCpu = k.samples.reduce((sum, s) => sum + Math.min(s.us, 3 * interval), 0);
+  const onCpu = onCpuOf(k);
   console.log(
     `\n${((k.endUs - k.startUs) / 1000).toFixed(1)} ms task at ${rel(k.startUs)} (${(onCpu / 1000).toFixed(1)} ms of it sampled on CPU)`,
   );
