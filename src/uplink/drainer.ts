@@ -18,6 +18,12 @@ export interface DrainerOptions {
 
 /** As the state republish and the ticks: the event loop must not block > 50 ms (#14). */
 export const DRAIN_SLICE_MS = 8;
+/**
+ * Rows a slice sends at least, however long they took: the budget is wall time, and on a box
+ * starved of CPU it would be spent after one row, one row per crowded turn of the loop, and a
+ * backlog would drain at a fraction of its rate (the state republish did: uplink/statePublisher.ts).
+ */
+export const DRAIN_SLICE_MIN_ROWS = 32;
 
 export interface DrainerStats {
   readonly inflight: number;
@@ -116,6 +122,7 @@ export class OutboxDrainer {
         }
         const sliceStart = this.deps.clock.monotonic();
         let spent = false;
+        let sent = 0;
         for (const row of rows) {
           if (session.closed.aborted) break;
           const historical = row.seq <= historicalUpTo;
@@ -123,7 +130,8 @@ export class OutboxDrainer {
           lastSent = row.seq;
           if (historical) replayed += 1;
           // A page of 512 frames in one task blocked the loop; the next page starts after lastSent.
-          spent = this.deps.clock.monotonic() - sliceStart >= sliceMs;
+          sent += 1;
+          spent = sent >= DRAIN_SLICE_MIN_ROWS && this.deps.clock.monotonic() - sliceStart >= sliceMs;
           if (spent) break;
         }
         this.slices += 1;
