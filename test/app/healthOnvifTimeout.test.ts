@@ -126,7 +126,7 @@ describe('health: an ONVIF timeout after the camera answered leaves it unknown, 
   };
   const outages = () => new HistoryRepo(store.db).outages({ cameraId: 'cam-1' });
 
-  it('answered GetDeviceInformation, timed out on GetProfiles: unknown, no outage, the timeout in why', async () => {
+  it('answered GetDeviceInformation, timed out on GetProfiles: unknown, not_yet_seen (not camera_offline), no outage, the timeout in why', async () => {
     const health = await boot('boot-a');
     inventory(camera({ ...ANSWERED, problem: PROFILES_TIMEOUT }));
     clock.advance(30_000);
@@ -134,16 +134,23 @@ describe('health: an ONVIF timeout after the camera answered leaves it unknown, 
     expect(transitions).toEqual([]);
     expect(outages()).toEqual([]);
     const why = health.why('cam-1');
-    expect(why).toMatchObject({ found: true, status: 'unknown' });
-    expect(board.camera('cam-1')?.status).toBe('unknown');
+    // Field bug: it answered ONVIF, yet status, why and MQTT said camera_offline ("does not answer").
+    expect(why).toMatchObject({ found: true, status: 'unknown', integrated: false, cause: 'not_yet_seen' });
+    expect(board.camera('cam-1')).toMatchObject({
+      status: 'unknown',
+      integrated: false,
+      cause: 'not_yet_seen',
+    });
     expect(why.evidence?.detail).toBe(`onvif ONVIF_TIMEOUT: ${PROFILES_TIMEOUT.message}`);
   });
 
   it('the same camera saved by an earlier boot stays unknown at the next boot too', async () => {
-    await boot('boot-a', [camera({ ...ANSWERED, problem: PROFILES_TIMEOUT })]);
+    const health = await boot('boot-a', [camera({ ...ANSWERED, problem: PROFILES_TIMEOUT })]);
     clock.advance(30_000);
     expect(transitions).toEqual([]);
     expect(outages()).toEqual([]);
+    expect(board.camera('cam-1')?.cause).toBe('not_yet_seen');
+    expect(health.why('cam-1').cause).toBe('not_yet_seen');
   });
 
   it('a saved camera with profiles whose sweep times out stays online while its stream flows', async () => {

@@ -275,11 +275,19 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(await controlRequest(socket, 'GET', '/why/ghost')).toMatchObject({ found: false });
     const seeded = board.camera('cam-1');
     if (seeded)
-      board.upsertCamera({ ...seeded, cameraId: 'cam-2', status: 'unknown', reasons: ['not yet observed'] });
+      // A fresh row as app/boardRows.ts seeds it: no integration verdict yet (not cam-1's cause).
+      board.upsertCamera({
+        ...seeded,
+        cameraId: 'cam-2',
+        status: 'unknown',
+        reasons: ['not yet observed'],
+        integrated: false,
+        cause: undefined,
+      });
     expect(await controlRequest(socket, 'GET', '/why/cam-2')).toMatchObject({
       found: true,
       status: 'unknown',
-      cause: 'camera_offline',
+      cause: 'not_yet_seen',
       transitions: [],
     });
     const doc = (await controlRequest(socket, 'GET', '/outages?camera=cam-1&since=2026-05-01')) as {
