@@ -51,6 +51,14 @@ export interface BootSpanRow {
   readonly bootId?: string;
 }
 
+/** A camera's first stream verdict in one boot (its first transition out of `unknown`). */
+export interface FirstVerdictRow {
+  readonly cameraId: string;
+  readonly bootId: string;
+  /** ISO-8601 UTC, as the transition's `at`. */
+  readonly at: string;
+}
+
 /** A period a camera's picture was degraded (006) or an LPR camera read nothing (009). */
 export interface VerdictPeriodRow {
   readonly cameraId: string;
@@ -111,6 +119,19 @@ export class ReportRepo {
           ORDER BY started_at, id`,
       )
       .all({ from: fromIso, to: toIso }) as ReportOutageRow[];
+  }
+
+  /**
+   * Each camera's first transition in each boot. Every boot starts a camera `unknown`
+   * (health/healthMachine.ts): until that transition camgate had no verdict on it (not_yet_seen).
+   * `at` and not `at_ms`: rows from before migration 003 have no `at_ms`.
+   */
+  firstVerdicts(): FirstVerdictRow[] {
+    return this.db
+      .prepare(
+        'SELECT camera_id AS cameraId, boot_id AS bootId, MIN(at) AS at FROM transitions GROUP BY camera_id, boot_id',
+      )
+      .all() as FirstVerdictRow[];
   }
 
   /** Each daemon run from start to its last watchdog tick: the time camgate was watching. */

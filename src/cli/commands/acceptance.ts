@@ -109,6 +109,7 @@ async function gather(
       cameras: repo.cameras(),
       outages: repo.outages(iso(window.fromMs), iso(window.toMs)),
       boots: repo.boots(),
+      firstVerdicts: repo.firstVerdicts(),
       inventory: repo.inventoryChanges(iso(window.fromMs), iso(window.toMs)),
     };
   } finally {

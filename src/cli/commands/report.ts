@@ -52,6 +52,7 @@ export const reportCommand: CliCommand = {
         cameras: repo.cameras(),
         outages: repo.outages(new Date(window.fromMs).toISOString(), new Date(window.toMs).toISOString()),
         boots: repo.boots(),
+        firstVerdicts: repo.firstVerdicts(),
         staticCameras: staticCameras(config.cameras, new Date(window.fromMs).toISOString()),
         inventory: repo.inventoryChanges(
           new Date(window.fromMs).toISOString(),
