@@ -6,25 +6,11 @@ import {
   withInterrogation,
 } from '../../src/app/healthInputs.js';
 import type { WhyDoc } from '../../src/health/whyReport.js';
-import type { CameraRecord } from '../../src/shared/types.js';
+import { onvifRecord } from './helpers/onvifRecord.js';
 
 const TIMEOUT = { code: 'ONVIF_TIMEOUT', message: '127.0.0.9:8080: no answer within 4000 ms' };
 
-function record(extra: Partial<CameraRecord> = {}): CameraRecord {
-  return {
-    id: 'cam-1',
-    address: '127.0.0.9',
-    source: 'onvif',
-    class: 'overview',
-    ptz: false,
-    classConfidence: 0.3,
-    classEvidence: [],
-    profiles: [],
-    firstSeenAt: '2026-12-05T08:00:00.000Z',
-    lastSeenAt: '2026-12-05T08:00:00.000Z',
-    ...extra,
-  };
-}
+const record = onvifRecord;
 
 describe('onvifUnreachable: an ONVIF timeout is "unreachable" only when the camera never answered', () => {
   it('a camera that answered nothing, with no stream URI, is unreachable', () => {
