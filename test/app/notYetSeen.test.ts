@@ -3,8 +3,10 @@ import { type SimCamera, startSite } from '../../fixtures/sim/site.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { HistoryRepo } from '../../src/store/historyRepo.js';
 import { cameraStatePayload } from '../../src/uplink/payloads.js';
+import { REGISTRY_HEAD, startCentre, until } from '../centre/helpers.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
+import { useTempDir } from '../helpers/tempDir.js';
 import { tempConfig } from '../helpers/tempSite.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
 import { startTestDaemon } from '../helpers/testDaemon.js';
@@ -23,7 +25,7 @@ function states(centre: Centre, cameraId: string) {
  * `cause: camera_offline`, "does not answer on the network", which is false for a camera that
  * answered ONVIF. It is `not_yet_seen`, opens no outage, and `why` still shows the timeout. A
  * camera that answers nothing (`hang`) stays `camera_offline` with its outage. The real daemon,
- * the site simulator, a real Mosquitto and the CLI.
+ * the site simulator, a real Mosquitto, the CLI and `camgate centre`, which counts both causes.
  */
 describe('a camera not yet seen, end to end', () => {
   it('MQTT state cause not_yet_seen (never camera_offline), no outage; a camera that answers nothing is camera_offline', async () => {
@@ -42,6 +44,14 @@ describe('a camera not yet seen, end to end', () => {
     if (!slow || !dead) throw new Error('sim cameras missing');
     const broker = await useBroker();
     const centre = await useCentre(broker.url, 'camgate/v1/#', `centre-nys-${process.pid}`);
+    const ops = await startCentre({
+      url: broker.url,
+      registryCsv: `${REGISTRY_HEAD}\ntest-site,Test site,North,N1,street,2,0,0,,,`,
+      dbFile: `${useTempDir('camgate-nys-centre-')}/centre.db`,
+      clientId: `camgate-centre-nys-${process.pid}`,
+    });
+    // Before the broker goes (first steps run last-registered-first): no reconnect noise at the end.
+    deferCleanup(() => ops.stop(), { first: true });
     const cfg = tempConfig(
       [
         `discovery: { multicast: false, ranges: ["${base.replace(/\.\d+$/, '.0')}/29"], ports: [${slow.onvifPort}], probeWindowSeconds: 1, intervalSeconds: 3600 }`,
@@ -94,5 +104,18 @@ describe('a camera not yet seen, end to end', () => {
     const status = await runCliInProcess(['status', '--json', '--config', cfg.configPath]);
     const rows = JSON.parse(status.stdout).cameras as Array<{ cameraId: string; cause?: string }>;
     expect(rows.find((r) => r.cameraId === idOf(slow))?.cause).toBe('not_yet_seen');
+
+    // The operations centre takes the new cause as it comes and counts each camera by its own.
+    const figure = await until(
+      () => ops.service.figure(),
+      (f) => f.sites.find((s) => s.siteId === 'test-site')?.cameraCauses.not_yet_seen === 1,
+      'the centre counting the not-yet-seen camera',
+      20_000,
+    );
+    expect(figure.sites.find((s) => s.siteId === 'test-site')).toMatchObject({
+      integrated: false,
+      cause: 'cameras_down',
+      cameraCauses: { camera_offline: 1, not_yet_seen: 1 },
+    });
   }, 90_000);
 });
