@@ -38,6 +38,16 @@ export interface ReportRows {
 
 type ReportConfig = Pick<Config, 'site' | 'cameras' | 'recording' | 'maintenance'>;
 
+/** The ids of the cameras a report over these rows covers: what `buildReportInput` lists. */
+export function reportCameraIds(rows: Pick<ReportRows, 'cameras' | 'staticCameras' | 'outages'>): string[] {
+  const ids = [
+    ...rows.cameras.map((c) => c.id),
+    ...(rows.staticCameras ?? []).map((c) => c.id),
+    ...rows.outages.filter((o) => o.kind !== 'uplink').map((o) => o.cameraId),
+  ];
+  return [...new Set(ids)];
+}
+
 /** Database rows and config to the plain report input; rows with values we do not know are kept, typed down. */
 export function buildReportInput(
   config: ReportConfig,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { computeReport } from '../../src/report/compute.js';
-import { buildReportInput } from '../../src/report/input.js';
+import { buildReportInput, reportCameraIds } from '../../src/report/input.js';
 import { silentLog } from '../../src/shared/log.js';
 import type { CameraStatus } from '../../src/shared/types.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
@@ -64,9 +64,9 @@ function build() {
     staticCameras: ['cam-a', 'cam-b', 'cam-c'].map((id) => ({ id, class: 'overview' as const })),
     outages: repo.outages(iso(window.fromMs), iso(window.toMs)),
     boots: repo.boots(),
-    firstVerdicts: repo.firstVerdicts(),
   };
-  return computeReport(buildReportInput(config, rows, window, T0 + 10 * H));
+  const firstVerdicts = repo.firstVerdicts(reportCameraIds(rows), rows.boots, window.fromMs, window.toMs);
+  return computeReport(buildReportInput(config, { ...rows, firstVerdicts }, window, T0 + 10 * H));
 }
 
 describe('camgate report: time before a camera’s first verdict (not_yet_seen) is unknown, not uptime', () => {

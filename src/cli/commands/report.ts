@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { computeReport } from '../../report/compute.js';
-import { buildReportInput } from '../../report/input.js';
+import { buildReportInput, reportCameraIds } from '../../report/input.js';
 import type { Report } from '../../report/model.js';
 import { reportCsv } from '../../report/render/csv.js';
 import {
@@ -52,7 +52,6 @@ export const reportCommand: CliCommand = {
         cameras: repo.cameras(),
         outages: repo.outages(new Date(window.fromMs).toISOString(), new Date(window.toMs).toISOString()),
         boots: repo.boots(),
-        firstVerdicts: repo.firstVerdicts(),
         staticCameras: staticCameras(config.cameras, new Date(window.fromMs).toISOString()),
         inventory: repo.inventoryChanges(
           new Date(window.fromMs).toISOString(),
@@ -67,7 +66,8 @@ export const reportCommand: CliCommand = {
           new Date(window.toMs).toISOString(),
         ),
       };
-      report = computeReport(buildReportInput(config, rows, window, io.clock.now()));
+      const firstVerdicts = repo.firstVerdicts(reportCameraIds(rows), rows.boots, window.fromMs, window.toMs);
+      report = computeReport(buildReportInput(config, { ...rows, firstVerdicts }, window, io.clock.now()));
     } finally {
       db.close();
     }
