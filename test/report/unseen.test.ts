@@ -19,7 +19,7 @@ import { Store } from '../../src/store/store.js';
  * - cam-a: online from 1 h → unknown 1 h, up 9 h, 100 %.
  * - cam-b: no verdict at all → unknown 10 h, no percentage (was 100 %).
  * - cam-c: offline at 2 h (outage), online at 3 h → unknown 2 h, down 1 h, up 7 h, 87.5 %.
- * Pooled uptime: 16 h up / 17 h known = 94.118 %.
+ * Pooled uptime: 16 h up / 17 h known = 94.118 %. Then a restart: each boot starts without a verdict.
  */
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 1);
@@ -34,13 +34,13 @@ gateway: { id: gw-1 }
 let store: Store | undefined;
 afterEach(() => store?.close());
 
-function build() {
+function build(reboot = false) {
   store = Store.open({ dir: ':memory:', log: silentLog() });
   const db = store.db;
   new BootRepo(db).start('b1', 'test', T0);
   new BootRepo(db).alive('b1', T0 + 10 * H);
   const history = new HistoryRepo(db);
-  const transition = (cameraId: string, from: CameraStatus, to: CameraStatus, hours: number) =>
+  const transition = (cameraId: string, from: CameraStatus, to: CameraStatus, hours: number, bootId = 'b1') =>
     history.recordTransition({
       cameraId,
       from,
@@ -49,15 +49,21 @@ function build() {
       cause: to === 'offline' ? 'camera_offline' : undefined,
       outage: to === 'offline' ? 'start' : from === 'offline' ? 'end' : undefined,
       stillDown: false,
-      bootId: 'b1',
+      bootId,
       wallMs: T0 + hours * H,
       monoMs: hours * H,
     });
   transition('cam-a', 'unknown', 'online', 1);
   transition('cam-c', 'unknown', 'offline', 2);
   transition('cam-c', 'offline', 'online', 3);
+  if (reboot) {
+    new BootRepo(db).start('b2', 'test', T0 + 11 * H);
+    new BootRepo(db).alive('b2', T0 + 14 * H);
+    transition('cam-a', 'unknown', 'online', 12, 'b2');
+  }
+  const end = T0 + (reboot ? 14 : 10) * H;
   const repo = new ReportRepo(db);
-  const window = { fromMs: T0, toMs: T0 + 10 * H };
+  const window = { fromMs: T0, toMs: end };
   const iso = (ms: number) => new Date(ms).toISOString();
   const rows = {
     cameras: repo.cameras(),
@@ -66,7 +72,7 @@ function build() {
     boots: repo.boots(),
   };
   const firstVerdicts = repo.firstVerdicts(reportCameraIds(rows), rows.boots, window.fromMs, window.toMs);
-  return computeReport(buildReportInput(config, { ...rows, firstVerdicts }, window, T0 + 10 * H));
+  return computeReport(buildReportInput(config, { ...rows, firstVerdicts }, window, end));
 }
 
 describe('camgate report: time before a camera’s first verdict (not_yet_seen) is unknown, not uptime', () => {
@@ -98,5 +104,26 @@ describe('camgate report: time before a camera’s first verdict (not_yet_seen) 
     expect(cam('cam-c')?.timeline.map((s) => s.state)).toEqual(['unknown', 'down', 'up']);
     expect(cam('cam-c')?.outageCount).toBe(1);
     expect(r.total.uptimePct).toBe(94.118);
+  });
+
+  it('every boot starts without a verdict: after a restart the time to each camera’s next verdict is unknown', () => {
+    // b2 runs 11 h–14 h after a 1 h gap: cam-a online again at 12 h; cam-c gets no verdict in b2.
+    const r = build(true);
+    const cam = (id: string) => r.cameras.find((c) => c.id === id);
+    expect(cam('cam-a')?.uptime).toEqual({
+      upMs: 11 * H,
+      downMs: 0,
+      unknownMs: 3 * H,
+      maintenanceMs: 0,
+      pct: 100,
+    });
+    expect(cam('cam-c')?.uptime).toEqual({
+      upMs: 7 * H,
+      downMs: H,
+      unknownMs: 6 * H,
+      maintenanceMs: 0,
+      pct: 87.5,
+    });
+    expect(cam('cam-b')?.uptime.unknownMs).toBe(14 * H);
   });
 });
