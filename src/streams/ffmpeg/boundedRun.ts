@@ -26,6 +26,11 @@ export interface BoundedRun {
   readonly code: number | null;
   /** The last lines of ffmpeg's stderr, redacted (a stream URL carries its password). */
   readonly why: string;
+  /**
+   * The last 2 kB of stderr, redacted: to look for a cause that is not among the last lines
+   * (ffmpeg 6+ ends a failed open with "Error opening input file(s)" lines after the cause).
+   */
+  readonly stderrTail: string;
   readonly timedOut: boolean;
 }
 
@@ -51,7 +56,14 @@ export function runFfmpegBounded(deps: { clock: Clock }, o: BoundedRunOptions): 
       o.signal?.removeEventListener('abort', onAbort);
       if (err || timedOut) child.kill('SIGKILL');
       if (err) reject(err);
-      else resolve({ stdout: Buffer.concat(chunks), code, why: why(), timedOut });
+      else
+        resolve({
+          stdout: Buffer.concat(chunks),
+          code,
+          why: why(),
+          stderrTail: redactText(stderr),
+          timedOut,
+        });
     };
     const onAbort = (): void => finish(new CamgateError('FFMPEG', `${o.what} aborted`));
     const timer = deps.clock.setTimeout(() => {

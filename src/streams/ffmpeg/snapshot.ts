@@ -61,8 +61,9 @@ async function grabOnce(
     throw err;
   });
   if (run.code === 0 && run.stdout.length > 0) return run.stdout;
-  // The 461 stands on ffmpeg's stderr ("method SETUP failed: 461 Unsupported transport").
-  if (transportRefused(run.why))
+  // The 461 stands on ffmpeg's stderr ("method SETUP failed: 461 Unsupported transport"), not
+  // always among its last lines.
+  if (transportRefused(run.stderrTail))
     throw new TransportRefused('RTSP_PROTOCOL', `the camera refused RTP over ${transport} (461)`);
   if (run.code === 0) throw new CamgateError('FFMPEG', 'ffmpeg ended without a frame');
   throw new CamgateError('FFMPEG', `ffmpeg could not grab a frame: ${run.why || `exit ${run.code}`}`);
