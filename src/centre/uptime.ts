@@ -4,6 +4,7 @@ import { readSnapshot } from './store/openDb.js';
 import { type Period, periodsOverlapping } from './store/periods.js';
 import { readAt } from './store/pictureRepo.js';
 import type { CentreDb } from './store/schema.js';
+import { stateLogBetween } from './store/stateLog.js';
 
 /**
  * Uptime/SLA for a period, per camera and per site, from the state logs: the state at the start
@@ -116,38 +117,27 @@ export async function computeUptime(
 
 /** Every change inside (from, to), in time order; periods open at `from` start there. */
 async function readChanges(db: Kysely<CentreDb>, from: string, to: string): Promise<Change[]> {
-  const gws = await db
-    .selectFrom('gateway_log')
-    .selectAll()
-    .where('at', '>', from)
-    .where('at', '<', to)
-    .execute();
-  const cams = await db
-    .selectFrom('camera_log')
-    .selectAll()
-    .where('at', '>', from)
-    .where('at', '<', to)
-    .execute();
+  const log = await stateLogBetween(db, from, to);
   const periods = await periodsOverlapping(db, from, to);
   const fromMs = Date.parse(from);
   const changes: Change[] = [
-    ...gws.map((g) => ({
+    ...log.gateways.map((g) => ({
       at: Date.parse(g.at),
       kind: 'gw' as const,
-      gatewayId: g.gateway_id,
+      gatewayId: g.gatewayId,
       online: g.state === 'online',
     })),
-    ...cams.map((c) => ({
+    ...log.cameras.map((c) => ({
       at: Date.parse(c.at),
       kind: 'cam' as const,
       cam: {
-        siteId: c.site_id,
-        gatewayId: c.gateway_id,
-        cameraId: c.camera_id,
+        siteId: c.siteId,
+        gatewayId: c.gatewayId,
+        cameraId: c.cameraId,
         working: WORKING.has(c.status),
         seen: c.status !== 'unknown',
-        integrated: Number(c.integrated) === 1,
-        removed: Number(c.removed) === 1,
+        integrated: c.integrated,
+        removed: c.removed,
       },
     })),
     ...periods.flatMap((p) => [

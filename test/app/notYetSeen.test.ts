@@ -3,7 +3,7 @@ import { type SimCamera, startSite } from '../../fixtures/sim/site.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { HistoryRepo } from '../../src/store/historyRepo.js';
 import { cameraStatePayload } from '../../src/uplink/payloads.js';
-import { REGISTRY_HEAD, startCentre, until } from '../centre/helpers.js';
+import { REGISTRY_HEAD, until, useRunningCentre } from '../centre/helpers.js';
 import { testBase } from '../fixtures/sim/helpers.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/tempDir.js';
@@ -44,14 +44,12 @@ describe('a camera not yet seen, end to end', () => {
     if (!slow || !dead) throw new Error('sim cameras missing');
     const broker = await useBroker();
     const centre = await useCentre(broker.url, 'camgate/v1/#', `centre-nys-${process.pid}`);
-    const ops = await startCentre({
+    const ops = await useRunningCentre({
       url: broker.url,
       registryCsv: `${REGISTRY_HEAD}\ntest-site,Test site,North,N1,street,2,0,0,,,`,
       dbFile: `${useTempDir('camgate-nys-centre-')}/centre.db`,
       clientId: `camgate-centre-nys-${process.pid}`,
     });
-    // Before the broker goes (first steps run last-registered-first): no reconnect noise at the end.
-    deferCleanup(() => ops.stop(), { first: true });
     const cfg = tempConfig(
       [
         `discovery: { multicast: false, ranges: ["${base.replace(/\.\d+$/, '.0')}/29"], ports: [${slow.onvifPort}], probeWindowSeconds: 1, intervalSeconds: 3600 }`,
