@@ -14,8 +14,8 @@ import { until } from '../recording/simHelpers.js';
  * sweep; the simulator's `slowProfiles` fault) answered: it is not offline (cause not_yet_seen, not
  * camera_offline), has no outage, and the timeout is `why` evidence. That holds at the next boot
  * from its saved record too, and for a saved camera with profiles whose sweep times out while its
- * stream flows. A camera that answers
- * nothing at all (`hang`) still goes offline, camera_offline. Simulator + the real daemon.
+ * stream flows. A camera that answers nothing at all (`hang`) still goes offline, camera_offline.
+ * Simulator + the real daemon.
  */
 const PASSWORD = 'site-Secret-7';
 let site: SimSite;
