@@ -48,6 +48,7 @@ export const SITE_CAUSES = [
   'gateway_lost',
   'no_cameras',
   'cameras_down',
+  'cameras_not_yet_seen',
   'recording_stale',
   'unauthorized',
   'history_unknown',

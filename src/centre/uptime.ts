@@ -15,6 +15,9 @@ import { stateLogBetween } from './store/stateLog.js';
  * - a stretch a rebuilt gateway lost (`store.rebuilt`) is unknown for its cameras, as is time
  *   before a camera's first known state: counted neither up nor down; for its site too, where the
  *   centre saw the gateway online (where it saw it lost, the site was certainly not integrated);
+ * - a camera whose own status is `unknown` (its gateway has not yet seen video from it: just
+ *   added, just booted, no stream URI) is unknown time for the camera, not "not working"; it is
+ *   not integrated, so it gives its site nothing (the centre got no picture from it);
  * - inside an `outage.summary` span a camera worked (span − downMs) / span of the time: exact over
  *   a window that holds the whole span, pro rata over one that cuts it.
  */
@@ -49,6 +52,8 @@ interface Cam {
   readonly gatewayId: string;
   readonly cameraId: string;
   readonly working: boolean;
+  /** The gateway had a verdict on the camera (status not `unknown`). */
+  readonly seen: boolean;
   readonly integrated: boolean;
   readonly removed: boolean;
 }
@@ -75,7 +80,12 @@ export async function computeUptime(
   const sweep = new Sweep(Date.parse(from));
   for (const g of start.gateways) sweep.online.set(g.gatewayId, g.state === 'online');
   for (const c of start.cameras)
-    sweep.cams.set(`${c.gatewayId}/${c.cameraId}`, { ...c, working: WORKING.has(c.status), removed: false });
+    sweep.cams.set(`${c.gatewayId}/${c.cameraId}`, {
+      ...c,
+      working: WORKING.has(c.status),
+      seen: c.status !== 'unknown',
+      removed: false,
+    });
   const toMs = Date.parse(to);
   for (const ch of changes) {
     sweep.advance(Math.max(sweep.t, Math.min(ch.at, toMs)));
@@ -125,6 +135,7 @@ async function readChanges(db: Kysely<CentreDb>, from: string, to: string): Prom
         gatewayId: c.gatewayId,
         cameraId: c.cameraId,
         working: WORKING.has(c.status),
+        seen: c.status !== 'unknown',
         integrated: c.integrated,
         removed: c.removed,
       },
@@ -182,6 +193,8 @@ class Sweep {
         if (gatewayUp) unknownSites.add(c.siteId);
         continue;
       }
+      // No verdict yet (cause not_yet_seen): neither up nor down for the camera, nothing for the site.
+      if (!c.seen) continue;
       const a = this.acc.get(key) ?? { known: 0, working: 0, integrated: 0 };
       this.acc.set(key, a);
       const f = this.factor.get(key) ?? 1;

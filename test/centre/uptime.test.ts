@@ -66,4 +66,28 @@ describe('uptime/SLA per camera and site over a period, from the logs', () => {
     );
     expect(((await res.json()) as typeof u).cameras).toHaveLength(2);
   });
+
+  it('a camera its gateway has not yet seen (status unknown) is unknown time, not down; it gives its site nothing', async () => {
+    now = T0 + 2 * HOUR;
+    const c2 = g.opts.cameras[1]!;
+    Object.assign(c2, { status: 'unknown', integrated: false, cause: 'not_yet_seen' });
+    await g.publishCamera(c2);
+    await until(
+      () => centre.db.selectFrom('camera_log').select('at').execute(),
+      (r) => r.length === 4,
+      'four log rows',
+    );
+    const u = await computeUptime(
+      centre.db,
+      centre.registry,
+      new Date(T0).toISOString(),
+      new Date(T0 + 4 * HOUR).toISOString(),
+    );
+    const byId = Object.fromEntries(u.cameras.map((c) => [c.cameraId, c]));
+    // Before: 50 % working, as if the 2 h without a verdict were 2 h offline.
+    expect(byId.c2).toMatchObject({ workingPct: 100, integratedPct: 100, unknownMs: 2 * HOUR });
+    expect(byId.c1).toMatchObject({ workingPct: 25, integratedPct: 25, unknownMs: 0 });
+    // No camera integrated from T0 + 2 h: the centre got no picture from the site.
+    expect(u.sites.find((s) => s.siteId === 's1')).toEqual({ siteId: 's1', integratedPct: 50, unknownMs: 0 });
+  });
 });
