@@ -1,10 +1,11 @@
 import { buildWhy } from '../health/buildWhy.js';
 import {
-  blockedBefore,
   type HealthEvent,
   type HealthState,
   initialHealthState,
+  nextTick,
   reduceHealth,
+  type TickTimes,
 } from '../health/healthMachine.js';
 import { isDown } from '../health/outage.js';
 import type { HealthRules } from '../health/streamQuality.js';
@@ -58,8 +59,8 @@ interface Tracked {
   state: HealthState;
   /** Wall time of the last transition, for display (`since` in status and MQTT). */
   sinceIso: string;
-  /** Monotonic ms of this camera's last tick: a late one means the loop was blocked. */
-  tickAt?: number;
+  /** This camera's last tick: a late one means the loop was blocked. */
+  ticks?: TickTimes;
 }
 
 /**
@@ -234,11 +235,9 @@ export class HealthService implements Service {
     const mono = clock.monotonic();
     const tracked = this.cameras.get(cameraId) ?? this.track(cameraId, mono);
     const before = tracked.state;
-    const e =
-      event.type === 'tick'
-        ? { type: 'tick' as const, blockedMs: blockedBefore(tracked.tickAt, mono) }
-        : event;
-    if (event.type === 'tick') tracked.tickAt = mono;
+    const tick = event.type === 'tick' ? nextTick(tracked.ticks, mono) : undefined;
+    if (tick) tracked.ticks = tick.ticks;
+    const e: HealthEvent = tick ? { type: 'tick', blockedMs: tick.blockedMs } : event;
     const { state, transitions } = reduceHealth(before, e, mono, this.deps.rules);
     tracked.state = state;
     const wallMs = clock.now();

@@ -24,7 +24,7 @@ export type HealthEvent =
     }
   /**
    * Drives the time rules (stall without a `stall` sample, closed-too-long, hysteresis expiry).
-   * `blockedMs`: the event loop was blocked this long before the tick (`blockedBefore`).
+   * `blockedMs`: the event loop was blocked this long before the tick (`nextTick`).
    */
   | { readonly type: 'tick'; readonly blockedMs?: number }
   /** From the camera's profile; undefined when unknown (then no fps rule applies). */
@@ -69,12 +69,22 @@ export interface HealthTransition {
 /** The health tick runs every 500 ms: a camera's tick three periods after its last, a blocked loop. */
 export const LATE_TICK_MS = 1500;
 
+/** A camera's last tick and the gap before it, kept by the owner of the tick schedule. */
+export interface TickTimes {
+  readonly at: number;
+  readonly gap: number;
+}
+
 /**
- * How long the event loop was blocked before a camera's tick, from that camera's previous tick
- * (0 when on time). The owner of the tick schedule measures it; the machine takes it as a fact.
+ * How long the event loop was blocked before a camera's tick at `now` (0 when on time), and the
+ * times to keep for the next one. Only the part of a late gap beyond the previous gap counts: on a
+ * box so loaded that every pass takes seconds, every tick is late, and crediting each whole gap
+ * would keep the stall clocks from ever running.
  */
-export function blockedBefore(lastTickAt: number | undefined, now: number): number {
-  return lastTickAt !== undefined && now - lastTickAt > LATE_TICK_MS ? now - lastTickAt : 0;
+export function nextTick(last: TickTimes | undefined, now: number): { ticks: TickTimes; blockedMs: number } {
+  if (last === undefined) return { ticks: { at: now, gap: 0 }, blockedMs: 0 };
+  const gap = now - last.at;
+  return { ticks: { at: now, gap }, blockedMs: gap > LATE_TICK_MS ? Math.max(0, gap - last.gap) : 0 };
 }
 
 export interface HealthResult {

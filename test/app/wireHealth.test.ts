@@ -129,6 +129,16 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(board.camera('cam-1')?.status).toBe('offline');
   });
 
+  it('a frozen camera on a box so loaded that every health tick runs 2 s late still goes offline', () => {
+    sample('connected');
+    flow(5);
+    expect(board.camera('cam-1')?.status).toBe('online');
+    // No packets any more; each tick finds the last one 2 s before (crediting every late gap
+    // whole would keep the stall clock still for ever).
+    for (let i = 0; i < 5; i++) clock.block(2000);
+    expect(board.camera('cam-1')?.status).toBe('offline');
+  });
+
   it('the board already shows the new status when health.transition is heard (integration reads it)', () => {
     const seen: string[] = [];
     bus.on('health.transition', (t) => seen.push(`${t.to}:${board.camera(t.cameraId)?.status}`));

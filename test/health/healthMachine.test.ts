@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  blockedBefore,
   type HealthEvent,
   type HealthState,
   healthReducer,
   initialHealthState,
+  nextTick,
   reduceHealth,
 } from '../../src/health/healthMachine.js';
 import { CRASH_LOOP_DEFAULTS, type HealthRules } from '../../src/health/streamQuality.js';
@@ -484,11 +484,16 @@ describe('healthMachine', () => {
     expect(kept.state.detail).toBe('ECONNREFUSED');
   });
 
-  it('blockedBefore: a tick more than 1.5 s after the last is a blocked loop, the whole gap', () => {
-    expect(blockedBefore(undefined, 10_000)).toBe(0);
-    expect(blockedBefore(9_500, 10_000)).toBe(0);
-    expect(blockedBefore(8_500, 10_000)).toBe(0);
-    expect(blockedBefore(6_500, 10_000)).toBe(3_500);
+  it('nextTick: a tick more than 1.5 s after the last is a blocked loop, by its gap beyond the previous gap', () => {
+    expect(nextTick(undefined, 10_000)).toEqual({ ticks: { at: 10_000, gap: 0 }, blockedMs: 0 });
+    expect(nextTick({ at: 9_500, gap: 500 }, 10_000).blockedMs).toBe(0);
+    expect(nextTick({ at: 8_500, gap: 500 }, 10_000).blockedMs).toBe(0);
+    expect(nextTick({ at: 6_500, gap: 500 }, 10_000)).toEqual({
+      ticks: { at: 10_000, gap: 3_500 },
+      blockedMs: 3_000,
+    });
+    // Late every time (a starved box): the stall clocks must still run.
+    expect(nextTick({ at: 8_000, gap: 2_000 }, 10_000).blockedMs).toBe(0);
   });
 
   it('healthReducer binds the rules into the (state, event, now) shape', () => {
