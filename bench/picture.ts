@@ -19,9 +19,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { warmPictures } from '../fixtures/sim/simPicture.js';
-import { reduceThumbnails, type Sampler, sampleThumbnail } from '../src/app/wirePicture.js';
+import { pictureBatchers, type Sampler, sampleThumbnail } from '../src/app/pictureSampler.js';
 import { configSchema } from '../src/config/schema.js';
-import { JpegBatcher } from '../src/picture/jpegBatcher.js';
 import { PictureService, type PictureStore } from '../src/picture/pictureService.js';
 import { Slots } from '../src/picture/slots.js';
 import { systemClock } from '../src/shared/clock.js';
@@ -94,14 +93,10 @@ const memoryStore: PictureStore = {
 };
 const slots = new Slots(1);
 const base = { clock: systemClock, net: systemNet, config };
-const batcher = new JpegBatcher({
-  clock: systemClock,
-  slots,
-  reduce: (jpegs) => reduceThumbnails(base, { kind: 'jpeg', jpegs }, new AbortController().signal),
-  maxBatch: 16,
-  maxWaitMs: () => Math.min(30_000, Math.max(1000, config.picture.intervalMinutes * 60_000 * 0.05)),
-});
-const sampler: Sampler = { ...base, slots, batcher };
+const batchers = pictureBatchers(base, slots, new AbortController().signal, () =>
+  Math.min(30_000, Math.max(1000, config.picture.intervalMinutes * 60_000 * 0.05)),
+);
+const sampler: Sampler = { ...base, slots, batchers };
 const service = new PictureService({
   clock: systemClock,
   log: silentLog(),

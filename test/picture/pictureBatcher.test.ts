@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JpegBatcher } from '../../src/picture/jpegBatcher.js';
+import { PictureBatcher } from '../../src/picture/pictureBatcher.js';
 import { Slots } from '../../src/picture/slots.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 
@@ -7,7 +7,7 @@ describe('JPEGs reduced in batches (one ffmpeg start for many cameras)', () => {
   it('runs a full batch at once, a partial one after the wait, and one by one when a batch fails', async () => {
     const clock = new FakeClock({ wall: 0 });
     const runs: string[][] = [];
-    const batcher = new JpegBatcher({
+    const batcher = new PictureBatcher({
       clock,
       slots: new Slots(1),
       maxBatch: 3,
