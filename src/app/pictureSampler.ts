@@ -3,6 +3,7 @@ import { fetchSnapshot } from '../discovery/snapshot.js';
 import { THUMB_HEIGHT, THUMB_WIDTH, thumbnailOf } from '../picture/measures.js';
 import { PictureBatcher } from '../picture/pictureBatcher.js';
 import type { PictureGrab } from '../picture/pictureService.js';
+import type { PictureSource } from '../picture/pictureWhy.js';
 import type { Slots } from '../picture/slots.js';
 import { withCredentials } from '../recording/recordingPlans.js';
 import { CamgateError, errorMessage } from '../shared/errors.js';
@@ -14,12 +15,6 @@ import type { StreamKeyframes, WiringContext } from './modules.js';
 
 /** Pictures one ffmpeg run reduces at most (JPEGs, or keyframes of one codec). */
 export const PICTURES_PER_FFMPEG = 16;
-
-/**
- * Where a sample came from (`camgate why`): the ONVIF snapshot URI, a keyframe of the daemon's own
- * RTSP session, or an ffmpeg of its own on the sub-stream.
- */
-export type PictureSource = 'snapshot' | 'session' | 'ffmpeg';
 
 export interface SampledGrab extends PictureGrab {
   readonly source: PictureSource;

@@ -1,5 +1,6 @@
 import { PictureAlbum } from '../picture/pictureAlbum.js';
 import { PictureService } from '../picture/pictureService.js';
+import type { PictureSource } from '../picture/pictureWhy.js';
 import { Slots } from '../picture/slots.js';
 import { isoTs } from '../shared/clock.js';
 import type { Service } from '../shared/service.js';
@@ -8,13 +9,7 @@ import type { FfmpegTransport } from '../streams/ffmpeg/rtspTransport.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 import { routePictureAlbum } from './pictureAlbumRoutes.js';
-import {
-  PICTURES_PER_FFMPEG,
-  type PictureSource,
-  pictureBatchers,
-  type Sampler,
-  sampleThumbnail,
-} from './pictureSampler.js';
+import { PICTURES_PER_FFMPEG, pictureBatchers, type Sampler, sampleThumbnail } from './pictureSampler.js';
 
 /**
  * Picture checks (issue #17): the PictureService samples each camera's picture (its ONVIF snapshot
