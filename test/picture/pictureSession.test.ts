@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { PictureEvidence } from '../../src/picture/pictureWhy.js';
@@ -11,10 +9,8 @@ import { useTempDir } from '../helpers/tempDir.js';
 import { deferCleanup } from '../helpers/testCleanup.js';
 import { startTestDaemon } from '../helpers/testDaemon.js';
 import { GstServer } from '../streams/helpers/gstServer.js';
-import { makeRawH264 } from '../streams/helpers/rawH264.js';
+import { makeRawH264, makeStillH264 } from '../streams/helpers/rawH264.js';
 import { captureLog } from '../uplink/helpers/gateway.js';
-
-const run = promisify(execFile);
 
 /** ffmpeg processes whose parent is this process, with their NUL-separated command lines. */
 function ffmpegChildren(): [number, string][] {
@@ -36,17 +32,6 @@ function ffmpegChildren(): [number, string][] {
 /** 6 s between a camera's checks (the default is 10 min). */
 const INTERVAL_MINUTES = 0.1;
 
-/** One GOP of a still picture: looped, every keyframe is the same IDR, as a stuck encoder sends. */
-async function stillClip(dir: string): Promise<string> {
-  const file = path.join(dir, 'still.h264');
-  await run('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'],
-    ...['-vf', 'trim=end_frame=1,loop=loop=-1:size=1', '-frames:v', '25', '-c:v', 'libx264'],
-    ...['-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', file],
-  ]);
-  return file;
-}
-
 /**
  * Issue #17 on static RTSP cameras (no snapshot URI): the real daemon takes each check's keyframes
  * from the RTSP session it already keeps for the camera (GStreamer's RTSP server, real x264), not
@@ -55,7 +40,7 @@ async function stillClip(dir: string): Promise<string> {
 describe('picture checks from the daemon own RTSP session', () => {
   it('a moving scene is sampled from the session and learnt ok; a still encoder is raised picture_frozen', async () => {
     const dir = useTempDir('camgate-picsession-');
-    const still = await stillClip(dir);
+    const still = await makeStillH264(dir);
     // testsrc2 moves over the whole picture (GStreamer's ball moves over a black one: dark, and
     // 92 % of it unchanged between two keyframes).
     const clip = await makeRawH264(dir, { seconds: 4, gop: 15, size: '320x240' });

@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/shared/clock.js';
 import { CamgateError } from '../../../src/shared/errors.js';
@@ -12,9 +9,8 @@ import { useTempDir } from '../../helpers/tempDir.js';
 import { deferCleanup } from '../../helpers/testCleanup.js';
 import { GstServer } from '../helpers/gstServer.js';
 import { playing } from '../helpers/playing.js';
-import { makeRawH264 } from '../helpers/rawH264.js';
+import { makeRawH264, makeStillH264 } from '../helpers/rawH264.js';
 
-const run = promisify(execFile);
 const deps = { clock: systemClock, net: systemNet, log: silentLog() };
 const W = 64;
 const H = 36;
@@ -41,17 +37,6 @@ async function thumb(source: ThumbnailSource): Promise<Buffer[]> {
   return [...r.raws];
 }
 
-/** One GOP of a still picture, looped: every keyframe of the stream is the same IDR. */
-async function stillClip(dir: string): Promise<string> {
-  const file = path.join(dir, 'still.h264');
-  await run('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'],
-    ...['-vf', 'trim=end_frame=1,loop=loop=-1:size=1', '-frames:v', '25', '-c:v', 'libx264'],
-    ...['-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', file],
-  ]);
-  return file;
-}
-
 function meanDiff(a: Buffer, b: Buffer): number {
   let sum = 0;
   for (let i = 0; i < W * H; i++) sum += Math.abs((a[i] as number) - (b[i] as number));
@@ -62,7 +47,7 @@ describe('keyframes captured from a playing RtspSession (GStreamer RTSP server, 
   for (const transport of ['tcp', 'udp'] as const) {
     it(`over ${transport}: two keyframes whose thumbnails are exactly what ffmpeg's own RTSP client gives`, async () => {
       const dir = useTempDir('camgate-kfcap-');
-      const peer = await server(await stillClip(dir));
+      const peer = await server(await makeStillH264(dir));
       const s = await session(peer, { transports: [transport] });
       expect(s.transport).toBe(transport);
       const grab = s.captureKeyframes({ count: 2, timeoutMs: 15_000, signal: new AbortController().signal });
@@ -92,7 +77,7 @@ describe('keyframes captured from a playing RtspSession (GStreamer RTSP server, 
 
   it('bounded: one capture at a time, a deadline when no keyframe comes, an abort at once', async () => {
     const dir = useTempDir('camgate-kfcap-');
-    const peer = await server(await stillClip(dir));
+    const peer = await server(await makeStillH264(dir));
     const s = await session(peer);
     const first = s.captureKeyframes({ count: 2, timeoutMs: 30_000, signal: new AbortController().signal });
     expect(() =>
