@@ -32,6 +32,30 @@ describe('JPEGs reduced in batches (one ffmpeg start for many cameras)', () => {
     expect(runs).toEqual([['a', 'b', 'c'], ['d', 'bad'], ['d'], ['bad']]);
   });
 
+  it('a batch that gives fewer thumbnails than pictures is retried one by one (which one went missing cannot be told)', async () => {
+    const clock = new FakeClock({ wall: 0 });
+    const runs: string[][] = [];
+    const batcher = new PictureBatcher({
+      clock,
+      slots: new Slots(1),
+      maxBatch: 3,
+      maxWaitMs: () => 1000,
+      // A keyframe ffmpeg decodes to nothing: the batch comes out one short, without an error.
+      reduce: async (units) => {
+        const names = units.map(String);
+        runs.push(names);
+        return names.filter((n) => n !== 'empty').map((n) => Buffer.from(`thumb-${n}`));
+      },
+    });
+    const results = await Promise.allSettled(['a', 'empty', 'c'].map((n) => batcher.reduce(Buffer.from(n))));
+    expect(results.map((r) => (r.status === 'fulfilled' ? String(r.value) : 'rejected'))).toEqual([
+      'thumb-a',
+      'rejected',
+      'thumb-c',
+    ]);
+    expect(runs).toEqual([['a', 'empty', 'c'], ['a'], ['empty'], ['c']]);
+  });
+
   it('slots cap the ffmpeg runs at once; a lowered limit lets holders finish', async () => {
     const slots = new Slots(2);
     let running = 0;
