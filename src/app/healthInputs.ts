@@ -1,7 +1,7 @@
-import type { HealthState } from '../health/healthMachine.js';
+import type { HealthEvent, HealthState } from '../health/healthMachine.js';
 import { isDown } from '../health/outage.js';
 import type { WhyDoc } from '../health/whyReport.js';
-import type { CameraRecord, StreamStats } from '../shared/types.js';
+import type { CameraRecord, CameraStatus, StreamStats } from '../shared/types.js';
 
 /**
  * While a camera is down its last fps/bitrate/loss are history, not state: the centre would read
@@ -44,6 +44,24 @@ function answeredOnvif(camera: CameraRecord): boolean {
     camera.mac,
   ];
   return camera.clockOffsetMs !== undefined || learnt.some((v) => v !== undefined && v.trim() !== '');
+}
+
+/**
+ * The health sample the last interrogation proves, if any: a refused ONVIF call → `unauthorized`
+ * (the call named), an ONVIF timeout of a camera that never answered → `unreachable`. Nothing while
+ * video flows (`status` online/degraded): the stream's own verdict wins.
+ */
+export function interrogationSample(
+  camera: CameraRecord,
+  status: CameraStatus | undefined,
+): Extract<HealthEvent, { type: 'sample' }> | undefined {
+  if (status === 'online' || status === 'degraded') return undefined;
+  const call = onvifAuthCall(camera);
+  if (call !== undefined)
+    return { type: 'sample', kind: 'unauthorized', detail: camera.problem?.message, call: `onvif ${call}` };
+  if (onvifUnreachable(camera))
+    return { type: 'sample', kind: 'unreachable', detail: `onvif ${camera.problem?.message}` };
+  return undefined;
 }
 
 /** The interrogation problem as `why` evidence, e.g. `onvif ONVIF_TIMEOUT: 127.0.0.1:8080: ...`. */

@@ -1,5 +1,4 @@
 import { buildWhy } from '../health/buildWhy.js';
-import { type ClockReading, detectClockJump } from '../health/clockJump.js';
 import {
   type HealthEvent,
   type HealthState,
@@ -18,12 +17,12 @@ import type { CameraRecord } from '../shared/types.js';
 import type { HistoryRepo, RebootGapResult } from '../store/historyRepo.js';
 import type { PendingWrites } from '../store/pendingWrites.js';
 import { CameraStates } from './cameraStates.js';
+import { ClockWatch } from './clockWatch.js';
 import {
   boardStream,
   expectedFpsOf,
   interrogationDetail,
-  onvifAuthCall,
-  onvifUnreachable,
+  interrogationSample,
   withInterrogation,
 } from './healthInputs.js';
 import type { StatusBoard } from './statusBoard.js';
@@ -76,8 +75,7 @@ export class HealthService implements Service {
   private readonly log: Log;
   private readonly unsubscribe: (() => void)[] = [];
   private timer: { cancel(): void } | undefined;
-  private lastReading: ClockReading | undefined;
-  private clockJumps = 0;
+  private readonly clockWatch: ClockWatch;
   private rebootGap: RebootGapResult | undefined;
   /** Every camera's tick, in slices that each commit once (#14: 1,024 cameras in one task blocked the loop). */
   private readonly pass: SlicedPass<string>;
@@ -85,6 +83,7 @@ export class HealthService implements Service {
   constructor(private readonly deps: HealthServiceDeps) {
     this.log = deps.log.child({ module: 'health' });
     this.states = new CameraStates({ board: deps.board, bus: deps.bus, clock: deps.clock });
+    this.clockWatch = new ClockWatch({ ...deps, log: this.log, guard: (what, fn) => this.guard(what, fn) });
     const batch = deps.batch;
     this.pass = new SlicedPass(deps.clock, {
       budgetMs: TICK_SLICE_MS,
@@ -114,11 +113,11 @@ export class HealthService implements Service {
     // nothing new about them, so no inventory event would tell health.
     for (const camera of this.deps.cameras?.() ?? []) this.interrogationEvidence(camera);
     this.states.settleAll();
-    this.lastReading = { wall: clock.now(), mono: clock.monotonic() };
+    this.clockWatch.start();
     this.timer = clock.setInterval(() => this.tick(), HEALTH_TICK_MS);
     board.section('health', () => ({
       cameras: this.cameras.size,
-      clockJumps: this.clockJumps,
+      clockJumps: this.clockWatch.jumps,
       rebootGap: this.rebootGap
         ? { from: isoTs(this.rebootGap.fromMs), to: isoTs(this.rebootGap.toMs), clean: this.rebootGap.clean }
         : null,
@@ -201,23 +200,8 @@ export class HealthService implements Service {
     const detail = interrogationDetail(camera);
     if (detail === undefined) this.interrogationProblems.delete(camera.id);
     else this.interrogationProblems.set(camera.id, detail);
-    const status = this.cameras.get(camera.id)?.state.status;
-    if (status === 'online' || status === 'degraded') return;
-    const call = onvifAuthCall(camera);
-    if (call !== undefined) {
-      this.apply(camera.id, {
-        type: 'sample',
-        kind: 'unauthorized',
-        detail: camera.problem?.message,
-        call: `onvif ${call}`,
-      });
-    } else if (onvifUnreachable(camera)) {
-      this.apply(camera.id, {
-        type: 'sample',
-        kind: 'unreachable',
-        detail: `onvif ${camera.problem?.message}`,
-      });
-    }
+    const sample = interrogationSample(camera, this.cameras.get(camera.id)?.state.status);
+    if (sample !== undefined) this.apply(camera.id, sample);
   }
 
   private removeCamera(id: string): void {
@@ -230,19 +214,7 @@ export class HealthService implements Service {
   }
 
   private tick(): void {
-    const { clock, history, bus, bootId } = this.deps;
-    const reading = { wall: clock.now(), mono: clock.monotonic() };
-    const prev = this.lastReading;
-    this.lastReading = reading;
-    const jump = prev ? detectClockJump(prev, reading) : undefined;
-    if (jump !== undefined) {
-      this.clockJumps += 1;
-      this.log.warn({ jumpMs: jump }, 'wall clock stepped (NTP?); durations use the monotonic clock');
-      this.guard('record clock jump', () =>
-        history.recordClockJump(bootId, reading.wall, reading.mono, jump),
-      );
-      bus.emit('health.clockJump', { jumpMs: jump, at: reading.wall });
-    }
+    this.clockWatch.check();
     this.pass.run(
       [...this.cameras.keys()],
       (id) => this.apply(id, { type: 'tick' }),

@@ -111,7 +111,7 @@ async function snapshotOf(
   if (!profile)
     throw new CamgateError('SNAPSHOT', `${camera.id}: no snapshot URI and no stream (${fallbackReason})`);
   try {
-    // fluent-ffmpeg and its helpers load with the first stream frame asked for, not with the daemon (#14).
+    // The frame grabber loads with the first stream frame asked for, not with the daemon (#14).
     const { grabFrame } = await import('../streams/ffmpeg/snapshot.js');
     const jpeg = await grabFrame(
       { clock: ctx.clock },

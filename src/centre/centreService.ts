@@ -3,12 +3,13 @@ import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { CentreConfig } from './config.js';
 import { computeFigure, type FigureOptions } from './figures.js';
-import { compact, recomputeDay, saveDay } from './history.js';
+import { compact, recomputeDay } from './history.js';
 import { Ingest } from './ingest.js';
 import { LivePicture } from './livePicture.js';
 import type { Figure } from './model.js';
 import type { Registry } from './registry.js';
 import { applyRetention, beforeHorizon } from './retention.js';
+import { saveDay } from './store/dayFigures.js';
 import { prunedBefore } from './store/prune.js';
 import type { CentreDb } from './store/schema.js';
 

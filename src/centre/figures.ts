@@ -67,7 +67,7 @@ function siteFigure(
   const cameraCauses: Record<string, number> = {};
   for (const c of cameras) {
     if ((c.integrated && online.has(c.gatewayId)) || unknown.has(c.gatewayId)) continue;
-    const cause = !online.has(c.gatewayId) ? 'uplink_down' : (c.cause ?? 'unknown');
+    const cause = !online.has(c.gatewayId) ? 'uplink_down' : publishedCause(c);
     cameraCauses[cause] = (cameraCauses[cause] ?? 0) + 1;
   }
   const why = integrated ? null : siteCause(site, gateways, cameras.length, online.size, cameraCauses, atMs);
@@ -129,7 +129,22 @@ function siteCause(
   if (only === 'unauthorized')
     return { cause: 'unauthorized', evidence: `cameras refuse our credentials: ${list}` };
   if (only === 'recording_stale') return { cause: 'recording_stale', evidence: `recording stale: ${list}` };
+  if (only === 'not_yet_seen')
+    return {
+      cause: 'cameras_not_yet_seen',
+      evidence: `gateway online, no verdict on its cameras yet: ${list}`,
+    };
   return { cause: 'cameras_down', evidence: `gateway online, no camera integrated: ${list}` };
+}
+
+/**
+ * A camera's cause as its gateway published it. A gateway up to 0.5.0 published a camera it had
+ * no verdict on (status `unknown`: just added, just booted, no stream URI) as `camera_offline`;
+ * its status says what it is, so the figure counts it as the 0.6 gateway names it.
+ */
+function publishedCause(c: CameraView): string {
+  if (c.status === 'unknown' && c.cause === 'camera_offline') return 'not_yet_seen';
+  return c.cause ?? 'unknown';
 }
 
 function zero(): ClassCounts {

@@ -48,6 +48,7 @@ export const SITE_CAUSES = [
   'gateway_lost',
   'no_cameras',
   'cameras_down',
+  'cameras_not_yet_seen',
   'recording_stale',
   'unauthorized',
   'history_unknown',
@@ -124,4 +125,20 @@ export interface Figure {
   readonly sites: readonly SiteFigure[];
   readonly unregistered: readonly UnregisteredSite[];
   readonly contracts: readonly ContractWarning[];
+}
+
+/** One UTC day's figure as the history keeps it (history.ts): the groups, and per site its verdict only. */
+export interface DayFigure {
+  readonly day: string;
+  readonly at: string;
+  readonly national: GroupFigure;
+  readonly regions: readonly GroupFigure[];
+  readonly districts: readonly GroupFigure[];
+  readonly kinds: readonly GroupFigure[];
+  readonly sites: ReadonlyArray<{
+    readonly siteId: string;
+    readonly integrated: boolean;
+    readonly fullyIntegrated: boolean;
+    readonly cause: SiteCause | null;
+  }>;
 }

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { UsageError } from '../shared/errors.js';
 import type { FigureOptions } from './figures.js';
-import { compact, type DayFigure, daysBetween, figureAt, liveFigure, storedDays } from './history.js';
-import type { Figure, GroupFigure } from './model.js';
+import { compact, daysBetween, figureAt, liveFigure } from './history.js';
+import type { DayFigure, Figure, GroupFigure } from './model.js';
 import type { Registry } from './registry.js';
+import { storedDays } from './store/dayFigures.js';
 import { prunedBefore } from './store/prune.js';
 import type { CentreDb } from './store/schema.js';
 import { computeUptime, type Uptime } from './uptime.js';

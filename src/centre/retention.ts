@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Log } from '../shared/log.js';
 import type { FigureOptions } from './figures.js';
-import { dayEnd, daysBetween, recomputeDay, storedDays } from './history.js';
+import { dayEnd, daysBetween, recomputeDay } from './history.js';
 import type { Registry } from './registry.js';
+import { storedDays } from './store/dayFigures.js';
 import { firstRawDay, type PruneResult, prunedBefore, pruneRaw } from './store/prune.js';
 import type { CentreDb } from './store/schema.js';
 

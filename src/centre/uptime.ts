@@ -4,6 +4,7 @@ import { readSnapshot } from './store/openDb.js';
 import { type Period, periodsOverlapping } from './store/periods.js';
 import { readAt } from './store/pictureRepo.js';
 import type { CentreDb } from './store/schema.js';
+import { stateLogBetween } from './store/stateLog.js';
 
 /**
  * Uptime/SLA for a period, per camera and per site, from the state logs: the state at the start
@@ -14,6 +15,9 @@ import type { CentreDb } from './store/schema.js';
  * - a stretch a rebuilt gateway lost (`store.rebuilt`) is unknown for its cameras, as is time
  *   before a camera's first known state: counted neither up nor down; for its site too, where the
  *   centre saw the gateway online (where it saw it lost, the site was certainly not integrated);
+ * - a camera whose own status is `unknown` (its gateway has not yet seen video from it: just
+ *   added, just booted, no stream URI) is unknown time for the camera, not "not working"; it is
+ *   not integrated, so it gives its site nothing (the centre got no picture from it);
  * - inside an `outage.summary` span a camera worked (span − downMs) / span of the time: exact over
  *   a window that holds the whole span, pro rata over one that cuts it.
  */
@@ -48,6 +52,8 @@ interface Cam {
   readonly gatewayId: string;
   readonly cameraId: string;
   readonly working: boolean;
+  /** The gateway had a verdict on the camera (status not `unknown`). */
+  readonly seen: boolean;
   readonly integrated: boolean;
   readonly removed: boolean;
 }
@@ -74,7 +80,12 @@ export async function computeUptime(
   const sweep = new Sweep(Date.parse(from));
   for (const g of start.gateways) sweep.online.set(g.gatewayId, g.state === 'online');
   for (const c of start.cameras)
-    sweep.cams.set(`${c.gatewayId}/${c.cameraId}`, { ...c, working: WORKING.has(c.status), removed: false });
+    sweep.cams.set(`${c.gatewayId}/${c.cameraId}`, {
+      ...c,
+      working: WORKING.has(c.status),
+      seen: c.status !== 'unknown',
+      removed: false,
+    });
   const toMs = Date.parse(to);
   for (const ch of changes) {
     sweep.advance(Math.max(sweep.t, Math.min(ch.at, toMs)));
@@ -106,37 +117,27 @@ export async function computeUptime(
 
 /** Every change inside (from, to), in time order; periods open at `from` start there. */
 async function readChanges(db: Kysely<CentreDb>, from: string, to: string): Promise<Change[]> {
-  const gws = await db
-    .selectFrom('gateway_log')
-    .selectAll()
-    .where('at', '>', from)
-    .where('at', '<', to)
-    .execute();
-  const cams = await db
-    .selectFrom('camera_log')
-    .selectAll()
-    .where('at', '>', from)
-    .where('at', '<', to)
-    .execute();
+  const log = await stateLogBetween(db, from, to);
   const periods = await periodsOverlapping(db, from, to);
   const fromMs = Date.parse(from);
   const changes: Change[] = [
-    ...gws.map((g) => ({
+    ...log.gateways.map((g) => ({
       at: Date.parse(g.at),
       kind: 'gw' as const,
-      gatewayId: g.gateway_id,
+      gatewayId: g.gatewayId,
       online: g.state === 'online',
     })),
-    ...cams.map((c) => ({
+    ...log.cameras.map((c) => ({
       at: Date.parse(c.at),
       kind: 'cam' as const,
       cam: {
-        siteId: c.site_id,
-        gatewayId: c.gateway_id,
-        cameraId: c.camera_id,
+        siteId: c.siteId,
+        gatewayId: c.gatewayId,
+        cameraId: c.cameraId,
         working: WORKING.has(c.status),
-        integrated: Number(c.integrated) === 1,
-        removed: Number(c.removed) === 1,
+        seen: c.status !== 'unknown',
+        integrated: c.integrated,
+        removed: c.removed,
       },
     })),
     ...periods.flatMap((p) => [
@@ -192,6 +193,8 @@ class Sweep {
         if (gatewayUp) unknownSites.add(c.siteId);
         continue;
       }
+      // No verdict yet (cause not_yet_seen): neither up nor down for the camera, nothing for the site.
+      if (!c.seen) continue;
       const a = this.acc.get(key) ?? { known: 0, working: 0, integrated: 0 };
       this.acc.set(key, a);
       const f = this.factor.get(key) ?? 1;

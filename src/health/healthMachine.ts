@@ -72,7 +72,7 @@ export function initialHealthState(now: number): HealthState {
   return {
     status: 'unknown',
     reasons: ['not yet observed'],
-    cause: 'camera_offline',
+    cause: streamCauseOf('unknown', []),
     since: now,
     dataAt: undefined,
     lastPacketAt: undefined,

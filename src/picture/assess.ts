@@ -28,20 +28,8 @@ export interface PictureThresholds {
   readonly nightChroma: number;
 }
 
-export const DEFAULT_THRESHOLDS: PictureThresholds = {
-  darkLuma: 24,
-  darkRatio: 0.4,
-  coveredContrast: 6,
-  coveredRatio: 0.2,
-  blurRatio: 0.6,
-  viewMinCorrelation: 0.5,
-  // About 3 of a block's 64 pixels one level apart: a frozen picture's grabs are identical but
-  // for the OSD clock; 0.3 took over 90 % of a still street's blocks as unchanged with faint
-  // sensor noise (ffmpeg noise 1-3 after JPEG), 0.05 at most 82 % (the labelled set's still cases).
-  frozenMaxDifference: 0.05,
-  frozenMinShare: 0.9,
-  nightChroma: 3,
-};
+/** The built-in thresholds: the config schema states them (src/config/pictureSchema.ts), its one source. */
+export { DEFAULT_THRESHOLDS } from '../config/pictureSchema.js';
 
 /** What a camera normally looks like in one mode, learnt from its first good samples. */
 export interface PictureReference {

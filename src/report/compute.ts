@@ -20,7 +20,8 @@ import { groupSum, lprNoReadsMs, pictureTime, verdictSpans } from './verdicts.js
  *
  * Each camera's window is cut into segments, in order of precedence: `absent` (before the camera
  * was first seen or after it was removed: not held against it), `maintenance` (config windows),
- * `unknown` (no daemon was running: reboot gaps are not uptime), `down` (an outage of the kind
+ * `unknown` (no daemon was running: reboot gaps are not uptime; or the daemon had no verdict on
+ * the camera yet, cause not_yet_seen), `down` (an outage of the kind
  * measured), else `up`. Percentages are up / (up + down). Integrated also counts the time the
  * picture checks held the camera degraded as down (cause `picture_degraded`, not integrated, as
  * the daemon says live); `lpr_no_reads` time is reported apart and stays integrated.
@@ -103,7 +104,8 @@ function cameraReport(
   const maintenance = input.maintenance
     .filter((m) => m.camera === '*' || m.camera === camera.id)
     .map((m) => ({ fromMs: m.fromMs, toMs: m.toMs }));
-  const ctx = { window, present: presentSpans, maintenance, observed: input.observed };
+  const unseen = (input.unseen ?? []).filter((u) => u.cameraId === camera.id);
+  const ctx = { window, present: presentSpans, maintenance, observed: input.observed, unseen };
   const own = input.outages.filter((o) => o.cameraId === camera.id);
   const stream = own.filter((o) => o.kind === 'stream');
   const recording = own.filter((o) => o.kind === 'recording');
@@ -169,13 +171,15 @@ interface SegmentContext {
   readonly present: readonly Span[];
   readonly maintenance: readonly Span[];
   readonly observed: readonly Span[];
+  /** Watched, but no verdict on the camera yet (not_yet_seen): unknown, not up. */
+  readonly unseen?: readonly Span[];
 }
 
 /** Cuts the window at every boundary, labels each piece by precedence, merges equal neighbours. */
 export function segments(ctx: SegmentContext, down: readonly Span[]): TimelineSegment[] {
   const { window } = ctx;
   const cuts = new Set<number>([window.fromMs, window.toMs]);
-  for (const s of [...ctx.present, ...ctx.maintenance, ...ctx.observed, ...down]) {
+  for (const s of [...ctx.present, ...ctx.maintenance, ...ctx.observed, ...(ctx.unseen ?? []), ...down]) {
     for (const t of [s.fromMs, s.toMs]) if (t > window.fromMs && t < window.toMs) cuts.add(t);
   }
   const points = [...cuts].sort((a, b) => a - b);
@@ -194,7 +198,7 @@ export function segments(ctx: SegmentContext, down: readonly Span[]): TimelineSe
 function stateAt(ctx: SegmentContext, down: readonly Span[], t: number): SpanState {
   if (!contains(ctx.present, t)) return 'absent';
   if (contains(ctx.maintenance, t)) return 'maintenance';
-  if (!contains(ctx.observed, t)) return 'unknown';
+  if (!contains(ctx.observed, t) || contains(ctx.unseen ?? [], t)) return 'unknown';
   return contains(down, t) ? 'down' : 'up';
 }
 

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { CAMERA_CLASSES, type CameraClass } from '../shared/types.js';
 import type {
   BootSpanRow,
+  FirstVerdictRow,
   InventoryHistoryRows,
   ReportCameraRow,
   ReportOutageRow,
@@ -14,6 +15,7 @@ import type {
   ReportCamera,
   ReportInput,
   ReportOutage,
+  UnseenSpan,
   VerdictPeriod,
 } from './model.js';
 import type { Span } from './spans.js';
@@ -30,9 +32,21 @@ export interface ReportRows {
   readonly picture?: readonly VerdictPeriodRow[] | undefined;
   /** lpr_no_reads periods; absent: the database predates them. */
   readonly lprNoReads?: readonly VerdictPeriodRow[] | undefined;
+  /** Each camera's first transition per boot; absent: time without a verdict is not told apart. */
+  readonly firstVerdicts?: readonly FirstVerdictRow[];
 }
 
 type ReportConfig = Pick<Config, 'site' | 'cameras' | 'recording' | 'maintenance'>;
+
+/** The ids of the cameras a report over these rows covers: what `buildReportInput` lists. */
+export function reportCameraIds(rows: Pick<ReportRows, 'cameras' | 'staticCameras' | 'outages'>): string[] {
+  const ids = [
+    ...rows.cameras.map((c) => c.id),
+    ...(rows.staticCameras ?? []).map((c) => c.id),
+    ...rows.outages.filter((o) => o.kind !== 'uplink').map((o) => o.cameraId),
+  ];
+  return [...new Set(ids)];
+}
 
 /** Database rows and config to the plain report input; rows with values we do not know are kept, typed down. */
 export function buildReportInput(
@@ -81,7 +95,31 @@ export function buildReportInput(
     ...(rows.inventory ? { inventory: toHistory(rows.inventory) } : {}),
     ...(rows.picture ? { picture: toPeriods(rows.picture, rows.boots) } : {}),
     ...(rows.lprNoReads ? { lprNoReads: toPeriods(rows.lprNoReads, rows.boots) } : {}),
+    ...(rows.firstVerdicts ? { unseen: unseenSpans(cameras, rows.boots, rows.firstVerdicts) } : {}),
   };
+}
+
+/**
+ * Per camera and boot, the time before its first verdict: every boot starts a camera `unknown`
+ * and only a transition ends that. Up to 0.5.0 it counted as uptime, so a camera that answered
+ * ONVIF but never gave a stream URI was reported 100 % up. A boot without an id says nothing.
+ */
+function unseenSpans(
+  cameras: readonly ReportCamera[],
+  boots: ReportRows['boots'],
+  verdicts: readonly FirstVerdictRow[],
+): UnseenSpan[] {
+  const first = new Map(verdicts.map((v) => [`${v.bootId}\u0000${v.cameraId}`, Date.parse(v.at)]));
+  return cameras.flatMap((c) =>
+    boots.flatMap((b): UnseenSpan[] => {
+      if (b.bootId === undefined) return [];
+      const end = Math.max(b.startedMs, b.lastAliveMs);
+      const fromMs = Math.max(b.startedMs, c.firstSeenMs);
+      const verdict = first.get(`${b.bootId}\u0000${c.id}`);
+      const toMs = Math.min(end, verdict === undefined || Number.isNaN(verdict) ? end : verdict);
+      return toMs > fromMs ? [{ cameraId: c.id, fromMs, toMs }] : [];
+    }),
+  );
 }
 
 /**

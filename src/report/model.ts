@@ -12,12 +12,22 @@ export interface ReportInput {
   readonly maintenance: readonly MaintenanceWindow[];
   /** Spans when a camgate daemon was running (boots: start to last-alive); the rest is unknown time. */
   readonly observed: readonly Span[];
+  /**
+   * Spans a camera was watched but had no verdict yet (`unknown`, cause not_yet_seen: from its
+   * boot's start, or its first sighting, to its first transition): unknown time, not uptime.
+   * Absent when the rows did not include the transitions.
+   */
+  readonly unseen?: readonly UnseenSpan[];
   /** Recorded inventory changes; absent when the database does not track them. */
   readonly inventory?: InventoryHistory;
   /** Periods the picture checks held cameras degraded; absent when the database predates them (006). */
   readonly picture?: readonly VerdictPeriod[];
   /** Periods LPR cameras read no plates; absent when the database predates their recording (009). */
   readonly lprNoReads?: readonly VerdictPeriod[];
+}
+
+export interface UnseenSpan extends Span {
+  readonly cameraId: string;
 }
 
 /** A period a live verdict held: picture degraded (with its reasons) or lpr_no_reads. */

@@ -42,6 +42,16 @@ export const INTEGRATION_CAUSE_TABLE = {
     explanation: 'the stream was set up but no new video frame arrives',
     nextStep: 'reboot the camera or check its encoder settings; `camgate why CAMERA` shows the last packet',
   },
+  // Not a failure: no verdict yet. Its link is the stream (the one link camgate has not yet seen
+  // work), and it sits after the stream's failures and before everything that presumes video
+  // arrives (a degraded picture, a stale recording, "the camera is fine but the uplink is down").
+  not_yet_seen: {
+    link: 'stream',
+    explanation:
+      'camgate has not yet received video from this camera since it was added or since the daemon started: no verdict yet, not a failure',
+    nextStep:
+      'wait one check (health.stallSeconds); if it stays, `camgate why CAMERA` shows what discovery learnt (e.g. an ONVIF timeout: no stream URI yet) and `camgate probe CAMERA` tests the stream',
+  },
   picture_degraded: {
     link: 'camera',
     explanation:
@@ -152,7 +162,10 @@ export const REFUSED_REASON = 'stream_refused';
  * The stream part of the integration cause (ARCHITECTURE.md: first broken link). Works from the
  * `health.transition` payload alone, so `integration.ts` needs no access to the reducer state,
  * and the centre gives a replayed `outage.start` (`to`, `reasons`) the cause the gateway gave.
- * `unknown` counts as offline: a camera never seen streaming cannot be counted as integrated.
+ * `unknown` is not integrated (a camera never seen streaming delivers nothing to the centre) but
+ * its cause is `not_yet_seen`, not `camera_offline`: up to 0.5.0 a camera just added, one that
+ * answered ONVIF and timed out on GetProfiles, or every camera of a daemon just booted was told
+ * to the operator as "does not answer on the network", which camgate had no evidence for.
  */
 export function streamCauseOf(
   status: CameraStatus,
@@ -168,6 +181,6 @@ export function streamCauseOf(
       if (reasons.includes(STALL_REASON)) return 'stream_stalled';
       return reasons.some((r) => r.split(' ')[0] === REFUSED_REASON) ? 'stream_refused' : 'camera_offline';
     case 'unknown':
-      return 'camera_offline';
+      return 'not_yet_seen';
   }
 }

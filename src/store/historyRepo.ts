@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { streamCauseOf } from '../shared/causes.js';
 import { isoTs } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import { BootRepo } from './bootRepo.js';
@@ -77,7 +78,9 @@ export class HistoryRepo {
         ).run(
           t.cameraId,
           KIND,
-          t.cause ?? 'camera_offline',
+          // Only a down status opens an outage (health/outage.ts), and a down status always has a
+          // cause; the fallback is the health machine's own rule, never a guess.
+          t.cause ?? streamCauseOf(t.to, t.reasons) ?? 'camera_offline',
           isoTs(t.wallMs),
           t.wallMs,
           t.monoMs,

@@ -49,12 +49,12 @@ describe('CameraStates: the one place a camera’s status, cause and integration
     listen('camera.state', (s) => s.cameraId);
   });
 
-  it('judges every row at start: never observed is camera_offline', () => {
+  it('judges every row at start: never observed is not_yet_seen, not camera_offline', () => {
     states.settleAll();
-    expect(board.camera('cam-1')).toMatchObject({ integrated: false, cause: 'camera_offline' });
+    expect(board.camera('cam-1')).toMatchObject({ integrated: false, cause: 'not_yet_seen' });
     expect(heard).toEqual([
-      'integration.changed cam-1 false camera_offline',
-      'integration.changed cam-2 false camera_offline',
+      'integration.changed cam-1 false not_yet_seen',
+      'integration.changed cam-2 false not_yet_seen',
     ]);
   });
 
@@ -111,7 +111,8 @@ describe('CameraStates: the one place a camera’s status, cause and integration
       'integration.changed cam-1 false uplink_down',
     ]);
     expect(heard.filter((h) => h.startsWith('camera.state'))).toEqual([]);
-    expect(board.camera('cam-2')).toMatchObject({ integrated: false, cause: 'camera_offline' });
+    // Never seen, uplink down: not "the camera is fine but the uplink is down", and not offline.
+    expect(board.camera('cam-2')).toMatchObject({ integrated: false, cause: 'not_yet_seen' });
   });
 
   it('reasons alone can change the cause: announced although the status did not move', () => {
@@ -128,7 +129,7 @@ describe('CameraStates: the one place a camera’s status, cause and integration
   it('an inventory change is announced (identity is part of the state), a camera off the board is skipped', () => {
     states.inventory('cam-2');
     states.stream('ghost', { status: 'online' }, []);
-    expect(heard).toEqual(['integration.changed cam-2 false camera_offline', 'camera.state cam-2']);
+    expect(heard).toEqual(['integration.changed cam-2 false not_yet_seen', 'camera.state cam-2']);
     expect(board.camera('ghost')).toBeUndefined();
   });
 });

@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { interrogationDetail, onvifUnreachable, withInterrogation } from '../../src/app/healthInputs.js';
+import {
+  interrogationDetail,
+  interrogationSample,
+  onvifUnreachable,
+  withInterrogation,
+} from '../../src/app/healthInputs.js';
 import type { WhyDoc } from '../../src/health/whyReport.js';
-import type { CameraRecord } from '../../src/shared/types.js';
+import { onvifRecord } from './helpers/onvifRecord.js';
 
 const TIMEOUT = { code: 'ONVIF_TIMEOUT', message: '127.0.0.9:8080: no answer within 4000 ms' };
 
-function record(extra: Partial<CameraRecord> = {}): CameraRecord {
-  return {
-    id: 'cam-1',
-    address: '127.0.0.9',
-    source: 'onvif',
-    class: 'overview',
-    ptz: false,
-    classConfidence: 0.3,
-    classEvidence: [],
-    profiles: [],
-    firstSeenAt: '2026-12-05T08:00:00.000Z',
-    lastSeenAt: '2026-12-05T08:00:00.000Z',
-    ...extra,
-  };
-}
+const record = onvifRecord;
 
 describe('onvifUnreachable: an ONVIF timeout is "unreachable" only when the camera never answered', () => {
   it('a camera that answered nothing, with no stream URI, is unreachable', () => {
@@ -68,5 +59,32 @@ describe('the interrogation problem as why evidence', () => {
     const said = `onvif ${TIMEOUT.message}`;
     expect(withInterrogation(doc(said), problem).evidence?.detail).toBe(said);
     expect(withInterrogation(doc('x'), interrogationDetail(record()))).toEqual(doc('x'));
+  });
+});
+
+describe('interrogationSample: what the last interrogation proves to the health machine', () => {
+  const AUTH = { code: 'ONVIF_AUTH', message: 'GetProfiles: HTTP 401, Digest refused' };
+
+  it('a refused call is unauthorized with the call named; a camera that never answered is unreachable', () => {
+    expect(interrogationSample(record({ problem: AUTH }), 'unknown')).toEqual({
+      type: 'sample',
+      kind: 'unauthorized',
+      detail: AUTH.message,
+      call: 'onvif GetProfiles',
+    });
+    expect(interrogationSample(record({ problem: TIMEOUT }), undefined)).toEqual({
+      type: 'sample',
+      kind: 'unreachable',
+      detail: `onvif ${TIMEOUT.message}`,
+    });
+  });
+
+  it('nothing for a camera that answered then timed out (it stays not yet seen), or while video flows', () => {
+    expect(
+      interrogationSample(record({ problem: TIMEOUT, model: 'DS-2CD2143G2' }), 'unknown'),
+    ).toBeUndefined();
+    expect(interrogationSample(record({ problem: AUTH }), 'online')).toBeUndefined();
+    expect(interrogationSample(record({ problem: TIMEOUT }), 'degraded')).toBeUndefined();
+    expect(interrogationSample(record(), 'offline')).toBeUndefined();
   });
 });

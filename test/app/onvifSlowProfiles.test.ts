@@ -11,10 +11,11 @@ import { until } from '../recording/simHelpers.js';
 
 /**
  * A camera that answers GetDeviceInformation and times out on GetProfiles (slow, or loaded by a
- * sweep; the simulator's `slowProfiles` fault) answered: it is not offline, has no outage, and the
- * timeout is `why` evidence. That holds at the next boot from its saved record too, and for a
- * saved camera with profiles whose sweep times out while its stream flows. A camera that answers
- * nothing at all (`hang`) still goes offline, camera_offline. Simulator + the real daemon.
+ * sweep; the simulator's `slowProfiles` fault) answered: it is not offline (cause not_yet_seen, not
+ * camera_offline), has no outage, and the timeout is `why` evidence. That holds at the next boot
+ * from its saved record too, and for a saved camera with profiles whose sweep times out while its
+ * stream flows. A camera that answers nothing at all (`hang`) still goes offline, camera_offline.
+ * Simulator + the real daemon.
  */
 const PASSWORD = 'site-Secret-7';
 let site: SimSite;
@@ -100,10 +101,12 @@ describe('an ONVIF timeout after the camera answered is not an offline camera', 
       model: slow.model,
       serial: slow.serial,
       status: 'unknown',
+      cause: 'not_yet_seen',
     });
     neverDown(slow);
     const slowWhy = await why(slow);
     expect(slowWhy.status).toBe('unknown');
+    expect(slowWhy.cause).toBe('not_yet_seen');
     expect(slowWhy.evidence?.detail).toMatch(/^onvif ONVIF_TIMEOUT: /);
     expect(slowWhy.openOutage).toBeUndefined();
     // A camera that answered nothing is still offline, as before.

@@ -1,24 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LiveCameraDirectory } from '../../src/app/cameraDirectory.js';
-import { ControlServer } from '../../src/app/control.js';
-import { expectedFpsOf, HealthService } from '../../src/app/healthService.js';
-import type { WiringContext } from '../../src/app/modules.js';
-import { StatusBoard } from '../../src/app/statusBoard.js';
-import { wireHealth } from '../../src/app/wireHealth.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ControlServer } from '../../src/app/control.js';
+import { expectedFpsOf, type HealthService } from '../../src/app/healthService.js';
+import type { StatusBoard } from '../../src/app/statusBoard.js';
 import { controlRequest } from '../../src/cli/controlClient.js';
-import { validateConfig } from '../../src/config/load.js';
 import type { WhyDoc } from '../../src/health/whyReport.js';
-import { type CamgateEvents, EventBus } from '../../src/shared/events.js';
-import { silentLog } from '../../src/shared/log.js';
-import { systemNet } from '../../src/shared/net.js';
+import type { CamgateEvents, EventBus } from '../../src/shared/events.js';
 import type { CameraRecord, StreamStats } from '../../src/shared/types.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
 import { HistoryRepo } from '../../src/store/historyRepo.js';
-import { Store } from '../../src/store/store.js';
-import { FakeClock } from '../helpers/fakeClock.js';
+import type { Store } from '../../src/store/store.js';
+import type { FakeClock } from '../helpers/fakeClock.js';
+import { type HealthRig, onvifRecord, useHealthRig } from './helpers/healthRig.js';
 
 const GOOD: StreamStats = {
   codec: 'H264',
@@ -30,21 +23,17 @@ const GOOD: StreamStats = {
 };
 
 function cameraRecord(profiles: CameraRecord['profiles']): CameraRecord {
-  return {
-    id: 'cam-1',
+  return onvifRecord({
     address: '10.0.0.41',
-    source: 'onvif',
-    class: 'overview',
-    ptz: false,
     classConfidence: 1,
-    classEvidence: [],
     profiles,
     firstSeenAt: '2026-05-01T08:00:00.000Z',
     lastSeenAt: '2026-05-01T08:00:00.000Z',
-  };
+  });
 }
 
 describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () => {
+  let rig: HealthRig;
   let dir: string;
   let store: Store;
   let clock: FakeClock;
@@ -54,76 +43,21 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
   let health: HealthService;
   let transitions: CamgateEvents['health.transition'][];
 
-  const context = (bootId: string): WiringContext => {
-    new BootRepo(store.db).start(bootId, 'test', clock.now());
-    return {
-      config: validateConfig({
-        site: { id: 'test-site' },
-        gateway: { id: 'nvr-1' },
-        control: { socket: path.join(dir, 'control.sock') },
-        health: { stallSeconds: 3, hysteresisSeconds: 10 },
-      }),
-      clock,
-      log: silentLog(),
-      net: systemNet,
-      bus,
-      store,
-      control,
-      board,
-      cameras: new LiveCameraDirectory([], silentLog()),
-      bootId,
-      version: 'test',
-      startedAt: clock.now(),
-    };
-  };
-
-  const startHealth = async (bootId: string): Promise<HealthService> => {
-    const [service] = wireHealth(context(bootId));
-    if (!(service instanceof HealthService)) throw new Error('wireHealth must return the HealthService');
-    await service.start();
-    return service;
-  };
-
+  const startHealth = (bootId: string): Promise<HealthService> => rig.boot(bootId);
   const sample = (kind: CamgateEvents['stream.sample']['kind'], stats?: StreamStats, cameraId = 'cam-1') =>
-    bus.emit('stream.sample', { cameraId, kind, stats, at: clock.now() });
-
+    rig.sample(kind, stats, cameraId);
   /** Packets once a second for `seconds` seconds, the way the streams module reports a live session. */
-  const flow = (seconds: number, stats: StreamStats = GOOD, cameraId = 'cam-1') => {
-    for (let i = 0; i < seconds; i++) {
-      sample('packets', stats, cameraId);
-      clock.advance(1000);
-    }
-  };
+  const flow = (seconds: number, stats: StreamStats = GOOD, cameraId = 'cam-1') =>
+    rig.flow(seconds, stats, cameraId);
 
   beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camgate-health-'));
-    store = Store.open({ dir: ':memory:', log: silentLog() });
-    clock = new FakeClock({ wall: Date.UTC(2026, 4, 1, 8, 0, 0) });
-    bus = new EventBus();
-    board = new StatusBoard();
-    control = new ControlServer({ socketPath: path.join(dir, 'control.sock'), log: silentLog() });
-    transitions = [];
-    bus.on('health.transition', (t) => transitions.push(t));
-    board.upsertCamera({
-      cameraId: 'cam-1',
-      address: '10.0.0.41',
-      class: 'overview',
-      source: 'static',
-      status: 'unknown',
-      since: new Date(clock.now()).toISOString(),
-      reasons: ['not yet observed'],
-      stream: {},
-      recording: { status: 'off' },
-      integrated: false,
+    rig = useHealthRig({
+      wall: Date.UTC(2026, 4, 1, 8, 0, 0),
+      row: { address: '10.0.0.41', source: 'static', reasons: ['not yet observed'] },
+      tempPrefix: 'camgate-health-',
     });
+    ({ dir, store, clock, bus, board, control, transitions } = rig);
     health = await startHealth('boot-a');
-  });
-
-  afterEach(async () => {
-    await health.stop();
-    await control.stop();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('what interrogation proved: refused ONVIF call → unauthorized, ONVIF unreachable → offline, flowing video wins (issue #12)', () => {
@@ -275,11 +209,19 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(await controlRequest(socket, 'GET', '/why/ghost')).toMatchObject({ found: false });
     const seeded = board.camera('cam-1');
     if (seeded)
-      board.upsertCamera({ ...seeded, cameraId: 'cam-2', status: 'unknown', reasons: ['not yet observed'] });
+      // A fresh row as app/boardRows.ts seeds it: no integration verdict yet (not cam-1's cause).
+      board.upsertCamera({
+        ...seeded,
+        cameraId: 'cam-2',
+        status: 'unknown',
+        reasons: ['not yet observed'],
+        integrated: false,
+        cause: undefined,
+      });
     expect(await controlRequest(socket, 'GET', '/why/cam-2')).toMatchObject({
       found: true,
       status: 'unknown',
-      cause: 'camera_offline',
+      cause: 'not_yet_seen',
       transitions: [],
     });
     const doc = (await controlRequest(socket, 'GET', '/outages?camera=cam-1&since=2026-05-01')) as {

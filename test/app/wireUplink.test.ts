@@ -56,7 +56,7 @@ describe('wireUplink in the daemon', () => {
     expect(lastState(c, 'yard-1')).toMatchObject({
       status: 'unknown',
       integrated: false,
-      cause: 'camera_offline',
+      cause: 'not_yet_seen',
     });
 
     const integration: Array<CamgateEvents['integration.changed']> = [];

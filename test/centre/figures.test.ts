@@ -121,3 +121,56 @@ describe('computeFigure', () => {
     ]);
   });
 });
+
+describe('computeFigure: cameras not yet seen', () => {
+  const reg = parseRegistryCsv(
+    [
+      REGISTRY_HEAD,
+      'n,N,West,W1,school,2,0,0,,,', // gateway online, no verdict on its cameras yet
+      'o,O,West,W1,school,1,0,0,,,', // an 0.5 gateway: unknown published as camera_offline
+      'p,P,West,W1,school,2,0,0,,,', // one camera not yet seen, one really offline
+    ].join('\n'),
+  );
+  const unseen = (siteId: string, id: string, cause: string): CameraView => ({
+    ...cam(siteId, id, false, cause),
+    status: 'unknown',
+  });
+  const f = computeFigure(
+    reg,
+    {
+      at: AT,
+      gateways: ['n', 'o', 'p'].map((s) => gw(s, 'online')),
+      cameras: [
+        unseen('n', 'n1', 'not_yet_seen'),
+        unseen('n', 'n2', 'not_yet_seen'),
+        unseen('o', 'o1', 'camera_offline'),
+        unseen('p', 'p1', 'not_yet_seen'),
+        cam('p', 'p2', false, 'camera_offline'),
+      ],
+    },
+    { contractWarningDays: 30 },
+  );
+  const site = (id: string) => f.sites.find((s) => s.siteId === id)!;
+
+  it('a site whose cameras have no verdict yet is not integrated, and not "cameras down"', () => {
+    expect(site('n')).toMatchObject({
+      integrated: false,
+      cause: 'cameras_not_yet_seen',
+      evidence: 'gateway online, no verdict on its cameras yet: not_yet_seen ×2',
+      cameraCauses: { not_yet_seen: 2 },
+    });
+    expect(site('n').cameras.working.total).toBe(0);
+  });
+
+  it('an older gateway’s unknown camera published as camera_offline counts as not yet seen', () => {
+    expect(site('o')).toMatchObject({ cause: 'cameras_not_yet_seen', cameraCauses: { not_yet_seen: 1 } });
+  });
+
+  it('a camera really offline beside one not yet seen: cameras_down, both causes listed', () => {
+    expect(site('p')).toMatchObject({
+      cause: 'cameras_down',
+      cameraCauses: { camera_offline: 1, not_yet_seen: 1 },
+    });
+    expect(f.national).toMatchObject({ sites: 3, sitesIntegrated: 0, pct: 0 });
+  });
+});

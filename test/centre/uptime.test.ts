@@ -1,47 +1,41 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LightGateway } from '../../fixtures/fleet/lightGateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LightGateway } from '../../fixtures/fleet/lightGateway.js';
 import { computeUptime } from '../../src/centre/uptime.js';
-import { cleanupAll } from '../uplink/helpers/cleanup.js';
-import { Broker } from '../uplink/helpers/mosquitto.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { useBroker } from '../uplink/helpers/rig.js';
 import {
   onlineCam,
   REGISTRY_HEAD,
   type RunningCentre,
-  removeTempDirs,
-  startCentre,
-  tempDir,
   until,
+  useLightGateway,
+  useRunningCentre,
 } from './helpers.js';
 
 const T0 = Date.parse('2026-03-07T10:00:00Z');
 const HOUR = 3_600_000;
 
 describe('uptime/SLA per camera and site over a period, from the logs', () => {
-  let broker: Broker;
   let centre: RunningCentre;
   let g: LightGateway;
   let now = T0;
 
   beforeAll(async () => {
-    broker = await Broker.start();
-    centre = await startCentre({
+    const broker = await useBroker();
+    centre = await useRunningCentre({
       url: broker.url,
       registryCsv: `${REGISTRY_HEAD}\ns1,S1,R,D,school,2,0,0,,,\ns2,S2,R,D,school,1,0,0,,,\n`,
-      dbFile: `${tempDir()}/u.db`,
+      dbFile: `${useTempDir('camgate-centre-')}/u.db`,
     });
     // The gateway's clock drives every ts, so the periods are exact.
-    g = new LightGateway({
+    g = await useLightGateway({
       url: broker.url,
       siteId: 's1',
       gatewayId: 's1-gw',
       cameras: [onlineCam('c1'), onlineCam('c2')],
       now: () => now,
     });
-    await g.start();
   }, 30_000);
-  afterAll(async () => {
-    await cleanupAll([() => g.stop(), () => centre.stop(), () => broker.dispose(), removeTempDirs]);
-  });
 
   it('one camera down for 3 of 4 hours: 25 % working; the site stays integrated through its other camera', async () => {
     now = T0 + HOUR;
@@ -71,5 +65,29 @@ describe('uptime/SLA per camera and site over a period, from the logs', () => {
       `http://127.0.0.1:${centre.port}/api/uptime?from=2026-03-07T10:00:00Z&to=2026-03-07T14:00:00Z`,
     );
     expect(((await res.json()) as typeof u).cameras).toHaveLength(2);
+  });
+
+  it('a camera its gateway has not yet seen (status unknown) is unknown time, not down; it gives its site nothing', async () => {
+    now = T0 + 2 * HOUR;
+    const c2 = g.opts.cameras[1]!;
+    Object.assign(c2, { status: 'unknown', integrated: false, cause: 'not_yet_seen' });
+    await g.publishCamera(c2);
+    await until(
+      () => centre.db.selectFrom('camera_log').select('at').execute(),
+      (r) => r.length === 4,
+      'four log rows',
+    );
+    const u = await computeUptime(
+      centre.db,
+      centre.registry,
+      new Date(T0).toISOString(),
+      new Date(T0 + 4 * HOUR).toISOString(),
+    );
+    const byId = Object.fromEntries(u.cameras.map((c) => [c.cameraId, c]));
+    // Before: 50 % working, as if the 2 h without a verdict were 2 h offline.
+    expect(byId.c2).toMatchObject({ workingPct: 100, integratedPct: 100, unknownMs: 2 * HOUR });
+    expect(byId.c1).toMatchObject({ workingPct: 25, integratedPct: 25, unknownMs: 0 });
+    // No camera integrated from T0 + 2 h: the centre got no picture from the site.
+    expect(u.sites.find((s) => s.siteId === 's1')).toEqual({ siteId: 's1', integratedPct: 50, unknownMs: 0 });
   });
 });

@@ -196,7 +196,7 @@ describe('camgate outages / why against a database, daemon stopped', () => {
   it('why, daemon stopped: a camera declared in the config but never observed is known', async () => {
     const { code, out } = await cli(['why', 'spare-1', '--config', config, '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ found: true, status: 'unknown', cause: 'camera_offline' });
+    expect(JSON.parse(out)).toMatchObject({ found: true, status: 'unknown', cause: 'not_yet_seen' });
   });
 
   it('why: exit 2 for an unknown camera and for a missing argument', async () => {

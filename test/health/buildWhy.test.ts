@@ -50,7 +50,7 @@ describe('buildWhy: one answer for the daemon and for the database', () => {
         status: 'unknown',
         reasons: ['not yet observed'],
         integrated: false,
-        cause: 'camera_offline',
+        cause: 'not_yet_seen',
       },
     ],
     [

@@ -408,10 +408,28 @@ const cases: readonly Case[] = [
     reasons: [],
   },
   {
-    name: 'tick on an idle unknown camera does nothing',
+    // Field bug: a camera not yet checked was `camera_offline` ("does not answer on the network").
+    name: 'tick on an idle unknown camera does nothing: not yet seen, not camera_offline',
     steps: [[100, TICK]],
     transitions: [],
     status: 'unknown',
+    cause: 'not_yet_seen',
+  },
+  {
+    name: 'connected but no video yet, within stallSeconds: still not yet seen',
+    steps: [
+      [0, ev('connected')],
+      [2, TICK],
+    ],
+    transitions: [],
+    status: 'unknown',
+    cause: 'not_yet_seen',
+  },
+  {
+    name: 'a camera that does not answer leaves not_yet_seen for camera_offline',
+    steps: [[1, ev('unreachable', 'connect ECONNREFUSED 10.0.0.40:554')]],
+    transitions: ['unknown>offline@1'],
+    status: 'offline',
     cause: 'camera_offline',
   },
 ];

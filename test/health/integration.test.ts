@@ -17,7 +17,21 @@ describe('integrationOf', () => {
       'stream_stalled',
     ],
     ['closed session', { status: 'offline', reasons: ['session_closed'] }, false, 'camera_offline'],
-    ['unknown camera', { status: 'unknown' }, false, 'camera_offline'],
+    // Field bug: a camera not yet checked (just added, ONVIF answered but GetProfiles timed out,
+    // daemon just booted) was told to the centre as camera_offline: "does not answer on the network".
+    ['unknown camera: not yet seen, never camera_offline', { status: 'unknown' }, false, 'not_yet_seen'],
+    [
+      'unknown camera with the uplink down: not yet seen (nothing says the camera is fine)',
+      { status: 'unknown', reasons: ['discovered, not yet observed'], uplinkUp: false },
+      false,
+      'not_yet_seen',
+    ],
+    [
+      'unknown camera, recording stale: not yet seen',
+      { status: 'unknown', recording: 'stale' },
+      false,
+      'not_yet_seen',
+    ],
     ['unauthorized', { status: 'unauthorized' }, false, 'unauthorized'],
     ['recording stale', { recording: 'stale' }, false, 'recording_stale'],
     ['uplink down', { uplinkUp: false }, false, 'uplink_down'],

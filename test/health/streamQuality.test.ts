@@ -66,7 +66,8 @@ describe('streamCauseOf (input of integration.ts)', () => {
     ['offline', ['stream_stalled'], 'stream_stalled'],
     ['offline', ['connection_refused', 'crash_loop 5/120s'], 'camera_offline'],
     ['unauthorized', ['unauthorized'], 'unauthorized'],
-    ['unknown', ['not yet observed'], 'camera_offline'],
+    ['unknown', ['not yet observed'], 'not_yet_seen'],
+    ['unknown', ['ONVIF_TIMEOUT: GetProfiles: timed out'], 'not_yet_seen'],
   ] as const)('%s %j -> %s', (status, reasons, cause) => {
     expect(streamCauseOf(status, reasons)).toBe(cause);
   });

@@ -45,10 +45,20 @@ export class FakeEventSource implements EventSource {
       return Promise.resolve({ messages: [] });
     }
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      signal?.addEventListener('abort', () => reject(new CamgateError('ONVIF_TIMEOUT', 'aborted')), {
-        once: true,
+      // Removed once the pull settles, as a real request's is: one service signal sees every pull.
+      const onAbort = (): void => reject(new CamgateError('ONVIF_TIMEOUT', 'aborted'));
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      this.waiting.push({
+        resolve: (r) => {
+          settle();
+          resolve(r);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
       });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
   async renew(url: string): Promise<{ currentTime: number; terminationTime: number }> {

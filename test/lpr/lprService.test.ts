@@ -61,6 +61,9 @@ function service(store: Store, clock: FakeClock, cameras: CameraRecord[]) {
   return { svc, heard, events, last };
 }
 
+type Running = ReturnType<typeof service>;
+const T0 = Date.UTC(2026, 11, 5, 9);
+
 /** One period of the camera's life: its pull answered with `reads` plates, the clock a period on. */
 async function period(clock: FakeClock, ev: FakeEventSource | undefined, reads: number): Promise<void> {
   ev?.answer(reads);
@@ -69,30 +72,71 @@ async function period(clock: FakeClock, ev: FakeEventSource | undefined, reads: 
   await flush();
 }
 
+/** `n` periods of `reads` plates each for camera `gate` (3 of 5: learnt, as minActiveDays is 2). */
+async function periods(clock: FakeClock, s: Running, n: number, reads: number): Promise<void> {
+  for (let i = 0; i < n; i++) await period(clock, s.events.get('gate'), reads);
+}
+
+/** A started service (its first statuses out), by default on the one LPR camera `gate`. */
+async function started(store: Store, clock: FakeClock, cameras = [camera('gate')]): Promise<Running> {
+  const s = service(store, clock, cameras);
+  await s.svc.start();
+  await flush();
+  return s;
+}
+
+/** A started service on an in-memory store, both gone when the test ends. */
+async function inMemory(cameras?: CameraRecord[]): Promise<Running & { clock: FakeClock }> {
+  const store = Store.open({ dir: ':memory:', log: silentLog() });
+  deferCleanup(() => store.close());
+  const clock = FakeClock.at(T0);
+  return { ...(await started(store, clock, cameras)), clock };
+}
+
+/**
+ * Two lives of the daemon on one data dir: `first()` starts it, `end()` stops it and closes its
+ * store, `restart()` opens the same dir again and starts a new service (closed when the test ends).
+ */
+function twoLives(prefix: string) {
+  const dir = useTempDir(prefix);
+  const clock = FakeClock.at(T0);
+  return {
+    clock,
+    async first(): Promise<Running & { end(): Promise<void> }> {
+      const store = Store.open({ dir, log: silentLog() });
+      const s = await started(store, clock);
+      return {
+        ...s,
+        async end() {
+          await s.svc.stop();
+          store.close();
+        },
+      };
+    },
+    async restart(): Promise<Running> {
+      const store = Store.open({ dir, log: silentLog() });
+      deferCleanup(() => store.close());
+      return started(store, clock);
+    },
+  };
+}
+
 describe('LprService', () => {
   it('learns, raises no_reads after silent periods, and a restart keeps the history (no new learning)', async () => {
-    const dir = useTempDir('camgate-lpr-svc-');
-    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
-    const first = Store.open({ dir, log: silentLog() });
-    const a = service(first, clock, [camera('gate')]);
-    await a.svc.start();
-    await flush();
+    const lives = twoLives('camgate-lpr-svc-');
+    const clock = lives.clock;
+    const a = await lives.first();
     expect(a.last('gate')?.status).toBe('learning');
-    for (let i = 0; i < 3; i++) await period(clock, a.events.get('gate'), 5);
+    await periods(clock, a, 3, 5);
     expect(a.last('gate')).toMatchObject({
       status: 'ok',
       readsLastHour: 5,
       topic: 'tns1:RuleEngine/Recognition/LicensePlate',
     });
-    await a.svc.stop();
+    await a.end();
     expect(a.events.get('gate')?.log.at(-1)).toMatch(/^unsubscribe/);
-    first.close();
 
-    const second = Store.open({ dir, log: silentLog() });
-    deferCleanup(() => second.close());
-    const b = service(second, clock, [camera('gate')]);
-    await b.svc.start();
-    await flush();
+    const b = await lives.restart();
     expect(b.last('gate')?.status).toBe('ok');
     await period(clock, b.events.get('gate'), 0);
     expect(b.last('gate')?.status).toBe('ok');
@@ -105,14 +149,10 @@ describe('LprService', () => {
   });
 
   it('review #1: a no_reads camera whose pull times out or re-subscribes stays no_reads (error in detail), since unmoved', async () => {
-    const store = Store.open({ dir: ':memory:', log: silentLog() });
-    deferCleanup(() => store.close());
-    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
-    const s = service(store, clock, [camera('gate')]);
-    await s.svc.start();
-    await flush();
-    for (let i = 0; i < 3; i++) await period(clock, s.events.get('gate'), 5);
-    for (let i = 0; i < 3; i++) await period(clock, s.events.get('gate'), 0);
+    const s = await inMemory();
+    const clock = s.clock;
+    await periods(clock, s, 3, 5);
+    await periods(clock, s, 3, 0);
     const raised = s.last('gate');
     expect(raised).toMatchObject({ status: 'no_reads' });
     expect(raised?.since).toBeDefined();
@@ -129,49 +169,33 @@ describe('LprService', () => {
   });
 
   it('review #3: an alarm does not clear by itself when the silence outlasts the kept history (and a restart keeps it)', async () => {
-    const dir = useTempDir('camgate-lpr-prune-');
-    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
-    const first = Store.open({ dir, log: silentLog() });
-    const a = service(first, clock, [camera('gate')]);
-    await a.svc.start();
-    await flush();
-    for (let i = 0; i < 3; i++) await period(clock, a.events.get('gate'), 5);
+    const lives = twoLives('camgate-lpr-prune-');
+    const clock = lives.clock;
+    const a = await lives.first();
+    await periods(clock, a, 3, 5);
     // History kept is 4 × (learnDays + 1) = 44 one-period "days": 60 silent ones outlast it.
-    for (let i = 0; i < 60; i++) await period(clock, a.events.get('gate'), 0);
+    await periods(clock, a, 60, 0);
     const seen = a.heard.filter((h) => h.cameraId === 'gate').map((h) => h.status);
     expect(seen.slice(seen.indexOf('ok'))).not.toContain('learning');
     expect(a.last('gate')).toMatchObject({ status: 'no_reads' });
     expect(a.last('gate')?.lastReadAt).toBeDefined();
-    await a.svc.stop();
-    first.close();
+    await a.end();
 
-    const second = Store.open({ dir, log: silentLog() });
-    deferCleanup(() => second.close());
-    const b = service(second, clock, [camera('gate')]);
-    await b.svc.start();
-    await flush();
+    const b = await lives.restart();
     clock.advance(15_000);
     await flush();
     expect(b.last('gate')).toMatchObject({ status: 'no_reads', lastReadAt: a.last('gate')?.lastReadAt });
   });
 
   it('review #5: a period watched only at its end (daemon up at 50 s of 60) is not a silent period; a fully watched one is', async () => {
-    const dir = useTempDir('camgate-lpr-partial-');
-    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
-    const first = Store.open({ dir, log: silentLog() });
-    const a = service(first, clock, [camera('gate')]);
-    await a.svc.start();
-    await flush();
-    for (let i = 0; i < 3; i++) await period(clock, a.events.get('gate'), 5);
-    await a.svc.stop();
-    first.close();
+    const lives = twoLives('camgate-lpr-partial-');
+    const clock = lives.clock;
+    const a = await lives.first();
+    await periods(clock, a, 3, 5);
+    await a.end();
 
     clock.advance(50_000);
-    const second = Store.open({ dir, log: silentLog() });
-    deferCleanup(() => second.close());
-    const b = service(second, clock, [camera('gate')]);
-    await b.svc.start();
-    await flush();
+    const b = await lives.restart();
     b.events.get('gate')?.answer(0);
     await flush();
     clock.advance(10_000);
@@ -191,12 +215,7 @@ describe('LprService', () => {
   });
 
   it('only class lpr is watched; one without an ONVIF device service says why', async () => {
-    const store = Store.open({ dir: ':memory:', log: silentLog() });
-    deferCleanup(() => store.close());
-    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
-    const s = service(store, clock, [camera('yard', 'overview'), camera('rtsp-lpr', 'lpr', null)]);
-    await s.svc.start();
-    await flush();
+    const s = await inMemory([camera('yard', 'overview'), camera('rtsp-lpr', 'lpr', null)]);
     expect(s.events.has('yard')).toBe(false);
     expect(s.last('yard')).toBeUndefined();
     expect(s.last('rtsp-lpr')).toMatchObject({ status: 'no_topic', topic: null });
@@ -204,12 +223,8 @@ describe('LprService', () => {
   });
 
   it('an event service that fails is marked error with its code; the verdict resumes when it answers', async () => {
-    const store = Store.open({ dir: ':memory:', log: silentLog() });
-    deferCleanup(() => store.close());
-    const clock = FakeClock.at(Date.UTC(2026, 11, 5, 9));
-    const s = service(store, clock, [camera('gate')]);
-    await s.svc.start();
-    await flush();
+    const s = await inMemory();
+    const clock = s.clock;
     s.events.get('gate')?.fail();
     await flush();
     expect(s.last('gate')).toMatchObject({ status: 'error' });

@@ -39,6 +39,22 @@ export function siteStore(dir = ':memory:'): Store {
   cam.run('cam-b', 'lpr', iso(6), iso(48), null);
   cam.run('cam-c', 'panoramic', iso(-720), iso(12), iso(12));
   cam.run('cam-d', 'overview', iso(-720), iso(48), null);
+  // Every boot starts a camera unknown; its first transition is its first verdict (before it:
+  // not_yet_seen, unknown time). Here each camera has one as soon as it is watched.
+  const transition = db.prepare(
+    `INSERT INTO transitions (camera_id, at, at_ms, from_status, to_status, reasons_json, boot_id)
+     VALUES (?, ?, ?, 'unknown', 'online', '[]', ?)`,
+  );
+  for (const [id, hours, bootId] of [
+    ['cam-a', -24, 'b1'],
+    ['cam-b', 6, 'b1'],
+    ['cam-c', -24, 'b1'],
+    ['cam-d', -24, 'b1'],
+    ['cam-a', 14, 'b2'],
+    ['cam-b', 14, 'b2'],
+    ['cam-d', 14, 'b2'],
+  ] as const)
+    transition.run(id, iso(hours), at(hours), bootId);
   const outage = db.prepare(
     `INSERT INTO outages (camera_id, kind, cause, started_at, ended_at, duration_ms, end_reason, boot_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'b1')`,

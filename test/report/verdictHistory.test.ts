@@ -15,6 +15,7 @@ import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import type { CameraRecord } from '../../src/shared/types.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
+import { HistoryRepo } from '../../src/store/historyRepo.js';
 import { PictureRepo } from '../../src/store/pictureRepo.js';
 import { Store } from '../../src/store/store.js';
 import { runCliInProcess } from '../helpers/cli.js';
@@ -76,6 +77,22 @@ describe('camgate report over a database written by the picture service and the 
     const store = Store.open({ dir: path.join(cfg.dir, 'state'), log: silentLog() });
     const boots = new BootRepo(store.db);
     boots.start('b1', 'test', clock.now());
+    // Both streams are online from the start, as the health service records it: the picture is
+    // only sampled from a working stream, and before a camera's first verdict the report counts
+    // nothing (not_yet_seen is unknown time).
+    const history = new HistoryRepo(store.db);
+    for (const cameraId of ['cam-a', 'gate'])
+      history.recordTransition({
+        cameraId,
+        from: 'unknown',
+        to: 'online',
+        reasons: [],
+        cause: undefined,
+        outage: undefined,
+        bootId: 'b1',
+        wallMs: clock.now(),
+        monoMs: 0,
+      });
     const bus = new EventBus();
     const log = silentLog();
     recordNoReads({ bus, log, bootId: 'b1', store });

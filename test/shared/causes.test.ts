@@ -5,6 +5,7 @@ import {
   DEGRADED_REASON_TABLE,
   degradedReasonInfo,
   firstCause,
+  INTEGRATION_CAUSE_TABLE,
   INTEGRATION_CAUSES,
   UPLINK_OUTAGE_CAUSES,
 } from '../../src/shared/causes.js';
@@ -12,12 +13,13 @@ import { LPR_NO_READS } from '../../src/shared/types.js';
 import { cameraStatePayload } from '../../src/uplink/payloads.js';
 
 describe('the cause table (issue #12: one definition)', () => {
-  it('lists the chain camera → stream → picture → recording → uplink in order, stream_refused included', () => {
+  it('lists the chain camera → stream → picture → recording → uplink in order, stream_refused and not_yet_seen included', () => {
     expect(INTEGRATION_CAUSES).toEqual([
       'camera_offline',
       'unauthorized',
       'stream_refused',
       'stream_stalled',
+      'not_yet_seen',
       'picture_degraded',
       'recording_stale',
       'uplink_down',
@@ -43,6 +45,9 @@ describe('the cause table (issue #12: one definition)', () => {
 
   it('picks the first broken link by the table order', () => {
     expect(firstCause(new Set(['uplink_down', 'recording_stale']))).toBe('recording_stale');
+    // No video seen yet: "recording stale" or "the camera is fine but the uplink is down" would be claims without evidence.
+    expect(firstCause(new Set(['uplink_down', 'recording_stale', 'not_yet_seen']))).toBe('not_yet_seen');
+    expect(INTEGRATION_CAUSE_TABLE.not_yet_seen.link).toBe('stream');
     expect(firstCause(new Set())).toBeUndefined();
     const stalledNoUplink = integrationOf({
       status: 'offline',

@@ -3,12 +3,13 @@ import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.js';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { GATEWAY, makeGateway, mqttConfig, SITE, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
+import type { Centre } from './helpers/centre.js';
+import { GATEWAY, mqttConfig, SITE, type TestGateway } from './helpers/gateway.js';
+import type { Broker } from './helpers/mosquitto.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 const CONFIG = path.join(import.meta.dirname, '..', '..', 'config');
 const OTHER_SITE = 'site-b';
@@ -24,26 +25,9 @@ const PASSWORDS: Record<string, string> = {
   centre: 'centre-pw',
 };
 
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-const gateways: TestGateway[] = [];
-const clients: MqttClient[] = [];
-
-afterEach(async () => {
-  const [c, b] = [centre, broker];
-  centre = undefined;
-  broker = undefined;
-  await cleanupAll([
-    () => b?.dispose(),
-    ...gateways.splice(0).map((g) => () => g.dispose()),
-    ...clients.splice(0).map((m) => () => m.endAsync(true)),
-    () => c?.close(),
-  ]);
-});
-
 /** The example ACL file as shipped, with password auth and use_username_as_clientid as it documents. */
 async function aclFileBroker(): Promise<Broker> {
-  return Broker.start({
+  return useBroker({
     extra: (dir) => {
       const pw = path.join(dir, 'passwd');
       execFileSync('mosquitto_passwd', ['-b', '-c', pw, USER_A, PASSWORDS[USER_A] ?? '']);
@@ -68,7 +52,7 @@ interface DynsecDoc {
 
 /** The dynamic-security example as shipped, plus the same role for the other site's gateway, with passwords. */
 async function dynsecBroker(): Promise<Broker> {
-  return Broker.start({
+  return useBroker({
     extra: (dir) => {
       const doc = JSON.parse(
         fs.readFileSync(path.join(CONFIG, 'mosquitto-dynsec.example.json'), 'utf8'),
@@ -107,12 +91,9 @@ function hashed(password: string): { password: string; salt: string; iterations:
 function gateway(b: Broker, site: string, user: string): TestGateway {
   const pwFile = path.join(b.dir, `pw-${site}`);
   fs.writeFileSync(pwFile, `${PASSWORDS[user]}\n`);
-  const g = makeGateway(
-    mqttConfig({ url: b.url, protocolVersion: 5, username: user, passwordFile: pwFile }),
-    { siteId: site },
-  );
-  gateways.push(g);
-  return g;
+  return useGateway(mqttConfig({ url: b.url, protocolVersion: 5, username: user, passwordFile: pwFile }), {
+    siteId: site,
+  });
 }
 
 /** Someone holding site C's gateway credentials (stolen from that box) going after site B. */
@@ -124,13 +105,12 @@ async function intruder(b: Broker, clientId: string): Promise<MqttClient> {
     protocolVersion: 5,
     reconnectPeriod: 0,
   });
-  clients.push(m);
+  deferCleanup(() => m.endAsync(true));
   return m;
 }
 
 async function twoSites(b: Broker): Promise<{ c: Centre; a: TestGateway; gb: TestGateway }> {
-  const c = await Centre.connect(b.url.replace('mqtt://', `mqtt://centre:${PASSWORDS.centre}@`));
-  centre = c;
+  const c = await useCentre(b.url.replace('mqtt://', `mqtt://centre:${PASSWORDS.centre}@`));
   const a = gateway(b, SITE, USER_A);
   const gb = gateway(b, OTHER_SITE, USER_B);
   await a.uplink.start(new AbortController().signal);
@@ -158,7 +138,7 @@ for (const [name, start, subackForHash] of [
 ] as const) {
   describe(`broker ACL binds site and gateway: ${name}`, () => {
     it('two sites with the same gateway id both run; neither can write the other site or read its commands', async () => {
-      broker = await start();
+      const broker = await start();
       const { c, a, gb } = await twoSites(broker);
       // Same gateway id, distinct client ids: they no longer kick each other off.
       await systemClock.sleep(1500);
@@ -206,7 +186,7 @@ for (const [name, start, subackForHash] of [
     }, 60_000);
 
     it("taking over another site's gateway session is refused (the broker binds client id to username)", async () => {
-      broker = await start();
+      const broker = await start();
       const { c, gb } = await twoSites(broker);
       const lostBefore = c
         .on(`${OTHER_SITE}/${GATEWAY}/status`)
@@ -225,7 +205,7 @@ for (const [name, start, subackForHash] of [
 
 describe('what the example ACL file enforces, precisely (Mosquitto 2.0 acl_file: no failure SUBACK)', () => {
   it('foreign SUBSCRIBEs are granted but deliver nothing foreign; foreign publishes (QoS 1 and 0) are never delivered', async () => {
-    broker = await aclFileBroker();
+    const broker = await aclFileBroker();
     const { c } = await twoSites(broker);
     const m = await intruder(broker, `evil-${process.pid}`);
     const received: string[] = [];

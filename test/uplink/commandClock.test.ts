@@ -1,35 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { commandResponsePayload } from '../../src/uplink/payloads.js';
-import { Centre } from './helpers/centre.js';
-import { cleanupAll } from './helpers/cleanup.js';
-import { GATEWAY, makeGateway, mqttConfig, SITE, type TestGateway } from './helpers/gateway.js';
-import { Broker } from './helpers/mosquitto.js';
+import type { Centre } from './helpers/centre.js';
+import { GATEWAY, mqttConfig, SITE, type TestGateway } from './helpers/gateway.js';
+import type { Broker } from './helpers/mosquitto.js';
+import { useBroker, useCentre, useGateway } from './helpers/rig.js';
 
 const CMD = `camgate/v1/${SITE}/${GATEWAY}/cmd/`;
 const H = 3_600_000;
-let broker: Broker | undefined;
-let centre: Centre | undefined;
-const gateways: TestGateway[] = [];
-
-afterEach(async () => {
-  const [c, b] = [centre, broker];
-  centre = undefined;
-  broker = undefined;
-  await cleanupAll([
-    () => b?.dispose(),
-    ...gateways.splice(0).map((g) => () => g.dispose()),
-    () => c?.close(),
-  ]);
-});
 
 /** The gateway's wall clock, faked: stepped by `offsetMs`, or stuck near 1970 (RTC-less boot). Monotonic stays real. */
 function wallClock(wall: () => number): Clock {
   return { ...systemClock, now: wall };
 }
 
-function gatewayWith(clock: Clock, ran: string[]): TestGateway {
-  const g = makeGateway(mqttConfig({ url: broker?.url, protocolVersion: 5 }), {
+function gatewayWith(broker: Broker, clock: Clock, ran: string[]): TestGateway {
+  return useGateway(mqttConfig({ url: broker.url, protocolVersion: 5 }), {
     clock,
     handlers: {
       snapshot: async (args) => {
@@ -38,8 +24,6 @@ function gatewayWith(clock: Clock, ran: string[]): TestGateway {
       },
     },
   });
-  gateways.push(g);
-  return g;
 }
 
 function answer(c: Centre, requestId: string) {
@@ -63,11 +47,11 @@ describe('command expiry against a real broker with a wrong gateway clock', () =
   ])(
     'clock stepped %s: a fresh command runs on the monotonic rules instead of being refused',
     async (_n, offset) => {
-      broker = await Broker.start();
-      const c = await Centre.connect(broker.url);
-      centre = c;
+      const broker = await useBroker();
+      const c = await useCentre(broker.url);
       const ran: string[] = [];
       const g = gatewayWith(
+        broker,
         wallClock(() => Date.now() + offset),
         ran,
       );
@@ -87,11 +71,10 @@ describe('command expiry against a real broker with a wrong gateway clock', () =
   );
 
   it('boot at 1970: queued stale commands are not run, a queued fresh one is, and the answers say why', async () => {
-    broker = await Broker.start();
-    const c = await Centre.connect(broker.url);
-    centre = c;
+    const broker = await useBroker();
+    const c = await useCentre(broker.url);
     // First life subscribes (persistent session), then the site goes offline.
-    const first = gatewayWith(systemClock, []);
+    const first = gatewayWith(broker, systemClock, []);
     await first.uplink.start(new AbortController().signal);
     await c.waitFor(() => c.on('/status').length >= 1, 'first birth');
     await first.uplink.stop();
@@ -108,6 +91,7 @@ describe('command expiry against a real broker with a wrong gateway clock', () =
     const bootedAt = Date.now();
     const ran: string[] = [];
     const g = gatewayWith(
+      broker,
       wallClock(() => Date.UTC(1970, 0, 1) + (Date.now() - bootedAt)),
       ran,
     );

@@ -18,7 +18,7 @@ import {
 import { acceptanceHtml } from '../../report/acceptance/html.js';
 import type { CameraPictures } from '../../report/acceptance/picturesHtml.js';
 import { computeReport } from '../../report/compute.js';
-import { buildReportInput } from '../../report/input.js';
+import { buildReportInput, reportCameraIds } from '../../report/input.js';
 import type { Clock } from '../../shared/clock.js';
 import { UsageError } from '../../shared/errors.js';
 import { CAMERA_CLASSES, type CameraClass, type CameraStatus } from '../../shared/types.js';
@@ -105,11 +105,15 @@ async function gather(
       });
     }
     const iso = (ms: number) => new Date(ms).toISOString();
-    rows = {
+    const base = {
       cameras: repo.cameras(),
       outages: repo.outages(iso(window.fromMs), iso(window.toMs)),
       boots: repo.boots(),
       inventory: repo.inventoryChanges(iso(window.fromMs), iso(window.toMs)),
+    };
+    rows = {
+      ...base,
+      firstVerdicts: repo.firstVerdicts(reportCameraIds(base), base.boots, window.fromMs, window.toMs),
     };
   } finally {
     db.close();

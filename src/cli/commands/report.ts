@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { staticCameras } from '../../app/staticCameras.js';
 import { loadConfigFile, resolveConfigPath } from '../../config/load.js';
 import { computeReport } from '../../report/compute.js';
-import { buildReportInput } from '../../report/input.js';
+import { buildReportInput, reportCameraIds } from '../../report/input.js';
 import type { Report } from '../../report/model.js';
 import { reportCsv } from '../../report/render/csv.js';
 import {
@@ -66,7 +66,8 @@ export const reportCommand: CliCommand = {
           new Date(window.toMs).toISOString(),
         ),
       };
-      report = computeReport(buildReportInput(config, rows, window, io.clock.now()));
+      const firstVerdicts = repo.firstVerdicts(reportCameraIds(rows), rows.boots, window.fromMs, window.toMs);
+      report = computeReport(buildReportInput(config, { ...rows, firstVerdicts }, window, io.clock.now()));
     } finally {
       db.close();
     }

@@ -3,6 +3,9 @@ import type { Clock } from '../../shared/clock.js';
 import { CamgateError, type ErrorCode } from '../../shared/errors.js';
 import { redactText } from '../../shared/redact.js';
 
+/** The last 2 kB of stderr are enough to say why. */
+const STDERR_KEPT = 2048;
+
 export interface BoundedRunOptions {
   readonly args: readonly string[];
   readonly ffmpegPath?: string;
@@ -26,6 +29,11 @@ export interface BoundedRun {
   readonly code: number | null;
   /** The last lines of ffmpeg's stderr, redacted (a stream URL carries its password). */
   readonly why: string;
+  /**
+   * The last 2 kB of stderr, redacted: to look for a cause that is not among the last lines
+   * (ffmpeg 6+ ends a failed open with "Error opening input file(s)" lines after the cause).
+   */
+  readonly stderrTail: string;
   readonly timedOut: boolean;
 }
 
@@ -44,6 +52,9 @@ export function runFfmpegBounded(deps: { clock: Clock }, o: BoundedRunOptions): 
     let stderr = '';
     let settled = false;
     const why = (): string => redactText(stderr.trim().split('\n').slice(-2).join(' '));
+    // A cut first line may hold part of a URL that redaction no longer recognises: it is dropped.
+    const tail = (): string =>
+      redactText(stderr.length >= STDERR_KEPT ? stderr.slice(stderr.indexOf('\n') + 1) : stderr);
     const finish = (err: Error | undefined, code: number | null = null, timedOut = false): void => {
       if (settled) return;
       settled = true;
@@ -51,7 +62,14 @@ export function runFfmpegBounded(deps: { clock: Clock }, o: BoundedRunOptions): 
       o.signal?.removeEventListener('abort', onAbort);
       if (err || timedOut) child.kill('SIGKILL');
       if (err) reject(err);
-      else resolve({ stdout: Buffer.concat(chunks), code, why: why(), timedOut });
+      else
+        resolve({
+          stdout: Buffer.concat(chunks),
+          code,
+          why: why(),
+          stderrTail: tail(),
+          timedOut,
+        });
     };
     const onAbort = (): void => finish(new CamgateError('FFMPEG', `${o.what} aborted`));
     const timer = deps.clock.setTimeout(() => {
@@ -67,8 +85,7 @@ export function runFfmpegBounded(deps: { clock: Clock }, o: BoundedRunOptions): 
       else chunks.push(c);
     });
     child.stderr.on('data', (c: Buffer) => {
-      // The last 2 kB are enough to say why.
-      stderr = (stderr + c.toString('utf8')).slice(-2048);
+      stderr = (stderr + c.toString('utf8')).slice(-STDERR_KEPT);
     });
     child.on('close', (code) => finish(undefined, code));
     // ffmpeg refusing its input early gives EPIPE here; its stderr, which says why, is what the
