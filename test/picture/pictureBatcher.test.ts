@@ -3,22 +3,30 @@ import { PictureBatcher } from '../../src/picture/pictureBatcher.js';
 import { Slots } from '../../src/picture/slots.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 
-describe('JPEGs reduced in batches (one ffmpeg start for many cameras)', () => {
+/** A batcher of 3 pictures or 1 s over `reduce(names)`, on a fake clock; `runs` lists each run's names. */
+function batcherOver(reduce: (names: string[]) => Promise<Buffer[]>) {
+  const clock = new FakeClock({ wall: 0 });
+  const runs: string[][] = [];
+  const batcher = new PictureBatcher({
+    clock,
+    slots: new Slots(1),
+    maxBatch: 3,
+    maxWaitMs: () => 1000,
+    reduce: (pictures) => {
+      const names = pictures.map(String);
+      runs.push(names);
+      return reduce(names);
+    },
+  });
+  return { clock, runs, batcher };
+}
+
+describe('pictures reduced in batches (one ffmpeg start for many cameras)', () => {
   it('runs a full batch at once, a partial one after the wait, and one by one when a batch fails', async () => {
-    const clock = new FakeClock({ wall: 0 });
-    const runs: string[][] = [];
-    const batcher = new PictureBatcher({
-      clock,
-      slots: new Slots(1),
-      maxBatch: 3,
-      maxWaitMs: () => 1000,
-      reduce: async (jpegs) => {
-        const names = jpegs.map((j) => j.toString());
-        runs.push(names);
-        if (names.length > 1 && names.includes('bad')) throw new Error('count mismatch');
-        if (names[0] === 'bad') throw new Error('not a JPEG');
-        return names.map((n) => Buffer.from(`thumb-${n}`));
-      },
+    const { clock, runs, batcher } = batcherOver(async (names) => {
+      if (names.length > 1 && names.includes('bad')) throw new Error('count mismatch');
+      if (names[0] === 'bad') throw new Error('not a JPEG');
+      return names.map((n) => Buffer.from(`thumb-${n}`));
     });
     const full = await Promise.all(['a', 'b', 'c'].map((n) => batcher.reduce(Buffer.from(n))));
     expect(full.map(String)).toEqual(['thumb-a', 'thumb-b', 'thumb-c']);
@@ -33,20 +41,10 @@ describe('JPEGs reduced in batches (one ffmpeg start for many cameras)', () => {
   });
 
   it('a batch that gives fewer thumbnails than pictures is retried one by one (which one went missing cannot be told)', async () => {
-    const clock = new FakeClock({ wall: 0 });
-    const runs: string[][] = [];
-    const batcher = new PictureBatcher({
-      clock,
-      slots: new Slots(1),
-      maxBatch: 3,
-      maxWaitMs: () => 1000,
-      // A keyframe ffmpeg decodes to nothing: the batch comes out one short, without an error.
-      reduce: async (units) => {
-        const names = units.map(String);
-        runs.push(names);
-        return names.filter((n) => n !== 'empty').map((n) => Buffer.from(`thumb-${n}`));
-      },
-    });
+    // A keyframe ffmpeg decodes to nothing: the batch comes out one short, without an error.
+    const { runs, batcher } = batcherOver(async (names) =>
+      names.filter((n) => n !== 'empty').map((n) => Buffer.from(`thumb-${n}`)),
+    );
     const results = await Promise.allSettled(['a', 'empty', 'c'].map((n) => batcher.reduce(Buffer.from(n))));
     expect(results.map((r) => (r.status === 'fulfilled' ? String(r.value) : 'rejected'))).toEqual([
       'thumb-a',
