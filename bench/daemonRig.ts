@@ -138,6 +138,8 @@ export function writeConfig(
     cameras: BenchCamera[];
     /** false: `picture.enabled: false` (no picture checks, no ffmpeg children). */
     picture?: boolean;
+    /** More top-level config lines (bench/pictureDaemon.ts: the picture settings; not with `picture`). */
+    extra?: string[];
   },
 ): string {
   const path = join(dir, 'camgate.yaml');
@@ -155,6 +157,7 @@ export function writeConfig(
       `health: { stallSeconds: ${o.stallSeconds} }`,
       'recording: { enabled: false }',
       o.picture === false ? 'picture: { enabled: false }' : '',
+      ...(o.extra ?? []),
       o.cameras.length > 0 ? `cameras:\n${cams.join('\n')}` : '',
       '',
     ].join('\n'),
