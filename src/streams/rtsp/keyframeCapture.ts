@@ -43,7 +43,7 @@ export class KeyframeCapture implements KeyframeGrab {
     fmtp: Readonly<Record<string, string>> | undefined,
     clock: Clock,
     private readonly request: KeyframeRequest,
-    private readonly done: () => void,
+    private readonly done: (capture: KeyframeCapture) => void,
   ) {
     this.first = new Promise((resolve, reject) => {
       this.resolveFirst = resolve;
@@ -82,7 +82,7 @@ export class KeyframeCapture implements KeyframeGrab {
     this.settled = true;
     this.timer.cancel();
     this.request.signal.removeEventListener('abort', this.onAbort);
-    this.done();
+    this.done(this);
     if (this.got === 0) this.rejectFirst(err);
     this.resolveSecond(undefined);
   }

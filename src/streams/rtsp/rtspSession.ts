@@ -150,8 +150,12 @@ export class RtspSession {
     if (this.currentPhase !== 'playing' || !video || (video.codec !== 'h264' && video.codec !== 'h265'))
       throw new CamgateError('RTSP_PROTOCOL', 'no playing H.264/H.265 session to take keyframes from');
     if (this.capture) throw new CamgateError('BUSY', 'a keyframe capture is already armed on this session');
-    const done = (): void => {
-      this.capture = undefined;
+    // An already-aborted capture would settle inside its constructor, before it is stored: armed
+    // for ever after (every later capture BUSY).
+    if (request.signal.aborted) throw request.signal.reason;
+    // Only its own: a late `done` must not disarm a newer capture.
+    const done = (cap: KeyframeCapture): void => {
+      if (this.capture === cap) this.capture = undefined;
     };
     this.capture = new KeyframeCapture(video.codec, video.fmtp, this.deps.clock, request, done);
     return this.capture;
