@@ -8,12 +8,19 @@ import {
   ROLE_MASK,
   ROLE_SLICE,
 } from './nalUnits.js';
-import { type ParameterSets, parameterSetKind } from './parameterSets.js';
+import { type ParameterSetKind, type ParameterSets, parameterSetKind } from './parameterSets.js';
 
 /** A keyframe larger than this is refused: a sub-stream IDR is tens of kB, a 4K main-stream one < 2 MB. */
 export const MAX_KEYFRAME_BYTES = 4 * 1024 * 1024;
 
+/** A parameter set larger than this is garbage: real SPS/PPS/VPS are tens to hundreds of bytes. */
+export const MAX_PARAMETER_SET_BYTES = 4096;
+
 const START_CODE = Buffer.from([0, 0, 0, 1]);
+const FRAG_SKIP = 'skip';
+const FRAG_SLICE = 'slice';
+/** What the open fragmented NAL unit is: not kept, a keyframe slice, or a parameter set. */
+type Frag = typeof FRAG_SKIP | typeof FRAG_SLICE | ParameterSetKind;
 /** End of sequence (H.264 type 10, H.265 type 36): the next unit in a batch is a new sequence. */
 const END_OF_SEQUENCE = { h264: Buffer.from([0x0a]), h265: Buffer.from([0x48, 0x01]) };
 
@@ -39,6 +46,8 @@ export class KeyframeAssembler {
   private irap = false;
   private broken = false;
   private fragments: Buffer[] | undefined;
+  private fragKind: Frag = FRAG_SKIP;
+  private fragBytes = 0;
 
   constructor(
     private readonly codec: 'h264' | 'h265',
@@ -110,42 +119,75 @@ export class KeyframeAssembler {
     }
   }
 
-  /** FU-A / FU: `fu` is the FU header (S bit 0x80, E bit 0x40). */
+  /**
+   * FU-A / FU: `fu` is the FU header (S bit 0x80, E bit 0x40). The NAL type is read at the start
+   * fragment: only IRAP slices and parameter sets are buffered, and each piece is counted against
+   * the cap before it is copied (a camera sending endless middle fragments cannot grow memory).
+   */
   private fragment(header: Buffer, body: Buffer, fu: number): void {
     if ((fu & 0x80) !== 0) {
-      this.fragments = [header, Buffer.from(body)];
-    } else if (this.fragments) {
-      this.fragments.push(Buffer.from(body));
-    } else {
+      const next = body.length > 0 ? (body[0] as number) : -1;
+      this.fragKind = this.begin(header[0] as number, header[1] ?? 0, next);
+      this.fragments = [];
+      this.fragBytes = 0;
+      if (this.fragKind === FRAG_SKIP || !this.count(header.length + START_CODE.length)) return;
+      this.fragments.push(Buffer.from(header));
+    } else if (this.fragments === undefined) {
       // A middle or end fragment whose start we never saw.
       this.broken = true;
       return;
     }
+    if (this.fragKind === FRAG_SKIP) return;
+    if (!this.count(body.length)) return;
+    this.fragments.push(Buffer.from(body));
     if ((fu & 0x40) === 0) return;
     const whole = Buffer.concat(this.fragments);
+    const kind = this.fragKind;
     this.fragments = undefined;
-    this.nal(whole, true);
+    if (kind === FRAG_SLICE) this.nals.push(whole);
+    else this.params.inband(kind, whole);
   }
 
-  /** `owned`: a fresh buffer (a rebuilt fragment); else a view of the socket's reused buffer (#14). */
-  private nal(nal: Buffer, owned = false): void {
-    const hdr = this.codec === 'h264' ? 1 : 2;
-    if (nal.length < hdr) return;
-    const set = parameterSetKind(this.codec, nal[0] as number);
-    if (set) {
-      this.params.inband(set, owned ? nal : Buffer.from(nal));
-      return;
-    }
-    const next = nal.length > hdr ? (nal[hdr] as number) : -1;
-    const role =
-      this.codec === 'h264'
-        ? h264Role(nal[0] as number, next)
-        : h265Role(nal[0] as number, nal[1] ?? 0, next);
+  /**
+   * Counts `n` more bytes of the open fragment: a slice's against the keyframe cap (failing the
+   * capture when over), a parameter set's against MAX_PARAMETER_SET_BYTES (the set is dropped).
+   */
+  private count(n: number): boolean {
+    if (this.fragKind === FRAG_SLICE) return this.add(n);
+    this.fragBytes += n;
+    if (this.fragBytes <= MAX_PARAMETER_SET_BYTES) return true;
+    this.fragKind = FRAG_SKIP;
+    this.fragments = [];
+    return false;
+  }
+
+  /** Adds `n` bytes to the open unit; over `maxBytes` the capture fails and the unit is spoilt. */
+  private add(n: number): boolean {
+    this.bytes += n;
+    if (this.bytes <= this.maxBytes) return true;
+    this.onError(
+      new CamgateError('RTSP_TOO_LARGE', `keyframe access unit over ${this.maxBytes} bytes refused`),
+    );
+    this.spoil();
+    this.fragKind = FRAG_SKIP;
+    this.fragments = [];
+    return false;
+  }
+
+  /**
+   * What a NAL unit starting with header bytes `h0`, `h1` (and first payload byte `next`, -1 when
+   * absent) is to this unit: a parameter set, a slice of a keyframe to keep, or nothing to keep.
+   * Ends the open unit where the NAL unit starts a new one.
+   */
+  private begin(h0: number, h1: number, next: number): Frag {
+    const set = parameterSetKind(this.codec, h0);
+    if (set) return set;
+    const role = this.codec === 'h264' ? h264Role(h0, next) : h265Role(h0, h1, next);
     const kind = role & ROLE_MASK;
     if (kind === ROLE_AUD && this.hasSlice) this.endUnit();
     // Only slices are kept: SEI, AUD, filler are not needed to decode, and a prefix SEI of the next
     // picture would otherwise trail this one's slices. A marker is not an end: cameras misplace it.
-    if (kind !== ROLE_FIRST_SLICE && kind !== ROLE_SLICE) return;
+    if (kind !== ROLE_FIRST_SLICE && kind !== ROLE_SLICE) return FRAG_SKIP;
     if (kind === ROLE_FIRST_SLICE && this.hasSlice) this.endUnit();
     if (!this.hasSlice) {
       // Joined mid-picture (its first slice missing), or not a keyframe: nothing to keep.
@@ -153,16 +195,18 @@ export class KeyframeAssembler {
       if (kind !== ROLE_FIRST_SLICE || !this.irap) this.broken = true;
     }
     this.hasSlice = true;
-    if (this.broken) return;
-    this.bytes += nal.length + START_CODE.length;
-    if (this.bytes > this.maxBytes) {
-      this.onError(
-        new CamgateError('RTSP_TOO_LARGE', `keyframe access unit over ${this.maxBytes} bytes refused`),
-      );
-      this.spoil();
-      return;
-    }
-    this.nals.push(owned ? nal : Buffer.from(nal));
+    return this.broken ? FRAG_SKIP : FRAG_SLICE;
+  }
+
+  /** A whole NAL unit: a view of the socket's reused buffer (#14), copied only when kept. */
+  private nal(nal: Buffer): void {
+    const hdr = this.codec === 'h264' ? 1 : 2;
+    if (nal.length < hdr) return;
+    const what = this.begin(nal[0] as number, nal[1] ?? 0, nal.length > hdr ? (nal[hdr] as number) : -1);
+    if (what === FRAG_SKIP) return;
+    if (what === FRAG_SLICE) {
+      if (this.add(nal.length + START_CODE.length)) this.nals.push(Buffer.from(nal));
+    } else if (nal.length <= MAX_PARAMETER_SET_BYTES) this.params.inband(what, Buffer.from(nal));
   }
 
   private spoil(): void {
@@ -174,7 +218,12 @@ export class KeyframeAssembler {
 
   private endUnit(): void {
     const sets = this.irap && !this.broken && this.nals.length > 0 ? this.params.complete() : undefined;
-    if (sets) {
+    const setBytes = sets?.reduce((n, set) => n + set.length + START_CODE.length, 0) ?? 0;
+    if (sets && this.bytes + setBytes > this.maxBytes) {
+      this.onError(
+        new CamgateError('RTSP_TOO_LARGE', `keyframe access unit over ${this.maxBytes} bytes refused`),
+      );
+    } else if (sets) {
       const parts: Buffer[] = [];
       for (const nal of [...sets, ...this.nals, END_OF_SEQUENCE[this.codec]]) parts.push(START_CODE, nal);
       this.onUnit(Buffer.concat(parts));

@@ -194,6 +194,38 @@ describe('keyframes depacketized from real RTP to Annex B', () => {
     expect(units.every((u) => u.length <= 1000)).toBe(true);
   });
 
+  it('endless middle fragments of a keyframe: RTSP_TOO_LARGE at the cap, before the pieces are buffered', () => {
+    const packets = readCapture('gst-h264-fua.rtp');
+    // The first IDR's FU-A start and one of its middle fragments, real bytes.
+    const startAt = packets.findIndex((p) => (p[12] as number) === 0x7c && (p[13] as number) === 0x85);
+    expect(startAt).toBeGreaterThanOrEqual(0);
+    const head = packets.slice(0, startAt + 1);
+    const middle = packets[startAt + 1] as Buffer;
+    expect((middle[13] as number) & 0xc0).toBe(0);
+    const errors: CamgateError[] = [];
+    const a = new KeyframeAssembler(
+      'h264',
+      new ParameterSets('h264'),
+      () => undefined,
+      (e) => errors.push(e),
+      20_000,
+    );
+    for (const p of head) a.onPacket(p, 0, p.length);
+    let seq = (head.at(-1) as Buffer).readUInt16BE(2);
+    let fed = 0;
+    // A camera that never sends the end fragment: 10 000 middle pieces (about 10 MB) at most.
+    while (errors.length === 0 && fed < 10_000) {
+      const p = Buffer.from(middle);
+      seq = (seq + 1) & 0xffff;
+      p.writeUInt16BE(seq, 2);
+      a.onPacket(p, 0, p.length);
+      fed += 1;
+    }
+    expect(errors.map((e) => e.code)).toEqual(['RTSP_TOO_LARGE']);
+    // Refused as the cap was crossed, not at the (never coming) end of the unit.
+    expect(fed * (middle.length - 14)).toBeLessThan(20_000 + middle.length);
+  });
+
   it('keyframes of cameras of different sizes and both codecs decode right in one batch per codec', async () => {
     const dir = useTempDir('camgate-kf-sizes-');
     const sizes = ['640x360', '160x120', '320x240'];
