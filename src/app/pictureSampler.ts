@@ -109,7 +109,8 @@ export async function sampleThumbnail(
   } catch (err) {
     if (signal.aborted) throw err;
     why = `${why}; own session: ${errorMessage(err)}`;
-    // A stream that sends no keyframe in time would not send ffmpeg one either.
+    // A stream that sends no keyframe in time would not send ffmpeg one either. Keyframes lost to
+    // a lossy link (RTSP_LOSSY) do fall back: ffmpeg conceals the errors and gives a picture.
     if (err instanceof CamgateError && err.code === 'RTSP_TIMEOUT')
       throw new CamgateError('SNAPSHOT', `${camera.id}: ${why}`, { cause: err });
   }

@@ -45,6 +45,8 @@ export class KeyframeAssembler {
   private hasSlice = false;
   private irap = false;
   private broken = false;
+  /** The open unit lost a packet (a sequence gap), as opposed to being joined mid-way or refused. */
+  private lost = false;
   private fragments: Buffer[] | undefined;
   private fragKind: Frag = FRAG_SKIP;
   private fragBytes = 0;
@@ -55,6 +57,8 @@ export class KeyframeAssembler {
     private readonly onUnit: (annexB: Buffer) => void,
     private readonly onError: (err: CamgateError) => void,
     private readonly maxBytes = MAX_KEYFRAME_BYTES,
+    /** A keyframe was seen but dropped because one of its packets was lost. */
+    private readonly onLostKeyframe: () => void = () => undefined,
   ) {}
 
   /** One RTP packet (header included). Packets that are not RTP are ignored. */
@@ -71,7 +75,10 @@ export class KeyframeAssembler {
     const ts = Buffer.from(data.buffer, data.byteOffset + offset + 4, 4).readUInt32BE(0);
     // A lost packet spoils the open unit (it may have been its tail); had it been the head of the
     // next unit, that unit misses its first slice or its first fragment and is dropped too.
-    if (this.started && seq !== this.nextSeq) this.spoil();
+    if (this.started && seq !== this.nextSeq) {
+      this.spoil();
+      this.lost = true;
+    }
     if (this.started && ts !== this.lastTs) this.endUnit();
     this.started = true;
     this.nextSeq = (seq + 1) & 0xffff;
@@ -217,6 +224,7 @@ export class KeyframeAssembler {
   }
 
   private endUnit(): void {
+    if (this.irap && this.lost) this.onLostKeyframe();
     const sets = this.irap && !this.broken && this.nals.length > 0 ? this.params.complete() : undefined;
     const setBytes = sets?.reduce((n, set) => n + set.length + START_CODE.length, 0) ?? 0;
     if (sets && this.bytes + setBytes > this.maxBytes) {
@@ -233,6 +241,7 @@ export class KeyframeAssembler {
     this.hasSlice = false;
     this.irap = false;
     this.broken = false;
+    this.lost = false;
     this.fragments = undefined;
   }
 }

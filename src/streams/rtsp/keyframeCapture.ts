@@ -3,6 +3,9 @@ import { CamgateError } from '../../shared/errors.js';
 import { KeyframeAssembler } from './keyframeAssembler.js';
 import { ParameterSets } from './parameterSets.js';
 
+/** Keyframes dropped for loss, none whole: the capture gives up (RTSP_LOSSY). */
+export const LOSSY_KEYFRAMES = 2;
+
 export interface KeyframeRequest {
   /** 2: the check's second grab is the stream's next keyframe (a GOP later). */
   readonly count: 1 | 2;
@@ -35,6 +38,7 @@ export class KeyframeCapture implements KeyframeGrab {
   private rejectFirst!: (err: unknown) => void;
   private resolveSecond!: (unit: Buffer | undefined) => void;
   private got = 0;
+  private lostKeyframes = 0;
   private settled = false;
   private readonly onAbort = (): void => this.end(this.request.signal.reason);
 
@@ -60,11 +64,17 @@ export class KeyframeCapture implements KeyframeGrab {
       (unit) => this.onUnit(unit),
       (err) => this.end(err),
       request.maxBytes,
+      () => this.onLostKeyframe(),
     );
     this.timer = clock.setTimeout(
       () =>
         this.end(
-          new CamgateError('RTSP_TIMEOUT', `no whole keyframe within ${request.timeoutMs} ms of the stream`),
+          this.lostKeyframes > 0
+            ? this.lossy()
+            : new CamgateError(
+                'RTSP_TIMEOUT',
+                `no whole keyframe within ${request.timeoutMs} ms of the stream`,
+              ),
         ),
       request.timeoutMs,
     );
@@ -85,6 +95,20 @@ export class KeyframeCapture implements KeyframeGrab {
     this.done(this);
     if (this.got === 0) this.rejectFirst(err);
     this.resolveSecond(undefined);
+  }
+
+  /**
+   * Keyframes come but lose packets: after LOSSY_KEYFRAMES of them and none whole, the link is
+   * lossy (not the stream dead), so the capture ends at once with RTSP_LOSSY and the caller falls
+   * back to a decoder that conceals errors, rather than waiting out the deadline for an error.
+   */
+  private onLostKeyframe(): void {
+    this.lostKeyframes += 1;
+    if (this.got === 0 && this.lostKeyframes >= LOSSY_KEYFRAMES) this.end(this.lossy());
+  }
+
+  private lossy(): CamgateError {
+    return new CamgateError('RTSP_LOSSY', `${this.lostKeyframes} keyframe(s) seen, each with a lost packet`);
   }
 
   private onUnit(unit: Buffer): void {

@@ -8,7 +8,9 @@ import { systemClock } from '../../../src/shared/clock.js';
 import type { CamgateError } from '../../../src/shared/errors.js';
 import { reduceToThumbnail } from '../../../src/streams/ffmpeg/thumbnail.js';
 import { KeyframeAssembler } from '../../../src/streams/rtsp/keyframeAssembler.js';
+import { KeyframeCapture } from '../../../src/streams/rtsp/keyframeCapture.js';
 import { ParameterSets } from '../../../src/streams/rtsp/parameterSets.js';
+import { FakeClock } from '../../helpers/fakeClock.js';
 import { useTempDir } from '../../helpers/tempDir.js';
 import { readCapture, replay } from '../helpers/rtpCapture.js';
 
@@ -143,6 +145,57 @@ describe('keyframes depacketized from real RTP to Annex B', () => {
     expect(units.map((u) => u.toString('hex'))).toEqual(
       [all[0], ...all.slice(2)].map((u) => u?.toString('hex')),
     );
+  });
+
+  it('one packet of every IDR lost: no keyframe comes out, and each is counted as dropped for loss', async () => {
+    const packets = readCapture('gst-h264-fua.rtp');
+    // The second FU-A fragment of every IDR goes missing.
+    const dropped = new Set(
+      packets.flatMap((p, i) => ((p[12] as number) === 0x7c && (p[13] as number) === 0x85 ? [i + 1] : [])),
+    );
+    expect(dropped.size).toBe(5);
+    const lossy = packets.filter((_, i) => !dropped.has(i));
+    let lost = 0;
+    const units: Buffer[] = [];
+    const a = new KeyframeAssembler(
+      'h264',
+      new ParameterSets('h264'),
+      (u) => units.push(u),
+      () => undefined,
+      undefined,
+      () => {
+        lost += 1;
+      },
+    );
+    for (const p of lossy) a.onPacket(p, 0, p.length);
+    expect(units).toEqual([]);
+    expect(lost).toBe(5);
+    // The capture gives up early with its own code (the sampler then falls back to ffmpeg).
+    const clock = new FakeClock({ wall: 0 });
+    let disarmed = 0;
+    const capture = new KeyframeCapture(
+      'h264',
+      undefined,
+      clock,
+      { count: 1, timeoutMs: 60_000, signal: new AbortController().signal },
+      () => {
+        disarmed += 1;
+      },
+    );
+    for (const p of lossy) capture.onPacket(p, 0, p.length);
+    const err = await capture.first.catch((e: unknown) => e);
+    expect((err as CamgateError).code).toBe('RTSP_LOSSY');
+    expect(disarmed).toBe(1);
+    // No lost packet: a whole keyframe, as before.
+    const clean = new KeyframeCapture(
+      'h264',
+      undefined,
+      clock,
+      { count: 1, timeoutMs: 60_000, signal: new AbortController().signal },
+      () => undefined,
+    );
+    for (const p of packets) clean.onPacket(p, 0, p.length);
+    expect(await clean.first).toBeInstanceOf(Buffer);
   });
 
   it('joined mid-keyframe, parameter sets only in the SDP (H.265): that keyframe is dropped, not decoded half', () => {
