@@ -72,7 +72,12 @@ export class KeyframeAssembler {
     if ((b0 & 0x20) !== 0) end -= data[end - 1] as number;
     if (start >= end) return;
     const seq = ((data[offset + 2] as number) << 8) | (data[offset + 3] as number);
-    const ts = Buffer.from(data.buffer, data.byteOffset + offset + 4, 4).readUInt32BE(0);
+    // By byte arithmetic: no Buffer per packet while armed (only kept NAL units are copied).
+    const ts =
+      (data[offset + 4] as number) * 0x1000000 +
+      (((data[offset + 5] as number) << 16) |
+        ((data[offset + 6] as number) << 8) |
+        (data[offset + 7] as number));
     // A lost packet spoils the open unit (it may have been its tail); had it been the head of the
     // next unit, that unit misses its first slice or its first fragment and is dropped too.
     if (this.started && seq !== this.nextSeq) {
@@ -83,60 +88,61 @@ export class KeyframeAssembler {
     this.started = true;
     this.nextSeq = (seq + 1) & 0xffff;
     this.lastTs = ts;
-    const payload = Buffer.from(data.buffer, data.byteOffset + start, end - start);
-    if (this.codec === 'h264') this.payloadH264(payload);
-    else this.payloadH265(payload);
+    if (this.codec === 'h264') this.payloadH264(data, start, end);
+    else this.payloadH265(data, start, end);
   }
 
-  private payloadH264(p: Buffer): void {
-    const type = (p[0] as number) & 0x1f;
-    if (type >= 1 && type <= 23) this.nal(p);
-    else if (type === 24) this.aggregate(p, 1);
-    else if (type === 28 && p.length > 2) {
-      const fu = p[1] as number;
-      this.fragment(Buffer.from([((p[0] as number) & 0xe0) | (fu & 0x1f)]), p.subarray(2), fu);
+  /** `d[s, e)`: the RTP payload, a view of the socket's reused buffer (#14). */
+  private payloadH264(d: Uint8Array, s: number, e: number): void {
+    const type = (d[s] as number) & 0x1f;
+    if (type >= 1 && type <= 23) this.nal(d, s, e);
+    else if (type === 24) this.aggregate(d, s + 1, e);
+    else if (type === 28 && e - s > 2) {
+      const fu = d[s + 1] as number;
+      this.fragment(((d[s] as number) & 0xe0) | (fu & 0x1f), -1, d, s + 2, e, fu);
     }
     // STAP-B, MTAP, FU-B (interleaved mode): a unit we cannot rebuild.
     else this.spoil();
   }
 
-  private payloadH265(p: Buffer): void {
-    if (p.length < 3) return;
-    const type = ((p[0] as number) >> 1) & 0x3f;
-    if (type === 48) this.aggregate(p, 2);
-    else if (type === 49 && p.length > 3) {
-      const fu = p[2] as number;
-      const header = Buffer.from([((p[0] as number) & 0x81) | ((fu & 0x3f) << 1), p[1] as number]);
-      this.fragment(header, p.subarray(3), fu);
+  private payloadH265(d: Uint8Array, s: number, e: number): void {
+    if (e - s < 3) return;
+    const type = ((d[s] as number) >> 1) & 0x3f;
+    if (type === 48) this.aggregate(d, s + 2, e);
+    else if (type === 49 && e - s > 3) {
+      const fu = d[s + 2] as number;
+      this.fragment(((d[s] as number) & 0x81) | ((fu & 0x3f) << 1), d[s + 1] as number, d, s + 3, e, fu);
     }
     // PACI (type 50) is not used by cameras; anything else is one NAL unit.
-    else if (type !== 50) this.nal(p);
+    else if (type !== 50) this.nal(d, s, e);
   }
 
-  private aggregate(p: Buffer, headerBytes: number): void {
-    let pos = headerBytes;
-    while (pos + 2 < p.length) {
-      const size = p.readUInt16BE(pos);
-      if (size === 0 || pos + 2 + size > p.length) {
+  /** STAP-A / AP: 16-bit sizes and NAL units from `pos`. */
+  private aggregate(d: Uint8Array, pos: number, e: number): void {
+    while (pos + 2 < e) {
+      const size = ((d[pos] as number) << 8) | (d[pos + 1] as number);
+      if (size === 0 || pos + 2 + size > e) {
         this.spoil();
         return;
       }
-      this.nal(p.subarray(pos + 2, pos + 2 + size));
+      this.nal(d, pos + 2, pos + 2 + size);
       pos += 2 + size;
     }
   }
 
   /**
-   * FU-A / FU: `fu` is the FU header (S bit 0x80, E bit 0x40). The NAL type is read at the start
-   * fragment: only IRAP slices and parameter sets are buffered, and each piece is counted against
-   * the cap before it is copied (a camera sending endless middle fragments cannot grow memory).
+   * FU-A / FU: `fu` is the FU header (S bit 0x80, E bit 0x40); `h0`, `h1` the rebuilt NAL header
+   * (`h1` -1 for H.264). The NAL type is read at the start fragment: only IRAP slices and parameter
+   * sets are buffered, and each piece is counted against the cap before it is copied (a camera
+   * sending endless middle fragments cannot grow memory).
    */
-  private fragment(header: Buffer, body: Buffer, fu: number): void {
+  private fragment(h0: number, h1: number, d: Uint8Array, s: number, e: number, fu: number): void {
     if ((fu & 0x80) !== 0) {
-      const next = body.length > 0 ? (body[0] as number) : -1;
-      this.fragKind = this.begin(header[0] as number, header[1] ?? 0, next);
+      const next = e > s ? (d[s] as number) : -1;
+      this.fragKind = this.begin(h0, Math.max(h1, 0), next);
       this.fragments = [];
       this.fragBytes = 0;
+      const header = h1 < 0 ? [h0] : [h0, h1];
       if (this.fragKind === FRAG_SKIP || !this.count(header.length + START_CODE.length)) return;
       this.fragments.push(Buffer.from(header));
     } else if (this.fragments === undefined) {
@@ -145,8 +151,8 @@ export class KeyframeAssembler {
       return;
     }
     if (this.fragKind === FRAG_SKIP) return;
-    if (!this.count(body.length)) return;
-    this.fragments.push(Buffer.from(body));
+    if (!this.count(e - s)) return;
+    this.fragments.push(copy(d, s, e));
     if ((fu & 0x40) === 0) return;
     const whole = Buffer.concat(this.fragments);
     const kind = this.fragKind;
@@ -205,15 +211,15 @@ export class KeyframeAssembler {
     return this.broken ? FRAG_SKIP : FRAG_SLICE;
   }
 
-  /** A whole NAL unit: a view of the socket's reused buffer (#14), copied only when kept. */
-  private nal(nal: Buffer): void {
+  /** A whole NAL unit `d[s, e)`: a view of the socket's reused buffer (#14), copied only when kept. */
+  private nal(d: Uint8Array, s: number, e: number): void {
     const hdr = this.codec === 'h264' ? 1 : 2;
-    if (nal.length < hdr) return;
-    const what = this.begin(nal[0] as number, nal[1] ?? 0, nal.length > hdr ? (nal[hdr] as number) : -1);
+    if (e - s < hdr) return;
+    const what = this.begin(d[s] as number, d[s + 1] ?? 0, e - s > hdr ? (d[s + hdr] as number) : -1);
     if (what === FRAG_SKIP) return;
     if (what === FRAG_SLICE) {
-      if (this.add(nal.length + START_CODE.length)) this.nals.push(Buffer.from(nal));
-    } else if (nal.length <= MAX_PARAMETER_SET_BYTES) this.params.inband(what, Buffer.from(nal));
+      if (this.add(e - s + START_CODE.length)) this.nals.push(copy(d, s, e));
+    } else if (e - s <= MAX_PARAMETER_SET_BYTES) this.params.inband(what, copy(d, s, e));
   }
 
   private spoil(): void {
@@ -244,4 +250,11 @@ export class KeyframeAssembler {
     this.lost = false;
     this.fragments = undefined;
   }
+}
+
+/** A copy of `d[s, e)`: one allocation, for a NAL unit or piece that is kept. */
+function copy(d: Uint8Array, s: number, e: number): Buffer {
+  const out = Buffer.allocUnsafe(e - s);
+  out.set(d.subarray(s, e));
+  return out;
 }

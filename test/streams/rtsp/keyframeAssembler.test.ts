@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../src/shared/clock.js';
 import type { CamgateError } from '../../../src/shared/errors.js';
 import { reduceToThumbnail } from '../../../src/streams/ffmpeg/thumbnail.js';
@@ -277,6 +277,32 @@ describe('keyframes depacketized from real RTP to Annex B', () => {
     expect(errors.map((e) => e.code)).toEqual(['RTSP_TOO_LARGE']);
     // Refused as the cap was crossed, not at the (never coming) end of the unit.
     expect(fed * (middle.length - 14)).toBeLessThan(20_000 + middle.length);
+  });
+
+  it('packets of pictures that are not kept cost no Buffer (no per-packet allocation while armed)', () => {
+    const packets = readCapture('gst-h264-fua.rtp');
+    const a = new KeyframeAssembler(
+      'h264',
+      new ParameterSets('h264'),
+      () => undefined,
+      () => undefined,
+    );
+    // The capture's first packets (sets, the first IDR), then P-slices only: nothing of those is kept.
+    const firstP = packets.findIndex((p, i) => i > 3 && ((p[12] as number) & 0x1f) === 1);
+    expect(firstP).toBeGreaterThan(0);
+    // The first P-slice ends the IDR's unit (which is kept and concatenated): fed before counting.
+    for (const p of packets.slice(0, firstP + 1)) a.onPacket(p, 0, p.length);
+    const pSlices = packets.slice(firstP + 1).filter((p) => ((p[12] as number) & 0x1f) === 1);
+    expect(pSlices.length).toBeGreaterThan(20);
+    const from = vi.spyOn(Buffer, 'from');
+    const alloc = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      for (const p of pSlices.slice(0, 8)) a.onPacket(p, 0, p.length);
+      expect(from.mock.calls.length + alloc.mock.calls.length).toBe(0);
+    } finally {
+      from.mockRestore();
+      alloc.mockRestore();
+    }
   });
 
   it('keyframes of cameras of different sizes and both codecs decode right in one batch per codec', async () => {
