@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { CamgateError } from '../../shared/errors.js';
 import { KeyframeAssembler } from './keyframeAssembler.js';
 import { ParameterSets } from './parameterSets.js';
+import type { VideoTrack } from './presentation.js';
 
 /** Keyframes dropped for loss, none whole: the capture gives up (RTSP_LOSSY). */
 export const LOSSY_KEYFRAMES = 2;
@@ -117,5 +118,44 @@ export class KeyframeCapture implements KeyframeGrab {
     if (this.got === 1) this.resolveFirst(unit);
     else this.resolveSecond(unit);
     if (this.got >= this.request.count) this.end(undefined);
+  }
+}
+
+/**
+ * A session's one capture slot (rtspSession.ts): arms a capture on request, hands it the video
+ * track's RTP packets while armed (one branch per packet when not), and settles it at the
+ * session's end.
+ */
+export class CaptureSlot {
+  private capture: KeyframeCapture | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * The next keyframe(s) of `video` (the playing session's track, undefined when not playing).
+   * One capture at a time (BUSY); throws when not playing H.264/H.265 or already aborted.
+   */
+  arm(video: Pick<VideoTrack, 'codec' | 'fmtp'> | undefined, request: KeyframeRequest): KeyframeGrab {
+    if (!video || (video.codec !== 'h264' && video.codec !== 'h265'))
+      throw new CamgateError('RTSP_PROTOCOL', 'no playing H.264/H.265 session to take keyframes from');
+    if (this.capture) throw new CamgateError('BUSY', 'a keyframe capture is already armed on this session');
+    // An already-aborted capture would settle inside its constructor, before it is stored: armed
+    // for ever after (every later capture BUSY).
+    if (request.signal.aborted) throw request.signal.reason;
+    // Only its own: a late `done` must not disarm a newer capture.
+    const done = (cap: KeyframeCapture): void => {
+      if (this.capture === cap) this.capture = undefined;
+    };
+    this.capture = new KeyframeCapture(video.codec, video.fmtp, this.clock, request, done);
+    return this.capture;
+  }
+
+  onPacket(data: Uint8Array, offset: number, length: number): void {
+    if (this.capture !== undefined) this.capture.onPacket(data, offset, length);
+  }
+
+  /** The session ended: an armed capture fails with `err`. */
+  end(err: unknown): void {
+    this.capture?.end(err);
   }
 }
