@@ -29,8 +29,15 @@ import { groupSum, lprNoReadsMs, pictureTime, verdictSpans } from './verdicts.js
 export function computeReport(input: ReportInput): Report {
   const window = effectiveWindow(input);
   const replacements = replacementsByCamera(input);
+  // Grouped once: a crash-looping daemon gives a span per camera and boot, thousands of boots.
+  const unseen = new Map<string, Span[]>();
+  for (const u of input.unseen ?? []) {
+    const list = unseen.get(u.cameraId);
+    if (list) list.push(u);
+    else unseen.set(u.cameraId, [u]);
+  }
   const cameras = input.cameras.map((c) => ({
-    ...cameraReport(input, window, c),
+    ...cameraReport(input, window, c, unseen.get(c.id) ?? []),
     replaced: replacements ? (replacements.get(c.id) ?? 0) : null,
   }));
   const classes = Object.fromEntries(
@@ -95,6 +102,7 @@ function cameraReport(
   input: ReportInput,
   window: Span,
   camera: ReportCamera,
+  unseen: readonly Span[],
 ): Omit<CameraReport, 'replaced'> {
   const present = clip(
     { fromMs: camera.firstSeenMs, toMs: camera.removedMs ?? Number.POSITIVE_INFINITY },
@@ -104,7 +112,6 @@ function cameraReport(
   const maintenance = input.maintenance
     .filter((m) => m.camera === '*' || m.camera === camera.id)
     .map((m) => ({ fromMs: m.fromMs, toMs: m.toMs }));
-  const unseen = (input.unseen ?? []).filter((u) => u.cameraId === camera.id);
   const ctx = { window, present: presentSpans, maintenance, observed: input.observed, unseen };
   const own = input.outages.filter((o) => o.cameraId === camera.id);
   const stream = own.filter((o) => o.kind === 'stream');

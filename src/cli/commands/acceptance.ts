@@ -114,6 +114,7 @@ async function gather(
     rows = {
       ...base,
       firstVerdicts: repo.firstVerdicts(reportCameraIds(base), base.boots, window.fromMs, window.toMs),
+      clockSteps: repo.clockSteps(),
     };
   } finally {
     db.close();
