@@ -22,9 +22,10 @@ import { groupSum, lprNoReadsMs, pictureTime, verdictSpans } from './verdicts.js
  * was first seen or after it was removed: not held against it), `maintenance` (config windows),
  * `unknown` (no daemon was running: reboot gaps are not uptime; or the daemon had no verdict on
  * the camera yet, cause not_yet_seen), `down` (an outage of the kind
- * measured), else `up`. Percentages are up / (up + down). Integrated also counts the time the
- * picture checks held the camera degraded as down (cause `picture_degraded`, not integrated, as
- * the daemon says live); `lpr_no_reads` time is reported apart and stays integrated.
+ * measured), else `up`. Percentages are up / (up + down). Integrated also counts as down the time
+ * the picture checks held the camera degraded (cause `picture_degraded`) and the time without a
+ * verdict (not_yet_seen: it delivered nothing), both not integrated as the daemon says live;
+ * `lpr_no_reads` time is reported apart and stays integrated.
  */
 export function computeReport(input: ReportInput): Report {
   const window = effectiveWindow(input);
@@ -137,7 +138,9 @@ function cameraReport(
     id: camera.id,
     class: camera.class,
     uptime: breakdown(timeline),
-    integrated: breakdown(segments(ctx, integratedDown)),
+    // No verdict yet is unknown for uptime, but not integrated: the camera delivered nothing (the
+    // daemon says integrated:false live, and the centre's period figure counts it so).
+    integrated: breakdown(segments({ ...ctx, unseen: [] }, [...integratedDown, ...unseen])),
     recording: camera.recording ? breakdown(segments(ctx, outageSpans(recording, input.nowMs))) : null,
     outageCount: counted.length,
     longestOutageMs: counted.length

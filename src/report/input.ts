@@ -99,7 +99,7 @@ export function buildReportInput(
     ...(rows.picture ? { picture: toPeriods(rows.picture, rows.boots) } : {}),
     ...(rows.lprNoReads ? { lprNoReads: toPeriods(rows.lprNoReads, rows.boots) } : {}),
     ...(rows.firstVerdicts
-      ? { unseen: unseenSpans(cameras, rows.boots, rows.firstVerdicts, rows.clockSteps ?? []) }
+      ? { unseen: unseenSpans(cameras, rows.boots, rows.firstVerdicts, rows.clockSteps ?? [], window) }
       : {}),
   };
 }
@@ -121,11 +121,13 @@ function unseenSpans(
   boots: ReportRows['boots'],
   verdicts: readonly FirstVerdictRow[],
   steps: readonly ClockStepRow[],
+  window: Span,
 ): UnseenSpan[] {
   const first = new Map(verdicts.map((v) => [`${v.bootId}\u0000${v.cameraId}`, Date.parse(v.at)]));
   const regions = ownRegions(boots, bootSpans(boots, steps));
   return boots.flatMap((b, i): UnseenSpan[] => {
-    if (b.bootId === undefined) return [];
+    const own = (regions[i] ?? []).flatMap((r) => clip(r, window) ?? []);
+    if (b.bootId === undefined || own.length === 0) return [];
     const bootSteps = steps.filter((s) => s.bootId === b.bootId);
     const end = Math.max(b.startedMs, b.lastAliveMs);
     return cameras.flatMap((c) => {
@@ -133,7 +135,7 @@ function unseenSpans(
       const toMs = verdict === undefined || Number.isNaN(verdict) ? end : verdict;
       const shift = bootSteps.filter((s) => s.atMs <= toMs).reduce((sum, s) => sum + s.jumpMs, 0);
       const span = { fromMs: Math.max(b.startedMs + shift, c.firstSeenMs), toMs };
-      return (regions[i] ?? []).flatMap((r) => {
+      return own.flatMap((r) => {
         const part = clip(span, r);
         return part ? [{ cameraId: c.id, ...part }] : [];
       });
