@@ -123,24 +123,33 @@ function unseenSpans(
   steps: readonly ClockStepRow[],
   window: Span,
 ): UnseenSpan[] {
-  const first = new Map(verdicts.map((v) => [`${v.bootId}\u0000${v.cameraId}`, Date.parse(v.at)]));
+  // Plain loops and a map per boot: a crash-looping daemon gives a span per camera and boot.
+  const first = new Map<string, Map<string, number>>();
+  for (const v of verdicts) {
+    const boot = first.get(v.bootId) ?? new Map<string, number>();
+    first.set(v.bootId, boot.set(v.cameraId, Date.parse(v.at)));
+  }
   const regions = ownRegions(boots, bootSpans(boots, steps));
-  return boots.flatMap((b, i): UnseenSpan[] => {
+  const out: UnseenSpan[] = [];
+  for (const [i, b] of boots.entries()) {
     const own = (regions[i] ?? []).flatMap((r) => clip(r, window) ?? []);
-    if (b.bootId === undefined || own.length === 0) return [];
+    if (b.bootId === undefined || own.length === 0) continue;
     const bootSteps = steps.filter((s) => s.bootId === b.bootId);
+    const verdictOf = first.get(b.bootId);
     const end = Math.max(b.startedMs, b.lastAliveMs);
-    return cameras.flatMap((c) => {
-      const verdict = first.get(`${b.bootId}\u0000${c.id}`);
+    for (const c of cameras) {
+      const verdict = verdictOf?.get(c.id);
       const toMs = verdict === undefined || Number.isNaN(verdict) ? end : verdict;
-      const shift = bootSteps.filter((s) => s.atMs <= toMs).reduce((sum, s) => sum + s.jumpMs, 0);
+      let shift = 0;
+      for (const st of bootSteps) if (st.atMs <= toMs) shift += st.jumpMs;
       const span = { fromMs: Math.max(b.startedMs + shift, c.firstSeenMs), toMs };
-      return own.flatMap((r) => {
+      for (const r of own) {
         const part = clip(span, r);
-        return part ? [{ cameraId: c.id, ...part }] : [];
-      });
-    });
-  });
+        if (part) out.push({ cameraId: c.id, fromMs: part.fromMs, toMs: part.toMs });
+      }
+    }
+  }
+  return out;
 }
 
 /**
