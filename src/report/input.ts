@@ -16,10 +16,10 @@ import type {
   ReportCamera,
   ReportInput,
   ReportOutage,
-  UnseenSpan,
   VerdictPeriod,
 } from './model.js';
-import { clip, complement, type Span } from './spans.js';
+import type { Span } from './spans.js';
+import { bootSpans, unseenSpans } from './unseenSpans.js';
 
 export interface ReportRows {
   readonly cameras: readonly ReportCameraRow[];
@@ -99,108 +99,18 @@ export function buildReportInput(
     ...(rows.picture ? { picture: toPeriods(rows.picture, rows.boots) } : {}),
     ...(rows.lprNoReads ? { lprNoReads: toPeriods(rows.lprNoReads, rows.boots) } : {}),
     ...(rows.firstVerdicts
-      ? { unseen: unseenSpans(cameras, rows.boots, rows.firstVerdicts, rows.clockSteps ?? [], window) }
+      ? {
+          unseen: unseenSpans(
+            cameras,
+            rows.boots,
+            rows.firstVerdicts,
+            rows.clockSteps ?? [],
+            window,
+            rows.inventory ? toHistory(rows.inventory).changes : [],
+          ),
+        }
       : {}),
   };
-}
-
-/**
- * Per camera and boot, the time before its first verdict: every boot starts a camera `unknown`
- * and only a transition ends that. Up to 0.5.0 it counted as uptime, so a camera that answered
- * ONVIF but never gave a stream URI was reported 100 % up. A boot without an id says nothing.
- *
- * Wall clocks step at boot (an RTC-less box starts in 1970, a fast RTC is stepped back by NTP).
- * The span ends at the verdict and starts at the boot's start moved by the steps recorded before
- * the verdict, so both ends are in the verdict's clock; and it never leaves its own boot's
- * observed span nor enters another boot's (unknown outranks down: a 1970 boot's span would
- * otherwise hide the previous boot's outages). A verdict stamped before its boot's start leaves
- * no span: the clock stepped back and that boot's recorded start is not in the verdict's clock.
- */
-function unseenSpans(
-  cameras: readonly ReportCamera[],
-  boots: ReportRows['boots'],
-  verdicts: readonly FirstVerdictRow[],
-  steps: readonly ClockStepRow[],
-  window: Span,
-): UnseenSpan[] {
-  // Plain loops and a map per boot: a crash-looping daemon gives a span per camera and boot.
-  const first = new Map<string, Map<string, number>>();
-  for (const v of verdicts) {
-    const boot = first.get(v.bootId) ?? new Map<string, number>();
-    first.set(v.bootId, boot.set(v.cameraId, Date.parse(v.at)));
-  }
-  const regions = ownRegions(boots, bootSpans(boots, steps));
-  const out: UnseenSpan[] = [];
-  for (const [i, b] of boots.entries()) {
-    const own = (regions[i] ?? []).flatMap((r) => clip(r, window) ?? []);
-    if (b.bootId === undefined || own.length === 0) continue;
-    const bootSteps = steps.filter((s) => s.bootId === b.bootId);
-    const verdictOf = first.get(b.bootId);
-    const end = Math.max(b.startedMs, b.lastAliveMs);
-    for (const c of cameras) {
-      const verdict = verdictOf?.get(c.id);
-      const toMs = verdict === undefined || Number.isNaN(verdict) ? end : verdict;
-      let shift = 0;
-      for (const st of bootSteps) if (st.atMs <= toMs) shift += st.jumpMs;
-      const span = { fromMs: Math.max(b.startedMs + shift, c.firstSeenMs), toMs };
-      for (const r of own) {
-        const part = clip(span, r);
-        if (part) out.push({ cameraId: c.id, fromMs: part.fromMs, toMs: part.toMs });
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * Each boot from its start to its last-alive tick, in the clock of that tick: the start moved by
- * the steps recorded in the boot. An RTC-less box's boot started "in 1970" and a fast RTC's after
- * its real start; unmoved, the first claimed the whole history before it as watched (the reboot
- * gap as uptime), the second lost the time before the step.
- */
-function bootSpans(boots: ReportRows['boots'], steps: readonly ClockStepRow[]): Span[] {
-  const shift = new Map<string, number>();
-  for (const s of steps) shift.set(s.bootId, (shift.get(s.bootId) ?? 0) + s.jumpMs);
-  return boots.map((b) => {
-    const toMs = Math.max(b.startedMs, b.lastAliveMs);
-    const fromMs = b.bootId === undefined ? b.startedMs : b.startedMs + (shift.get(b.bootId) ?? 0);
-    return { fromMs: Math.min(fromMs, toMs), toMs };
-  });
-}
-
-/**
- * Each boot's observed span less the spans of the boots started before it (by index into
- * `boots`): boots do not overlap unless a clock was wrong, and then the later one is the wrong one
- * (a boot "in 1970" claims all history before it). Without a start order, both give way.
- */
-function ownRegions(boots: ReportRows['boots'], spans: readonly Span[]): Span[][] {
-  const before = (i: number, j: number) => {
-    const [a, b] = [boots[i]?.seq, boots[j]?.seq];
-    return a === undefined || b === undefined || a < b;
-  };
-  const order = spans.map((_, i) => i).sort((a, b) => (spans[a]?.fromMs ?? 0) - (spans[b]?.fromMs ?? 0));
-  const out: Span[][] = spans.map((s) => [s]);
-  const reach: number[] = [];
-  for (const [k, i] of order.entries()) {
-    reach.push(Math.max(reach[k - 1] ?? Number.NEGATIVE_INFINITY, spans[i]?.toMs ?? 0));
-  }
-  order.forEach((i, k) => {
-    const own = spans[i] as Span;
-    const others: Span[] = [];
-    // Sorted by start: later boots overlap only while they start before this one ends.
-    for (let j = k + 1; j < order.length; j++) {
-      const other = spans[order[j] as number] as Span;
-      if (other.fromMs >= own.toMs) break;
-      if (before(order[j] as number, i)) others.push(other);
-    }
-    // Earlier ones while the latest end before them reaches into this one (else none can).
-    for (let j = k - 1; j >= 0 && (reach[j] ?? 0) > own.fromMs; j--) {
-      const other = spans[order[j] as number] as Span;
-      if (other.toMs > own.fromMs && before(order[j] as number, i)) others.push(other);
-    }
-    if (others.length > 0) out[i] = complement(others, own);
-  });
-  return out;
 }
 
 /**

@@ -53,12 +53,17 @@ export interface BootSpanRow {
   readonly seq?: number;
 }
 
-/** A camera's first stream verdict in one boot (its first transition out of `unknown`). */
+/** A camera's stream verdict out of `unknown` in one boot (the boot's first, or after re-tracking). */
 export interface FirstVerdictRow {
   readonly cameraId: string;
   readonly bootId: string;
   /** ISO-8601 UTC, as the transition's `at`. */
   readonly at: string;
+  /**
+   * Not the boot's first: a later transition out of `unknown` in the same boot, after the camera
+   * was removed and tracked anew. Rows of one camera and boot come in transition order.
+   */
+  readonly retracked?: boolean;
 }
 
 /** A wall-clock step the daemon saw (health/clockJump.ts): `atMs` in the clock after it. */
@@ -132,9 +137,10 @@ export class ReportRepo {
   }
 
   /**
-   * Each camera's first transition in each boot overlapping [fromMs, toMs). Every boot starts a
-   * camera `unknown` (health/healthMachine.ts): until that transition camgate had no verdict on it
-   * (not_yet_seen). Found by boot, not by wall time: a clock stepped back at boot put the verdict
+   * Each camera's transitions out of `unknown` in each boot overlapping [fromMs, toMs): the first
+   * of each boot, then any after the camera was removed and tracked anew (`retracked`). Every boot
+   * starts a camera `unknown` (health/healthMachine.ts): until that transition camgate had no
+   * verdict on it (not_yet_seen). Found by boot, not by wall time: a clock stepped back at boot put the verdict
    * before the boot's recorded start, and a search from that start found none (a whole boot of
    * uptime became unknown). One query per boot on the partial index of transitions out of
    * `unknown` (migration 010), not one seek per camera and boot: a crash-looping daemon's thousands
@@ -147,16 +153,25 @@ export class ReportRepo {
     toMs: number,
   ): FirstVerdictRow[] {
     const wanted = new Set(cameraIds);
-    const first = this.db.prepare(
-      `SELECT camera_id AS cameraId, at, MIN(id) AS id FROM transitions
-        WHERE boot_id = ? AND from_status = 'unknown' GROUP BY camera_id`,
+    const outOfUnknown = this.db.prepare(
+      `SELECT camera_id AS cameraId, at FROM transitions
+        WHERE boot_id = ? AND from_status = 'unknown' ORDER BY camera_id, id`,
     );
     const out: FirstVerdictRow[] = [];
     for (const b of boots) {
       const endMs = Math.max(b.startedMs, b.lastAliveMs);
       if (b.bootId === undefined || b.startedMs >= toMs || endMs <= fromMs) continue;
-      for (const row of first.all(b.bootId) as { cameraId: string; at: string }[]) {
-        if (wanted.has(row.cameraId)) out.push({ cameraId: row.cameraId, bootId: b.bootId, at: row.at });
+      let last: string | undefined;
+      for (const row of outOfUnknown.all(b.bootId) as { cameraId: string; at: string }[]) {
+        if (!wanted.has(row.cameraId)) continue;
+        const retracked = row.cameraId === last;
+        last = row.cameraId;
+        out.push({
+          cameraId: row.cameraId,
+          bootId: b.bootId,
+          at: row.at,
+          ...(retracked ? { retracked } : {}),
+        });
       }
     }
     return out;

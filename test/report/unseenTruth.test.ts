@@ -6,6 +6,7 @@ import { silentLog } from '../../src/shared/log.js';
 import type { CameraStatus } from '../../src/shared/types.js';
 import { BootRepo } from '../../src/store/bootRepo.js';
 import { HistoryRepo } from '../../src/store/historyRepo.js';
+import { InventoryChangeRepo } from '../../src/store/inventoryChangeRepo.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
 import { Store } from '../../src/store/store.js';
 
@@ -13,6 +14,8 @@ import { Store } from '../../src/store/store.js';
  * Review of not_yet_seen (0.5.x): the time before a camera's first verdict of a boot was found by
  * wall time from the boot's recorded start, and never kept inside its boot. A wall clock stepped at
  * boot then lost a whole boot of uptime (scenario B) or hid an earlier boot's outage (scenario A).
+ * And only a boot's first verdict was looked at: a camera removed and added again within a boot,
+ * tracked anew from `unknown`, had its second stretch without a verdict counted as up.
  * Real SQLite through the repos, as `camgate report` reads it.
  */
 const H = 3_600_000;
@@ -53,13 +56,22 @@ function open() {
       staticCameras: [{ id: 'cam-a', class: 'overview' as const }],
       outages: repo.outages(iso(fromMs), iso(toMs)),
       boots: repo.boots(),
+      inventory: repo.inventoryChanges(iso(fromMs), iso(toMs)),
     };
     const firstVerdicts = repo.firstVerdicts(reportCameraIds(rows), rows.boots, fromMs, toMs);
     const input = { ...rows, firstVerdicts, clockSteps: repo.clockSteps() };
     const r = computeReport(buildReportInput(config, input, { fromMs, toMs }, toMs));
     return r.cameras.find((c) => c.id === 'cam-a');
   };
-  return { boot, transition, history, report };
+  const changes = new InventoryChangeRepo(db);
+  const inventory = (type: 'added' | 'removed', atMs: number, bootId: string) =>
+    changes.record({
+      type,
+      camera: { id: 'cam-a', class: 'overview', serial: 'S1', model: 'M' },
+      atIso: new Date(atMs).toISOString(),
+      bootId,
+    });
+  return { boot, transition, history, inventory, report };
 }
 
 describe('camgate report: a clock stepped at boot neither loses uptime nor hides outages', () => {
@@ -113,5 +125,34 @@ describe('camgate report: a clock stepped at boot neither loses uptime nor hides
     });
     expect(cam?.outageCount).toBe(1);
     expect(cam?.timeline.map((s) => s.state)).toEqual(['unknown', 'up', 'down', 'up', 'unknown', 'up']);
+  });
+});
+
+describe('camgate report: a camera removed and added again within one boot', () => {
+  it('the removal to its next verdict is unknown, not up', () => {
+    const { boot, transition, inventory, report } = open();
+    // Online at 0.1 h; removed at 3 h, added again at 4 h (health tracks it anew, `unknown`);
+    // its next verdict at 5 h; the boot watches to 10 h.
+    boot('b1', T0, T0 + 10 * H);
+    transition('unknown', 'online', T0 + 0.1 * H, 'b1');
+    inventory('removed', T0 + 3 * H, 'b1');
+    inventory('added', T0 + 4 * H, 'b1');
+    transition('unknown', 'online', T0 + 5 * H, 'b1');
+    const cam = report(T0, T0 + 10 * H);
+    expect(cam?.uptime).toEqual({
+      upMs: 7.9 * H,
+      downMs: 0,
+      unknownMs: 2.1 * H,
+      maintenanceMs: 0,
+      pct: 100,
+    });
+    expect(cam?.timeline.map((s) => [s.state, (s.fromMs - T0) / H])).toEqual([
+      ['unknown', 0],
+      ['up', 0.1],
+      ['unknown', 3],
+      ['up', 5],
+    ]);
+    // Not integrated either: it delivered nothing from the removal to its next verdict.
+    expect(cam?.integrated).toMatchObject({ upMs: 7.9 * H, downMs: 2.1 * H, unknownMs: 0 });
   });
 });
