@@ -6,9 +6,13 @@
  * eight clients of one GStreamer RTSP server (fixtures/gst/rtsp_server.py).
  * Usage: npx tsx bench/daemon.ts [--n 0,64,256,1024] [--ffmpeg-max 256] [--stall-seconds 3]
  *        [--window 10] [--reconnect-from 1024] [--bin bin/camgate.js]
- *        [--cpu-prof DIR]
+ *        [--cpu-prof DIR] [--only reconnect] [--reconnects 1] [--picture on|off]
  *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs;
- *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR)
+ *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR, and the bench
+ *        prints each broker restart's CLOCK_MONOTONIC µs for bench/longTasks.ts;
+ *        --only reconnect: skip the CPU window, status latency and stall phases, and restart the
+ *        broker --reconnects times (the loop-block figure alone, ~1 min at N=1024);
+ *        --picture off: `picture.enabled: false` in the daemon's config, no ffmpeg children)
  * Memory: PSS of the daemon's process tree (/proc/PID/smaps_rollup); CPU: utime+stime of the same
  * processes over the window, plus the children the daemon reaped in it (cutime+cstime: picture
  * checks' ffmpeg), % of one core; the 1-minute load average is printed with each figure.
@@ -45,12 +49,17 @@ const { values } = parseArgs({
     gst: { type: 'string', default: '8' },
     bin: { type: 'string', default: 'bin/camgate.js' },
     'cpu-prof': { type: 'string' },
+    only: { type: 'string' },
+    reconnects: { type: 'string', default: '1' },
+    picture: { type: 'string', default: 'on' },
   },
 });
 const STALL_S = Number(values['stall-seconds']);
 const WINDOW_MS = Number(values.window) * 1000;
 const SHARD = 256;
 const BIN = resolve(values.bin);
+const ONLY_RECONNECT = values.only === 'reconnect';
+if (values.only !== undefined && !ONLY_RECONNECT) throw new Error(`--only: reconnect, not ${values.only}`);
 const PASSWORD = `bench-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
 const say = (s: string): void => {
   process.stderr.write(`${s}\n`);
@@ -59,10 +68,13 @@ const say = (s: string): void => {
 interface Row {
   n: number;
   online: number;
-  camgate: Figures;
+  /** Absent with --only reconnect. */
+  camgate?: Figures;
   stall?: { p50: number; p95: number; detected: number };
   status?: { cliMs: number; apiMs: number };
   reconnect?: Awaited<ReturnType<typeof reconnect>>;
+  /** Every restart of `--reconnects` (the first is `reconnect`). */
+  reconnects?: Awaited<ReturnType<typeof reconnect>>[];
   ffmpeg?: Figures & { alive: number };
   ffmpegSkipped?: string;
 }
@@ -108,6 +120,30 @@ async function sources(n: number) {
   };
 }
 
+/** CPU and memory over the window, `status --json` latency, and the stall latency of a freeze. */
+async function steadyPhases(
+  row: Row,
+  pid: number,
+  configPath: string,
+  socket: string,
+  dir: string,
+  src: Awaited<ReturnType<typeof sources>>,
+): Promise<void> {
+  const { n } = row;
+  const camgate = await measure(() => processTree(pid), WINDOW_MS, pid);
+  say(
+    `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
+  );
+  row.camgate = camgate;
+  row.status = await statusLatency(BIN, configPath, socket);
+  if (n > 0) {
+    row.stall = await stalls(join(dir, 'state'), n, () => src.freeze(true));
+    await src.freeze(false);
+    say(`N=${n}: stall ${JSON.stringify(row.stall)}; thawed`);
+    await waitOnline(socket, n, 120_000);
+  }
+}
+
 async function runN(n: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'camgate-bench-daemon-'));
   const broker = await Broker.start({ persistence: false });
@@ -117,6 +153,7 @@ async function runN(n: number): Promise<Row> {
     password: PASSWORD,
     stallSeconds: STALL_S,
     cameras: src.cameras,
+    picture: values.picture !== 'off',
   });
   const socket = join(dir, 'control.sock');
   const profile = values['cpu-prof'];
@@ -131,23 +168,20 @@ async function runN(n: number): Promise<Row> {
     const online = await waitOnline(socket, n, 120_000 + n * 100);
     say(`N=${n}: ${online}/${n} online after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await sleep(n > 0 ? 5000 : 3000);
-    const camgate = await measure(() => processTree(pid), WINDOW_MS, pid);
-    say(
-      `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
-    );
-    const row: Row = { n, online, camgate, status: await statusLatency(BIN, configPath, socket) };
-    if (n > 0) {
-      row.stall = await stalls(join(dir, 'state'), n, () => src.freeze(true));
-      await src.freeze(false);
-      say(`N=${n}: stall ${JSON.stringify(row.stall)}; thawed`);
-      await waitOnline(socket, n, 120_000);
-    }
+    const row: Row = { n, online };
+    if (!ONLY_RECONNECT) await steadyPhases(row, pid, configPath, socket, dir, src);
     if (n >= Number(values['reconnect-from'])) {
-      row.reconnect = await reconnect(broker, socket, n);
-      say(`N=${n}: reconnect ${JSON.stringify(row.reconnect)}`);
+      row.reconnects = [];
+      for (let i = 0; i < Number(values.reconnects); i++) {
+        if (i > 0) await sleep(5000);
+        const r = await reconnect(broker, socket, n);
+        row.reconnects.push(r);
+        say(`N=${n}: reconnect ${JSON.stringify(r)}`);
+      }
+      row.reconnect = row.reconnects[0];
     }
     await stopChild(daemon);
-    if (n > 0 && n <= Number(values['ffmpeg-max'])) {
+    if (!ONLY_RECONNECT && n > 0 && n <= Number(values['ffmpeg-max'])) {
       const fleet = await startFleet(src.ffmpegUrls);
       await sleep(6000 + n * 20);
       const alive = () => fleet.filter((c) => c.exitCode === null).map((c) => c.pid ?? 0);
@@ -173,8 +207,16 @@ function table(rows: Row[]): string {
     '| N | online | camgate PSS MB | camgate CPU % (node alone / reaped ffmpeg children) | ffmpeg fleet PSS MB | ffmpeg fleet CPU % | memory ratio | CPU ratio | load 1 min (camgate/fleet) | stall p50/p95 ms* | status --json CLI/API ms* | reconnect: birth→all states s*, loop max / p99 ms |';
   const lines = rows.map((r) => {
     const ff = r.ffmpeg;
-    const rc = r.reconnect;
-    return `| ${r.n} | ${r.online}/${r.n} | ${f(r.camgate.pssMb)} | ${f(r.camgate.cpuPct)} (${f(r.camgate.rootCpuPct)} / ${f(r.camgate.reapedCpuPct)}) | ${ff ? `${f(ff.pssMb)} (${ff.alive} alive)` : (r.ffmpegSkipped ?? '–')} | ${f(ff?.cpuPct)} | ${ff ? f(ff.pssMb / r.camgate.pssMb) : '–'} | ${ff ? f(ff.cpuPct / r.camgate.cpuPct) : '–'} | ${f(r.camgate.load1)}/${f(ff?.load1)} | ${r.stall ? `${r.stall.p50}/${r.stall.p95} (${r.stall.detected})` : '–'} | ${r.status ? `${r.status.cliMs}/${r.status.apiMs}` : '–'} | ${rc ? `${f(rc.statesAfterBirthS ?? undefined, 2)} (${rc.states}), ${rc.loopMaxMs} / ${rc.loopP99Ms}` : '–'} |`;
+    const cg = r.camgate;
+    const rcs = (r.reconnects ?? [])
+      .map(
+        (rc) =>
+          `${f(rc.statesAfterBirthS ?? undefined, 2)} (${rc.states}), ${rc.loopMaxMs} / ${rc.loopP99Ms}`,
+      )
+      .join('; ');
+    const ratio = (a: number | undefined, b: number | undefined) =>
+      a === undefined || b === undefined ? '–' : f(a / b);
+    return `| ${r.n} | ${r.online}/${r.n} | ${f(cg?.pssMb)} | ${f(cg?.cpuPct)} (${f(cg?.rootCpuPct)} / ${f(cg?.reapedCpuPct)}) | ${ff ? `${f(ff.pssMb)} (${ff.alive} alive)` : (r.ffmpegSkipped ?? '–')} | ${f(ff?.cpuPct)} | ${ratio(ff?.pssMb, cg?.pssMb)} | ${ratio(ff?.cpuPct, cg?.cpuPct)} | ${f(cg?.load1)}/${f(ff?.load1)} | ${r.stall ? `${r.stall.p50}/${r.stall.p95} (${r.stall.detected})` : '–'} | ${r.status ? `${r.status.cliMs}/${r.status.apiMs}` : '–'} | ${rcs || '–'} |`;
   });
   return [head, `|${'---|'.repeat(12)}`, ...lines].join('\n');
 }

@@ -131,7 +131,16 @@ export interface BenchCamera {
 
 export function writeConfig(
   dir: string,
-  o: { brokerUrl: string; password: string; stallSeconds: number; cameras: BenchCamera[] },
+  o: {
+    brokerUrl: string;
+    password: string;
+    stallSeconds: number;
+    cameras: BenchCamera[];
+    /** false: `picture.enabled: false` (no picture checks, no ffmpeg children). */
+    picture?: boolean;
+    /** More top-level config lines (bench/pictureDaemon.ts: the picture settings; not with `picture`). */
+    extra?: string[];
+  },
 ): string {
   const path = join(dir, 'camgate.yaml');
   const cams = o.cameras.map((c) => `  - { id: ${c.id}, rtsp: "${c.url}", class: overview }`);
@@ -147,6 +156,8 @@ export function writeConfig(
       `mqtt: { url: "${o.brokerUrl}" }`,
       `health: { stallSeconds: ${o.stallSeconds} }`,
       'recording: { enabled: false }',
+      o.picture === false ? 'picture: { enabled: false }' : '',
+      ...(o.extra ?? []),
       o.cameras.length > 0 ? `cameras:\n${cams.join('\n')}` : '',
       '',
     ].join('\n'),

@@ -6,6 +6,9 @@
  * `--source snapshot` (default): cameras with an ONVIF snapshot URI, fetched over HTTP with Digest,
  * JPEGs reduced 16 per ffmpeg run. `--source rtsp`: cameras without one (static RTSP cameras), each
  * check one ffmpeg of its own that opens an RTSP session to the sub-stream and decodes two keyframes.
+ * `--source session`: the same cameras, watched by a StreamMonitor in this process as the daemon
+ * watches them; each check takes its keyframes from that session, batched per ffmpeg run. The
+ * sessions' own CPU is measured alone for `--baseline` seconds first and taken out.
  *
  * Time compression, honestly: the interval is the default 10 min divided by `--compress`, so the
  * samples of N intervals arrive `compress` times faster than in the field. The CPU of this process
@@ -19,9 +22,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { warmPictures } from '../fixtures/sim/simPicture.js';
-import { reduceThumbnails, type Sampler, sampleThumbnail } from '../src/app/wirePicture.js';
+import { pictureBatchers, type Sampler, sampleThumbnail } from '../src/app/pictureSampler.js';
 import { configSchema } from '../src/config/schema.js';
-import { JpegBatcher } from '../src/picture/jpegBatcher.js';
 import { PictureService, type PictureStore } from '../src/picture/pictureService.js';
 import { Slots } from '../src/picture/slots.js';
 import { systemClock } from '../src/shared/clock.js';
@@ -29,6 +31,7 @@ import { EventBus } from '../src/shared/events.js';
 import { silentLog } from '../src/shared/log.js';
 import { systemNet } from '../src/shared/net.js';
 import type { CameraRecord } from '../src/shared/types.js';
+import { StreamMonitor } from '../src/streams/streamMonitor.js';
 import { cpuTicks, pssKb, readProc, startSimProcess } from './procStats.js';
 
 const { values } = parseArgs({
@@ -38,13 +41,15 @@ const { values } = parseArgs({
     intervals: { type: 'string', default: '3' },
     source: { type: 'string', default: 'snapshot' },
     base: { type: 'string', default: `127.${64 + Math.floor(Math.random() * 180)}.200.1` },
+    baseline: { type: 'string', default: '30' },
   },
 });
 const cameras = Number(values.cameras);
 const compress = Number(values.compress);
 const intervals = Number(values.intervals);
 const source = values.source;
-if (source !== 'snapshot' && source !== 'rtsp') throw new Error('--source: snapshot or rtsp');
+if (source !== 'snapshot' && source !== 'rtsp' && source !== 'session')
+  throw new Error('--source: snapshot, rtsp or session');
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const DEFAULT_INTERVAL_S = 600;
 const PASSWORD = 'bench-picture-secret';
@@ -73,7 +78,7 @@ const records: CameraRecord[] = sim.urls.map((url, i) => {
     ptz: false,
     classConfidence: 1,
     classEvidence: [],
-    profiles: source === 'rtsp' ? [stream] : [],
+    profiles: source === 'snapshot' ? [] : [stream],
     ...(source === 'snapshot' ? { snapshotUri: `http://${address}:8080${SNAPSHOT_PATHS[i % 3]}` } : {}),
     firstSeenAt: '2026-12-05T00:00:00.000Z',
     lastSeenAt: '2026-12-05T00:00:00.000Z',
@@ -94,14 +99,30 @@ const memoryStore: PictureStore = {
 };
 const slots = new Slots(1);
 const base = { clock: systemClock, net: systemNet, config };
-const batcher = new JpegBatcher({
-  clock: systemClock,
+const batchers = pictureBatchers(base, slots, new AbortController().signal, () =>
+  Math.min(30_000, Math.max(1000, config.picture.intervalMinutes * 60_000 * 0.05)),
+);
+const monitor =
+  source === 'session'
+    ? new StreamMonitor(
+        { clock: systemClock, net: systemNet, log: silentLog(), events: new EventBus() },
+        { stallSeconds: 3 },
+        records.map((r) => ({
+          cameraId: r.id,
+          url: r.profiles[0]?.rtspUrl ?? '',
+          credential: { username: 'admin', password: PASSWORD, allowBasic: false },
+          mode: 'continuous' as const,
+          intervalSeconds: 300,
+          durationSeconds: 10,
+        })),
+      )
+    : undefined;
+const sampler: Sampler = {
+  ...base,
   slots,
-  reduce: (jpegs) => reduceThumbnails(base, { kind: 'jpeg', jpegs }, new AbortController().signal),
-  maxBatch: 16,
-  maxWaitMs: () => Math.min(30_000, Math.max(1000, config.picture.intervalMinutes * 60_000 * 0.05)),
-});
-const sampler: Sampler = { ...base, slots, batcher };
+  batchers,
+  ...(monitor ? { keyframes: { capture: (id, request) => monitor.captureKeyframes(id, request) } } : {}),
+};
 const service = new PictureService({
   clock: systemClock,
   log: silentLog(),
@@ -140,6 +161,17 @@ function cpuWithChildren(): number {
 }
 
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+// The sessions alone (session mode): their CPU rate, taken out of the checks' figures below.
+let sessionsCpuPerS = 0;
+if (monitor) {
+  await monitor.start(new AbortController().signal);
+  while (Object.values(monitor.phases()).filter((p) => p === 'playing').length < cameras)
+    await systemClock.sleep(500);
+  const c0 = cpuWithChildren();
+  await systemClock.sleep(Number(values.baseline) * 1000);
+  sessionsCpuPerS = (cpuWithChildren() - c0) / CLK_TCK / Number(values.baseline);
+  console.log(`${cameras} sessions alone: ${(100 * sessionsCpuPerS).toFixed(1)} % of one core (taken out)`);
+}
 const loadBefore = load();
 const pssBefore = pssKb(process.pid);
 const cpu0 = cpuWithChildren();
@@ -174,12 +206,13 @@ const pssPoll = setInterval(() => {
 }, 500);
 await systemClock.sleep(service.intervalMs * intervals);
 await service.stop();
+await monitor?.stop();
 clearInterval(poll);
 clearInterval(pssPoll);
 const wallS = (performance.now() - t0) / 1000;
 const loadAfter = load();
 const pollS = pollCpuUs / 1e6;
-const cpuS = (cpuWithChildren() - cpu0) / CLK_TCK - pollS;
+const cpuS = (cpuWithChildren() - cpu0) / CLK_TCK - pollS - sessionsCpuPerS * wallS;
 const childrenS = (cpuSplit().children - children0) / CLK_TCK;
 const simCpuS = (cpuTicks(sim.pid) ?? 0) / CLK_TCK;
 sim.child.kill('SIGTERM');

@@ -78,6 +78,7 @@ export class Daemon {
       store,
       control,
       board,
+      keyframes: {},
       cameras: openCameraDirectory({ config, clock, log, bus, store }),
       bootId,
       version: VERSION,

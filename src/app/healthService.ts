@@ -3,7 +3,9 @@ import {
   type HealthEvent,
   type HealthState,
   initialHealthState,
+  nextTick,
   reduceHealth,
+  type TickTimes,
 } from '../health/healthMachine.js';
 import { isDown } from '../health/outage.js';
 import type { HealthRules } from '../health/streamQuality.js';
@@ -57,6 +59,8 @@ interface Tracked {
   state: HealthState;
   /** Wall time of the last transition, for display (`since` in status and MQTT). */
   sinceIso: string;
+  /** This camera's last tick: a late one means the loop was blocked. */
+  ticks?: TickTimes;
 }
 
 /**
@@ -235,7 +239,10 @@ export class HealthService implements Service {
     const mono = clock.monotonic();
     const tracked = this.cameras.get(cameraId) ?? this.track(cameraId, mono);
     const before = tracked.state;
-    const { state, transitions } = reduceHealth(before, event, mono, this.deps.rules);
+    const tick = event.type === 'tick' ? nextTick(tracked.ticks, mono) : undefined;
+    if (tick) tracked.ticks = tick.ticks;
+    const e: HealthEvent = tick ? { type: 'tick', blockedMs: tick.blockedMs } : event;
+    const { state, transitions } = reduceHealth(before, e, mono, this.deps.rules);
     tracked.state = state;
     const wallMs = clock.now();
     for (const t of transitions) {

@@ -1,4 +1,5 @@
 import type { Service } from '../shared/service.js';
+import type { KeyframeGrab, KeyframeRequest } from '../streams/rtsp/keyframeCapture.js';
 import type { CameraDirectory } from './cameraDirectory.js';
 import type { AppContext } from './context.js';
 import type { StatusBoard } from './statusBoard.js';
@@ -13,8 +14,15 @@ import { wireUplink } from './wireUplink.js';
 
 export interface WiringContext extends AppContext {
   readonly board: StatusBoard;
+  /** Set by the streams wiring, used by picture checks: keyframes from the daemon's own sessions. */
+  readonly keyframes?: StreamKeyframes;
   /** The site's cameras (static config, persisted inventory, discovery): read them here, keep no copy. */
   readonly cameras: CameraDirectory;
+}
+
+/** A holder the streams wiring fills in (it owns the StreamMonitor) and the picture wiring reads. */
+export interface StreamKeyframes {
+  capture?: (cameraId: string, request: KeyframeRequest) => KeyframeGrab | undefined;
 }
 
 /**

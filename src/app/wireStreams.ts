@@ -29,6 +29,7 @@ export function wireStreams(ctx: WiringContext): Service[] {
     { stallSeconds: ctx.config.health.stallSeconds, udpPortRange: ctx.config.streams.udpPortRange },
     [...targets.values()],
   );
+  if (ctx.keyframes) ctx.keyframes.capture = (id, request) => monitor.captureKeyframes(id, request);
   ctx.cameras.subscribe((change) => {
     if (change.type === 'removed') targets.delete(change.camera.id);
     else track(change.camera);

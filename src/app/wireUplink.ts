@@ -1,5 +1,6 @@
 import type { UplinkOutageCause } from '../shared/causes.js';
 import { CamgateError } from '../shared/errors.js';
+import type { CamgateEvents, EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import type { CentreState } from '../shared/types.js';
@@ -82,15 +83,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     current: { maxCameras: ctx.config.discovery.maxCameras, reached: false, ignored: 0 },
   };
   const service = uplinkService(ctx, options, log, cap);
-  /** A failed append is logged, not thrown into the emitter of someone else's event. */
-  const record = (event: RecordedEvent | undefined): void => {
-    if (event === undefined) return;
-    try {
-      service.record(event);
-    } catch (err) {
-      log.error({ err, type: event.type, cameraId: event.cameraId }, 'could not append event to the outbox');
-    }
-  };
+  const record = recorder(service, log);
   // Subscribed while wiring, not in start(): recording raises alarms during its own start (the
   // shared-filesystem check runs before the uplink starts), and health ticks before the uplink
   // has started; the outbox keeps them until connected.
@@ -98,21 +91,7 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     bus.on('recording.alarm', (a) => record(storageAlarmEvent(a))),
     bus.on('health.clockJump', (j) => record(clockJumpEvent(j))),
     // The first sweep runs in discovery's start, before the uplink's: a cap reached there is kept.
-    bus.on('discovery.cap', (c) => {
-      // A clear carries the episode's count for its event; the standing state has none left out.
-      cap.current = { maxCameras: c.maxCameras, reached: c.reached, ignored: c.reached ? c.ignored : 0 };
-      try {
-        const event = discoveryCapEvent(c, ctx.store.getKv(CAP_TOLD_KEY) === 'reached');
-        if (event) {
-          service.record(event);
-          ctx.store.setKv(CAP_TOLD_KEY, c.reached ? 'reached' : 'clear');
-        }
-      } catch (err) {
-        // The database (a full disk): not marked as told, so the next pass or boot tries again.
-        log.error({ err }, 'could not record the inventory cap event');
-      }
-      service.publishSummary();
-    }),
+    bus.on('discovery.cap', (c) => onCap(ctx, service, cap, log, c)),
   ];
   const outages = new UplinkOutages({
     repo: new UplinkOutageRepo(ctx.store.db, ctx.config.gateway.id),
@@ -132,6 +111,61 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
     }),
   );
   board.section('uplink', () => ({ ...service.status(), outage: outages.current() }));
+  return {
+    name: 'uplink',
+    async start(signal) {
+      unsubscribe.push(...liveSubscriptions(bus, service, record));
+      await service.start(signal);
+    },
+    async stop() {
+      for (const off of unsubscribe.splice(0)) off();
+      outages.stop();
+      await service.stop();
+    },
+  };
+}
+
+/** A failed append is logged, not thrown into the emitter of someone else's event. */
+function recorder(service: UplinkService, log: Log): (event: RecordedEvent | undefined) => void {
+  return (event) => {
+    if (event === undefined) return;
+    try {
+      service.record(event);
+    } catch (err) {
+      log.error({ err, type: event.type, cameraId: event.cameraId }, 'could not append event to the outbox');
+    }
+  };
+}
+
+/** Discovery's inventory cap: an event when the centre's view of it changes, and the summary. */
+function onCap(
+  ctx: WiringContext,
+  service: UplinkService,
+  cap: InventoryCapView,
+  log: Log,
+  c: CamgateEvents['discovery.cap'],
+): void {
+  // A clear carries the episode's count for its event; the standing state has none left out.
+  cap.current = { maxCameras: c.maxCameras, reached: c.reached, ignored: c.reached ? c.ignored : 0 };
+  try {
+    const event = discoveryCapEvent(c, ctx.store.getKv(CAP_TOLD_KEY) === 'reached');
+    if (event) {
+      service.record(event);
+      ctx.store.setKv(CAP_TOLD_KEY, c.reached ? 'reached' : 'clear');
+    }
+  } catch (err) {
+    // The database (a full disk): not marked as told, so the next pass or boot tries again.
+    log.error({ err }, 'could not record the inventory cap event');
+  }
+  service.publishSummary();
+}
+
+/** Health's and the other modules' events once the uplink starts: outbox events and retained state. */
+function liveSubscriptions(
+  bus: EventBus,
+  service: UplinkService,
+  record: (event: RecordedEvent | undefined) => void,
+): Array<() => void> {
   // One summary for the cameras that changed together: the health tick settles a mass stall of
   // 1,024 cameras in one task, and each summary reads every row (#14).
   let summaryQueued = false;
@@ -143,35 +177,24 @@ function buildUplink(ctx: WiringContext, options: UplinkWiringOptions): Service 
       service.publishSummary();
     });
   };
-  return {
-    name: 'uplink',
-    async start(signal) {
-      unsubscribe.push(
-        bus.on('health.transition', (t) => record(outageEvent(t))),
-        bus.on('health.recording', (r) => record(recordingEvent(r))),
-        bus.on('health.picture', (p) => record(pictureEvent(p))),
-        bus.on('health.lpr', (l) => record(lprEvent(l))),
-        bus.on('camera.clockDrift', (d) => record(clockDriftEvent(d))),
-        bus.on('inventory.changed', (e) => {
-          record(inventoryEvent(e));
-          if (e.type !== 'camera.removed') return;
-          service.clearCamera(e.camera.id);
-          service.publishSummary();
-        }),
-        // Health announces every change of what the centre sees of a camera, once the board holds it.
-        bus.on('camera.state', (s) => {
-          service.publishCamera(s.cameraId);
-          summarySoon();
-        }),
-      );
-      await service.start(signal);
-    },
-    async stop() {
-      for (const off of unsubscribe.splice(0)) off();
-      outages.stop();
-      await service.stop();
-    },
-  };
+  return [
+    bus.on('health.transition', (t) => record(outageEvent(t))),
+    bus.on('health.recording', (r) => record(recordingEvent(r))),
+    bus.on('health.picture', (p) => record(pictureEvent(p))),
+    bus.on('health.lpr', (l) => record(lprEvent(l))),
+    bus.on('camera.clockDrift', (d) => record(clockDriftEvent(d))),
+    bus.on('inventory.changed', (e) => {
+      record(inventoryEvent(e));
+      if (e.type !== 'camera.removed') return;
+      service.clearCamera(e.camera.id);
+      service.publishSummary();
+    }),
+    // Health announces every change of what the centre sees of a camera, once the board holds it.
+    bus.on('camera.state', (s) => {
+      service.publishCamera(s.cameraId);
+      summarySoon();
+    }),
+  ];
 }
 
 /** The inventory cap as discovery last told it on the bus; the summary reads it. */

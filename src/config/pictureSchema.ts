@@ -1,84 +1,17 @@
 import { z } from 'zod';
-import type { PictureThresholds } from '../picture/assess.js';
+import {
+  THRESHOLD_FIELDS,
+  THRESHOLD_KEYS,
+  type ThresholdField,
+  type ThresholdKey,
+} from '../picture/thresholds.js';
 
-interface ThresholdField {
-  readonly min: number;
-  readonly max: number;
-  /** The built-in value: `picture.defaults` starts from it, a class override replaces it. */
-  readonly value: number;
-  readonly description: string;
-}
-
-/** The picture thresholds' one source: bounds, description and default of each (assess.ts judges with them). */
-const THRESHOLD_FIELDS = {
-  darkLuma: { min: 0, max: 255, value: 24, description: 'mean luma (0-255) below this is dark' },
-  darkRatio: {
-    min: 0,
-    max: 1,
-    value: 0.4,
-    description: "dark below this share of the reference's mean luma (day and night references apart)",
-  },
-  coveredContrast: {
-    min: 0,
-    max: 128,
-    value: 6,
-    description: 'luma standard deviation below this is covered',
-  },
-  coveredRatio: {
-    min: 0,
-    max: 1,
-    value: 0.2,
-    description: "covered below this share of the reference's contrast",
-  },
-  blurRatio: {
-    min: 0,
-    max: 1,
-    value: 0.6,
-    description: "blurred below this share of the reference's sharpness",
-  },
-  viewMinCorrelation: {
-    min: -1,
-    max: 1,
-    value: 0.5,
-    description: "view changed when the scene's correlation with the reference falls below this",
-  },
-  frozenMaxDifference: {
-    min: 0,
-    max: 255,
-    // About 3 of a block's 64 pixels one level apart: a frozen picture's grabs are identical but
-    // for the OSD clock; 0.3 took over 90 % of a still street's blocks as unchanged with faint
-    // sensor noise (ffmpeg noise 1-3 after JPEG), 0.05 at most 82 % (the labelled set's still cases).
-    value: 0.05,
-    description:
-      "a block whose mean luma difference between the check's two grabs is at most this is unchanged",
-  },
-  frozenMinShare: {
-    min: 0,
-    max: 1,
-    value: 0.9,
-    description: 'frozen (while the stream advances) when at least this share of blocks is unchanged',
-  },
-  nightChroma: {
-    min: 0,
-    max: 255,
-    value: 3,
-    description: 'mean chroma below this is a night (IR, monochrome) picture',
-  },
-} as const satisfies Record<keyof PictureThresholds, ThresholdField>;
-
-type ThresholdKey = keyof typeof THRESHOLD_FIELDS;
-const KEYS = Object.keys(THRESHOLD_FIELDS) as ThresholdKey[];
 const bounded = (f: ThresholdField) => z.number().min(f.min).max(f.max);
-
-/** The built-in thresholds (the values above), for code that judges without a config. */
-export const DEFAULT_THRESHOLDS: PictureThresholds = Object.fromEntries(
-  KEYS.map((k) => [k, THRESHOLD_FIELDS[k].value]),
-) as Record<ThresholdKey, number>;
 
 /** `picture.defaults`: every threshold, each with its default (shown in the JSON Schema). */
 const defaultThresholds = z.strictObject(
   Object.fromEntries(
-    KEYS.map((k) => {
+    THRESHOLD_KEYS.map((k) => {
       const f = THRESHOLD_FIELDS[k];
       return [k, bounded(f).default(f.value).describe(f.description)];
     }),
@@ -88,7 +21,7 @@ const defaultThresholds = z.strictObject(
 /** `picture.classes.*`: a class's own thresholds over the defaults; every field optional. */
 const classThresholds = z.strictObject(
   Object.fromEntries(
-    KEYS.map((k) => {
+    THRESHOLD_KEYS.map((k) => {
       const f = THRESHOLD_FIELDS[k];
       return [k, bounded(f).optional().describe(f.description)];
     }),

@@ -1,35 +1,14 @@
 import { PICTURE_REASONS, type PictureReason } from '../shared/types.js';
 import { type PictureMeasures, viewCorrelation } from './measures.js';
+import type { PictureThresholds } from './thresholds.js';
 
 export { PICTURE_REASONS, type PictureReason };
 
 /** Day (colour) or night (IR, monochrome): each has its own reference. */
 export type PictureMode = 'day' | 'night';
 
-/** Per camera class thresholds (config `picture.classes`). */
-export interface PictureThresholds {
-  /** Mean luma below this is dark whatever the reference says. */
-  readonly darkLuma: number;
-  /** Mean luma below this share of the reference's is dark (an IR cut filter stuck at night). */
-  readonly darkRatio: number;
-  /** Luma standard deviation below this is covered (one flat colour). */
-  readonly coveredContrast: number;
-  /** Contrast below this share of the reference's is covered. */
-  readonly coveredRatio: number;
-  /** Sharpness below this share of the reference's is blurred. */
-  readonly blurRatio: number;
-  /** Correlation with the reference's grid below this is a changed view. */
-  readonly viewMinCorrelation: number;
-  /** A block whose mean absolute luma difference between two grabs is at most this is unchanged. */
-  readonly frozenMaxDifference: number;
-  /** Frozen (while the stream advances) when at least this share of blocks is unchanged. */
-  readonly frozenMinShare: number;
-  /** Mean chroma below this is a monochrome (IR night) picture. */
-  readonly nightChroma: number;
-}
-
-/** The built-in thresholds: the config schema states them (src/config/pictureSchema.ts), its one source. */
-export { DEFAULT_THRESHOLDS } from '../config/pictureSchema.js';
+/** The thresholds and their built-in values: one table, shared with the config schema. */
+export { DEFAULT_THRESHOLDS, type PictureThresholds } from './thresholds.js';
 
 /** What a camera normally looks like in one mode, learnt from its first good samples. */
 export interface PictureReference {

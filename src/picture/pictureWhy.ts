@@ -2,6 +2,18 @@ import type { PictureMode, PictureReference } from './assess.js';
 import type { ReferenceSource } from './pictureAlbum.js';
 import type { PictureLastSample } from './pictureMachine.js';
 
+/**
+ * Where a sample came from: the ONVIF snapshot URI, a keyframe of the RTSP session the daemon
+ * already keeps on the camera, or an ffmpeg of the check's own on the sub-stream.
+ */
+export type PictureSource = 'snapshot' | 'session' | 'ffmpeg';
+
+const SOURCE_TEXT: Record<PictureSource, string> = {
+  snapshot: 'from the ONVIF snapshot URI',
+  session: "from the daemon's own RTSP session",
+  ffmpeg: 'from the sub-stream (an ffmpeg of its own)',
+};
+
 /** Answer of `GET /picture/:camera` (wirePicture.ts): what `camgate why` shows of the picture. */
 export interface PictureEvidence {
   readonly cameraId: string;
@@ -15,6 +27,8 @@ export interface PictureEvidence {
   readonly references: readonly (Omit<PictureReference, 'grid'> & { readonly source?: ReferenceSource })[];
   /** When the latest sample's thumbnail was taken (kept in the daemon's memory); absent from older daemons. */
   readonly latestAt?: string | null;
+  /** Where the latest sample came from; absent from older daemons. */
+  readonly latestSource?: PictureSource | null;
 }
 
 const f = (n: number | undefined, digits = 1): string => (n === undefined ? '?' : n.toFixed(digits));
@@ -33,8 +47,9 @@ export function renderPictureEvidence(p: PictureEvidence): string[] {
     const m = last.measures;
     const vs = (v: number, r: number | undefined, digits = 1): string =>
       r === undefined ? f(v, digits) : `${f(v, digits)} (reference ${f(r, digits)})`;
+    const from = p.latestSource ? ` ${SOURCE_TEXT[p.latestSource]}` : '';
     lines.push(
-      `    last sample (${last.mode}): ${last.reasons.length ? last.reasons.join(', ') : 'nothing wrong'}`,
+      `    last sample (${last.mode})${from}: ${last.reasons.length ? last.reasons.join(', ') : 'nothing wrong'}`,
       `    mean luma ${vs(m.meanLuma, ref?.meanLuma)}, contrast ${vs(m.contrast, ref?.contrast)}, sharpness ${vs(m.sharpness, ref?.sharpness, 2)}`,
       `    view correlation ${last.correlation === undefined ? 'n/a' : f(last.correlation, 2)}, unchanged between the check's grabs ${last.unchanged === undefined ? 'n/a' : `${Math.round(last.unchanged * 100)}%`}`,
     );

@@ -5,6 +5,7 @@ import type { CamgateEvents, EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import { redactText } from '../shared/redact.js';
+import type { KeyframeGrab, KeyframeRequest } from './rtsp/keyframeCapture.js';
 import type { CloseReason, RtpTransport, RtspSession as RtspSessionType } from './rtsp/rtspSession.js';
 import { RtspSession } from './rtsp/rtspSession.js';
 import type { UdpPortPool } from './rtsp/udpPortPool.js';
@@ -71,6 +72,13 @@ export class CameraSupervisor {
 
   get phase(): string {
     return this.session?.phase ?? 'idle';
+  }
+
+  /** The next keyframes of the session playing now (picture checks, #17); undefined when none plays H.264/H.265. */
+  captureKeyframes(request: KeyframeRequest): KeyframeGrab | undefined {
+    const codec = this.session?.presentation?.video.codec;
+    if (this.session?.phase !== 'playing' || (codec !== 'h264' && codec !== 'h265')) return undefined;
+    return this.session.captureKeyframes(request);
   }
 
   /** The transport this camera last played over (undefined until one session has). */

@@ -4,6 +4,7 @@ import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import { CameraSupervisor, type SupervisorOptions } from './cameraSupervisor.js';
+import type { KeyframeGrab, KeyframeRequest } from './rtsp/keyframeCapture.js';
 import { type PortRange, UdpPortPool } from './rtsp/udpPortPool.js';
 import { type StreamTarget, sameTarget } from './streamTarget.js';
 import { Ticker } from './ticker.js';
@@ -111,6 +112,11 @@ export class StreamMonitor implements Service {
   /** The RTP transport each camera last played over; recording, snapshots and live follow it. */
   transportOf(cameraId: string): 'tcp' | 'udp' | undefined {
     return this.supervisors.get(cameraId)?.supervisor.transport;
+  }
+
+  /** The next keyframes of a camera's playing session (picture checks); undefined when it has none. */
+  captureKeyframes(cameraId: string, request: KeyframeRequest): KeyframeGrab | undefined {
+    return this.supervisors.get(cameraId)?.supervisor.captureKeyframes(request);
   }
 
   /** UDP port pairs held by sessions now (every session end returns its pair). */

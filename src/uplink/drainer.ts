@@ -12,7 +12,18 @@ export interface DrainerOptions {
   readonly replayRatePerSecond: number;
   /** Acks are deleted in batches; one transaction per batch. */
   readonly ackBatch: number;
+  /** Longest run of publishes in one task before the drain yields (default 8 ms, #14). */
+  readonly sliceMs?: number;
 }
+
+/** As the state republish and the ticks: the event loop must not block > 50 ms (#14). */
+export const DRAIN_SLICE_MS = 8;
+/**
+ * Rows a slice sends at least, however long they took: the budget is wall time, and on a box
+ * starved of CPU it would be spent after one row, one row per crowded turn of the loop, and a
+ * backlog would drain at a fraction of its rate (the state republish did: uplink/statePublisher.ts).
+ */
+export const DRAIN_SLICE_MIN_ROWS = 32;
 
 export interface DrainerStats {
   readonly inflight: number;
@@ -48,6 +59,8 @@ export class OutboxDrainer {
   private pendingAcks: number[] = [];
   private waiter: Waiter | undefined;
   private window = 0;
+  /** Pages (or parts of pages cut at `sliceMs`) sent, one task each (status and tests). */
+  slices = 0;
 
   constructor(
     private readonly deps: {
@@ -92,6 +105,7 @@ export class OutboxDrainer {
     let lastSent = 0;
     let replayed = 0;
     const startedAt = this.deps.clock.monotonic();
+    const sliceMs = this.deps.options.sliceMs ?? DRAIN_SLICE_MS;
     this.window = window;
     log.info({ backlogUpToSeq: historicalUpTo, depth: outbox.depth, window }, 'outbox drain started');
     try {
@@ -106,14 +120,23 @@ export class OutboxDrainer {
           await this.sleep();
           continue;
         }
+        const sliceStart = this.deps.clock.monotonic();
+        let spent = false;
+        let sent = 0;
         for (const row of rows) {
           if (session.closed.aborted) break;
           const historical = row.seq <= historicalUpTo;
           this.publish(session, counter, row.seq, eventFrame(row, historical));
           lastSent = row.seq;
           if (historical) replayed += 1;
+          // A page of 512 frames in one task blocked the loop; the next page starts after lastSent.
+          sent += 1;
+          spent = sent >= DRAIN_SLICE_MIN_ROWS && this.deps.clock.monotonic() - sliceStart >= sliceMs;
+          if (spent) break;
         }
-        await this.pace(session, replayed, startedAt, lastSent <= historicalUpTo);
+        this.slices += 1;
+        const paced = await this.pace(session, replayed, startedAt, lastSent <= historicalUpTo);
+        if (spent && !paced) await this.yieldTurn(session);
       }
     } finally {
       session.closed.removeEventListener('abort', onClose);
@@ -164,22 +187,33 @@ export class OutboxDrainer {
   }
 
   /** Token pacing for the backlog only; live rows go as fast as the window allows. */
+  /** Whether it slept (a timer: other tasks ran meanwhile). */
   private async pace(
     session: Session,
     replayed: number,
     startedAt: number,
     inBacklog: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const rate = this.deps.options.replayRatePerSecond;
-    if (!inBacklog || rate <= 0) return;
+    if (!inBacklog || rate <= 0) return false;
     const dueAt = startedAt + (replayed / rate) * 1000;
     const ahead = dueAt - this.deps.clock.monotonic();
-    if (ahead <= 1) return;
+    if (ahead <= 1) return false;
+    await this.sleepUnlessClosed(session, ahead);
+    return true;
+  }
+
+  /** A 0 ms timer: sockets, ticks and the control API run before the next slice of the drain. */
+  private yieldTurn(session: Session): Promise<void> {
+    return this.sleepUnlessClosed(session, 0);
+  }
+
+  private async sleepUnlessClosed(session: Session, ms: number): Promise<void> {
     try {
-      await this.deps.clock.sleep(ahead, session.closed);
+      await this.deps.clock.sleep(ms, session.closed);
     } catch (err) {
-      // Only an abort lands here: the session closed while pacing; the loop condition ends the drain.
-      this.deps.log.debug({ err }, 'replay pacing interrupted');
+      // Only an abort lands here: the session closed while waiting; the loop condition ends the drain.
+      this.deps.log.debug({ err }, 'drain wait interrupted');
     }
   }
 

@@ -1,21 +1,22 @@
-import type { IClientOptions, IClientPublishOptions, IPublishPacket } from 'mqtt';
+import type { IClientOptions, IClientPublishOptions } from 'mqtt';
 import type { UplinkOutageCause } from '../shared/causes.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
 import type { CameraStatusRow, CentreState } from '../shared/types.js';
-import { parseCentreState } from './centreState.js';
 import { brokerUrls, clientIdFor, clientOptions, type MqttConfig } from './clientOptions.js';
-import { type CommandHandlers, responseRoute, runCommand } from './commands.js';
+import type { CommandHandlers } from './commands.js';
 import { BrokerConnection, type Session } from './connection.js';
 import { OutboxDrainer } from './drainer.js';
 import type { EventOutbox, RecordedEvent } from './eventOutbox.js';
-import { type HourlyMetrics, MetricsAggregate } from './metricsAggregate.js';
+import { listen } from './inbound.js';
 import type { StatusPayload, SummaryPayload } from './payloads.js';
 import { raceTimeout } from './raceTimeout.js';
-import { cameraStatePayload, metricsPayload, type PlannedCounts, summaryPayload } from './statePayloads.js';
+import { cameraStatePayload, type PlannedCounts, summaryPayload } from './statePayloads.js';
 import { StatePublisher } from './statePublisher.js';
 import { type Topics, topicsFor } from './topics.js';
+import { UplinkMetrics } from './uplinkMetrics.js';
+import { uplinkStatus } from './uplinkStatus.js';
 
 export interface UplinkTuning {
   readonly willDelaySeconds: number;
@@ -81,8 +82,7 @@ export class UplinkService implements Service {
   private readonly abort = new AbortController();
   private broker: string | undefined;
   private connectedSince: number | undefined;
-  /** Metrics sampled while offline, folded into hourly aggregates for the outbox. */
-  private readonly offlineMetrics = new MetricsAggregate();
+  private readonly metrics: UplinkMetrics;
   private readonly states: StatePublisher;
 
   constructor(private readonly deps: UplinkDeps) {
@@ -104,6 +104,16 @@ export class UplinkService implements Service {
       clock: deps.clock,
       ids: () => deps.cameras().map((r) => r.cameraId),
       publishOne: (id) => this.publishCamera(id),
+    });
+    this.metrics = new UplinkMetrics({
+      mqtt: deps.mqtt,
+      clock: deps.clock,
+      log: deps.log,
+      outbox: deps.outbox,
+      cameras: deps.cameras,
+      topic: this.topics.metrics,
+      connected: () => this.connected,
+      send: (topic, payload, opts) => this.publishRaw(topic, payload, opts),
     });
     this.connection = new BrokerConnection({
       clock: deps.clock,
@@ -186,28 +196,15 @@ export class UplinkService implements Service {
   }
 
   status(): Record<string, unknown> {
-    const repo = this.deps.outbox.repo;
-    const d = this.drainer.stats();
-    return {
-      state: this.connected ? 'connected' : 'disconnected',
-      broker: this.broker ?? null,
-      connectedSince: this.connectedSince === undefined ? null : new Date(this.connectedSince).toISOString(),
-      lastError: this.connection.lastErrorText ?? null,
+    const link = {
+      connected: this.connected,
+      broker: this.broker,
+      connectedSince: this.connectedSince,
+      lastError: this.connection.lastErrorText,
       bdSeq: this.bdSeq,
-      centre: this.centre ?? null,
-      outboxDepth: repo.depth,
-      outboxBytes: repo.bytes,
-      outboxCapBytes: repo.capBytes,
-      outboxDropped: this.deps.outbox.dropped,
-      // A full database disk: events held in memory until it has room (src/store/pendingWrites.ts).
-      dbFull: this.deps.outbox.writes?.diskFull ?? false,
-      pendingWrites: this.deps.outbox.writes?.pending ?? 0,
-      inflight: d.inflight,
-      eventsSent: d.sent,
-      eventsAcked: d.acked,
-      eventsRefused: d.rejected,
-      lastPubackAt: d.lastPubackAt === undefined ? null : new Date(d.lastPubackAt).toISOString(),
+      centre: this.centre,
     };
+    return uplinkStatus(link, this.deps.outbox, this.drainer.stats());
   }
 
   private nextClientOptions(): IClientOptions {
@@ -229,16 +226,30 @@ export class UplinkService implements Service {
     this.session = session;
     this.broker = session.broker;
     this.connectedSince = this.deps.clock.now();
-    session.client.on('message', (topic, body, packet) => this.onMessage(session, topic, body, packet));
-    this.subscribe(session);
+    listen(session, {
+      topics: this.topics,
+      mqtt: this.deps.mqtt,
+      clock: this.deps.clock,
+      log: this.deps.log,
+      // rebirth is the uplink's own; the rest come from the modules that can do them.
+      handlers: { rebirth: () => this.rebirth(), ...this.deps.handlers },
+      signal: this.abort.signal,
+      onCentreState: (state) => this.onCentreState(state),
+      send: (topic, payload, opts) => this.publishRaw(topic, payload, opts),
+    });
     this.deps.onLinkChange?.({ connected: true, centre: this.centre });
     // Order matters: birth, then current retained state, then the backlog (drainer).
     this.publish(this.topics.status, this.statusPayload('online'), 1, true);
-    // The offline hours (the current partial one too) join the backlog the drain is about to send.
-    this.recordHours(this.offlineMetrics.take(this.deps.clock.now(), true));
     const drain = async (): Promise<void> => {
       await this.publishAllState();
-      if (!session.closed.aborted) await this.drainer.run(session);
+      // The offline hours (the current partial one too) join the backlog the drain is about to
+      // send. Summed here, in a task of their own, not in the CONNACK's: 1,024 cameras' hours and
+      // their commits made that task the longest of a reconnect (#14). A session lost before this
+      // leaves them in the aggregate for the next one.
+      await this.deps.clock.sleep(0);
+      if (session.closed.aborted) return;
+      this.metrics.recordOffline();
+      await this.drainer.run(session);
     };
     drain().catch((err: unknown) => {
       // The backlog read failed (the database, not the link): the rows stay, and ending the session
@@ -255,55 +266,6 @@ export class UplinkService implements Service {
     this.deps.onLinkChange?.({ connected: false, centre: this.centre, detail, cause });
   }
 
-  private subscribe(session: Session): void {
-    const filters = [this.topics.cmdFilter];
-    const centreTopic = this.deps.mqtt.centreStateTopic;
-    if (centreTopic !== undefined) filters.push(centreTopic);
-    session.client.subscribe(filters, { qos: 1 }, (err, granted) => {
-      if (err) {
-        this.deps.log.warn({ err, filters }, 'subscribe failed');
-        return;
-      }
-      for (const g of granted ?? []) {
-        if (g.qos >= 0x80)
-          this.deps.log.error({ topic: g.topic, reasonCode: g.qos }, 'broker refused a subscription (ACL?)');
-      }
-    });
-  }
-
-  private onMessage(session: Session, topic: string, body: Buffer, packet: IPublishPacket): void {
-    if (topic === this.deps.mqtt.centreStateTopic) {
-      this.onCentreState(parseCentreState(body));
-      return;
-    }
-    const name = this.topics.commandName(topic);
-    if (name === undefined) return;
-    const { clock } = this.deps;
-    runCommand({
-      name,
-      body,
-      // rebirth is the uplink's own; the rest come from the modules that can do them.
-      handlers: { rebirth: () => this.rebirth(), ...this.deps.handlers },
-      receipt: {
-        wallMs: clock.now(),
-        monoMs: clock.monotonic(),
-        messageExpirySeconds: packet.properties?.messageExpiryInterval,
-      },
-      clock,
-      log: this.deps.log,
-      signal: this.abort.signal,
-    })
-      .then((answer) => {
-        if (session.closed.aborted) return;
-        const { topic: target, options } = responseRoute(this.topics, packet, answer.requestId);
-        this.publishRaw(target, JSON.stringify(answer), options);
-      })
-      .catch((err: unknown) => {
-        // runCommand answers every outcome; only building or sending the answer can land here.
-        this.deps.log.error({ err, command: name }, 'command answer not sent');
-      });
-  }
-
   private onCentreState(state: CentreState): void {
     if (state === this.centre) return;
     this.deps.log.info({ centre: state }, 'centre state changed');
@@ -312,48 +274,9 @@ export class UplinkService implements Service {
     void this.publishAllState();
   }
 
+  /** One metrics sample: published while connected, kept as offline hours otherwise. */
   publishMetrics(): void {
-    const repo = this.deps.outbox.repo;
-    const payload = metricsPayload(
-      this.deps.cameras(),
-      {
-        uptimeS: Math.round(process.uptime()),
-        outboxDepth: repo.depth,
-        outboxBytes: repo.bytes,
-        outboxDropped: this.deps.outbox.dropped,
-        rssBytes: process.memoryUsage().rss,
-      },
-      this.nowIso(),
-    );
-    if (!this.connected) {
-      const now = this.deps.clock.now();
-      this.offlineMetrics.add(payload.cameras, now);
-      this.recordHours(this.offlineMetrics.take(now));
-      return;
-    }
-    // QoS 0 with an expiry: a stale figure is worse than none; offline hours go as metrics.hourly.
-    const opts: IClientPublishOptions = { qos: 0, retain: false };
-    if (this.deps.mqtt.protocolVersion === 5) {
-      opts.properties = { messageExpiryInterval: this.deps.mqtt.metricsSeconds * 2 };
-    }
-    this.publishRaw(this.topics.metrics, JSON.stringify(payload), opts);
-  }
-
-  /** `metrics.hourly`, priority 0: the first thing the byte cap and a full disk give up. */
-  private recordHours(hours: readonly HourlyMetrics[]): void {
-    for (const h of hours) {
-      try {
-        this.deps.outbox.record({
-          type: 'metrics.hourly',
-          cameraId: null,
-          fields: { ...h },
-          priority: 0,
-          at: Date.parse(h.to),
-        });
-      } catch (err) {
-        this.deps.log.error({ err, hour: h.hour }, 'could not keep the offline metrics of an hour');
-      }
-    }
+    this.metrics.publish();
   }
 
   private statusPayload(state: StatusPayload['state']): StatusPayload {

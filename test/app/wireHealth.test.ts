@@ -112,6 +112,33 @@ describe('wireHealth (component: bus → reducer → SQLite → bus/board)', () 
     expect(history.transitions('cam-1')).toHaveLength(2);
   });
 
+  it('a 3.5 s event-loop block does not stall a live camera: the late tick does not count the block (#14)', () => {
+    sample('connected');
+    flow(5);
+    expect(board.camera('cam-1')?.status).toBe('online');
+    // Blocked past stallSeconds (3 s): the overdue health tick runs before any socket is read.
+    clock.block(3500);
+    expect(board.camera('cam-1')?.status).toBe('online');
+    // The samples resume a second later (the stream's first tick after the block had read nothing yet).
+    clock.advance(1000);
+    flow(3);
+    expect(board.camera('cam-1')?.status).toBe('online');
+    expect(transitions.map((t) => t.to)).toEqual(['online']);
+    // A real freeze afterwards is still judged at stallSeconds.
+    clock.advance(3000);
+    expect(board.camera('cam-1')?.status).toBe('offline');
+  });
+
+  it('a frozen camera on a box so loaded that every health tick runs 2 s late still goes offline', () => {
+    sample('connected');
+    flow(5);
+    expect(board.camera('cam-1')?.status).toBe('online');
+    // No packets any more; each tick finds the last one 2 s before (crediting every late gap
+    // whole would keep the stall clock still for ever).
+    for (let i = 0; i < 5; i++) clock.block(2000);
+    expect(board.camera('cam-1')?.status).toBe('offline');
+  });
+
   it('the board already shows the new status when health.transition is heard (integration reads it)', () => {
     const seen: string[] = [];
     bus.on('health.transition', (t) => seen.push(`${t.to}:${board.camera(t.cameraId)?.status}`));

@@ -4,6 +4,7 @@ import {
   type HealthState,
   healthReducer,
   initialHealthState,
+  nextTick,
   reduceHealth,
 } from '../../src/health/healthMachine.js';
 import { CRASH_LOOP_DEFAULTS, type HealthRules } from '../../src/health/streamQuality.js';
@@ -101,6 +102,33 @@ const cases: readonly Case[] = [
     status: 'offline',
     reasons: ['stream_stalled'],
     cause: 'stream_stalled',
+  },
+  {
+    name: 'a tick after a 3.5 s event-loop block does not count the block: no stall from unread packets (#14)',
+    steps: [
+      ...UP,
+      [1, pk(GOOD)],
+      [1.5, TICK],
+      [5, { type: 'tick', blockedMs: 3500 }],
+      [5.5, TICK],
+      [6, pk(GOOD)],
+    ],
+    transitions: ['unknown>online@0'],
+    status: 'online',
+  },
+  {
+    name: 'a stall across a block is judged stallSeconds after the last packet plus the block',
+    steps: [
+      ...UP,
+      [1, pk(GOOD)],
+      [1.5, TICK],
+      [5, { type: 'tick', blockedMs: 3500 }],
+      [7.4, TICK],
+      [7.5, TICK],
+    ],
+    transitions: ['unknown>online@0', 'online>offline@7.5'],
+    status: 'offline',
+    reasons: ['stream_stalled'],
   },
   {
     name: 'connected but no RTP ever: stalled after stallSeconds',
@@ -454,6 +482,18 @@ describe('healthMachine', () => {
     expect(after.state.detail).toBeUndefined();
     const kept = run([...UP, [1, ev('unreachable', 'ECONNREFUSED')], [2, ev('closed')]]);
     expect(kept.state.detail).toBe('ECONNREFUSED');
+  });
+
+  it('nextTick: a tick more than 1.5 s after the last is a blocked loop, by its gap beyond the previous gap', () => {
+    expect(nextTick(undefined, 10_000)).toEqual({ ticks: { at: 10_000, gap: 0 }, blockedMs: 0 });
+    expect(nextTick({ at: 9_500, gap: 500 }, 10_000).blockedMs).toBe(0);
+    expect(nextTick({ at: 8_500, gap: 500 }, 10_000).blockedMs).toBe(0);
+    expect(nextTick({ at: 6_500, gap: 500 }, 10_000)).toEqual({
+      ticks: { at: 10_000, gap: 3_500 },
+      blockedMs: 3_000,
+    });
+    // Late every time (a starved box): the stall clocks must still run.
+    expect(nextTick({ at: 8_000, gap: 2_000 }, 10_000).blockedMs).toBe(0);
   });
 
   it('healthReducer binds the rules into the (state, event, now) shape', () => {

@@ -83,6 +83,22 @@ export class FakeClock implements Clock {
     this.moveTo(target);
   }
 
+  /**
+   * The event loop was blocked for `ms`: both clocks move and nothing fires meanwhile; then each
+   * overdue timer fires once, late, as Node's do (an interval once, and on from now after that).
+   */
+  block(ms: number): void {
+    this.moveTo(this.mono + ms);
+    if (this.manual) return;
+    const overdue = this.timers.filter((t) => t.at <= this.mono).sort((a, b) => a.at - b.at || a.id - b.id);
+    for (const t of overdue) {
+      if (!this.timers.includes(t)) continue;
+      if (t.every === undefined) this.timers = this.timers.filter((x) => x !== t);
+      else t.at = this.mono + t.every;
+      t.fn();
+    }
+  }
+
   /** Steps the wall clock only (NTP correction, RTC reset); monotonic time does not move. */
   stepWall(ms: number): void {
     this.wall += ms;

@@ -2,9 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Clock } from '../../shared/clock.js';
 import { CamgateError, type ErrorCode } from '../../shared/errors.js';
 import { redactText } from '../../shared/redact.js';
-
-/** The last 2 kB of stderr are enough to say why. */
-const STDERR_KEPT = 2048;
+import { RedactedStderr } from './redactedStderr.js';
 
 export interface BoundedRunOptions {
   readonly args: readonly string[];
@@ -27,11 +25,12 @@ export interface BoundedRun {
   readonly stdout: Buffer;
   /** ffmpeg's exit code; null when it was killed at the deadline with enough output. */
   readonly code: number | null;
-  /** The last lines of ffmpeg's stderr, redacted (a stream URL carries its password). */
+  /** The last two lines of ffmpeg's stderr (of `stderrTail`), else a stdin error; redacted. */
   readonly why: string;
   /**
-   * The last 2 kB of stderr, redacted: to look for a cause that is not among the last lines
-   * (ffmpeg 6+ ends a failed open with "Error opening input file(s)" lines after the cause).
+   * The last 2 kB of stderr, each line redacted before the cut (redactedStderr.ts): to look for a
+   * cause that is not among the last lines (ffmpeg 6+ ends a failed open with "Error opening input
+   * file(s)" lines after the cause).
    */
   readonly stderrTail: string;
   readonly timedOut: boolean;
@@ -49,12 +48,9 @@ export function runFfmpegBounded(deps: { clock: Clock }, o: BoundedRunOptions): 
     const child = spawn(o.ffmpegPath ?? 'ffmpeg', [...o.args], { stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let size = 0;
-    let stderr = '';
+    const stderr = new RedactedStderr();
+    let stdinError = '';
     let settled = false;
-    const why = (): string => redactText(stderr.trim().split('\n').slice(-2).join(' '));
-    // A cut first line may hold part of a URL that redaction no longer recognises: it is dropped.
-    const tail = (): string =>
-      redactText(stderr.length >= STDERR_KEPT ? stderr.slice(stderr.indexOf('\n') + 1) : stderr);
     const finish = (err: Error | undefined, code: number | null = null, timedOut = false): void => {
       if (settled) return;
       settled = true;
@@ -62,14 +58,11 @@ export function runFfmpegBounded(deps: { clock: Clock }, o: BoundedRunOptions): 
       o.signal?.removeEventListener('abort', onAbort);
       if (err || timedOut) child.kill('SIGKILL');
       if (err) reject(err);
-      else
-        resolve({
-          stdout: Buffer.concat(chunks),
-          code,
-          why: why(),
-          stderrTail: tail(),
-          timedOut,
-        });
+      else {
+        const tail = stderr.text();
+        const why = tail ? stderr.why() : redactText(stdinError);
+        resolve({ stdout: Buffer.concat(chunks), code, why, stderrTail: tail, timedOut });
+      }
     };
     const onAbort = (): void => finish(new CamgateError('FFMPEG', `${o.what} aborted`));
     const timer = deps.clock.setTimeout(() => {
@@ -84,14 +77,14 @@ export function runFfmpegBounded(deps: { clock: Clock }, o: BoundedRunOptions): 
       if (size > o.maxBytes) finish(new CamgateError('FFMPEG', `${o.what} exceeds ${o.maxBytes} bytes`));
       else chunks.push(c);
     });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr = (stderr + c.toString('utf8')).slice(-STDERR_KEPT);
-    });
+    // Decoded as a stream: a character split between two chunks stays whole.
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => stderr.push(c));
     child.on('close', (code) => finish(undefined, code));
     // ffmpeg refusing its input early gives EPIPE here; its stderr, which says why, is what the
     // caller reports, so the pipe error is only kept as a fallback explanation.
     child.stdin.on('error', (err) => {
-      stderr ||= err.message;
+      stdinError = err.message;
     });
     child.stdin.end(o.stdin);
   });

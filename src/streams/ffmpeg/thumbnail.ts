@@ -5,11 +5,18 @@ import type { FfmpegTransport } from './rtspTransport.js';
 
 /**
  * Where the pictures come from: JPEGs we fetched (several at once: one ffmpeg start costs far
- * more than decoding a small JPEG, so snapshots are reduced in batches), or one keyframe of an
+ * more than decoding a small JPEG, so snapshots are reduced in batches), keyframes the daemon's
+ * own RTSP sessions captured (Annex B access units, batched the same way), or one keyframe of an
  * RTSP stream.
  */
 export type ThumbnailSource =
   | { readonly kind: 'jpeg'; readonly jpegs: readonly Buffer[] }
+  | {
+      readonly kind: 'annexb';
+      readonly codec: 'h264' | 'h265';
+      /** Self-contained IRAP access units (parameter sets first), one thumbnail each. */
+      readonly units: readonly Buffer[];
+    }
   | {
       readonly kind: 'rtsp';
       readonly url: string;
@@ -38,30 +45,37 @@ export interface ThumbnailRun {
 
 /**
  * ffmpeg reduces pictures to raw yuv420p thumbnails of exactly width×height (area averaging:
- * every source pixel counts, sensor noise averages out). JPEGs go in concatenated on stdin, one
- * thumbnail comes out per JPEG (the scale filter follows size changes between them); a JPEG
- * ffmpeg cannot decode makes the count wrong, and the whole batch is refused (the caller then
+ * every source pixel counts, sensor noise averages out). JPEGs (or keyframe access units of one
+ * codec) go in concatenated on stdin, one thumbnail comes out per picture (the scale filter follows
+ * size changes between them); a picture ffmpeg cannot decode makes the count wrong, and the whole batch is refused (the caller then
  * reduces them one by one). For a stream only one or two keyframes are decoded (`-skip_frame
  * nokey`: nothing else is decoded at all), over an explicit transport with an I/O timeout. A hard
  * deadline kills ffmpeg; output beyond the expected thumbnails is refused.
  */
 export async function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOptions): Promise<ThumbnailRun> {
   const one = o.width * o.height * 1.5;
-  const count = o.source.kind === 'jpeg' ? o.source.jpegs.length : (o.source.keyframes ?? 1);
+  const count =
+    o.source.kind === 'jpeg'
+      ? o.source.jpegs.length
+      : o.source.kind === 'annexb'
+        ? o.source.units.length
+        : (o.source.keyframes ?? 1);
   const expected = one * count;
   // A stream run that gave its first keyframe but not its second still gives the first.
   const enough = o.source.kind === 'rtsp' ? one : expected;
   const input =
     o.source.kind === 'jpeg'
       ? ['-f', 'image2pipe', '-c:v', 'mjpeg', '-i', 'pipe:0']
-      : [
-          ...['-skip_frame', 'nokey', '-rtsp_transport', o.source.transport],
-          // Probe nothing beyond the SDP: the default 5 s analysis held the camera's RTSP session
-          // and an ffmpeg slot ~4 s longer per check (bench/pictureRtspArgs.ts), and the decoder
-          // takes SPS/PPS from the stream itself when the SDP has no sprop-parameter-sets.
-          ...['-probesize', '32', '-analyzeduration', '0'],
-          ...['-timeout', String(o.timeoutMs * 1000), '-an', '-i', o.source.url],
-        ];
+      : o.source.kind === 'annexb'
+        ? ['-f', o.source.codec === 'h264' ? 'h264' : 'hevc', '-i', 'pipe:0']
+        : [
+            ...['-skip_frame', 'nokey', '-rtsp_transport', o.source.transport],
+            // Probe nothing beyond the SDP: the default 5 s analysis held the camera's RTSP session
+            // and an ffmpeg slot ~4 s longer per check (bench/pictureRtspArgs.ts), and the decoder
+            // takes SPS/PPS from the stream itself when the SDP has no sprop-parameter-sets.
+            ...['-probesize', '32', '-analyzeduration', '0'],
+            ...['-timeout', String(o.timeoutMs * 1000), '-an', '-i', o.source.url],
+          ];
   const args = [
     ...['-hide_banner', '-loglevel', 'error', '-threads', '1', '-filter_threads', '1'],
     // A stream needs no stdin (ffmpeg would otherwise read keystrokes from it).
@@ -70,14 +84,15 @@ export async function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOpti
     // Passthrough: ffmpeg's default constant frame rate for rawvideo filled the GOP between the
     // two keyframes with a copy of the first, so the second "grab" was the first again (ffmpeg
     // 5.1+ spelling; -vsync is deprecated).
-    ...(o.source.kind === 'rtsp' ? ['-frames:v', String(count), '-fps_mode', 'passthrough'] : []),
+    ...(o.source.kind === 'rtsp' ? ['-frames:v', String(count)] : []),
+    ...(o.source.kind === 'jpeg' ? [] : ['-fps_mode', 'passthrough']),
     ...['-an', '-vf', `scale=${o.width}:${o.height}:flags=area,format=yuv420p`],
     ...['-f', 'rawvideo', 'pipe:1'],
   ];
   const run = await runFfmpegBounded(deps, {
     args,
     ffmpegPath: o.ffmpegPath,
-    stdin: o.source.kind === 'jpeg' ? Buffer.concat([...o.source.jpegs]) : undefined,
+    stdin: stdinOf(o.source),
     maxBytes: expected,
     timeoutMs: o.timeoutMs,
     signal: o.signal,
@@ -93,4 +108,10 @@ export async function reduceToThumbnail(deps: { clock: Clock }, o: ThumbnailOpti
     );
   const n = Math.floor(size / one);
   return { raws: Array.from({ length: n }, (_, i) => run.stdout.subarray(i * one, (i + 1) * one)) };
+}
+
+function stdinOf(source: ThumbnailSource): Buffer | undefined {
+  if (source.kind === 'jpeg') return Buffer.concat([...source.jpegs]);
+  if (source.kind === 'annexb') return Buffer.concat([...source.units]);
+  return undefined;
 }

@@ -14,6 +14,8 @@ export interface VideoTrack {
   /** From the SPS in the SDP, when present and parseable. */
   readonly params?: VideoParams;
   readonly sdpFramerate?: number;
+  /** The track's a=fmtp parameters (sprop parameter sets for keyframe captures). */
+  readonly fmtp?: Readonly<Record<string, string>>;
 }
 
 /** What a DESCRIBE told us: the base URL and the first video track (the one we watch). */
@@ -79,6 +81,7 @@ function videoTrackOf(media: SdpMedia, controlUrl: string): VideoTrack {
     controlUrl,
     params: paramsFromFmtp(codec, media.fmtp),
     sdpFramerate: media.framerate,
+    fmtp: media.fmtp,
   };
 }
 

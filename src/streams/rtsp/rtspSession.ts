@@ -4,6 +4,7 @@ import type { Log } from '../../shared/log.js';
 import { Ticker } from '../ticker.js';
 import { type CloseReason, reasonFor, type SessionPhase } from './closeReason.js';
 import type { VideoParams } from './h264Sps.js';
+import { KeyframeCapture, type KeyframeGrab, type KeyframeRequest } from './keyframeCapture.js';
 import { NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
 import { type Presentation, paramsFromRtpPacket, parsePresentation } from './presentation.js';
 import { RtpStats } from './rtpStats.js';
@@ -45,6 +46,7 @@ export class RtspSession {
   private presentationValue: Presentation | undefined;
   private inbandParams: VideoParams | undefined;
   private stats: RtpStats | undefined;
+  private capture: KeyframeCapture | undefined;
   private rtpChannel = 0;
   private transportValue: RtpTransport | undefined;
   private media: UdpMedia | undefined;
@@ -137,6 +139,22 @@ export class RtspSession {
     const video = this.presentationValue?.video;
     if (!this.stats || !video) return undefined;
     return takeSessionSample(this.stats, video, this.videoParams, this.transportValue, nowMs);
+  }
+
+  /**
+   * The next keyframe(s) of the video track, from this session's own packets (picture checks, #17:
+   * no ffmpeg of their own on the camera). One capture at a time; throws when not playing H.264/H.265.
+   */
+  captureKeyframes(request: KeyframeRequest): KeyframeGrab {
+    const video = this.presentationValue?.video;
+    if (this.currentPhase !== 'playing' || !video || (video.codec !== 'h264' && video.codec !== 'h265'))
+      throw new CamgateError('RTSP_PROTOCOL', 'no playing H.264/H.265 session to take keyframes from');
+    if (this.capture) throw new CamgateError('BUSY', 'a keyframe capture is already armed on this session');
+    const done = (): void => {
+      this.capture = undefined;
+    };
+    this.capture = new KeyframeCapture(video.codec, video.fmtp, this.deps.clock, request, done);
+    return this.capture;
   }
 
   /** Stall and keepalive checks, driven by the shared ticker. */
@@ -255,6 +273,7 @@ export class RtspSession {
   private onRtp(data: Buffer, offset: number, length: number, now: number): void {
     if (!this.stats) return;
     const flags = this.stats.onPacket(data, offset, length, now);
+    if (this.capture !== undefined && flags >= 0) this.capture.onPacket(data, offset, length);
     if (flags <= 0) return;
     if ((flags & NAL_SPS) !== 0 && !this.videoParams) this.learnSps(data, offset, length);
     if ((flags & NAL_KEYFRAME) !== 0) this.options.onKeyframe?.(now);
@@ -308,6 +327,7 @@ export class RtspSession {
     this.client?.close();
     this.socket?.destroy();
     this.media?.close();
+    this.capture?.end(err ?? new CamgateError('RTSP_PROTOCOL', `stream session ${reason}`));
     if (reason !== 'stopped') this.log.debug({ reason, phase, err }, 'rtsp session closed');
     this.options.onPhase?.('closed');
     this.resolveClosed(reason);

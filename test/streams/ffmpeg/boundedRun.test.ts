@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/shared/clock.js';
 import { runFfmpegBounded } from '../../../src/streams/ffmpeg/boundedRun.js';
+import { transportRefused } from '../../../src/streams/ffmpeg/rtspTransport.js';
 
 /** Real ffmpeg (lavfi test source, no network): the bounds every thumbnail and PNG run relies on. */
 const source = (realtime: boolean): string[] => [
@@ -68,5 +69,73 @@ describe('runFfmpegBounded (real ffmpeg)', () => {
       },
     );
     expect([done.code, done.stdout.length, done.timedOut]).toEqual([0, 3 * FRAME, false]);
+  });
+});
+
+/**
+ * A stand-in ffmpeg (node printing the given stderr, exit 1): only the runner's handling of
+ * stderr is under test. Field bug: the 2 kB cut went through a stream URL, redaction no longer
+ * saw its `rtsp://`, and "in:Tail-Secret-9@10.1.2.3/stream …" reached the FFMPEG error.
+ */
+const SECRET = 'Tail-Secret-9';
+const URL_TEXT = `rtsp://admin:${SECRET}@10.1.2.3/stream`;
+const fakeRun = (stderr: string) =>
+  runFfmpegBounded(
+    { clock: systemClock },
+    {
+      ffmpegPath: process.execPath,
+      args: ['-e', 'process.stderr.write(process.argv[1]); process.exitCode = 1', stderr],
+      maxBytes: 1_000,
+      timeoutMs: 20_000,
+      what: 'frame',
+    },
+  );
+/** `before` then the URL, cut by the 2 kB bound `inUrl` characters into the URL, then `after`. */
+const cutThroughUrl = (before: string, inUrl: number, after: string): string => {
+  const rest = URL_TEXT.slice(inUrl);
+  const fill = 2048 - rest.length - after.length;
+  if (fill < 0) throw new Error('after is too long');
+  return `${before}${URL_TEXT.slice(0, inUrl)}${rest}${'.'.repeat(fill)}${after}`;
+};
+
+describe('runFfmpegBounded stderr: redacted before the 2 kB cut (stand-in ffmpeg)', () => {
+  it('a cut through a URL on the second last line leaks nothing and keeps the last line', async () => {
+    const stderr = cutThroughUrl('x'.repeat(500), 'rtsp://adm'.length, '\nError opening input files: 401');
+    expect(stderr.slice(-2048).startsWith('in:Tail-Secret-9@')).toBe(true);
+    const run = await fakeRun(stderr);
+    expect(`${run.why}|${run.stderrTail}`).not.toContain(SECRET);
+    expect(run.why).toContain('Error opening input files: 401');
+    expect(run.code).toBe(1);
+  });
+
+  it('no newline at all: the cut line leaks nothing and its end is kept', async () => {
+    const run = await fakeRun(
+      cutThroughUrl('[rtsp @ 0x1] ', 'rtsp://admin:Ta'.length, ' 461 Unsupported transport'),
+    );
+    expect(`${run.why}|${run.stderrTail}`).not.toContain(SECRET);
+    expect(`${run.why}|${run.stderrTail}`).not.toContain('il-Secret');
+    expect(run.stderrTail).toMatch(/461 Unsupported transport$/);
+  });
+
+  it('only a trailing newline: the 461 ending the cut line is still found, without the password', async () => {
+    const stderr = cutThroughUrl(
+      'a\nb\n',
+      'rtsp://ad'.length,
+      ': method SETUP failed: 461 Unsupported transport\n',
+    );
+    const run = await fakeRun(stderr);
+    expect(`${run.why}|${run.stderrTail}`).not.toContain(SECRET);
+    expect(transportRefused(run.stderrTail)).toBe(true);
+    expect(run.why).toMatch(/461 Unsupported transport$/);
+  });
+
+  it('a 461 on a complete line is still found when the stderr is exactly 2 kB (not cut)', async () => {
+    const first = `[rtsp @ 0x1] method SETUP failed: 461 Unsupported transport ${URL_TEXT}\n`;
+    const stderr = `${first}${'.'.repeat(2048 - first.length - 40)}${'\n'}${'Error opening input files: end'.padEnd(39, '.')}`;
+    expect(stderr).toHaveLength(2048);
+    const run = await fakeRun(stderr);
+    expect(transportRefused(run.stderrTail)).toBe(true);
+    expect(run.stderrTail).toContain('rtsp://***@10.1.2.3/stream');
+    expect(`${run.why}|${run.stderrTail}`).not.toContain(SECRET);
   });
 });

@@ -85,4 +85,37 @@ describe('grabFrame and the wording of newer ffmpeg', () => {
     expect(err).toMatchObject({ code: 'RTSP_PROTOCOL', message: 'the camera refused RTP over tcp (461)' });
     expect(JSON.stringify({ message: err?.message, cause: String(err?.cause) })).not.toContain(secret);
   });
+
+  it('a failed grab whose 2 kB stderr tail starts inside the URL names no part of the password', async () => {
+    // Field bug: the FFMPEG error (log, MQTT cmd-resp, CLI) began "in:Tail-Secret-9@10.1.2.3/…".
+    // The stand-in's last line is long enough for the 2 kB cut to fall inside the password.
+    const dir = useTempDir('camgate-ffmpeg-cut-');
+    const fake = path.join(dir, 'ffmpeg');
+    fs.writeFileSync(
+      fake,
+      [
+        '#!/bin/sh',
+        'prev=; for a in "$@"; do [ "$prev" = "-i" ] && url=$a; prev=$a; done',
+        'printf "%s: Connection refused\\n" "$url" >&2',
+        'printf "%2000s\\n" "Error opening input file." >&2',
+        'exit 1',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const err = await grabFrame(
+      { clock: systemClock },
+      {
+        url: 'rtsp://admin:Grab-Secret-5@127.0.0.1:9/sub',
+        ffmpegPath: fake,
+        transports: ['tcp'],
+        timeoutMs: 10_000,
+      },
+    ).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string },
+    );
+    expect(err).toMatchObject({ code: 'FFMPEG' });
+    expect(err?.message).toContain('Error opening input file.');
+    expect(err?.message).not.toContain('Secret-5');
+  });
 });

@@ -26,3 +26,17 @@ export async function makeRawH264(dir: string, o: RawH264Options = {}): Promise<
   ]);
   return file;
 }
+
+/**
+ * One GOP of a still picture (testsrc2's first frame), raw Annex B: served looped, every keyframe
+ * of the stream is the same IDR, as an encoder stuck on one picture sends.
+ */
+export async function makeStillH264(dir: string): Promise<string> {
+  const file = path.join(dir, 'still.h264');
+  await run('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'],
+    ...['-vf', 'trim=end_frame=1,loop=loop=-1:size=1', '-frames:v', '25', '-c:v', 'libx264'],
+    ...['-g', '25', '-bf', '0', '-pix_fmt', 'yuv420p', file],
+  ]);
+  return file;
+}

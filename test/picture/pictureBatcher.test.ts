@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { PictureBatcher } from '../../src/picture/pictureBatcher.js';
+import { Slots } from '../../src/picture/slots.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+
+/** A batcher of 3 pictures or 1 s over `reduce(names)`, on a fake clock; `runs` lists each run's names. */
+function batcherOver(reduce: (names: string[]) => Promise<Buffer[]>) {
+  const clock = new FakeClock({ wall: 0 });
+  const runs: string[][] = [];
+  const batcher = new PictureBatcher({
+    clock,
+    slots: new Slots(1),
+    maxBatch: 3,
+    maxWaitMs: () => 1000,
+    reduce: (pictures) => {
+      const names = pictures.map(String);
+      runs.push(names);
+      return reduce(names);
+    },
+  });
+  return { clock, runs, batcher };
+}
+
+describe('pictures reduced in batches (one ffmpeg start for many cameras)', () => {
+  it('runs a full batch at once, a partial one after the wait, and one by one when a batch fails', async () => {
+    const { clock, runs, batcher } = batcherOver(async (names) => {
+      if (names.length > 1 && names.includes('bad')) throw new Error('count mismatch');
+      if (names[0] === 'bad') throw new Error('not a JPEG');
+      return names.map((n) => Buffer.from(`thumb-${n}`));
+    });
+    const full = await Promise.all(['a', 'b', 'c'].map((n) => batcher.reduce(Buffer.from(n))));
+    expect(full.map(String)).toEqual(['thumb-a', 'thumb-b', 'thumb-c']);
+    const late = batcher.reduce(Buffer.from('d'));
+    const bad = batcher.reduce(Buffer.from('bad')).catch((err: Error) => err.message);
+    await Promise.resolve();
+    expect(runs).toHaveLength(1);
+    await clock.advance(1000);
+    expect(String(await late)).toBe('thumb-d');
+    expect(await bad).toBe('not a JPEG');
+    expect(runs).toEqual([['a', 'b', 'c'], ['d', 'bad'], ['d'], ['bad']]);
+  });
+
+  it('a batch that gives fewer thumbnails than pictures is retried one by one (which one went missing cannot be told)', async () => {
+    // A keyframe ffmpeg decodes to nothing: the batch comes out one short, without an error.
+    const { runs, batcher } = batcherOver(async (names) =>
+      names.filter((n) => n !== 'empty').map((n) => Buffer.from(`thumb-${n}`)),
+    );
+    const results = await Promise.allSettled(['a', 'empty', 'c'].map((n) => batcher.reduce(Buffer.from(n))));
+    expect(results.map((r) => (r.status === 'fulfilled' ? String(r.value) : 'rejected'))).toEqual([
+      'thumb-a',
+      'rejected',
+      'thumb-c',
+    ]);
+    expect(runs).toEqual([['a', 'empty', 'c'], ['a'], ['empty'], ['c']]);
+  });
+
+  it('slots cap the ffmpeg runs at once; a lowered limit lets holders finish', async () => {
+    const slots = new Slots(2);
+    let running = 0;
+    let peak = 0;
+    const release: (() => void)[] = [];
+    const job = () =>
+      slots.run(async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise<void>((r) => release.push(r));
+        running -= 1;
+      });
+    const all = Promise.all([job(), job(), job(), job()]);
+    await new Promise((r) => setImmediate(r));
+    expect(running).toBe(2);
+    while (release.length > 0 || running > 0) {
+      release.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await all;
+    expect(peak).toBe(2);
+    expect(slots.peakUsed).toBe(2);
+  });
+});
