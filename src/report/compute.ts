@@ -12,7 +12,7 @@ import type {
   UplinkReport,
 } from './model.js';
 import { replacedSummary, replacementsByCamera } from './replaced.js';
-import { clip, contains, type Span } from './spans.js';
+import { clip, type Span, union } from './spans.js';
 import { groupSum, lprNoReadsMs, pictureTime, verdictSpans } from './verdicts.js';
 
 /**
@@ -193,11 +193,20 @@ export function segments(ctx: SegmentContext, down: readonly Span[]): TimelineSe
     for (const t of [s.fromMs, s.toMs]) if (t > window.fromMs && t < window.toMs) cuts.add(t);
   }
   const points = [...cuts].sort((a, b) => a - b);
+  // Merged and sorted once, looked up by bisection: a crash-looping daemon gives thousands of
+  // boots (observed and unseen spans) per camera, and a linear scan per cut was quadratic.
+  const sets: CoverSets = {
+    present: union(ctx.present),
+    maintenance: union(ctx.maintenance),
+    observed: union(ctx.observed),
+    unseen: union(ctx.unseen ?? []),
+    down: union(down),
+  };
   const out: TimelineSegment[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const fromMs = points[i] as number;
     const toMs = points[i + 1] as number;
-    const state = stateAt(ctx, down, fromMs);
+    const state = stateAt(sets, fromMs);
     const last = out[out.length - 1];
     if (last && last.state === state && last.toMs === fromMs) out[out.length - 1] = { ...last, toMs };
     else out.push({ fromMs, toMs, state });
@@ -205,11 +214,27 @@ export function segments(ctx: SegmentContext, down: readonly Span[]): TimelineSe
   return out;
 }
 
-function stateAt(ctx: SegmentContext, down: readonly Span[], t: number): SpanState {
-  if (!contains(ctx.present, t)) return 'absent';
-  if (contains(ctx.maintenance, t)) return 'maintenance';
-  if (!contains(ctx.observed, t) || contains(ctx.unseen ?? [], t)) return 'unknown';
-  return contains(down, t) ? 'down' : 'up';
+type CoverSets = Record<'present' | 'maintenance' | 'observed' | 'unseen' | 'down', readonly Span[]>;
+
+function stateAt(sets: CoverSets, t: number): SpanState {
+  if (!covers(sets.present, t)) return 'absent';
+  if (covers(sets.maintenance, t)) return 'maintenance';
+  if (!covers(sets.observed, t) || covers(sets.unseen, t)) return 'unknown';
+  return covers(sets.down, t) ? 'down' : 'up';
+}
+
+/** Whether `t` is in one of `merged` (sorted, disjoint: `union`'s output), by bisection. */
+function covers(merged: readonly Span[], t: number): boolean {
+  let lo = 0;
+  let hi = merged.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = merged[mid] as Span;
+    if (t < s.fromMs) hi = mid - 1;
+    else if (t >= s.toMs) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 function breakdown(timeline: readonly TimelineSegment[]): TimeBreakdown {
