@@ -81,6 +81,8 @@ export class HealthService implements Service {
   private timer: { cancel(): void } | undefined;
   private readonly clockWatch: ClockWatch;
   private rebootGap: RebootGapResult | undefined;
+  /** Health ticks since start (the board's `health.ticks`): proof that time passed under watch. */
+  private ticks = 0;
   /** Every camera's tick, in slices that each commit once (#14: 1,024 cameras in one task blocked the loop). */
   private readonly pass: SlicedPass<string>;
 
@@ -122,6 +124,7 @@ export class HealthService implements Service {
     board.section('health', () => ({
       cameras: this.cameras.size,
       clockJumps: this.clockWatch.jumps,
+      ticks: this.ticks,
       rebootGap: this.rebootGap
         ? { from: isoTs(this.rebootGap.fromMs), to: isoTs(this.rebootGap.toMs), clean: this.rebootGap.clean }
         : null,
@@ -218,6 +221,7 @@ export class HealthService implements Service {
   }
 
   private tick(): void {
+    this.ticks += 1;
     this.clockWatch.check();
     this.pass.run(
       [...this.cameras.keys()],
