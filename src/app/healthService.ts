@@ -1,5 +1,6 @@
 import { buildWhy } from '../health/buildWhy.js';
 import {
+  HEALTH_TICK_MS,
   type HealthEvent,
   type HealthState,
   initialHealthState,
@@ -29,10 +30,9 @@ import {
 } from './healthInputs.js';
 import type { StatusBoard } from './statusBoard.js';
 
-/** Half a second: a stall is persisted within stallSeconds + 0.5 s of the last packet. */
-export const HEALTH_TICK_MS = 500;
-
 export { expectedFpsOf, onvifAuthCall } from './healthInputs.js';
+/** Defined beside `nextTick`, which judges late ticks against it; exported here as before. */
+export { HEALTH_TICK_MS };
 
 /** Longest run of camera ticks in one task (the event loop must not block > 50 ms, #14). */
 const TICK_SLICE_MS = 8;
