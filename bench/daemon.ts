@@ -27,14 +27,14 @@ import { Broker } from '../test/uplink/helpers/mosquitto.js';
 import { reconnect, stalls, statusLatency, waitOnline } from './daemonProbes.js';
 import {
   type BenchCamera,
+  benchPassword,
   type Figures,
   measure,
   processTree,
-  type SimShard,
   sleep,
   startDaemon,
   startFleet,
-  startShard,
+  startShards,
   stopChild,
   writeConfig,
 } from './daemonRig.js';
@@ -56,11 +56,10 @@ const { values } = parseArgs({
 });
 const STALL_S = Number(values['stall-seconds']);
 const WINDOW_MS = Number(values.window) * 1000;
-const SHARD = 256;
 const BIN = resolve(values.bin);
 const ONLY_RECONNECT = values.only === 'reconnect';
 if (values.only !== undefined && !ONLY_RECONNECT) throw new Error(`--only: reconnect, not ${values.only}`);
-const PASSWORD = `bench-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+const PASSWORD = benchPassword();
 const say = (s: string): void => {
   process.stderr.write(`${s}\n`);
 };
@@ -83,19 +82,11 @@ async function sources(n: number) {
   const gstCount = n >= Number(values.gst) ? Number(values.gst) : 0;
   const gst =
     gstCount > 0 ? await GstServer.start({ width: 320, height: 180, fps: 15, keyint: 30 }) : undefined;
-  const shards: SimShard[] = [];
-  // A random 127.x.y.0/21 per run: other engineers' simulators share this loopback.
-  const b = 64 + Math.floor(Math.random() * 180);
-  const c = 8 * Math.floor(Math.random() * 24);
-  for (let i = 0; i < Math.ceil((n - gstCount) / SHARD); i++) {
-    const count = Math.min(SHARD, n - gstCount - i * SHARD);
-    shards.push(await startShard(count, `127.${b}.${c + 2 * i}.1`, PASSWORD));
-  }
+  const sim = await startShards(n - gstCount, PASSWORD);
+  const shards = sim.shards;
   const cameras: BenchCamera[] = [
     ...Array.from({ length: gstCount }, (_, i) => ({ id: `gst-${i}`, url: gst?.url ?? '' })),
-    ...shards.flatMap((s) =>
-      s.cameras.map((c) => ({ id: c.id.replace('sim', `s${shards.indexOf(s)}`), url: c.url })),
-    ),
+    ...sim.cameras,
   ];
   const withAuth = (url: string): string => {
     if (url.includes('/test')) return url;

@@ -115,6 +115,35 @@ export async function startShard(count: number, base: string, password: string):
   };
 }
 
+/** Cameras per simulator process (bench/simHost.ts). */
+export const SHARD_CAMERAS = 256;
+
+/** A per-run password: the simulators and the daemon's config share it, nothing else sees it. */
+export function benchPassword(): string {
+  return `bench-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * `n` simulator cameras in shards of ≤ SHARD_CAMERAS, on a random 127.x.y.0/21 per run (other
+ * engineers' simulators share this loopback); camera ids name their shard (`s0-…`, `s1-…`).
+ */
+export async function startShards(
+  n: number,
+  password: string,
+): Promise<{ shards: SimShard[]; cameras: BenchCamera[] }> {
+  const shards: SimShard[] = [];
+  const b = 64 + Math.floor(Math.random() * 180);
+  const c = 8 * Math.floor(Math.random() * 24);
+  for (let i = 0; i < Math.ceil(n / SHARD_CAMERAS); i++) {
+    const count = Math.min(SHARD_CAMERAS, n - i * SHARD_CAMERAS);
+    shards.push(await startShard(count, `127.${b}.${c + 2 * i}.1`, password));
+  }
+  const cameras = shards.flatMap((s, i) =>
+    s.cameras.map((x) => ({ id: x.id.replace('sim', `s${i}`), url: x.url })),
+  );
+  return { shards, cameras };
+}
+
 export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise((ok) => {
     if (child.exitCode !== null || child.signalCode !== null) return ok();

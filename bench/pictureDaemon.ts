@@ -20,13 +20,13 @@ import { parseArgs } from 'node:util';
 import { Broker } from '../test/uplink/helpers/mosquitto.js';
 import { controlStatus, waitOnline } from './daemonProbes.js';
 import {
+  benchPassword,
   type Figures,
   measure,
   processTree,
-  type SimShard,
   sleep,
   startDaemon,
-  startShard,
+  startShards,
   stopChild,
   writeConfig,
 } from './daemonRig.js';
@@ -46,8 +46,7 @@ const INTERVALS = Number(values.intervals);
 const BIN = resolve(values.bin);
 const DEFAULT_INTERVAL_S = 600;
 const INTERVAL_MS = (DEFAULT_INTERVAL_S / COMPRESS) * 1000;
-const SHARD = 256;
-const PASSWORD = `bench-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+const PASSWORD = benchPassword();
 const say = (s: string): void => {
   process.stderr.write(`${s}\n`);
 };
@@ -86,14 +85,7 @@ function ffmpegChildren(pid: number): number {
 async function runMode(mode: 'off' | 'on'): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'camgate-bench-picture-'));
   const broker = await Broker.start({ persistence: false });
-  const shards: SimShard[] = [];
-  const b = 64 + Math.floor(Math.random() * 180);
-  const c = 8 * Math.floor(Math.random() * 24);
-  for (let i = 0; i < Math.ceil(N / SHARD); i++)
-    shards.push(await startShard(Math.min(SHARD, N - i * SHARD), `127.${b}.${c + 2 * i}.1`, PASSWORD));
-  const cameras = shards.flatMap((s, i) =>
-    s.cameras.map((x) => ({ id: x.id.replace('sim', `s${i}`), url: x.url })),
-  );
+  const { shards, cameras } = await startShards(N, PASSWORD);
   const picture =
     mode === 'on'
       ? `picture: { intervalMinutes: ${DEFAULT_INTERVAL_S / 60 / COMPRESS} }`

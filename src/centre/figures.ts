@@ -12,6 +12,7 @@ import type {
   SiteFigure,
   UnregisteredSite,
 } from './model.js';
+import { publishedCause } from './publishedCause.js';
 import type { Registry, Site } from './registry.js';
 
 const DAY_MS = 86_400_000;
@@ -67,7 +68,7 @@ function siteFigure(
   const cameraCauses: Record<string, number> = {};
   for (const c of cameras) {
     if ((c.integrated && online.has(c.gatewayId)) || unknown.has(c.gatewayId)) continue;
-    const cause = !online.has(c.gatewayId) ? 'uplink_down' : publishedCause(c);
+    const cause = !online.has(c.gatewayId) ? 'uplink_down' : (publishedCause(c.status, c.cause) ?? 'unknown');
     cameraCauses[cause] = (cameraCauses[cause] ?? 0) + 1;
   }
   const why = integrated ? null : siteCause(site, gateways, cameras.length, online.size, cameraCauses, atMs);
@@ -135,16 +136,6 @@ function siteCause(
       evidence: `gateway online, no verdict on its cameras yet: ${list}`,
     };
   return { cause: 'cameras_down', evidence: `gateway online, no camera integrated: ${list}` };
-}
-
-/**
- * A camera's cause as its gateway published it. A gateway up to 0.5.0 published a camera it had
- * no verdict on (status `unknown`: just added, just booted, no stream URI) as `camera_offline`;
- * its status says what it is, so the figure counts it as the 0.6 gateway names it.
- */
-function publishedCause(c: CameraView): string {
-  if (c.status === 'unknown' && c.cause === 'camera_offline') return 'not_yet_seen';
-  return c.cause ?? 'unknown';
 }
 
 function zero(): ClassCounts {

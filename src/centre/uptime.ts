@@ -16,8 +16,9 @@ import { stateLogBetween } from './store/stateLog.js';
  *   before a camera's first known state: counted neither up nor down; for its site too, where the
  *   centre saw the gateway online (where it saw it lost, the site was certainly not integrated);
  * - a camera whose own status is `unknown` (its gateway has not yet seen video from it: just
- *   added, just booted, no stream URI) is unknown time for the camera, not "not working"; it is
- *   not integrated, so it gives its site nothing (the centre got no picture from it);
+ *   added, just booted, no stream URI) is unknown time for its working share, not "not working";
+ *   for integration it is known and not integrated (it delivers nothing: its gateway publishes
+ *   integrated:false, and the period figure agrees with the live one), and it gives its site nothing;
  * - inside an `outage.summary` span a camera worked (span − downMs) / span of the time: exact over
  *   a window that holds the whole span, pro rata over one that cuts it.
  */
@@ -27,8 +28,9 @@ export interface CameraUptime {
   readonly cameraId: string;
   /** Share of known time the camera itself was online or degraded, percent (null: never known). */
   readonly workingPct: number | null;
-  /** Share of known time it was integrated and its gateway online at the centre. */
+  /** Share of known time it was integrated and its gateway online at the centre (time without a verdict is known: not integrated). */
   readonly integratedPct: number | null;
+  /** Time the camera's working state is not known (no log, a lost stretch, or no verdict yet). */
   readonly unknownMs: number;
 }
 
@@ -100,7 +102,7 @@ export async function computeUptime(
       gatewayId: c.gatewayId,
       cameraId: c.cameraId,
       workingPct: a ? pct(a.working, a.known) : null,
-      integratedPct: a ? pct(a.integrated, a.known) : null,
+      integratedPct: a ? pct(a.integrated, a.integrationKnown) : null,
       unknownMs: Math.round(period - (a?.known ?? 0)),
     };
   });
@@ -154,7 +156,11 @@ async function readChanges(db: Kysely<CentreDb>, from: string, to: string): Prom
 class Sweep {
   readonly online = new Map<string, boolean>();
   readonly cams = new Map<string, Cam>();
-  readonly acc = new Map<string, { known: number; working: number; integrated: number }>();
+  /** Per camera: known time for working (not while unseen) and for integration (unseen: not integrated). */
+  readonly acc = new Map<
+    string,
+    { known: number; integrationKnown: number; working: number; integrated: number }
+  >();
   readonly siteUp = new Map<string, number>();
   readonly siteUnknown = new Map<string, number>();
   /** Open periods per gateway (uplink_down, unknown) and per camera (camera_summary: its factor). */
@@ -193,10 +199,12 @@ class Sweep {
         if (gatewayUp) unknownSites.add(c.siteId);
         continue;
       }
-      // No verdict yet (cause not_yet_seen): neither up nor down for the camera, nothing for the site.
-      if (!c.seen) continue;
-      const a = this.acc.get(key) ?? { known: 0, working: 0, integrated: 0 };
+      const a = this.acc.get(key) ?? { known: 0, integrationKnown: 0, working: 0, integrated: 0 };
       this.acc.set(key, a);
+      a.integrationKnown += dt;
+      // No verdict yet (cause not_yet_seen): neither working nor not for the camera; certainly not
+      // integrated (it delivers nothing, as its gateway says live), and nothing for the site.
+      if (!c.seen) continue;
       const f = this.factor.get(key) ?? 1;
       a.known += dt;
       if (c.working) a.working += dt * f;

@@ -66,8 +66,11 @@ export interface HealthTransition {
   readonly at: number;
 }
 
-/** The health tick runs every 500 ms: a camera's tick three periods after its last, a blocked loop. */
-export const LATE_TICK_MS = 1500;
+/** Half a second: a stall is persisted within stallSeconds + 0.5 s of the last packet. */
+export const HEALTH_TICK_MS = 500;
+
+/** A camera's tick three periods after its last: a blocked loop. */
+export const LATE_TICK_MS = 3 * HEALTH_TICK_MS;
 
 /** A camera's last tick and the gap before it, kept by the owner of the tick schedule. */
 export interface TickTimes {
@@ -79,12 +82,17 @@ export interface TickTimes {
  * How long the event loop was blocked before a camera's tick at `now` (0 when on time), and the
  * times to keep for the next one. Only the part of a late gap beyond the previous gap counts: on a
  * box so loaded that every pass takes seconds, every tick is late, and crediting each whole gap
- * would keep the stall clocks from ever running.
+ * would keep the stall clocks from ever running. A previous gap shorter than the tick period
+ * (a catch-up tick) still only excuses the excess over the period: otherwise alternating short
+ * and long gaps would credit nearly every long gap whole and a real stall's clock barely moves.
  */
 export function nextTick(last: TickTimes | undefined, now: number): { ticks: TickTimes; blockedMs: number } {
   if (last === undefined) return { ticks: { at: now, gap: 0 }, blockedMs: 0 };
   const gap = now - last.at;
-  return { ticks: { at: now, gap }, blockedMs: gap > LATE_TICK_MS ? Math.max(0, gap - last.gap) : 0 };
+  return {
+    ticks: { at: now, gap },
+    blockedMs: gap > LATE_TICK_MS ? Math.max(0, gap - Math.max(last.gap, HEALTH_TICK_MS)) : 0,
+  };
 }
 
 export interface HealthResult {

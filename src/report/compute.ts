@@ -12,7 +12,7 @@ import type {
   UplinkReport,
 } from './model.js';
 import { replacedSummary, replacementsByCamera } from './replaced.js';
-import { clip, contains, type Span } from './spans.js';
+import { clip, type Span, union } from './spans.js';
 import { groupSum, lprNoReadsMs, pictureTime, verdictSpans } from './verdicts.js';
 
 /**
@@ -22,15 +22,23 @@ import { groupSum, lprNoReadsMs, pictureTime, verdictSpans } from './verdicts.js
  * was first seen or after it was removed: not held against it), `maintenance` (config windows),
  * `unknown` (no daemon was running: reboot gaps are not uptime; or the daemon had no verdict on
  * the camera yet, cause not_yet_seen), `down` (an outage of the kind
- * measured), else `up`. Percentages are up / (up + down). Integrated also counts the time the
- * picture checks held the camera degraded as down (cause `picture_degraded`, not integrated, as
- * the daemon says live); `lpr_no_reads` time is reported apart and stays integrated.
+ * measured), else `up`. Percentages are up / (up + down). Integrated also counts as down the time
+ * the picture checks held the camera degraded (cause `picture_degraded`) and the time without a
+ * verdict (not_yet_seen: it delivered nothing), both not integrated as the daemon says live;
+ * `lpr_no_reads` time is reported apart and stays integrated.
  */
 export function computeReport(input: ReportInput): Report {
   const window = effectiveWindow(input);
   const replacements = replacementsByCamera(input);
+  // Grouped once: a crash-looping daemon gives a span per camera and boot, thousands of boots.
+  const unseen = new Map<string, Span[]>();
+  for (const u of input.unseen ?? []) {
+    const list = unseen.get(u.cameraId);
+    if (list) list.push(u);
+    else unseen.set(u.cameraId, [u]);
+  }
   const cameras = input.cameras.map((c) => ({
-    ...cameraReport(input, window, c),
+    ...cameraReport(input, window, c, unseen.get(c.id) ?? []),
     replaced: replacements ? (replacements.get(c.id) ?? 0) : null,
   }));
   const classes = Object.fromEntries(
@@ -95,6 +103,7 @@ function cameraReport(
   input: ReportInput,
   window: Span,
   camera: ReportCamera,
+  unseen: readonly Span[],
 ): Omit<CameraReport, 'replaced'> {
   const present = clip(
     { fromMs: camera.firstSeenMs, toMs: camera.removedMs ?? Number.POSITIVE_INFINITY },
@@ -104,7 +113,6 @@ function cameraReport(
   const maintenance = input.maintenance
     .filter((m) => m.camera === '*' || m.camera === camera.id)
     .map((m) => ({ fromMs: m.fromMs, toMs: m.toMs }));
-  const unseen = (input.unseen ?? []).filter((u) => u.cameraId === camera.id);
   const ctx = { window, present: presentSpans, maintenance, observed: input.observed, unseen };
   const own = input.outages.filter((o) => o.cameraId === camera.id);
   const stream = own.filter((o) => o.kind === 'stream');
@@ -130,7 +138,9 @@ function cameraReport(
     id: camera.id,
     class: camera.class,
     uptime: breakdown(timeline),
-    integrated: breakdown(segments(ctx, integratedDown)),
+    // No verdict yet is unknown for uptime, but not integrated: the camera delivered nothing (the
+    // daemon says integrated:false live, and the centre's period figure counts it so).
+    integrated: breakdown(segments({ ...ctx, unseen: [] }, [...integratedDown, ...unseen])),
     recording: camera.recording ? breakdown(segments(ctx, outageSpans(recording, input.nowMs))) : null,
     outageCount: counted.length,
     longestOutageMs: counted.length
@@ -183,11 +193,20 @@ export function segments(ctx: SegmentContext, down: readonly Span[]): TimelineSe
     for (const t of [s.fromMs, s.toMs]) if (t > window.fromMs && t < window.toMs) cuts.add(t);
   }
   const points = [...cuts].sort((a, b) => a - b);
+  // Merged and sorted once, looked up by bisection: a crash-looping daemon gives thousands of
+  // boots (observed and unseen spans) per camera, and a linear scan per cut was quadratic.
+  const sets: CoverSets = {
+    present: union(ctx.present),
+    maintenance: union(ctx.maintenance),
+    observed: union(ctx.observed),
+    unseen: union(ctx.unseen ?? []),
+    down: union(down),
+  };
   const out: TimelineSegment[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const fromMs = points[i] as number;
     const toMs = points[i + 1] as number;
-    const state = stateAt(ctx, down, fromMs);
+    const state = stateAt(sets, fromMs);
     const last = out[out.length - 1];
     if (last && last.state === state && last.toMs === fromMs) out[out.length - 1] = { ...last, toMs };
     else out.push({ fromMs, toMs, state });
@@ -195,11 +214,27 @@ export function segments(ctx: SegmentContext, down: readonly Span[]): TimelineSe
   return out;
 }
 
-function stateAt(ctx: SegmentContext, down: readonly Span[], t: number): SpanState {
-  if (!contains(ctx.present, t)) return 'absent';
-  if (contains(ctx.maintenance, t)) return 'maintenance';
-  if (!contains(ctx.observed, t) || contains(ctx.unseen ?? [], t)) return 'unknown';
-  return contains(down, t) ? 'down' : 'up';
+type CoverSets = Record<'present' | 'maintenance' | 'observed' | 'unseen' | 'down', readonly Span[]>;
+
+function stateAt(sets: CoverSets, t: number): SpanState {
+  if (!covers(sets.present, t)) return 'absent';
+  if (covers(sets.maintenance, t)) return 'maintenance';
+  if (!covers(sets.observed, t) || covers(sets.unseen, t)) return 'unknown';
+  return covers(sets.down, t) ? 'down' : 'up';
+}
+
+/** Whether `t` is in one of `merged` (sorted, disjoint: `union`'s output), by bisection. */
+function covers(merged: readonly Span[], t: number): boolean {
+  let lo = 0;
+  let hi = merged.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = merged[mid] as Span;
+    if (t < s.fromMs) hi = mid - 1;
+    else if (t >= s.toMs) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 function breakdown(timeline: readonly TimelineSegment[]): TimeBreakdown {

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { CAMERA_CLASSES, type CameraClass } from '../shared/types.js';
 import type {
   BootSpanRow,
+  ClockStepRow,
   FirstVerdictRow,
   InventoryHistoryRows,
   ReportCameraRow,
@@ -15,10 +16,10 @@ import type {
   ReportCamera,
   ReportInput,
   ReportOutage,
-  UnseenSpan,
   VerdictPeriod,
 } from './model.js';
 import type { Span } from './spans.js';
+import { bootSpans, unseenSpans } from './unseenSpans.js';
 
 export interface ReportRows {
   readonly cameras: readonly ReportCameraRow[];
@@ -34,6 +35,8 @@ export interface ReportRows {
   readonly lprNoReads?: readonly VerdictPeriodRow[] | undefined;
   /** Each camera's first transition per boot; absent: time without a verdict is not told apart. */
   readonly firstVerdicts?: readonly FirstVerdictRow[];
+  /** Recorded wall-clock steps (clock_jumps), to place each boot's unseen time in its verdict's clock. */
+  readonly clockSteps?: readonly ClockStepRow[];
 }
 
 type ReportConfig = Pick<Config, 'site' | 'cameras' | 'recording' | 'maintenance'>;
@@ -91,35 +94,23 @@ export function buildReportInput(
       fromMs: Date.parse(m.from),
       toMs: Date.parse(m.to),
     })),
-    observed: rows.boots.map((b) => ({ fromMs: b.startedMs, toMs: Math.max(b.startedMs, b.lastAliveMs) })),
+    observed: bootSpans(rows.boots, rows.clockSteps ?? []),
     ...(rows.inventory ? { inventory: toHistory(rows.inventory) } : {}),
     ...(rows.picture ? { picture: toPeriods(rows.picture, rows.boots) } : {}),
     ...(rows.lprNoReads ? { lprNoReads: toPeriods(rows.lprNoReads, rows.boots) } : {}),
-    ...(rows.firstVerdicts ? { unseen: unseenSpans(cameras, rows.boots, rows.firstVerdicts) } : {}),
+    ...(rows.firstVerdicts
+      ? {
+          unseen: unseenSpans(
+            cameras,
+            rows.boots,
+            rows.firstVerdicts,
+            rows.clockSteps ?? [],
+            window,
+            rows.inventory ? toHistory(rows.inventory).changes : [],
+          ),
+        }
+      : {}),
   };
-}
-
-/**
- * Per camera and boot, the time before its first verdict: every boot starts a camera `unknown`
- * and only a transition ends that. Up to 0.5.0 it counted as uptime, so a camera that answered
- * ONVIF but never gave a stream URI was reported 100 % up. A boot without an id says nothing.
- */
-function unseenSpans(
-  cameras: readonly ReportCamera[],
-  boots: ReportRows['boots'],
-  verdicts: readonly FirstVerdictRow[],
-): UnseenSpan[] {
-  const first = new Map(verdicts.map((v) => [`${v.bootId}\u0000${v.cameraId}`, Date.parse(v.at)]));
-  return cameras.flatMap((c) =>
-    boots.flatMap((b): UnseenSpan[] => {
-      if (b.bootId === undefined) return [];
-      const end = Math.max(b.startedMs, b.lastAliveMs);
-      const fromMs = Math.max(b.startedMs, c.firstSeenMs);
-      const verdict = first.get(`${b.bootId}\u0000${c.id}`);
-      const toMs = Math.min(end, verdict === undefined || Number.isNaN(verdict) ? end : verdict);
-      return toMs > fromMs ? [{ cameraId: c.id, fromMs, toMs }] : [];
-    }),
-  );
 }
 
 /**

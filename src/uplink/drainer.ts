@@ -24,6 +24,8 @@ export const DRAIN_SLICE_MS = 8;
  * backlog would drain at a fraction of its rate (the state republish did: uplink/statePublisher.ts).
  */
 export const DRAIN_SLICE_MIN_ROWS = 32;
+/** Most rows one read of the outbox returns (further bounded by the free window). */
+export const DRAIN_PAGE_MAX = 512;
 
 export interface DrainerStats {
   readonly inflight: number;
@@ -59,7 +61,7 @@ export class OutboxDrainer {
   private pendingAcks: number[] = [];
   private waiter: Waiter | undefined;
   private window = 0;
-  /** Pages (or parts of pages cut at `sliceMs`) sent, one task each (status and tests). */
+  /** Slices sent (one task each, one page or more, cut at `sliceMs`; status and tests). */
   slices = 0;
 
   constructor(
@@ -106,23 +108,35 @@ export class OutboxDrainer {
     let replayed = 0;
     const startedAt = this.deps.clock.monotonic();
     const sliceMs = this.deps.options.sliceMs ?? DRAIN_SLICE_MS;
+    // The slice (one task) in progress: it may span pages, and ends when its budget is spent or the
+    // drain waits. `perSlice`: rows the last spent slice sent. A page reads about what the slice
+    // still sends, not 512 rows of which a slice on a loaded box sent 32, every slice re-reading the
+    // unsent rest from SQLite. Rows stay in the outbox, never in a copy here: a cap eviction or a
+    // coalesce may delete unsent rows between two slices, and each page reads them as they are now.
+    let slice: { startedAt: number; sent: number } | undefined;
+    let perSlice = DRAIN_PAGE_MAX;
     this.window = window;
     log.info({ backlogUpToSeq: historicalUpTo, depth: outbox.depth, window }, 'outbox drain started');
     try {
       while (!session.closed.aborted) {
         if (counter.inflight >= window) {
+          slice = undefined;
           await this.sleep();
           continue;
         }
-        const rows = outbox.page(lastSent, Math.min(512, window - counter.inflight));
+        const want = Math.max(DRAIN_SLICE_MIN_ROWS, perSlice - (slice?.sent ?? 0));
+        const rows = outbox.page(lastSent, Math.min(DRAIN_PAGE_MAX, want, window - counter.inflight));
         if (rows.length === 0) {
           this.flushAcks();
+          slice = undefined;
           await this.sleep();
           continue;
         }
-        const sliceStart = this.deps.clock.monotonic();
+        if (slice === undefined) {
+          slice = { startedAt: this.deps.clock.monotonic(), sent: 0 };
+          this.slices += 1;
+        }
         let spent = false;
-        let sent = 0;
         for (const row of rows) {
           if (session.closed.aborted) break;
           const historical = row.seq <= historicalUpTo;
@@ -130,13 +144,15 @@ export class OutboxDrainer {
           lastSent = row.seq;
           if (historical) replayed += 1;
           // A page of 512 frames in one task blocked the loop; the next page starts after lastSent.
-          sent += 1;
-          spent = sent >= DRAIN_SLICE_MIN_ROWS && this.deps.clock.monotonic() - sliceStart >= sliceMs;
+          slice.sent += 1;
+          spent =
+            slice.sent >= DRAIN_SLICE_MIN_ROWS && this.deps.clock.monotonic() - slice.startedAt >= sliceMs;
           if (spent) break;
         }
-        this.slices += 1;
+        if (spent) perSlice = slice.sent;
         const paced = await this.pace(session, replayed, startedAt, lastSent <= historicalUpTo);
         if (spent && !paced) await this.yieldTurn(session);
+        if (spent || paced) slice = undefined;
       }
     } finally {
       session.closed.removeEventListener('abort', onClose);

@@ -15,19 +15,41 @@ export const STATE_SLICE = 128;
  */
 export const STATE_MAX_SLICES = 32;
 
+/** One republish: requested, then run, settled once every camera went out. */
+interface Pass {
+  readonly done: Promise<void>;
+  readonly settle: (run: Promise<void>) => void;
+  /** A caller already got `true` for it (publishes the summary once per pass). */
+  claimed: boolean;
+}
+
+function newPass(): Pass {
+  let settle!: (run: Promise<void>) => void;
+  const done = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+  return { done, settle, claimed: false };
+}
+
 /**
  * Publishes every camera's retained state in slices, yielding to the event loop before the first
  * and between them: a broker reconnect with 1,024 cameras published them all in one task and
  * blocked RTSP reads and stall checks for over a second (#14); 128 per slice still blocked for
  * 165 ms on a quiet box. Each camera's row is read when its turn comes, never from a copy taken at
  * the start: a camera that changed meanwhile was already published by its own change, and an
- * older copy must not overwrite that retained state. A newer run supersedes an older one
- * (generation), which then stops at its next slice. The yield before the first slice ends the
+ * older copy must not overwrite that retained state. The yield before the first slice ends the
  * task that sent the birth (the CONNACK's), so the republish starts in a task of its own.
+ *
+ * One pass runs at a time, to its end. Requests made while it runs (the heartbeat, the centre's
+ * retained state, a new session's) are coalesced into one rerun right after it. A newer request
+ * used to supersede the running pass and its callers waited for the newest one: a republish longer
+ * than the heartbeat was superseded by every heartbeat, and the session's drain and summary never
+ * came. Now a caller waits for the first pass that started after its request, at most two passes.
  */
 export class StatePublisher {
-  private generation = 0;
-  private latest: Promise<boolean> = Promise.resolve(true);
+  private running: Pass | undefined;
+  /** The rerun requested while `running` runs (the "dirty" flag). */
+  private queued: Pass | undefined;
   /** Slices run by all passes (status and tests: the republish did yield). */
   slices = 0;
 
@@ -43,19 +65,39 @@ export class StatePublisher {
   ) {}
 
   /**
-   * Resolves true when this run published every camera; false when a newer run took over, and
-   * only once that one has finished too: the session's drain starts after the republish it
-   * awaited, and the centre's retained-state message arriving mid-republish starts a newer run
-   * (onCentreState), which must not let the backlog's events overtake the states.
+   * Resolves once a pass that started after this call has published every camera: the session's
+   * drain awaits it, so the backlog's events never overtake the states. True for exactly one of the
+   * calls coalesced into that pass (which then publishes the summary), false for the others.
+   * Rejects when that pass failed (publishOne threw).
    */
   publishAll(): Promise<boolean> {
-    const gen = ++this.generation;
-    const run = this.run(gen);
-    this.latest = run;
-    return run;
+    let pass: Pass;
+    if (this.running === undefined) {
+      pass = newPass();
+      this.start(pass);
+    } else {
+      this.queued ??= newPass();
+      pass = this.queued;
+    }
+    const first = !pass.claimed;
+    pass.claimed = true;
+    return pass.done.then(() => first);
   }
 
-  private async run(gen: number): Promise<boolean> {
+  private start(pass: Pass): void {
+    this.running = pass;
+    const run = this.run();
+    pass.settle(run);
+    // Its callers handle a failure (publishAll's promise rejects); here it only has to be over.
+    void Promise.allSettled([run]).then(() => {
+      this.running = undefined;
+      const next = this.queued;
+      this.queued = undefined;
+      if (next) this.start(next);
+    });
+  }
+
+  private async run(): Promise<void> {
     const { clock } = this.deps;
     const budget = this.deps.sliceMs ?? STATE_SLICE_MS;
     const ids = this.deps.ids();
@@ -63,7 +105,6 @@ export class StatePublisher {
     let next = 0;
     while (next < ids.length) {
       await clock.sleep(0);
-      if (gen !== this.generation) break;
       this.slices += 1;
       const started = clock.monotonic();
       const from = next;
@@ -73,18 +114,5 @@ export class StatePublisher {
         if (next - from >= least && clock.monotonic() - started >= budget) break;
       }
     }
-    if (gen === this.generation) return true;
-    await this.newestDone();
-    return false;
-  }
-
-  /** Until the newest run has settled (it may itself be superseded meanwhile). */
-  private async newestDone(): Promise<void> {
-    let seen: Promise<boolean>;
-    do {
-      seen = this.latest;
-      // Its own caller handles its failure; here it only has to be over.
-      await Promise.allSettled([seen]);
-    } while (seen !== this.latest);
   }
 }

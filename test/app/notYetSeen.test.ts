@@ -74,8 +74,11 @@ describe('a camera not yet seen, end to end', () => {
       'the dead camera offline with its outage, the slow one listed with its identity',
       40_000,
     );
-    // Several health ticks later: still no verdict, and none invented.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Six health ticks later (the board counts them): still no verdict, and none invented.
+    const ticks = async () =>
+      (daemon.context?.board.sectionsSnapshot().health as { ticks?: number } | undefined)?.ticks ?? 0;
+    const before = await ticks();
+    await until(ticks, (n) => n >= before + 6, 'six more health ticks');
     expect(last(slow)).toMatchObject({
       status: 'unknown',
       integrated: false,

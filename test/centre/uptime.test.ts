@@ -20,6 +20,17 @@ describe('uptime/SLA per camera and site over a period, from the logs', () => {
   let g: LightGateway;
   let now = T0;
 
+  /** The period T0 to T0 + 4 h, and its cameras by id. */
+  const fourHours = async () => {
+    const u = await computeUptime(
+      centre.db,
+      centre.registry,
+      new Date(T0).toISOString(),
+      new Date(T0 + 4 * HOUR).toISOString(),
+    );
+    return { u, byId: Object.fromEntries(u.cameras.map((c) => [c.cameraId, c])) };
+  };
+
   beforeAll(async () => {
     const broker = await useBroker();
     centre = await useRunningCentre({
@@ -47,13 +58,7 @@ describe('uptime/SLA per camera and site over a period, from the logs', () => {
       (r) => r.length === 3,
       'three log rows',
     );
-    const u = await computeUptime(
-      centre.db,
-      centre.registry,
-      new Date(T0).toISOString(),
-      new Date(T0 + 4 * HOUR).toISOString(),
-    );
-    const byId = Object.fromEntries(u.cameras.map((c) => [c.cameraId, c]));
+    const { u, byId } = await fourHours();
     expect(byId.c1).toMatchObject({ workingPct: 25, integratedPct: 25, unknownMs: 0 });
     expect(byId.c2).toMatchObject({ workingPct: 100, integratedPct: 100 });
     expect(u.sites).toEqual([
@@ -77,15 +82,11 @@ describe('uptime/SLA per camera and site over a period, from the logs', () => {
       (r) => r.length === 4,
       'four log rows',
     );
-    const u = await computeUptime(
-      centre.db,
-      centre.registry,
-      new Date(T0).toISOString(),
-      new Date(T0 + 4 * HOUR).toISOString(),
-    );
-    const byId = Object.fromEntries(u.cameras.map((c) => [c.cameraId, c]));
-    // Before: 50 % working, as if the 2 h without a verdict were 2 h offline.
-    expect(byId.c2).toMatchObject({ workingPct: 100, integratedPct: 100, unknownMs: 2 * HOUR });
+    const { u, byId } = await fourHours();
+    // Before: 50 % working, as if the 2 h without a verdict were 2 h offline. Integrated is known
+    // all 4 h: the gateway published integrated:false for the 2 h without a verdict (0.5.x read
+    // 100 %, the live figure said not integrated).
+    expect(byId.c2).toMatchObject({ workingPct: 100, integratedPct: 50, unknownMs: 2 * HOUR });
     expect(byId.c1).toMatchObject({ workingPct: 25, integratedPct: 25, unknownMs: 0 });
     // No camera integrated from T0 + 2 h: the centre got no picture from the site.
     expect(u.sites.find((s) => s.siteId === 's1')).toEqual({ siteId: 's1', integratedPct: 50, unknownMs: 0 });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  HEALTH_TICK_MS,
   type HealthEvent,
   type HealthState,
   healthReducer,
   initialHealthState,
   nextTick,
   reduceHealth,
+  type TickTimes,
 } from '../../src/health/healthMachine.js';
 import { CRASH_LOOP_DEFAULTS, type HealthRules } from '../../src/health/streamQuality.js';
 import type { StreamStats } from '../../src/shared/types.js';
@@ -494,6 +496,42 @@ describe('healthMachine', () => {
     });
     // Late every time (a starved box): the stall clocks must still run.
     expect(nextTick({ at: 8_000, gap: 2_000 }, 10_000).blockedMs).toBe(0);
+  });
+
+  it.each([
+    // [previous gap, this gap, blockedMs]: never more than the excess over the 500 ms period
+    [50, 2_000, 1_500],
+    [0, 2_000, 1_500],
+    [499, 1_600, 1_100],
+    [50, 1_500, 0],
+    [500, 3_500, 3_000],
+    [1_000, 3_500, 2_500],
+    [2_000, 2_000, 0],
+    [3_000, 2_000, 0],
+  ])('nextTick: after a %i ms gap a %i ms gap credits %i ms blocked', (lastGap, gap, blocked) => {
+    expect(nextTick({ at: 10_000 - gap, gap: lastGap }, 10_000)).toEqual({
+      ticks: { at: 10_000, gap },
+      blockedMs: blocked,
+    });
+    expect(blocked).toBeLessThanOrEqual(gap - HEALTH_TICK_MS);
+  });
+
+  it('nextTick: alternating catch-up and late ticks still run a real stall clock', () => {
+    // A starved box: a 2 s late tick, then a 50 ms catch-up, over and over (10.25 s in all).
+    let last: TickTimes | undefined = { at: 0, gap: 500 };
+    let now = 0;
+    let credited = 0;
+    for (let i = 0; i < 5; i++) {
+      for (const gap of [2_000, 50]) {
+        now += gap;
+        const next = nextTick(last, now);
+        credited += next.blockedMs;
+        last = next.ticks;
+      }
+    }
+    // Each 2 s gap excuses at most its 1.5 s over the period: at least 2.75 s of the 10.25 s count.
+    expect(credited).toBeLessThanOrEqual(5 * 1_500);
+    expect(now - credited).toBeGreaterThanOrEqual(2_750);
   });
 
   it('healthReducer binds the rules into the (state, event, now) shape', () => {

@@ -19,7 +19,8 @@ import { Store } from '../../src/store/store.js';
  * - cam-a: online from 1 h → unknown 1 h, up 9 h, 100 %.
  * - cam-b: no verdict at all → unknown 10 h, no percentage (was 100 %).
  * - cam-c: offline at 2 h (outage), online at 3 h → unknown 2 h, down 1 h, up 7 h, 87.5 %.
- * Pooled uptime: 16 h up / 17 h known = 94.118 %. Then a restart: each boot starts without a verdict.
+ * Pooled uptime: 16 h up / 17 h known = 94.118 %. Integration is not unknown: time without a
+ * verdict is not integrated (16 h of 30 h). Then a restart: each boot starts without a verdict.
  */
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 1);
@@ -76,7 +77,7 @@ function build(reboot = false) {
 }
 
 describe('camgate report: time before a camera’s first verdict (not_yet_seen) is unknown, not uptime', () => {
-  it('per camera and pooled, a camera never seen has no percentage', () => {
+  it('per camera and pooled, a camera never seen has no uptime percentage and is not integrated', () => {
     const r = build();
     const cam = (id: string) => r.cameras.find((c) => c.id === id);
     expect(cam('cam-a')?.uptime).toEqual({
@@ -93,7 +94,16 @@ describe('camgate report: time before a camera’s first verdict (not_yet_seen) 
       maintenanceMs: 0,
       pct: null,
     });
-    expect(cam('cam-b')?.integrated.pct).toBeNull();
+    // Integration is not unknown: a camera that delivers nothing is not integrated (the daemon
+    // says integrated:false live). 0.5.x first read no percentage here, and 100 % for the class.
+    expect(cam('cam-b')?.integrated).toEqual({
+      upMs: 0,
+      downMs: 10 * H,
+      unknownMs: 0,
+      maintenanceMs: 0,
+      pct: 0,
+    });
+    expect(cam('cam-a')?.integrated.pct).toBe(90);
     expect(cam('cam-c')?.uptime).toEqual({
       upMs: 7 * H,
       downMs: H,
@@ -104,6 +114,9 @@ describe('camgate report: time before a camera’s first verdict (not_yet_seen) 
     expect(cam('cam-c')?.timeline.map((s) => s.state)).toEqual(['unknown', 'down', 'up']);
     expect(cam('cam-c')?.outageCount).toBe(1);
     expect(r.total.uptimePct).toBe(94.118);
+    // Integrated: 9 + 0 + 7 h of 30 h known (the 13 h without a verdict and cam-c's outage: not).
+    expect(r.classes.overview.integratedPct).toBe(53.333);
+    expect(r.total.integratedPct).toBe(53.333);
   });
 
   it('every boot starts without a verdict: after a restart the time to each camera’s next verdict is unknown', () => {

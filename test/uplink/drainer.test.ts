@@ -16,7 +16,8 @@ function slowWorkClock(): Clock {
 }
 
 describe('outbox drain in slices (issue #14: the loop must not block during a reconnect)', () => {
-  it('yields between publishes once a slice has run 8 ms (past its least rows), and still delivers the backlog in seq order after birth and state', async () => {
+  /** 40 cameras and a 300-event backlog from before the session, on the slow-work clock. */
+  async function backlogRig() {
     const broker = await useBroker();
     const centre = await useCentre(broker.url);
     const gw = useGateway(mqttConfig({ url: broker.url, protocolVersion: 5 }), { clock: slowWorkClock() });
@@ -30,6 +31,29 @@ describe('outbox drain in slices (issue #14: the loop must not block during a re
         at: Date.parse('2026-11-20T10:00:00Z') + i * 1000,
       });
     }
+    return { centre, gw };
+  }
+
+  it('a slice reads about the rows it sends: the backlog is read from SQLite about once, not a 512-row page per 32-row slice', async () => {
+    const { centre, gw } = await backlogRig();
+    const repo = gw.outbox.repo;
+    const page = repo.page.bind(repo);
+    let rowsRead = 0;
+    repo.page = (afterSeq, limit) => {
+      const rows = page(afterSeq, limit);
+      rowsRead += rows.length;
+      return rows;
+    };
+    await gw.uplink.start(new AbortController().signal);
+    await centre.waitFor(() => gw.outbox.repo.depth === 0, 'outbox emptied by PUBACKs', 30_000);
+    expect(dedupe(centre.events()).map((e) => e.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(gw.uplink.drainer.slices).toBeGreaterThanOrEqual(Math.ceil(300 / DRAIN_SLICE_MIN_ROWS));
+    // The first page reads up to 512 (nothing learnt yet); after it, each slice reads what it sends.
+    expect(rowsRead).toBeLessThanOrEqual(300 + 300);
+  });
+
+  it('yields between publishes once a slice has run 8 ms (past its least rows), and still delivers the backlog in seq order after birth and state', async () => {
+    const { centre, gw } = await backlogRig();
     await gw.uplink.start(new AbortController().signal);
     await centre.waitFor(() => dedupe(centre.events()).length >= 300, 'the backlog', 30_000);
     await centre.waitFor(() => gw.outbox.repo.depth === 0, 'outbox emptied by PUBACKs');

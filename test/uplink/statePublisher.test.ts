@@ -86,7 +86,7 @@ describe('StatePublisher (issue #14: 1,024 retained states after a reconnect)', 
     expect(Math.min(...sizes)).toBe(1024 / STATE_MAX_SLICES);
   });
 
-  it('a newer run supersedes an older one, which stops at its next slice and resolves only when the newer one is done', async () => {
+  it('a request during a pass is coalesced into one rerun after it; each caller waits for a pass that started after its request', async () => {
     const { clock, published, publisher } = rig(STATE_SLICE * 2);
     let firstOver = false;
     const first = publisher.publishAll().finally(() => {
@@ -94,15 +94,52 @@ describe('StatePublisher (issue #14: 1,024 retained states after a reconnect)', 
     });
     await turn(clock);
     expect(published).toHaveLength(STATE_SLICE);
+    // Two requests mid-pass (a heartbeat, the centre's state): one rerun, one summary between them.
     const second = publisher.publishAll();
+    const third = publisher.publishAll();
     await turn(clock);
-    // The session's drain awaits the first run: its events must not overtake the second's states.
-    expect(firstOver).toBe(false);
-    await turn(clock);
-    expect(await second).toBe(true);
-    expect(await first).toBe(false);
+    // The running pass is not cut short: it ends, and its caller goes on.
+    expect(await first).toBe(true);
     expect(firstOver).toBe(true);
-    // The first run's second slice never went out: its first slice + the whole second run.
-    expect(published).toHaveLength(STATE_SLICE * 3);
+    expect(published).toHaveLength(STATE_SLICE * 2);
+    let secondOver = false;
+    void second.finally(() => {
+      secondOver = true;
+    });
+    await turn(clock);
+    // The requests made mid-pass wait for the rerun, which started after them.
+    expect(secondOver).toBe(false);
+    await turn(clock);
+    expect([await second, await third]).toEqual([true, false]);
+    expect(published).toHaveLength(STATE_SLICE * 4);
+    expect(published.slice(STATE_SLICE * 2)).toEqual(published.slice(0, STATE_SLICE * 2));
+  });
+
+  it('a republish that outlasts two heartbeats: the drain still starts, after the states, with one rerun for both', async () => {
+    const clock = FakeClock.at(Date.UTC(2026, 11, 5));
+    const log: string[] = [];
+    let summaries = 0;
+    const publisher = new StatePublisher({
+      clock,
+      ids: () => Array.from({ length: 10 }, (_, i) => `cam-${i}`),
+      publishOne: (id) => {
+        log.push(id);
+        // A starved box: each state takes 2.5 s, the whole pass 25 s, past the 10 s heartbeats
+        // (the minimum heartbeatSeconds), which fire late, when the loop is free again.
+        clock.block(2_500);
+      },
+    });
+    const publishAllState = async (): Promise<void> => {
+      if (await publisher.publishAll()) summaries += 1;
+    };
+    // The uplink's order: the heartbeat timer, then a session: states, then the backlog.
+    clock.setInterval(() => void publishAllState(), 10_000);
+    void publishAllState().then(() => log.push('backlog'));
+    for (let i = 0; i < 100 && summaries < 2; i++) await turn(clock);
+    const states = Array.from({ length: 10 }, (_, i) => `cam-${i}`);
+    expect(log.slice(0, 11)).toEqual([...states, 'backlog']);
+    // The heartbeats at 10 s and 20 s made one rerun, not two (nor a pass cut short and redone).
+    expect(summaries).toBe(2);
+    expect(log.filter((e) => e !== 'backlog')).toEqual([...states, ...states]);
   });
 });

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { CAMERA_CLASSES, type CameraClass } from '../../shared/types.js';
 import type { CameraView, GatewayState, GatewayView, Picture } from '../model.js';
+import { publishedCause } from '../publishedCause.js';
 import { readSnapshot } from './openDb.js';
 import { coalescedSeqs, type Period, periodsOverlapping } from './periods.js';
 import type { CentreDb } from './schema.js';
@@ -145,17 +146,25 @@ export async function readAt(db: Kysely<CentreDb>, at: string): Promise<Picture>
   return { at, gateways, cameras: cams.rows.map((c) => cameraView(c, c.at)) };
 }
 
-/** Camera rows of one site, with the published payload, for the site page. */
+/**
+ * Camera rows of one site, with the published payload, for the site page. The cause is the one
+ * the figures count (publishedCause): a 0.5 gateway's camera without a verdict reads
+ * not_yet_seen here too, not camera_offline beside a figure that says not_yet_seen.
+ */
 export async function siteCameras(db: Kysely<CentreDb>, siteId: string): Promise<unknown[]> {
   const rows = await db
     .selectFrom('cameras')
-    .select(['gateway_id', 'payload'])
+    .select(['gateway_id', 'status', 'cause', 'payload'])
     .where('site_id', '=', siteId)
     .execute();
-  return rows.map((r) => ({
-    gatewayId: r.gateway_id,
-    ...(JSON.parse(r.payload) as Record<string, unknown>),
-  }));
+  return rows.map((r) => {
+    const cause = publishedCause(r.status, r.cause);
+    return {
+      gatewayId: r.gateway_id,
+      ...(JSON.parse(r.payload) as Record<string, unknown>),
+      ...(cause !== r.cause ? { cause } : {}),
+    };
+  });
 }
 
 export interface SeqGap {

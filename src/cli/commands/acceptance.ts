@@ -79,45 +79,7 @@ async function gather(
   progress.update('acceptance: reading the site history');
   const nowMs = io.clock.now();
   const window = { fromMs: nowMs - days * DAY_MS, toMs: nowMs };
-  const db = openReadOnly(config.storage.path);
-  let cameras: HandoverCamera[];
-  let rows: Parameters<typeof buildReportInput>[1];
-  try {
-    const repo = new ReportRepo(db);
-    cameras = repo
-      .inventory()
-      .filter((c) => c.removedAt === null)
-      .map((c) => ({ ...c, class: asClass(c.class) }))
-      .map(({ removedAt: _removed, ...c }) => c);
-    const listed = new Set(cameras.map((c) => c.id));
-    for (const s of staticCameras(config.cameras, new Date(nowMs).toISOString())) {
-      if (listed.has(s.id)) continue;
-      const { id, address, firstSeenAt } = s;
-      cameras.push({
-        id,
-        class: s.class,
-        address,
-        firstSeenAt,
-        manufacturer: null,
-        model: null,
-        serial: null,
-        mac: null,
-      });
-    }
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const base = {
-      cameras: repo.cameras(),
-      outages: repo.outages(iso(window.fromMs), iso(window.toMs)),
-      boots: repo.boots(),
-      inventory: repo.inventoryChanges(iso(window.fromMs), iso(window.toMs)),
-    };
-    rows = {
-      ...base,
-      firstVerdicts: repo.firstVerdicts(reportCameraIds(base), base.boots, window.fromMs, window.toMs),
-    };
-  } finally {
-    db.close();
-  }
+  const { cameras, rows } = readHistory(config, window, nowMs);
   progress.update('acceptance: asking the daemon, checking the box');
   const [live, doctor] = await Promise.all([
     liveState(config),
@@ -156,6 +118,58 @@ async function gather(
     pictureReferences,
   });
   return { doc, pictures };
+}
+
+/** The handover cameras and the report rows of the window, from the daemon's database read-only. */
+function readHistory(
+  config: Readonly<Config>,
+  window: { fromMs: number; toMs: number },
+  nowMs: number,
+): { cameras: HandoverCamera[]; rows: Parameters<typeof buildReportInput>[1] } {
+  const db = openReadOnly(config.storage.path);
+  try {
+    const repo = new ReportRepo(db);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const base = {
+      cameras: repo.cameras(),
+      outages: repo.outages(iso(window.fromMs), iso(window.toMs)),
+      boots: repo.boots(),
+      inventory: repo.inventoryChanges(iso(window.fromMs), iso(window.toMs)),
+    };
+    const rows = {
+      ...base,
+      firstVerdicts: repo.firstVerdicts(reportCameraIds(base), base.boots, window.fromMs, window.toMs),
+      clockSteps: repo.clockSteps(),
+    };
+    return { cameras: handoverCameras(config, repo, nowMs), rows };
+  } finally {
+    db.close();
+  }
+}
+
+/** The cameras installed now: the inventory's, then config-only (static) ones it does not list. */
+function handoverCameras(config: Readonly<Config>, repo: ReportRepo, nowMs: number): HandoverCamera[] {
+  const cameras: HandoverCamera[] = repo
+    .inventory()
+    .filter((c) => c.removedAt === null)
+    .map((c) => ({ ...c, class: asClass(c.class) }))
+    .map(({ removedAt: _removed, ...c }) => c);
+  const listed = new Set(cameras.map((c) => c.id));
+  for (const s of staticCameras(config.cameras, new Date(nowMs).toISOString())) {
+    if (listed.has(s.id)) continue;
+    const { id, address, firstSeenAt } = s;
+    cameras.push({
+      id,
+      class: s.class,
+      address,
+      firstSeenAt,
+      manufacturer: null,
+      model: null,
+      serial: null,
+      mac: null,
+    });
+  }
+  return cameras;
 }
 
 const KEPT: PictureReferenceOutcome = {

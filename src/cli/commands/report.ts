@@ -67,7 +67,10 @@ export const reportCommand: CliCommand = {
         ),
       };
       const firstVerdicts = repo.firstVerdicts(reportCameraIds(rows), rows.boots, window.fromMs, window.toMs);
-      report = computeReport(buildReportInput(config, { ...rows, firstVerdicts }, window, io.clock.now()));
+      const clockSteps = repo.clockSteps();
+      report = computeReport(
+        buildReportInput(config, { ...rows, firstVerdicts, clockSteps }, window, io.clock.now()),
+      );
     } finally {
       db.close();
     }

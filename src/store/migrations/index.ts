@@ -6,6 +6,7 @@ import { m006Picture } from './006_picture.js';
 import { m007LprReads } from './007_lpr_reads.js';
 import { m008PictureReferencePictures } from './008_picture_reference_pictures.js';
 import { m009LprNoReads } from './009_lpr_no_reads.js';
+import { m010TransitionsFromUnknown } from './010_transitions_from_unknown.js';
 
 export interface Migration {
   readonly version: number;
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   m007LprReads,
   m008PictureReferencePictures,
   m009LprNoReads,
+  m010TransitionsFromUnknown,
 ];
