@@ -82,6 +82,7 @@ export async function sampleThumbnail(
   signal: AbortSignal,
   transport: FfmpegTransport,
   keyframes: 1 | 2 = 1,
+  onStream?: () => void,
 ): Promise<SampledGrab> {
   const { timeoutSeconds, maxSnapshotBytes } = s.config.picture;
   const timeoutMs = timeoutSeconds * 1000;
@@ -99,17 +100,19 @@ export async function sampleThumbnail(
       why = errorMessage(err);
     }
   }
-  const grab = s.keyframes?.capture?.(camera.id, { count: keyframes, timeoutMs, signal });
-  if (grab) {
-    try {
-      return await fromSession(s, grab);
-    } catch (err) {
-      if (signal.aborted) throw err;
-      why = `${why}; own session: ${errorMessage(err)}`;
-      // A stream that sends no keyframe in time would not send ffmpeg one either.
-      if (err instanceof CamgateError && err.code === 'RTSP_TIMEOUT')
-        throw new CamgateError('SNAPSHOT', `${camera.id}: ${why}`, { cause: err });
-    }
+  onStream?.();
+  // Inside the try: a session that is busy with another capture (BUSY: acceptance's sampleNow
+  // during a periodic check) or cannot give one falls back like any other non-timeout failure.
+  try {
+    const grab = s.keyframes?.capture?.(camera.id, { count: keyframes, timeoutMs, signal });
+    if (grab) return await fromSession(s, grab);
+  } catch (err) {
+    if (signal.aborted) throw err;
+    why = `${why}; own session: ${errorMessage(err)}`;
+    // A stream that sends no keyframe in time would not send ffmpeg one either. Keyframes lost to
+    // a lossy link (RTSP_LOSSY) do fall back: ffmpeg conceals the errors and gives a picture.
+    if (err instanceof CamgateError && err.code === 'RTSP_TIMEOUT')
+      throw new CamgateError('SNAPSHOT', `${camera.id}: ${why}`, { cause: err });
   }
   return fromOwnFfmpeg(s, camera, signal, transport, keyframes, why);
 }

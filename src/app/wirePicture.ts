@@ -58,8 +58,9 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
       const status = ctx.board.camera(id)?.status;
       return status === 'online' || status === 'degraded';
     },
-    sample: async (camera, signal) => {
-      const grab = await sampleThumbnail(sampler, camera, signal, learnt.get(camera.id) ?? 'tcp', 2);
+    sample: async (camera, signal, onStream) => {
+      const transport = learnt.get(camera.id) ?? 'tcp';
+      const grab = await sampleThumbnail(sampler, camera, signal, transport, 2, onStream);
       album.record(camera.id, grab.thumbnail, isoTs(ctx.clock.now()));
       sources.set(camera.id, grab.source);
       return grab;

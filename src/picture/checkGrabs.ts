@@ -7,7 +7,8 @@ import type { PictureGrab } from './pictureService.js';
 export interface CheckGrabsDeps {
   readonly clock: Clock;
   readonly log: Log;
-  readonly sample: (camera: CameraRecord, signal: AbortSignal) => Promise<PictureGrab>;
+  /** `onStream`: called when the grab leaves the snapshot for the stream (it then brings `next`). */
+  readonly sample: (camera: CameraRecord, signal: AbortSignal, onStream?: () => void) => Promise<PictureGrab>;
 }
 
 /**
@@ -24,14 +25,19 @@ export async function grabCheck(
   signal: AbortSignal,
   intervalMs: number,
 ): Promise<{ thumbnail: Thumbnail; second: Thumbnail | undefined }> {
-  const firstRun = deps.sample(camera, signal);
-  const first: { failed?: boolean; next?: Thumbnail } = {};
+  const first: FirstGrab = {};
+  const firstRun = deps.sample(camera, signal, () => {
+    first.streaming = true;
+  });
+  first.run = firstRun;
   firstRun.then(
     (g) => {
       first.next = g.next;
+      first.done = true;
     },
     () => {
       first.failed = true;
+      first.done = true;
     },
   );
   const second = camera.snapshotUri
@@ -44,11 +50,21 @@ export async function grabCheck(
   return { thumbnail, second: await second };
 }
 
+/** What the second grab needs to know of the first. */
+interface FirstGrab {
+  run?: Promise<PictureGrab>;
+  /** The first grab left the snapshot for the stream: it brings its own second picture. */
+  streaming?: boolean;
+  done?: boolean;
+  failed?: boolean;
+  next?: Thumbnail;
+}
+
 /** The second snapshot of a check. Never rejects. */
 async function secondGrab(
   deps: CheckGrabsDeps,
   camera: CameraRecord,
-  first: { readonly failed?: boolean; readonly next?: Thumbnail },
+  first: FirstGrab,
   signal: AbortSignal,
   intervalMs: number,
 ): Promise<Thumbnail | undefined> {
@@ -58,6 +74,9 @@ async function secondGrab(
     // snapshot failed and whose stream gave two pictures instead has its second already.
     if (first.failed) return undefined;
     if (first.next) return first.next;
+    // A first grab still waiting for the stream's next keyframe: sampling again would find its
+    // capture armed (BUSY) and start an ffmpeg of its own; its `next` is the second picture.
+    if (first.streaming && !first.done) return (await first.run)?.next;
     return (await deps.sample(camera, signal)).thumbnail;
   } catch (err) {
     if (!signal.aborted) deps.log.debug({ err, cameraId: camera.id }, 'picture second grab failed');

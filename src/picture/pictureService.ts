@@ -39,7 +39,8 @@ export interface PictureServiceDeps {
   /** The stream health says frames advance: a camera whose stream is down is not sampled. */
   readonly streamAdvancing: (cameraId: string) => boolean;
   /** The camera's picture now (snapshot URI, else keyframes of its sub-stream). */
-  readonly sample: (camera: CameraRecord, signal: AbortSignal) => Promise<PictureGrab>;
+  /** `onStream`: called when the grab leaves the snapshot for the stream (it then brings `next`). */
+  readonly sample: (camera: CameraRecord, signal: AbortSignal, onStream?: () => void) => Promise<PictureGrab>;
   /** The ffmpeg processes the sampler may run: one per `camerasPerFfmpeg` cameras. */
   readonly ffmpegSlots: Slots;
   /** Samples one ffmpeg slot may serve at once (JPEGs reduced in one batch). */

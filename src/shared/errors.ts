@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'RTSP_REFUSED'
   | 'RTSP_PROTOCOL'
   | 'RTSP_TOO_LARGE'
+  /** Keyframes came but every one lost a packet (a lossy link): a concealing decoder may still do. */
+  | 'RTSP_LOSSY'
   | 'MQTT'
   | 'FFMPEG'
   | 'SNAPSHOT'

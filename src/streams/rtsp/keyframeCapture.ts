@@ -2,6 +2,10 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { CamgateError } from '../../shared/errors.js';
 import { KeyframeAssembler } from './keyframeAssembler.js';
 import { ParameterSets } from './parameterSets.js';
+import type { VideoTrack } from './presentation.js';
+
+/** Keyframes dropped for loss, none whole: the capture gives up (RTSP_LOSSY). */
+export const LOSSY_KEYFRAMES = 2;
 
 export interface KeyframeRequest {
   /** 2: the check's second grab is the stream's next keyframe (a GOP later). */
@@ -35,6 +39,7 @@ export class KeyframeCapture implements KeyframeGrab {
   private rejectFirst!: (err: unknown) => void;
   private resolveSecond!: (unit: Buffer | undefined) => void;
   private got = 0;
+  private lostKeyframes = 0;
   private settled = false;
   private readonly onAbort = (): void => this.end(this.request.signal.reason);
 
@@ -43,7 +48,7 @@ export class KeyframeCapture implements KeyframeGrab {
     fmtp: Readonly<Record<string, string>> | undefined,
     clock: Clock,
     private readonly request: KeyframeRequest,
-    private readonly done: () => void,
+    private readonly done: (capture: KeyframeCapture) => void,
   ) {
     this.first = new Promise((resolve, reject) => {
       this.resolveFirst = resolve;
@@ -60,11 +65,17 @@ export class KeyframeCapture implements KeyframeGrab {
       (unit) => this.onUnit(unit),
       (err) => this.end(err),
       request.maxBytes,
+      () => this.onLostKeyframe(),
     );
     this.timer = clock.setTimeout(
       () =>
         this.end(
-          new CamgateError('RTSP_TIMEOUT', `no whole keyframe within ${request.timeoutMs} ms of the stream`),
+          this.lostKeyframes > 0
+            ? this.lossy()
+            : new CamgateError(
+                'RTSP_TIMEOUT',
+                `no whole keyframe within ${request.timeoutMs} ms of the stream`,
+              ),
         ),
       request.timeoutMs,
     );
@@ -82,9 +93,23 @@ export class KeyframeCapture implements KeyframeGrab {
     this.settled = true;
     this.timer.cancel();
     this.request.signal.removeEventListener('abort', this.onAbort);
-    this.done();
+    this.done(this);
     if (this.got === 0) this.rejectFirst(err);
     this.resolveSecond(undefined);
+  }
+
+  /**
+   * Keyframes come but lose packets: after LOSSY_KEYFRAMES of them and none whole, the link is
+   * lossy (not the stream dead), so the capture ends at once with RTSP_LOSSY and the caller falls
+   * back to a decoder that conceals errors, rather than waiting out the deadline for an error.
+   */
+  private onLostKeyframe(): void {
+    this.lostKeyframes += 1;
+    if (this.got === 0 && this.lostKeyframes >= LOSSY_KEYFRAMES) this.end(this.lossy());
+  }
+
+  private lossy(): CamgateError {
+    return new CamgateError('RTSP_LOSSY', `${this.lostKeyframes} keyframe(s) seen, each with a lost packet`);
   }
 
   private onUnit(unit: Buffer): void {
@@ -93,5 +118,44 @@ export class KeyframeCapture implements KeyframeGrab {
     if (this.got === 1) this.resolveFirst(unit);
     else this.resolveSecond(unit);
     if (this.got >= this.request.count) this.end(undefined);
+  }
+}
+
+/**
+ * A session's one capture slot (rtspSession.ts): arms a capture on request, hands it the video
+ * track's RTP packets while armed (one branch per packet when not), and settles it at the
+ * session's end.
+ */
+export class CaptureSlot {
+  private capture: KeyframeCapture | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * The next keyframe(s) of `video` (the playing session's track, undefined when not playing).
+   * One capture at a time (BUSY); throws when not playing H.264/H.265 or already aborted.
+   */
+  arm(video: Pick<VideoTrack, 'codec' | 'fmtp'> | undefined, request: KeyframeRequest): KeyframeGrab {
+    if (!video || (video.codec !== 'h264' && video.codec !== 'h265'))
+      throw new CamgateError('RTSP_PROTOCOL', 'no playing H.264/H.265 session to take keyframes from');
+    if (this.capture) throw new CamgateError('BUSY', 'a keyframe capture is already armed on this session');
+    // An already-aborted capture would settle inside its constructor, before it is stored: armed
+    // for ever after (every later capture BUSY).
+    if (request.signal.aborted) throw request.signal.reason;
+    // Only its own: a late `done` must not disarm a newer capture.
+    const done = (cap: KeyframeCapture): void => {
+      if (this.capture === cap) this.capture = undefined;
+    };
+    this.capture = new KeyframeCapture(video.codec, video.fmtp, this.clock, request, done);
+    return this.capture;
+  }
+
+  onPacket(data: Uint8Array, offset: number, length: number): void {
+    if (this.capture !== undefined) this.capture.onPacket(data, offset, length);
+  }
+
+  /** The session ended: an armed capture fails with `err`. */
+  end(err: unknown): void {
+    this.capture?.end(err);
   }
 }

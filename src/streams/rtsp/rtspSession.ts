@@ -4,7 +4,7 @@ import type { Log } from '../../shared/log.js';
 import { Ticker } from '../ticker.js';
 import { type CloseReason, reasonFor, type SessionPhase } from './closeReason.js';
 import type { VideoParams } from './h264Sps.js';
-import { KeyframeCapture, type KeyframeGrab, type KeyframeRequest } from './keyframeCapture.js';
+import { CaptureSlot, type KeyframeGrab, type KeyframeRequest } from './keyframeCapture.js';
 import { NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
 import { type Presentation, paramsFromRtpPacket, parsePresentation } from './presentation.js';
 import { RtpStats } from './rtpStats.js';
@@ -46,7 +46,7 @@ export class RtspSession {
   private presentationValue: Presentation | undefined;
   private inbandParams: VideoParams | undefined;
   private stats: RtpStats | undefined;
-  private capture: KeyframeCapture | undefined;
+  private readonly keyframes: CaptureSlot;
   private rtpChannel = 0;
   private transportValue: RtpTransport | undefined;
   private media: UdpMedia | undefined;
@@ -65,6 +65,7 @@ export class RtspSession {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
+    this.keyframes = new CaptureSlot(deps.clock);
     try {
       this.target = splitRtspUrl(options.url);
     } catch (err) {
@@ -146,15 +147,10 @@ export class RtspSession {
    * no ffmpeg of their own on the camera). One capture at a time; throws when not playing H.264/H.265.
    */
   captureKeyframes(request: KeyframeRequest): KeyframeGrab {
-    const video = this.presentationValue?.video;
-    if (this.currentPhase !== 'playing' || !video || (video.codec !== 'h264' && video.codec !== 'h265'))
-      throw new CamgateError('RTSP_PROTOCOL', 'no playing H.264/H.265 session to take keyframes from');
-    if (this.capture) throw new CamgateError('BUSY', 'a keyframe capture is already armed on this session');
-    const done = (): void => {
-      this.capture = undefined;
-    };
-    this.capture = new KeyframeCapture(video.codec, video.fmtp, this.deps.clock, request, done);
-    return this.capture;
+    return this.keyframes.arm(
+      this.currentPhase === 'playing' ? this.presentationValue?.video : undefined,
+      request,
+    );
   }
 
   /** Stall and keepalive checks, driven by the shared ticker. */
@@ -273,7 +269,7 @@ export class RtspSession {
   private onRtp(data: Buffer, offset: number, length: number, now: number): void {
     if (!this.stats) return;
     const flags = this.stats.onPacket(data, offset, length, now);
-    if (this.capture !== undefined && flags >= 0) this.capture.onPacket(data, offset, length);
+    if (flags >= 0) this.keyframes.onPacket(data, offset, length);
     if (flags <= 0) return;
     if ((flags & NAL_SPS) !== 0 && !this.videoParams) this.learnSps(data, offset, length);
     if ((flags & NAL_KEYFRAME) !== 0) this.options.onKeyframe?.(now);
@@ -327,7 +323,7 @@ export class RtspSession {
     this.client?.close();
     this.socket?.destroy();
     this.media?.close();
-    this.capture?.end(err ?? new CamgateError('RTSP_PROTOCOL', `stream session ${reason}`));
+    this.keyframes.end(err ?? new CamgateError('RTSP_PROTOCOL', `stream session ${reason}`));
     if (reason !== 'stopped') this.log.debug({ reason, phase, err }, 'rtsp session closed');
     this.options.onPhase?.('closed');
     this.resolveClosed(reason);

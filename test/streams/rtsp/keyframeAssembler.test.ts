@@ -3,12 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../src/shared/clock.js';
 import type { CamgateError } from '../../../src/shared/errors.js';
 import { reduceToThumbnail } from '../../../src/streams/ffmpeg/thumbnail.js';
 import { KeyframeAssembler } from '../../../src/streams/rtsp/keyframeAssembler.js';
+import { KeyframeCapture } from '../../../src/streams/rtsp/keyframeCapture.js';
 import { ParameterSets } from '../../../src/streams/rtsp/parameterSets.js';
+import { FakeClock } from '../../helpers/fakeClock.js';
 import { useTempDir } from '../../helpers/tempDir.js';
 import { readCapture, replay } from '../helpers/rtpCapture.js';
 
@@ -145,6 +147,57 @@ describe('keyframes depacketized from real RTP to Annex B', () => {
     );
   });
 
+  it('one packet of every IDR lost: no keyframe comes out, and each is counted as dropped for loss', async () => {
+    const packets = readCapture('gst-h264-fua.rtp');
+    // The second FU-A fragment of every IDR goes missing.
+    const dropped = new Set(
+      packets.flatMap((p, i) => ((p[12] as number) === 0x7c && (p[13] as number) === 0x85 ? [i + 1] : [])),
+    );
+    expect(dropped.size).toBe(5);
+    const lossy = packets.filter((_, i) => !dropped.has(i));
+    let lost = 0;
+    const units: Buffer[] = [];
+    const a = new KeyframeAssembler(
+      'h264',
+      new ParameterSets('h264'),
+      (u) => units.push(u),
+      () => undefined,
+      undefined,
+      () => {
+        lost += 1;
+      },
+    );
+    for (const p of lossy) a.onPacket(p, 0, p.length);
+    expect(units).toEqual([]);
+    expect(lost).toBe(5);
+    // The capture gives up early with its own code (the sampler then falls back to ffmpeg).
+    const clock = new FakeClock({ wall: 0 });
+    let disarmed = 0;
+    const capture = new KeyframeCapture(
+      'h264',
+      undefined,
+      clock,
+      { count: 1, timeoutMs: 60_000, signal: new AbortController().signal },
+      () => {
+        disarmed += 1;
+      },
+    );
+    for (const p of lossy) capture.onPacket(p, 0, p.length);
+    const err = await capture.first.catch((e: unknown) => e);
+    expect((err as CamgateError).code).toBe('RTSP_LOSSY');
+    expect(disarmed).toBe(1);
+    // No lost packet: a whole keyframe, as before.
+    const clean = new KeyframeCapture(
+      'h264',
+      undefined,
+      clock,
+      { count: 1, timeoutMs: 60_000, signal: new AbortController().signal },
+      () => undefined,
+    );
+    for (const p of packets) clean.onPacket(p, 0, p.length);
+    expect(await clean.first).toBeInstanceOf(Buffer);
+  });
+
   it('joined mid-keyframe, parameter sets only in the SDP (H.265): that keyframe is dropped, not decoded half', () => {
     const packets = readCapture('gst-h265-fu.rtp');
     const all = assemble('h265', packets).units;
@@ -192,6 +245,64 @@ describe('keyframes depacketized from real RTP to Annex B', () => {
     expect(errors[0]?.code).toBe('RTSP_TOO_LARGE');
     expect(errors[0]?.message).toContain('1000 bytes');
     expect(units.every((u) => u.length <= 1000)).toBe(true);
+  });
+
+  it('endless middle fragments of a keyframe: RTSP_TOO_LARGE at the cap, before the pieces are buffered', () => {
+    const packets = readCapture('gst-h264-fua.rtp');
+    // The first IDR's FU-A start and one of its middle fragments, real bytes.
+    const startAt = packets.findIndex((p) => (p[12] as number) === 0x7c && (p[13] as number) === 0x85);
+    expect(startAt).toBeGreaterThanOrEqual(0);
+    const head = packets.slice(0, startAt + 1);
+    const middle = packets[startAt + 1] as Buffer;
+    expect((middle[13] as number) & 0xc0).toBe(0);
+    const errors: CamgateError[] = [];
+    const a = new KeyframeAssembler(
+      'h264',
+      new ParameterSets('h264'),
+      () => undefined,
+      (e) => errors.push(e),
+      20_000,
+    );
+    for (const p of head) a.onPacket(p, 0, p.length);
+    let seq = (head.at(-1) as Buffer).readUInt16BE(2);
+    let fed = 0;
+    // A camera that never sends the end fragment: 10 000 middle pieces (about 10 MB) at most.
+    while (errors.length === 0 && fed < 10_000) {
+      const p = Buffer.from(middle);
+      seq = (seq + 1) & 0xffff;
+      p.writeUInt16BE(seq, 2);
+      a.onPacket(p, 0, p.length);
+      fed += 1;
+    }
+    expect(errors.map((e) => e.code)).toEqual(['RTSP_TOO_LARGE']);
+    // Refused as the cap was crossed, not at the (never coming) end of the unit.
+    expect(fed * (middle.length - 14)).toBeLessThan(20_000 + middle.length);
+  });
+
+  it('packets of pictures that are not kept cost no Buffer (no per-packet allocation while armed)', () => {
+    const packets = readCapture('gst-h264-fua.rtp');
+    const a = new KeyframeAssembler(
+      'h264',
+      new ParameterSets('h264'),
+      () => undefined,
+      () => undefined,
+    );
+    // The capture's first packets (sets, the first IDR), then P-slices only: nothing of those is kept.
+    const firstP = packets.findIndex((p, i) => i > 3 && ((p[12] as number) & 0x1f) === 1);
+    expect(firstP).toBeGreaterThan(0);
+    // The first P-slice ends the IDR's unit (which is kept and concatenated): fed before counting.
+    for (const p of packets.slice(0, firstP + 1)) a.onPacket(p, 0, p.length);
+    const pSlices = packets.slice(firstP + 1).filter((p) => ((p[12] as number) & 0x1f) === 1);
+    expect(pSlices.length).toBeGreaterThan(20);
+    const from = vi.spyOn(Buffer, 'from');
+    const alloc = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      for (const p of pSlices.slice(0, 8)) a.onPacket(p, 0, p.length);
+      expect(from.mock.calls.length + alloc.mock.calls.length).toBe(0);
+    } finally {
+      from.mockRestore();
+      alloc.mockRestore();
+    }
   });
 
   it('keyframes of cameras of different sizes and both codecs decode right in one batch per codec', async () => {

@@ -84,6 +84,14 @@ describe('keyframes captured from a playing RtspSession (GStreamer RTSP server, 
       s.captureKeyframes({ count: 1, timeoutMs: 1000, signal: new AbortController().signal }),
     ).toThrow(expect.objectContaining({ code: 'BUSY' }));
     await first.second;
+    // Already aborted: refused at once, and the session is not left armed.
+    const gone = new AbortController();
+    gone.abort(new Error('check cancelled before'));
+    expect(() => s.captureKeyframes({ count: 1, timeoutMs: 30_000, signal: gone.signal })).toThrow(
+      'check cancelled before',
+    );
+    const after = s.captureKeyframes({ count: 1, timeoutMs: 30_000, signal: new AbortController().signal });
+    await expect(after.first).resolves.toBeInstanceOf(Buffer);
     // The stream stops (the session's stall limit is longer): the deadline settles the capture.
     await peer.freeze();
     const t0 = systemClock.monotonic();
