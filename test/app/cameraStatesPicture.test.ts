@@ -1,30 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CameraStates } from '../../src/app/cameraStates.js';
-import { StatusBoard } from '../../src/app/statusBoard.js';
-import { EventBus } from '../../src/shared/events.js';
 import { pictureEvent } from '../../src/uplink/eventRules.js';
 import { cameraStatePayload } from '../../src/uplink/payloads.js';
 import { cameraStatePayload as statePayload } from '../../src/uplink/statePayloads.js';
 import { FakeClock } from '../helpers/fakeClock.js';
+import { statesWithCamera } from '../picture/helpers.js';
 
 function setup() {
-  const board = new StatusBoard();
-  const bus = new EventBus();
   const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
-  const states = new CameraStates({ board, bus, clock });
-  board.upsertCamera({
-    cameraId: 'cam-1',
-    address: '10.0.0.41',
-    class: 'overview',
-    source: 'static',
-    status: 'unknown',
-    since: '2026-12-05T09:00:00.000Z',
-    reasons: [],
-    stream: {},
-    recording: { status: 'off' },
-    integrated: false,
-  });
-  states.uplink({ connected: true, at: clock.now() });
+  const { board, bus, states } = statesWithCamera(clock, 'cam-1', '10.0.0.41');
   const heard: string[] = [];
   bus.on('health.picture', (p) => heard.push(`${p.from.join('+') || '-'} > ${p.to.join('+') || '-'}`));
   return { board, states, heard };
