@@ -8,6 +8,7 @@ import { BootRepo } from '../../src/store/bootRepo.js';
 import { HistoryRepo } from '../../src/store/historyRepo.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
 import { Store } from '../../src/store/store.js';
+import { recordVerdict } from './transitions.js';
 
 /**
  * Field bug: a camera camgate had no verdict on (status `unknown`, cause not_yet_seen: it answered
@@ -42,18 +43,7 @@ function build(reboot = false) {
   new BootRepo(db).alive('b1', T0 + 10 * H);
   const history = new HistoryRepo(db);
   const transition = (cameraId: string, from: CameraStatus, to: CameraStatus, hours: number, bootId = 'b1') =>
-    history.recordTransition({
-      cameraId,
-      from,
-      to,
-      reasons: to === 'offline' ? ['connection_refused'] : [],
-      cause: to === 'offline' ? 'camera_offline' : undefined,
-      outage: to === 'offline' ? 'start' : from === 'offline' ? 'end' : undefined,
-      stillDown: false,
-      bootId,
-      wallMs: T0 + hours * H,
-      monoMs: hours * H,
-    });
+    recordVerdict(history, { cameraId, from, to, bootId, wallMs: T0 + hours * H, monoMs: hours * H });
   transition('cam-a', 'unknown', 'online', 1);
   transition('cam-c', 'unknown', 'offline', 2);
   transition('cam-c', 'offline', 'online', 3);

@@ -9,6 +9,7 @@ import { HistoryRepo } from '../../src/store/historyRepo.js';
 import { InventoryChangeRepo } from '../../src/store/inventoryChangeRepo.js';
 import { ReportRepo } from '../../src/store/reportRepo.js';
 import { Store } from '../../src/store/store.js';
+import { recordVerdict } from './transitions.js';
 
 /**
  * Review of not_yet_seen (0.5.x): the time before a camera's first verdict of a boot was found by
@@ -36,18 +37,7 @@ function open() {
     boots.alive(id, aliveMs);
   };
   const transition = (from: CameraStatus, to: CameraStatus, wallMs: number, bootId: string) =>
-    history.recordTransition({
-      cameraId: 'cam-a',
-      from,
-      to,
-      reasons: to === 'offline' ? ['connection_refused'] : [],
-      cause: to === 'offline' ? 'camera_offline' : undefined,
-      outage: to === 'offline' ? 'start' : from === 'offline' ? 'end' : undefined,
-      stillDown: false,
-      bootId,
-      wallMs,
-      monoMs: 0,
-    });
+    recordVerdict(history, { cameraId: 'cam-a', from, to, bootId, wallMs, monoMs: 0 });
   const report = (fromMs: number, toMs: number) => {
     const repo = new ReportRepo(db);
     const iso = (ms: number) => new Date(ms).toISOString();
