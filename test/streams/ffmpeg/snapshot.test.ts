@@ -54,34 +54,13 @@ describe('grabFrame and the wording of newer ffmpeg', () => {
     // This box has ffmpeg 5.1, where the 461 is among the last two lines; ffmpeg 6.1 and 7 end a
     // failed open with two more lines after it. A stand-in prints what ffmpeg 7 prints (only its
     // stderr is under test here; the real 461 path is test/streams/vlcUdp.test.ts).
-    const dir = useTempDir('camgate-ffmpeg7-');
-    const fake = path.join(dir, 'ffmpeg');
-    fs.writeFileSync(
-      fake,
-      [
-        '#!/bin/sh',
-        'prev=; for a in "$@"; do [ "$prev" = "-i" ] && url=$a; prev=$a; done',
-        'echo "[rtsp @ 0x55d0c8a0] method SETUP failed: 461 Unsupported Transport" >&2',
-        'echo "[in#0 @ 0x55d0c890] Error opening input: Protocol not supported" >&2',
-        'echo "Error opening input file $url." >&2',
-        'echo "Error opening input files: Protocol not supported" >&2',
-        'exit 1',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
     const secret = 'ffmpeg7-Secret-3';
-    const err = await grabFrame(
-      { clock: systemClock },
-      {
-        url: `rtsp://admin:${secret}@127.0.0.1:9/sub`,
-        ffmpegPath: fake,
-        transports: ['tcp'],
-        timeoutMs: 10_000,
-      },
-    ).then(
-      () => undefined,
-      (e: unknown) => e as Error & { code?: string },
-    );
+    const err = await grabWithStandIn(`rtsp://admin:${secret}@127.0.0.1:9/sub`, 'camgate-ffmpeg7-', [
+      'echo "[rtsp @ 0x55d0c8a0] method SETUP failed: 461 Unsupported Transport" >&2',
+      'echo "[in#0 @ 0x55d0c890] Error opening input: Protocol not supported" >&2',
+      'echo "Error opening input file $url." >&2',
+      'echo "Error opening input files: Protocol not supported" >&2',
+    ]);
     expect(err).toMatchObject({ code: 'RTSP_PROTOCOL', message: 'the camera refused RTP over tcp (461)' });
     expect(JSON.stringify({ message: err?.message, cause: String(err?.cause) })).not.toContain(secret);
   });
@@ -89,33 +68,33 @@ describe('grabFrame and the wording of newer ffmpeg', () => {
   it('a failed grab whose 2 kB stderr tail starts inside the URL names no part of the password', async () => {
     // Field bug: the FFMPEG error (log, MQTT cmd-resp, CLI) began "in:Tail-Secret-9@10.1.2.3/…".
     // The stand-in's last line is long enough for the 2 kB cut to fall inside the password.
-    const dir = useTempDir('camgate-ffmpeg-cut-');
-    const fake = path.join(dir, 'ffmpeg');
-    fs.writeFileSync(
-      fake,
-      [
-        '#!/bin/sh',
-        'prev=; for a in "$@"; do [ "$prev" = "-i" ] && url=$a; prev=$a; done',
-        'printf "%s: Connection refused\\n" "$url" >&2',
-        'printf "%2000s\\n" "Error opening input file." >&2',
-        'exit 1',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
-    const err = await grabFrame(
-      { clock: systemClock },
-      {
-        url: 'rtsp://admin:Grab-Secret-5@127.0.0.1:9/sub',
-        ffmpegPath: fake,
-        transports: ['tcp'],
-        timeoutMs: 10_000,
-      },
-    ).then(
-      () => undefined,
-      (e: unknown) => e as Error & { code?: string },
-    );
+    const err = await grabWithStandIn('rtsp://admin:Grab-Secret-5@127.0.0.1:9/sub', 'camgate-ffmpeg-cut-', [
+      'printf "%s: Connection refused\\n" "$url" >&2',
+      'printf "%2000s\\n" "Error opening input file." >&2',
+    ]);
     expect(err).toMatchObject({ code: 'FFMPEG' });
     expect(err?.message).toContain('Error opening input file.');
     expect(err?.message).not.toContain('Secret-5');
   });
 });
+
+/**
+ * grabFrame's error with a stand-in ffmpeg: a shell script that sets `$url` to the `-i` argument,
+ * prints `stderr` (shell lines) and exits 1.
+ */
+async function grabWithStandIn(
+  url: string,
+  prefix: string,
+  stderr: readonly string[],
+): Promise<(Error & { code?: string }) | undefined> {
+  const fake = path.join(useTempDir(prefix), 'ffmpeg');
+  const args = 'prev=; for a in "$@"; do [ "$prev" = "-i" ] && url=$a; prev=$a; done';
+  fs.writeFileSync(fake, ['#!/bin/sh', args, ...stderr, 'exit 1'].join('\n'), { mode: 0o755 });
+  return grabFrame(
+    { clock: systemClock },
+    { url, ffmpegPath: fake, transports: ['tcp'], timeoutMs: 10_000 },
+  ).then(
+    () => undefined,
+    (e: unknown) => e as Error & { code?: string },
+  );
+}
