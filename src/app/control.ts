@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { INDENT_PARAM, INDENTED_HEADER } from '../shared/controlWire.js';
 import { CamgateError, errorMessage, UsageError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
@@ -99,9 +100,10 @@ export class ControlServer implements Service {
       return;
     }
     const body = req.method === 'POST' ? await readJson(req) : undefined;
+    const indented = req.method === 'GET' && url.searchParams.get(INDENT_PARAM) === '2';
     try {
       const result = await match.route.handler({ params: match.params, query: url.searchParams, body });
-      send(res, 200, result ?? {});
+      send(res, 200, result ?? {}, indented);
     } catch (err) {
       if (err instanceof NotFoundError) send(res, 404, { error: err.message });
       else throw err;
@@ -130,10 +132,14 @@ export class ControlServer implements Service {
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(res: http.ServerResponse, status: number, body: unknown, indented = false): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const text = indented ? JSON.stringify(body, null, 2) : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(indented ? { [INDENTED_HEADER]: '2' } : {}),
+  });
   res.end(text);
 }
 
