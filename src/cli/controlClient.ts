@@ -61,11 +61,14 @@ export async function fetchDaemon(
  */
 export async function printDaemonJson(io: CliIo, target: ConfigTarget, path: string): Promise<void> {
   const reply = await fetchDaemon(target, 'GET', `${path}?${INDENT_PARAM}=2`);
-  if (reply.indented) io.stdout.write(Buffer.concat([reply.body, NEWLINE]));
-  else writeJson(io, parseReply(reply));
+  if (!reply.indented) {
+    writeJson(io, parseReply(reply));
+    return;
+  }
+  // Two writes, not a concatenation: copying ~600 kB once more was ~2 ms of the process.
+  io.stdout.write(reply.body);
+  io.stdout.write('\n');
 }
-
-const NEWLINE = Buffer.from('\n');
 
 async function validatedSocket(file: string): Promise<string> {
   const { loadConfigFile } = await import('../config/load.js');
