@@ -1,12 +1,8 @@
-import { createRequire } from 'node:module';
 import { readControlSocketLight, resolveConfigPath } from '../config/lightRead.js';
 import { INDENT_PARAM, INDENTED_HEADER } from '../shared/controlWire.js';
 import { CamgateError } from '../shared/errors.js';
+import { http } from '../shared/nodeHttp.js';
 import { type CliIo, writeJson } from './command.js';
-
-// Required, not imported: on Node 22+ an ESM import of node:http builds its namespace from every
-// export, and the lazy ones (WebSocket, EventSource, …) load undici: ~70 ms of `status` (#14).
-const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /** Which config a control-API-only command (`status`, `reload`, `cameras`) reads: `--config`, then the environment. */
 export interface ConfigTarget {
