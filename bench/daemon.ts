@@ -6,12 +6,14 @@
  * eight clients of one GStreamer RTSP server (fixtures/gst/rtsp_server.py).
  * Usage: npx tsx bench/daemon.ts [--n 0,64,256,1024] [--ffmpeg-max 256] [--stall-seconds 3]
  *        [--window 10] [--reconnect-from 1024] [--bin bin/camgate.js]
- *        [--cpu-prof DIR] [--only reconnect] [--reconnects 1] [--picture on|off]
+ *        [--cpu-prof DIR] [--only reconnect] [--reconnects 1] [--picture on|off] [--status-bin OTHER]
  *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs;
+ *        --status-bin: another build's CLI also timed, alternating, against the same daemon;
  *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR, and the bench
  *        prints each broker restart's CLOCK_MONOTONIC µs for bench/longTasks.ts;
  *        --only reconnect: skip the CPU window, status latency and stall phases, and restart the
- *        broker --reconnects times (the loop-block figure alone, ~1 min at N=1024);
+ *        broker --reconnects times (the loop-block figure alone, ~1 min at N=1024); --only status:
+ *        the CPU window and the status latency, no stall or reconnect phase;
  *        --picture off: `picture.enabled: false` in the daemon's config, no ffmpeg children)
  * Memory: PSS of the daemon's process tree (/proc/PID/smaps_rollup); CPU: utime+stime of the same
  * processes over the window, plus the children the daemon reaped in it (cutime+cstime: picture
@@ -52,13 +54,16 @@ const { values } = parseArgs({
     only: { type: 'string' },
     reconnects: { type: 'string', default: '1' },
     picture: { type: 'string', default: 'on' },
+    'status-bin': { type: 'string' },
   },
 });
 const STALL_S = Number(values['stall-seconds']);
 const WINDOW_MS = Number(values.window) * 1000;
 const BIN = resolve(values.bin);
 const ONLY_RECONNECT = values.only === 'reconnect';
-if (values.only !== undefined && !ONLY_RECONNECT) throw new Error(`--only: reconnect, not ${values.only}`);
+const ONLY_STATUS = values.only === 'status';
+if (values.only !== undefined && !ONLY_RECONNECT && !ONLY_STATUS)
+  throw new Error(`--only: reconnect or status, not ${values.only}`);
 const PASSWORD = benchPassword();
 const say = (s: string): void => {
   process.stderr.write(`${s}\n`);
@@ -70,7 +75,7 @@ interface Row {
   /** Absent with --only reconnect. */
   camgate?: Figures;
   stall?: { p50: number; p95: number; detected: number };
-  status?: { cliMs: number; apiMs: number };
+  status?: Awaited<ReturnType<typeof statusLatency>>;
   reconnect?: Awaited<ReturnType<typeof reconnect>>;
   /** Every restart of `--reconnects` (the first is `reconnect`). */
   reconnects?: Awaited<ReturnType<typeof reconnect>>[];
@@ -126,8 +131,9 @@ async function steadyPhases(
     `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
   );
   row.camgate = camgate;
-  row.status = await statusLatency(BIN, configPath, socket);
-  if (n > 0) {
+  const other = values['status-bin'];
+  row.status = await statusLatency(BIN, configPath, socket, other ? resolve(other) : undefined);
+  if (n > 0 && !ONLY_STATUS) {
     row.stall = await stalls(join(dir, 'state'), n, () => src.freeze(true));
     await src.freeze(false);
     say(`N=${n}: stall ${JSON.stringify(row.stall)}; thawed`);
@@ -161,7 +167,7 @@ async function runN(n: number): Promise<Row> {
     await sleep(n > 0 ? 5000 : 3000);
     const row: Row = { n, online };
     if (!ONLY_RECONNECT) await steadyPhases(row, pid, configPath, socket, dir, src);
-    if (n >= Number(values['reconnect-from'])) {
+    if (n >= Number(values['reconnect-from']) && !ONLY_STATUS) {
       row.reconnects = [];
       for (let i = 0; i < Number(values.reconnects); i++) {
         if (i > 0) await sleep(5000);
@@ -172,7 +178,7 @@ async function runN(n: number): Promise<Row> {
       row.reconnect = row.reconnects[0];
     }
     await stopChild(daemon);
-    if (!ONLY_RECONNECT && n > 0 && n <= Number(values['ffmpeg-max'])) {
+    if (!ONLY_RECONNECT && !ONLY_STATUS && n > 0 && n <= Number(values['ffmpeg-max'])) {
       const fleet = await startFleet(src.ffmpegUrls);
       await sleep(6000 + n * 20);
       const alive = () => fleet.filter((c) => c.exitCode === null).map((c) => c.pid ?? 0);

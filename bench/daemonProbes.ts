@@ -4,12 +4,13 @@
  * retained camera states after a broker restart (with the daemon's own event-loop figures).
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { connect } from 'mqtt';
 import { controlRequest } from '../src/cli/controlClient.js';
 import type { Broker } from '../test/uplink/helpers/mosquitto.js';
-import { percentile, repoRoot, sleep } from './daemonRig.js';
+import { percentile, reapedTicks, repoRoot, sleep, TICKS_PER_S } from './daemonRig.js';
 
 interface StatusDoc {
   cameras: { cameraId: string; status: string }[];
@@ -43,25 +44,47 @@ const STATUS_RUNS = 20;
 /**
  * `STATUS_RUNS` alternating samples of the real CLI process (`bin/camgate.js status --json`, its
  * stdout read through a pipe as `| jq` would) and of the API request alone: p50 as `cliMs`/`apiMs`
- * (the table's columns), p95 beside them, and the bytes the CLI printed.
+ * (the table's columns), p95 beside them, and the bytes the CLI printed. With `otherBin` (another
+ * build), its CLI is sampled in the same rounds against the same daemon: a before/after pair that
+ * the box's load cannot tell apart (`other`). `cpuMs` beside each: the mean CPU (user + sys) of one
+ * process, from this process's reaped-children time (less bent by a loaded box than wall time).
  */
-export async function statusLatency(bin: string, configPath: string, socket: string) {
+export async function statusLatency(bin: string, configPath: string, socket: string, otherBin?: string) {
   const cli: number[] = [];
   const api: number[] = [];
+  const otherCli: number[] = [];
+  const ticks = new Map<string, number>();
+  /** Runs one child to its end; its CPU goes to `kind`'s tally. */
+  const tally = async <T>(kind: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = reapedTicks(process.pid);
+    const out = await run();
+    ticks.set(kind, (ticks.get(kind) ?? 0) + reapedTicks(process.pid) - t0);
+    return out;
+  };
+  const cpuMs = (kind: string, runs: number): number =>
+    Math.round(((ticks.get(kind) ?? 0) * 1000) / TICKS_PER_S / Math.max(1, runs));
   let bytes = 0;
   const failures: string[] = [];
   // The floor on this box right now: a bare `node -e 0` process, timed between the samples.
   const bare: number[] = [];
+  const timeCli = async (which: string, into: number[]): Promise<number> => {
+    const t0 = performance.now();
+    const run = await tally(which, () => statusProcess(which, configPath));
+    if (run.code === 0) into.push(performance.now() - t0);
+    else failures.push(`${which}: exit ${run.code}: ${run.stderr.trim().slice(-200)}`);
+    return run.bytes;
+  };
   for (let i = 0; i < STATUS_RUNS; i++) {
     const tb = performance.now();
-    await new Promise((ok) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).once('close', ok));
+    await tally(
+      'bare',
+      () => new Promise((ok) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).once('close', ok)),
+    );
     bare.push(performance.now() - tb);
-    const t0 = performance.now();
-    const run = await statusProcess(bin, configPath);
-    if (run.code === 0) {
-      cli.push(performance.now() - t0);
-      bytes = run.bytes;
-    } else failures.push(`exit ${run.code}: ${run.stderr.trim().slice(-200)}`);
+    // Which build goes first alternates: neither always follows the daemon's answer to the other.
+    if (otherBin && i % 2 === 0) await timeCli(otherBin, otherCli);
+    bytes = (await timeCli(bin, cli)) || bytes;
+    if (otherBin && i % 2 === 1) await timeCli(otherBin, otherCli);
     const t1 = performance.now();
     try {
       await controlStatus(socket);
@@ -74,16 +97,28 @@ export async function statusLatency(bin: string, configPath: string, socket: str
   const p95 = (xs: number[]): number => Math.round(percentile(xs, 95));
   const figures = {
     cliMs: median(cli),
+    cliCpuMs: cpuMs(bin, STATUS_RUNS),
     apiMs: median(api),
     cliP95Ms: p95(cli),
     apiP95Ms: p95(api),
     bytes,
     bareNodeMs: median(bare),
     bareNodeP95Ms: p95(bare),
+    bareNodeCpuMs: cpuMs('bare', STATUS_RUNS),
+    ...(otherBin
+      ? {
+          other: {
+            bin: otherBin,
+            cliMs: median(otherCli),
+            cliP95Ms: p95(otherCli),
+            cliCpuMs: cpuMs(otherBin, STATUS_RUNS),
+          },
+        }
+      : {}),
     ...(failures.length > 0 ? { failures } : {}),
   };
   // Printed at once: a later phase of the run (stall, reconnect) may not survive a loaded box.
-  process.stderr.write(`status --json: ${JSON.stringify(figures)}\n`);
+  process.stderr.write(`status --json: ${JSON.stringify(figures)} load ${loadavg()[0]?.toFixed(2)}\n`);
   return figures;
 }
 

@@ -11,7 +11,7 @@ import { cpuTicks, pssKb, readProc } from './procStats.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const TICKS_PER_S = 100; // Linux USER_HZ
+export const TICKS_PER_S = 100; // Linux USER_HZ
 
 /** Every live descendant of `root` (and root), from the ppid field of /proc/PID/stat. */
 export function processTree(root: number): number[] {
@@ -42,7 +42,7 @@ export interface Figures {
 }
 
 /** cutime + cstime: CPU of the children a process has waited for. */
-function reapedTicks(pid: number): number {
+export function reapedTicks(pid: number): number {
   const stat = readProc(pid, 'stat');
   if (stat === undefined) return 0;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
-import http from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { INDENT_PARAM, INDENTED_HEADER } from '../shared/controlWire.js';
 import { CamgateError, errorMessage, UsageError } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
+import { http } from '../shared/nodeHttp.js';
 import type { Service } from '../shared/service.js';
 
 export interface ControlRequest {
@@ -36,7 +38,7 @@ export class NotFoundError extends CamgateError {
 export class ControlServer implements Service {
   readonly name = 'control';
   private readonly routes: Route[] = [];
-  private server: http.Server | undefined;
+  private server: Server | undefined;
 
   constructor(private readonly deps: { socketPath: string; log: Log }) {}
 
@@ -91,7 +93,7 @@ export class ControlServer implements Service {
     fs.rmSync(this.deps.socketPath, { force: true });
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://camgate.local');
     const match = this.match(req.method ?? 'GET', url.pathname);
     if (!match) {
@@ -99,9 +101,10 @@ export class ControlServer implements Service {
       return;
     }
     const body = req.method === 'POST' ? await readJson(req) : undefined;
+    const indented = req.method === 'GET' && url.searchParams.get(INDENT_PARAM) === '2';
     try {
       const result = await match.route.handler({ params: match.params, query: url.searchParams, body });
-      send(res, 200, result ?? {});
+      send(res, 200, result ?? {}, indented);
     } catch (err) {
       if (err instanceof NotFoundError) send(res, 404, { error: err.message });
       else throw err;
@@ -130,14 +133,18 @@ export class ControlServer implements Service {
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, indented = false): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const text = indented ? JSON.stringify(body, null, 2) : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(indented ? { [INDENTED_HEADER]: '2' } : {}),
+  });
   res.end(text);
 }
 
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {

@@ -1,7 +1,8 @@
-import http from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Clock } from '../shared/clock.js';
 import { CamgateError } from '../shared/errors.js';
 import type { Net } from '../shared/net.js';
+import { http } from '../shared/nodeHttp.js';
 
 /** The deadline passed; `connected` tells a silent listener (likely a wedged camera) from an absent host. */
 export class HttpDeadlineError extends CamgateError {
@@ -16,7 +17,7 @@ export class HttpDeadlineError extends CamgateError {
 
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
+  readonly headers: IncomingHttpHeaders;
   /** The body as UTF-8 text (SOAP). */
   readonly body: string;
   /** The same bytes, untouched (snapshots). */
@@ -103,7 +104,7 @@ export function boundedRequest(deps: { clock: Clock; net: Net }, req: BoundedReq
 }
 
 function readBody(
-  res: http.IncomingMessage,
+  res: IncomingMessage,
   maxBytes: number,
   host: string,
   finish: (err: Error | undefined, res?: HttpResponse) => void,

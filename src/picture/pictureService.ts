@@ -5,12 +5,13 @@ import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
 import type { EventBus } from '../shared/events.js';
 import type { Log } from '../shared/log.js';
 import type { Service } from '../shared/service.js';
-import type { CameraRecord, PictureView } from '../shared/types.js';
-import { PICTURE_REASONS, type PictureMode, type PictureReference } from './assess.js';
+import type { CameraRecord } from '../shared/types.js';
+import type { PictureMode, PictureReference } from './assess.js';
 import { grabCheck } from './checkGrabs.js';
 import type { Thumbnail } from './measures.js';
 import { initialPictureState, type PictureState, reducePicture } from './pictureMachine.js';
 import { PictureQueue } from './pictureQueue.js';
+import { PictureVerdicts } from './pictureVerdicts.js';
 import { rulesFor } from './rules.js';
 import type { Slots } from './slots.js';
 
@@ -80,6 +81,7 @@ export class PictureService implements Service {
   readonly name = 'picture';
   private readonly tracked = new Map<string, Tracked>();
   private readonly queue: PictureQueue;
+  private readonly verdicts: PictureVerdicts;
   private readonly abort = new AbortController();
   private readonly log: Log;
   private timer: TimerHandle | undefined;
@@ -88,6 +90,7 @@ export class PictureService implements Service {
 
   constructor(private readonly deps: PictureServiceDeps) {
     this.log = deps.log.child({ module: 'picture' });
+    this.verdicts = new PictureVerdicts({ ...deps, log: this.log });
     // Every sample in flight (up to 16 per ffmpeg slot) listens on this one signal.
     setMaxListeners(0, this.abort.signal);
     this.queue = new PictureQueue(1, (cameraId, err) =>
@@ -141,7 +144,7 @@ export class PictureService implements Service {
   reset(cameraId: string): { cleared: number } {
     const cleared = this.deps.store.clearReferences(cameraId);
     const t = this.tracked.get(cameraId);
-    if (t) this.apply(cameraId, t, { type: 'reset' });
+    if (t) this.verdicts.apply(cameraId, t, { type: 'reset' });
     this.log.info({ cameraId, cleared }, 'picture reference reset');
     return { cleared };
   }
@@ -156,7 +159,7 @@ export class PictureService implements Service {
     this.deps.store.saveReference(cameraId, ref);
     const t = this.tracked.get(cameraId);
     if (t) {
-      this.apply(cameraId, t, { type: 'reset' });
+      this.verdicts.apply(cameraId, t, { type: 'reset' });
       t.state = { ...t.state, references: { [ref.mode]: ref } };
     }
     this.log.info({ cameraId, mode: ref.mode }, 'picture reference taken at handover');
@@ -182,12 +185,7 @@ export class PictureService implements Service {
     for (const id of this.tracked.keys()) if (!present.has(id)) this.tracked.delete(id);
   }
 
-  /**
-   * A camera's first sight in this run: its references, and the verdict it had when the daemon
-   * last stopped. A restart does not forget a bad picture: the open degraded period's reasons are
-   * raised again at once (the camera stays not integrated, and the centre, which heard
-   * `picture.degraded` before, hears nothing new), and the next checks clear them as usual.
-   */
+  /** A camera's first sight in this run: its references, and the verdict it had when the daemon last stopped. */
   private track(cameraId: string, now: number): Tracked {
     const t: Tracked = {
       state: initialPictureState(this.deps.store.references(cameraId)),
@@ -197,18 +195,7 @@ export class PictureService implements Service {
       recheckAt: 0,
     };
     this.tracked.set(cameraId, t);
-    let open: { reasons: readonly string[]; since: string } | undefined;
-    this.persist(cameraId, 'read the open degraded period', () => {
-      open = this.deps.store.resume?.(cameraId, this.isoNow());
-    });
-    const reasons = PICTURE_REASONS.filter((r) => open?.reasons.includes(r));
-    if (open && reasons.length > 0) {
-      t.state = { ...t.state, status: 'degraded', reasons };
-      this.lastSince.set(cameraId, open.since);
-      const view: PictureView = { status: 'degraded', reasons, checkedAt: undefined, since: open.since };
-      this.deps.bus.emit('picture.verdict', { cameraId, view, at: this.deps.clock.now(), resumed: true });
-      this.log.info({ cameraId, reasons, since: open.since }, 'picture verdict resumed from the store');
-    }
+    this.verdicts.resume(cameraId, t);
     return t;
   }
 
@@ -255,7 +242,7 @@ export class PictureService implements Service {
       this.samples += 1;
       // Re-read after the grabs: the stream may have stalled meanwhile (then nothing is frozen).
       const streamAdvancing = this.deps.streamAdvancing(camera.id);
-      this.apply(
+      this.verdicts.apply(
         camera.id,
         t,
         { type: 'sample', thumbnail, second: secondThumbnail, streamAdvancing },
@@ -271,51 +258,6 @@ export class PictureService implements Service {
         this.isoNow(),
         this.rules(camera),
       ).state;
-    }
-  }
-
-  private apply(
-    cameraId: string,
-    t: Tracked,
-    event: Parameters<typeof reducePicture>[1],
-    camera?: CameraRecord,
-  ): void {
-    const atIso = this.isoNow();
-    const cls = camera?.class ?? this.deps.cameras().find((c) => c.id === cameraId)?.class ?? 'overview';
-    const before = t.state;
-    const step = reducePicture(before, event, atIso, rulesFor(this.deps.config, cls));
-    t.state = step.state;
-    const { store } = this.deps;
-    const learnt = step.learnt;
-    if (learnt) {
-      this.persist(cameraId, 'save the reference', () => store.saveReference(cameraId, learnt));
-      this.log.info({ cameraId, mode: learnt.mode }, 'picture reference learnt');
-    }
-    if (step.changed) {
-      const reasons = step.state.reasons;
-      this.persist(cameraId, 'record the verdict', () =>
-        reasons.length > 0 ? store.degraded(cameraId, reasons, atIso) : store.ok(cameraId, atIso),
-      );
-      this.log.info({ cameraId, from: before.reasons, to: reasons }, 'picture verdict changed');
-    }
-    const view: PictureView = {
-      status: step.state.status,
-      reasons: step.state.reasons,
-      checkedAt: step.state.checkedAt,
-      since: step.changed ? atIso : (this.lastSince.get(cameraId) ?? atIso),
-    };
-    this.lastSince.set(cameraId, view.since ?? atIso);
-    this.deps.bus.emit('picture.verdict', { cameraId, view, at: this.deps.clock.now() });
-  }
-
-  private readonly lastSince = new Map<string, string>();
-
-  /** A store failure (a full disk) must not stop the verdict reaching the camera's state. */
-  private persist(cameraId: string, what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.log.error({ err, cameraId }, `picture: could not ${what}`);
     }
   }
 

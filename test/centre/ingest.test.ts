@@ -52,6 +52,10 @@ describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ 
   /** A new empty store of this driver: a SQLite file, or a fresh PostgreSQL database. */
   const store = async (name: string): Promise<StoreConfig> => freshStore(driver, `${dir}/${name}.db`);
 
+  /** The centre on a new empty store `name` of this driver, reading this broker and REGISTRY. */
+  const startOn = async (name: string): Promise<RunningCentre> =>
+    startCentre({ url: broker.url, registryCsv: REGISTRY, dbFile: '', store: await store(name) });
+
   const gw = (siteId: string, gatewayId: string, c: LightCamera[]): LightGateway => {
     const g = new LightGateway({ url: broker.url, siteId, gatewayId, cameras: c });
     gateways.push(g);
@@ -70,12 +74,7 @@ describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ 
     await gw('sch-2', 'nvr-b', cams([['c1', 'overview', false, 'stream_refused']])).start();
     await gw('ghost-9', 'nvr-x', cams([['c1', 'overview', true, null]])).start();
     for (const name of ['one', 'two']) {
-      centre = await startCentre({
-        url: broker.url,
-        registryCsv: REGISTRY,
-        dbFile: '',
-        store: await store(name),
-      });
+      centre = await startOn(name);
       const f = await until(
         () => centre!.service.figure(),
         (x) => x.national.cameras.installed.total === 3,
@@ -97,12 +96,7 @@ describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ 
   it('dedupes events by eventId, tracks seq gaps until an outbox.overflow covers them, ignores a stale will', async () => {
     const g = gw('sch-1', 'nvr-a', cams([['c1', 'overview', true, null]]));
     await g.start();
-    centre = await startCentre({
-      url: broker.url,
-      registryCsv: REGISTRY,
-      dbFile: '',
-      store: await store('c'),
-    });
+    centre = await startOn('c');
     await until(
       () => centre!.service.figure(),
       (f) => f.national.sitesIntegrated === 1,
@@ -170,12 +164,7 @@ describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ 
       ]),
     );
     await g.start();
-    centre = await startCentre({
-      url: broker.url,
-      registryCsv: REGISTRY,
-      dbFile: '',
-      store: await store('r'),
-    });
+    centre = await startOn('r');
     await until(
       () => centre!.service.figure(),
       (f) => f.sites[0]?.fullyIntegrated === true,
@@ -203,12 +192,7 @@ describe.each(STORES)('centre ingest through a real Mosquitto into $driver', ({ 
     ]);
     const g = gw('sch-1', 'nvr-a', c);
     await g.start();
-    centre = await startCentre({
-      url: broker.url,
-      registryCsv: REGISTRY,
-      dbFile: '',
-      store: await store('h'),
-    });
+    centre = await startOn('h');
     await until(
       () => centre!.service.figure(),
       (f) => f.national.sitesIntegrated === 1,

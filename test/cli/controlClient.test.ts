@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ControlServer } from '../../src/app/control.js';
 import { loadConfigFile } from '../../src/config/load.js';
+import { silentLog } from '../../src/shared/log.js';
 import { camgateBin, cliBuilt, runCli, runCliInProcess } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/tempDir.js';
+import { deferCleanup } from '../helpers/testCleanup.js';
 import { startTestDaemon } from '../helpers/testDaemon.js';
 
 const CAMERA = '  - { id: yard-1, rtsp: "rtsp://127.0.0.1:1/stream1", class: overview }';
@@ -160,5 +164,46 @@ describe('status with a bad config still exits 2 naming the field', () => {
     const r = await runCli(['status', '--json', '--config', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/control\.socket: .*string/);
+  });
+});
+
+describe('status --json and cameras --json print the daemon document unchanged (#14)', () => {
+  const DOC = {
+    site: { id: 'light-site', name: 'Лёгкий "site"' },
+    cameras: [{ cameraId: 'yard-1', status: 'online', stream: { fps: 12.5, lossPct: -0 } }],
+    ts: '2026-12-05T19:00:00.000Z',
+  };
+
+  /** A daemon of this version (indents on request) or of 0.6.0 (always compact, no header). */
+  async function daemon(dir: string, indents: boolean): Promise<string> {
+    const socket = path.join(dir, 'control.sock');
+    if (indents) {
+      const control = new ControlServer({ socketPath: socket, log: silentLog() });
+      control.route('GET', '/status', () => DOC);
+      control.route('GET', '/cameras', () => DOC);
+      await control.start();
+      deferCleanup(() => control.stop());
+    } else {
+      const server = http.createServer((_req, res) => {
+        const text = JSON.stringify(DOC);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      });
+      await new Promise<void>((ok) => server.listen(socket, ok));
+      deferCleanup(() => new Promise((ok) => server.close(ok)));
+    }
+    return writeConfig(dir, `control: { socket: ${socket} }`);
+  }
+
+  it.each([
+    ['a daemon that indents', true],
+    ['an older daemon', false],
+  ])('from %s', async (_name, indents) => {
+    const file = await daemon(useTempDir('camgate-light-'), indents);
+    for (const command of ['status', 'cameras']) {
+      const r = await runCliInProcess([command, '--json', '--config', file]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`${JSON.stringify(DOC, null, 2)}\n`);
+    }
   });
 });

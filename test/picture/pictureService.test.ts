@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
 import { pairGapMs } from '../../src/picture/checkGrabs.js';
 import { THUMB_BYTES, type Thumbnail, thumbnailOf } from '../../src/picture/measures.js';
-import { PictureService, type PictureStore } from '../../src/picture/pictureService.js';
+import {
+  PictureService,
+  type PictureServiceDeps,
+  type PictureStore,
+} from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
@@ -25,22 +29,44 @@ const store: PictureStore = {
   ok: () => undefined,
 };
 
+/**
+ * A service checking every minute, ticked 1 s at a time for three minutes; the verdicts it told as
+ * `id status reasons`.
+ */
+async function runThreeMinutes(
+  clock: FakeClock,
+  deps: Pick<PictureServiceDeps, 'cameras' | 'streamAdvancing' | 'sample'>,
+): Promise<{ service: PictureService; verdicts: string[] }> {
+  const bus = new EventBus();
+  const verdicts: string[] = [];
+  bus.on('picture.verdict', (v) =>
+    verdicts.push(`${v.cameraId} ${v.view.status} ${v.view.reasons.join('+')}`),
+  );
+  const service = new PictureService({
+    clock,
+    log: silentLog(),
+    bus,
+    config: pictureSchema.parse({ intervalMinutes: 1 }),
+    store,
+    ...deps,
+    ffmpegSlots: new Slots(1),
+    samplesPerSlot: 16,
+  });
+  await service.start();
+  for (let s = 0; s < 180; s++) {
+    clock.advance(1000);
+    await new Promise((r) => setImmediate(r));
+  }
+  await service.stop();
+  return { service, verdicts };
+}
+
 describe('PictureService: staggered, bounded sampling (issue #17)', () => {
   it('samples each advancing camera once per interval at its own offset; skips stalled ones; a failure changes nothing', async () => {
     const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
-    const bus = new EventBus();
     const cameras = ['a', 'b', 'c', 'stalled', 'broken'].map(camera);
     const sampled: { id: string; at: number }[] = [];
-    const verdicts: string[] = [];
-    bus.on('picture.verdict', (v) =>
-      verdicts.push(`${v.cameraId} ${v.view.status} ${v.view.reasons.join('+')}`),
-    );
-    const service = new PictureService({
-      clock,
-      log: silentLog(),
-      bus,
-      config: pictureSchema.parse({ intervalMinutes: 1 }),
-      store,
+    const { service, verdicts } = await runThreeMinutes(clock, {
       cameras: () => cameras,
       streamAdvancing: (id) => id !== 'stalled',
       sample: async (cam) => {
@@ -48,15 +74,7 @@ describe('PictureService: staggered, bounded sampling (issue #17)', () => {
         if (cam.id === 'broken') throw new Error('snapshot: HTTP 500');
         return { thumbnail: flat(4) };
       },
-      ffmpegSlots: new Slots(1),
-      samplesPerSlot: 16,
     });
-    await service.start();
-    for (let s = 0; s < 180; s++) {
-      clock.advance(1000);
-      await new Promise((r) => setImmediate(r));
-    }
-    await service.stop();
     // Each check grabs twice, the second a few seconds after the first (frozen is judged within it).
     const grabs = (id: string) => sampled.filter((x) => x.id === id).map((x) => x.at);
     // A check whose first grab fails takes no second.
@@ -94,19 +112,9 @@ describe('PictureService: staggered, bounded sampling (issue #17)', () => {
 
   it('a camera without a snapshot URI is grabbed once per check: its stream grab brings the second picture (next keyframe) along', async () => {
     const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
-    const bus = new EventBus();
     const streamOnly = ['s1', 's2'].map((id) => ({ ...camera(id), snapshotUri: undefined }));
     const calls: string[] = [];
-    const verdicts: string[] = [];
-    bus.on('picture.verdict', (v) =>
-      verdicts.push(`${v.cameraId} ${v.view.status} ${v.view.reasons.join('+')}`),
-    );
-    const service = new PictureService({
-      clock,
-      log: silentLog(),
-      bus,
-      config: pictureSchema.parse({ intervalMinutes: 1 }),
-      store,
+    const { verdicts } = await runThreeMinutes(clock, {
       cameras: () => streamOnly,
       streamAdvancing: () => true,
       // s1's encoder repeats one picture; s2's stream gave only one keyframe before its deadline.
@@ -114,15 +122,7 @@ describe('PictureService: staggered, bounded sampling (issue #17)', () => {
         calls.push(cam.id);
         return cam.id === 's1' ? { thumbnail: flat(4), next: flat(4) } : { thumbnail: flat(4) };
       },
-      ffmpegSlots: new Slots(1),
-      samplesPerSlot: 16,
     });
-    await service.start();
-    for (let s = 0; s < 180; s++) {
-      clock.advance(1000);
-      await new Promise((r) => setImmediate(r));
-    }
-    await service.stop();
     expect(calls.filter((c) => c === 's1')).toHaveLength(3);
     expect(calls.filter((c) => c === 's2')).toHaveLength(3);
     // Frozen at the second check from the pair within each check, as with two snapshots.

@@ -1,6 +1,6 @@
 import { parseCommandArgs } from '../args.js';
-import { type CliCommand, writeJson } from '../command.js';
-import { requestDaemon } from '../controlClient.js';
+import type { CliCommand } from '../command.js';
+import { printDaemonJson, requestDaemon } from '../controlClient.js';
 import { formatTable } from '../table.js';
 
 interface InventoryRow {
@@ -24,13 +24,12 @@ export const camerasCommand: CliCommand = {
       config: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const doc = (await requestDaemon({ flag: values.config, env: io.env }, 'GET', '/cameras')) as {
-      cameras: InventoryRow[];
-    };
+    const target = { flag: values.config, env: io.env };
     if (values.json) {
-      writeJson(io, doc);
+      await printDaemonJson(io, target, '/cameras');
       return 0;
     }
+    const doc = (await requestDaemon(target, 'GET', '/cameras')) as { cameras: InventoryRow[] };
     const rows = doc.cameras.map((c) => [
       c.id,
       c.address,

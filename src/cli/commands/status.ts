@@ -1,8 +1,8 @@
 import { causeInfo } from '../../shared/causes.js';
 import type { CameraStatusRow } from '../../shared/types.js';
 import { parseCommandArgs } from '../args.js';
-import { type CliCommand, writeJson } from '../command.js';
-import { requestDaemon } from '../controlClient.js';
+import type { CliCommand } from '../command.js';
+import { printDaemonJson, requestDaemon } from '../controlClient.js';
 import { colour, formatTable } from '../table.js';
 
 interface StatusDoc {
@@ -22,11 +22,12 @@ export const statusCommand: CliCommand = {
       config: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const doc = (await requestDaemon({ flag: values.config, env: io.env }, 'GET', '/status')) as StatusDoc;
+    const target = { flag: values.config, env: io.env };
     if (values.json) {
-      writeJson(io, doc);
+      await printDaemonJson(io, target, '/status');
       return 0;
     }
+    const doc = (await requestDaemon(target, 'GET', '/status')) as StatusDoc;
     io.stdout.write(`${renderStatus(doc, io.isTty)}\n`);
     return 0;
   },
