@@ -1,8 +1,10 @@
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 
-/** What the pacer stops and starts: a net.Socket, whose pause/resume stop and start reading at the OS. */
-export interface Pausable {
-  pause(): unknown;
+/**
+ * What the pacer starts again: a net.Socket, stopped by its read callback returning false (see
+ * `Net`'s `onData`), whose `resume()` starts reading at the OS again.
+ */
+export interface Resumable {
   resume(): unknown;
 }
 
@@ -60,7 +62,7 @@ export class ReadPacer {
   }
 
   /** Paces one playing socket until `close()`; reads stay unpaced until its byte rate is known. */
-  track(socket: Pausable, nowMs: number): PacedReads {
+  track(socket: Resumable, nowMs: number): PacedReads {
     return new PacedReads(this, socket, nowMs);
   }
 
@@ -134,15 +136,18 @@ export class PacedReads {
 
   constructor(
     private readonly pacer: ReadPacer,
-    private readonly socket: Pausable,
+    private readonly socket: Resumable,
     nowMs: number,
   ) {
     this.rateSince = nowMs;
   }
 
-  /** After each read of `bytes`: pauses the socket when its stream is slow enough to be batched. */
-  afterRead(bytes: number, nowMs: number): void {
-    if (this.closed || this.pausedAt !== undefined) return;
+  /**
+   * After each read of `bytes`: false when the socket is to stop reading now (its stream is slow
+   * enough to be batched; the caller's read callback returns it), true to read on.
+   */
+  afterRead(bytes: number, nowMs: number): boolean {
+    if (this.closed || this.pausedAt !== undefined) return true;
     this.bytes += bytes;
     const elapsed = nowMs - this.rateSince;
     if (elapsed >= RATE_WINDOW_MS) {
@@ -154,10 +159,10 @@ export class PacedReads {
       this.rateSince = nowMs;
     }
     // A read this big means the stream outran its pace (a keyframe, a faster encoder): read on.
-    if (this.pauseMs === 0 || bytes >= this.pacer.batchBytes * 2) return;
+    if (this.pauseMs === 0 || bytes >= this.pacer.batchBytes * 2) return true;
     this.pausedAt = nowMs;
-    this.socket.pause();
     this.step = this.pacer.hold(this, nowMs + this.pauseMs);
+    return false;
   }
 
   /**

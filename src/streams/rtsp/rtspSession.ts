@@ -203,7 +203,7 @@ export class RtspSession {
         (chunk) => {
           const now = this.deps.clock.monotonic();
           this.client?.receive(chunk, now);
-          this.paced?.afterRead(chunk.length, now);
+          return this.paced?.afterRead(chunk.length, now);
         },
       );
       if (this.currentPhase === 'closed') return;

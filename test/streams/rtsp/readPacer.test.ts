@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { type PacedReads, ReadPacer } from '../../../src/streams/rtsp/readPacer.js';
 import { FakeClock } from '../../helpers/fakeClock.js';
 
-/** A socket stand-in that records whether it reads. */
+/** A socket stand-in that records whether it reads: a read callback returning false stops it. */
 class FakeSocket {
   reading = true;
   pauses = 0;
-  pause(): void {
+  constructor(private readonly reads: () => PacedReads) {}
+  /** One read of `bytes` at `atMs`, as Node's onread callback would see it. */
+  read(bytes: number, atMs: number): void {
+    if (!this.reading) return;
+    if (this.reads().afterRead(bytes, atMs)) return;
     this.reading = false;
     this.pauses += 1;
   }
@@ -15,15 +19,21 @@ class FakeSocket {
   }
 }
 
+function tracked(pacer: ReadPacer, nowMs: number): { socket: FakeSocket; reads: PacedReads } {
+  let reads: PacedReads | undefined;
+  const socket = new FakeSocket(() => reads as PacedReads);
+  reads = pacer.track(socket, nowMs);
+  return { socket, reads };
+}
+
 function rig(options: Partial<ConstructorParameters<typeof ReadPacer>[1]> = {}) {
   const clock = FakeClock.at(10_000);
   const pacer = new ReadPacer(clock, { maxMs: 250, batchBytes: 16_384, ...options });
-  const socket = new FakeSocket();
-  const reads = pacer.track(socket, clock.monotonic());
+  const { socket, reads } = tracked(pacer, clock.monotonic());
   /** Reads `bytes` every `everyMs` for `forMs`, as the socket would deliver them while reading. */
   const stream = (bytes: number, everyMs: number, forMs: number): void => {
     for (let t = 0; t < forMs; t += everyMs) {
-      if (socket.reading) reads.afterRead(bytes, clock.monotonic());
+      socket.read(bytes, clock.monotonic());
       clock.advance(everyMs);
     }
   };
@@ -32,10 +42,10 @@ function rig(options: Partial<ConstructorParameters<typeof ReadPacer>[1]> = {}) 
 
 describe('ReadPacer', () => {
   it('reads as it comes until the byte rate is known', () => {
-    const { clock, socket, reads } = rig();
-    reads.afterRead(1000, clock.monotonic());
+    const { clock, socket } = rig();
+    socket.read(1000, clock.monotonic());
     clock.advance(100);
-    reads.afterRead(1000, clock.monotonic());
+    socket.read(1000, clock.monotonic());
     expect(socket.pauses).toBe(0);
   });
 
@@ -65,12 +75,12 @@ describe('ReadPacer', () => {
 
   it('pauses a faster stream for the time it takes to send batchBytes', () => {
     // 8 kB every 40 ms = 200 kB/s: 16 kB in 80 ms.
-    const { clock, socket, reads } = rig({ stepMs: 10 });
+    const { clock, socket } = rig({ stepMs: 10 });
     for (let t = 0; t < 260; t += 40) {
-      reads.afterRead(8000, clock.monotonic());
+      socket.read(8000, clock.monotonic());
       clock.advance(40);
     }
-    reads.afterRead(8000, clock.monotonic());
+    socket.read(8000, clock.monotonic());
     expect(socket.reading).toBe(false);
     clock.advance(60);
     expect(socket.reading).toBe(false);
@@ -86,7 +96,7 @@ describe('ReadPacer', () => {
     const burst = rig();
     burst.stream(1000, 40, 320);
     burst.clock.advance(300);
-    burst.reads.afterRead(40_000, burst.clock.monotonic());
+    burst.socket.read(40_000, burst.clock.monotonic());
     expect(burst.socket.reading).toBe(true);
   });
 
@@ -99,20 +109,16 @@ describe('ReadPacer', () => {
     expect(clock.pendingTimers()).toBe(0);
     clock.advance(1000);
     expect(socket.reading).toBe(false);
-    reads.afterRead(1000, clock.monotonic());
+    socket.read(1000, clock.monotonic());
     expect(socket.pauses).toBe(1);
   });
 
   it('a late timer (blocked loop) resumes every socket that fell due meanwhile', () => {
     const clock = FakeClock.at(10_000);
     const pacer = new ReadPacer(clock, { maxMs: 250 });
-    const pairs: { socket: FakeSocket; reads: PacedReads }[] = [];
-    for (let i = 0; i < 20; i++) {
-      const socket = new FakeSocket();
-      pairs.push({ socket, reads: pacer.track(socket, clock.monotonic()) });
-    }
+    const pairs = Array.from({ length: 20 }, () => tracked(pacer, clock.monotonic()));
     for (let t = 0; t < 320; t += 40) {
-      for (const p of pairs) if (p.socket.reading) p.reads.afterRead(1000, clock.monotonic());
+      for (const p of pairs) p.socket.read(1000, clock.monotonic());
       clock.advance(40);
     }
     expect(pacer.pausedCount).toBe(20);

@@ -23,7 +23,7 @@ function countingNet(): { net: Net; reads: () => number } {
           onData &&
           ((chunk) => {
             reads += 1;
-            onData(chunk);
+            return onData(chunk);
           }),
       }),
   };
