@@ -5,8 +5,9 @@
  * Sources: simulator shards of ≤256 cameras (bench/simHost.ts, own processes) and, from N ≥ 8,
  * eight clients of one GStreamer RTSP server (fixtures/gst/rtsp_server.py).
  * Usage: npx tsx bench/daemon.ts [--n 0,64,256,1024] [--ffmpeg-max 256] [--stall-seconds 3]
- *        [--window 10] [--reconnect-from 1024] [--bin bin/camgate.js]
- *        [--cpu-prof DIR] [--only reconnect] [--reconnects 1] [--picture on|off] [--status-bin OTHER]
+ *        [--window 10] [--warmup 30] [--reconnect-from 1024] [--bin bin/camgate.js]
+ *        [--cpu-prof DIR] [--only reconnect|status] [--reconnects 1] [--picture on|off]
+ *        [--status-bin OTHER]
  *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs;
  *        --status-bin: another build's CLI also timed, alternating, against the same daemon;
  *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR, and the bench
@@ -14,6 +15,7 @@
  *        --only reconnect: skip the CPU window, status latency and stall phases, and restart the
  *        broker --reconnects times (the loop-block figure alone, ~1 min at N=1024); --only status:
  *        the CPU window and the status latency, no stall or reconnect phase;
+ *        --warmup: seconds each side runs before its window (the daemon's JIT settles; ffmpeg has none);
  *        --picture off: `picture.enabled: false` in the daemon's config, no ffmpeg children)
  * Memory: PSS of the daemon's process tree (/proc/PID/smaps_rollup); CPU: utime+stime of the same
  * processes over the window, plus the children the daemon reaped in it (cutime+cstime: picture
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     'ffmpeg-max': { type: 'string', default: '256' },
     'stall-seconds': { type: 'string', default: '3' },
     window: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '30' },
     'reconnect-from': { type: 'string', default: '1024' },
     gst: { type: 'string', default: '8' },
     bin: { type: 'string', default: 'bin/camgate.js' },
@@ -59,6 +62,7 @@ const { values } = parseArgs({
 });
 const STALL_S = Number(values['stall-seconds']);
 const WINDOW_MS = Number(values.window) * 1000;
+const WARMUP_MS = Number(values.warmup) * 1000;
 const BIN = resolve(values.bin);
 const ONLY_RECONNECT = values.only === 'reconnect';
 const ONLY_STATUS = values.only === 'status';
@@ -164,7 +168,7 @@ async function runN(n: number): Promise<Row> {
     const t0 = performance.now();
     const online = await waitOnline(socket, n, 120_000 + n * 100);
     say(`N=${n}: ${online}/${n} online after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    await sleep(n > 0 ? 5000 : 3000);
+    await sleep(n > 0 ? (ONLY_RECONNECT ? 5000 : WARMUP_MS) : 3000);
     const row: Row = { n, online };
     if (!ONLY_RECONNECT) await steadyPhases(row, pid, configPath, socket, dir, src);
     if (n >= Number(values['reconnect-from']) && !ONLY_STATUS) {
@@ -180,7 +184,7 @@ async function runN(n: number): Promise<Row> {
     await stopChild(daemon);
     if (!ONLY_RECONNECT && !ONLY_STATUS && n > 0 && n <= Number(values['ffmpeg-max'])) {
       const fleet = await startFleet(src.ffmpegUrls);
-      await sleep(6000 + n * 20);
+      await sleep(Math.max(6000 + n * 20, WARMUP_MS));
       const alive = () => fleet.filter((c) => c.exitCode === null).map((c) => c.pid ?? 0);
       const figures = await measure(alive, WINDOW_MS);
       row.ffmpeg = { ...figures, alive: figures.processes };
@@ -221,7 +225,7 @@ function table(rows: Row[]): string {
 const rows: Row[] = [];
 for (const n of values.n.split(',').map(Number)) rows.push(await runN(n));
 console.log(
-  `stallSeconds ${STALL_S}, window ${WINDOW_MS / 1000} s, * = wall-clock, measured under the box's load`,
+  `stallSeconds ${STALL_S}, window ${WINDOW_MS / 1000} s after ${WARMUP_MS / 1000} s of warm-up, * = wall-clock, measured under the box's load`,
 );
 console.log(table(rows));
 console.log(JSON.stringify({ bench: 'daemon', stallSeconds: STALL_S, rows }));

@@ -10,8 +10,9 @@ export interface ConnectOptions {
    * Receives what the socket reads, as a view valid only during the call, instead of 'data' events
    * (a fake may still emit 'data': listen to both). The system Net reads into one shared buffer:
    * no allocation and no stream machinery per read, for hundreds of RTSP connections (#14).
+   * Returning `false` stops reading until `socket.resume()` (cheaper than `pause()`: no stream state).
    */
-  onData?: (chunk: Buffer) => void;
+  onData?: (chunk: Buffer) => boolean | undefined;
 }
 
 /** Sockets arrive through deps so protocol code can be driven by a fake in unit tests. */
@@ -34,10 +35,7 @@ export const systemNet: Net = {
           ...options,
           onread: {
             buffer: sharedReadBuffer,
-            callback: (n) => {
-              onData(sharedReadBuffer.subarray(0, n));
-              return true;
-            },
+            callback: (n) => onData(sharedReadBuffer.subarray(0, n)) !== false,
           },
         })
       : net.connect(options),

@@ -6,6 +6,7 @@ import type { Log } from '../shared/log.js';
 import type { Net } from '../shared/net.js';
 import { redactText } from '../shared/redact.js';
 import type { KeyframeGrab, KeyframeRequest } from './rtsp/keyframeCapture.js';
+import type { ReadPacer } from './rtsp/readPacer.js';
 import type { CloseReason, RtpTransport, RtspSession as RtspSessionType } from './rtsp/rtspSession.js';
 import { RtspSession } from './rtsp/rtspSession.js';
 import type { UdpPortPool } from './rtsp/udpPortPool.js';
@@ -20,6 +21,8 @@ export interface SupervisorDeps {
   readonly ticker: Ticker;
   /** Shared by every camera: config `streams.udpPortRange`. */
   readonly udpPorts?: UdpPortPool;
+  /** Shared by every camera: batched reads of playing TCP sessions. */
+  readonly readPacer?: ReadPacer;
 }
 
 export interface SupervisorOptions {
@@ -164,6 +167,7 @@ export class CameraSupervisor {
       ticker: this.deps.ticker,
       transports: this.transportOrder(),
       udpPorts: this.deps.udpPorts,
+      readPacer: this.deps.readPacer,
       onPhase: (phase) => {
         // Reported where the session ends, not a microtask later: a stall found by the shared tick
         // is then persisted inside that tick's one commit (#14: 1,024 stalls, 1,024 fsyncs).

@@ -5,6 +5,7 @@ import type { Net } from '../shared/net.js';
 import type { Service } from '../shared/service.js';
 import { CameraSupervisor, type SupervisorOptions } from './cameraSupervisor.js';
 import type { KeyframeGrab, KeyframeRequest } from './rtsp/keyframeCapture.js';
+import { ReadPacer } from './rtsp/readPacer.js';
 import { type PortRange, UdpPortPool } from './rtsp/udpPortPool.js';
 import { type StreamTarget, sameTarget } from './streamTarget.js';
 import { Ticker } from './ticker.js';
@@ -45,6 +46,7 @@ export class StreamMonitor implements Service {
   private readonly ticker: Ticker;
   private readonly options: SupervisorOptions;
   private readonly udpPorts: UdpPortPool;
+  private readonly readPacer: ReadPacer;
   private running = false;
   private pending: StreamTarget[];
 
@@ -64,6 +66,8 @@ export class StreamMonitor implements Service {
     const { udpPortRange, ...rest } = options;
     this.options = { ...DEFAULTS, ...rest, stallMs: options.stallSeconds * 1000 };
     this.udpPorts = new UdpPortPool(deps.net, udpPortRange);
+    // Unread for at most one tick: a stall is then known at most one tick later than unpaced.
+    this.readPacer = new ReadPacer(deps.clock, { maxMs: tickMs });
     this.pending = [...targets];
   }
 
@@ -96,7 +100,7 @@ export class StreamMonitor implements Service {
       if (!entry) {
         const supervisor = new CameraSupervisor(
           target,
-          { ...this.deps, ticker: this.ticker, udpPorts: this.udpPorts },
+          { ...this.deps, ticker: this.ticker, udpPorts: this.udpPorts, readPacer: this.readPacer },
           this.options,
         );
         this.supervisors.set(target.cameraId, { target, supervisor });

@@ -16,7 +16,8 @@ export interface RtspClientOptions {
   readonly clock: Clock;
   readonly credential?: RtspCredential;
   readonly limits?: RtspParserLimits;
-  onInterleaved(channel: number, data: Buffer, offset: number, length: number): void;
+  /** `atMs`: when the read that carried it happened (monotonic), its arrival time. */
+  onInterleaved(channel: number, data: Buffer, offset: number, length: number, atMs: number): void;
   /** Called once when the connection fails or ends; `undefined` means a clean end of stream. */
   onEnd(err: CamgateError | undefined): void;
 }
@@ -31,6 +32,8 @@ export class RtspClient implements RtspSink {
   private cseq = 0;
   private auth: RtspAuthenticator | undefined;
   private ended = false;
+  /** Monotonic time of the read being parsed. */
+  private readAt = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -105,9 +108,10 @@ export class RtspClient implements RtspSink {
     });
   }
 
-  /** Bytes read from the socket; `chunk` may be a view that is reused after the call. */
-  receive(chunk: Buffer): void {
+  /** Bytes read from the socket at `atMs`; `chunk` may be a view that is reused after the call. */
+  receive(chunk: Buffer, atMs = this.options.clock.monotonic()): void {
     if (this.ended) return;
+    this.readAt = atMs;
     try {
       this.parser.push(chunk, this);
     } catch (err) {
@@ -130,7 +134,7 @@ export class RtspClient implements RtspSink {
   }
 
   onInterleaved(channel: number, data: Buffer, offset: number, length: number): void {
-    this.options.onInterleaved(channel, data, offset, length);
+    this.options.onInterleaved(channel, data, offset, length, this.readAt);
   }
 
   private end(err: CamgateError | undefined): void {

@@ -27,6 +27,10 @@ const DOLLAR = 0x24;
 const CR = 0x0d;
 const LF = 0x0a;
 const HEADER_END = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
+/** An RTP packet fits; a carry grown past CARRY_KEPT (a big frame or message) is dropped once used. */
+const CARRY_INITIAL = 2048;
+const CARRY_KEPT = 16_384;
 
 /**
  * Incremental parser for an RTSP-over-TCP byte stream: responses, server requests and `$`-framed
@@ -34,23 +38,28 @@ const HEADER_END = Buffer.from('\r\n\r\n');
  * anything that is neither a message nor a frame is RTSP_PROTOCOL; after an error the parser is dead.
  */
 export class RtspParser {
-  private pending: Buffer | undefined;
+  /**
+   * The unparsed tail of the last read (usually part of one RTP packet), copied into this parser's
+   * own buffer: `chunk` may be the socket's shared read buffer, and a fresh Buffer per read would
+   * pin pooled 8 kB slabs until the next full GC, for each of hundreds of streams (#14).
+   */
+  private carry: Buffer = EMPTY;
+  private carried = 0;
   private failed: CamgateError | undefined;
 
   constructor(private readonly limits: RtspParserLimits = DEFAULT_LIMITS) {}
 
   push(chunk: Buffer, sink: RtspSink): void {
     if (this.failed) throw this.failed;
-    const pending = this.pending;
-    this.pending = undefined;
     let buf = chunk;
     let pos = 0;
     try {
-      if (pending) {
-        pos = this.completeFrame(pending, chunk, sink);
+      if (this.carried > 0) {
+        pos = this.completeFrame(chunk, sink);
         if (pos === chunk.length) return;
         if (pos < 0) {
-          buf = Buffer.concat([pending, chunk]);
+          buf = Buffer.concat([this.carry.subarray(0, this.carried), chunk]);
+          this.carried = 0;
           pos = 0;
         }
       }
@@ -64,28 +73,41 @@ export class RtspParser {
         err instanceof CamgateError ? err : new CamgateError('RTSP_PROTOCOL', 'parse failed', { cause: err });
       throw this.failed;
     }
-    // Only the unparsed tail (usually part of one RTP packet) is kept, copied: `chunk` may be the
-    // socket's shared read buffer, and a view would pin a whole 64 KiB read for each of hundreds of streams.
-    if (pos < buf.length) this.pending = pos === 0 && buf !== chunk ? buf : Buffer.from(buf.subarray(pos));
+    if (pos < buf.length) this.append(buf, pos, buf.length);
   }
 
   /**
    * The usual split: the tail of the last read began an interleaved frame. Only that frame is
    * joined, not the whole new read (often many packets); returns the bytes of `chunk` used (all of
-   * them when the frame is still incomplete: then it is kept pending), or -1 when the pending bytes
+   * them when the frame is still incomplete: then it is kept carried), or -1 when the carried bytes
    * need the general path (an RTSP message, a frame header cut short).
    */
-  private completeFrame(pending: Buffer, chunk: Buffer, sink: RtspSink): number {
-    if (pending.length < 4 || pending[0] !== DOLLAR) return -1;
-    const length = pending.readUInt16BE(2);
-    const need = 4 + length - pending.length;
+  private completeFrame(chunk: Buffer, sink: RtspSink): number {
+    if (this.carried < 4 || this.carry[0] !== DOLLAR) return -1;
+    const length = this.carry.readUInt16BE(2);
+    const need = 4 + length - this.carried;
     if (need > chunk.length) {
-      this.pending = Buffer.concat([pending, chunk]);
+      this.append(chunk, 0, chunk.length);
       return chunk.length;
     }
-    const frame = Buffer.concat([pending, chunk.subarray(0, need)], 4 + length);
+    this.append(chunk, 0, need);
+    this.carried = 0;
+    const frame = this.carry;
+    // A carry grown for a rare big frame or message is not kept for the life of the session.
+    if (frame.length > CARRY_KEPT) this.carry = EMPTY;
     sink.onInterleaved(frame[1] as number, frame, 4, length);
     return need;
+  }
+
+  private append(src: Buffer, from: number, to: number): void {
+    const total = this.carried + (to - from);
+    if (total > this.carry.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(total, CARRY_INITIAL, this.carry.length * 2));
+      this.carry.copy(grown, 0, 0, this.carried);
+      this.carry = grown;
+    }
+    src.copy(this.carry, this.carried, from, to);
+    this.carried = total;
   }
 
   /** Bytes consumed, 0 when more input is needed. */

@@ -7,6 +7,7 @@ import type { VideoParams } from './h264Sps.js';
 import { CaptureSlot, type KeyframeGrab, type KeyframeRequest } from './keyframeCapture.js';
 import { NAL_KEYFRAME, NAL_SPS } from './nalUnits.js';
 import { type Presentation, paramsFromRtpPacket, parsePresentation } from './presentation.js';
+import type { PacedReads } from './readPacer.js';
 import { RtpStats } from './rtpStats.js';
 import { credentialOf } from './rtspAuth.js';
 import { RtspClient } from './rtspClient.js';
@@ -50,6 +51,7 @@ export class RtspSession {
   private rtpChannel = 0;
   private transportValue: RtpTransport | undefined;
   private media: UdpMedia | undefined;
+  private paced: PacedReads | undefined;
   private session: SessionHeader | undefined;
   private keepaliveMethod: 'GET_PARAMETER' | 'OPTIONS' = 'OPTIONS';
   private nextKeepaliveAt = 0;
@@ -139,7 +141,14 @@ export class RtspSession {
   takeSample(nowMs: number): SessionSample | undefined {
     const video = this.presentationValue?.video;
     if (!this.stats || !video) return undefined;
-    return takeSessionSample(this.stats, video, this.videoParams, this.transportValue, nowMs);
+    return takeSessionSample(
+      this.stats,
+      video,
+      this.videoParams,
+      this.transportValue,
+      nowMs,
+      this.paced !== undefined,
+    );
   }
 
   /**
@@ -161,7 +170,9 @@ export class RtspSession {
     this.lastTickAt = nowMs;
     // A tick this late means the event loop was blocked: the packets of that time still wait unread
     // in the socket. Judged at the next tick, after a read, or every camera stalls at once (#14).
-    if (nowMs - this.lastFrameAt > stallMs && !late) {
+    // A paced socket's unread bytes are not judged either: only what was read (`knownUntil`).
+    const known = this.paced?.knownUntil(nowMs) ?? nowMs;
+    if (known - this.lastFrameAt > stallMs && !late) {
       this.finish(
         'stall',
         new CamgateError('RTSP_TIMEOUT', `no new video frame for ${stallMs} ms${this.media?.note() ?? ''}`),
@@ -189,14 +200,19 @@ export class RtspSession {
         (sock) => {
           this.socket = sock;
         },
-        (chunk) => this.client?.receive(chunk),
+        (chunk) => {
+          const now = this.deps.clock.monotonic();
+          this.client?.receive(chunk, now);
+          return this.paced?.afterRead(chunk.length, now);
+        },
       );
       if (this.currentPhase === 'closed') return;
       this.client = new RtspClient(socket, {
         clock: this.deps.clock,
         credential: credentialOf(this.options.credential, this.target),
         limits: this.options.limits,
-        onInterleaved: (channel, data, offset, length) => this.onInterleaved(channel, data, offset, length),
+        onInterleaved: (channel, data, offset, length, atMs) =>
+          this.onInterleaved(channel, data, offset, length, atMs),
         onEnd: (err) => this.finish(err ? reasonFor(err, this.currentPhase) : 'eof', err),
       });
       await this.handshake(this.client);
@@ -258,12 +274,13 @@ export class RtspSession {
     this.media?.tick(now);
     const ticker = this.options.ticker ?? new Ticker(this.deps.clock, 250);
     this.untick = ticker.add((t) => this.tick(t));
+    if (!this.media && this.socket) this.paced = this.options.readPacer?.track(this.socket, now);
     this.setPhase('playing');
   }
 
-  private onInterleaved(channel: number, data: Buffer, offset: number, length: number): void {
+  private onInterleaved(channel: number, data: Buffer, offset: number, length: number, atMs: number): void {
     if (channel !== this.rtpChannel || this.media) return;
-    this.onRtp(data, offset, length, this.deps.clock.monotonic());
+    this.onRtp(data, offset, length, atMs);
   }
 
   private onRtp(data: Buffer, offset: number, length: number, now: number): void {
@@ -320,6 +337,7 @@ export class RtspSession {
     this.currentPhase = 'closed';
     this.untick?.();
     this.untick = undefined;
+    this.paced?.close();
     this.client?.close();
     this.socket?.destroy();
     this.media?.close();

@@ -4,6 +4,7 @@ import type { Net } from '../../shared/net.js';
 import type { StreamStats } from '../../shared/types.js';
 import type { Ticker } from '../ticker.js';
 import type { SessionPhase } from './closeReason.js';
+import type { ReadPacer } from './readPacer.js';
 import type { RtpWindow } from './rtpStats.js';
 import type { RtspCredential } from './rtspAuth.js';
 import type { RtspParserLimits } from './rtspParser.js';
@@ -29,6 +30,8 @@ export interface RtspSessionOptions {
   /** Shared tick for stall/keepalive checks; a private one is made when absent. */
   readonly ticker?: Ticker;
   readonly limits?: RtspParserLimits;
+  /** Reads a playing TCP session in batches (many sessions in one process); every read as it comes when absent. */
+  readonly readPacer?: ReadPacer;
   /** RTP transports to try in this order; default TCP, then UDP when the server refuses TCP. */
   readonly transports?: readonly RtpTransport[];
   /** Where UDP port pairs come from (config `streams.udpPortRange`); the OS picks when absent. */

@@ -12,6 +12,8 @@ export function takeSessionSample(
   params: VideoParams | undefined,
   transport: RtpTransport | undefined,
   nowMs: number,
+  /** Read in batches (readPacer.ts): arrival times are the reads', too coarse for jitter. */
+  pacedReads = false,
 ): SessionSample {
   const window = stats.takeWindow(nowMs);
   const out: StreamStats = {
@@ -21,8 +23,9 @@ export function takeSessionSample(
     fps: window.fps ?? video.sdpFramerate,
     bitrateKbps: window.bitrateKbps,
     lossPct: window.lossPct,
-    // Jitter compares timestamps with arrival; with unusable timestamps there is nothing to compare.
-    jitterMs: window.timestampFault === undefined ? window.jitterMs : undefined,
+    // Jitter compares timestamps with arrival; with unusable timestamps or batched reads there is
+    // nothing to compare.
+    jitterMs: window.timestampFault === undefined && !pacedReads ? window.jitterMs : undefined,
     keyframeIntervalS: window.keyframeIntervalS,
     transport,
     timestampFault: window.timestampFault,

@@ -14,7 +14,7 @@ export function connectWithDeadline(
   target: { host: string; port: number },
   timeoutMs: number,
   onSocket: (socket: Socket) => void,
-  onData?: (chunk: Buffer) => void,
+  onData?: (chunk: Buffer) => boolean | undefined,
 ): Promise<Socket> {
   const socket = deps.net.connect({ host: target.host, port: target.port, onData });
   onSocket(socket);
