@@ -66,7 +66,7 @@ export class StreamMonitor implements Service {
     const { udpPortRange, ...rest } = options;
     this.options = { ...DEFAULTS, ...rest, stallMs: options.stallSeconds * 1000 };
     this.udpPorts = new UdpPortPool(deps.net, udpPortRange);
-    // Unread for at most one tick: a stall is then known at most one tick later than unpaced.
+    // Unread for at most one tick (and the pacer's step): a stall is known that much later at most.
     this.readPacer = new ReadPacer(deps.clock, { maxMs: tickMs });
     this.pending = [...targets];
   }

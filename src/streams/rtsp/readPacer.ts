@@ -48,6 +48,9 @@ export class ReadPacer {
   private doneStep = 0;
   private paused = 0;
   private timer: TimerHandle | undefined;
+  /** Resumed sockets whose first poll has not come yet, and the timer that comes after it. */
+  private settling: PacedReads[] = [];
+  private settleTimer: TimerHandle | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -106,9 +109,20 @@ export class ReadPacer {
       due.clear();
       this.paused -= reads.length;
       for (const r of reads) r.resume();
+      this.settling.push(...reads);
     }
     this.doneStep = current;
+    // A timer set now runs after the event loop's next poll, which reads every resumed socket
+    // that had bytes waiting: from then on, one still unread has really been sent nothing.
+    if (this.settling.length > 0) this.settleTimer ??= this.clock.setTimeout(() => this.settle(), 0);
     if (this.paused === 0) this.stop();
+  }
+
+  private settle(): void {
+    this.settleTimer = undefined;
+    const settled = this.settling;
+    this.settling = [];
+    for (const r of settled) r.settled();
   }
 
   private stop(): void {
@@ -130,9 +144,13 @@ export class PacedReads {
   private bytes = 0;
   private rateSince: number;
   private pauseMs = 0;
-  private pausedAt: number | undefined;
+  /**
+   * `paused`: stopped since the read at `pausedAt`; `resuming`: started again, but the bytes kept
+   * meanwhile are not read yet, so what is known still ends at `pausedAt`.
+   */
+  private state: 'reading' | 'paused' | 'resuming' | 'closed' = 'reading';
+  private pausedAt = 0;
   private step = 0;
-  private closed = false;
 
   constructor(
     private readonly pacer: ReadPacer,
@@ -147,7 +165,8 @@ export class PacedReads {
    * enough to be batched; the caller's read callback returns it), true to read on.
    */
   afterRead(bytes: number, nowMs: number): boolean {
-    if (this.closed || this.pausedAt !== undefined) return true;
+    if (this.state === 'resuming') this.state = 'reading';
+    if (this.state !== 'reading') return true;
     this.bytes += bytes;
     const elapsed = nowMs - this.rateSince;
     if (elapsed >= RATE_WINDOW_MS) {
@@ -160,31 +179,36 @@ export class PacedReads {
     }
     // A read this big means the stream outran its pace (a keyframe, a faster encoder): read on.
     if (this.pauseMs === 0 || bytes >= this.pacer.batchBytes * 2) return true;
+    this.state = 'paused';
     this.pausedAt = nowMs;
     this.step = this.pacer.hold(this, nowMs + this.pauseMs);
     return false;
   }
 
   /**
-   * Until when everything the camera sent has been read: while paused, the read that paused the
-   * socket; otherwise now. A stall is judged against this, never against unread bytes.
+   * Until when everything the camera sent has been read: while paused, and after a resume until
+   * the next read or the poll that found nothing to read, the read that paused the socket;
+   * otherwise now. A stall is judged against this, never against unread bytes.
    */
   knownUntil(nowMs: number): number {
-    return this.pausedAt ?? nowMs;
+    return this.state === 'paused' || this.state === 'resuming' ? this.pausedAt : nowMs;
   }
 
   /** @internal The pacer's step came: read again. */
   resume(): void {
-    if (this.closed || this.pausedAt === undefined) return;
-    this.pausedAt = undefined;
+    if (this.state !== 'paused') return;
+    this.state = 'resuming';
     this.socket.resume();
+  }
+
+  /** @internal The poll after the resume came and went without a read: nothing was waiting. */
+  settled(): void {
+    if (this.state === 'resuming') this.state = 'reading';
   }
 
   /** The session ends: forget the socket (its owner destroys it). */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.pausedAt !== undefined) this.pacer.release(this, this.step);
-    this.pausedAt = undefined;
+    if (this.state === 'paused') this.pacer.release(this, this.step);
+    this.state = 'closed';
   }
 }

@@ -127,4 +127,22 @@ describe('ReadPacer', () => {
     expect(pairs.filter((p) => !p.socket.reading)).toHaveLength(0);
     expect(pacer.pausedCount).toBe(0);
   });
+  it('after a resume, what is known still ends at the pause until a read or the next poll (#14 review)', () => {
+    // A stall check in the same timers pass as the resume must not count the bytes the resumed
+    // socket will read at the next poll as silence.
+    const { clock, socket, reads, stream } = rig();
+    stream(1000, 40, 320);
+    expect(socket.reading).toBe(false);
+    const seen: { reading: boolean; known: number }[] = [];
+    // Created after the pacer's timer: due at the same times, it fires right after it.
+    clock.setInterval(
+      () => seen.push({ reading: socket.reading, known: reads.knownUntil(clock.monotonic()) }),
+      20,
+    );
+    clock.advance(240);
+    const justResumed = seen.find((s) => s.reading);
+    expect(justResumed?.known).toBe(10_280);
+    // The settle timer (the poll came and went without a read) has run by now: nothing was waiting.
+    expect(reads.knownUntil(clock.monotonic())).toBe(clock.monotonic());
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/shared/clock.js';
+import { type Clock, systemClock } from '../../../src/shared/clock.js';
 import { createLog } from '../../../src/shared/log.js';
 import { type Net, systemNet } from '../../../src/shared/net.js';
 import { ReadPacer } from '../../../src/streams/rtsp/readPacer.js';
@@ -33,12 +33,13 @@ function countingNet(): { net: Net; reads: () => number } {
 async function pacedSession(
   pacer: Partial<ConstructorParameters<typeof ReadPacer>[1]>,
   options: Partial<RtspSessionOptions> = {},
+  pacerClock: Clock = systemClock,
 ) {
   const server = await GstServer.start({ width: 320, height: 240, fps: 25, keyint: 25 });
   deferCleanup(() => server.close());
   const counting = countingNet();
   const deps = { clock: systemClock, net: counting.net, log: createLog({ level: 'silent' }) };
-  const readPacer = new ReadPacer(systemClock, { maxMs: 250, ...pacer });
+  const readPacer = new ReadPacer(pacerClock, { maxMs: 250, ...pacer });
   const s = new RtspSession(deps, {
     url: server.url,
     stepTimeoutMs: 3000,
@@ -98,11 +99,45 @@ describe('RtspSession with paced reads (#14)', () => {
 
   it('unread time is not silence: a pause longer than stallMs is not judged a stall', async () => {
     // The daemon never pauses longer than one tick; here each pause is 2 s against stallMs 1.5 s,
-    // so a stall check counting unread time as silence would close this live 25 fps session.
-    const { session, readPacer } = await pacedSession({ maxMs: 2000, batchBytes: 1 << 20 });
+    // so a stall check counting unread time as silence would close this live 25 fps session. The
+    // stall check runs right after every pacer step, in the same timers pass, as the shared tick
+    // can: a resumed socket's bytes are read only at the next poll, so they are still unread then.
+    let session: RtspSession | undefined;
+    const tickAfterPacer: Clock = {
+      ...systemClock,
+      setInterval: (fn, ms) =>
+        systemClock.setInterval(() => {
+          fn();
+          session?.tick(systemClock.monotonic());
+        }, ms),
+    };
+    const paced = await pacedSession({ maxMs: 2000, batchBytes: 1 << 20 }, {}, tickAfterPacer);
+    session = paced.session;
+    const { readPacer } = paced;
     await sleep(5000);
     expect(session.phase).toBe('playing');
     expect(readPacer.pausedCount).toBeLessThanOrEqual(1);
     expect(session.takeSample(systemClock.monotonic())?.window.frames).toBeGreaterThan(4 * 25 - 30);
+  });
+  it('a server that closes while the socket is paused: the session ends with eof, nothing stays paused', async () => {
+    const { server, session, readPacer } = await pacedSession({});
+    for (let i = 0; i < 100 && readPacer.pausedCount === 0; i++) await sleep(10);
+    expect(readPacer.pausedCount).toBe(1);
+    await server.kill();
+    expect(await session.closed).toBe('eof');
+    expect(readPacer.pausedCount).toBe(0);
+  });
+
+  it('a UDP session is not paced: its RTP comes by datagram, and its jitter is still measured', async () => {
+    const { session, readPacer } = await pacedSession({}, { transports: ['udp'] });
+    expect(session.transport).toBe('udp');
+    session.takeSample(systemClock.monotonic());
+    for (let i = 0; i < 40; i++) {
+      await sleep(50);
+      expect(readPacer.pausedCount).toBe(0);
+    }
+    const sample = session.takeSample(systemClock.monotonic());
+    expect(sample?.stats.fps).toBeGreaterThan(20);
+    expect(sample?.stats.jitterMs).toBeGreaterThanOrEqual(0);
   });
 });
