@@ -136,6 +136,16 @@ export function controlFetch(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
+        // A daemon that dies mid-answer closes the response without 'end'.
+        res.on('close', () => {
+          if (!res.complete)
+            reject(
+              new CamgateError(
+                'CONTROL_UNAVAILABLE',
+                `the daemon closed the connection mid-answer (control socket ${socketPath})`,
+              ),
+            );
+        });
         res.on('end', () => {
           const reply = { body: Buffer.concat(chunks), indented: res.headers[INDENTED_HEADER] === '2' };
           if ((res.statusCode ?? 500) < 400) {

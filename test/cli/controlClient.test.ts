@@ -206,4 +206,22 @@ describe('status --json and cameras --json print the daemon document unchanged (
       expect(r.stdout).toBe(`${JSON.stringify(DOC, null, 2)}\n`);
     }
   });
+  it('a daemon that dies mid-answer: exit 1 with a message, not an unfinished promise', async () => {
+    const dir = useTempDir('camgate-light-');
+    const socket = path.join(dir, 'control.sock');
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+      res.write('{"site": {');
+      setTimeout(() => res.destroy(), 50);
+    });
+    await new Promise<void>((ok) => server.listen(socket, ok));
+    deferCleanup(() => new Promise((ok) => server.close(ok)));
+    const file = writeConfig(dir, `control: { socket: ${socket} }`);
+    for (const argv of [['status', '--json'], ['status']]) {
+      const r = await runCliInProcess([...argv, '--config', file]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/mid-answer/);
+    }
+  });
 });
