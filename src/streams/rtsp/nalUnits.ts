@@ -69,7 +69,8 @@ export function extractSps(
   const hdr = codec === 'h264' ? 1 : 2;
   const isSps = (b: number): boolean => (codec === 'h264' ? (b & 0x1f) === 7 : ((b >> 1) & 0x3f) === 33);
   const first = data[offset] as number;
-  if (isSps(first)) return data.slice(offset, offset + length);
+  // A real copy: `data` is often a Buffer, whose slice() is a view of the socket's reused buffer.
+  if (isSps(first)) return new Uint8Array(data.subarray(offset, offset + length));
   const aggregate = codec === 'h264' ? (first & 0x1f) === 24 : ((first >> 1) & 0x3f) === 48;
   if (!aggregate) return undefined;
   let pos = offset + hdr;
@@ -77,7 +78,7 @@ export function extractSps(
   while (pos + 2 < end) {
     const size = ((data[pos] as number) << 8) | (data[pos + 1] as number);
     if (size === 0 || pos + 2 + size > end) return undefined;
-    if (isSps(data[pos + 2] as number)) return data.slice(pos + 2, pos + 2 + size);
+    if (isSps(data[pos + 2] as number)) return new Uint8Array(data.subarray(pos + 2, pos + 2 + size));
     pos += 2 + size;
   }
   return undefined;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BitReader, unescapeRbsp } from '../../../src/streams/rtsp/bitReader.js';
 import { parseH264Sps } from '../../../src/streams/rtsp/h264Sps.js';
 import { parseH265Sps } from '../../../src/streams/rtsp/h265Sps.js';
+import { extractSps } from '../../../src/streams/rtsp/nalUnits.js';
 
 const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
 
@@ -58,5 +59,19 @@ describe('H.265 SPS', () => {
       width: 704,
       height: 480,
     });
+  });
+});
+
+describe('extractSps', () => {
+  it('copies the SPS out of a reused read buffer (single NAL and STAP-A), not a view of it', () => {
+    const sps = [0x67, 0x42, 0x00, 0x1e, 0xab];
+    const read = Buffer.from([0xff, ...sps, 0xee]);
+    const single = extractSps('h264', read, 1, sps.length);
+    const stapA = Buffer.from([0x78, 0x00, sps.length, ...sps, 0x00, 0x02, 0x68, 0xce]);
+    const aggregated = extractSps('h264', stapA, 0, stapA.length);
+    read.fill(0);
+    stapA.fill(0);
+    expect([...(single ?? [])]).toEqual(sps);
+    expect([...(aggregated ?? [])]).toEqual(sps);
   });
 });
