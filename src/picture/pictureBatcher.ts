@@ -56,7 +56,12 @@ export class PictureBatcher {
       // A wrong count fails the whole batch: which picture went missing cannot be told.
       if (raws.length !== batch.length)
         throw new Error(`batch gave ${raws.length} thumbnails for ${batch.length} pictures`);
-      for (const [i, p] of batch.entries()) p.resolve(raws[i] as Buffer);
+      // Each waiting check measures its thumbnail and records its verdict once resolved: a batch of
+      // 16 resolved at once ran 16 checks in one task, 50-60 ms at 1,024 cameras (#14). One per turn.
+      for (const [i, p] of batch.entries()) {
+        if (i > 0) await this.deps.clock.sleep(0);
+        p.resolve(raws[i] as Buffer);
+      }
     } catch (err) {
       if (batch.length === 1) {
         batch[0]?.reject(err);

@@ -21,6 +21,19 @@ function batcherOver(reduce: (names: string[]) => Promise<Buffer[]>) {
   return { clock, runs, batcher };
 }
 
+/** Awaits `p` while the fake clock gives 0 ms turns (the batcher resolves one picture per turn, #14). */
+async function settled<T>(clock: FakeClock, p: Promise<T>): Promise<T> {
+  let done = false;
+  const out = p.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    clock.advance(0);
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
 describe('pictures reduced in batches (one ffmpeg start for many cameras)', () => {
   it('runs a full batch at once, a partial one after the wait, and one by one when a batch fails', async () => {
     const { clock, runs, batcher } = batcherOver(async (names) => {
@@ -28,14 +41,17 @@ describe('pictures reduced in batches (one ffmpeg start for many cameras)', () =
       if (names[0] === 'bad') throw new Error('not a JPEG');
       return names.map((n) => Buffer.from(`thumb-${n}`));
     });
-    const full = await Promise.all(['a', 'b', 'c'].map((n) => batcher.reduce(Buffer.from(n))));
+    const full = await settled(
+      clock,
+      Promise.all(['a', 'b', 'c'].map((n) => batcher.reduce(Buffer.from(n)))),
+    );
     expect(full.map(String)).toEqual(['thumb-a', 'thumb-b', 'thumb-c']);
     const late = batcher.reduce(Buffer.from('d'));
     const bad = batcher.reduce(Buffer.from('bad')).catch((err: Error) => err.message);
     await Promise.resolve();
     expect(runs).toHaveLength(1);
     await clock.advance(1000);
-    expect(String(await late)).toBe('thumb-d');
+    expect(String(await settled(clock, late))).toBe('thumb-d');
     expect(await bad).toBe('not a JPEG');
     expect(runs).toEqual([['a', 'b', 'c'], ['d', 'bad'], ['d'], ['bad']]);
   });
@@ -52,6 +68,20 @@ describe('pictures reduced in batches (one ffmpeg start for many cameras)', () =
       'thumb-c',
     ]);
     expect(runs).toEqual([['a', 'empty', 'c'], ['a'], ['empty'], ['c']]);
+  });
+
+  it('hands out one thumbnail per 0 ms turn, in order: the checks of a batch do not all run in one task (#14)', async () => {
+    const { clock, batcher } = batcherOver(async (names) => names.map((n) => Buffer.from(`thumb-${n}`)));
+    const got: string[] = [];
+    const all = ['a', 'b', 'c'].map((n) => batcher.reduce(Buffer.from(n)).then((t) => got.push(String(t))));
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual(['thumb-a']);
+    clock.advance(0);
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual(['thumb-a', 'thumb-b']);
+    clock.advance(0);
+    await Promise.all(all);
+    expect(got).toEqual(['thumb-a', 'thumb-b', 'thumb-c']);
   });
 
   it('slots cap the ffmpeg runs at once; a lowered limit lets holders finish', async () => {
