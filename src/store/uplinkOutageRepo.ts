@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { UplinkOutageCause } from '../shared/causes.js';
 import { isoTs } from '../shared/clock.js';
 import { HistoryRepo, OUTAGE_COLS } from './historyRepo.js';
@@ -12,6 +13,11 @@ import type { Db } from './store.js';
  */
 export class UplinkOutageRepo {
   private readonly history: HistoryRepo;
+  /**
+   * Prepared once: `openOutage` runs on every link change and every `camgate status`, and
+   * preparing its SQL each time was 9 ms of the reconnect's outage write at 1,024 cameras (#14).
+   */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Db,
@@ -20,17 +26,24 @@ export class UplinkOutageRepo {
     this.history = new HistoryRepo(db);
   }
 
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Opens an outage unless one is open; returns the open one. */
   open(cause: UplinkOutageCause, now: HistoryNow): OutageRow {
     const open = this.openOutage();
     if (open) return open;
     const wallMs = Math.round(now.wallMs);
-    this.db
-      .prepare(
-        `INSERT INTO outages (camera_id, kind, cause, started_at, started_ms, started_mono_ms, boot_id)
+    this.prepare(
+      `INSERT INTO outages (camera_id, kind, cause, started_at, started_ms, started_mono_ms, boot_id)
          VALUES (?, 'uplink', ?, ?, ?, ?, ?)`,
-      )
-      .run(this.gatewayId, cause, isoTs(wallMs), wallMs, Math.round(now.monoMs), now.bootId);
+    ).run(this.gatewayId, cause, isoTs(wallMs), wallMs, Math.round(now.monoMs), now.bootId);
     return this.openOutage() as OutageRow;
   }
 
@@ -41,12 +54,10 @@ export class UplinkOutageRepo {
   }
 
   openOutage(): OutageRow | undefined {
-    return this.db
-      .prepare(
-        `SELECT ${OUTAGE_COLS} FROM outages o
+    return this.prepare(
+      `SELECT ${OUTAGE_COLS} FROM outages o
           WHERE kind = 'uplink' AND ended_at IS NULL ORDER BY id DESC LIMIT 1`,
-      )
-      .get() as OutageRow | undefined;
+    ).get() as OutageRow | undefined;
   }
 
   /**
