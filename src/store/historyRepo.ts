@@ -12,6 +12,7 @@ import type {
   TransitionInput,
   TransitionRow,
 } from './historyTypes.js';
+import { statementCache } from './statements.js';
 import { DB_FILE, type Db } from './store.js';
 
 export type {
@@ -36,17 +37,10 @@ export const OUTAGE_COLS = `o.id, o.camera_id AS cameraId, o.kind, o.cause, o.st
  */
 export class HistoryRepo {
   /** Prepared once: a mass stall records 1,024 transitions in one go (#14). */
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly prepare: (sql: string) => Database.Statement;
 
-  constructor(private readonly db: Db) {}
-
-  private prepare(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  constructor(private readonly db: Db) {
+    this.prepare = statementCache(db);
   }
 
   /**

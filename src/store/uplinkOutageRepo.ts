@@ -3,6 +3,7 @@ import type { UplinkOutageCause } from '../shared/causes.js';
 import { isoTs } from '../shared/clock.js';
 import { HistoryRepo, OUTAGE_COLS } from './historyRepo.js';
 import type { HistoryNow, OutageRow } from './historyTypes.js';
+import { statementCache } from './statements.js';
 import type { Db } from './store.js';
 
 /**
@@ -17,22 +18,14 @@ export class UplinkOutageRepo {
    * Prepared once: `openOutage` runs on every link change and every `camgate status`, and
    * preparing its SQL each time was 9 ms of the reconnect's outage write at 1,024 cameras (#14).
    */
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly prepare: (sql: string) => Database.Statement;
 
   constructor(
     private readonly db: Db,
     private readonly gatewayId: string,
   ) {
     this.history = new HistoryRepo(db);
-  }
-
-  private prepare(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    this.prepare = statementCache(db);
   }
 
   /** Opens an outage unless one is open; returns the open one. */
