@@ -74,11 +74,10 @@ export class ReadPacer {
     return this.paused;
   }
 
-  /** @internal Called by PacedReads: `reads` stays paused until `dueMs`. */
-  hold(reads: PacedReads, dueMs: number): number {
-    const now = this.clock.monotonic();
+  /** @internal Called by PacedReads at `nowMs` (its read's time): `reads` stays paused until `dueMs`. */
+  hold(reads: PacedReads, nowMs: number, dueMs: number): number {
     if (this.paused === 0) {
-      this.doneStep = this.stepOf(now) - 1;
+      this.doneStep = this.stepOf(nowMs) - 1;
       this.timer = this.clock.setInterval(() => this.resumeDue(), this.stepMs);
     }
     // Never in a step already passed, nor beyond the ring.
@@ -181,7 +180,7 @@ export class PacedReads {
     if (this.pauseMs === 0 || bytes >= this.pacer.batchBytes * 2) return true;
     this.state = 'paused';
     this.pausedAt = nowMs;
-    this.step = this.pacer.hold(this, nowMs + this.pauseMs);
+    this.step = this.pacer.hold(this, nowMs, nowMs + this.pauseMs);
     return false;
   }
 
