@@ -13,8 +13,14 @@ import { reduceToThumbnail, type ThumbnailSource } from '../streams/ffmpeg/thumb
 import type { KeyframeGrab } from '../streams/rtsp/keyframeCapture.js';
 import type { StreamKeyframes, WiringContext } from './modules.js';
 
-/** Pictures one ffmpeg run reduces at most (JPEGs, or keyframes of one codec). */
+/** JPEGs one ffmpeg run reduces at most (a snapshot may be up to `maxSnapshotBytes`). */
 export const PICTURES_PER_FFMPEG = 16;
+/**
+ * Keyframes of one codec one ffmpeg run reduces at most: sub-stream keyframes are tens of kB, and
+ * decoding one costs well under 1 ms against ~150 ms for starting ffmpeg (#14). The picture
+ * service starts half as many checks at one moment (two keyframes each), so a group is one run.
+ */
+export const KEYFRAMES_PER_FFMPEG = 64;
 
 export interface SampledGrab extends PictureGrab {
   readonly source: PictureSource;
@@ -41,18 +47,21 @@ export function pictureBatchers(
   signal: AbortSignal,
   maxWaitMs: () => number,
 ): PictureBatchers {
-  const batcher = (source: (pictures: readonly Buffer[]) => ThumbnailSource): PictureBatcher =>
+  const batcher = (
+    maxBatch: number,
+    source: (pictures: readonly Buffer[]) => ThumbnailSource,
+  ): PictureBatcher =>
     new PictureBatcher({
       clock: ctx.clock,
       slots,
       reduce: (pictures) => reduceThumbnails(ctx, source(pictures), signal),
-      maxBatch: PICTURES_PER_FFMPEG,
+      maxBatch,
       maxWaitMs,
     });
   return {
-    jpeg: batcher((jpegs) => ({ kind: 'jpeg', jpegs })),
-    h264: batcher((units) => ({ kind: 'annexb', codec: 'h264', units })),
-    h265: batcher((units) => ({ kind: 'annexb', codec: 'h265', units })),
+    jpeg: batcher(PICTURES_PER_FFMPEG, (jpegs) => ({ kind: 'jpeg', jpegs })),
+    h264: batcher(KEYFRAMES_PER_FFMPEG, (units) => ({ kind: 'annexb', codec: 'h264', units })),
+    h265: batcher(KEYFRAMES_PER_FFMPEG, (units) => ({ kind: 'annexb', codec: 'h265', units })),
   };
 }
 

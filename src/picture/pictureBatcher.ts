@@ -24,8 +24,10 @@ interface Pending {
  * access units of one codec) and reduces them in one ffmpeg run: starting ffmpeg costs ~0.15–0.2 s
  * of CPU on the NVR box, decoding a small JPEG or sub-stream keyframe a few ms, so 256 cameras at
  * one start each cost about 9 % of a core and in batches under 2 % (bench/picture.ts). A batch that
- * fails (one undecodable picture shifts every thumbnail after it) is retried one picture at a
- * time, so one bad camera cannot fail the others.
+ * fails (one undecodable picture shifts every thumbnail after it) is retried in halves until the
+ * bad picture is alone, so one bad camera cannot fail the others: about 2·log2(n) more starts for
+ * one bad picture in n, where one at a time cost n (64 for a batch of keyframes, every interval
+ * while the camera stays bad).
  */
 export class PictureBatcher {
   private pending: Pending[] = [];
@@ -67,7 +69,9 @@ export class PictureBatcher {
         batch[0]?.reject(err);
         return;
       }
-      for (const p of batch) void this.run([p]);
+      const half = Math.ceil(batch.length / 2);
+      void this.run(batch.slice(0, half));
+      void this.run(batch.slice(half));
     }
   }
 }
