@@ -26,3 +26,36 @@ export function groupedOffsets(ids: readonly string[], together: number): Map<st
   const ordered = ids.map((id) => ({ id, at: staggerOf(id) })).sort((a, b) => a.at - b.at);
   return new Map(ordered.map(({ id }, rank) => [id, Math.floor((rank * moments) / n) / moments]));
 }
+
+/** The first time ≥ `now` at `offset` (0…1) of an interval, intervals counted from `from`. */
+export function nextMoment(from: number, offset: number, intervalMs: number, now: number): number {
+  const ahead = (from + offset * intervalMs - now) % intervalMs;
+  return now + (ahead < 0 ? ahead + intervalMs : ahead);
+}
+
+/**
+ * The groups' moments of one picture service: counted from the first tick that saw cameras, so a
+ * camera found later (a discovery sweep, a config reload) joins its group's next moment and run.
+ */
+export class CheckGroups {
+  private from: number | undefined;
+
+  constructor(private readonly together: number) {}
+
+  /** First due time of each camera in `ids` not `seen` yet; undefined when all were seen. */
+  firstDues(
+    ids: readonly string[],
+    seen: (id: string) => boolean,
+    now: number,
+    intervalMs: number,
+  ): Map<string, number> | undefined {
+    if (ids.every(seen)) return undefined;
+    this.from ??= now;
+    const offsets = groupedOffsets(ids, this.together);
+    const dues = new Map<string, number>();
+    for (const id of ids) {
+      if (!seen(id)) dues.set(id, nextMoment(this.from, offsets.get(id) ?? 0, intervalMs, now));
+    }
+    return dues;
+  }
+}

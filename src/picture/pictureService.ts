@@ -7,7 +7,7 @@ import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import type { PictureMode, PictureReference } from './assess.js';
 import { grabCheck } from './checkGrabs.js';
-import { groupedOffsets, staggerOf } from './checkMoments.js';
+import { CheckGroups, staggerOf } from './checkMoments.js';
 import type { Thumbnail } from './measures.js';
 import { initialPictureState, type PictureState, reducePicture } from './pictureMachine.js';
 import { PictureQueue } from './pictureQueue.js';
@@ -91,11 +91,14 @@ export class PictureService implements Service {
   private readonly abort = new AbortController();
   private readonly log: Log;
   private timer: TimerHandle | undefined;
+  /** Given `checksTogether`: checks start in groups that share one ffmpeg run. */
+  private readonly groups: CheckGroups | undefined;
   private samples = 0;
   private failures = 0;
 
   constructor(private readonly deps: PictureServiceDeps) {
     this.log = deps.log.child({ module: 'picture' });
+    this.groups = deps.checksTogether === undefined ? undefined : new CheckGroups(deps.checksTogether);
     this.verdicts = new PictureVerdicts({ ...deps, log: this.log });
     // Every sample in flight (up to 16 per ffmpeg slot) listens on this one signal.
     setMaxListeners(0, this.abort.signal);
@@ -178,10 +181,17 @@ export class PictureService implements Service {
     this.queue.setLimit(ffmpegs * this.deps.samplesPerSlot);
     const now = this.deps.clock.monotonic();
     const present = new Set<string>();
-    const offsets = this.offsetsOfNew(cameras);
+    const firstDues = this.groups?.firstDues(
+      cameras.map((c) => c.id),
+      (id) => this.tracked.has(id),
+      now,
+      this.intervalMs,
+    );
     for (const camera of cameras) {
       present.add(camera.id);
-      const t = this.tracked.get(camera.id) ?? this.track(camera.id, now, offsets?.get(camera.id));
+      const t =
+        this.tracked.get(camera.id) ??
+        this.track(camera.id, firstDues?.get(camera.id) ?? now + staggerOf(camera.id) * this.intervalMs);
       const advancing = this.deps.streamAdvancing(camera.id);
       this.recheck(camera, t, now, advancing);
       if (now < t.due) continue;
@@ -192,21 +202,11 @@ export class PictureService implements Service {
     for (const id of this.tracked.keys()) if (!present.has(id)) this.tracked.delete(id);
   }
 
-  /** Offsets in the interval when cameras are checked in groups and some are new; else undefined. */
-  private offsetsOfNew(cameras: readonly CameraRecord[]): Map<string, number> | undefined {
-    const together = this.deps.checksTogether;
-    if (together === undefined || cameras.every((c) => this.tracked.has(c.id))) return undefined;
-    return groupedOffsets(
-      cameras.map((c) => c.id),
-      together,
-    );
-  }
-
   /** A camera's first sight in this run: its references, and the verdict it had when the daemon last stopped. */
-  private track(cameraId: string, now: number, offset = staggerOf(cameraId)): Tracked {
+  private track(cameraId: string, due: number): Tracked {
     const t: Tracked = {
       state: initialPictureState(this.deps.store.references(cameraId)),
-      due: now + offset * this.intervalMs,
+      due,
       down: false,
       rechecks: 0,
       recheckAt: 0,

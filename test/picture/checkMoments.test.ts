@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
-import { groupedOffsets, staggerOf } from '../../src/picture/checkMoments.js';
+import { CheckGroups, groupedOffsets, nextMoment, staggerOf } from '../../src/picture/checkMoments.js';
 import { THUMB_BYTES, thumbnailOf } from '../../src/picture/measures.js';
 import { PictureService, type PictureStore } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
@@ -38,6 +38,28 @@ describe('checks started in groups whose pictures share one ffmpeg run (#14)', (
       expect(sizes.length, String(n)).toBe(Math.max(Math.ceil(n / 32), Math.min(n, 8)));
     }
     expect(groupSizes(groupedOffsets(ids(5), 32))).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('a camera found later joins its group’s next moment, counted from the first cameras’ tick', () => {
+    expect(nextMoment(1000, 0.5, 60_000, 1000)).toBe(31_000);
+    expect(nextMoment(1000, 0.5, 60_000, 50_000)).toBe(91_000);
+    expect(nextMoment(1000, 0, 60_000, 61_000)).toBe(61_000);
+    const groups = new CheckGroups(32);
+    const all = ids(256);
+    const seen = new Set<string>();
+    const first = groups.firstDues(all.slice(0, 250), (id) => seen.has(id), 1000, 60_000);
+    for (const id of all.slice(0, 250)) seen.add(id);
+    expect(groups.firstDues(all.slice(0, 250), (id) => seen.has(id), 2000, 60_000)).toBeUndefined();
+    const late = groups.firstDues(all, (id) => seen.has(id), 47_300, 60_000);
+    expect([...(late?.keys() ?? [])]).toEqual(all.slice(250));
+    const moments = new Set([...(first?.values() ?? [])]);
+    expect(moments.size).toBe(8);
+    for (const due of late?.values() ?? []) {
+      expect(due).toBeGreaterThanOrEqual(47_300);
+      expect(due).toBeLessThan(47_300 + 60_000);
+      // The same moment of the interval as one of the first groups'.
+      expect(moments.has(((due - 1000) % 60_000) + 1000)).toBe(true);
+    }
   });
 
   it('the service starts each group’s checks at one tick, and checks every camera once per interval', async () => {
