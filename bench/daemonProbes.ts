@@ -185,10 +185,14 @@ export async function reconnect(broker: Broker, socket: string, n: number) {
   const states = new Set<string>();
   let upAt = 0;
   let brokerStopped = false;
+  let launched = false;
+  /** Messages that came before `launch()` returned: what the earlier probe dropped. */
+  let beforeLaunched = 0;
   let birthAt = 0;
   let lastAt = 0;
   sub.on('message', (topic, payload) => {
     if (!brokerStopped) return;
+    if (!launched) beforeLaunched += 1;
     if (topic.endsWith('/status') && !birthAt && String(payload).includes('"online"'))
       birthAt = performance.now();
     if (topic.includes('/cameras/') && topic.endsWith('/state')) {
@@ -207,6 +211,7 @@ export async function reconnect(broker: Broker, socket: string, n: number) {
   const brokerUpMonoUs = Number(process.hrtime.bigint() / 1000n);
   upAt = performance.now();
   await broker.launch();
+  launched = true;
   while ((states.size < n || !birthAt) && performance.now() - upAt < 120_000) await sleep(100);
   await sleep(1500);
   const loop = (await controlStatus(socket)).eventLoop;
@@ -217,6 +222,7 @@ export async function reconnect(broker: Broker, socket: string, n: number) {
     birthAfterBrokerUpS: birthAt ? Number(((birthAt - upAt) / 1000).toFixed(2)) : null,
     statesAfterBirthS: birthAt && lastAt ? Number(((lastAt - birthAt) / 1000).toFixed(2)) : null,
     states: states.size,
+    beforeLaunched,
     loopMaxMs: Math.max(0, ...during.map((s) => s.maxMs)),
     /** The worst second's 99th percentile of loop delay (how often, not only how long). */
     loopP99Ms: Math.max(0, ...during.map((s) => s.p99Ms ?? 0)),
