@@ -1,7 +1,7 @@
 import { credentialFor } from '../config/credentials.js';
 import { fetchSnapshot } from '../discovery/snapshot.js';
 import { THUMB_HEIGHT, THUMB_WIDTH, thumbnailOf } from '../picture/measures.js';
-import { PictureBatcher } from '../picture/pictureBatcher.js';
+import { PictureBatcher, type PictureBatcherDeps } from '../picture/pictureBatcher.js';
 import type { PictureGrab } from '../picture/pictureService.js';
 import type { PictureSource } from '../picture/pictureWhy.js';
 import type { Slots } from '../picture/slots.js';
@@ -21,6 +21,8 @@ export const PICTURES_PER_FFMPEG = 16;
  * service starts half as many checks at one moment (two keyframes each), so a group is one run.
  */
 export const KEYFRAMES_PER_FFMPEG = 64;
+/** …and at most about this many bytes of them: keyframes of a 4K main stream make smaller batches. */
+export const KEYFRAME_BATCH_BYTES = 8 * 1024 * 1024;
 
 export interface SampledGrab extends PictureGrab {
   readonly source: PictureSource;
@@ -48,20 +50,21 @@ export function pictureBatchers(
   maxWaitMs: () => number,
 ): PictureBatchers {
   const batcher = (
-    maxBatch: number,
+    limits: Pick<PictureBatcherDeps, 'maxBatch' | 'maxBatchBytes'>,
     source: (pictures: readonly Buffer[]) => ThumbnailSource,
   ): PictureBatcher =>
     new PictureBatcher({
       clock: ctx.clock,
       slots,
       reduce: (pictures) => reduceThumbnails(ctx, source(pictures), signal),
-      maxBatch,
+      ...limits,
       maxWaitMs,
     });
+  const keyframes = { maxBatch: KEYFRAMES_PER_FFMPEG, maxBatchBytes: KEYFRAME_BATCH_BYTES };
   return {
-    jpeg: batcher(PICTURES_PER_FFMPEG, (jpegs) => ({ kind: 'jpeg', jpegs })),
-    h264: batcher(KEYFRAMES_PER_FFMPEG, (units) => ({ kind: 'annexb', codec: 'h264', units })),
-    h265: batcher(KEYFRAMES_PER_FFMPEG, (units) => ({ kind: 'annexb', codec: 'h265', units })),
+    jpeg: batcher({ maxBatch: PICTURES_PER_FFMPEG }, (jpegs) => ({ kind: 'jpeg', jpegs })),
+    h264: batcher(keyframes, (units) => ({ kind: 'annexb', codec: 'h264', units })),
+    h265: batcher(keyframes, (units) => ({ kind: 'annexb', codec: 'h265', units })),
   };
 }
 

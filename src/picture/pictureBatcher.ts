@@ -9,6 +9,11 @@ export interface PictureBatcherDeps {
   readonly reduce: (pictures: readonly Buffer[]) => Promise<readonly Buffer[]>;
   /** Most pictures per ffmpeg run. */
   readonly maxBatch: number;
+  /**
+   * A batch also runs once its pictures hold this many bytes (the last one may go over): 64
+   * sub-stream keyframes are a few MB, 64 of a 4K main stream could be hundreds.
+   */
+  readonly maxBatchBytes?: number;
   /** Longest a picture waits for others before its batch runs anyway. */
   readonly maxWaitMs: () => number;
 }
@@ -31,6 +36,7 @@ interface Pending {
  */
 export class PictureBatcher {
   private pending: Pending[] = [];
+  private pendingBytes = 0;
   private timer: TimerHandle | undefined;
 
   constructor(private readonly deps: PictureBatcherDeps) {}
@@ -38,7 +44,9 @@ export class PictureBatcher {
   reduce(picture: Buffer): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.push({ picture, resolve, reject });
-      if (this.pending.length >= this.deps.maxBatch) this.flush();
+      this.pendingBytes += picture.length;
+      const { maxBatch, maxBatchBytes = Number.POSITIVE_INFINITY } = this.deps;
+      if (this.pending.length >= maxBatch || this.pendingBytes >= maxBatchBytes) this.flush();
       else this.timer ??= this.deps.clock.setTimeout(() => this.flush(), this.deps.maxWaitMs());
     });
   }
@@ -48,6 +56,7 @@ export class PictureBatcher {
     this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
     if (batch.length > 0) void this.run(batch);
   }
 

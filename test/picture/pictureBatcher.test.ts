@@ -98,6 +98,34 @@ describe('pictures reduced in batches (one ffmpeg start for many cameras)', () =
     expect(runs.at(-1)).toEqual(['p37']);
   });
 
+  it('a batch also runs once its pictures reach maxBatchBytes (keyframes of a 4K main stream are MBs each)', async () => {
+    const clock = new FakeClock({ wall: 0 });
+    const runs: number[][] = [];
+    const batcher = new PictureBatcher({
+      clock,
+      slots: new Slots(1),
+      maxBatch: 64,
+      maxBatchBytes: 1000,
+      maxWaitMs: () => 1000,
+      reduce: async (pictures) => {
+        runs.push(pictures.map((p) => p.length));
+        return pictures.map(() => Buffer.from('thumb'));
+      },
+    });
+    const sizes = [400, 400, 300, 50, 960, 10];
+    const all = Promise.all(sizes.map((n) => batcher.reduce(Buffer.alloc(n))));
+    // The third picture takes the batch to 1,100 bytes, the fifth the next to 1,010: each runs
+    // with the picture that took it over, before any wait; the last one waits.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(runs).toEqual([
+      [400, 400, 300],
+      [50, 960],
+    ]);
+    await clock.advance(1000);
+    await settled(clock, all);
+    expect(runs).toEqual([[400, 400, 300], [50, 960], [10]]);
+  });
+
   it('hands out one thumbnail per 0 ms turn, in order: the checks of a batch do not all run in one task (#14)', async () => {
     const { clock, batcher } = batcherOver(async (names) => names.map((n) => Buffer.from(`thumb-${n}`)));
     const got: string[] = [];
