@@ -1,5 +1,18 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { createRequire } from 'node:module';
+import type { Element, DOMParser as XmlDomParser } from '@xmldom/xmldom';
 import { CamgateError } from '../shared/errors.js';
+
+/**
+ * @xmldom/xmldom (CommonJS, ~410 KB of source with its entity table, ~0.8 MB of heap) is loaded at
+ * the first XML parsed: a daemon whose cameras are all plain RTSP, or that no camera answered yet,
+ * never parses XML (session 8, idle memory). A synchronous require keeps `parseXml` synchronous.
+ */
+let domParser: typeof XmlDomParser | undefined;
+function loadDomParser(): typeof XmlDomParser {
+  domParser ??= (createRequire(import.meta.url)('@xmldom/xmldom') as typeof import('@xmldom/xmldom'))
+    .DOMParser;
+  return domParser;
+}
 
 /** Namespace URIs we match on; prefixes differ per vendor (SOAP-ENV:, env:, s:) and never matter. */
 export const NS = {
@@ -40,6 +53,7 @@ export function parseXml(text: string, maxChars = 2_000_000): Element {
   const trimmed = text.replace(/^[\s\uFEFF]+/, '');
   let root: Element | null = null;
   try {
+    const DOMParser = loadDomParser();
     const doc = new DOMParser({
       onError: (level, message) => {
         if (level !== 'warning') throw new Error(message);
