@@ -132,7 +132,7 @@ async function steadyPhases(
   const { n } = row;
   const camgate = await measure(() => processTree(pid), WINDOW_MS, pid);
   say(
-    `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
+    `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB (anon ${camgate.pssAnonMb?.toFixed(1)}, file ${camgate.pssFileMb?.toFixed(1)}) CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
   );
   row.camgate = camgate;
   const other = values['status-bin'];
