@@ -8,6 +8,15 @@ const RESOLUTION_MS = 20;
 const SECONDS_KEPT = 120;
 const ROLL_MS = 1000;
 
+/**
+ * A block from one histogram sample. Node's histogram records the whole time between two of its
+ * timer callbacks (nanoseconds), the sampling interval included: an idle loop reads
+ * `RESOLUTION_MS`, a 50 ms block ~70 ms (test/app/loopDelay.test.ts checks this of Node).
+ */
+export function blockMs(sampleNs: number, resolutionMs: number): number {
+  return Math.max(0, Math.round(sampleNs / 1e6 - resolutionMs));
+}
+
 export interface LoopDelaySecond {
   readonly at: string;
   readonly maxMs: number;
@@ -49,15 +58,15 @@ export class LoopDelayMonitor implements Service {
   }
 
   private roll(histogram: IntervalHistogram): void {
-    // The histogram records nanoseconds of delay beyond the sampling interval; 0 samples → max 0.
+    // The histogram's samples hold the sampling interval too (`blockMs`); 0 samples → max 0.
     // This roll's own lateness counts too: a process starved of CPU or blocked for seconds (seen at
     // 1,024 cameras on a loaded box: rolls 5-7 s apart) left the histogram with no sample at all.
     const now = this.deps.clock.monotonic();
     const lateMs = Math.max(0, Math.round(now - this.lastRollAt - ROLL_MS));
     this.lastRollAt = now;
     const sampled = histogram.count > 0;
-    const maxMs = Math.max(lateMs, sampled ? Math.round(histogram.max / 1e6) : 0);
-    const p99Ms = Math.max(lateMs, sampled ? Math.round(histogram.percentile(99) / 1e6) : 0);
+    const maxMs = Math.max(lateMs, sampled ? blockMs(histogram.max, RESOLUTION_MS) : 0);
+    const p99Ms = Math.max(lateMs, sampled ? blockMs(histogram.percentile(99), RESOLUTION_MS) : 0);
     histogram.reset();
     this.seconds.push({ at: isoTs(this.deps.clock.now()), maxMs, p99Ms });
     if (this.seconds.length > SECONDS_KEPT) this.seconds.shift();

@@ -1,5 +1,6 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { LoopDelayMonitor } from '../../src/app/loopDelay.js';
+import { blockMs, LoopDelayMonitor } from '../../src/app/loopDelay.js';
 import { StatusBoard } from '../../src/app/statusBoard.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { FakeClock } from '../helpers/fakeClock.js';
@@ -38,5 +39,24 @@ describe('LoopDelayMonitor (status --json eventLoop, #14)', () => {
     } finally {
       await monitor.stop();
     }
+  });
+
+  it("counts Node's samples from the end of the sampling interval, not from its start", async () => {
+    // What `blockMs` relies on: each sample is the whole time between two timer callbacks, so even
+    // an idle loop never records less than the interval. Were Node to change this, the daemon's
+    // figures would read 20 ms low, and this fails.
+    const histogram = monitorEventLoopDelay({ resolution: 20 });
+    histogram.enable();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    histogram.disable();
+    expect(histogram.count).toBeGreaterThan(0);
+    expect(histogram.min / 1e6).toBeGreaterThanOrEqual(19);
+  });
+
+  it('takes the sampling interval off a sample: an idle sample is no block, a late one is its lateness', () => {
+    expect(blockMs(20_100_000, 20)).toBe(0);
+    expect(blockMs(19_000_000, 20)).toBe(0);
+    expect(blockMs(70_400_000, 20)).toBe(50);
+    expect(blockMs(86_000_000, 20)).toBe(66);
   });
 });
