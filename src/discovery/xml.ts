@@ -51,9 +51,10 @@ export function parseXml(text: string, maxChars = 2_000_000): Element {
     throw new CamgateError('ONVIF_MALFORMED', 'XML with a DOCTYPE or entity declaration rejected');
   // Some firmware (DVC NVR) emits whitespace before the XML declaration; the parser rejects that.
   const trimmed = text.replace(/^[\s\uFEFF]+/, '');
+  // Outside the try: a broken install is not the camera's malformed XML.
+  const DOMParser = loadDomParser();
   let root: Element | null = null;
   try {
-    const DOMParser = loadDomParser();
     const doc = new DOMParser({
       onError: (level, message) => {
         if (level !== 'warning') throw new Error(message);
