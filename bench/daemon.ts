@@ -7,7 +7,7 @@
  * Usage: npx tsx bench/daemon.ts [--n 0,64,256,1024] [--ffmpeg-max 256] [--stall-seconds 3]
  *        [--window 10] [--warmup 30] [--reconnect-from 1024] [--bin bin/camgate.js]
  *        [--cpu-prof DIR] [--only reconnect|status] [--reconnects 1] [--picture on|off]
- *        [--status-bin OTHER]
+ *        [--status-bin OTHER] [--idle-settle 3]
  *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs;
  *        --status-bin: another build's CLI also timed, alternating, against the same daemon;
  *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR, and the bench
@@ -16,7 +16,10 @@
  *        broker --reconnects times (the loop-block figure alone, ~1 min at N=1024); --only status:
  *        the CPU window and the status latency, no stall or reconnect phase;
  *        --warmup: seconds each side runs before its window (the daemon's JIT settles; ffmpeg has none);
- *        --picture off: `picture.enabled: false` in the daemon's config, no ffmpeg children)
+ *        --picture off: `picture.enabled: false` in the daemon's config, no ffmpeg children;
+ *        --idle-settle: seconds the N = 0 daemon runs before its window, 3 by default. V8's memory
+ *        reducer gives back the young generation the start grew (~10 MB) about 16 s after the
+ *        start, so the default window shows the idle daemon just before it; 30 shows it after)
  * Memory: PSS of the daemon's process tree (/proc/PID/smaps_rollup); CPU: utime+stime of the same
  * processes over the window, plus the children the daemon reaped in it (cutime+cstime: picture
  * checks' ffmpeg), % of one core; the 1-minute load average is printed with each figure.
@@ -50,6 +53,7 @@ const { values } = parseArgs({
     'stall-seconds': { type: 'string', default: '3' },
     window: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '30' },
+    'idle-settle': { type: 'string', default: '3' },
     'reconnect-from': { type: 'string', default: '1024' },
     gst: { type: 'string', default: '8' },
     bin: { type: 'string', default: 'bin/camgate.js' },
@@ -63,6 +67,7 @@ const { values } = parseArgs({
 const STALL_S = Number(values['stall-seconds']);
 const WINDOW_MS = Number(values.window) * 1000;
 const WARMUP_MS = Number(values.warmup) * 1000;
+const IDLE_SETTLE_MS = Number(values['idle-settle']) * 1000;
 const BIN = resolve(values.bin);
 const ONLY_RECONNECT = values.only === 'reconnect';
 const ONLY_STATUS = values.only === 'status';
@@ -132,7 +137,7 @@ async function steadyPhases(
   const { n } = row;
   const camgate = await measure(() => processTree(pid), WINDOW_MS, pid);
   say(
-    `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
+    `N=${n}: camgate PSS ${camgate.pssMb.toFixed(1)} MB (anon ${camgate.pssAnonMb?.toFixed(1)}, file ${camgate.pssFileMb?.toFixed(1)}) CPU ${camgate.cpuPct.toFixed(1)} % (node ${camgate.rootCpuPct?.toFixed(1)} %, reaped children ${camgate.reapedCpuPct?.toFixed(1)} %) load ${camgate.load1.toFixed(1)}`,
   );
   row.camgate = camgate;
   const other = values['status-bin'];
@@ -168,7 +173,7 @@ async function runN(n: number): Promise<Row> {
     const t0 = performance.now();
     const online = await waitOnline(socket, n, 120_000 + n * 100);
     say(`N=${n}: ${online}/${n} online after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    await sleep(n > 0 ? (ONLY_RECONNECT ? 5000 : WARMUP_MS) : 3000);
+    await sleep(n > 0 ? (ONLY_RECONNECT ? 5000 : WARMUP_MS) : IDLE_SETTLE_MS);
     const row: Row = { n, online };
     if (!ONLY_RECONNECT) await steadyPhases(row, pid, configPath, socket, dir, src);
     if (n >= Number(values['reconnect-from']) && !ONLY_STATUS) {

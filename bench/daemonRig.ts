@@ -7,7 +7,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { cpuTicks, pssKb, readProc } from './procStats.js';
+import { cpuTicks, pssKb, pssPartKb, readProc } from './procStats.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -30,6 +30,9 @@ export function processTree(root: number): number[] {
 
 export interface Figures {
   pssMb: number;
+  /** Of `pssMb`: anonymous memory (the processes' own) and file-backed (shared binaries, see pssPartKb). */
+  pssAnonMb?: number;
+  pssFileMb?: number;
   /** Every process of the tree, and the children `root` reaped in the window (ffmpeg thumbnails). */
   cpuPct: number;
   /** CPU of `root` alone (the daemon's node process). */
@@ -70,9 +73,13 @@ export async function measure(pids: () => number[], windowMs: number, root?: num
   }
   const reaped = root === undefined ? 0 : reapedTicks(root) - reaped0;
   const pss = after.reduce((sum, pid) => sum + pssKb(pid), 0);
+  const part = (field: 'Pss_Anon' | 'Pss_File'): number =>
+    after.reduce((sum, pid) => sum + pssPartKb(pid, field), 0) / 1024;
   const pct = (t: number): number => (t / TICKS_PER_S / (windowMs / 1000)) * 100;
   return {
     pssMb: pss / 1024,
+    pssAnonMb: part('Pss_Anon'),
+    pssFileMb: part('Pss_File'),
     cpuPct: pct(ticks + reaped),
     ...(root !== undefined ? { rootCpuPct: pct(rootTicks), reapedCpuPct: pct(reaped) } : {}),
     processes: after.length,

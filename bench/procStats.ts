@@ -24,7 +24,18 @@ export function cpuTicks(pid: number): number | undefined {
 
 /** Proportional set size in kB (shared pages split between their users); 0 once exited. */
 export function pssKb(pid: number): number {
-  return Number(/^Pss:\s+(\d+) kB/m.exec(readProc(pid, 'smaps_rollup') ?? '')?.[1] ?? 0);
+  return pssPartKb(pid, 'Pss');
+}
+
+/**
+ * One line of smaps_rollup in kB: `Pss_Anon` is the process's own memory (V8 heap, malloc);
+ * `Pss_File` is mostly the node binary's pages, split between every process that maps them, so
+ * it moves with how many other node processes the box runs (6-42 MB for the same idle daemon in
+ * session 8), not with the daemon.
+ */
+export function pssPartKb(pid: number, field: 'Pss' | 'Pss_Anon' | 'Pss_File'): number {
+  const line = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm');
+  return Number(line.exec(readProc(pid, 'smaps_rollup') ?? '')?.[1] ?? 0);
 }
 
 export interface SimProcess {

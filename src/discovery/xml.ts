@@ -1,5 +1,18 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { createRequire } from 'node:module';
+import type { Element, DOMParser as XmlDomParser } from '@xmldom/xmldom';
 import { CamgateError } from '../shared/errors.js';
+
+/**
+ * @xmldom/xmldom (CommonJS, ~410 KB of source with its entity table, ~0.8 MB of heap) is loaded at
+ * the first XML parsed: a daemon whose cameras are all plain RTSP, or that no camera answered yet,
+ * never parses XML (session 8, idle memory). A synchronous require keeps `parseXml` synchronous.
+ */
+let domParser: typeof XmlDomParser | undefined;
+function loadDomParser(): typeof XmlDomParser {
+  domParser ??= (createRequire(import.meta.url)('@xmldom/xmldom') as typeof import('@xmldom/xmldom'))
+    .DOMParser;
+  return domParser;
+}
 
 /** Namespace URIs we match on; prefixes differ per vendor (SOAP-ENV:, env:, s:) and never matter. */
 export const NS = {
@@ -38,6 +51,8 @@ export function parseXml(text: string, maxChars = 2_000_000): Element {
     throw new CamgateError('ONVIF_MALFORMED', 'XML with a DOCTYPE or entity declaration rejected');
   // Some firmware (DVC NVR) emits whitespace before the XML declaration; the parser rejects that.
   const trimmed = text.replace(/^[\s\uFEFF]+/, '');
+  // Outside the try: a broken install is not the camera's malformed XML.
+  const DOMParser = loadDomParser();
   let root: Element | null = null;
   try {
     const doc = new DOMParser({

@@ -3,7 +3,8 @@ import type { Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Log } from '../shared/log.js';
 import { type CommandReceipt, judgeExpiry } from './commandExpiry.js';
-import { type CommandPayload, type CommandResponsePayload, commandPayload } from './payloads.js';
+import { commandPayload } from './commandPayload.js';
+import type { CommandPayload, CommandResponsePayload } from './payloads.js';
 import type { Topics } from './topics.js';
 
 export interface CommandContext {

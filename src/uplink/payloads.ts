@@ -7,6 +7,7 @@ import {
   PICTURE_REASONS,
   PICTURE_STATUSES,
 } from '../shared/types.js';
+import { commandPayload } from './commandPayload.js';
 
 /**
  * The zod schemas of every MQTT payload (topic schema v1). They are the one source: the
@@ -235,18 +236,7 @@ export const metricsPayload = z
   })
   .describe('periodic figures, QoS 0 with a message expiry');
 
-export const COMMAND_NAMES = ['rediscover', 'probe', 'snapshot', 'rebirth'] as const;
-export type CommandName = (typeof COMMAND_NAMES)[number];
-
-export const commandPayload = z
-  .strictObject({
-    requestId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
-    issuedAt: z.iso.datetime(),
-    expiresAt: z.iso.datetime().optional(),
-    ttlSeconds: z.number().int().min(1).max(86_400).optional(),
-    args: z.record(z.string(), z.unknown()).default({}),
-  })
-  .describe('a command from the centre on cmd/{name}');
+export { COMMAND_NAMES, type CommandName, commandPayload } from './commandPayload.js';
 
 export const commandResponsePayload = z
   .strictObject({

@@ -41,7 +41,7 @@ describe('clientOptions', () => {
     return Buffer.from(v);
   };
   const will = { topic: 't', payload: '{}' };
-  it('MQTT 5: will delay, session expiry, no reconnects or QoS 0 queue of mqtt.js', () => {
+  it('MQTT 5: will delay, session expiry, no reconnects, QoS 0 queue or number write cache of mqtt.js', () => {
     const o = clientOptions({
       mqtt: mqttConfig({ username: 'nvr-01', passwordFile: '/pw', ca: '/ca', cert: '/cert', key: '/key' }),
       clientId: 'nvr-01',
@@ -57,6 +57,7 @@ describe('clientOptions', () => {
       reconnectPeriod: 0,
       queueQoSZero: false,
       protocolVersion: 5,
+      writeCache: false,
     });
     expect(o.will?.properties?.willDelayInterval).toBe(10);
     expect(o.properties?.sessionExpiryInterval).toBe(60);
