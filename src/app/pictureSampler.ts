@@ -1,7 +1,7 @@
 import { credentialFor } from '../config/credentials.js';
 import { fetchSnapshot } from '../discovery/snapshot.js';
 import { THUMB_HEIGHT, THUMB_WIDTH, thumbnailOf } from '../picture/measures.js';
-import { PictureBatcher } from '../picture/pictureBatcher.js';
+import { PictureBatcher, type PictureBatcherDeps } from '../picture/pictureBatcher.js';
 import type { PictureGrab } from '../picture/pictureService.js';
 import type { PictureSource } from '../picture/pictureWhy.js';
 import type { Slots } from '../picture/slots.js';
@@ -13,8 +13,16 @@ import { reduceToThumbnail, type ThumbnailSource } from '../streams/ffmpeg/thumb
 import type { KeyframeGrab } from '../streams/rtsp/keyframeCapture.js';
 import type { StreamKeyframes, WiringContext } from './modules.js';
 
-/** Pictures one ffmpeg run reduces at most (JPEGs, or keyframes of one codec). */
+/** JPEGs one ffmpeg run reduces at most (a snapshot may be up to `maxSnapshotBytes`). */
 export const PICTURES_PER_FFMPEG = 16;
+/**
+ * Keyframes of one codec one ffmpeg run reduces at most: sub-stream keyframes are tens of kB, and
+ * decoding one costs well under 1 ms against ~150 ms for starting ffmpeg (#14). The picture
+ * service starts half as many checks at one moment (two keyframes each), so a group is one run.
+ */
+export const KEYFRAMES_PER_FFMPEG = 64;
+/** …and at most about this many bytes of them: keyframes of a 4K main stream make smaller batches. */
+export const KEYFRAME_BATCH_BYTES = 8 * 1024 * 1024;
 
 export interface SampledGrab extends PictureGrab {
   readonly source: PictureSource;
@@ -41,18 +49,22 @@ export function pictureBatchers(
   signal: AbortSignal,
   maxWaitMs: () => number,
 ): PictureBatchers {
-  const batcher = (source: (pictures: readonly Buffer[]) => ThumbnailSource): PictureBatcher =>
+  const batcher = (
+    limits: Pick<PictureBatcherDeps, 'maxBatch' | 'maxBatchBytes'>,
+    source: (pictures: readonly Buffer[]) => ThumbnailSource,
+  ): PictureBatcher =>
     new PictureBatcher({
       clock: ctx.clock,
       slots,
       reduce: (pictures) => reduceThumbnails(ctx, source(pictures), signal),
-      maxBatch: PICTURES_PER_FFMPEG,
+      ...limits,
       maxWaitMs,
     });
+  const keyframes = { maxBatch: KEYFRAMES_PER_FFMPEG, maxBatchBytes: KEYFRAME_BATCH_BYTES };
   return {
-    jpeg: batcher((jpegs) => ({ kind: 'jpeg', jpegs })),
-    h264: batcher((units) => ({ kind: 'annexb', codec: 'h264', units })),
-    h265: batcher((units) => ({ kind: 'annexb', codec: 'h265', units })),
+    jpeg: batcher({ maxBatch: PICTURES_PER_FFMPEG }, (jpegs) => ({ kind: 'jpeg', jpegs })),
+    h264: batcher(keyframes, (units) => ({ kind: 'annexb', codec: 'h264', units })),
+    h265: batcher(keyframes, (units) => ({ kind: 'annexb', codec: 'h265', units })),
   };
 }
 

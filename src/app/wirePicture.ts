@@ -9,7 +9,13 @@ import type { FfmpegTransport } from '../streams/ffmpeg/rtspTransport.js';
 import { NotFoundError } from './control.js';
 import type { Wiring, WiringContext } from './modules.js';
 import { routePictureAlbum } from './pictureAlbumRoutes.js';
-import { PICTURES_PER_FFMPEG, pictureBatchers, type Sampler, sampleThumbnail } from './pictureSampler.js';
+import {
+  KEYFRAMES_PER_FFMPEG,
+  PICTURES_PER_FFMPEG,
+  pictureBatchers,
+  type Sampler,
+  sampleThumbnail,
+} from './pictureSampler.js';
 
 /**
  * Picture checks (issue #17): the PictureService samples each camera's picture (its ONVIF snapshot
@@ -67,6 +73,8 @@ export const wirePicture: Wiring = (ctx: WiringContext): Service[] => {
     },
     ffmpegSlots: slots,
     samplesPerSlot: PICTURES_PER_FFMPEG,
+    // Two keyframes per check: a group's pictures fill one keyframe batch.
+    checksTogether: KEYFRAMES_PER_FFMPEG / 2,
   });
   ctx.control.route('GET', '/picture/:camera', (req) => {
     const id = req.params.camera ?? '';

@@ -9,6 +9,11 @@ export interface PictureBatcherDeps {
   readonly reduce: (pictures: readonly Buffer[]) => Promise<readonly Buffer[]>;
   /** Most pictures per ffmpeg run. */
   readonly maxBatch: number;
+  /**
+   * A batch also runs once its pictures hold this many bytes (the last one may go over): 64
+   * sub-stream keyframes are a few MB, 64 of a 4K main stream could be hundreds.
+   */
+  readonly maxBatchBytes?: number;
   /** Longest a picture waits for others before its batch runs anyway. */
   readonly maxWaitMs: () => number;
 }
@@ -24,11 +29,14 @@ interface Pending {
  * access units of one codec) and reduces them in one ffmpeg run: starting ffmpeg costs ~0.15–0.2 s
  * of CPU on the NVR box, decoding a small JPEG or sub-stream keyframe a few ms, so 256 cameras at
  * one start each cost about 9 % of a core and in batches under 2 % (bench/picture.ts). A batch that
- * fails (one undecodable picture shifts every thumbnail after it) is retried one picture at a
- * time, so one bad camera cannot fail the others.
+ * fails (one undecodable picture shifts every thumbnail after it) is retried in halves until the
+ * bad picture is alone, so one bad camera cannot fail the others: about 2·log2(n) more starts for
+ * one bad picture in n, where one at a time cost n (64 for a batch of keyframes, every interval
+ * while the camera stays bad).
  */
 export class PictureBatcher {
   private pending: Pending[] = [];
+  private pendingBytes = 0;
   private timer: TimerHandle | undefined;
 
   constructor(private readonly deps: PictureBatcherDeps) {}
@@ -36,7 +44,9 @@ export class PictureBatcher {
   reduce(picture: Buffer): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.push({ picture, resolve, reject });
-      if (this.pending.length >= this.deps.maxBatch) this.flush();
+      this.pendingBytes += picture.length;
+      const { maxBatch, maxBatchBytes = Number.POSITIVE_INFINITY } = this.deps;
+      if (this.pending.length >= maxBatch || this.pendingBytes >= maxBatchBytes) this.flush();
       else this.timer ??= this.deps.clock.setTimeout(() => this.flush(), this.deps.maxWaitMs());
     });
   }
@@ -46,6 +56,7 @@ export class PictureBatcher {
     this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
     if (batch.length > 0) void this.run(batch);
   }
 
@@ -67,7 +78,9 @@ export class PictureBatcher {
         batch[0]?.reject(err);
         return;
       }
-      for (const p of batch) void this.run([p]);
+      const half = Math.ceil(batch.length / 2);
+      void this.run(batch.slice(0, half));
+      void this.run(batch.slice(half));
     }
   }
 }

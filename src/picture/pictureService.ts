@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { PictureConfig } from '../config/pictureSchema.js';
 import { type Clock, isoTs, type TimerHandle } from '../shared/clock.js';
@@ -8,6 +7,7 @@ import type { Service } from '../shared/service.js';
 import type { CameraRecord } from '../shared/types.js';
 import type { PictureMode, PictureReference } from './assess.js';
 import { grabCheck } from './checkGrabs.js';
+import { CheckGroups, staggerOf } from './checkMoments.js';
 import type { Thumbnail } from './measures.js';
 import { initialPictureState, type PictureState, reducePicture } from './pictureMachine.js';
 import { PictureQueue } from './pictureQueue.js';
@@ -46,6 +46,11 @@ export interface PictureServiceDeps {
   readonly ffmpegSlots: Slots;
   /** Samples one ffmpeg slot may serve at once (JPEGs reduced in one batch). */
   readonly samplesPerSlot: number;
+  /**
+   * Checks started at one moment, so that their pictures share one ffmpeg run (checkMoments.ts);
+   * absent, every camera has its own offset in the interval.
+   */
+  readonly checksTogether?: number;
 }
 
 /** One grab of a camera's picture. */
@@ -72,7 +77,8 @@ interface Tracked {
 
 /**
  * Picture checks, off the hot path (issue #17): every camera is sampled once per interval, at an
- * offset of the interval fixed by its id so a site's cameras are spread over it, through a queue
+ * offset of the interval fixed by its id so a site's cameras are spread over it (in groups whose
+ * pictures share one ffmpeg run, when `checksTogether` is given: checkMoments.ts), through a queue
  * that runs at most one sample per `camerasPerFfmpeg` cameras. Each verdict goes out as
  * `picture.verdict` (CameraStates folds it into the camera's state); a failed sample is logged and
  * changes nothing.
@@ -85,11 +91,14 @@ export class PictureService implements Service {
   private readonly abort = new AbortController();
   private readonly log: Log;
   private timer: TimerHandle | undefined;
+  /** Given `checksTogether`: checks start in groups that share one ffmpeg run. */
+  private readonly groups: CheckGroups | undefined;
   private samples = 0;
   private failures = 0;
 
   constructor(private readonly deps: PictureServiceDeps) {
     this.log = deps.log.child({ module: 'picture' });
+    this.groups = deps.checksTogether === undefined ? undefined : new CheckGroups(deps.checksTogether);
     this.verdicts = new PictureVerdicts({ ...deps, log: this.log });
     // Every sample in flight (up to 16 per ffmpeg slot) listens on this one signal.
     setMaxListeners(0, this.abort.signal);
@@ -172,9 +181,17 @@ export class PictureService implements Service {
     this.queue.setLimit(ffmpegs * this.deps.samplesPerSlot);
     const now = this.deps.clock.monotonic();
     const present = new Set<string>();
+    const firstDues = this.groups?.firstDues(
+      cameras.map((c) => c.id),
+      (id) => this.tracked.has(id),
+      now,
+      this.intervalMs,
+    );
     for (const camera of cameras) {
       present.add(camera.id);
-      const t = this.tracked.get(camera.id) ?? this.track(camera.id, now);
+      const t =
+        this.tracked.get(camera.id) ??
+        this.track(camera.id, firstDues?.get(camera.id) ?? now + staggerOf(camera.id) * this.intervalMs);
       const advancing = this.deps.streamAdvancing(camera.id);
       this.recheck(camera, t, now, advancing);
       if (now < t.due) continue;
@@ -186,10 +203,10 @@ export class PictureService implements Service {
   }
 
   /** A camera's first sight in this run: its references, and the verdict it had when the daemon last stopped. */
-  private track(cameraId: string, now: number): Tracked {
+  private track(cameraId: string, due: number): Tracked {
     const t: Tracked = {
       state: initialPictureState(this.deps.store.references(cameraId)),
-      due: now + staggerOf(cameraId) * this.intervalMs,
+      due,
       down: false,
       rechecks: 0,
       recheckAt: 0,
@@ -277,11 +294,6 @@ export class PictureService implements Service {
  */
 export function recheckGapMs(intervalMs: number): number {
   return Math.min(60_000, intervalMs / 10);
-}
-
-/** 0…1 from the camera id: the same slot in every interval and across restarts. */
-export function staggerOf(cameraId: string): number {
-  return createHash('sha1').update(cameraId).digest().readUInt32BE(0) / 0x1_0000_0000;
 }
 
 function errorText(err: unknown): string {

@@ -56,7 +56,7 @@ describe('pictures reduced in batches (one ffmpeg start for many cameras)', () =
     expect(runs).toEqual([['a', 'b', 'c'], ['d', 'bad'], ['d'], ['bad']]);
   });
 
-  it('a batch that gives fewer thumbnails than pictures is retried one by one (which one went missing cannot be told)', async () => {
+  it('a batch that gives fewer thumbnails than pictures is retried in halves down to single pictures (which one went missing cannot be told)', async () => {
     // A keyframe ffmpeg decodes to nothing: the batch comes out one short, without an error.
     const { runs, batcher } = batcherOver(async (names) =>
       names.filter((n) => n !== 'empty').map((n) => Buffer.from(`thumb-${n}`)),
@@ -67,7 +67,63 @@ describe('pictures reduced in batches (one ffmpeg start for many cameras)', () =
       'rejected',
       'thumb-c',
     ]);
-    expect(runs).toEqual([['a', 'empty', 'c'], ['a'], ['empty'], ['c']]);
+    expect(runs).toEqual([['a', 'empty', 'c'], ['a', 'empty'], ['c'], ['a'], ['empty']]);
+  });
+
+  it('one bad picture in a full batch of 64 keyframes costs about 2·log2(64) more runs, not 64 (#14)', async () => {
+    const clock = new FakeClock({ wall: 0 });
+    const runs: string[][] = [];
+    const batcher = new PictureBatcher({
+      clock,
+      slots: new Slots(1),
+      maxBatch: 64,
+      maxWaitMs: () => 1000,
+      reduce: async (pictures) => {
+        const names = pictures.map(String);
+        runs.push(names);
+        if (names.includes('p37')) throw new Error('ffmpeg gave 63 of 64 thumbnails');
+        return names.map((n) => Buffer.from(`thumb-${n}`));
+      },
+    });
+    const names = Array.from({ length: 64 }, (_, i) => `p${i}`);
+    const results = await settled(
+      clock,
+      Promise.allSettled(names.map((n) => batcher.reduce(Buffer.from(n)))),
+    );
+    expect(
+      results.map((r) => (r.status === 'fulfilled' ? String(r.value) : (r.reason as Error).message)),
+    ).toEqual(names.map((n) => (n === 'p37' ? 'ffmpeg gave 63 of 64 thumbnails' : `thumb-${n}`)));
+    // The full batch, then per halving the half with p37 and its good twin: 1 + 2·6.
+    expect(runs).toHaveLength(13);
+    expect(runs.at(-1)).toEqual(['p37']);
+  });
+
+  it('a batch also runs once its pictures reach maxBatchBytes (keyframes of a 4K main stream are MBs each)', async () => {
+    const clock = new FakeClock({ wall: 0 });
+    const runs: number[][] = [];
+    const batcher = new PictureBatcher({
+      clock,
+      slots: new Slots(1),
+      maxBatch: 64,
+      maxBatchBytes: 1000,
+      maxWaitMs: () => 1000,
+      reduce: async (pictures) => {
+        runs.push(pictures.map((p) => p.length));
+        return pictures.map(() => Buffer.from('thumb'));
+      },
+    });
+    const sizes = [400, 400, 300, 50, 960, 10];
+    const all = Promise.all(sizes.map((n) => batcher.reduce(Buffer.alloc(n))));
+    // The third picture takes the batch to 1,100 bytes, the fifth the next to 1,010: each runs
+    // with the picture that took it over, before any wait; the last one waits.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(runs).toEqual([
+      [400, 400, 300],
+      [50, 960],
+    ]);
+    await clock.advance(1000);
+    await settled(clock, all);
+    expect(runs).toEqual([[400, 400, 300], [50, 960], [10]]);
   });
 
   it('hands out one thumbnail per 0 ms turn, in order: the checks of a batch do not all run in one task (#14)', async () => {

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { pictureSchema } from '../../src/config/pictureSchema.js';
+import { CheckGroups, groupedOffsets, nextMoment, staggerOf } from '../../src/picture/checkMoments.js';
+import { THUMB_BYTES, thumbnailOf } from '../../src/picture/measures.js';
+import { PictureService, type PictureStore } from '../../src/picture/pictureService.js';
+import { Slots } from '../../src/picture/slots.js';
+import { EventBus } from '../../src/shared/events.js';
+import { silentLog } from '../../src/shared/log.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+import { snapshotCamera } from './helpers.js';
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `cam-${i}`);
+
+/** Cameras per distinct offset, in offset order. */
+function groupSizes(offsets: Map<string, number>): number[] {
+  const count = new Map<number, number>();
+  for (const o of offsets.values()) count.set(o, (count.get(o) ?? 0) + 1);
+  return [...count.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+}
+
+describe('checks started in groups whose pictures share one ffmpeg run (#14)', () => {
+  it('cuts 256 cameras into 8 evenly spread groups of 32, in the order of their ids’ stagger', () => {
+    const offsets = groupedOffsets(ids(256), 32);
+    expect(groupSizes(offsets)).toEqual(Array(8).fill(32));
+    expect([...new Set(offsets.values())].sort((a, b) => a - b)).toEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((k) => k / 8),
+    );
+    // A camera later in the stagger order is never in an earlier group.
+    const ordered = ids(256).sort((a, b) => staggerOf(a) - staggerOf(b));
+    const inOrder = ordered.map((id) => offsets.get(id) ?? -1);
+    expect(inOrder).toEqual([...inOrder].sort((a, b) => a - b));
+  });
+
+  it('groups never exceed `together`; a small site is still spread (one moment per camera below 8)', () => {
+    for (const n of [1, 5, 8, 9, 63, 100, 257, 1024]) {
+      const sizes = groupSizes(groupedOffsets(ids(n), 32));
+      expect(Math.max(...sizes), String(n)).toBeLessThanOrEqual(32);
+      expect(sizes.length, String(n)).toBe(Math.max(Math.ceil(n / 32), Math.min(n, 8)));
+    }
+    expect(groupSizes(groupedOffsets(ids(5), 32))).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('a camera found later joins its group’s next moment, counted from the first cameras’ tick', () => {
+    expect(nextMoment(1000, 0.5, 60_000, 1000)).toBe(31_000);
+    expect(nextMoment(1000, 0.5, 60_000, 50_000)).toBe(91_000);
+    expect(nextMoment(1000, 0, 60_000, 61_000)).toBe(61_000);
+    const groups = new CheckGroups(32);
+    const all = ids(256);
+    const seen = new Set<string>();
+    const first = groups.firstDues(all.slice(0, 250), (id) => seen.has(id), 1000, 60_000);
+    for (const id of all.slice(0, 250)) seen.add(id);
+    expect(groups.firstDues(all.slice(0, 250), (id) => seen.has(id), 2000, 60_000)).toBeUndefined();
+    const late = groups.firstDues(all, (id) => seen.has(id), 47_300, 60_000);
+    expect([...(late?.keys() ?? [])]).toEqual(all.slice(250));
+    const moments = new Set([...(first?.values() ?? [])]);
+    expect(moments.size).toBe(8);
+    for (const due of late?.values() ?? []) {
+      expect(due).toBeGreaterThanOrEqual(47_300);
+      expect(due).toBeLessThan(47_300 + 60_000);
+      // The same moment of the interval as one of the first groups'.
+      expect(moments.has(((due - 1000) % 60_000) + 1000)).toBe(true);
+    }
+  });
+
+  it('the service starts each group’s checks at one tick, and checks every camera once per interval', async () => {
+    const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
+    const cameras = ids(256).map((id) => ({ ...snapshotCamera(id), snapshotUri: undefined }));
+    const raw = new Uint8Array(THUMB_BYTES).fill(100);
+    const sampled = new Map<string, number[]>();
+    const store: PictureStore = {
+      references: () => ({}),
+      saveReference: () => undefined,
+      clearReferences: () => 0,
+      degraded: () => undefined,
+      ok: () => undefined,
+    };
+    const service = new PictureService({
+      clock,
+      log: silentLog(),
+      bus: new EventBus(),
+      config: pictureSchema.parse({ intervalMinutes: 1 }),
+      store,
+      cameras: () => cameras,
+      streamAdvancing: () => true,
+      sample: async (cam) => {
+        sampled.set(cam.id, [...(sampled.get(cam.id) ?? []), clock.monotonic()]);
+        return { thumbnail: thumbnailOf(raw), next: thumbnailOf(raw) };
+      },
+      ffmpegSlots: new Slots(1),
+      samplesPerSlot: 16,
+      checksTogether: 32,
+    });
+    await service.start();
+    const startedAt = clock.monotonic();
+    for (let s = 0; s < 120; s++) {
+      clock.advance(1000);
+      await new Promise((r) => setImmediate(r));
+    }
+    await service.stop();
+    expect(sampled.size).toBe(256);
+    for (const [id, at] of sampled) {
+      expect(at, id).toHaveLength(2);
+      expect((at[1] ?? 0) - (at[0] ?? 0), id).toBe(60_000);
+    }
+    const firsts = new Map<number, number>();
+    for (const at of sampled.values()) firsts.set(at[0] ?? 0, (firsts.get(at[0] ?? 0) ?? 0) + 1);
+    expect([...firsts.values()]).toEqual(Array(8).fill(32));
+    const sorted = [...firsts.keys()].sort((a, b) => a - b);
+    const moments = sorted.map((t) => t - (sorted[0] ?? 0));
+    // The first at the first tick (cameras are first seen there), then 7.5 s apart over the 60 s
+    // interval; ticks are 1 s, so each moment lands on the next tick.
+    expect((sorted[0] ?? 0) - startedAt).toBe(1000);
+    moments.forEach((t, k) => {
+      expect(t).toBeGreaterThanOrEqual(k * 7500);
+      expect(t).toBeLessThanOrEqual(k * 7500 + 1000);
+    });
+  });
+});
