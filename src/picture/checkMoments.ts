@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  */
 const MIN_MOMENTS = 8;
 
-/** 0…1 from the camera id: the same slot in every interval and across restarts. */
+/** 0…1 from the camera id: the camera's place in its site's order, the same across restarts. */
 export function staggerOf(cameraId: string): number {
   return createHash('sha1').update(cameraId).digest().readUInt32BE(0) / 0x1_0000_0000;
 }
@@ -24,7 +24,9 @@ export function groupedOffsets(ids: readonly string[], together: number): Map<st
   const n = ids.length;
   const moments = Math.max(Math.ceil(n / Math.max(1, together)), Math.min(n, MIN_MOMENTS));
   const ordered = ids.map((id) => ({ id, at: staggerOf(id) })).sort((a, b) => a.at - b.at);
-  return new Map(ordered.map(({ id }, rank) => [id, Math.floor((rank * moments) / n) / moments]));
+  // Mid-slot: a group at offset 0 would be due at the service's first tick, before any stream is
+  // up after a start, and its check would be lost for a whole interval (found in review).
+  return new Map(ordered.map(({ id }, rank) => [id, (Math.floor((rank * moments) / n) + 0.5) / moments]));
 }
 
 /** The first time ≥ `now` at `offset` (0…1) of an interval, intervals counted from `from`. */

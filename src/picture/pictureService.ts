@@ -44,7 +44,7 @@ export interface PictureServiceDeps {
   readonly sample: (camera: CameraRecord, signal: AbortSignal, onStream?: () => void) => Promise<PictureGrab>;
   /** The ffmpeg processes the sampler may run: one per `camerasPerFfmpeg` cameras. */
   readonly ffmpegSlots: Slots;
-  /** Samples one ffmpeg slot may serve at once (JPEGs reduced in one batch). */
+  /** Samples one ffmpeg slot may serve at once (its JPEG batch; at least `checksTogether` run). */
   readonly samplesPerSlot: number;
   /**
    * Checks started at one moment, so that their pictures share one ffmpeg run (checkMoments.ts);
@@ -178,7 +178,9 @@ export class PictureService implements Service {
     const cameras = this.deps.cameras();
     const ffmpegs = Math.max(1, Math.floor(cameras.length / this.deps.config.camerasPerFfmpeg));
     this.deps.ffmpegSlots.setLimit(ffmpegs);
-    this.queue.setLimit(ffmpegs * this.deps.samplesPerSlot);
+    // A group's checks all run at once, or its keyframes never fill one batch: a group beyond the
+    // limit waited for the batch timer, and at `camerasPerFfmpeg` ≥ cameras most checks were lost.
+    this.queue.setLimit(Math.max(ffmpegs * this.deps.samplesPerSlot, this.deps.checksTogether ?? 0));
     const now = this.deps.clock.monotonic();
     const present = new Set<string>();
     const firstDues = this.groups?.firstDues(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
 import { CheckGroups, groupedOffsets, nextMoment, staggerOf } from '../../src/picture/checkMoments.js';
 import { THUMB_BYTES, thumbnailOf } from '../../src/picture/measures.js';
+import { PictureBatcher } from '../../src/picture/pictureBatcher.js';
 import { PictureService, type PictureStore } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
 import { EventBus } from '../../src/shared/events.js';
@@ -23,7 +24,7 @@ describe('checks started in groups whose pictures share one ffmpeg run (#14)', (
     const offsets = groupedOffsets(ids(256), 32);
     expect(groupSizes(offsets)).toEqual(Array(8).fill(32));
     expect([...new Set(offsets.values())].sort((a, b) => a - b)).toEqual(
-      [0, 1, 2, 3, 4, 5, 6, 7].map((k) => k / 8),
+      [0, 1, 2, 3, 4, 5, 6, 7].map((k) => (k + 0.5) / 8),
     );
     // A camera later in the stagger order is never in an earlier group.
     const ordered = ids(256).sort((a, b) => staggerOf(a) - staggerOf(b));
@@ -107,12 +108,114 @@ describe('checks started in groups whose pictures share one ffmpeg run (#14)', (
     expect([...firsts.values()]).toEqual(Array(8).fill(32));
     const sorted = [...firsts.keys()].sort((a, b) => a - b);
     const moments = sorted.map((t) => t - (sorted[0] ?? 0));
-    // The first at the first tick (cameras are first seen there), then 7.5 s apart over the 60 s
-    // interval; ticks are 1 s, so each moment lands on the next tick.
-    expect((sorted[0] ?? 0) - startedAt).toBe(1000);
+    // The first mid-way through the first of 8 slots of the 60 s interval (3.75 s after the first
+    // tick, which saw the cameras), then 7.5 s apart; ticks are 1 s, so each lands on the next tick.
+    expect((sorted[0] ?? 0) - startedAt).toBe(5000);
     moments.forEach((t, k) => {
       expect(t).toBeGreaterThanOrEqual(k * 7500);
       expect(t).toBeLessThanOrEqual(k * 7500 + 1000);
     });
   });
+
+  it('checks every camera in its first interval when the streams come up seconds after the start', async () => {
+    const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
+    const startedAt = clock.monotonic();
+    const sampled = new Map<string, number>();
+    const service = groupedService(clock, ids(256), {
+      streamAdvancing: () => clock.monotonic() - startedAt >= 5000,
+      sample: async (id) => sampled.set(id, (sampled.get(id) ?? 0) + 1),
+    });
+    await service.start();
+    await runFor(clock, 60_000);
+    await service.stop();
+    expect(sampled.size).toBe(256);
+  });
+
+  it('fills a group’s keyframe batch when one ffmpeg serves every camera (camerasPerFfmpeg ≥ cameras)', async () => {
+    const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
+    const slots = new Slots(1);
+    const raw = Buffer.alloc(THUMB_BYTES, 100);
+    const batcher = new PictureBatcher({
+      // Thumbnails handed out at once: the fake clock's sleep(0) would wait for the next tick.
+      clock: { ...clockOf(clock), sleep: async () => undefined },
+      slots,
+      reduce: async (pictures) => pictures.map(() => raw),
+      maxBatch: 64,
+      maxWaitMs: () => 30_000,
+    });
+    const sampled = new Map<string, number>();
+    const service = groupedService(clock, ids(1024), {
+      intervalMinutes: 10,
+      camerasPerFfmpeg: 1024,
+      slots,
+      sample: async (id) => {
+        await Promise.all([batcher.reduce(raw), batcher.reduce(raw)]);
+        sampled.set(id, (sampled.get(id) ?? 0) + 1);
+      },
+    });
+    await service.start();
+    await runFor(clock, 30 * 60_000);
+    await service.stop();
+    expect(sampled.size).toBe(1024);
+    expect(new Set(sampled.values())).toEqual(new Set([3]));
+  });
 });
+
+function clockOf(clock: FakeClock) {
+  return {
+    now: () => clock.now(),
+    monotonic: () => clock.monotonic(),
+    setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms),
+    setInterval: (fn: () => void, ms: number) => clock.setInterval(fn, ms),
+    sleep: (ms: number, signal?: AbortSignal) => clock.sleep(ms, signal),
+  };
+}
+
+async function runFor(clock: FakeClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 1000) {
+    clock.advance(1000);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** A PictureService whose checks start in groups of 32, sampling through `o.sample`. */
+function groupedService(
+  clock: FakeClock,
+  cameraIds: readonly string[],
+  o: {
+    readonly sample: (id: string) => Promise<unknown>;
+    readonly streamAdvancing?: () => boolean;
+    readonly intervalMinutes?: number;
+    readonly camerasPerFfmpeg?: number;
+    readonly slots?: Slots;
+  },
+): PictureService {
+  const cameras = cameraIds.map((id) => ({ ...snapshotCamera(id), snapshotUri: undefined }));
+  const raw = new Uint8Array(THUMB_BYTES).fill(100);
+  const store: PictureStore = {
+    references: () => ({}),
+    saveReference: () => undefined,
+    clearReferences: () => 0,
+    degraded: () => undefined,
+    ok: () => undefined,
+  };
+  return new PictureService({
+    clock,
+    log: silentLog(),
+    bus: new EventBus(),
+    config: pictureSchema.parse({
+      intervalMinutes: o.intervalMinutes ?? 1,
+      ...(o.camerasPerFfmpeg ? { camerasPerFfmpeg: o.camerasPerFfmpeg } : {}),
+    }),
+    store,
+    cameras: () => cameras,
+    streamAdvancing: o.streamAdvancing ?? (() => true),
+    sample: async (cam) => {
+      await o.sample(cam.id);
+      return { thumbnail: thumbnailOf(raw), next: thumbnailOf(raw) };
+    },
+    ffmpegSlots: o.slots ?? new Slots(1),
+    samplesPerSlot: 16,
+    checksTogether: 32,
+  });
+}
