@@ -59,6 +59,7 @@ export function pictureBatchers(
       reduce: (pictures) => reduceThumbnails(ctx, source(pictures), signal),
       ...limits,
       maxWaitMs,
+      signal,
     });
   const keyframes = { maxBatch: KEYFRAMES_PER_FFMPEG, maxBatchBytes: KEYFRAME_BATCH_BYTES };
   return {

@@ -16,6 +16,8 @@ export interface PictureBatcherDeps {
   readonly maxBatchBytes?: number;
   /** Longest a picture waits for others before its batch runs anyway. */
   readonly maxWaitMs: () => number;
+  /** The daemon's stop: a batch failed by it is not retried. */
+  readonly signal?: AbortSignal;
 }
 
 interface Pending {
@@ -32,7 +34,8 @@ interface Pending {
  * fails (one undecodable picture shifts every thumbnail after it) is retried in halves until the
  * bad picture is alone, so one bad camera cannot fail the others: about 2·log2(n) more starts for
  * one bad picture in n, where one at a time cost n (64 for a batch of keyframes, every interval
- * while the camera stays bad).
+ * while the camera stays bad). A batch whose every picture fails (ffmpeg missing or timing out)
+ * costs 2n − 1 starts, against n one at a time.
  */
 export class PictureBatcher {
   private pending: Pending[] = [];
@@ -74,8 +77,9 @@ export class PictureBatcher {
         p.resolve(raws[i] as Buffer);
       }
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]?.reject(err);
+      // Stopping: retried halves would each start (and kill) an ffmpeg of their own.
+      if (batch.length === 1 || this.deps.signal?.aborted) {
+        for (const p of batch) p.reject(err);
         return;
       }
       const half = Math.ceil(batch.length / 2);

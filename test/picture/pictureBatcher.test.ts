@@ -98,6 +98,30 @@ describe('pictures reduced in batches (one ffmpeg start for many cameras)', () =
     expect(runs.at(-1)).toEqual(['p37']);
   });
 
+  it('a batch failed by the daemon stopping is not retried: every picture is rejected after one run', async () => {
+    const clock = new FakeClock({ wall: 0 });
+    const stopping = new AbortController();
+    let runs = 0;
+    const batcher = new PictureBatcher({
+      clock,
+      slots: new Slots(1),
+      maxBatch: 64,
+      maxWaitMs: () => 1000,
+      signal: stopping.signal,
+      reduce: async () => {
+        runs += 1;
+        stopping.abort();
+        throw new Error('thumbnail aborted');
+      },
+    });
+    const results = await settled(
+      clock,
+      Promise.allSettled(Array.from({ length: 64 }, (_, i) => batcher.reduce(Buffer.from(`p${i}`)))),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(64).fill('rejected'));
+    expect(runs).toBe(1);
+  });
+
   it('a batch also runs once its pictures reach maxBatchBytes (keyframes of a 4K main stream are MBs each)', async () => {
     const clock = new FakeClock({ wall: 0 });
     const runs: number[][] = [];
