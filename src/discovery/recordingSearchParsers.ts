@@ -1,5 +1,6 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
 import { CamgateError } from '../shared/errors.js';
+import { parseXml } from './xml.js';
 
 /**
  * ONVIF Profile G search-service replies (ver10/search/wsdl), parsed for one question: is the
@@ -39,22 +40,16 @@ const MAX_XML = 1_000_000;
 /** Text straight from the wire, or the response element a SOAP client has already taken out of Body. */
 export type SearchReply = string | Element;
 
-function parseXml(xml: SearchReply, op: string): Element {
+/** Through discovery's one XML parser (no DTDs, a size cap, xmldom loaded at first use). */
+function parseReply(xml: SearchReply, op: string): Element {
   if (typeof xml !== 'string') return checked(xml, op);
-  if (xml.length > MAX_XML) throw new CamgateError('ONVIF_TOO_LARGE', `${op}: reply over ${MAX_XML} bytes`);
-  // A camera's reply is untrusted: no DTDs, so no entity expansion.
-  if (/<!DOCTYPE/i.test(xml)) throw new CamgateError('ONVIF_MALFORMED', `${op}: reply carries a DOCTYPE`);
-  let root: Element | null;
+  let root: Element;
   try {
-    root = new DOMParser({
-      onError: (level, msg) => {
-        if (level !== 'warning') throw new Error(msg);
-      },
-    }).parseFromString(xml, 'text/xml').documentElement;
+    root = parseXml(xml, MAX_XML);
   } catch (err) {
-    throw new CamgateError('ONVIF_MALFORMED', `${op}: reply is not XML`, { cause: err });
+    if (!(err instanceof CamgateError)) throw err;
+    throw new CamgateError(err.code, `${op}: ${err.message}`, { cause: err });
   }
-  if (!root) throw new CamgateError('ONVIF_MALFORMED', `${op}: empty reply`);
   return checked(root, op);
 }
 
@@ -93,7 +88,7 @@ export function parseOnvifTime(value: string | undefined): number | undefined {
 }
 
 export function parseRecordingSummary(xml: SearchReply): RecordingSummary {
-  const root = parseXml(xml, 'GetRecordingSummary');
+  const root = parseReply(xml, 'GetRecordingSummary');
   const summary = first(root, 'Summary');
   if (!summary) throw new CamgateError('ONVIF_MALFORMED', 'GetRecordingSummary: no Summary');
   const count = text(summary, 'NumberRecordings');
@@ -105,13 +100,13 @@ export function parseRecordingSummary(xml: SearchReply): RecordingSummary {
 }
 
 export function parseFindRecordings(xml: SearchReply): string {
-  const token = text(parseXml(xml, 'FindRecordings'), 'SearchToken');
+  const token = text(parseReply(xml, 'FindRecordings'), 'SearchToken');
   if (!token) throw new CamgateError('ONVIF_MALFORMED', 'FindRecordings: no SearchToken');
   return token;
 }
 
 export function parseRecordingSearchResults(xml: SearchReply): RecordingSearchResults {
-  const root = parseXml(xml, 'GetRecordingSearchResults');
+  const root = parseReply(xml, 'GetRecordingSearchResults');
   const list = first(root, 'ResultList');
   if (!list) throw new CamgateError('ONVIF_MALFORMED', 'GetRecordingSearchResults: no ResultList');
   const recordings = children(list, 'RecordingInformation').map((info): EdgeRecording => {
