@@ -210,14 +210,14 @@ async function runN(n: number): Promise<Row> {
 function table(rows: Row[]): string {
   const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed(d));
   const head =
-    '| N | online | camgate PSS MB | camgate CPU % (node alone / reaped ffmpeg children) | ffmpeg fleet PSS MB | ffmpeg fleet CPU % | memory ratio | CPU ratio | load 1 min (camgate/fleet) | stall p50/p95 ms* | status --json CLI/API ms* | reconnect: birth→all states s*, loop max / p99 ms |';
+    '| N | online | camgate PSS MB | camgate CPU % (node alone / reaped ffmpeg children) | ffmpeg fleet PSS MB | ffmpeg fleet CPU % | memory ratio | CPU ratio | load 1 min (camgate/fleet) | stall p50/p95 ms* | status --json CLI/API ms* | reconnect: birth→all states s*, longest loop block (between bounds) / p99 ms |';
   const lines = rows.map((r) => {
     const ff = r.ffmpeg;
     const cg = r.camgate;
     const rcs = (r.reconnects ?? [])
       .map(
         (rc) =>
-          `${f(rc.statesAfterBirthS ?? undefined, 2)} (${rc.states}), ${rc.loopMaxMs} / ${rc.loopP99Ms}`,
+          `${f(rc.statesAfterBirthS ?? undefined, 2)} (${rc.states}), ${rc.loopMaxMs}–${rc.loopMaxMs + rc.loopResolutionMs} / ${rc.loopP99Ms}`,
       )
       .join('; ');
     const ratio = (a: number | undefined, b: number | undefined) =>

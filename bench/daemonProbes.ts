@@ -14,7 +14,11 @@ import { percentile, reapedTicks, repoRoot, sleep, TICKS_PER_S } from './daemonR
 
 interface StatusDoc {
   cameras: { cameraId: string; status: string }[];
-  eventLoop?: { maxMs: number; perSecond: { at: string; maxMs: number; p99Ms?: number }[] };
+  eventLoop?: {
+    resolutionMs?: number;
+    maxMs: number;
+    perSecond: { at: string; maxMs: number; p99Ms?: number }[];
+  };
 }
 
 export async function controlStatus(socket: string): Promise<StatusDoc> {
@@ -223,7 +227,9 @@ export async function reconnect(broker: Broker, socket: string, n: number) {
     statesAfterBirthS: birthAt && lastAt ? Number(((lastAt - birthAt) / 1000).toFixed(2)) : null,
     states: states.size,
     beforeLaunched,
+    /** The longest block lies in [loopMaxMs, loopMaxMs + loopResolutionMs) (app/loopDelay.ts). */
     loopMaxMs: Math.max(0, ...during.map((s) => s.maxMs)),
+    loopResolutionMs: loop?.resolutionMs ?? 0,
     /** The worst second's 99th percentile of loop delay (how often, not only how long). */
     loopP99Ms: Math.max(0, ...during.map((s) => s.p99Ms ?? 0)),
   };
