@@ -31,7 +31,8 @@ export function pssKb(pid: number): number {
  * One line of smaps_rollup in kB: `Pss_Anon` is the process's own memory (V8 heap, malloc);
  * `Pss_File` is mostly the node binary's pages, split between every process that maps them, so
  * it moves with how many other node processes the box runs (6-42 MB for the same idle daemon in
- * session 8), not with the daemon.
+ * session 8), not with the daemon. `Pss_Shmem` (not read) makes up the rest of `Pss`; a kernel
+ * older than 5.x without these lines reads 0 for both parts.
  */
 export function pssPartKb(pid: number, field: 'Pss' | 'Pss_Anon' | 'Pss_File'): number {
   const line = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm');

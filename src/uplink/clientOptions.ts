@@ -57,7 +57,9 @@ export function clientOptions(input: ClientOptionsInput): IClientOptions {
     // mqtt-packet's write cache is 65,536 pre-built 2-byte Buffers (one per uint16: packet ids,
     // string lengths), built at the first packet and kept for the process: ~6.5 MB of old space,
     // a quarter of the idle daemon's heap (heap snapshot, session 8). Without it the same bytes
-    // are written from a 2-byte Buffer made per number, a few per packet.
+    // are written from a 2-byte Buffer made per number, a few per packet. mqtt.js applies it to
+    // mqtt-packet for the whole process, for good, and it must come before the first packet: the
+    // daemon has one client, made here.
     writeCache: false,
     will: {
       topic: input.will.topic,
