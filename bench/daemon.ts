@@ -7,7 +7,7 @@
  * Usage: npx tsx bench/daemon.ts [--n 0,64,256,1024] [--ffmpeg-max 256] [--stall-seconds 3]
  *        [--window 10] [--warmup 30] [--reconnect-from 1024] [--bin bin/camgate.js]
  *        [--cpu-prof DIR] [--only reconnect|status] [--reconnects 1] [--picture on|off]
- *        [--status-bin OTHER] [--idle-settle 3]
+ *        [--status-bin OTHER] [--idle-settle 3] [--block-probe]
  *        (--bin: another build's bin/camgate.js with its dist/ beside it, for before/after runs;
  *        --status-bin: another build's CLI also timed, alternating, against the same daemon;
  *        --cpu-prof: the daemon writes a V8 CPU profile of its whole run into DIR, and the bench
@@ -19,18 +19,22 @@
  *        --picture off: `picture.enabled: false` in the daemon's config, no ffmpeg children;
  *        --idle-settle: seconds the N = 0 daemon runs before its window, 3 by default. V8's memory
  *        reducer gives back the young generation the start grew (~10 MB) about 16 s after the
- *        start, so the default window shows the idle daemon just before it; 30 shows it after)
+ *        start, so the default window shows the idle daemon just before it; 30 shows it after;
+ *        --block-probe: the daemon preloads bench/blockProbe.mjs; each restart then also reports its
+ *        longest loop block with the daemon's CPU time inside it, and its longest GC pause)
  * Memory: PSS of the daemon's process tree (/proc/PID/smaps_rollup); CPU: utime+stime of the same
  * processes over the window, plus the children the daemon reaped in it (cutime+cstime: picture
  * checks' ffmpeg), % of one core; the 1-minute load average is printed with each figure.
  * Latencies (stall, status, reconnect) are wall-clock on a shared box and vary with its load.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GstServer } from '../test/streams/helpers/gstServer.js';
 import { Broker } from '../test/uplink/helpers/mosquitto.js';
+import { type BlockFigures, blockFigures, readProbe } from './blockReport.js';
 import { reconnect, stalls, statusLatency, waitOnline } from './daemonProbes.js';
 import {
   type BenchCamera,
@@ -62,6 +66,7 @@ const { values } = parseArgs({
     reconnects: { type: 'string', default: '1' },
     picture: { type: 'string', default: 'on' },
     'status-bin': { type: 'string' },
+    'block-probe': { type: 'boolean', default: false },
   },
 });
 const STALL_S = Number(values['stall-seconds']);
@@ -88,6 +93,8 @@ interface Row {
   reconnect?: Awaited<ReturnType<typeof reconnect>>;
   /** Every restart of `--reconnects` (the first is `reconnect`). */
   reconnects?: Awaited<ReturnType<typeof reconnect>>[];
+  /** With --block-probe: per restart, from 1 s before it until the status read (as the loop figures). */
+  blocks?: BlockFigures[];
   ffmpeg?: Figures & { alive: number };
   ffmpegSkipped?: string;
 }
@@ -163,11 +170,16 @@ async function runN(n: number): Promise<Row> {
   });
   const socket = join(dir, 'control.sock');
   const profile = values['cpu-prof'];
-  const daemon = startDaemon(
-    BIN,
-    configPath,
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profile)}`] : [],
-  );
+  // Beside the CPU profile when there is one, so the two can be read together afterwards.
+  const probe = values['block-probe'] ? join(profile ? resolve(profile) : dir, 'blocks') : undefined;
+  if (probe) {
+    mkdirSync(resolve(profile ?? dir), { recursive: true });
+    process.env.CAMGATE_BLOCK_PROBE = probe;
+  }
+  const daemon = startDaemon(BIN, configPath, [
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profile)}`] : []),
+    ...(probe ? ['--import', pathToFileURL(resolve('bench/blockProbe.mjs')).href] : []),
+  ]);
   const pid = daemon.pid ?? 0;
   try {
     const t0 = performance.now();
@@ -187,6 +199,12 @@ async function runN(n: number): Promise<Row> {
       row.reconnect = row.reconnects[0];
     }
     await stopChild(daemon);
+    const probed = probe ? readProbe(probe, pid) : undefined;
+    if (probed && row.reconnects) {
+      // The loop figures' span: 1 s before the restart until the status read (not the shutdown).
+      row.blocks = row.reconnects.map((r) => blockFigures(probed, r.brokerUpMonoUs - 1e6, r.statusMonoUs));
+      for (const b of row.blocks) say(`N=${n}: reconnect blocks ${JSON.stringify(b)}`);
+    }
     if (!ONLY_RECONNECT && !ONLY_STATUS && n > 0 && n <= Number(values['ffmpeg-max'])) {
       const fleet = await startFleet(src.ffmpegUrls);
       await sleep(Math.max(6000 + n * 20, WARMUP_MS));

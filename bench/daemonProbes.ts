@@ -218,11 +218,15 @@ export async function reconnect(broker: Broker, socket: string, n: number) {
   launched = true;
   while ((states.size < n || !birthAt) && performance.now() - upAt < 120_000) await sleep(100);
   await sleep(1500);
+  // The end of the span the loop figures cover (the daemon is stopped after the last restart, and
+  // its shutdown must not count): bench/blockReport.ts cuts the block probe's window here.
+  const statusMonoUs = Number(process.hrtime.bigint() / 1000n);
   const loop = (await controlStatus(socket)).eventLoop;
   sub.end(true);
   const during = (loop?.perSecond ?? []).filter((s) => Date.parse(s.at) >= wallUp - 1000);
   return {
     brokerUpMonoUs,
+    statusMonoUs,
     birthAfterBrokerUpS: birthAt ? Number(((birthAt - upAt) / 1000).toFixed(2)) : null,
     statesAfterBirthS: birthAt && lastAt ? Number(((lastAt - birthAt) / 1000).toFixed(2)) : null,
     states: states.size,
