@@ -4,8 +4,9 @@
  * CPU is the cameras', not ours); this process runs the real PictureService with the daemon's own
  * sampler (two grabs per check, ffmpeg thumbnail, measures) and the default rules.
  * `--source snapshot` (default): cameras with an ONVIF snapshot URI, fetched over HTTP with Digest,
- * JPEGs reduced 16 per ffmpeg run. `--source rtsp`: cameras without one (static RTSP cameras), each
- * check one ffmpeg of its own that opens an RTSP session to the sub-stream and decodes two keyframes.
+ * JPEGs reduced 16 per ffmpeg run; checks start in groups of 32 as in the daemon (checkMoments.ts).
+ * `--source rtsp`: cameras without one (static RTSP cameras), each check one ffmpeg of its own
+ * that opens an RTSP session to the sub-stream and decodes two keyframes.
  * `--source session`: the same cameras, watched by a StreamMonitor in this process as the daemon
  * watches them; each check takes its keyframes from that session, batched per ffmpeg run. The
  * sessions' own CPU is measured alone for `--baseline` seconds first and taken out.
@@ -22,7 +23,13 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { warmPictures } from '../fixtures/sim/simPicture.js';
-import { pictureBatchers, type Sampler, sampleThumbnail } from '../src/app/pictureSampler.js';
+import {
+  KEYFRAMES_PER_FFMPEG,
+  PICTURES_PER_FFMPEG,
+  pictureBatchers,
+  type Sampler,
+  sampleThumbnail,
+} from '../src/app/pictureSampler.js';
 import { configSchema } from '../src/config/schema.js';
 import { PictureService, type PictureStore } from '../src/picture/pictureService.js';
 import { Slots } from '../src/picture/slots.js';
@@ -134,7 +141,8 @@ const service = new PictureService({
   // As the daemon (wirePicture.ts): two grabs per check; the stream path takes both from one run.
   sample: (camera, signal) => sampleThumbnail(sampler, camera, signal, 'tcp', 2),
   ffmpegSlots: slots,
-  samplesPerSlot: 16,
+  samplesPerSlot: PICTURES_PER_FFMPEG,
+  checksTogether: KEYFRAMES_PER_FFMPEG / 2,
 });
 
 /** ffmpeg processes whose parent is this process, now. */
