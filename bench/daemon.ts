@@ -42,6 +42,7 @@ import {
   type Figures,
   measure,
   processTree,
+  repoRoot,
   sleep,
   startDaemon,
   startFleet,
@@ -178,7 +179,7 @@ async function runN(n: number): Promise<Row> {
   }
   const daemon = startDaemon(BIN, configPath, [
     ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profile)}`] : []),
-    ...(probe ? ['--import', pathToFileURL(resolve('bench/blockProbe.mjs')).href] : []),
+    ...(probe ? ['--import', pathToFileURL(join(repoRoot, 'bench/blockProbe.mjs')).href] : []),
   ]);
   const pid = daemon.pid ?? 0;
   try {
