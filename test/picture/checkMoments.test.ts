@@ -3,12 +3,12 @@ import { pictureSchema } from '../../src/config/pictureSchema.js';
 import { CheckGroups, groupedOffsets, nextMoment, staggerOf } from '../../src/picture/checkMoments.js';
 import { THUMB_BYTES, thumbnailOf } from '../../src/picture/measures.js';
 import { PictureBatcher } from '../../src/picture/pictureBatcher.js';
-import { PictureService, type PictureStore } from '../../src/picture/pictureService.js';
+import { PictureService } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { FakeClock } from '../helpers/fakeClock.js';
-import { snapshotCamera } from './helpers.js';
+import { emptyStore, snapshotCamera } from './helpers.js';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `cam-${i}`);
 
@@ -65,38 +65,13 @@ describe('checks started in groups whose pictures share one ffmpeg run (#14)', (
 
   it('the service starts each group’s checks at one tick, and checks every camera once per interval', async () => {
     const clock = new FakeClock({ wall: Date.UTC(2026, 11, 5, 10) });
-    const cameras = ids(256).map((id) => ({ ...snapshotCamera(id), snapshotUri: undefined }));
-    const raw = new Uint8Array(THUMB_BYTES).fill(100);
     const sampled = new Map<string, number[]>();
-    const store: PictureStore = {
-      references: () => ({}),
-      saveReference: () => undefined,
-      clearReferences: () => 0,
-      degraded: () => undefined,
-      ok: () => undefined,
-    };
-    const service = new PictureService({
-      clock,
-      log: silentLog(),
-      bus: new EventBus(),
-      config: pictureSchema.parse({ intervalMinutes: 1 }),
-      store,
-      cameras: () => cameras,
-      streamAdvancing: () => true,
-      sample: async (cam) => {
-        sampled.set(cam.id, [...(sampled.get(cam.id) ?? []), clock.monotonic()]);
-        return { thumbnail: thumbnailOf(raw), next: thumbnailOf(raw) };
-      },
-      ffmpegSlots: new Slots(1),
-      samplesPerSlot: 16,
-      checksTogether: 32,
+    const service = groupedService(clock, ids(256), {
+      sample: async (id) => sampled.set(id, [...(sampled.get(id) ?? []), clock.monotonic()]),
     });
     await service.start();
     const startedAt = clock.monotonic();
-    for (let s = 0; s < 120; s++) {
-      clock.advance(1000);
-      await new Promise((r) => setImmediate(r));
-    }
+    await runFor(clock, 120_000);
     await service.stop();
     expect(sampled.size).toBe(256);
     for (const [id, at] of sampled) {
@@ -192,13 +167,6 @@ function groupedService(
 ): PictureService {
   const cameras = cameraIds.map((id) => ({ ...snapshotCamera(id), snapshotUri: undefined }));
   const raw = new Uint8Array(THUMB_BYTES).fill(100);
-  const store: PictureStore = {
-    references: () => ({}),
-    saveReference: () => undefined,
-    clearReferences: () => 0,
-    degraded: () => undefined,
-    ok: () => undefined,
-  };
   return new PictureService({
     clock,
     log: silentLog(),
@@ -207,7 +175,7 @@ function groupedService(
       intervalMinutes: o.intervalMinutes ?? 1,
       ...(o.camerasPerFfmpeg ? { camerasPerFfmpeg: o.camerasPerFfmpeg } : {}),
     }),
-    store,
+    store: emptyStore,
     cameras: () => cameras,
     streamAdvancing: o.streamAdvancing ?? (() => true),
     sample: async (cam) => {

@@ -7,9 +7,19 @@ import {
   type Thumbnail,
   thumbnailOf,
 } from '../../src/picture/measures.js';
+import type { PictureStore } from '../../src/picture/pictureService.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { EventBus } from '../../src/shared/events.js';
 import type { CameraRecord } from '../../src/shared/types.js';
+
+/** A picture store that keeps nothing: no references, no verdicts from an earlier run. */
+export const emptyStore: PictureStore = {
+  references: () => ({}),
+  saveReference: () => undefined,
+  clearReferences: () => 0,
+  degraded: () => undefined,
+  ok: () => undefined,
+};
 
 /** A static camera with a snapshot URI: each picture check grabs it twice, `pairGapMs` apart. */
 export function snapshotCamera(id: string, address = '10.0.0.1'): CameraRecord {

@@ -2,16 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { pictureSchema } from '../../src/config/pictureSchema.js';
 import { pairGapMs } from '../../src/picture/checkGrabs.js';
 import { THUMB_BYTES, type Thumbnail, thumbnailOf } from '../../src/picture/measures.js';
-import {
-  PictureService,
-  type PictureServiceDeps,
-  type PictureStore,
-} from '../../src/picture/pictureService.js';
+import { PictureService, type PictureServiceDeps } from '../../src/picture/pictureService.js';
 import { Slots } from '../../src/picture/slots.js';
 import { EventBus } from '../../src/shared/events.js';
 import { silentLog } from '../../src/shared/log.js';
 import { FakeClock } from '../helpers/fakeClock.js';
-import { snapshotCamera } from './helpers.js';
+import { emptyStore, snapshotCamera } from './helpers.js';
 
 const camera = (id: string) => snapshotCamera(id);
 
@@ -21,13 +17,7 @@ function flat(level: number): Thumbnail {
   return thumbnailOf(raw);
 }
 
-const store: PictureStore = {
-  references: () => ({}),
-  saveReference: () => undefined,
-  clearReferences: () => 0,
-  degraded: () => undefined,
-  ok: () => undefined,
-};
+const store = emptyStore;
 
 /**
  * A service checking every minute, ticked 1 s at a time for three minutes; the verdicts it told as
