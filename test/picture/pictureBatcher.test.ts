@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { PictureBatcher } from '../../src/picture/pictureBatcher.js';
+import { PictureBatcher, type PictureBatcherDeps } from '../../src/picture/pictureBatcher.js';
 import { Slots } from '../../src/picture/slots.js';
 import { FakeClock } from '../helpers/fakeClock.js';
 
-/** A batcher of 3 pictures or 1 s over `reduce(names)`, on a fake clock; `runs` lists each run's names. */
-function batcherOver(reduce: (names: string[]) => Promise<Buffer[]>) {
+/**
+ * A batcher of 3 pictures (or `options`) or 1 s over `reduce(names)`, on a fake clock; `runs` lists
+ * each run's names.
+ */
+function batcherOver(
+  reduce: (names: string[]) => Promise<Buffer[]>,
+  options: Partial<Pick<PictureBatcherDeps, 'maxBatch' | 'signal'>> = {},
+) {
   const clock = new FakeClock({ wall: 0 });
   const runs: string[][] = [];
   const batcher = new PictureBatcher({
@@ -12,6 +18,7 @@ function batcherOver(reduce: (names: string[]) => Promise<Buffer[]>) {
     slots: new Slots(1),
     maxBatch: 3,
     maxWaitMs: () => 1000,
+    ...options,
     reduce: (pictures) => {
       const names = pictures.map(String);
       runs.push(names);
@@ -71,20 +78,13 @@ describe('pictures reduced in batches (one ffmpeg start for many cameras)', () =
   });
 
   it('one bad picture in a full batch of 64 keyframes costs about 2·log2(64) more runs, not 64 (#14)', async () => {
-    const clock = new FakeClock({ wall: 0 });
-    const runs: string[][] = [];
-    const batcher = new PictureBatcher({
-      clock,
-      slots: new Slots(1),
-      maxBatch: 64,
-      maxWaitMs: () => 1000,
-      reduce: async (pictures) => {
-        const names = pictures.map(String);
-        runs.push(names);
+    const { clock, runs, batcher } = batcherOver(
+      async (names) => {
         if (names.includes('p37')) throw new Error('ffmpeg gave 63 of 64 thumbnails');
         return names.map((n) => Buffer.from(`thumb-${n}`));
       },
-    });
+      { maxBatch: 64 },
+    );
     const names = Array.from({ length: 64 }, (_, i) => `p${i}`);
     const results = await settled(
       clock,
@@ -99,27 +99,20 @@ describe('pictures reduced in batches (one ffmpeg start for many cameras)', () =
   });
 
   it('a batch failed by the daemon stopping is not retried: every picture is rejected after one run', async () => {
-    const clock = new FakeClock({ wall: 0 });
     const stopping = new AbortController();
-    let runs = 0;
-    const batcher = new PictureBatcher({
-      clock,
-      slots: new Slots(1),
-      maxBatch: 64,
-      maxWaitMs: () => 1000,
-      signal: stopping.signal,
-      reduce: async () => {
-        runs += 1;
+    const { clock, runs, batcher } = batcherOver(
+      async () => {
         stopping.abort();
         throw new Error('thumbnail aborted');
       },
-    });
+      { maxBatch: 64, signal: stopping.signal },
+    );
     const results = await settled(
       clock,
       Promise.allSettled(Array.from({ length: 64 }, (_, i) => batcher.reduce(Buffer.from(`p${i}`)))),
     );
     expect(results.map((r) => r.status)).toEqual(Array(64).fill('rejected'));
-    expect(runs).toBe(1);
+    expect(runs).toHaveLength(1);
   });
 
   it('a batch also runs once its pictures reach maxBatchBytes (keyframes of a 4K main stream are MBs each)', async () => {
